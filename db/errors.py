@@ -1,0 +1,62 @@
+"""Errors the data layer raises. Each carries a message a user can act on."""
+
+from __future__ import annotations
+
+
+class ParadiploError(Exception):
+    """Base class: the message is shown to the user as is (one clear line or a short list)."""
+
+
+class SeedError(ParadiploError):
+    """A seed file is broken: names the file, the record and what to fix."""
+
+    def __init__(self, file: str, record: str | None, problem: str, fix: str = "") -> None:
+        self.file = file
+        self.record = record
+        self.problem = problem
+        self.fix = fix
+        where = f"{file}" + (f", record '{record}'" if record else "")
+        msg = f"{where}: {problem}"
+        if fix:
+            msg += f" Fix: {fix}"
+        super().__init__(msg)
+
+
+class ImportProblem(ParadiploError):
+    """An import file is malformed; nothing was imported. Lists every problem found."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+        shown = problems[:20]
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(
+            f"{file}: nothing was imported; fix these and import again:\n  "
+            + "\n  ".join(shown)
+            + more
+        )
+
+
+class DatabaseProblem(ParadiploError):
+    """The database cannot be used as asked (missing, locked, read-only, not ours, newer)."""
+
+
+class NotFound(ParadiploError):
+    """An id that names no record."""
+
+
+class ConflictError(ParadiploError):
+    """A note was changed elsewhere since it was loaded; the caller must choose."""
+
+    def __init__(self, note_id: str, current_version: int, current_body: str) -> None:
+        self.note_id = note_id
+        self.current_version = current_version
+        self.current_body = current_body
+        super().__init__(
+            f"Note {note_id} was changed elsewhere (now version {current_version}); "
+            "keep yours, keep theirs, or save yours as a new note."
+        )
+
+
+class ReadOnlyError(DatabaseProblem):
+    """Writing is impossible: the database is read-only."""

@@ -1,0 +1,242 @@
+"""Typed records the query API returns. Plain data: no database handles, no UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the agreement list is narrowed to. Empty means everything.
+
+    `region` is a region-tree key (see `RegionNode.key`): ``c:ID`` a home country,
+    ``p:35`` a province, ``a:35.78`` an official regency or city, ``r:<actor id>`` a home
+    actor without an official code (e.g. an ambiguous 'Malang'). `partner` is a partner-tree
+    key: ``pc:JP`` a partner country, ``pa:<actor id>`` one partner.
+    `sectors` narrows to cases tagged with every sector listed.
+    """
+
+    region: str | None = None
+    partner: str | None = None
+    sectors: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.region or self.partner or self.sectors)
+
+
+SORTS = ("year", "-year", "title", "region", "partner")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: str
+    title: str
+    year: int | None
+    date_as_stated: str | None
+    region_name: str
+    partner_name: str
+    partner_country: str | None
+    type: str | None
+    type_label: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class RegionNode:
+    key: str
+    label: str
+    level: str  # country | province | regency | city | regency_or_city | partner | ...
+    count: int
+    children: list[RegionNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SectorCount:
+    id: str
+    label_en: str
+    label_id: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    source_id: str
+    source_label: str
+    citation: str
+    quote: str | None
+    start: int | None
+    end: int | None
+    supports: list[str]
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    as_stated: str | None
+    country_code: str | None
+    country_name: str | None
+    level: str | None
+    kind: str
+    area_code: str | None
+    area_name: str | None
+    province_code: str | None
+    province_name: str | None
+    candidates: list[str]
+    resolution: str | None
+    unclear: list[str]
+    origin: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SectorTag:
+    id: str
+    label_en: str
+    label_id: str
+    as_stated: str | None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    office: str | None
+    office_as_stated: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: str | None
+    date_as_stated: str | None
+    place: str | None
+    description: str
+    people: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    id: str
+    short: str
+    title: str
+    summary: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: str
+    title: str
+    summary: str | None
+    region: Actor
+    partner: Actor | None
+    partner_as_stated: str | None
+    partner_kind: str | None
+    facilitator: Actor | None
+    type: str | None
+    type_label: str
+    type_as_stated: str | None
+    date: str | None
+    date_as_stated: str | None
+    status: str | None
+    status_as_stated: str | None
+    scope_article: str | None
+    category: str | None
+    category_basis: str | None
+    unclear: list[str]
+    related: list[tuple[str, str]]  # (id, title)
+    origin: str
+    sectors: list[SectorTag]
+    evidence: list[Evidence]
+    people: list[Person]
+    events: list[Event]
+    legal_bases: list[LegalBasis]
+
+    def evidence_for(self, fact: str) -> list[Evidence]:
+        """The passages that support one fact ('partner', 'date', 'sector:tourism', ...)."""
+        return [e for e in self.evidence if fact in e.supports]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str | None
+    kind: str
+    title: str | None
+    outlet: str | None
+    authors: list[str]
+    affiliation: str | None
+    published: str | None
+    language: str | None
+    keywords: list[str]
+    notes: list[str]
+    citation: str
+    label: str
+    origin: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlighted stretch of a source text: an evidence passage and what cites it."""
+
+    start: int
+    end: int
+    record_type: str
+    record_id: str
+    evidence_id: int
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str
+    definition: str
+    reference: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    target_type: str
+    target_id: str
+    target_label: str
+    orphaned: bool
+    body: str
+    tags: list[str]
+    created_at: str
+    updated_at: str
+    version: int
+    anchor_start: int | None = None
+    anchor_end: int | None = None
+    anchor_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    note_id: str | None
+    target_type: str
+    target_id: str
+    body: str
+    tags: list[str]
+    base_version: int | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # case | passage | note | term
+    ref_id: str
+    title: str
+    snippet: str  # plain text with highlight markers (see db.search.HL_OPEN/HL_CLOSE)
+    score: float
+    case_id: str | None = None
+    source_id: str | None = None
+    anchor_start: int | None = None
+    anchor_end: int | None = None

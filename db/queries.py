@@ -1,0 +1,509 @@
+"""The read API: what the CLI and the TUI ask of the database. Every list is paged in SQL."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from db.errors import NotFound
+from db.models import (
+    Actor,
+    CaseDetail,
+    CaseRow,
+    Event,
+    Evidence,
+    Filters,
+    GlossaryTerm,
+    LegalBasis,
+    Person,
+    RegionNode,
+    SectorCount,
+    SectorTag,
+    Source,
+    Span,
+)
+
+_ORDER = {
+    "year": "c.year IS NULL, c.year, c.id",
+    "-year": "c.year IS NULL, c.year DESC, c.id",
+    "title": "c.title COLLATE NOCASE, c.id",
+    "region": "c.region_name COLLATE NOCASE, c.id",
+    "partner": "c.partner_name COLLATE NOCASE, c.id",
+}
+
+SOURCE_KIND_LABELS = {
+    "news": "news piece",
+    "opinion": "opinion piece",
+    "journal_article": "journal article",
+    "report": "report",
+    "book": "book",
+    "web": "web page",
+    "citation": "citation",
+    "other": "source",
+}
+
+
+def _list(raw: str | None) -> list[Any]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def where_clause(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:
+    """SQL WHERE (with leading 'WHERE' or empty) and parameters for `filters`."""
+    conds: list[str] = []
+    params: list[Any] = []
+    region = filters.region
+    if region:
+        prefix, _, value = region.partition(":")
+        column = {"c": "region_country", "p": "province_code", "a": "area_code",
+                  "r": "region_id"}.get(prefix)
+        if column is None:
+            raise NotFound(f"Unknown region filter '{region}'.")
+        conds.append(f"{alias}.{column} = ?")
+        params.append(value)
+    partner = filters.partner
+    if partner:
+        prefix, _, value = partner.partition(":")
+        column = {"pc": "partner_country", "pa": "partner_id"}.get(prefix)
+        if column is None:
+            raise NotFound(f"Unknown partner filter '{partner}'.")
+        if value == "":
+            conds.append(f"{alias}.{column} IS NULL")
+        else:
+            conds.append(f"{alias}.{column} = ?")
+            params.append(value)
+    for sector in filters.sectors:
+        conds.append(
+            f"EXISTS (SELECT 1 FROM case_sectors cs WHERE cs.case_id = {alias}.id"
+            " AND cs.sector_id = ?)"
+        )
+        params.append(sector)
+    return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
+    where, params = where_clause(filters)
+    return int(conn.execute(f"SELECT count(*) FROM cases c {where}", params).fetchone()[0])
+
+
+def list_cases(
+    conn: sqlite3.Connection,
+    filters: Filters,
+    sort: str = "-year",
+    limit: int = 200,
+    offset: int = 0,
+) -> list[CaseRow]:
+    where, params = where_clause(filters)
+    order = _ORDER.get(sort, _ORDER["-year"])
+    rows = conn.execute(
+        "SELECT c.id, c.title, c.year, c.date_as_stated, c.region_name, c.partner_name,"
+        " coalesce(pc.name_en, c.partner_country), c.type, coalesce(t.label_en, c.type, ''),"
+        f" c.origin FROM cases c LEFT JOIN countries pc ON pc.code = c.partner_country"
+        f" LEFT JOIN case_types t ON t.id = c.type {where} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [CaseRow(*r) for r in rows]
+
+
+def case_position(conn: sqlite3.Connection, filters: Filters, sort: str, case_id: str) -> int | None:
+    """Row index of a case in the filtered, sorted list (to restore a selection), or None."""
+    where, params = where_clause(filters)
+    order = _ORDER.get(sort, _ORDER["-year"])
+    row = conn.execute(
+        f"SELECT n FROM (SELECT c.id, row_number() OVER (ORDER BY {order}) - 1 AS n"
+        f" FROM cases c {where}) WHERE id = ?",
+        [*params, case_id],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
+    """Home-side regions: country, then province, then regency/city, with case counts.
+
+    Counts honour the sector and partner filters (not the region filter itself).
+    """
+    f = Filters(partner=filters.partner, sectors=filters.sectors) if filters else Filters()
+    where, params = where_clause(f)
+    rows = conn.execute(
+        "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
+        f" FROM cases c {where} GROUP BY 1, 2, 3, 4",
+        params,
+    ).fetchall()
+    area_names = dict(conn.execute("SELECT code, name FROM areas").fetchall())
+    area_levels = dict(conn.execute("SELECT code, level FROM areas").fetchall())
+    countries = dict(conn.execute("SELECT code, name_en FROM countries").fetchall())
+    actor_ids = {r[3] for r in rows if not r[2]}
+    actors: dict[str, tuple[str, str | None]] = {}
+    if actor_ids:
+        marks = ",".join("?" * len(actor_ids))
+        for aid, name, level in conn.execute(
+            f"SELECT id, name, level FROM actors WHERE id IN ({marks})", list(actor_ids)
+        ):
+            actors[aid] = (name, level)
+    tree: dict[str, dict[str, Any]] = {}
+    for country, province, area, actor, n in rows:
+        ckey = country or ""
+        cnode = tree.setdefault(ckey, {"count": 0, "children": {}})
+        cnode["count"] += n
+        if province:
+            pnode = cnode["children"].setdefault(("p", province), {"count": 0, "children": {}})
+            pnode["count"] += n
+            holder = pnode["children"]
+        else:
+            holder = cnode["children"]
+        if area:
+            key = ("a", area)
+        elif province and actor and actors.get(actor, ("", "province"))[1] == "province":
+            continue  # a case of the province itself: counted on the province node
+        else:
+            key = ("r", actor)
+        leaf = holder.setdefault(key, {"count": 0, "children": {}})
+        leaf["count"] += n
+
+    def make(key: tuple[str, str], node: dict[str, Any]) -> RegionNode:
+        kind, value = key
+        if kind == "p":
+            label, level = area_names.get(value, value), "province"
+        elif kind == "a":
+            label, level = area_names.get(value, value), area_levels.get(value, "regency")
+        else:
+            name, lvl = actors.get(value, (value, None))
+            label, level = name, lvl or "region"
+        children = sorted(
+            (make(k, v) for k, v in node["children"].items()), key=lambda n: n.label.casefold()
+        )
+        return RegionNode(f"{kind}:{value}", label, level, node["count"], children)
+
+    out = []
+    for ckey, cnode in sorted(tree.items(), key=lambda kv: (kv[0] != "ID", kv[0])):
+        children = sorted(
+            (make(k, v) for k, v in cnode["children"].items()), key=lambda n: n.label.casefold()
+        )
+        label = countries.get(ckey, ckey or "Country not stated")
+        out.append(RegionNode(f"c:{ckey}", label, "country", cnode["count"], children))
+    return out
+
+
+def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
+    """Partner side: country, then partner, with case counts (honours region and sectors)."""
+    f = Filters(region=filters.region, sectors=filters.sectors) if filters else Filters()
+    where, params = where_clause(f)
+    rows = conn.execute(
+        "SELECT c.partner_country, coalesce(c.partner_id, ''), c.partner_name, count(*)"
+        f" FROM cases c {where} GROUP BY 1, 2",
+        params,
+    ).fetchall()
+    countries = dict(conn.execute("SELECT code, name_en FROM countries").fetchall())
+    by_country: dict[str, list[RegionNode]] = {}
+    totals: dict[str, int] = {}
+    for country, pid, name, n in rows:
+        ckey = country or ""
+        totals[ckey] = totals.get(ckey, 0) + n
+        if pid:
+            by_country.setdefault(ckey, []).append(RegionNode(f"pa:{pid}", name, "partner", n))
+        else:
+            by_country.setdefault(ckey, [])
+    out = []
+    for ckey in sorted(totals, key=lambda k: countries.get(k, "~" + k).casefold()):
+        label = countries.get(ckey, ckey) if ckey else "Partner not named"
+        kids = sorted(by_country.get(ckey, []), key=lambda n: n.label.casefold())
+        out.append(RegionNode(f"pc:{ckey}", label, "country", totals[ckey], kids))
+    return out
+
+
+def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCount]:
+    """Every sector with the number of cases under the filters (sectors included) tagged with it."""
+    where, params = where_clause(filters)
+    counts = dict(
+        conn.execute(
+            "SELECT cs.sector_id, count(*) FROM case_sectors cs JOIN cases c ON c.id = cs.case_id"
+            f" {where} GROUP BY cs.sector_id",
+            params,
+        ).fetchall()
+        if where
+        else conn.execute(
+            "SELECT sector_id, count(*) FROM case_sectors GROUP BY sector_id"
+        ).fetchall()
+    )
+    return [
+        SectorCount(sid, en, idl, int(counts.get(sid, 0)))
+        for sid, en, idl in conn.execute(
+            "SELECT id, label_en, label_id FROM sectors ORDER BY position, label_en"
+        )
+    ]
+
+
+# ------------------------------------------------------------------ sources and evidence
+def _citation(row: sqlite3.Row | tuple[Any, ...]) -> tuple[str, str]:
+    """(short label, full citation) for a source row (id, file, kind, title, outlet, authors,
+    published, citation)."""
+    sid, file, kind, title, outlet, authors_raw, published, citation = row
+    authors = _list(authors_raw)
+    if citation and not (title or outlet):
+        return (citation[:60], citation)
+    who = ", ".join(authors) if authors else None
+    parts = [
+        who,
+        f"“{title}”" if title else None,
+        outlet,
+        SOURCE_KIND_LABELS.get(kind, kind),
+        published or "undated",
+        f"file {file}" if file else None,
+    ]
+    label = outlet or (authors[0] if authors else None) or title or sid
+    label = f"{label}, {published[:4]}" if published else f"{label} (undated)"
+    return label, ". ".join(p for p in parts if p) + "."
+
+
+_SOURCE_COLS = "id, file, kind, title, outlet, authors, published, citation"
+
+
+def _evidence(conn: sqlite3.Connection, record_type: str, record_id: str) -> list[Evidence]:
+    out = []
+    for eid, sid, quote, start, end, supports, *src in conn.execute(
+        'SELECT e.id, e.source_id, e.quote, e.start, e."end", e.supports, s.id, s.file, s.kind,'
+        " s.title, s.outlet, s.authors, s.published, s.citation FROM evidence e"
+        " JOIN sources s ON s.id = e.source_id WHERE e.record_type = ? AND e.record_id = ?"
+        " ORDER BY e.id",
+        (record_type, record_id),
+    ):
+        label, citation = _citation(tuple(src))
+        out.append(Evidence(eid, sid, label, citation, quote, start, end, _list(supports)))
+    return out
+
+
+def _actor(conn: sqlite3.Connection, actor_id: str | None) -> Actor | None:
+    if not actor_id:
+        return None
+    r = conn.execute(
+        "SELECT a.id, a.name, a.as_stated, a.country_code, co.name_en, a.level, a.kind,"
+        " a.area_code, ar.name, a.province_code, pr.name, a.candidates, a.resolution, a.unclear,"
+        " a.origin FROM actors a LEFT JOIN countries co ON co.code = a.country_code"
+        " LEFT JOIN areas ar ON ar.code = a.area_code"
+        " LEFT JOIN areas pr ON pr.code = a.province_code WHERE a.id = ?",
+        (actor_id,),
+    ).fetchone()
+    if r is None:
+        return None
+    return Actor(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], _list(r[11]),
+        r[12], _list(r[13]), r[14], _evidence(conn, "actor", actor_id),
+    )
+
+
+def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
+    r = conn.execute(
+        "SELECT c.id, c.title, c.summary, c.region_id, c.partner_id, c.partner_as_stated,"
+        " c.partner_kind, c.facilitator_id, c.type, coalesce(t.label_en, c.type, ''),"
+        " c.type_as_stated, c.date, c.date_as_stated, c.status, c.status_as_stated,"
+        " c.scope_article, c.category, c.category_basis, c.unclear, c.related, c.origin"
+        " FROM cases c LEFT JOIN case_types t ON t.id = c.type WHERE c.id = ?",
+        (case_id,),
+    ).fetchone()
+    if r is None:
+        raise NotFound(f"No case with id '{case_id}'. 'paradiplo-tui cases list' shows the ids.")
+    region = _actor(conn, r[3])
+    assert region is not None
+    related = []
+    for rid in _list(r[19]):
+        t = conn.execute("SELECT title FROM cases WHERE id = ?", (rid,)).fetchone()
+        related.append((rid, t[0] if t else f"{rid} (no longer in the collection)"))
+    sectors = [
+        SectorTag(*row)
+        for row in conn.execute(
+            "SELECT s.id, s.label_en, s.label_id, cs.as_stated FROM case_sectors cs"
+            " JOIN sectors s ON s.id = cs.sector_id WHERE cs.case_id = ? ORDER BY s.position",
+            (case_id,),
+        )
+    ]
+    evidence = _evidence(conn, "case", case_id)
+    people = [
+        Person(pid, name, office, stated, _evidence(conn, "person", pid))
+        for pid, name, office, stated in conn.execute(
+            "SELECT p.id, p.name, p.office, p.office_as_stated FROM case_people cp"
+            " JOIN people p ON p.id = cp.person_id WHERE cp.case_id = ? ORDER BY p.name",
+            (case_id,),
+        )
+    ]
+    names = dict(conn.execute("SELECT id, name FROM people").fetchall())
+    events = [
+        Event(eid, date, stated, place, desc, [names.get(p, p) for p in _list(ppl)],
+              _evidence(conn, "event", eid))
+        for eid, date, stated, place, desc, ppl in conn.execute(
+            "SELECT id, date, date_as_stated, place, description, people FROM events"
+            " WHERE case_id = ? ORDER BY date IS NULL, date, id",
+            (case_id,),
+        )
+    ]
+    source_ids = sorted({e.source_id for e in evidence})
+    legal = []
+    if source_ids:
+        marks = ",".join("?" * len(source_ids))
+        for lid, short, title, summary in conn.execute(
+            "SELECT DISTINCT l.id, l.short, l.title, l.summary FROM legal_bases l"
+            " JOIN evidence e ON e.record_type = 'legal_basis' AND e.record_id = l.id"
+            f" WHERE e.source_id IN ({marks}) ORDER BY l.year, l.id",
+            source_ids,
+        ):
+            legal.append(LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid)))
+    return CaseDetail(
+        id=r[0], title=r[1], summary=r[2], region=region, partner=_actor(conn, r[4]),
+        partner_as_stated=r[5], partner_kind=r[6], facilitator=_actor(conn, r[7]), type=r[8],
+        type_label=r[9], type_as_stated=r[10], date=r[11], date_as_stated=r[12], status=r[13],
+        status_as_stated=r[14], scope_article=r[15], category=r[16], category_basis=r[17],
+        unclear=_list(r[18]), related=related, origin=r[20], sectors=sectors, evidence=evidence,
+        people=people, events=events, legal_bases=legal,
+    )
+
+
+def _source(row: tuple[Any, ...], text: str = "") -> Source:
+    (sid, file, kind, title, outlet, authors, affiliation, published, language, keywords,
+     notes, citation, origin) = row
+    label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
+    return Source(
+        sid, file, kind, title, outlet, _list(authors), affiliation, published, language,
+        _list(keywords), _list(notes), full, label, origin, text,
+    )
+
+
+_SOURCE_FULL = (
+    "id, file, kind, title, outlet, authors, affiliation, published, language, keywords, notes,"
+    " citation, origin"
+)
+
+
+def list_sources(conn: sqlite3.Connection) -> list[Source]:
+    return [
+        _source(tuple(r))
+        for r in conn.execute(f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id")
+    ]
+
+
+def get_source(conn: sqlite3.Connection, source_id: str) -> Source:
+    r = conn.execute(f"SELECT {_SOURCE_FULL}, text FROM sources WHERE id = ?", (source_id,))
+    row = r.fetchone()
+    if row is None:
+        raise NotFound(f"No source with id '{source_id}'.")
+    return _source(tuple(row[:-1]), row[-1])
+
+
+def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
+    """Every evidence passage in a source, in text order, with the record it supports."""
+    return [
+        Span(start, end, rtype, rid, eid)
+        for eid, rtype, rid, start, end in conn.execute(
+            'SELECT id, record_type, record_id, start, "end" FROM evidence'
+            " WHERE source_id = ? AND start IS NOT NULL ORDER BY start, id",
+            (source_id,),
+        )
+    ]
+
+
+def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
+    return [
+        GlossaryTerm(tid, term, definition, bool(ref), _evidence(conn, "term", tid))
+        for tid, term, definition, ref in conn.execute(
+            "SELECT id, term, definition, reference FROM glossary ORDER BY term COLLATE NOCASE"
+        )
+    ]
+
+
+def legal_bases(conn: sqlite3.Connection) -> list[LegalBasis]:
+    return [
+        LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
+        for lid, short, title, summary in conn.execute(
+            "SELECT id, short, title, summary FROM legal_bases ORDER BY year, id"
+        )
+    ]
+
+
+def find_by_name(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+    """(kind, key, label) of cases, regions, sectors and sources whose name contains `text`.
+
+    For the command palette: cheap LIKE lookups, each capped at `limit`.
+    """
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    out: list[tuple[str, str, str]] = []
+    out += [("sector", sid, f"{en} / {idl}") for sid, en, idl in conn.execute(
+        "SELECT id, label_en, label_id FROM sectors WHERE label_en LIKE ? ESCAPE '\\'"
+        " OR label_id LIKE ? ESCAPE '\\' LIMIT ?", (like, like, limit))]
+    out += [("region", f"p:{code}", name) for code, name in conn.execute(
+        "SELECT code, name FROM areas a WHERE level = 'province' AND name LIKE ? ESCAPE '\\'"
+        " AND EXISTS (SELECT 1 FROM cases c WHERE c.province_code = a.code) LIMIT ?",
+        (like, limit))]
+    out += [("region", f"a:{code}", name) for code, name in conn.execute(
+        "SELECT code, name FROM areas a WHERE level != 'province' AND name LIKE ? ESCAPE '\\'"
+        " AND EXISTS (SELECT 1 FROM cases c WHERE c.area_code = a.code) LIMIT ?",
+        (like, limit))]
+    out += [("partner", f"pc:{code}", f"{en} / {idl}") for code, en, idl in conn.execute(
+        "SELECT code, name_en, name_id FROM countries co WHERE (name_en LIKE ? ESCAPE '\\'"
+        " OR name_id LIKE ? ESCAPE '\\') AND EXISTS (SELECT 1 FROM cases c"
+        " WHERE c.partner_country = co.code) LIMIT ?", (like, like, limit))]
+    out += [("source", sid, coalesce) for sid, coalesce in conn.execute(
+        "SELECT id, coalesce(title, outlet, citation, id) FROM sources WHERE"
+        " coalesce(title, '') || ' ' || coalesce(outlet, '') || ' ' || id LIKE ? ESCAPE '\\'"
+        " LIMIT ?", (like, limit))]
+    out += [("case", cid, title) for cid, title in conn.execute(
+        "SELECT id, title FROM cases WHERE title LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\'"
+        " ORDER BY title LIMIT ?", (like, like, limit))]
+    return out
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [
+        "sources", "passages", "actors", "cases", "case_sectors", "sectors", "evidence",
+        "people", "events", "legal_bases", "glossary", "areas", "countries", "notes",
+        "search_docs",
+    ]
+    out = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+    out["notes"] = int(
+        conn.execute("SELECT count(*) FROM notes WHERE deleted_at IS NULL").fetchone()[0]
+    )
+    out["user_cases"] = int(
+        conn.execute("SELECT count(*) FROM cases WHERE origin = 'user'").fetchone()[0]
+    )
+    return out
+
+
+def check(conn: sqlite3.Connection) -> list[str]:
+    """Integrity, foreign keys and provenance. Returns a list of problems (empty when sound)."""
+    problems: list[str] = []
+    integrity = conn.execute("PRAGMA integrity_check").fetchall()
+    if [tuple(r) for r in integrity] != [("ok",)]:
+        problems += [f"integrity: {r[0]}" for r in integrity[:20]]
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall()[:50]:
+        problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+    texts = dict(conn.execute("SELECT id, text FROM sources").fetchall())
+    from db.text import find_quote
+
+    for eid, rtype, rid, sid, quote, start, end in conn.execute(
+        'SELECT id, record_type, record_id, source_id, quote, start, "end" FROM evidence'
+        " WHERE quote IS NOT NULL"
+    ):
+        text = texts.get(sid)
+        if text is None:
+            problems.append(f"evidence {eid} ({rtype} {rid}) cites missing source {sid}")
+            continue
+        if start is None or end is None or find_quote(text[start:end], quote) is None:
+            problems.append(
+                f"evidence {eid} ({rtype} {rid}): quote not at its stored offsets in {sid}"
+            )
+    for (cid,) in conn.execute(
+        "SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM evidence e"
+        " WHERE e.record_type = 'case' AND e.record_id = c.id)"
+    ):
+        problems.append(f"case {cid} has no evidence (no source cited)")
+    for (cid,) in conn.execute(
+        "SELECT id FROM cases c WHERE origin = 'seed' AND NOT EXISTS (SELECT 1 FROM evidence e"
+        " WHERE e.record_type = 'case' AND e.record_id = c.id AND e.quote IS NOT NULL)"
+    ):
+        problems.append(f"seed case {cid} has no verified quote")
+    n_docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    n_fts = conn.execute("SELECT count(*) FROM search_docs_fts").fetchone()[0]
+    if n_docs != n_fts:
+        problems.append(f"search index out of step: {n_docs} documents, {n_fts} indexed")
+    return problems

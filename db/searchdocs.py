@@ -1,0 +1,168 @@
+"""Keep `search_docs` (and so its FTS index, synced by triggers) up to date.
+
+Every write path (seed build, import, notes) calls these in the same transaction as the
+change, so search never shows a record that is not there, nor misses one that is.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from db.analyze import index_terms
+
+CHUNK = 500
+
+
+def _chunks(ids: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def delete(conn: sqlite3.Connection, kind: str, ref_ids: Sequence[str]) -> None:
+    for chunk in _chunks(list(ref_ids)):
+        conn.execute(
+            f"DELETE FROM search_docs WHERE kind = ? AND ref_id IN ({_marks(len(chunk))})",
+            [kind, *chunk],
+        )
+
+
+def delete_kind(conn: sqlite3.Connection, kind: str) -> None:
+    conn.execute("DELETE FROM search_docs WHERE kind = ?", (kind,))
+
+
+def delete_prefix(conn: sqlite3.Connection, kind: str, prefix: str) -> None:
+    conn.execute(
+        "DELETE FROM search_docs WHERE kind = ? AND substr(ref_id, 1, ?) = ?",
+        (kind, len(prefix), prefix),
+    )
+
+
+def _put(
+    conn: sqlite3.Connection,
+    rows: list[tuple[str, str, str, str, str, int | None, int | None]],
+) -> None:
+    """Insert or replace (kind, ref_id, title, body, extra_terms, anchor_start, anchor_end)."""
+    for kind, ref_id, _t, _b, _x, _s, _e in rows:
+        conn.execute("DELETE FROM search_docs WHERE kind = ? AND ref_id = ?", (kind, ref_id))
+    conn.executemany(
+        "INSERT INTO search_docs(kind, ref_id, title, body, terms, anchor_start, anchor_end)"
+        " VALUES (?,?,?,?,?,?,?)",
+        [
+            (kind, ref_id, title, body, index_terms(f"{title}\n{body}\n{extra}"), a, b)
+            for kind, ref_id, title, body, extra, a, b in rows
+        ],
+    )
+
+
+def _synonyms(raw: str | None) -> str:
+    try:
+        return " ".join(json.loads(raw or "[]"))
+    except ValueError:
+        return ""
+
+
+def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
+    """(Re)index cases: title, parties, countries in both languages, type, sectors, quotes."""
+    for chunk in _chunks(list(case_ids)):
+        marks = _marks(len(chunk))
+        sectors: dict[str, list[str]] = {}
+        sector_terms: dict[str, list[str]] = {}
+        for cid, en, idl, stated, syn in conn.execute(
+            "SELECT cs.case_id, s.label_en, s.label_id, cs.as_stated, s.synonyms"
+            f" FROM case_sectors cs JOIN sectors s ON s.id = cs.sector_id"
+            f" WHERE cs.case_id IN ({marks})",
+            chunk,
+        ):
+            sectors.setdefault(cid, []).append(f"{en} / {idl}" + (f" ({stated})" if stated else ""))
+            sector_terms.setdefault(cid, []).append(_synonyms(syn))
+        quotes: dict[str, list[str]] = {}
+        for rid, quote in conn.execute(
+            "SELECT record_id, quote FROM evidence WHERE record_type = 'case'"
+            f" AND record_id IN ({marks}) AND quote IS NOT NULL ORDER BY id",
+            chunk,
+        ):
+            quotes.setdefault(rid, []).append(quote)
+        rows: list[tuple[str, str, str, str, str, int | None, int | None]] = []
+        for r in conn.execute(
+            "SELECT c.id, c.title, c.summary, c.region_name, c.partner_name, c.date_as_stated,"
+            " c.type_as_stated, t.label_en, t.label_id, t.synonyms,"
+            " rc.name_en, rc.name_id, rc.synonyms, pc.name_en, pc.name_id, pc.synonyms,"
+            " ra.as_stated, pa.as_stated, c.partner_as_stated, c.status_as_stated"
+            " FROM cases c LEFT JOIN case_types t ON t.id = c.type"
+            " LEFT JOIN countries rc ON rc.code = c.region_country"
+            " LEFT JOIN countries pc ON pc.code = c.partner_country"
+            " LEFT JOIN actors ra ON ra.id = c.region_id"
+            " LEFT JOIN actors pa ON pa.id = c.partner_id"
+            f" WHERE c.id IN ({marks})",
+            chunk,
+        ):
+            (cid, title, summary, region, partner, date_stated, type_stated, t_en, t_id, t_syn,
+             rc_en, rc_id, rc_syn, pc_en, pc_id, pc_syn, r_stated, p_stated, p_as, st_as) = r
+            parts = [
+                f"{region} – {partner}" + (f" ({pc_en} / {pc_id})" if pc_en else ""),
+                " · ".join(x for x in (t_en, t_id, type_stated, date_stated) if x),
+                summary or "",
+                "; ".join(sectors.get(cid, [])),
+                *quotes.get(cid, []),
+            ]
+            body = "\n".join(p for p in parts if p)
+            extra = " ".join(
+                x or ""
+                for x in (
+                    _synonyms(t_syn), rc_en, rc_id, _synonyms(rc_syn), _synonyms(pc_syn),
+                    r_stated, p_stated, p_as, st_as, " ".join(sector_terms.get(cid, [])),
+                )
+            )
+            rows.append(("case", cid, title, body, extra, None, None))
+        _put(conn, rows)
+
+
+def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> None:
+    """(Re)index a source's passages, one search document each, anchored by offsets."""
+    for sid in source_ids:
+        delete_prefix(conn, "passage", f"{sid}#")
+        row = conn.execute(
+            "SELECT coalesce(title, outlet, id) FROM sources WHERE id = ?", (sid,)
+        ).fetchone()
+        if row is None:
+            continue
+        label = str(row[0])
+        rows: list[tuple[str, str, str, str, str, int | None, int | None]] = [
+            ("passage", f"{sid}#{seq}", label, text, "", start, end)
+            for seq, start, end, text in conn.execute(
+                'SELECT seq, start, "end", text FROM passages WHERE source_id = ? ORDER BY seq',
+                (sid,),
+            )
+        ]
+        _put(conn, rows)
+
+
+def refresh_terms(conn: sqlite3.Connection) -> None:
+    delete_kind(conn, "term")
+    _put(
+        conn,
+        [
+            ("term", tid, term, definition, "", None, None)
+            for tid, term, definition in conn.execute("SELECT id, term, definition FROM glossary")
+        ],
+    )
+
+
+def refresh_note(conn: sqlite3.Connection, note_id: str) -> None:
+    row = conn.execute(
+        "SELECT body, tags, deleted_at, target_type, target_id FROM notes WHERE id = ?",
+        (note_id,),
+    ).fetchone()
+    delete(conn, "note", [note_id])
+    if row is None or row[2] is not None:
+        return
+    body, tags, _deleted, ttype, tid = row
+    tag_text = " ".join(f"#{t}" for t in json.loads(tags or "[]"))
+    first = body.strip().splitlines()[0][:80] if body.strip() else "(empty note)"
+    _put(conn, [("note", note_id, first, body, f"{tag_text} {ttype} {tid}", None, None)])

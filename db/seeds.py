@@ -1,0 +1,529 @@
+"""Read the curated seed files, check every record against its sources, and build the database.
+
+The seed files live in the `seeds` package (shipped with the install):
+  sources.toml     provenance of each bundled source text (<id>.txt beside it)
+  vocabulary.toml  sectors, case types and countries
+  cases.toml       actors, cases, people, events, legal bases, glossary terms
+  idn-area/        the official list of Indonesia's provinces, regencies and cities (ODbL)
+
+Building never touches user data: notes, drafts, and user-origin records are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from db import searchdocs
+from db.errors import SeedError
+from db.text import find_quote
+
+SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml")
+CASE_FACTS = {
+    "region", "partner", "partner_country", "partner_kind", "facilitator", "type", "date",
+    "status", "scope_article", "summary", "title", "people", "place", "description",
+}
+ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
+SOURCE_KINDS = {"news", "opinion", "journal_article", "report", "book", "web", "citation", "other"}
+
+
+def bundled_seeds_dir() -> Path:
+    return Path(str(resources.files("seeds")))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class SeedData:
+    """Everything parsed from the seed files, checked, with quote offsets resolved."""
+
+    directory: Path
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    sectors: list[dict[str, Any]] = field(default_factory=list)
+    types: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    legal_bases: list[dict[str, Any]] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    # (record_type, record_id, source_id, quote, start, end, supports)
+    evidence: list[tuple[str, str, str, str, int, int, list[str]]] = field(default_factory=list)
+    digest: str = ""
+
+
+def _load_toml(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / name
+    if not path.exists():
+        raise SeedError(name, None, "the file is missing.", f"restore {path}.")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SeedError(
+            name, None, f"invalid TOML ({exc}).", "correct the syntax at that line and column."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise SeedError(name, None, "not valid UTF-8.", "save the file as UTF-8.") from exc
+
+
+def _records(doc: Mapping[str, Any], key: str, file: str) -> list[dict[str, Any]]:
+    value = doc.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        raise SeedError(file, None, f"'{key}' must be a list of tables ([[{key}]]).")
+    return [dict(r) for r in value]
+
+
+def _require(rec: Mapping[str, Any], fields: Iterable[str], file: str, kind: str) -> str:
+    rid = rec.get("id") or rec.get("code")
+    if not isinstance(rid, str) or not rid.strip():
+        raise SeedError(file, None, f"a [[{kind}]] record has no 'id'.", "give it a unique slug id.")
+    for f in fields:
+        if rec.get(f) in (None, ""):
+            raise SeedError(file, rid, f"required field '{f}' is missing.", f"add '{f}'.")
+    return rid
+
+
+def _unique(records: list[dict[str, Any]], file: str, kind: str, key: str = "id") -> set[str]:
+    seen: set[str] = set()
+    for rec in records:
+        rid = str(rec.get(key))
+        if rid in seen:
+            raise SeedError(
+                file, rid, f"duplicate {kind} id '{rid}'.", "give each record its own id."
+            )
+        seen.add(rid)
+    return seen
+
+
+def load_seeds(directory: Path | None = None) -> SeedData:
+    """Parse and check every seed file. Raises SeedError naming file, record and fix."""
+    directory = directory or bundled_seeds_dir()
+    data = SeedData(directory=directory)
+    digest = hashlib.sha256()
+
+    docs = {}
+    for name in SEED_FILES:
+        docs[name] = _load_toml(directory, name)
+        digest.update((directory / name).read_bytes())
+
+    # Sources and their texts.
+    src_file = "sources.toml"
+    data.sources = _records(docs[src_file], "source", src_file)
+    for rec in data.sources:
+        sid = _require(rec, ["file", "kind"], src_file, "source")
+        if rec["kind"] not in SOURCE_KINDS:
+            raise SeedError(
+                src_file, sid, f"unknown kind '{rec['kind']}'.", f"use one of {sorted(SOURCE_KINDS)}."
+            )
+        path = directory / rec["file"]
+        if not path.exists():
+            raise SeedError(src_file, sid, f"source text {rec['file']} is missing.",
+                            f"put the text at {path}.")
+        raw = path.read_bytes()
+        digest.update(raw)
+        try:
+            data.texts[sid] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SeedError(rec["file"], sid, "the text is not valid UTF-8.",
+                            "save it as UTF-8.") from exc
+    source_ids = _unique(data.sources, src_file, "source")
+
+    # Vocabularies.
+    voc = "vocabulary.toml"
+    data.sectors = _records(docs[voc], "sector", voc)
+    data.types = _records(docs[voc], "type", voc)
+    data.countries = _records(docs[voc], "country", voc)
+    for rec in data.sectors:
+        _require(rec, ["en", "id_label"], voc, "sector")
+    for rec in data.types:
+        _require(rec, ["en", "id_label"], voc, "type")
+    for rec in data.countries:
+        _require(rec, ["en"], voc, "country")
+    sector_ids = _unique(data.sectors, voc, "sector")
+    type_ids = _unique(data.types, voc, "type")
+    country_codes = _unique(data.countries, voc, "country", key="code")
+
+    # Official areas.
+    data.areas = load_areas(directory / "idn-area")
+    area_codes = {a["code"] for a in data.areas}
+    for name in ("provinces.csv", "regencies.csv"):
+        digest.update((directory / "idn-area" / name).read_bytes())
+
+    cf = "cases.toml"
+    doc = docs[cf]
+    data.actors = _records(doc, "actor", cf)
+    data.cases = _records(doc, "case", cf)
+    data.people = _records(doc, "person", cf)
+    data.events = _records(doc, "event", cf)
+    data.legal_bases = _records(doc, "legal_basis", cf)
+    data.terms = _records(doc, "term", cf)
+
+    all_ids: dict[str, set[str]] = {}
+    for kind, recs, required in (
+        ("actor", data.actors, ["name", "kind"]),
+        ("case", data.cases, ["title", "region", "type"]),
+        ("person", data.people, ["name"]),
+        ("event", data.events, ["case", "description"]),
+        ("legal_basis", data.legal_bases, ["short", "title"]),
+        ("term", data.terms, ["term", "definition"]),
+    ):
+        for rec in recs:
+            _require(rec, required, cf, kind)
+        all_ids[kind] = _unique(recs, cf, kind)
+
+    def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
+        if value is not None and value not in pool:
+            raise SeedError(cf, rid, f"'{field_name}' names unknown {what} '{value}'.",
+                            f"add that {what} or correct the id.")
+
+    for rec in data.actors:
+        rid = rec["id"]
+        if rec["kind"] not in ACTOR_KINDS:
+            raise SeedError(cf, rid, f"unknown actor kind '{rec['kind']}'.",
+                            f"use one of {sorted(ACTOR_KINDS)}.")
+        check_ref(rid, "country", rec.get("country"), country_codes, "country")
+        check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
+        check_ref(rid, "province_code", rec.get("province_code"), area_codes, "province code")
+        for cand in rec.get("candidates", []):
+            check_ref(rid, "candidates", cand, area_codes, "official area code")
+    for rec in data.cases:
+        rid = rec["id"]
+        check_ref(rid, "region", rec.get("region"), all_ids["actor"], "actor")
+        check_ref(rid, "partner", rec.get("partner"), all_ids["actor"], "actor")
+        check_ref(rid, "facilitator", rec.get("facilitator"), all_ids["actor"], "actor")
+        check_ref(rid, "type", rec.get("type"), type_ids, "case type")
+        for rel in rec.get("related", []):
+            check_ref(rid, "related", rel, all_ids["case"], "case")
+        sectors = rec.get("sectors", {})
+        if not isinstance(sectors, dict):
+            raise SeedError(cf, rid, "'sectors' must be a table of sector id = wording as stated.")
+        for sec in sectors:
+            check_ref(rid, "sectors", sec, sector_ids, "sector")
+        if rec.get("partner") is None and not rec.get("partner_as_stated"):
+            raise SeedError(cf, rid, "a case needs 'partner' or 'partner_as_stated'.",
+                            "name the partner actor, or quote how the source describes it.")
+    for rec in data.people:
+        check_ref(rec["id"], "actor", rec.get("actor"), all_ids["actor"], "actor")
+        for c in rec.get("cases", []):
+            check_ref(rec["id"], "cases", c, all_ids["case"], "case")
+    for rec in data.events:
+        check_ref(rec["id"], "case", rec.get("case"), all_ids["case"], "case")
+        for p in rec.get("people", []):
+            check_ref(rec["id"], "people", p, all_ids["person"], "person")
+
+    # Evidence: every record except reference glossary notes must cite a verbatim passage.
+    def take_evidence(file: str, record_type: str, rec: dict[str, Any]) -> None:
+        rid = rec.get("id") or rec.get("code")
+        items = rec.get("evidence", [])
+        if not items and not rec.get("reference"):
+            raise SeedError(file, rid, "has no evidence.",
+                            "add evidence = [{ source = ..., quote = ..., supports = [...] }].")
+        for item in items:
+            sid = item.get("source")
+            quote = item.get("quote")
+            if sid not in source_ids:
+                raise SeedError(file, rid, f"evidence names unknown source '{sid}'.",
+                                f"use one of: {', '.join(sorted(source_ids))}.")
+            if not isinstance(quote, str) or not quote.strip():
+                raise SeedError(file, rid, "an evidence item has no quote.", "add the quote.")
+            where = find_quote(data.texts[sid], quote)
+            if where is None:
+                raise SeedError(
+                    file, rid,
+                    f"quote not found in source {sid}: \"{quote[:80]}\".",
+                    "copy the passage verbatim from the source text "
+                    "(whitespace may differ, nothing else).",
+                )
+            supports = list(item.get("supports", []))
+            for s in supports:
+                if s.startswith("sector:"):
+                    if s[7:] not in rec.get("sectors", {}):
+                        raise SeedError(file, rid, f"evidence supports '{s}' but the record "
+                                        "has no such sector.", "add the sector or fix the name.")
+            data.evidence.append((record_type, str(rid), sid, quote, where[0], where[1], supports))
+
+    for rec in data.sources:
+        provenance = [{"source": rec["id"], **item} for item in rec.get("provenance", [])]
+        take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
+    for kind, recs in (
+        ("actor", data.actors), ("case", data.cases), ("person", data.people),
+        ("event", data.events), ("legal_basis", data.legal_bases), ("term", data.terms),
+    ):
+        for rec in recs:
+            take_evidence(cf, kind, rec)
+
+    data.digest = digest.hexdigest()
+    return data
+
+
+def load_areas(directory: Path) -> list[dict[str, Any]]:
+    """The official provinces and regencies/cities (codes from 71 up are cities)."""
+    areas: list[dict[str, Any]] = []
+    prov = directory / "provinces.csv"
+    regs = directory / "regencies.csv"
+    for path in (prov, regs):
+        if not path.exists():
+            raise SeedError(f"idn-area/{path.name}", None, "the official area list is missing.",
+                            f"restore {path}.")
+    with prov.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            areas.append({"code": row["code"], "name": row["name"], "level": "province",
+                          "province_code": None})
+    with regs.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            suffix = int(row["code"].split(".")[1])
+            areas.append({"code": row["code"], "name": row["name"],
+                          "level": "city" if suffix >= 71 else "regency",
+                          "province_code": row["province_code"]})
+    return areas
+
+
+def derive_category(region_country: str | None, partner_kind: str | None) -> tuple[str | None, str]:
+    """The case's category under PP 28/2018, derived from the partner's kind (not stated)."""
+    if region_country not in (None, "ID"):
+        return None, "Derived: PP 28/2018 applies only to Indonesian regions."
+    if partner_kind == "sub_state":
+        return "KSDPL", (
+            "Derived from the partner's kind (a regional government abroad): KSDPL, kerja sama "
+            "daerah dengan pemerintah daerah di luar negeri (PP 28/2018). No source states it."
+        )
+    if partner_kind in ("non_state", "state"):
+        return "KSDLL", (
+            "Derived from the partner's kind (an institution abroad, not a regional "
+            "government): KSDLL, kerja sama daerah dengan lembaga di luar negeri (PP 28/2018). "
+            "No source states it."
+        )
+    return None, "Cannot be derived: the partner's kind is not known."
+
+
+def year_of(date: str | None) -> int | None:
+    if not date:
+        return None
+    head = date[:4]
+    return int(head) if head.isdigit() else None
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value if value is not None else [], ensure_ascii=False)
+
+
+def split_passages(text: str) -> list[tuple[int, int, str]]:
+    """Paragraphs of a source text with their offsets (blank lines or single newlines split)."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append((start + lead, start + lead + len(stripped), stripped))
+    return out
+
+
+def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
+    """Replace the seed-origin records with `data` in one transaction. User data is kept."""
+    from db import schema
+
+    stamp = now_iso()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        _clear_seed_rows(conn)
+        conn.executemany(
+            "INSERT OR REPLACE INTO areas(code, name, level, province_code) VALUES (?,?,?,?)",
+            [(a["code"], a["name"], a["level"], a["province_code"]) for a in data.areas],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO countries(code, name_en, name_id, synonyms, origin) "
+            "VALUES (?,?,?,?, 'seed')",
+            [(c["code"], c["en"], c.get("id_label"), _j(c.get("synonyms"))) for c in data.countries],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO sectors(id, label_en, label_id, synonyms, position, origin) "
+            "VALUES (?,?,?,?,?, 'seed')",
+            [(s["id"], s["en"], s["id_label"], _j(s.get("synonyms")), i)
+             for i, s in enumerate(data.sectors)],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO case_types(id, label_en, label_id, synonyms, origin) "
+            "VALUES (?,?,?,?, 'seed')",
+            [(t["id"], t["en"], t["id_label"], _j(t.get("synonyms"))) for t in data.types],
+        )
+        for s in data.sources:
+            conn.execute(
+                "INSERT OR REPLACE INTO sources(id, file, kind, title, outlet, authors, affiliation,"
+                " published, language, keywords, notes, citation, text, origin, added_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?)",
+                (s["id"], s["file"], s["kind"], s.get("title"), s.get("outlet"),
+                 _j(s.get("authors")), s.get("affiliation"), s.get("published"),
+                 s.get("language"), _j(s.get("keywords")), _j(s.get("notes")),
+                 s.get("citation"), data.texts[s["id"]], stamp),
+            )
+            conn.execute("DELETE FROM passages WHERE source_id = ?", (s["id"],))
+            conn.executemany(
+                'INSERT INTO passages(source_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
+                [(s["id"], i, a, b, t) for i, (a, b, t) in enumerate(split_passages(
+                    data.texts[s["id"]]))],
+            )
+        area_by_code = {a["code"]: a for a in data.areas}
+        actor_by_id = {}
+        for a in data.actors:
+            area = area_by_code.get(a.get("area_code") or "")
+            province = a.get("province_code") or (
+                (area["province_code"] or area["code"]) if area else None)
+            actor_by_id[a["id"]] = {**a, "province_code": province}
+            conn.execute(
+                "INSERT OR REPLACE INTO actors(id, name, as_stated, country_code, level, kind,"
+                " area_code, province_code, candidates, resolution, unclear, origin)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?, 'seed')",
+                (a["id"], a["name"], a.get("as_stated"), a.get("country"), a.get("level"),
+                 a["kind"], a.get("area_code"), province, _j(a.get("candidates")),
+                 a.get("resolution"), _j(a.get("unclear"))),
+            )
+        for c in data.cases:
+            region = actor_by_id[c["region"]]
+            partner = actor_by_id.get(c.get("partner") or "")
+            partner_kind = c.get("partner_kind") or (partner["kind"] if partner else None)
+            category, basis = derive_category(region.get("country"), partner_kind)
+            area_code = region.get("area_code")
+            if area_code and area_by_code[area_code]["level"] == "province":
+                area_code = None
+            conn.execute(
+                "INSERT OR REPLACE INTO cases(id, title, region_id, partner_id, partner_as_stated,"
+                " partner_kind, facilitator_id, type, type_as_stated, date, date_as_stated, year,"
+                " status, status_as_stated, scope_article, summary, category, category_basis,"
+                " unclear, related, origin, added_at, region_name, region_country,"
+                " province_code, area_code, partner_name, partner_country)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?,?,?,?,?,?,?)",
+                (c["id"], c["title"], c["region"], c.get("partner"), c.get("partner_as_stated"),
+                 partner_kind, c.get("facilitator"), c["type"], c.get("type_as_stated"),
+                 c.get("date"), c.get("date_as_stated"), year_of(c.get("date")),
+                 c.get("status"), c.get("status_as_stated"), c.get("scope_article"),
+                 c.get("summary"), category, basis, _j(c.get("unclear")),
+                 _j(c.get("related")), stamp, region["name"], region.get("country"),
+                 region.get("province_code"), area_code,
+                 partner["name"] if partner else "(not named)",
+                 partner.get("country") if partner else None),
+            )
+            conn.execute("DELETE FROM case_sectors WHERE case_id = ?", (c["id"],))
+            conn.executemany(
+                "INSERT INTO case_sectors(case_id, sector_id, as_stated) VALUES (?,?,?)",
+                [(c["id"], sec, stated) for sec, stated in c.get("sectors", {}).items()],
+            )
+        for p in data.people:
+            conn.execute(
+                "INSERT OR REPLACE INTO people(id, name, office, office_as_stated, actor_id,"
+                " origin) VALUES (?,?,?,?,?, 'seed')",
+                (p["id"], p["name"], p.get("office"), p.get("office_as_stated"), p.get("actor")),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO case_people(case_id, person_id) VALUES (?,?)",
+                [(cid, p["id"]) for cid in p.get("cases", [])],
+            )
+        for e in data.events:
+            conn.execute(
+                "INSERT OR REPLACE INTO events(id, case_id, date, date_as_stated, place,"
+                " description, people, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
+                (e["id"], e["case"], e.get("date"), e.get("date_as_stated"), e.get("place"),
+                 e["description"], _j(e.get("people"))),
+            )
+        for lb in data.legal_bases:
+            conn.execute(
+                "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
+                " origin) VALUES (?,?,?,?,?,?,?, 'seed')",
+                (lb["id"], lb["short"], lb["title"], lb.get("kind"), lb.get("number"),
+                 lb.get("year"), lb.get("summary")),
+            )
+        for t in data.terms:
+            conn.execute(
+                "INSERT OR REPLACE INTO glossary(id, term, definition, reference, origin)"
+                " VALUES (?,?,?,?, 'seed')",
+                (t["id"], t["term"], t["definition"], 1 if t.get("reference") else 0),
+            )
+        conn.executemany(
+            'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
+            " supports, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
+            [(rt, rid, sid, q, a, b, _j(sup)) for rt, rid, sid, q, a, b, sup in data.evidence],
+        )
+        searchdocs.refresh_cases(conn, [c["id"] for c in data.cases])
+        searchdocs.refresh_passages(conn, [s["id"] for s in data.sources])
+        searchdocs.refresh_terms(conn)
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("seed_digest", data.digest), ("seeds_built_at", stamp),
+             ("schema_version", str(schema.SCHEMA_VERSION))],
+        )
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise SeedError("cases.toml", None,
+                            f"the build would leave {len(problems)} broken references "
+                            f"(first: {tuple(problems[0])}).",
+                            "restore the removed record that user data still refers to.")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return {
+        "sources": len(data.sources), "actors": len(data.actors), "cases": len(data.cases),
+        "evidence": len(data.evidence), "people": len(data.people), "events": len(data.events),
+        "legal_bases": len(data.legal_bases), "terms": len(data.terms),
+        "sectors": len(data.sectors), "areas": len(data.areas),
+    }
+
+
+def _clear_seed_rows(conn: sqlite3.Connection) -> None:
+    """Delete seed-origin records so edited seeds replace them.
+
+    Records that user data still refers to (a user case citing a seed source or actor) are
+    kept and re-attributed to the user, so a seed edit can never break the user's records.
+    """
+    conn.execute("DELETE FROM evidence WHERE origin = 'seed'")
+    conn.execute("DELETE FROM events WHERE origin = 'seed'")
+    conn.execute("DELETE FROM case_people WHERE person_id IN "
+                 "(SELECT id FROM people WHERE origin = 'seed')")
+    conn.execute("DELETE FROM people WHERE origin = 'seed'")
+    seed_cases = [r[0] for r in conn.execute("SELECT id FROM cases WHERE origin = 'seed'")]
+    conn.execute("DELETE FROM cases WHERE origin = 'seed'")
+    searchdocs.delete(conn, "case", seed_cases)
+    conn.execute("DELETE FROM legal_bases WHERE origin = 'seed'")
+    conn.execute("DELETE FROM glossary WHERE origin = 'seed'")
+    searchdocs.delete_kind(conn, "term")
+    conn.execute(
+        "UPDATE actors SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+        " SELECT region_id FROM cases UNION SELECT partner_id FROM cases"
+        " UNION SELECT facilitator_id FROM cases)"
+    )
+    conn.execute("DELETE FROM actors WHERE origin = 'seed'")
+    conn.execute(
+        "UPDATE sources SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+        " SELECT source_id FROM evidence)"
+    )
+    seed_sources = [r[0] for r in conn.execute("SELECT id FROM sources WHERE origin = 'seed'")]
+    for sid in seed_sources:
+        searchdocs.delete_prefix(conn, "passage", f"{sid}#")
+    conn.execute("DELETE FROM sources WHERE origin = 'seed'")
+    conn.execute("UPDATE sectors SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+                 " SELECT sector_id FROM case_sectors)")
+    conn.execute("DELETE FROM sectors WHERE origin = 'seed'")
+    conn.execute("UPDATE case_types SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+                 " SELECT type FROM cases)")
+    conn.execute("DELETE FROM case_types WHERE origin = 'seed'")
+    conn.execute("UPDATE countries SET origin = 'user' WHERE origin = 'seed' AND code IN ("
+                 " SELECT country_code FROM actors)")
+    conn.execute("DELETE FROM countries WHERE origin = 'seed'")

@@ -1,0 +1,55 @@
+"""Text helpers: whitespace-normalised quote location and safe display of user text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+# C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def normalise_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def find_quote(haystack: str, quote: str) -> tuple[int, int] | None:
+    """Find `quote` in `haystack` ignoring differences in whitespace.
+
+    Returns (start, end) character offsets into the original haystack, or None.
+    """
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, haystack)
+    if m is None:
+        return None
+    return m.start(), m.end()
+
+
+def strip_control(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def clean_user_text(text: str) -> str:
+    """What we store for user-entered text: as written, but without NUL and with \\n newlines.
+
+    Escape sequences are kept in storage (the text is the user's) and removed at display
+    time with `display_safe`.
+    """
+    return unicodedata.normalize("NFC", text.replace("\x00", "").replace("\r\n", "\n"))
+
+
+def display_safe(text: str) -> str:
+    """Text fit for a terminal: escape sequences and control characters removed."""
+    return strip_control(text)
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "item"
