@@ -59,8 +59,12 @@ def where_clause(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:
     region = filters.region
     if region:
         prefix, _, value = region.partition(":")
-        column = {"c": "region_country", "p": "province_code", "a": "area_code",
-                  "r": "region_id"}.get(prefix)
+        column = {
+            "c": "region_country",
+            "p": "province_code",
+            "a": "area_code",
+            "r": "region_id",
+        }.get(prefix)
         if column is None:
             raise NotFound(f"Unknown region filter '{region}'.")
         conds.append(f"{alias}.{column} = ?")
@@ -109,7 +113,9 @@ def list_cases(
     return [CaseRow(*r) for r in rows]
 
 
-def case_position(conn: sqlite3.Connection, filters: Filters, sort: str, case_id: str) -> int | None:
+def case_position(
+    conn: sqlite3.Connection, filters: Filters, sort: str, case_id: str
+) -> int | None:
     """Row index of a case in the filtered, sorted list (to restore a selection), or None."""
     where, params = where_clause(filters)
     order = _ORDER.get(sort, _ORDER["-year"])
@@ -290,8 +296,22 @@ def _actor(conn: sqlite3.Connection, actor_id: str | None) -> Actor | None:
     if r is None:
         return None
     return Actor(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], _list(r[11]),
-        r[12], _list(r[13]), r[14], _evidence(conn, "actor", actor_id),
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        _list(r[11]),
+        r[12],
+        _list(r[13]),
+        r[14],
+        _evidence(conn, "actor", actor_id),
     )
 
 
@@ -331,8 +351,15 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
     ]
     names = dict(conn.execute("SELECT id, name FROM people").fetchall())
     events = [
-        Event(eid, date, stated, place, desc, [names.get(p, p) for p in _list(ppl)],
-              _evidence(conn, "event", eid))
+        Event(
+            eid,
+            date,
+            stated,
+            place,
+            desc,
+            [names.get(p, p) for p in _list(ppl)],
+            _evidence(conn, "event", eid),
+        )
         for eid, date, stated, place, desc, ppl in conn.execute(
             "SELECT id, date, date_as_stated, place, description, people FROM events"
             " WHERE case_id = ? ORDER BY date IS NULL, date, id",
@@ -349,24 +376,72 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
             f" WHERE e.source_id IN ({marks}) ORDER BY l.year, l.id",
             source_ids,
         ):
-            legal.append(LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid)))
+            legal.append(
+                LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
+            )
     return CaseDetail(
-        id=r[0], title=r[1], summary=r[2], region=region, partner=_actor(conn, r[4]),
-        partner_as_stated=r[5], partner_kind=r[6], facilitator=_actor(conn, r[7]), type=r[8],
-        type_label=r[9], type_as_stated=r[10], date=r[11], date_as_stated=r[12], status=r[13],
-        status_as_stated=r[14], scope_article=r[15], category=r[16], category_basis=r[17],
-        unclear=_list(r[18]), related=related, origin=r[20], sectors=sectors, evidence=evidence,
-        people=people, events=events, legal_bases=legal,
+        id=r[0],
+        title=r[1],
+        summary=r[2],
+        region=region,
+        partner=_actor(conn, r[4]),
+        partner_as_stated=r[5],
+        partner_kind=r[6],
+        facilitator=_actor(conn, r[7]),
+        type=r[8],
+        type_label=r[9],
+        type_as_stated=r[10],
+        date=r[11],
+        date_as_stated=r[12],
+        status=r[13],
+        status_as_stated=r[14],
+        scope_article=r[15],
+        category=r[16],
+        category_basis=r[17],
+        unclear=_list(r[18]),
+        related=related,
+        origin=r[20],
+        sectors=sectors,
+        evidence=evidence,
+        people=people,
+        events=events,
+        legal_bases=legal,
     )
 
 
 def _source(row: tuple[Any, ...], text: str = "") -> Source:
-    (sid, file, kind, title, outlet, authors, affiliation, published, language, keywords,
-     notes, citation, origin) = row
+    (
+        sid,
+        file,
+        kind,
+        title,
+        outlet,
+        authors,
+        affiliation,
+        published,
+        language,
+        keywords,
+        notes,
+        citation,
+        origin,
+    ) = row
     label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
     return Source(
-        sid, file, kind, title, outlet, _list(authors), affiliation, published, language,
-        _list(keywords), _list(notes), full, label, origin, text,
+        sid,
+        file,
+        kind,
+        title,
+        outlet,
+        _list(authors),
+        affiliation,
+        published,
+        language,
+        _list(keywords),
+        _list(notes),
+        full,
+        label,
+        origin,
+        text,
     )
 
 
@@ -421,42 +496,84 @@ def legal_bases(conn: sqlite3.Connection) -> list[LegalBasis]:
     ]
 
 
-def find_by_name(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+def find_by_name(
+    conn: sqlite3.Connection, text: str, limit: int = 20
+) -> list[tuple[str, str, str]]:
     """(kind, key, label) of cases, regions, sectors and sources whose name contains `text`.
 
     For the command palette: cheap LIKE lookups, each capped at `limit`.
     """
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     out: list[tuple[str, str, str]] = []
-    out += [("sector", sid, f"{en} / {idl}") for sid, en, idl in conn.execute(
-        "SELECT id, label_en, label_id FROM sectors WHERE label_en LIKE ? ESCAPE '\\'"
-        " OR label_id LIKE ? ESCAPE '\\' LIMIT ?", (like, like, limit))]
-    out += [("region", f"p:{code}", name) for code, name in conn.execute(
-        "SELECT code, name FROM areas a WHERE level = 'province' AND name LIKE ? ESCAPE '\\'"
-        " AND EXISTS (SELECT 1 FROM cases c WHERE c.province_code = a.code) LIMIT ?",
-        (like, limit))]
-    out += [("region", f"a:{code}", name) for code, name in conn.execute(
-        "SELECT code, name FROM areas a WHERE level != 'province' AND name LIKE ? ESCAPE '\\'"
-        " AND EXISTS (SELECT 1 FROM cases c WHERE c.area_code = a.code) LIMIT ?",
-        (like, limit))]
-    out += [("partner", f"pc:{code}", f"{en} / {idl}") for code, en, idl in conn.execute(
-        "SELECT code, name_en, name_id FROM countries co WHERE (name_en LIKE ? ESCAPE '\\'"
-        " OR name_id LIKE ? ESCAPE '\\') AND EXISTS (SELECT 1 FROM cases c"
-        " WHERE c.partner_country = co.code) LIMIT ?", (like, like, limit))]
-    out += [("source", sid, coalesce) for sid, coalesce in conn.execute(
-        "SELECT id, coalesce(title, outlet, citation, id) FROM sources WHERE"
-        " coalesce(title, '') || ' ' || coalesce(outlet, '') || ' ' || id LIKE ? ESCAPE '\\'"
-        " LIMIT ?", (like, limit))]
-    out += [("case", cid, title) for cid, title in conn.execute(
-        "SELECT id, title FROM cases WHERE title LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\'"
-        " ORDER BY title LIMIT ?", (like, like, limit))]
+    out += [
+        ("sector", sid, f"{en} / {idl}")
+        for sid, en, idl in conn.execute(
+            "SELECT id, label_en, label_id FROM sectors WHERE label_en LIKE ? ESCAPE '\\'"
+            " OR label_id LIKE ? ESCAPE '\\' LIMIT ?",
+            (like, like, limit),
+        )
+    ]
+    out += [
+        ("region", f"p:{code}", name)
+        for code, name in conn.execute(
+            "SELECT code, name FROM areas a WHERE level = 'province' AND name LIKE ? ESCAPE '\\'"
+            " AND EXISTS (SELECT 1 FROM cases c WHERE c.province_code = a.code) LIMIT ?",
+            (like, limit),
+        )
+    ]
+    out += [
+        ("region", f"a:{code}", name)
+        for code, name in conn.execute(
+            "SELECT code, name FROM areas a WHERE level != 'province' AND name LIKE ? ESCAPE '\\'"
+            " AND EXISTS (SELECT 1 FROM cases c WHERE c.area_code = a.code) LIMIT ?",
+            (like, limit),
+        )
+    ]
+    out += [
+        ("partner", f"pc:{code}", f"{en} / {idl}")
+        for code, en, idl in conn.execute(
+            "SELECT code, name_en, name_id FROM countries co WHERE (name_en LIKE ? ESCAPE '\\'"
+            " OR name_id LIKE ? ESCAPE '\\') AND EXISTS (SELECT 1 FROM cases c"
+            " WHERE c.partner_country = co.code) LIMIT ?",
+            (like, like, limit),
+        )
+    ]
+    out += [
+        ("source", sid, coalesce)
+        for sid, coalesce in conn.execute(
+            "SELECT id, coalesce(title, outlet, citation, id) FROM sources WHERE"
+            " coalesce(title, '') || ' ' || coalesce(outlet, '') || ' ' || id LIKE ? ESCAPE '\\'"
+            " LIMIT ?",
+            (like, limit),
+        )
+    ]
+    out += [
+        ("case", cid, title)
+        for cid, title in conn.execute(
+            "SELECT id, title FROM cases WHERE title LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\'"
+            " ORDER BY title LIMIT ?",
+            (like, like, limit),
+        )
+    ]
     return out
 
 
 def stats(conn: sqlite3.Connection) -> dict[str, int]:
     tables = [
-        "sources", "passages", "actors", "cases", "case_sectors", "sectors", "evidence",
-        "people", "events", "legal_bases", "glossary", "areas", "countries", "notes",
+        "sources",
+        "passages",
+        "actors",
+        "cases",
+        "case_sectors",
+        "sectors",
+        "evidence",
+        "people",
+        "events",
+        "legal_bases",
+        "glossary",
+        "areas",
+        "countries",
+        "notes",
         "search_docs",
     ]
     out = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}

@@ -279,7 +279,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(DDL)
     db = sqlite_utils.Database(conn)
     if "search_docs_fts" not in db.table_names():
-        db["search_docs"].enable_fts(
+        db.table("search_docs").enable_fts(
             SEARCH_FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZE
         )
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

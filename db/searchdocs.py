@@ -102,8 +102,28 @@ def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
             f" WHERE c.id IN ({marks})",
             chunk,
         ):
-            (cid, title, summary, region, partner, date_stated, type_stated, t_en, t_id, t_syn,
-             rc_en, rc_id, rc_syn, pc_en, pc_id, pc_syn, r_stated, p_stated, p_as, st_as) = r
+            (
+                cid,
+                title,
+                summary,
+                region,
+                partner,
+                date_stated,
+                type_stated,
+                t_en,
+                t_id,
+                t_syn,
+                rc_en,
+                rc_id,
+                rc_syn,
+                pc_en,
+                pc_id,
+                pc_syn,
+                r_stated,
+                p_stated,
+                p_as,
+                st_as,
+            ) = r
             parts = [
                 f"{region} – {partner}" + (f" ({pc_en} / {pc_id})" if pc_en else ""),
                 " · ".join(x for x in (t_en, t_id, type_stated, date_stated) if x),
@@ -115,8 +135,16 @@ def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
             extra = " ".join(
                 x or ""
                 for x in (
-                    _synonyms(t_syn), rc_en, rc_id, _synonyms(rc_syn), _synonyms(pc_syn),
-                    r_stated, p_stated, p_as, st_as, " ".join(sector_terms.get(cid, [])),
+                    _synonyms(t_syn),
+                    rc_en,
+                    rc_id,
+                    _synonyms(rc_syn),
+                    _synonyms(pc_syn),
+                    r_stated,
+                    p_stated,
+                    p_as,
+                    st_as,
+                    " ".join(sector_terms.get(cid, [])),
                 )
             )
             rows.append(("case", cid, title, body, extra, None, None))

@@ -29,8 +29,20 @@ from db.text import find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml")
 CASE_FACTS = {
-    "region", "partner", "partner_country", "partner_kind", "facilitator", "type", "date",
-    "status", "scope_article", "summary", "title", "people", "place", "description",
+    "region",
+    "partner",
+    "partner_country",
+    "partner_kind",
+    "facilitator",
+    "type",
+    "date",
+    "status",
+    "scope_article",
+    "summary",
+    "title",
+    "people",
+    "place",
+    "description",
 }
 ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
 SOURCE_KINDS = {"news", "opinion", "journal_article", "report", "book", "web", "citation", "other"}
@@ -91,7 +103,9 @@ def _records(doc: Mapping[str, Any], key: str, file: str) -> list[dict[str, Any]
 def _require(rec: Mapping[str, Any], fields: Iterable[str], file: str, kind: str) -> str:
     rid = rec.get("id") or rec.get("code")
     if not isinstance(rid, str) or not rid.strip():
-        raise SeedError(file, None, f"a [[{kind}]] record has no 'id'.", "give it a unique slug id.")
+        raise SeedError(
+            file, None, f"a [[{kind}]] record has no 'id'.", "give it a unique slug id."
+        )
     for f in fields:
         if rec.get(f) in (None, ""):
             raise SeedError(file, rid, f"required field '{f}' is missing.", f"add '{f}'.")
@@ -128,19 +142,24 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         sid = _require(rec, ["file", "kind"], src_file, "source")
         if rec["kind"] not in SOURCE_KINDS:
             raise SeedError(
-                src_file, sid, f"unknown kind '{rec['kind']}'.", f"use one of {sorted(SOURCE_KINDS)}."
+                src_file,
+                sid,
+                f"unknown kind '{rec['kind']}'.",
+                f"use one of {sorted(SOURCE_KINDS)}.",
             )
         path = directory / rec["file"]
         if not path.exists():
-            raise SeedError(src_file, sid, f"source text {rec['file']} is missing.",
-                            f"put the text at {path}.")
+            raise SeedError(
+                src_file, sid, f"source text {rec['file']} is missing.", f"put the text at {path}."
+            )
         raw = path.read_bytes()
         digest.update(raw)
         try:
             data.texts[sid] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SeedError(rec["file"], sid, "the text is not valid UTF-8.",
-                            "save it as UTF-8.") from exc
+            raise SeedError(
+                rec["file"], sid, "the text is not valid UTF-8.", "save it as UTF-8."
+            ) from exc
     source_ids = _unique(data.sources, src_file, "source")
 
     # Vocabularies.
@@ -188,14 +207,22 @@ def load_seeds(directory: Path | None = None) -> SeedData:
 
     def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
         if value is not None and value not in pool:
-            raise SeedError(cf, rid, f"'{field_name}' names unknown {what} '{value}'.",
-                            f"add that {what} or correct the id.")
+            raise SeedError(
+                cf,
+                rid,
+                f"'{field_name}' names unknown {what} '{value}'.",
+                f"add that {what} or correct the id.",
+            )
 
     for rec in data.actors:
         rid = rec["id"]
         if rec["kind"] not in ACTOR_KINDS:
-            raise SeedError(cf, rid, f"unknown actor kind '{rec['kind']}'.",
-                            f"use one of {sorted(ACTOR_KINDS)}.")
+            raise SeedError(
+                cf,
+                rid,
+                f"unknown actor kind '{rec['kind']}'.",
+                f"use one of {sorted(ACTOR_KINDS)}.",
+            )
         check_ref(rid, "country", rec.get("country"), country_codes, "country")
         check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
         check_ref(rid, "province_code", rec.get("province_code"), area_codes, "province code")
@@ -215,8 +242,12 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         for sec in sectors:
             check_ref(rid, "sectors", sec, sector_ids, "sector")
         if rec.get("partner") is None and not rec.get("partner_as_stated"):
-            raise SeedError(cf, rid, "a case needs 'partner' or 'partner_as_stated'.",
-                            "name the partner actor, or quote how the source describes it.")
+            raise SeedError(
+                cf,
+                rid,
+                "a case needs 'partner' or 'partner_as_stated'.",
+                "name the partner actor, or quote how the source describes it.",
+            )
     for rec in data.people:
         check_ref(rec["id"], "actor", rec.get("actor"), all_ids["actor"], "actor")
         for c in rec.get("cases", []):
@@ -231,38 +262,54 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         rid = rec.get("id") or rec.get("code")
         items = rec.get("evidence", [])
         if not items and not rec.get("reference"):
-            raise SeedError(file, rid, "has no evidence.",
-                            "add evidence = [{ source = ..., quote = ..., supports = [...] }].")
+            raise SeedError(
+                file,
+                rid,
+                "has no evidence.",
+                "add evidence = [{ source = ..., quote = ..., supports = [...] }].",
+            )
         for item in items:
             sid = item.get("source")
             quote = item.get("quote")
             if sid not in source_ids:
-                raise SeedError(file, rid, f"evidence names unknown source '{sid}'.",
-                                f"use one of: {', '.join(sorted(source_ids))}.")
+                raise SeedError(
+                    file,
+                    rid,
+                    f"evidence names unknown source '{sid}'.",
+                    f"use one of: {', '.join(sorted(source_ids))}.",
+                )
             if not isinstance(quote, str) or not quote.strip():
                 raise SeedError(file, rid, "an evidence item has no quote.", "add the quote.")
             where = find_quote(data.texts[sid], quote)
             if where is None:
                 raise SeedError(
-                    file, rid,
-                    f"quote not found in source {sid}: \"{quote[:80]}\".",
+                    file,
+                    rid,
+                    f'quote not found in source {sid}: "{quote[:80]}".',
                     "copy the passage verbatim from the source text "
                     "(whitespace may differ, nothing else).",
                 )
             supports = list(item.get("supports", []))
             for s in supports:
-                if s.startswith("sector:"):
-                    if s[7:] not in rec.get("sectors", {}):
-                        raise SeedError(file, rid, f"evidence supports '{s}' but the record "
-                                        "has no such sector.", "add the sector or fix the name.")
+                if s.startswith("sector:") and s[7:] not in rec.get("sectors", {}):
+                    raise SeedError(
+                        file,
+                        rid,
+                        f"evidence supports '{s}' but the record has no such sector.",
+                        "add the sector or fix the name.",
+                    )
             data.evidence.append((record_type, str(rid), sid, quote, where[0], where[1], supports))
 
     for rec in data.sources:
         provenance = [{"source": rec["id"], **item} for item in rec.get("provenance", [])]
         take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
     for kind, recs in (
-        ("actor", data.actors), ("case", data.cases), ("person", data.people),
-        ("event", data.events), ("legal_basis", data.legal_bases), ("term", data.terms),
+        ("actor", data.actors),
+        ("case", data.cases),
+        ("person", data.people),
+        ("event", data.events),
+        ("legal_basis", data.legal_bases),
+        ("term", data.terms),
     ):
         for rec in recs:
             take_evidence(cf, kind, rec)
@@ -278,18 +325,33 @@ def load_areas(directory: Path) -> list[dict[str, Any]]:
     regs = directory / "regencies.csv"
     for path in (prov, regs):
         if not path.exists():
-            raise SeedError(f"idn-area/{path.name}", None, "the official area list is missing.",
-                            f"restore {path}.")
+            raise SeedError(
+                f"idn-area/{path.name}",
+                None,
+                "the official area list is missing.",
+                f"restore {path}.",
+            )
     with prov.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            areas.append({"code": row["code"], "name": row["name"], "level": "province",
-                          "province_code": None})
+            areas.append(
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "level": "province",
+                    "province_code": None,
+                }
+            )
     with regs.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             suffix = int(row["code"].split(".")[1])
-            areas.append({"code": row["code"], "name": row["name"],
-                          "level": "city" if suffix >= 71 else "regency",
-                          "province_code": row["province_code"]})
+            areas.append(
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "level": "city" if suffix >= 71 else "regency",
+                    "province_code": row["province_code"],
+                }
+            )
     return areas
 
 
@@ -352,13 +414,18 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         conn.executemany(
             "INSERT OR REPLACE INTO countries(code, name_en, name_id, synonyms, origin) "
             "VALUES (?,?,?,?, 'seed')",
-            [(c["code"], c["en"], c.get("id_label"), _j(c.get("synonyms"))) for c in data.countries],
+            [
+                (c["code"], c["en"], c.get("id_label"), _j(c.get("synonyms")))
+                for c in data.countries
+            ],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO sectors(id, label_en, label_id, synonyms, position, origin) "
             "VALUES (?,?,?,?,?, 'seed')",
-            [(s["id"], s["en"], s["id_label"], _j(s.get("synonyms")), i)
-             for i, s in enumerate(data.sectors)],
+            [
+                (s["id"], s["en"], s["id_label"], _j(s.get("synonyms")), i)
+                for i, s in enumerate(data.sectors)
+            ],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO case_types(id, label_en, label_id, synonyms, origin) "
@@ -370,31 +437,56 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                 "INSERT OR REPLACE INTO sources(id, file, kind, title, outlet, authors, affiliation,"
                 " published, language, keywords, notes, citation, text, origin, added_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?)",
-                (s["id"], s["file"], s["kind"], s.get("title"), s.get("outlet"),
-                 _j(s.get("authors")), s.get("affiliation"), s.get("published"),
-                 s.get("language"), _j(s.get("keywords")), _j(s.get("notes")),
-                 s.get("citation"), data.texts[s["id"]], stamp),
+                (
+                    s["id"],
+                    s["file"],
+                    s["kind"],
+                    s.get("title"),
+                    s.get("outlet"),
+                    _j(s.get("authors")),
+                    s.get("affiliation"),
+                    s.get("published"),
+                    s.get("language"),
+                    _j(s.get("keywords")),
+                    _j(s.get("notes")),
+                    s.get("citation"),
+                    data.texts[s["id"]],
+                    stamp,
+                ),
             )
             conn.execute("DELETE FROM passages WHERE source_id = ?", (s["id"],))
             conn.executemany(
                 'INSERT INTO passages(source_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
-                [(s["id"], i, a, b, t) for i, (a, b, t) in enumerate(split_passages(
-                    data.texts[s["id"]]))],
+                [
+                    (s["id"], i, a, b, t)
+                    for i, (a, b, t) in enumerate(split_passages(data.texts[s["id"]]))
+                ],
             )
         area_by_code = {a["code"]: a for a in data.areas}
         actor_by_id = {}
         for a in data.actors:
             area = area_by_code.get(a.get("area_code") or "")
             province = a.get("province_code") or (
-                (area["province_code"] or area["code"]) if area else None)
+                (area["province_code"] or area["code"]) if area else None
+            )
             actor_by_id[a["id"]] = {**a, "province_code": province}
             conn.execute(
                 "INSERT OR REPLACE INTO actors(id, name, as_stated, country_code, level, kind,"
                 " area_code, province_code, candidates, resolution, unclear, origin)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?, 'seed')",
-                (a["id"], a["name"], a.get("as_stated"), a.get("country"), a.get("level"),
-                 a["kind"], a.get("area_code"), province, _j(a.get("candidates")),
-                 a.get("resolution"), _j(a.get("unclear"))),
+                (
+                    a["id"],
+                    a["name"],
+                    a.get("as_stated"),
+                    a.get("country"),
+                    a.get("level"),
+                    a["kind"],
+                    a.get("area_code"),
+                    province,
+                    _j(a.get("candidates")),
+                    a.get("resolution"),
+                    _j(a.get("unclear")),
+                ),
             )
         for c in data.cases:
             region = actor_by_id[c["region"]]
@@ -411,15 +503,35 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                 " unclear, related, origin, added_at, region_name, region_country,"
                 " province_code, area_code, partner_name, partner_country)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?,?,?,?,?,?,?)",
-                (c["id"], c["title"], c["region"], c.get("partner"), c.get("partner_as_stated"),
-                 partner_kind, c.get("facilitator"), c["type"], c.get("type_as_stated"),
-                 c.get("date"), c.get("date_as_stated"), year_of(c.get("date")),
-                 c.get("status"), c.get("status_as_stated"), c.get("scope_article"),
-                 c.get("summary"), category, basis, _j(c.get("unclear")),
-                 _j(c.get("related")), stamp, region["name"], region.get("country"),
-                 region.get("province_code"), area_code,
-                 partner["name"] if partner else "(not named)",
-                 partner.get("country") if partner else None),
+                (
+                    c["id"],
+                    c["title"],
+                    c["region"],
+                    c.get("partner"),
+                    c.get("partner_as_stated"),
+                    partner_kind,
+                    c.get("facilitator"),
+                    c["type"],
+                    c.get("type_as_stated"),
+                    c.get("date"),
+                    c.get("date_as_stated"),
+                    year_of(c.get("date")),
+                    c.get("status"),
+                    c.get("status_as_stated"),
+                    c.get("scope_article"),
+                    c.get("summary"),
+                    category,
+                    basis,
+                    _j(c.get("unclear")),
+                    _j(c.get("related")),
+                    stamp,
+                    region["name"],
+                    region.get("country"),
+                    region.get("province_code"),
+                    area_code,
+                    partner["name"] if partner else "(not named)",
+                    partner.get("country") if partner else None,
+                ),
             )
             conn.execute("DELETE FROM case_sectors WHERE case_id = ?", (c["id"],))
             conn.executemany(
@@ -440,15 +552,29 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             conn.execute(
                 "INSERT OR REPLACE INTO events(id, case_id, date, date_as_stated, place,"
                 " description, people, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
-                (e["id"], e["case"], e.get("date"), e.get("date_as_stated"), e.get("place"),
-                 e["description"], _j(e.get("people"))),
+                (
+                    e["id"],
+                    e["case"],
+                    e.get("date"),
+                    e.get("date_as_stated"),
+                    e.get("place"),
+                    e["description"],
+                    _j(e.get("people")),
+                ),
             )
         for lb in data.legal_bases:
             conn.execute(
                 "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
                 " origin) VALUES (?,?,?,?,?,?,?, 'seed')",
-                (lb["id"], lb["short"], lb["title"], lb.get("kind"), lb.get("number"),
-                 lb.get("year"), lb.get("summary")),
+                (
+                    lb["id"],
+                    lb["short"],
+                    lb["title"],
+                    lb.get("kind"),
+                    lb.get("number"),
+                    lb.get("year"),
+                    lb.get("summary"),
+                ),
             )
         for t in data.terms:
             conn.execute(
@@ -466,24 +592,36 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         searchdocs.refresh_terms(conn)
         conn.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [("seed_digest", data.digest), ("seeds_built_at", stamp),
-             ("schema_version", str(schema.SCHEMA_VERSION))],
+            [
+                ("seed_digest", data.digest),
+                ("seeds_built_at", stamp),
+                ("schema_version", str(schema.SCHEMA_VERSION)),
+            ],
         )
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise SeedError("cases.toml", None,
-                            f"the build would leave {len(problems)} broken references "
-                            f"(first: {tuple(problems[0])}).",
-                            "restore the removed record that user data still refers to.")
+            raise SeedError(
+                "cases.toml",
+                None,
+                f"the build would leave {len(problems)} broken references "
+                f"(first: {tuple(problems[0])}).",
+                "restore the removed record that user data still refers to.",
+            )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return {
-        "sources": len(data.sources), "actors": len(data.actors), "cases": len(data.cases),
-        "evidence": len(data.evidence), "people": len(data.people), "events": len(data.events),
-        "legal_bases": len(data.legal_bases), "terms": len(data.terms),
-        "sectors": len(data.sectors), "areas": len(data.areas),
+        "sources": len(data.sources),
+        "actors": len(data.actors),
+        "cases": len(data.cases),
+        "evidence": len(data.evidence),
+        "people": len(data.people),
+        "events": len(data.events),
+        "legal_bases": len(data.legal_bases),
+        "terms": len(data.terms),
+        "sectors": len(data.sectors),
+        "areas": len(data.areas),
     }
 
 
@@ -495,8 +633,9 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     """
     conn.execute("DELETE FROM evidence WHERE origin = 'seed'")
     conn.execute("DELETE FROM events WHERE origin = 'seed'")
-    conn.execute("DELETE FROM case_people WHERE person_id IN "
-                 "(SELECT id FROM people WHERE origin = 'seed')")
+    conn.execute(
+        "DELETE FROM case_people WHERE person_id IN (SELECT id FROM people WHERE origin = 'seed')"
+    )
     conn.execute("DELETE FROM people WHERE origin = 'seed'")
     seed_cases = [r[0] for r in conn.execute("SELECT id FROM cases WHERE origin = 'seed'")]
     conn.execute("DELETE FROM cases WHERE origin = 'seed'")
@@ -518,12 +657,18 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     for sid in seed_sources:
         searchdocs.delete_prefix(conn, "passage", f"{sid}#")
     conn.execute("DELETE FROM sources WHERE origin = 'seed'")
-    conn.execute("UPDATE sectors SET origin = 'user' WHERE origin = 'seed' AND id IN ("
-                 " SELECT sector_id FROM case_sectors)")
+    conn.execute(
+        "UPDATE sectors SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+        " SELECT sector_id FROM case_sectors)"
+    )
     conn.execute("DELETE FROM sectors WHERE origin = 'seed'")
-    conn.execute("UPDATE case_types SET origin = 'user' WHERE origin = 'seed' AND id IN ("
-                 " SELECT type FROM cases)")
+    conn.execute(
+        "UPDATE case_types SET origin = 'user' WHERE origin = 'seed' AND id IN ("
+        " SELECT type FROM cases)"
+    )
     conn.execute("DELETE FROM case_types WHERE origin = 'seed'")
-    conn.execute("UPDATE countries SET origin = 'user' WHERE origin = 'seed' AND code IN ("
-                 " SELECT country_code FROM actors)")
+    conn.execute(
+        "UPDATE countries SET origin = 'user' WHERE origin = 'seed' AND code IN ("
+        " SELECT country_code FROM actors)"
+    )
     conn.execute("DELETE FROM countries WHERE origin = 'seed'")
