@@ -100,7 +100,10 @@ def iter_case_records(
             f" AND record_id IN ({marks}) ORDER BY id",
             ids,
         ):
-            evidence.setdefault(cid, []).append({"source": sid, "quote": quote})
+            # A citation-only source is exported as its citation, so it imports back the same.
+            src_row = sources.get(sid)
+            name = src_row[7] if src_row and src_row[2] == "citation" and src_row[7] else sid
+            evidence.setdefault(cid, []).append({"source": name, "quote": quote})
         kinds = dict(
             conn.execute(
                 f"SELECT c.id, a.kind FROM cases c JOIN actors a ON a.id = c.partner_id"
@@ -128,7 +131,7 @@ def iter_case_records(
                 "status": c["status"],
                 "summary": c["summary"],
                 "sectors": sectors.get(c["id"], []),
-                "source": src[0] if src else None,
+                "source": (src[7] if src[2] == "citation" and src[7] else src[0]) if src else None,
                 "source_citation": _citation(src)[1] if src else None,
                 "evidence": ev,
                 "unclear": _list(c["unclear"]),

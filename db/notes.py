@@ -8,6 +8,8 @@
   raises ConflictError instead of overwriting.
 - Deleting is soft (deleted_at) so it can be undone; nothing here ever removes a note's row.
 - Drafts are saved as the user types, keyed by what is being edited, and offered back later.
+- Any SQLite failure while writing (read-only file, full disk, lock held too long) surfaces as
+  a ParadiploError whose message says why; the caller keeps the user's text.
 
 Reads take a connection; writes take a Store (they need its write transaction).
 """
@@ -17,18 +19,22 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from db import searchdocs
 from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
-from db.store import Store
+from db.store import Store, translate
 from db.text import clean_user_text
 
 TARGET_TYPES = ("case", "source", "region", "passage")
+TARGET_WORDS = {"case": "case", "source": "source", "passage": "source", "region": "region"}
 MAX_TAG_LEN = 64
+
+Anchor = tuple[int, int, str]
 
 
 def now_iso() -> str:
@@ -51,36 +57,63 @@ def parse_tags(text: str) -> list[str]:
     return normalise_tags([text])
 
 
+@contextmanager
+def _writing(store: Store) -> Iterator[sqlite3.Connection]:
+    """`store.write()`, with raw SQLite errors turned into messages a user can act on.
+
+    Errors raised at COMMIT (disk full, I/O) and by statements (read-only file) would otherwise
+    reach the UI as bare sqlite3 exceptions; the editor needs a ParadiploError to show.
+    """
+    try:
+        with store.write() as conn:
+            yield conn
+    except sqlite3.Error as exc:
+        raise translate(exc, store.path) from exc
+
+
 _NOTE_COLS = (
     "id, target_type, target_id, anchor_start, anchor_end, anchor_quote, body, tags,"
     " created_at, updated_at, version"
 )
+_N_NOTE_COLS = ", ".join("n." + c.strip() for c in _NOTE_COLS.split(","))
 
 
-def _target_label(conn: sqlite3.Connection, ttype: str, tid: str) -> tuple[str, bool]:
-    """(label, orphaned) for a note's target."""
+def _lookup_label(conn: sqlite3.Connection, ttype: str, tid: str) -> str | None:
     if ttype == "case":
         row = conn.execute("SELECT title FROM cases WHERE id = ?", (tid,)).fetchone()
     elif ttype in ("source", "passage"):
         row = conn.execute(
             "SELECT coalesce(title, outlet, citation, id) FROM sources WHERE id = ?", (tid,)
         ).fetchone()
-    else:
+    elif ttype == "region":
         prefix, _, value = tid.partition(":")
         if prefix in ("p", "a"):
             row = conn.execute("SELECT name FROM areas WHERE code = ?", (value,)).fetchone()
-        elif prefix == "c":
+        elif prefix in ("c", "pc"):
             row = conn.execute("SELECT name_en FROM countries WHERE code = ?", (value,)).fetchone()
-        else:
+        elif prefix in ("r", "pa"):
             row = conn.execute("SELECT name FROM actors WHERE id = ?", (value,)).fetchone()
-    if row is None:
-        return f"{tid} (no longer in the collection)", True
-    return str(row[0]), False
+        else:
+            row = None
+    else:
+        row = None
+    return None if row is None else str(row[0])
 
 
-def _note(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Note:
+def target_label(conn: sqlite3.Connection, target_type: str, target_id: str) -> tuple[str, bool]:
+    """(label, orphaned) for a note's target: its title or name, or a 'gone' label."""
+    label = _lookup_label(conn, target_type, target_id)
+    if label is None:
+        return f"{target_id} (no longer in the collection)", True
+    return label, False
+
+
+def _note(conn: sqlite3.Connection, row: tuple[Any, ...], labels: dict[Any, Any]) -> Note:
     (nid, ttype, tid, a_start, a_end, a_quote, body, tags, created, updated, version) = row
-    label, orphaned = _target_label(conn, ttype, tid)
+    key = (ttype, tid)
+    if key not in labels:
+        labels[key] = target_label(conn, ttype, tid)
+    label, orphaned = labels[key]
     return Note(
         id=nid,
         target_type=ttype,
@@ -88,7 +121,7 @@ def _note(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Note:
         target_label=label,
         orphaned=orphaned,
         body=body,
-        tags=json.loads(tags or "[]"),
+        tags=_json_list(tags),
         created_at=created,
         updated_at=updated,
         version=version,
@@ -98,13 +131,32 @@ def _note(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Note:
     )
 
 
+def _json_list(raw: str | None) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def get_note(conn: sqlite3.Connection, note_id: str, *, include_deleted: bool = False) -> Note:
     extra = "" if include_deleted else " AND deleted_at IS NULL"
     row = conn.execute(f"SELECT {_NOTE_COLS} FROM notes WHERE id = ?{extra}", (note_id,))
     found = row.fetchone()
     if found is None:
         raise NotFound(f"No note with id '{note_id}'.")
-    return _note(conn, tuple(found))
+    return _note(conn, tuple(found), {})
+
+
+def is_deleted(conn: sqlite3.Connection, note_id: str) -> bool:
+    """True if the note exists but is soft-deleted (e.g. by another window)."""
+    row = conn.execute("SELECT deleted_at FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return row is not None and row[0] is not None
+
+
+def _matches(note: Note, needle: str) -> bool:
+    hay = f"{note.body}\n{note.target_label}\n{' '.join(note.tags)}\n{note.anchor_quote or ''}"
+    return needle in hay.casefold()
 
 
 def list_notes(
@@ -113,10 +165,15 @@ def list_notes(
     target_type: str | None = None,
     target_id: str | None = None,
     tag: str | None = None,
+    text: str | None = None,
     orphaned_only: bool = False,
     limit: int | None = None,
 ) -> list[Note]:
-    """Notes, newest edit first, optionally for one target or one tag."""
+    """Notes, newest edit first, optionally for one target, one tag, or containing `text`.
+
+    `text` matches (case-insensitively) the body, the tags, the target's label and the
+    anchored quote: a plain filter for the notes screen; ranked search is db.search.
+    """
     conds = ["n.deleted_at IS NULL"]
     params: list[Any] = []
     if target_type:
@@ -126,17 +183,28 @@ def list_notes(
         conds.append("n.target_id = ?")
         params.append(target_id)
     if tag:
+        wanted = normalise_tags([tag])
         conds.append("EXISTS (SELECT 1 FROM note_tags t WHERE t.note_id = n.id AND t.tag = ?)")
-        params.append(normalise_tags([tag])[0] if normalise_tags([tag]) else tag)
+        params.append(wanted[0] if wanted else tag)
     sql = (
-        f"SELECT {', '.join('n.' + c.strip() for c in _NOTE_COLS.split(','))} FROM notes n"
-        f" WHERE {' AND '.join(conds)} ORDER BY n.updated_at DESC, n.id"
+        f"SELECT {_N_NOTE_COLS} FROM notes n WHERE {' AND '.join(conds)}"
+        " ORDER BY n.updated_at DESC, n.id"
     )
-    if limit is not None:
+    filtered = orphaned_only or bool(text and text.strip())
+    if limit is not None and not filtered:
         sql += f" LIMIT {int(limit)}"
-    notes = [_note(conn, tuple(r)) for r in conn.execute(sql, params)]
-    if orphaned_only:
-        notes = [n for n in notes if n.orphaned]
+    labels: dict[Any, Any] = {}
+    needle = (text or "").strip().casefold()
+    notes: list[Note] = []
+    for r in conn.execute(sql, params):
+        note = _note(conn, tuple(r), labels)
+        if orphaned_only and not note.orphaned:
+            continue
+        if needle and not _matches(note, needle):
+            continue
+        notes.append(note)
+        if limit is not None and len(notes) >= limit:
+            break
     return notes
 
 
@@ -147,14 +215,18 @@ def notes_for_case(conn: sqlite3.Connection, case_id: str) -> list[Note]:
 def note_counts(conn: sqlite3.Connection, case_ids: list[str]) -> dict[str, int]:
     if not case_ids:
         return {}
-    marks = ",".join("?" * len(case_ids))
-    return dict(
-        conn.execute(
-            "SELECT target_id, count(*) FROM notes WHERE target_type = 'case'"
-            f" AND deleted_at IS NULL AND target_id IN ({marks}) GROUP BY target_id",
-            case_ids,
-        ).fetchall()
-    )
+    out: dict[str, int] = {}
+    for i in range(0, len(case_ids), 500):
+        chunk = case_ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            conn.execute(
+                "SELECT target_id, count(*) FROM notes WHERE target_type = 'case'"
+                f" AND deleted_at IS NULL AND target_id IN ({marks}) GROUP BY target_id",
+                chunk,
+            ).fetchall()
+        )
+    return out
 
 
 def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
@@ -174,6 +246,53 @@ def _write_tags(conn: sqlite3.Connection, note_id: str, tags: list[str]) -> None
     )
 
 
+def _check_new(target_type: str, target_id: str, body: str) -> str:
+    if target_type not in TARGET_TYPES:
+        raise ParadiploError(f"A note attaches to one of {', '.join(TARGET_TYPES)}.")
+    if not target_id:
+        raise ParadiploError("A note needs something to attach to (a case, source or region).")
+    body = clean_user_text(body)
+    if not body.strip():
+        raise ParadiploError("The note is empty; nothing was saved.")
+    return body
+
+
+def insert_note(
+    conn: sqlite3.Connection,
+    target_type: str,
+    target_id: str,
+    body: str,
+    tags: Iterable[str] = (),
+    *,
+    anchor: Anchor | None = None,
+    note_id: str | None = None,
+    created_at: str | None = None,
+    updated_at: str | None = None,
+) -> str:
+    """Insert a note inside the caller's write transaction; returns its id."""
+    body = _check_new(target_type, target_id, body)
+    tag_list = normalise_tags(tags)
+    nid = note_id or uuid.uuid4().hex[:12]
+    stamp = now_iso()
+    conn.execute(
+        "INSERT INTO notes(id, target_type, target_id, anchor_start, anchor_end, anchor_quote,"
+        " body, tags, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
+        (
+            nid,
+            target_type,
+            target_id,
+            *(anchor or (None, None, None)),
+            body,
+            json.dumps(tag_list, ensure_ascii=False),
+            created_at or stamp,
+            updated_at or created_at or stamp,
+        ),
+    )
+    _write_tags(conn, nid, tag_list)
+    searchdocs.refresh_note(conn, nid)
+    return nid
+
+
 def add_note(
     store: Store,
     target_type: str,
@@ -181,38 +300,55 @@ def add_note(
     body: str,
     tags: Iterable[str] = (),
     *,
-    anchor: tuple[int, int, str] | None = None,
+    anchor: Anchor | None = None,
     note_id: str | None = None,
     created_at: str | None = None,
     updated_at: str | None = None,
 ) -> Note:
     """Save a new note (one transaction). The target need not exist (it may be orphaned)."""
-    if target_type not in TARGET_TYPES:
-        raise ParadiploError(f"A note attaches to one of {', '.join(TARGET_TYPES)}.")
+    _check_new(target_type, target_id, body)
+    with _writing(store) as conn:
+        nid = insert_note(
+            conn,
+            target_type,
+            target_id,
+            body,
+            tags,
+            anchor=anchor,
+            note_id=note_id,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+    return get_note(store.conn, nid)
+
+
+def overwrite_note(
+    conn: sqlite3.Connection,
+    note_id: str,
+    body: str,
+    tags: Iterable[str],
+    *,
+    expected_version: int | None,
+    updated_at: str | None = None,
+) -> None:
+    """Update a note inside the caller's write transaction (see `update_note`)."""
     body = clean_user_text(body)
     if not body.strip():
-        raise ParadiploError("The note is empty; nothing was saved.")
+        raise ParadiploError("The note is empty; nothing was saved. Delete it instead.")
     tag_list = normalise_tags(tags)
-    nid = note_id or uuid.uuid4().hex[:12]
-    stamp = now_iso()
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO notes(id, target_type, target_id, anchor_start, anchor_end, anchor_quote,"
-            " body, tags, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
-            (
-                nid,
-                target_type,
-                target_id,
-                *(anchor or (None, None, None)),
-                body,
-                json.dumps(tag_list, ensure_ascii=False),
-                created_at or stamp,
-                updated_at or stamp,
-            ),
-        )
-        _write_tags(conn, nid, tag_list)
-        searchdocs.refresh_note(conn, nid)
-    return get_note(store.conn, nid)
+    row = conn.execute("SELECT version, body FROM notes WHERE id = ?", (note_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"No note with id '{note_id}'.")
+    version, current_body = row
+    if expected_version is not None and version != expected_version:
+        raise ConflictError(note_id, version, current_body)
+    conn.execute(
+        "UPDATE notes SET body = ?, tags = ?, updated_at = ?, version = version + 1,"
+        " deleted_at = NULL WHERE id = ?",
+        (body, json.dumps(tag_list, ensure_ascii=False), updated_at or now_iso(), note_id),
+    )
+    _write_tags(conn, note_id, tag_list)
+    searchdocs.refresh_note(conn, note_id)
 
 
 def update_note(
@@ -225,56 +361,82 @@ def update_note(
 ) -> Note:
     """Save an edit. If the note changed since `expected_version`, raise ConflictError.
 
-    Pass expected_version=None to overwrite deliberately (the user chose "keep mine").
+    Deleting bumps the version too, so editing a note another window deleted also conflicts.
+    Pass expected_version=None to overwrite deliberately (the user chose "keep mine"); that
+    also brings back a note deleted elsewhere, since the user just said they want it.
     """
-    body = clean_user_text(body)
-    if not body.strip():
-        raise ParadiploError("The note is empty; nothing was saved. Delete it instead.")
-    tag_list = normalise_tags(tags)
-    with store.write() as conn:
-        row = conn.execute(
-            "SELECT version, body, deleted_at FROM notes WHERE id = ?", (note_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"No note with id '{note_id}'.")
-        version, current_body, _deleted = row
-        if expected_version is not None and version != expected_version:
-            raise ConflictError(note_id, version, current_body)
-        conn.execute(
-            "UPDATE notes SET body = ?, tags = ?, updated_at = ?, version = version + 1,"
-            " deleted_at = NULL WHERE id = ?",
-            (body, json.dumps(tag_list, ensure_ascii=False), now_iso(), note_id),
-        )
-        _write_tags(conn, note_id, tag_list)
-        searchdocs.refresh_note(conn, note_id)
+    with _writing(store) as conn:
+        overwrite_note(conn, note_id, body, tags, expected_version=expected_version)
     return get_note(store.conn, note_id)
 
 
 def delete_note(store: Store, note_id: str) -> None:
     """Soft-delete: the note disappears from lists and search, and can be restored."""
-    with store.write() as conn:
+    with _writing(store) as conn:
         cur = conn.execute(
             "UPDATE notes SET deleted_at = ?, version = version + 1 WHERE id = ?"
             " AND deleted_at IS NULL",
             (now_iso(), note_id),
         )
         if cur.rowcount == 0:
-            raise NotFound(f"No note with id '{note_id}'.")
+            raise NotFound(f"No note with id '{note_id}' (already deleted?).")
         searchdocs.refresh_note(conn, note_id)
 
 
 def restore_note(store: Store, note_id: str) -> Note:
-    with store.write() as conn:
-        conn.execute(
-            "UPDATE notes SET deleted_at = NULL, version = version + 1 WHERE id = ?", (note_id,)
-        )
-        searchdocs.refresh_note(conn, note_id)
+    """Undo a delete. Restoring a note that is not deleted changes nothing."""
+    with _writing(store) as conn:
+        row = conn.execute("SELECT deleted_at FROM notes WHERE id = ?", (note_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"No note with id '{note_id}'.")
+        if row[0] is not None:
+            conn.execute(
+                "UPDATE notes SET deleted_at = NULL, version = version + 1 WHERE id = ?",
+                (note_id,),
+            )
+            searchdocs.refresh_note(conn, note_id)
     return get_note(store.conn, note_id)
 
 
 # ------------------------------------------------------------------------------ drafts
-def draft_key(target_type: str, target_id: str, note_id: str | None) -> str:
-    return f"note:{note_id}" if note_id else f"new:{target_type}:{target_id}"
+def draft_key(
+    target_type: str,
+    target_id: str,
+    note_id: str | None,
+    *,
+    anchor: tuple[int, int] | tuple[int, int, str] | None = None,
+) -> str:
+    """What a draft is of: an existing note, or a new note on a target (and passage).
+
+    The passage offsets are part of a new passage note's key, so two drafts on different
+    passages of one source stay apart and the offsets survive until the draft is offered back.
+    """
+    if note_id:
+        return f"note:{note_id}"
+    key = f"new:{target_type}:{target_id}"
+    if anchor is not None:
+        key += f"@{int(anchor[0])}-{int(anchor[1])}"
+    return key
+
+
+def draft_anchor(conn: sqlite3.Connection, draft: Draft) -> Anchor | None:
+    """The passage (start, end, quote) a new-note draft was written on, if any.
+
+    The quote is re-read from the source; None if the key has no anchor or the source is gone.
+    """
+    if draft.note_id or draft.target_type != "passage" or "@" not in draft.key:
+        return None
+    _, _, span = draft.key.rpartition("@")
+    start_s, _, end_s = span.partition("-")
+    try:
+        start, end = int(start_s), int(end_s)
+    except ValueError:
+        return None
+    row = conn.execute(
+        "SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+        (start + 1, max(0, end - start), draft.target_id),
+    ).fetchone()
+    return (start, end, str(row[0]) if row else "")
 
 
 def save_draft(
@@ -286,9 +448,18 @@ def save_draft(
     *,
     note_id: str | None = None,
     base_version: int | None = None,
+    anchor: tuple[int, int] | tuple[int, int, str] | None = None,
 ) -> str:
-    key = draft_key(target_type, target_id, note_id)
-    with store.write() as conn:
+    """Keep what is being typed, so a crash loses at most the last debounce interval.
+
+    An empty body removes the draft instead: there is nothing to offer back.
+    """
+    key = draft_key(target_type, target_id, note_id, anchor=anchor)
+    body = clean_user_text(body)
+    with _writing(store) as conn:
+        if not body.strip():
+            conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))
+            return key
         conn.execute(
             "INSERT OR REPLACE INTO note_drafts(key, note_id, target_type, target_id, body, tags,"
             " base_version, updated_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -297,7 +468,7 @@ def save_draft(
                 note_id,
                 target_type,
                 target_id,
-                clean_user_text(body),
+                body,
                 json.dumps(normalise_tags(tags), ensure_ascii=False),
                 base_version,
                 now_iso(),
@@ -307,15 +478,32 @@ def save_draft(
 
 
 def list_drafts(conn: sqlite3.Connection) -> list[Draft]:
-    return [
-        Draft(k, nid, tt, tid, body, json.loads(tags or "[]"), bv, upd)
-        for k, nid, tt, tid, body, tags, bv, upd in conn.execute(
-            "SELECT key, note_id, target_type, target_id, body, tags, base_version, updated_at"
-            " FROM note_drafts ORDER BY updated_at DESC"
-        )
-    ]
+    """Drafts worth offering back, newest first.
+
+    A draft of an existing note whose text and tags equal the saved note is stale (the save
+    won, the draft cleanup did not): it is left out.
+    """
+    out: list[Draft] = []
+    for k, nid, tt, tid, body, tags, bv, upd, cur_body, cur_tags in conn.execute(
+        "SELECT d.key, d.note_id, d.target_type, d.target_id, d.body, d.tags, d.base_version,"
+        " d.updated_at, n.body, n.tags FROM note_drafts d"
+        " LEFT JOIN notes n ON n.id = d.note_id AND n.deleted_at IS NULL"
+        " ORDER BY d.updated_at DESC"
+    ):
+        tag_list = _json_list(tags)
+        if nid and cur_body == body and _json_list(cur_tags) == tag_list:
+            continue
+        out.append(Draft(k, nid, tt, tid, body, tag_list, bv, upd))
+    return out
+
+
+def get_draft(conn: sqlite3.Connection, key: str) -> Draft | None:
+    for d in list_drafts(conn):
+        if d.key == key:
+            return d
+    return None
 
 
 def discard_draft(store: Store, key: str) -> None:
-    with store.write() as conn:
+    with _writing(store) as conn:
         conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))

@@ -26,8 +26,8 @@ from db.store import Store, open_store
 from db.text import display_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _t(value: Any) -> Text:

@@ -1,0 +1,173 @@
+"""The command line, as a user runs it: JSON output, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui.cli import main
+
+from .test_seeds import EXPECTED_CASES
+
+
+def run(db_path: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", str(db_path), *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_export_json_lists_every_cooperation_with_a_verified_quote(db_path: Path) -> None:
+    code, out, _ = run(db_path, "export", "cases", "--format", "json")
+    assert code == 0
+    cases = json.loads(out)
+    assert {c["id"] for c in cases} == EXPECTED_CASES
+    for c in cases:
+        for key in (
+            "id",
+            "title",
+            "region",
+            "region_country",
+            "province",
+            "partner",
+            "partner_country",
+            "partner_kind",
+            "type",
+            "date",
+            "sectors",
+            "evidence",
+        ):
+            assert key in c
+        assert c["evidence"] and all(e["quote"] and e["source"] for e in c["evidence"])
+
+
+def test_cases_list_filters_and_json(db_path: Path) -> None:
+    code, out, _ = run(db_path, "cases", "list", "--region", "Jawa Timur", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 7
+    code, out, _ = run(db_path, "cases", "list", "--sector", "Pariwisata", "--json")
+    assert {c["id"] for c in json.loads(out)} == {
+        "jabar-shizuoka-mou-2017",
+        "jabar-shizuoka-new-economy",
+        "banyuwangi-singapore-tourism",
+    }
+    code, out, _ = run(db_path, "cases", "list", "--partner-country", "Jepang", "--json")
+    assert {c["partner_country"] for c in json.loads(out)} == {"Japan"}
+    code, out, _ = run(db_path, "cases", "list", "--region", "Kota Kediri", "--json")
+    assert [c["id"] for c in json.loads(out)] == ["kediri-australia-msme-export"]
+
+
+def test_cases_show(db_path: Path) -> None:
+    code, out, _ = run(db_path, "cases", "show", "malang-nonsan-2017")
+    assert code == 0 and "Nonsan" in out and "Unclear" in out
+    code, out, _ = run(db_path, "cases", "show", "malang-nonsan-2017", "--json")
+    assert json.loads(out)["partner_country"] == "South Korea"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cases", "show", "no-such-case"], "No case with id 'no-such-case'"),
+        (["cases", "list", "--region", "Atlantis"], "No region named 'Atlantis'"),
+        (["cases", "list", "--region", "Malang"], "ambiguous"),
+        (["cases", "list", "--sector", "knitting"], "No sector 'knitting'"),
+        (["import", "cases", "/nonexistent.json"], "no such file"),
+    ],
+)
+def test_errors_are_one_clear_line(db_path: Path, args: list[str], message: str) -> None:
+    code, out, err = run(db_path, *args)
+    assert code != 0
+    assert message in err
+    assert "Traceback" not in out + err
+
+
+def test_missing_database_for_check(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path / "none.db", "db", "check")
+    assert code == 1 and "db build" in err
+
+
+def test_db_commands(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    code, out, _ = run(path, "db", "build")
+    assert code == 0 and "Built" in out
+    code, out, _ = run(path, "db", "build")
+    assert "up to date" in out
+    code, out, _ = run(path, "db", "build", "--force")
+    assert "Rebuilt" in out
+    code, out, _ = run(path, "db", "check")
+    assert code == 0 and out.startswith("OK")
+    code, out, _ = run(path, "db", "stats", "--json")
+    assert json.loads(out)["cases"] == 9
+    code, out, _ = run(path, "db", "path")
+    assert out.strip() == str(path)
+
+
+def test_db_path_follows_env_and_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["db", "path"]).stdout.strip()
+    assert out == str(tmp_path / "data" / "paradiplo.db")
+    monkeypatch.setenv("PARADIPLO_DB", str(tmp_path / "env.db"))
+    assert runner.invoke(main, ["db", "path"]).stdout.strip() == str(tmp_path / "env.db")
+
+
+def test_notes_cli_round_trip(db_path: Path, tmp_path: Path) -> None:
+    code, out, _ = run(
+        db_path, "notes", "add", "sidoarjo-jinan-2008", "[bold]not markup[/]", "--tag", "comparison"
+    )
+    assert code == 0
+    code, out, _ = run(db_path, "notes", "add", "malang-nonsan-2017", "-", input="from stdin\n")
+    assert code == 0
+    code, out, _ = run(db_path, "notes", "list", "--json")
+    notes = json.loads(out)
+    assert {n["body"].strip() for n in notes} == {"[bold]not markup[/]", "from stdin"}
+    code, out, _ = run(db_path, "notes", "export", "--format", "md")
+    assert "## Sidoarjo – Jinan sister city" in out and "[bold]not markup[/]" in out
+    assert "Kompasiana" in out
+    dump = tmp_path / "notes.json"
+    run(db_path, "notes", "export", "--format", "json", "-o", str(dump))
+    code, out, _ = run(db_path, "import", "notes", str(dump))
+    assert "0 added" in out and "2 unchanged" in out
+
+
+def test_search_cli(db_path: Path) -> None:
+    code, out, _ = run(db_path, "search", "Shizuoka", "--json")
+    hits = json.loads(out)
+    assert code == 0 and hits[0]["kind"] == "case" and "jabar-shizuoka" in hits[0]["id"]
+
+
+def test_seeds_ship_in_the_wheel(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "seeds/cases.toml",
+        "seeds/sources.toml",
+        "seeds/vocabulary.toml",
+        "seeds/000_5dc3115ab1b62650.txt",
+        "seeds/idn-area/regencies.csv",
+        "seeds/idn-area/LICENSE.md",
+        "tui/app.tcss",
+    ):
+        assert expected in names, expected
