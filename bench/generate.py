@@ -192,9 +192,7 @@ def generate_cases(n: int, seed: int = 6) -> list[dict[str, Any]]:
     area_w = _zipf_weights(len(areas), rng)
     partners = _partners()
     partner_w = _zipf_weights(len(partners), rng, 0.7)
-    lists = [
-        t.format(y=y, p=rng.choice(areas)[1]) for t in LISTS for y in range(2012, 2025, 3)
-    ]
+    lists = [t.format(y=y, p=rng.choice(areas)[1]) for t in LISTS for y in range(2012, 2025, 3)]
     region_picks = rng.choices(areas, area_w, k=n)
     partner_picks = rng.choices(partners, partner_w, k=n)
     out = []
@@ -216,9 +214,8 @@ def generate_cases(n: int, seed: int = 6) -> list[dict[str, Any]]:
                 f"Kerja sama {region} dengan {partner} ({secs[0][2].lower()})",
             )
         )
-        summary = (
-            f"Pemerintah {region} dan {partner} ({country}) {verb} di bidang {topic}"
-            + (f" pada {year}." if date else ".")
+        summary = f"Pemerintah {region} dan {partner} ({country}) {verb} di bidang {topic}" + (
+            f" pada {year}." if date else "."
         )
         if rng.random() < 0.3:
             citation = rng.choice(lists)

@@ -1,34 +1,226 @@
 """Turn text into index terms for full-text search (used at write time and query time).
 
-The same function runs over stored text and over queries, so whatever it does (folding case
-and accents, stemming Indonesian, joining compounds, adding bilingual synonyms) applies to both.
-The search module refines this; the schema only needs `index_terms`.
+The same analysis runs over stored text and over queries, so both sides agree on what a word
+is. It folds case and accents, stems Indonesian with PySastrawi (``bekerja`` -> ``kerja``,
+``perdagangan`` -> ``dagang``), splits compounds written joined (``kerjasama`` ->
+``kerja sama``, also inside affixes: ``bekerjasama``, ``kerjasamanya``), and reduces English
+plurals (``cities`` -> ``city``). PySastrawi's stop-word remover is deliberately not used: it
+drops ``kerja``, ``sama`` and ``luar``, which this domain needs.
+
+Synonyms are not applied here: they widen queries (see db/search.py), so the index stays small
+and the synonym list can change without a reindex. Compounds do change the index, so their
+table is part of `ANALYZER_VERSION`; a database indexed with another version is reindexed when
+it is opened (db/store.py, db/searchdocs.py:reindex_all).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+import tomllib
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Bump when the analysis rules below change; the compound table adds its own digest.
+_RULES_VERSION = "2"
+
+# Word characters as SQLite's unicode61 tokenizer sees them (letters and digits; `_` separates).
+_TOKEN = re.compile(r"[^\W_]+")
+# A word in original (unfolded) text: letters/digits with any combining accents attached.
+_RAW_TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff])*")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+# Indonesian affixes around a joined compound: be+kerjasama, kerjasama+nya, di+...+kan.
+# meN-/peN- drop the first consonant of the root (me+nandatangani -> tandatangan).
+_PREFIXES = (
+    "",
+    "ber",
+    "be",
+    "di",
+    "ke",
+    "se",
+    "ter",
+    "me",
+    "mem",
+    "men",
+    "meng",
+    "menge",
+    "pe",
+    "pem",
+    "pen",
+    "peng",
+    "per",
+    "memper",
+    "diper",
+)
+_SUFFIXES = ("", "nya", "an", "kan", "i", "lah", "kah", "annya", "kannya", "inya", "ku", "mu")
+_NASAL = (("ng", "k"), ("ny", "s"), ("n", "t"), ("m", "p"))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The contents of seeds/synonyms.toml: compounds (joined -> parts) and synonym groups."""
+
+    compounds: dict[str, tuple[str, ...]]
+    groups: tuple[tuple[str, ...], ...]
+    digest: str
+
+
+def _read_synonyms_file() -> dict[str, Any]:
+    text = resources.files("seeds").joinpath("synonyms.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Load seeds/synonyms.toml once. A missing or broken file means no compounds/synonyms."""
+    try:
+        raw = _read_synonyms_file()
+    except (OSError, tomllib.TOMLDecodeError, ModuleNotFoundError):
+        raw = {}
+    compounds: dict[str, tuple[str, ...]] = {}
+    for joined, apart in dict(raw.get("compounds", {})).items():
+        key = fold(str(joined))
+        parts = tuple(_TOKEN.findall(fold(str(apart))))
+        if _TOKEN.fullmatch(key) and len(parts) > 1:
+            compounds[key] = parts
+    groups = tuple(
+        tuple(str(t) for t in g.get("terms", []) if str(t).strip())
+        for g in raw.get("group", [])
+        if isinstance(g, dict)
+    )
+    digest = hashlib.sha1(
+        repr(sorted(compounds.items())).encode(), usedforsecurity=False
+    ).hexdigest()[:10]
+    return Vocabulary(compounds, groups, digest)
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower-case and strip accents (as the index's unicode61 tokenizer does)."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def tokens(text: str) -> list[str]:
+    """The folded words of `text`, as FTS5 would split them."""
     return _TOKEN.findall(fold(text))
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded word) for each word of the original text, for highlighting."""
+    for m in _RAW_TOKEN.finditer(text):
+        folded = fold(m.group())
+        for part in _TOKEN.findall(folded):
+            yield m.start(), m.end(), part
+
+
+# ----------------------------------------------------------------------------- stemming
+class _Sastrawi:
+    """PySastrawi's stemmer, loaded on first use (its dictionary takes ~40 ms to read)."""
+
+    _lock = threading.Lock()
+    _stemmer: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._stemmer is None:
+            with cls._lock:
+                if cls._stemmer is None:
+                    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+                    from Sastrawi.Stemmer.Stemmer import Stemmer
+                    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+                    words = StemmerFactory().get_words_from_file()
+                    cls._stemmer = Stemmer(ArrayDictionary(words))
+        return cls._stemmer
+
+
+def sastrawi_stem(word: str) -> str:
+    """PySastrawi's stem of one folded word (uncached: use `analyse_word`)."""
+    return str(_Sastrawi.get().stem_word(word))
+
+
+def _is_root(word: str) -> bool:
+    return bool(_Sastrawi.get().get_dictionary().contains(word))
+
+
+def _english(word: str) -> str:
+    """Light English plural folding: cities -> city, agreements -> agreement."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
+
+
+def _compound(word: str) -> tuple[str, ...] | None:
+    """The parts of a joined compound, also inside Indonesian affixes, or None."""
+    table = vocabulary().compounds
+    if not table:
+        return None
+    if word in table:
+        return table[word]
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        for suffix in _SUFFIXES:
+            if not rest.endswith(suffix):
+                continue
+            core = rest[: len(rest) - len(suffix)] if suffix else rest
+            if core in table:
+                return table[core]
+            if prefix in ("me", "pe"):
+                for nasal, root in _NASAL:
+                    if core.startswith(nasal) and root + core[len(nasal) :] in table:
+                        return table[root + core[len(nasal) :]]
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def analyse_word(word: str) -> tuple[str, ...]:
+    """Index terms for one folded word: usually one stem; a joined compound gives its parts."""
+    if len(word) <= 2 or not word.isalpha() or not word.isascii():
+        return (word,)
+    parts = _compound(word)
+    if parts is not None:
+        return parts
+    stemmed = sastrawi_stem(word)
+    if stemmed != word:
+        parts = _compound(stemmed)
+        return parts if parts is not None else (stemmed,)
+    if _is_root(word):
+        return (word,)
+    return (_english(word),)
+
+
+@lru_cache(maxsize=200_000)
+def _analysed(word: str) -> str:
+    return " ".join(analyse_word(word))
+
+
+def stem(word: str) -> str:
+    """The analysed form of one folded word, space-separated if it is a compound."""
+    return _analysed(word)
 
 
 def index_terms(text: str) -> str:
     """Space-separated terms to store in the `terms` column of `search_docs`."""
-    return " ".join(stem(t) for t in tokens(text))
+    return " ".join(map(_analysed, _TOKEN.findall(fold(text))))
+
+
+def _version() -> str:
+    return f"{_RULES_VERSION}.{vocabulary().digest}"
+
+
+ANALYZER_VERSION = _version()

@@ -28,7 +28,7 @@ from db import searchdocs
 from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store, translate
-from db.text import clean_user_text
+from db.text import clean_user_text, strip_control
 
 TARGET_TYPES = ("case", "source", "region", "passage")
 TARGET_WORDS = {"case": "case", "source": "source", "passage": "source", "region": "region"}
@@ -42,10 +42,11 @@ def now_iso() -> str:
 
 
 def normalise_tags(tags: Iterable[str]) -> list[str]:
-    """Tags are trimmed, lower-cased, '#'-less, without spaces or commas, unique, in order."""
+    """Tags are trimmed, lower-cased, '#'-less, without spaces, commas or control characters,
+    unique, in order (a tag is a keyword: it never needs an escape sequence)."""
     out: list[str] = []
     for raw in tags:
-        for part in clean_user_text(str(raw)).replace(",", " ").split():
+        for part in strip_control(clean_user_text(str(raw))).replace(",", " ").split():
             tag = part.strip().lstrip("#").casefold()[:MAX_TAG_LEN]
             if tag and tag not in out:
                 out.append(tag)
@@ -58,7 +59,7 @@ def parse_tags(text: str) -> list[str]:
 
 
 @contextmanager
-def _writing(store: Store) -> Iterator[sqlite3.Connection]:
+def writing(store: Store) -> Iterator[sqlite3.Connection]:
     """`store.write()`, with raw SQLite errors turned into messages a user can act on.
 
     Errors raised at COMMIT (disk full, I/O) and by statements (read-only file) would otherwise
@@ -121,7 +122,7 @@ def _note(conn: sqlite3.Connection, row: tuple[Any, ...], labels: dict[Any, Any]
         target_label=label,
         orphaned=orphaned,
         body=body,
-        tags=_json_list(tags),
+        tags=json_list(tags),
         created_at=created,
         updated_at=updated,
         version=version,
@@ -131,7 +132,7 @@ def _note(conn: sqlite3.Connection, row: tuple[Any, ...], labels: dict[Any, Any]
     )
 
 
-def _json_list(raw: str | None) -> list[str]:
+def json_list(raw: str | None) -> list[str]:
     try:
         value = json.loads(raw or "[]")
     except ValueError:
@@ -307,7 +308,7 @@ def add_note(
 ) -> Note:
     """Save a new note (one transaction). The target need not exist (it may be orphaned)."""
     _check_new(target_type, target_id, body)
-    with _writing(store) as conn:
+    with writing(store) as conn:
         nid = insert_note(
             conn,
             target_type,
@@ -365,14 +366,14 @@ def update_note(
     Pass expected_version=None to overwrite deliberately (the user chose "keep mine"); that
     also brings back a note deleted elsewhere, since the user just said they want it.
     """
-    with _writing(store) as conn:
+    with writing(store) as conn:
         overwrite_note(conn, note_id, body, tags, expected_version=expected_version)
     return get_note(store.conn, note_id)
 
 
 def delete_note(store: Store, note_id: str) -> None:
     """Soft-delete: the note disappears from lists and search, and can be restored."""
-    with _writing(store) as conn:
+    with writing(store) as conn:
         cur = conn.execute(
             "UPDATE notes SET deleted_at = ?, version = version + 1 WHERE id = ?"
             " AND deleted_at IS NULL",
@@ -385,7 +386,7 @@ def delete_note(store: Store, note_id: str) -> None:
 
 def restore_note(store: Store, note_id: str) -> Note:
     """Undo a delete. Restoring a note that is not deleted changes nothing."""
-    with _writing(store) as conn:
+    with writing(store) as conn:
         row = conn.execute("SELECT deleted_at FROM notes WHERE id = ?", (note_id,)).fetchone()
         if row is None:
             raise NotFound(f"No note with id '{note_id}'.")
@@ -456,7 +457,7 @@ def save_draft(
     """
     key = draft_key(target_type, target_id, note_id, anchor=anchor)
     body = clean_user_text(body)
-    with _writing(store) as conn:
+    with writing(store) as conn:
         if not body.strip():
             conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))
             return key
@@ -490,8 +491,8 @@ def list_drafts(conn: sqlite3.Connection) -> list[Draft]:
         " LEFT JOIN notes n ON n.id = d.note_id AND n.deleted_at IS NULL"
         " ORDER BY d.updated_at DESC"
     ):
-        tag_list = _json_list(tags)
-        if nid and cur_body == body and _json_list(cur_tags) == tag_list:
+        tag_list = json_list(tags)
+        if nid and cur_body == body and json_list(cur_tags) == tag_list:
             continue
         out.append(Draft(k, nid, tt, tid, body, tag_list, bv, upd))
     return out
@@ -505,5 +506,5 @@ def get_draft(conn: sqlite3.Connection, key: str) -> Draft | None:
 
 
 def discard_draft(store: Store, key: str) -> None:
-    with _writing(store) as conn:
+    with writing(store) as conn:
         conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))

@@ -3,132 +3,318 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from db import notes as notes_api
-from db.errors import ImportProblem
+from db import paths
+from db.errors import ImportProblem, NotFound, ParadiploError
 from db.io import read_text_file
 from db.models import Note
 from db.store import Store
+from db.text import display_safe
+
+FORMAT = "paradiplo-notes"
+FORMATS = ("md", "json")
+GROUPINGS = ("case", "tag")
+_TYPE_ORDER = {"case": 0, "passage": 1, "source": 1, "region": 2}
 
 
-# ------------------------------------------------------------------------------ notes
-def notes_json(conn: sqlite3.Connection) -> dict[str, Any]:
-    notes = notes_api.list_notes(conn)
+# ------------------------------------------------------------------------------ JSON
+def note_record(n: Note) -> dict[str, Any]:
+    """One note as exported: everything needed to import it back unchanged."""
     return {
-        "format": "paradiplo-notes",
-        "version": 1,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "notes": [
-            {
-                "id": n.id,
-                "target_type": n.target_type,
-                "target_id": n.target_id,
-                "target": n.target_label,
-                "orphaned": n.orphaned,
-                "body": n.body,
-                "tags": n.tags,
-                "created_at": n.created_at,
-                "updated_at": n.updated_at,
-                "version": n.version,
-                "anchor_start": n.anchor_start,
-                "anchor_end": n.anchor_end,
-                "anchor_quote": n.anchor_quote,
-            }
-            for n in notes
-        ],
+        "id": n.id,
+        "target_type": n.target_type,
+        "target_id": n.target_id,
+        "target": n.target_label,
+        "orphaned": n.orphaned,
+        "body": n.body,
+        "tags": n.tags,
+        "created_at": n.created_at,
+        "updated_at": n.updated_at,
+        "version": n.version,
+        "anchor_start": n.anchor_start,
+        "anchor_end": n.anchor_end,
+        "anchor_quote": n.anchor_quote,
     }
 
 
-def _md_escape_heading(text: str) -> str:
-    return text.replace("\n", " ").strip()
+def notes_json(conn: sqlite3.Connection) -> dict[str, Any]:
+    notes = notes_api.list_notes(conn)
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "notes": [note_record(n) for n in notes],
+    }
+
+
+def notes_json_text(conn: sqlite3.Connection) -> str:
+    return json.dumps(notes_json(conn), ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------------ Markdown
+def _one_line(text: str) -> str:
+    return " ".join(display_safe(text).split())
+
+
+def _stamp(iso: str) -> str:
+    """A stored UTC timestamp in local time, as the app shows it."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso[:16].replace("T", " ")
+
+
+def _note_block(n: Note, cite: Callable[[str], str | None]) -> list[str]:
+    """A note: when and tags, the passage it is anchored to (with citation), then its text.
+
+    The text is the user's own Markdown, as written; only terminal escape sequences and
+    control characters are removed (a Markdown file is for reading, often with `cat`).
+    """
+    meta = f"*{_stamp(n.created_at)}*"
+    if n.updated_at != n.created_at:
+        meta += f" · edited {_stamp(n.updated_at)}"
+    if n.tags:
+        meta += " · " + " ".join(f"`#{_one_line(t).replace('`', '')}`" for t in n.tags)
+    out = [meta, ""]
+    if n.anchor_quote:
+        quote = display_safe(n.anchor_quote).strip()
+        out += ["> " + quote.replace("\n", "\n> ")]
+        where = cite(n.target_id) if n.target_type in ("passage", "source") else None
+        if where:
+            span = ""
+            if n.anchor_start is not None and n.anchor_end is not None:
+                span = f", characters {n.anchor_start}–{n.anchor_end}"
+            out += [">", f"> — {_one_line(where).rstrip('.')}{span}."]
+        out += [""]
+    out += [display_safe(n.body).rstrip(), "", "---", ""]
+    return out
+
+
+class _Headers:
+    """Group headers (parties, date, cited sources) for each target, computed once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._citations: dict[str, str | None] = {}
+
+    def citation(self, source_id: str) -> str | None:
+        if source_id not in self._citations:
+            from db.queries import get_source
+
+            try:
+                self._citations[source_id] = get_source(self.conn, source_id).citation
+            except NotFound:
+                self._citations[source_id] = None
+        return self._citations[source_id]
+
+    def lines(self, first: Note) -> list[str]:
+        ttype, tid = first.target_type, first.target_id
+        word = notes_api.TARGET_WORDS.get(ttype, ttype)
+        if first.orphaned:
+            return [f"*Orphaned: the {word} `{tid}` is no longer in the collection.*", ""]
+        if ttype == "case":
+            return self._case_lines(tid)
+        if ttype in ("source", "passage"):
+            cite = self.citation(tid)
+            out = [f"- **Source:** {_one_line(cite)}"] if cite else []
+            return [*out, f"- **Source id:** `{tid}`", ""]
+        return [f"- **Region key:** `{tid}`", ""]
+
+    def _case_lines(self, case_id: str) -> list[str]:
+        from db.queries import case_detail
+
+        try:
+            d = case_detail(self.conn, case_id)
+        except NotFound:
+            return [f"- **Case id:** `{case_id}`", ""]
+        partner = d.partner.name if d.partner else (d.partner_as_stated or "partner not named")
+        pcountry = f" ({d.partner.country_name})" if d.partner and d.partner.country_name else ""
+        lines = [
+            f"- **Parties:** {_one_line(d.region.name)} – {_one_line(partner)}{pcountry}",
+            f"- **Type:** {_one_line(d.type_label)}",
+            f"- **Date:** {_date(d.date, d.date_as_stated)}",
+            f"- **Case id:** `{d.id}`",
+        ]
+        cited: dict[str, str] = {}
+        for e in d.evidence:
+            cited.setdefault(e.source_id, e.citation)
+        lines += [f"- **Source:** {_one_line(c)}" for c in cited.values()]
+        return [*lines, ""]
+
+
+def _date(date: str | None, as_stated: str | None) -> str:
+    """'2017-11 (“November 2017”)': the normalised date with the source's words."""
+    if not date and not as_stated:
+        return "not stated"
+    if date and as_stated and as_stated != date:
+        return f"{_one_line(date)} (“{_one_line(as_stated)}”)"
+    return _one_line(date or as_stated or "")
+
+
+def _group_by_target(notes: list[Note]) -> list[list[Note]]:
+    """Notes per target: cases, then sources, then regions, each by label; orphans last.
+
+    Within a group notes are in the order they were written, as working notes are read.
+    """
+    groups: dict[tuple[str, str], list[Note]] = {}
+    for n in notes:
+        key = ("source" if n.target_type == "passage" else n.target_type, n.target_id)
+        groups.setdefault(key, []).append(n)
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (
+            g[0].orphaned,
+            _TYPE_ORDER.get(g[0].target_type, 9),
+            g[0].target_label.casefold(),
+            g[0].target_id,
+        ),
+    )
+    return [sorted(g, key=lambda n: (n.created_at, n.id)) for g in ordered]
 
 
 def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
     """Notes as Markdown for a paper's working notes, grouped by case (or by tag).
 
     Each case group starts with its parties, date and the sources it cites (outlet, authors,
-    date, file); notes keep their text exactly as written.
+    date, file); notes on a passage quote it with its citation; orphaned notes are listed
+    with a mark. Deleted notes are not exported.
     """
-    from db.errors import NotFound
-    from db.queries import case_detail
-
+    if by not in GROUPINGS:
+        raise ParadiploError(f"Notes are grouped by one of {', '.join(GROUPINGS)}, not '{by}'.")
     notes = notes_api.list_notes(conn)
-    lines = ["# Study notes", ""]
-    lines.append(
+    headers = _Headers(conn)
+    grouped = "tag" if by == "tag" else "case"
+    lines = [
+        "# Study notes",
+        "",
         f"Exported {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} from paradiplo-tui; "
-        f"{len(notes)} note(s)."
-    )
-    lines.append("")
+        f"{len(notes)} note(s), grouped by {grouped}; times are local.",
+        "",
+    ]
 
-    def note_block(n: Note) -> list[str]:
-        meta = f"*{n.created_at[:16].replace('T', ' ')}*"
-        if n.updated_at != n.created_at:
-            meta += f" · edited {n.updated_at[:16].replace('T', ' ')}"
-        if n.tags:
-            meta += " · " + " ".join(f"`#{t}`" for t in n.tags)
-        out = [meta, ""]
-        if n.anchor_quote:
-            out += ["> " + n.anchor_quote.replace("\n", "\n> "), ""]
-        out += [n.body.rstrip(), "", "---", ""]
+    def target_section(group: list[Note], level: str) -> list[str]:
+        first = group[0]
+        mark = " (orphaned)" if first.orphaned else ""
+        out = [f"{level} {_one_line(first.target_label)}{mark}", ""]
+        out += headers.lines(first)
+        for n in group:
+            out += _note_block(n, headers.citation)
         return out
 
     if by == "tag":
-        groups: dict[str, list[Note]] = {}
+        by_tag: dict[str, list[Note]] = {}
         for n in notes:
-            for t in n.tags or ["(untagged)"]:
-                groups.setdefault(t, []).append(n)
-        for tag in sorted(groups):
-            lines += [f"## #{tag}" if tag != "(untagged)" else "## Untagged", ""]
-            for n in groups[tag]:
-                lines += [f"### {_md_escape_heading(n.target_label)}", ""]
-                lines += note_block(n)
+            for t in n.tags or [""]:
+                by_tag.setdefault(t, []).append(n)
+        for tag in sorted(by_tag, key=lambda t: (t == "", t)):
+            lines += [f"## #{_one_line(tag)}" if tag else "## Untagged", ""]
+            for group in _group_by_target(by_tag[tag]):
+                lines += target_section(group, "###")
         return "\n".join(lines)
 
-    groups2: dict[tuple[str, str], list[Note]] = {}
-    for n in notes:
-        groups2.setdefault((n.target_type, n.target_id), []).append(n)
-    for (ttype, tid), group in groups2.items():
-        first = group[0]
-        heading = _md_escape_heading(first.target_label)
-        lines += [f"## {heading}", ""]
-        if first.orphaned:
-            lines += [f"*Orphaned note: its {ttype} `{tid}` is no longer in the collection.*", ""]
-        elif ttype == "case":
-            try:
-                d = case_detail(conn, tid)
-            except NotFound:
-                d = None
-            if d is not None:
-                partner = d.partner.name if d.partner else "partner not named"
-                pcountry = (
-                    f" ({d.partner.country_name})" if d.partner and d.partner.country_name else ""
-                )
-                lines.append(f"- **Parties:** {d.region.name} – {partner}{pcountry}")
-                lines.append(f"- **Type:** {d.type_label}")
-                lines.append(f"- **Date:** {d.date_as_stated or d.date or 'not stated'}")
-                lines.append(f"- **Case id:** `{d.id}`")
-                cited: dict[str, str] = {}
-                for e in d.evidence:
-                    cited.setdefault(e.source_id, e.citation)
-                for citation in cited.values():
-                    lines.append(f"- **Source:** {citation}")
-                lines.append("")
-        elif ttype in ("source", "passage"):
-            lines += [f"- **Source id:** `{tid}`", ""]
-        for n in group:
-            lines += note_block(n)
+    for group in _group_by_target(notes):
+        lines += target_section(group, "##")
     return "\n".join(lines)
 
 
-def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
-    """Import notes exported as JSON. Returns (added, updated, unchanged); never duplicates.
+# ------------------------------------------------------------------------------ files
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a crash leaves either the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
-    A note whose id exists is left alone if identical or older, updated if the file's copy
-    was edited later.
+
+def export_text(conn: sqlite3.Connection, fmt: str, by: str = "case") -> str:
+    if fmt == "json":
+        return notes_json_text(conn)
+    if fmt == "md":
+        return notes_markdown(conn, by=by)
+    raise ParadiploError(f"Notes export format is one of {', '.join(FORMATS)}, not '{fmt}'.")
+
+
+def export_notes_to_file(conn: sqlite3.Connection, fmt: str, by: str = "case") -> Path:
+    """Export every note to a new, timestamped file under the data dir's `exports` folder.
+
+    Never overwrites an earlier export. Raises ParadiploError with the reason if the file
+    cannot be written (the notes in the database are untouched either way).
+    """
+    text = export_text(conn, fmt, by)
+    folder = paths.data_dir() / "exports"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    suffix = "-by-tag" if fmt == "md" and by == "tag" else ""
+    target = folder / f"notes-{stamp}{suffix}.{fmt}"
+    n = 1
+    while target.exists():
+        target = folder / f"notes-{stamp}{suffix}-{n}.{fmt}"
+        n += 1
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        raise ParadiploError(
+            f"Could not write {target}: {exc.strerror or exc}. Your notes are unchanged."
+        ) from exc
+    return target
+
+
+# ------------------------------------------------------------------------------ import
+def _validate(items: list[Any]) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, n in enumerate(items, 1):
+        if not isinstance(n, dict):
+            problems.append(f"record {i}: not an object")
+            continue
+        for f in ("id", "target_type", "target_id", "body"):
+            if not isinstance(n.get(f), str) or not n.get(f, "").strip():
+                problems.append(f"record {i}, field '{f}': required text")
+        if n.get("target_type") not in notes_api.TARGET_TYPES:
+            problems.append(
+                f"record {i}, field 'target_type': one of {', '.join(notes_api.TARGET_TYPES)}"
+            )
+        tags = n.get("tags", [])
+        if tags is not None and not (
+            isinstance(tags, list) and all(isinstance(t, str) for t in tags)
+        ):
+            problems.append(f"record {i}, field 'tags': a list of text")
+        for f in ("created_at", "updated_at", "anchor_quote"):
+            if n.get(f) is not None and not isinstance(n.get(f), str):
+                problems.append(f"record {i}, field '{f}': text")
+        for f in ("anchor_start", "anchor_end"):
+            v = n.get(f)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                problems.append(f"record {i}, field '{f}': a whole number ≥ 0")
+        nid = n.get("id")
+        if isinstance(nid, str):
+            if nid in seen:
+                problems.append(f"record {i}, field 'id': '{nid}' appears twice in the file")
+            seen.add(nid)
+    return problems
+
+
+def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
+    """Import notes exported as JSON, all in one transaction. Returns (added, updated, unchanged).
+
+    Never duplicates: a note whose id exists is left alone if identical or older, and updated
+    if the file's copy was edited later. A note deleted here but present in the file is
+    brought back (counted as updated): importing a backup must not lose a note.
     """
     text = read_text_file(path)
     try:
@@ -138,46 +324,55 @@ def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
     items = data.get("notes") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportProblem(str(path), ['expected {"notes": [...]} as written by notes export'])
-    problems = []
-    for i, n in enumerate(items, 1):
-        if not isinstance(n, dict):
-            problems.append(f"record {i}: not an object")
-            continue
-        for f in ("id", "target_type", "target_id", "body"):
-            if not isinstance(n.get(f), str) or not n.get(f):
-                problems.append(f"record {i}, field '{f}': required text")
-        if n.get("target_type") not in notes_api.TARGET_TYPES:
-            problems.append(f"record {i}, field 'target_type': one of {notes_api.TARGET_TYPES}")
+    problems = _validate(items)
     if problems:
         raise ImportProblem(str(path), problems)
     added = updated = unchanged = 0
-    conn = store.conn
-    for n in items:
-        row = conn.execute(
-            "SELECT body, tags, updated_at FROM notes WHERE id = ?", (n["id"],)
-        ).fetchone()
-        tags = notes_api.normalise_tags(n.get("tags") or [])
-        if row is None:
-            anchor = None
-            if n.get("anchor_start") is not None:
-                anchor = (n["anchor_start"], n["anchor_end"], n.get("anchor_quote") or "")
-            notes_api.add_note(
-                store,
-                n["target_type"],
-                n["target_id"],
-                n["body"],
-                tags,
-                anchor=anchor,
-                note_id=n["id"],
-                created_at=n.get("created_at"),
-                updated_at=n.get("updated_at"),
-            )
-            added += 1
-        elif row[0] == n["body"] and json.loads(row[1]) == tags:
-            unchanged += 1
-        elif (n.get("updated_at") or "") > row[2]:
-            notes_api.update_note(store, n["id"], n["body"], tags, expected_version=None)
-            updated += 1
-        else:
-            unchanged += 1
+    with notes_api.writing(store) as conn:
+        for n in items:
+            outcome = _import_one(conn, n)
+            added += outcome == "added"
+            updated += outcome == "updated"
+            unchanged += outcome == "unchanged"
     return added, updated, unchanged
+
+
+def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
+    row = conn.execute(
+        "SELECT body, tags, updated_at, deleted_at FROM notes WHERE id = ?", (n["id"],)
+    ).fetchone()
+    tags = notes_api.normalise_tags(n.get("tags") or [])
+    if row is None:
+        anchor = None
+        if n.get("anchor_start") is not None and n.get("anchor_end") is not None:
+            anchor = (n["anchor_start"], n["anchor_end"], n.get("anchor_quote") or "")
+        notes_api.insert_note(
+            conn,
+            n["target_type"],
+            n["target_id"],
+            n["body"],
+            tags,
+            anchor=anchor,
+            note_id=n["id"],
+            created_at=n.get("created_at"),
+            updated_at=n.get("updated_at"),
+        )
+        return "added"
+    body, cur_tags, cur_updated, deleted_at = row
+    same = body == n["body"] and notes_api.json_list(cur_tags) == tags
+    newer = (n.get("updated_at") or "") > cur_updated
+    if deleted_at is None and (same or not newer):
+        return "unchanged"
+    if same or not newer:  # deleted here: bring back our copy as it is
+        body_out, tags_out = body, notes_api.json_list(cur_tags)
+    else:
+        body_out, tags_out = n["body"], tags
+    notes_api.overwrite_note(
+        conn,
+        n["id"],
+        body_out,
+        tags_out,
+        expected_version=None,
+        updated_at=n.get("updated_at") if newer else None,
+    )
+    return "updated"

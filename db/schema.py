@@ -257,7 +257,8 @@ def _configure(conn: sqlite3.Connection) -> None:
 def open_connection(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open a connection to an existing file (or create it, unless read-only)."""
     if readonly:
-        uri = f"file:{path}?mode=ro"
+        # as_uri() percent-encodes '?', '#' and '%' in the path, which a bare "file:" would misread.
+        uri = f"{path.absolute().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)

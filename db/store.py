@@ -10,10 +10,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from db import schema, seeds
+from db import analyze, schema, searchdocs, seeds
 from db.errors import DatabaseProblem, ReadOnlyError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+ENV_READONLY = "PARADIPLO_READONLY"
+# How long a write waits for another program's write lock before giving up with a message.
+LOCK_WAIT_SECONDS = 30.0
+MOVE_ASIDE = "Run 'paradiplo-tui db build --force'"
+# What callers outside db/ catch to report a raw SQLite failure through `translate` (tui/ may
+# not import sqlite3).
+SQLITE_ERRORS: tuple[type[sqlite3.Error], ...] = (sqlite3.Error,)
+
+
+class UnusableDatabase(DatabaseProblem):
+    """The file at the path cannot serve as this version's database: not SQLite, another
+    program's, damaged, or too new to read. `db build --force` moves it aside (keeping it) and
+    builds a new one; a locked or read-only database is never one of these.
+    """
 
 
 class Store:
@@ -28,6 +42,9 @@ class Store:
         self.readonly_reason = ""
         self.backup_path: Path | None = None
         self.rebuilt_seeds = False
+        self.written_by_newer = False  # opened read-only because a newer version wrote it
+        self.damaged = False  # opened read-only because getting it ready hit a damaged page
+        self.reindexed = False  # the search index was rebuilt for a new analyzer on opening
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -36,10 +53,36 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = schema.open_connection(self.path, readonly=self.readonly)
+            conn = self._connect()
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        """A new connection; read-only ones fall back to `immutable` when they must.
+
+        A read-only WAL database in a folder that cannot be written has no -shm file and
+        cannot get one, so SQLite refuses to open it; `immutable=1` reads it without one (it
+        then does not see changes another program makes while we run, which is said).
+        """
+        conn = schema.open_connection(self.path, readonly=self.readonly)
+        if not self.readonly:
+            return conn
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc):
+                raise
+            conn.close()
+            conn = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+            )
+            if "changes" not in self.readonly_reason:
+                self.readonly_reason += "; changes other programs make now are not seen"
         return conn
 
     def close(self) -> None:
@@ -61,7 +104,7 @@ class Store:
                 "nothing was changed."
             )
         conn = self.conn
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -71,7 +114,8 @@ class Store:
                     raise translate(exc, self.path) from exc
                 if time.monotonic() > deadline:
                     raise DatabaseProblem(
-                        f"{self.path} stayed locked by another program for 30 s; "
+                        f"{self.path} stayed locked by another program for "
+                        f"{LOCK_WAIT_SECONDS:.0f} s; "
                         "nothing was changed. Close the other program and try again."
                     ) from exc
                 time.sleep(0.05)
@@ -93,10 +137,15 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
         return DatabaseProblem(f"{path} is locked by another program ({text}). Try again.")
     if "disk is full" in text or "full" in text:
         return DatabaseProblem(f"The disk holding {path} is full; nothing was saved. Free space.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if "unable to open" in text:
         return DatabaseProblem(
-            f"{path} is damaged or not a database ({text}). Run 'paradiplo-tui db build "
-            "--force' to make a new one (the old file is kept as a backup), or use --db."
+            f"Cannot open {path} ({text}): check that the file and its folder can be read "
+            "(and written, unless you browse with --read-only)."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return UnusableDatabase(
+            f"{path} is damaged or not a database ({text}). {MOVE_ASIDE} to make a new one: "
+            "the old file is kept as a backup and your notes are copied from it."
         )
     return DatabaseProblem(f"{path}: {text}")
 
@@ -105,75 +154,224 @@ def _is_writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def open_store(path: Path, *, create: bool = True, build_seeds: bool = True) -> Store:
-    """Open (and if needed create, build and upgrade) the database at `path`."""
+def readonly_requested() -> bool:
+    """True if the user asked to open databases read-only ($PARADIPLO_READONLY or --read-only).
+
+    This is the one way to browse without writing that also works for root, for whom file
+    permissions never stop a write.
+    """
+    return os.environ.get(ENV_READONLY, "").strip().lower() not in ("", "0", "no", "false")
+
+
+def _refuse_fresh(path: Path, create: bool, readonly: bool) -> None:
+    """Raise if a missing or empty file may not be created here; make its folder otherwise."""
+    if not create:
+        raise DatabaseProblem(f"No database at {path}. Run 'paradiplo-tui db build' to create it.")
+    if readonly:
+        what = "is empty" if path.exists() else "does not exist"
+        raise DatabaseProblem(
+            f"{path} {what} and read-only mode was asked for, so no database can be built "
+            "there. Run without --read-only (or unset PARADIPLO_READONLY) to build it."
+        )
+    if path.exists() and not _is_writable(path):
+        raise DatabaseProblem(f"{path} is an empty, read-only file; use another --db path.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseProblem(f"Cannot read {path}: {exc.strerror}.") from exc
+    if header != SQLITE_HEADER:
+        raise UnusableDatabase(
+            f"{path} is not a SQLite database. {MOVE_ASIDE} to move it aside (it is kept) and "
+            "build a new one, or use --db to choose another file."
+        )
+
+
+def open_store(
+    path: Path,
+    *,
+    create: bool = True,
+    build_seeds: bool = True,
+    readonly: bool | None = None,
+) -> Store:
+    """Open (and if needed create, build and upgrade) the database at `path`.
+
+    `readonly=None` follows $PARADIPLO_READONLY. A file that cannot be written, or that a newer
+    paradiplo-tui wrote, opens read-only (browsing works, writes raise ReadOnlyError) with
+    `store.readonly_reason` saying why.
+    """
+    asked = readonly_requested() if readonly is None else readonly
     if path.is_dir():
         raise DatabaseProblem(f"{path} is a directory, not a database file. Use --db FILE.")
     fresh = not path.exists() or path.stat().st_size == 0
     if fresh:
-        if not create:
-            raise DatabaseProblem(
-                f"No database at {path}. Run 'paradiplo-tui db build' to create it."
-            )
-        if path.exists() and not _is_writable(path):
-            raise DatabaseProblem(f"{path} is an empty, read-only file; use another --db path.")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
+        _refuse_fresh(path, create, asked)
     else:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-        if header != SQLITE_HEADER:
-            raise DatabaseProblem(
-                f"{path} is not a SQLite database. Use --db to choose another file, or move "
-                "it aside and run 'paradiplo-tui db build'."
-            )
-    readonly = not fresh and not _is_writable(path)
-    store = Store(path, readonly=readonly)
-    if readonly:
-        store.readonly_reason = "the file or its folder is not writable"
+        _check_header(path)
+    store = Store(path, readonly=not fresh and (asked or not _is_writable(path)))
+    if store.readonly:
+        store.readonly_reason = (
+            "read-only mode was asked for" if asked else "the file or its folder is not writable"
+        )
     try:
-        conn = store.conn
-        if fresh:
-            try:
-                schema.create_schema(conn)
-            except sqlite3.Error as exc:
-                raise translate(exc, path) from exc
-            if build_seeds:
-                seeds.build(conn, seeds.load_seeds())
-                store.rebuilt_seeds = True
-            return store
-        if _check_ours(conn, path) and not readonly:
-            schema.create_schema(conn)
-            if build_seeds:
-                seeds.build(conn, seeds.load_seeds())
-                store.rebuilt_seeds = True
-            return store
-        version = schema.user_version(conn)
-        if version != schema.SCHEMA_VERSION:
-            if version > schema.SCHEMA_VERSION:
-                store.readonly = True
-                schema.upgrade(conn, path)  # raises a clear message
-            if readonly:
-                raise DatabaseProblem(
-                    f"{path} needs an upgrade (schema {version} to {schema.SCHEMA_VERSION}) "
-                    "but is read-only. Make it writable and open it again."
-                )
-            store.backup_path = schema.upgrade(conn, path)
-        if build_seeds and not readonly:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'seed_digest'").fetchone()
-            bundled = seeds.load_seeds()
-            if row is None or row[0] != bundled.digest:
-                seeds.build(conn, bundled)
-                store.rebuilt_seeds = True
-        return store
+        return _prepare(store, fresh=fresh, build_seeds=build_seeds)
     except sqlite3.Error as exc:
         store.close()
-        raise translate(exc, path) from exc
+        problem = translate(exc, path)
+        if isinstance(problem, UnusableDatabase) and not fresh:
+            damaged = _open_damaged(path, exc)
+            if damaged is not None:
+                return damaged
+        raise problem from exc
     except BaseException:
         store.close()
         raise
+
+
+def _prepare(store: Store, *, fresh: bool, build_seeds: bool) -> Store:
+    """Create, check, upgrade and refresh an opened store (see `open_store`)."""
+    path, conn = store.path, store.conn
+    if fresh or (_check_ours(conn, path) and not store.readonly):
+        schema.create_schema(conn)
+        if build_seeds:
+            seeds.build(conn, seeds.load_seeds())
+            store.rebuilt_seeds = True
+        searchdocs.record_analyzer_version(conn)
+        return store
+    version = schema.user_version(conn)
+    if version > schema.SCHEMA_VERSION:
+        _open_newer_readonly(store, version)
+    elif version != schema.SCHEMA_VERSION:
+        if version == 0:
+            raise DatabaseProblem(
+                f"{path} is an empty SQLite file and is read-only; make it writable or run "
+                "'paradiplo-tui db build' with another --db path."
+            )
+        if store.readonly:
+            raise DatabaseProblem(
+                f"{path} needs an upgrade (schema {version} to {schema.SCHEMA_VERSION}) "
+                f"but is read-only ({store.readonly_reason}). Open it writable once to upgrade "
+                "it (a backup is written first)."
+            )
+        store.backup_path = schema.upgrade(conn, path)
+    if store.readonly:
+        return store
+    if build_seeds:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'seed_digest'").fetchone()
+        bundled = seeds.load_seeds()
+        if row is None or row[0] != bundled.digest:
+            seeds.build(conn, bundled)
+            store.rebuilt_seeds = True
+    _reindex_if_stale(store)
+    return store
+
+
+def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:
+    """Browse a damaged database read-only if its notes and cases can still be read.
+
+    Reads that reach a damaged page fail later with the same advice; writing could spread the
+    damage, so notes are off until `db build --force` makes a new file (copying the notes).
+    """
+    store = Store(path, readonly=True)
+    try:
+        conn = store.conn
+        if schema.application_id(conn) != schema.APPLICATION_ID:
+            raise DatabaseProblem("not ours")
+        if schema.user_version(conn) != schema.SCHEMA_VERSION:
+            raise DatabaseProblem("another version")
+        for table in ("notes", "note_drafts", "cases"):
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    except (sqlite3.Error, DatabaseProblem):
+        store.close()
+        return None
+    store.damaged = True
+    store.readonly_reason = (
+        f"the file is damaged ({exc}); run 'paradiplo-tui db build --force' to make a new one "
+        "with your notes copied into it"
+    )
+    return store
+
+
+def _open_newer_readonly(store: Store, version: int) -> None:
+    """A newer paradiplo-tui wrote this file: browse it read-only if its tables still fit.
+
+    Writing could break what the newer version expects, so notes are disabled; if the tables
+    changed shape, reading could fail half-way, so the file is refused instead.
+    """
+    missing = _missing_columns(store.conn)
+    if missing:
+        raise UnusableDatabase(
+            f"{store.path} was written by a newer paradiplo-tui (schema {version}; this one "
+            f"reads up to {schema.SCHEMA_VERSION}) and cannot be read by this version "
+            f"({missing[0]} is missing). Upgrade paradiplo-tui, or use --db to open another file."
+        )
+    store.readonly = True
+    store.written_by_newer = True
+    store.readonly_reason = (
+        f"it was written by a newer paradiplo-tui (schema {version}); upgrade paradiplo-tui "
+        "to take notes in it"
+    )
+
+
+def _missing_columns(conn: sqlite3.Connection) -> list[str]:
+    """Tables or columns of the current schema that the database lacks ("table.column")."""
+    ref = sqlite3.connect(":memory:")
+    try:
+        ref.executescript(schema.DDL)
+        wanted = {
+            t: [c[1] for c in ref.execute(f"PRAGMA table_info({t})")]
+            for (t,) in ref.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    finally:
+        ref.close()
+    missing: list[str] = []
+    for table, cols in wanted.items():
+        have = {c[1] for c in conn.execute(f"PRAGMA table_info({table})")}
+        missing += [f"{table}.{c}" for c in cols if c not in have]
+    return missing
+
+
+def find_damage(store: Store) -> str | None:
+    """The first problem `PRAGMA quick_check` finds, or None if the file is sound.
+
+    Reads every page, so it is for explicit rebuilds and checks, not for every start.
+    """
+    try:
+        rows = store.conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if [tuple(r) for r in rows] == [("ok",)] else str(rows[0][0])
+
+
+def move_aside(path: Path, label: str = "unreadable") -> Path:
+    """Rename a database file (and its -wal/-shm) out of the way, keeping it; returns its path."""
+    moved = path.with_name(f"{path.name}.{label}.bak")
+    n = 1
+    while moved.exists():
+        moved = path.with_name(f"{path.name}.{label}-{n}.bak")
+        n += 1
+    path.rename(moved)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(moved.with_name(moved.name + suffix))
+    return moved
+
+
+def _reindex_if_stale(store: Store) -> None:
+    """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py."""
+    if searchdocs.stored_analyzer_version(store.conn) == analyze.ANALYZER_VERSION:
+        return
+    with store.write() as conn:
+        searchdocs.reindex_all(conn)
+    store.reindexed = True
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
@@ -186,8 +384,9 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
     if app_id != schema.APPLICATION_ID:
         if not tables:
             return True
-        raise DatabaseProblem(
+        raise UnusableDatabase(
             f"{path} is a SQLite database from another program, not a paradiplo database. "
-            "Use --db to choose another file."
+            f"{MOVE_ASIDE} to move it aside (it is kept) and build a new one, or use --db to "
+            "choose another file."
         )
     return False

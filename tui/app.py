@@ -1,9 +1,449 @@
-"""The Textual app (placeholder until the app lands)."""
+"""The Textual app: the case browser a user meets when running `paradiplo-tui`.
+
+`ParadiploApp(db_path)` opens the database in a thread (or takes an open `store`), shows the
+main screen and loads its four panes in thread workers; `ready` is set once all four show data.
+Every worker runs on the App, so one handler (`on_worker_state_changed`) turns any failure into
+a readable notification. Keys can be remapped in `keymap.toml` (ids listed on the help screen);
+the last case, filters, sort and theme are remembered in `state.json`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from db import notes as notes_api
+from db.errors import ParadiploError
+from db.models import Draft, Filters, Note, SearchHit
+from db.store import Store, open_store
+from tui.keymap import load_keymap, unknown_ids
+from tui.screens.dialogs import ConfirmScreen, FatalScreen
+from tui.screens.main import MainScreen
+from tui.screens.palette import PaletteCommands
+from tui.state import UIState, load_state, save_state
+from tui.widgets.dbwork import DbResult, run_db
+
+DEFAULT_THEME = "textual-dark"
+
+
+@dataclass
+class DraftsFound(DbResult):
+    drafts: list[Draft]
+
+
+@dataclass
+class TargetResolved(DbResult):
+    """A draft's target with its label (and the note it edits), ready for the editor."""
+
+    draft: Draft
+    label: str
+    note: Note | None
+
+
+@dataclass
+class ExportDone(DbResult):
+    path: Path
+
+
+class ParadiploApp(App[int]):
+    """Browse paradiplomacy cases, their sources and your notes."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "paradiplo"
+    COMMANDS = App.COMMANDS | {PaletteCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("slash", "search", "Search", key_display="/", id="search"),
+        Binding("n", "note_new", "Note", tooltip="New note on the focused thing", id="note_new"),
+        Binding("N", "notes", "Notes", show=False, id="notes"),
+        Binding("y", "copy_quote", "Copy quote", show=False, id="copy_quote"),
+        Binding("s", "sources", "Sources", id="sources"),
+        Binding("g", "glossary", "Glossary", show=False, id="glossary"),
+    ]
+
+    def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.store: Store = store  # type: ignore[assignment]
+        self._given_store = store is not None
+        self.ready = asyncio.Event()
+        self.db_generations: dict[str, int] = {}
+        self.state: UIState = load_state()
+        self._save_timer: Any = None
+        self.keymap_problems: list[str] = []
+
+    # ---------------------------------------------------------------------- start-up
+    def on_mount(self) -> None:
+        keymap, problems = load_keymap()
+        self.keymap_problems = problems
+        if keymap:
+            self.set_keymap(keymap)
+        self.theme = self.state.theme if self.state.theme in self.available_themes else (
+            DEFAULT_THEME
+        )
+        self.sub_title = self.db_path.name
+        self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
+        self.push_screen(self.main)
+        if self.store is not None:
+            self._started()
+        else:
+            self._open_store()
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def _open_store(self) -> None:
+        try:
+            store = open_store(self.db_path)
+        except ParadiploError as exc:
+            self.call_from_thread(self.push_screen, FatalScreen(str(exc)))
+            return
+        except OSError as exc:
+            msg = f"{self.db_path}: {exc.strerror or exc}"
+            self.call_from_thread(self.push_screen, FatalScreen(msg))
+            return
+        self.store = store
+        self.call_from_thread(self._started)
+
+    def _started(self) -> None:
+        """The store is open: load the panes, then say what needs saying."""
+        self.main.start()
+        if self.store.readonly:
+            self.sub_title = f"{self.db_path.name} · read-only"
+            self.notify(
+                Text(
+                    f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
+                    "You can browse; note-taking is disabled."
+                ),
+                title="Read-only",
+                severity="warning",
+                timeout=8,
+            )
+        for problem in self.keymap_problems:
+            self.notify(Text(problem), title="Keymap", severity="warning", timeout=8)
+        self.call_after_refresh(self._check_keymap_ids)
+        if not self.store.readonly:
+            self._look_for_drafts()
+
+    def _check_keymap_ids(self) -> None:
+        from tui.screens.help import all_binding_ids
+
+        unknown = unknown_ids(self._keymap, all_binding_ids())
+        if unknown:
+            self.notify(
+                Text("Unknown binding ids in keymap.toml: " + ", ".join(unknown)),
+                title="Keymap",
+                severity="warning",
+                timeout=8,
+            )
+
+    # ------------------------------------------------------------------------ errors
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where worker failures become messages a user can act on."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, ParadiploError):
+            message = str(error)
+        else:
+            message = (
+                f"Something went wrong ({type(error).__name__}: {error}). "
+                "The app keeps running; your notes are safe."
+            )
+            self.log.error(event.worker, error)
+        self.notify(Text(message), title="Error", severity="error", timeout=10)
+
+    # ------------------------------------------------------------------------- state
+    def remember(self, filters: Filters, sort: str, case_id: str | None) -> None:
+        """Note what to restore next launch; the file is written a moment later."""
+        self.state.set_filters(filters)
+        self.state.sort = sort
+        if case_id:
+            self.state.case_id = case_id
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self._save_state)
+
+    def _save_state(self) -> None:
+        self._save_timer = None
+        save_state(self.state)
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "state", None) is not None and self.state.theme != theme:
+            self.state.theme = theme
+            if self.is_running:
+                self._save_state()
+
+    # ------------------------------------------------------------------------ actions
+    async def action_quit(self) -> None:
+        """Quit, asking first if any screen holds unsaved text."""
+        unsaved = [
+            s
+            for s in self.screen_stack
+            if callable(getattr(s, "has_unsaved_changes", None)) and s.has_unsaved_changes()
+        ]
+        if unsaved:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._quit_now()
+
+            self.push_screen(
+                ConfirmScreen(
+                    "Quit with unsaved text?",
+                    "A note you are editing is not saved yet (a draft is kept and offered "
+                    "back next time). Quit anyway?",
+                    yes="Quit",
+                    no="Keep editing",
+                ),
+                answered,
+            )
+            return
+        self._quit_now()
+
+    def _quit_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        save_state(self.state)
+        self.exit(0)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_sources(self) -> None:
+        from tui.screens.sources import SourcesScreen
+
+        if self.store is not None and not isinstance(self.screen, SourcesScreen):
+            self.push_screen(SourcesScreen(), self._source_chosen)
+
+    def _source_chosen(self, source_id: str | None) -> None:
+        if source_id:
+            self.open_source(source_id, None)
+
+    def action_glossary(self, term_id: str | None = None) -> None:
+        from tui.screens.glossary import GlossaryScreen
+
+        if self.store is None:
+            return
+        if isinstance(self.screen, GlossaryScreen):
+            if term_id:
+                self.screen.select_term(term_id)
+            return
+        self.push_screen(GlossaryScreen(term_id))
+
+    def action_copy_quote(self) -> None:
+        """Copy the selected quote with its citation (OSC 52: the terminal's clipboard)."""
+        getter = getattr(self.screen, "current_quote_text", None)
+        text = getter() if callable(getter) else None
+        if not text:
+            self.notify("Select a quote first (in the Detail pane or the source reader).")
+            return
+        self.copy_to_clipboard(text)
+        self.notify("Copied the quote with its citation.", timeout=3)
+
+    def action_search(self) -> None:
+        try:
+            from tui.screens.search import SearchScreen
+        except ImportError:
+            self.notify("Search is not available in this build.", severity="warning")
+            return
+        if self.store is None or isinstance(self.screen, SearchScreen):
+            return
+        self.push_screen(SearchScreen(self.store, self.main.filters), self.open_search_hit)
+
+    def action_notes(self) -> None:
+        try:
+            from tui.screens.notes import NotesScreen
+        except ImportError:
+            self.notify("The notes screen is not available in this build.", severity="warning")
+            return
+        if self.store is None or isinstance(self.screen, NotesScreen):
+            return
+        self.push_screen(NotesScreen(self.store), self.open_note_target)
+
+    def action_note_new(self) -> None:
+        """A new note on what has focus: a case, a region node, or a passage in the reader."""
+        if self.store is None:
+            return
+        if self.store.readonly:
+            self.notify(
+                Text(f"The database is read-only ({self.store.readonly_reason}): notes are off."),
+                severity="warning",
+            )
+            return
+        getter = getattr(self.screen, "focused_target", None)
+        target = getter() if callable(getter) else None
+        if target is None:
+            self.notify("Select a case, a region or a passage to write a note on.")
+            return
+        anchor = target[3] if len(target) > 3 else None
+        self.open_note_editor(target[0], target[1], target[2], anchor=anchor)
+
+    def open_note_editor(
+        self,
+        target_type: str,
+        target_id: str,
+        label: str,
+        *,
+        note: Note | None = None,
+        draft: Draft | None = None,
+        anchor: tuple[int, int, str] | None = None,
+    ) -> None:
+        try:
+            from tui.screens.note_editor import NoteEditorScreen
+        except ImportError:
+            self.notify("The note editor is not available in this build.", severity="warning")
+            return
+        self.push_screen(
+            NoteEditorScreen(
+                self.store, target_type, target_id, label, note=note, draft=draft, anchor=anchor
+            ),
+            self._note_saved,
+        )
+
+    def _note_saved(self, note: Note | None) -> None:
+        if note is None:
+            return
+        self.main.refresh_notes()
+        refresh = getattr(self.screen, "refresh_notes", None)
+        if callable(refresh) and self.screen is not self.main:
+            refresh()
+        self.notify("Note saved.", timeout=3)
+
+    def export_notes(self, fmt: str) -> None:
+        from db import notes_io
+
+        export: Callable[..., Path] | None = getattr(notes_io, "export_notes_to_file", None)
+        if export is None:
+            self.notify("Exporting notes is not available in this build.", severity="warning")
+            return
+
+        def run(store: Store) -> ExportDone:
+            return ExportDone(export(store.conn, fmt))
+
+        run_db(self, "export", run)
+
+    def on_export_done(self, message: ExportDone) -> None:
+        self.notify(Text(f"Notes exported to {message.path}"), title="Export", timeout=10)
+
+    # ----------------------------------------------------------------------- drafts
+    def _look_for_drafts(self) -> None:
+        try:
+            import tui.screens.drafts  # noqa: F401
+        except ImportError:
+            return
+
+        def load(store: Store) -> DraftsFound | None:
+            drafts = notes_api.list_drafts(store.conn)
+            return DraftsFound(drafts) if drafts else None
+
+        run_db(self, "drafts", load)
+
+    def on_drafts_found(self, message: DraftsFound) -> None:
+        from tui.screens.drafts import DraftsScreen
+
+        self.push_screen(DraftsScreen(self.store, message.drafts), self._draft_chosen)
+
+    def _draft_chosen(self, draft: Draft | None) -> None:
+        if draft is None:
+            return
+
+        def load(store: Store) -> TargetResolved:
+            conn = store.conn
+            label, _orphaned = notes_api.target_label(conn, draft.target_type, draft.target_id)
+            note = None
+            if draft.note_id:
+                try:
+                    note = notes_api.get_note(conn, draft.note_id)
+                except ParadiploError:
+                    note = None
+            return TargetResolved(draft, label, note)
+
+        run_db(self, "draft-target", load)
+
+    def on_target_resolved(self, message: TargetResolved) -> None:
+        d = message.draft
+        self.open_note_editor(d.target_type, d.target_id, message.label, note=message.note, draft=d)
+
+    # ---------------------------------------------------------------------- opening
+    def back_to_main(self) -> None:
+        """Close every screen above the main screen."""
+        while len(self.screen_stack) > 1 and self.screen is not self.main:
+            if isinstance(self.screen, Screen) and self.screen is self.screen_stack[0]:
+                break
+            self.pop_screen()
+
+    def open_case(self, case_id: str) -> None:
+        self.back_to_main()
+        self.main.select_case(case_id)
+
+    def apply_filter(self, kind: str, key: str) -> None:
+        self.back_to_main()
+        self.main.set_filter(kind, key)
+
+    def open_source(
+        self, source_id: str, anchor_start: int | None, case_id: str | None = None
+    ) -> None:
+        from tui.screens.reader import SourceReaderScreen
+
+        if isinstance(self.screen, SourceReaderScreen):
+            self.pop_screen()
+        self.push_screen(SourceReaderScreen(source_id, anchor_start, case_id))
+
+    def open_search_hit(self, hit: SearchHit | None) -> None:
+        """Open a search result: a case, a passage, a note's target or a glossary term."""
+        if hit is None:
+            return
+        if hit.kind == "case":
+            self.open_case(hit.case_id or hit.ref_id)
+        elif hit.kind == "passage" and hit.source_id:
+            self.open_source(hit.source_id, hit.anchor_start)
+        elif hit.kind == "note":
+            if hit.case_id:
+                self.open_case(hit.case_id)
+            elif hit.source_id:
+                self.open_source(hit.source_id, hit.anchor_start)
+        elif hit.kind == "term":
+            self.action_glossary(hit.ref_id)
+
+    def open_note_target(self, target: tuple[str, str, int | None] | None) -> None:
+        if target is None:
+            return
+        target_type, target_id, anchor = target
+        if target_type == "case":
+            self.open_case(target_id)
+        elif target_type in ("source", "passage"):
+            self.open_source(target_id, anchor)
+        elif target_type == "region":
+            kind = "partner" if target_id.startswith("p") and ":" in target_id and (
+                target_id.split(":")[0] in ("pc", "pa")
+            ) else "region"
+            self.apply_filter(kind, target_id)
+
+    def on_detail_view_open_source(self, message: Any) -> None:
+        self.open_source(message.source_id, message.anchor_start, message.case_id)
 
 
 def run_app(db_path: Path) -> int:
-    raise SystemExit("The app is not built yet.")
+    """Open the database (errors go to the command line, not a traceback), then run the app."""
+    store = open_store(db_path)
+    app = ParadiploApp(db_path, store=store)
+    try:
+        result = app.run()
+    finally:
+        store.close()
+    return int(result or app.return_code or 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,12 +18,21 @@ from rich.text import Text
 
 from db import io as db_io
 from db import notes as notes_api
-from db import notes_io, queries, resolve, seeds
+from db import notes_io, queries, recover, resolve, seeds
 from db import search as search_api
 from db.errors import ParadiploError
 from db.models import Filters
 from db.paths import resolve_db_path
-from db.store import Store, open_store
+from db.store import (
+    ENV_READONLY,
+    SQLITE_ERRORS,
+    Store,
+    UnusableDatabase,
+    find_damage,
+    move_aside,
+    open_store,
+    translate,
+)
 from db.text import display_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,24 +50,43 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _current_db() -> Path:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Ctx) if ctx else None
+    return obj.db_path if obj else resolve_db_path(None)
+
+
 @contextmanager
 def friendly_errors() -> Iterator[None]:
+    """One clear line (no traceback) for every failure a user can cause or meet.
+
+    Raw SQLite errors reach here when a damaged file fails half-way through a read; they are
+    put in words by db.store.translate, which also says how to recover.
+    """
     try:
         yield
     except ParadiploError as exc:
         fail(str(exc))
+    except SQLITE_ERRORS as exc:
+        fail(str(translate(exc, _current_db())))
     except OSError as exc:
         fail(f"{exc.filename or ''} {exc.strerror or exc}".strip())
 
 
 class Ctx:
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, read_only: bool = False) -> None:
         self.db_path = resolve_db_path(db)
+        self.read_only = read_only
         self._store: Store | None = None
 
     def store(self, *, create: bool = True) -> Store:
         if self._store is None:
-            self._store = open_store(self.db_path, create=create)
+            self._store = open_store(self.db_path, create=create, readonly=self.read_only or None)
+            if self._store.readonly and not self.read_only:
+                err_console.print(
+                    Text("Warning: ", style="yellow")
+                    + _t(f"{self.db_path} is open read-only: {self._store.readonly_reason}.")
+                )
         return self._store
 
 
@@ -76,15 +105,24 @@ def emit_json(data: Any) -> None:
     envvar="PARADIPLO_DB",
     help="Database file (default: in your data directory; or $PARADIPLO_DB).",
 )
+@click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    envvar=ENV_READONLY,
+    help="Browse without changing the database (note-taking is off); or $PARADIPLO_READONLY=1.",
+)
 @click.version_option(package_name="paradiplo-tui")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, read_only: bool) -> None:
     """Browse paradiplomacy cases, their sources and your study notes.
 
     Run with no command to open the app.
     """
-    ctx.obj = Ctx(db)
+    ctx.obj = Ctx(db, read_only)
     if ctx.invoked_subcommand is None:
+        if read_only:
+            os.environ[ENV_READONLY] = "1"  # the app opens its database through open_store
         from tui.app import run_app
 
         with friendly_errors():
@@ -101,38 +139,70 @@ def db_group() -> None:
 @click.option("--force", is_flag=True, help="Rebuild the seed data even if it is up to date.")
 @pass_ctx
 def db_build(ctx: Ctx, force: bool) -> None:
-    """Create the database or refresh the bundled seed data (your notes are kept)."""
+    """Create the database or refresh the bundled seed data (your notes are kept).
+
+    With --force, a file that cannot serve as the database (damaged, not SQLite, another
+    program's, written by a newer version) is moved aside, kept, and your notes and drafts are
+    copied from it into a new database.
+    """
     with friendly_errors():
         path = ctx.db_path
-        if force and path.exists() and path.is_file():
-            try:
-                store = open_store(path, build_seeds=False)
-            except ParadiploError as exc:
-                moved = path.with_name(path.name + ".unreadable.bak")
-                n = 1
-                while moved.exists():
-                    moved = path.with_name(f"{path.name}.unreadable-{n}.bak")
-                    n += 1
-                path.rename(moved)
-                for suffix in ("-wal", "-shm"):
-                    side = path.with_name(path.name + suffix)
-                    if side.exists():
-                        side.rename(moved.with_name(moved.name + suffix))
-                err_console.print(
-                    _t(f"{exc}\nMoved the old file to {moved}; building a new database.")
-                )
-                store = open_store(path)
-            else:
-                counts = seeds.build(store.conn, seeds.load_seeds())
-                console.print(_t(f"Rebuilt the seed data in {path}: {_counts(counts)}."))
-                return
+        if ctx.read_only:
+            raise ParadiploError(
+                "Read-only mode (--read-only or PARADIPLO_READONLY) is on: nothing was built."
+            )
+        if force and path.is_file():
+            _force_rebuild(path)
+            return
         existed = path.exists()
-        store = open_store(path)
+        store = open_store(path, readonly=False)
         if store.rebuilt_seeds:
             verb = "Refreshed the seed data in" if existed else "Built"
             console.print(_t(f"{verb} {path}: {_counts(queries.stats(store.conn))}."))
         else:
             console.print(_t(f"{path} is up to date (use --force to rebuild the seed data)."))
+
+
+def _force_rebuild(path: Path) -> None:
+    """Rebuild the seeds in place, or replace an unusable file (see `db_build`)."""
+    try:
+        store = open_store(path, build_seeds=False, readonly=False)
+    except UnusableDatabase as exc:
+        _replace(path, str(exc), "unreadable")
+        return
+    if store.written_by_newer:
+        store.close()
+        _replace(path, f"{path} is open read-only: {store.readonly_reason}.", "newer")
+        return
+    damage = find_damage(store)
+    if damage is not None:
+        store.close()
+        _replace(path, f"{path} is damaged ({damage}).", "unreadable")
+        return
+    try:
+        counts = seeds.build(store.conn, seeds.load_seeds())
+    except SQLITE_ERRORS as exc:
+        problem = translate(exc, path)
+        if not isinstance(problem, UnusableDatabase):
+            raise problem from exc
+        store.close()
+        _replace(path, str(problem), "unreadable")
+        return
+    console.print(_t(f"Rebuilt the seed data in {path}: {_counts(counts)}."))
+
+
+def _replace(path: Path, why: str, label: str) -> None:
+    """Move an unusable database aside, build a new one and copy the notes across."""
+    moved = move_aside(path, label)
+    err_console.print(_t(f"{why}\nMoved the old file to {moved} (kept as a backup)."))
+    store = open_store(path, readonly=False)
+    saved = recover.salvage_notes(moved, store)
+    console.print(
+        _t(
+            f"Built a new database at {path}: {_counts(queries.stats(store.conn))}; "
+            f"{saved.describe()}."
+        )
+    )
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -1,0 +1,514 @@
+"""Speed at scale: generate collections, import them, time what a user waits for, print a table.
+
+    python bench/run.py                       # 1,000, 10,000 and 100,000 cases (make bench)
+    python bench/run.py --sizes 1000 --quick  # a fast smoke run
+    python bench/run.py --results bench/RESULTS.md   # also write the table into that file
+
+For each size: generate cases and notes (bench/generate.py), build a fresh database and load
+them through the public CLI (`paradiplo-tui import cases` / `import notes`, timed as
+subprocesses), then measure
+- the query functions the app runs (db/queries.py, db/notes.py, db/search.py), median and
+  95th percentile over many selections: a region filter, a sector filter (each: everything the
+  app reloads when a filter changes), opening a case, and search per keystroke;
+- the CLI `search` for one query (subprocess wall time);
+- app start (process spawn to `app.ready`, headless) against a bare Textual app with one Static
+  widget, measured alternately in the same run, and the app's peak memory (ru_maxrss);
+- the same filter, case and keystroke actions through the running app (Pilot), from the change
+  to the app being idle again.
+See bench/RESULTS.md for the bars and the latest figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from generate import write_collection  # noqa: E402
+
+from db import notes as notes_api  # noqa: E402
+from db import queries  # noqa: E402
+from db import search as search_api  # noqa: E402
+from db.models import Filters  # noqa: E402
+from db.store import open_store  # noqa: E402
+
+QUERIES = ["shizuoka", "pariwisata", "sister city", "kerjasama"]
+PAGE = 100  # rows the agreements list asks for (tui/widgets/case_list.py)
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+# The bars of issue 6 (at the largest size).
+BAR_START_RATIO = 2.0
+BAR_FILTER_P95_MS = 50.0
+BAR_SEARCH_P95_MS = 30.0
+BAR_RSS_MIB = 250.0
+BAR_IMPORT_100K_S = 30.0
+BAR_GROWTH = 3.0
+
+
+# ------------------------------------------------------------------------------ helpers
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), pct(values, 95)
+
+
+def cli_command() -> list[str]:
+    """How to run `paradiplo-tui`: the installed script next to this Python, else the module."""
+    script = Path(sys.executable).parent / "paradiplo-tui"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "tui.cli"]
+
+
+def run_cli(env: dict[str, str], *args: str) -> float:
+    """Run the CLI, fail loudly if it fails, and return its wall time in seconds."""
+    t = time.perf_counter()
+    proc = subprocess.run([*cli_command(), *args], env=env, capture_output=True, text=True)
+    took = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"paradiplo-tui {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return took
+
+
+def timed_ms(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+@dataclass
+class SizeResult:
+    n: int
+    import_s: float = 0.0
+    notes_s: float = 0.0
+    db_mib: float = 0.0
+    region_ms: list[float] = field(default_factory=list)
+    sector_ms: list[float] = field(default_factory=list)
+    detail_ms: list[float] = field(default_factory=list)
+    search_ms: list[float] = field(default_factory=list)
+    cli_search_s: float = 0.0
+    parts_ms: dict[str, list[float]] = field(default_factory=dict)
+    app: dict[str, Any] = field(default_factory=dict)
+    bare_start_s: list[float] = field(default_factory=list)
+    app_start_s: list[float] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------ loading
+def load(n: int, work: Path, env: dict[str, str]) -> tuple[Path, SizeResult]:
+    """Generate, build a fresh database, import cases and notes through the CLI."""
+    res = SizeResult(n)
+    cases_file, notes_file = write_collection(n, work / "data")
+    db = work / f"bench-{n}.db"
+    for p in work.glob(f"bench-{n}.db*"):
+        p.unlink()
+    run_cli(env, "--db", str(db), "db", "build")
+    res.import_s = run_cli(env, "--db", str(db), "import", "cases", str(cases_file))
+    res.notes_s = run_cli(env, "--db", str(db), "import", "notes", str(notes_file))
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    res.db_mib = sum(p.stat().st_size for p in work.glob(f"bench-{n}.db*")) / 2**20
+    return db, res
+
+
+# ------------------------------------------------------------------------------ queries
+def _walk(nodes: list[Any]) -> list[Any]:
+    out = []
+    for node in nodes:
+        out.append(node)
+        out += _walk(node.children)
+    return out
+
+
+def filter_change(conn: sqlite3.Connection, f: Filters, current: str | None) -> dict[str, float]:
+    """Everything the app reloads when the filters change (tui/screens/main.py: reload), by part.
+
+    The app runs the three groups in parallel thread workers; summing them is the worst case.
+    """
+    parts: dict[str, float] = {}
+    parts["trees"] = timed_ms(lambda: (queries.region_tree(conn, f), queries.partner_tree(conn, f)))
+    parts["sectors"] = timed_ms(lambda: queries.sector_counts(conn, f))
+
+    def cases() -> None:
+        queries.count_cases(conn, f)
+        queries.count_cases(conn, Filters())
+        rows = queries.list_cases(conn, f, sort="-year", limit=PAGE, offset=0)
+        if current:
+            queries.case_position(conn, f, "-year", current)
+        notes_api.note_counts(conn, [r.id for r in rows])
+
+    parts["cases"] = timed_ms(cases)
+    return parts
+
+
+def measure_queries(db: Path, res: SizeResult, rng: random.Random, quick: bool) -> dict[str, Any]:
+    """Median/p95 of the app's queries; returns the selections for the through-app plan."""
+    store = open_store(db)
+    conn = store.conn
+    nodes = [n for n in _walk(queries.region_tree(conn)) if n.level != "country"]
+    regions = [n.key for n in rng.sample(nodes, min(len(nodes), 20 if quick else 60))]
+    sectors = [s.id for s in queries.sector_counts(conn, Filters())]
+    ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY random() LIMIT 300")]
+    current = ids[0] if ids else None
+    parts: dict[str, list[float]] = {}
+
+    def record(kind: str, split: dict[str, float]) -> float:
+        for k, v in split.items():
+            parts.setdefault(f"{kind}.{k}", []).append(v)
+        return sum(split.values())
+
+    filter_change(conn, Filters(), current)  # warm the page cache, as the app's start does
+    res.region_ms = [
+        record("region", filter_change(conn, Filters(region=k), current)) for k in regions
+    ]
+    rounds = 1 if quick else 3
+    res.sector_ms = [
+        record("sector", filter_change(conn, Filters(sectors=(s,)), current))
+        for _ in range(rounds)
+        for s in sectors
+    ]
+    for cid in ids[: 50 if quick else 300]:
+        res.detail_ms.append(
+            timed_ms(
+                lambda c=cid: (queries.case_detail(conn, c), notes_api.notes_for_case(conn, c))
+            )
+        )
+    for _ in range(1 if quick else 5):
+        for q in QUERIES:
+            for i in range(1, len(q) + 1):
+                res.search_ms.append(timed_ms(lambda p=q[:i]: search_api.search(conn, p, limit=50)))
+    res.parts_ms = parts
+    store.close()
+    return {
+        "regions": regions[: 10 if quick else 30],
+        "sectors": sectors[: 5 if quick else 20],
+        "moves": 10 if quick else 40,
+        "queries": QUERIES[:1] if quick else QUERIES,
+    }
+
+
+# ------------------------------------------------------------------------------ the app
+def run_driver(kind: str, env: dict[str, str], *extra: str) -> dict[str, Any]:
+    """Spawn bench/app_driver.py; its JSON result plus the child's peak RSS from wait4."""
+    cmd = [sys.executable, str(HERE / "app_driver.py"), kind]
+    config = tempfile.mkdtemp(prefix="config-", dir=env["PARADIPLO_DATA_DIR"])
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [*cmd, repr(t0), *extra],
+        env={**env, "PARADIPLO_CONFIG_DIR": config},  # a first launch: no remembered state
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = proc.communicate(timeout=900)
+    if proc.returncode != 0:
+        raise SystemExit(f"app driver ({kind}) failed:\n{err[-3000:]}")
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def measure_app(
+    db: Path,
+    res: SizeResult,
+    plan: dict[str, Any],
+    env: dict[str, str],
+    repeat: int,
+    exercise: bool,
+    work: Path,
+) -> None:
+    """Start-up (alternating bare and app runs), then one run that exercises the app."""
+    for _ in range(repeat):
+        res.bare_start_s.append(run_driver("bare", env)["start_s"])
+        res.app_start_s.append(run_driver("app", env, str(db))["start_s"])
+    if exercise:
+        plan_file = work / "plan.json"
+        plan_file.write_text(json.dumps(plan))
+        res.app = run_driver("app", env, str(db), str(plan_file))
+    else:
+        res.app = run_driver("app", env, str(db))
+
+
+# ------------------------------------------------------------------------------ reporting
+def fmt_pair(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    a, b = p50_p95(values)
+    return f"{a:.1f} / {b:.1f}"
+
+
+def table(results: list[SizeResult]) -> str:
+    head = [
+        "cases",
+        "import s",
+        "notes import s",
+        "DB MiB",
+        "start app / bare ms (ratio)",
+        "region filter ms p50 / p95",
+        "sector filter ms p50 / p95",
+        "open case ms p50 / p95",
+        "search/key ms p50 / p95",
+        "CLI search ms",
+        "app: region / sector / case / key ms p95",
+        "app peak MiB",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        if r.app_start_s:
+            a, b = statistics.median(r.app_start_s), statistics.median(r.bare_start_s)
+            start = f"{a * 1000:.0f} / {b * 1000:.0f} ({a / b:.2f}x)"
+        else:
+            start = "not run"
+        app = r.app
+        through = " / ".join(
+            f"{pct(app[k], 95):.0f}" if app.get(k) else "n/a"
+            for k in ("app_region_ms", "app_sector_ms", "app_detail_ms", "app_search_key_ms")
+        )
+        rss = f"{app['maxrss_mib']:.0f}" if app.get("maxrss_mib") else "not run"
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{r.n:,}",
+                    f"{r.import_s:.1f}",
+                    f"{r.notes_s:.1f}",
+                    f"{r.db_mib:.0f}",
+                    start,
+                    fmt_pair(r.region_ms),
+                    fmt_pair(r.sector_ms),
+                    fmt_pair(r.detail_ms),
+                    fmt_pair(r.search_ms),
+                    f"{r.cli_search_s * 1000:.0f}",
+                    through if app.get("app_region_ms") else "not run",
+                    rss,
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def parts_table(results: list[SizeResult]) -> str:
+    """p95 of each part of a filter change (the app runs the three parts in parallel)."""
+    keys = sorted({k for r in results for k in r.parts_ms})
+    lines = ["| cases | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+    for r in results:
+        cells = [f"{pct(r.parts_ms[k], 95):.1f}" if r.parts_ms.get(k) else "" for k in keys]
+        lines.append(f"| {r.n:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def bars(results: list[SizeResult]) -> list[str]:
+    """Each bar of issue 6, checked at the largest size run (growth: smallest to largest)."""
+    big, small = results[-1], results[0]
+    out = []
+
+    def check(ok: bool, text: str) -> None:
+        out.append(f"- {'met' if ok else 'NOT met'}: {text}")
+
+    if big.app_start_s:
+        ratio = statistics.median(big.app_start_s) / statistics.median(big.bare_start_s)
+        check(
+            ratio <= BAR_START_RATIO,
+            f"app start {ratio:.2f}x bare Textual (bar {BAR_START_RATIO}x)",
+        )
+    for name, values in (
+        ("region filter", big.region_ms),
+        ("sector filter", big.sector_ms),
+        ("open case", big.detail_ms),
+    ):
+        check(
+            pct(values, 95) < BAR_FILTER_P95_MS,
+            f"{name} p95 {pct(values, 95):.1f} ms (bar {BAR_FILTER_P95_MS:.0f})",
+        )
+    for name, key in (
+        ("region filter", "app_region_ms"),
+        ("sector filter", "app_sector_ms"),
+        ("open case", "app_detail_ms"),
+    ):
+        if big.app.get(key):
+            v = pct(big.app[key], 95)
+            check(
+                v < BAR_FILTER_P95_MS,
+                f"{name} through the app p95 {v:.0f} ms (bar {BAR_FILTER_P95_MS:.0f})",
+            )
+    v = pct(big.search_ms, 95)
+    check(
+        v < BAR_SEARCH_P95_MS, f"search per keystroke p95 {v:.1f} ms (bar {BAR_SEARCH_P95_MS:.0f})"
+    )
+    if big.app.get("app_search_key_ms"):
+        v = pct(big.app["app_search_key_ms"], 95)
+        check(
+            v < BAR_SEARCH_P95_MS,
+            f"search keystroke through the app p95 {v:.0f} ms (bar {BAR_SEARCH_P95_MS:.0f})",
+        )
+    if big.app.get("maxrss_mib"):
+        check(
+            big.app["maxrss_mib"] < BAR_RSS_MIB,
+            f"app peak memory {big.app['maxrss_mib']:.0f} MiB (bar {BAR_RSS_MIB:.0f})",
+        )
+    if big.n >= 100_000:
+        check(
+            big.import_s < BAR_IMPORT_100K_S,
+            f"import of {big.n:,} cases {big.import_s:.1f} s (bar {BAR_IMPORT_100K_S:.0f})",
+        )
+    if big.n >= 100 * small.n:
+        for name, a, b in (
+            ("region filter", small.region_ms, big.region_ms),
+            ("sector filter", small.sector_ms, big.sector_ms),
+            ("search per keystroke", small.search_ms, big.search_ms),
+        ):
+            g = pct(b, 95) / max(pct(a, 95), 1e-9)
+            check(
+                g < BAR_GROWTH,
+                f"{name} p95 grows {g:.1f}x from {small.n:,} to {big.n:,} (bar {BAR_GROWTH:.0f}x)",
+            )
+    for r in results:
+        for k in ("app_error", "app_error_search"):
+            if r.app.get(k):
+                out.append(f"- note ({r.n:,}): {r.app[k]}")
+    return out
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import textual
+
+    mem = ""
+    try:
+        kib = int(re.findall(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[0])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, IndexError):
+        pass
+    return [
+        f"- CPU: {cpu or 'unknown'}, nproc {os.cpu_count()}{mem}",
+        f"- {platform.system()} {platform.release()}; Python {platform.python_version()}; "
+        f"SQLite {sqlite3.sqlite_version}; Textual {textual.__version__}",
+    ]
+
+
+def report(results: list[SizeResult], argv: list[str], started: float, loads: list[float]) -> str:
+    lines = [
+        f"Command: `python bench/run.py {' '.join(argv)}`".replace("run.py `", "run.py`"),
+        f"Run at {time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}, took "
+        f"{(time.time() - started) / 60:.1f} min; load average at start / end: "
+        f"{loads[0]:.2f} / {loads[1]:.2f}",
+        "",
+        *machine(),
+        "",
+        table(results),
+        "",
+        "Filter change, by part (p95 ms; the app runs these three groups in parallel workers):",
+        "",
+        parts_table(results),
+        "",
+        "Bars (issue 6):",
+        "",
+        *bars(results),
+    ]
+    return "\n".join(lines)
+
+
+def write_results(path: Path, text: str) -> None:
+    """Replace the generated block of `path` (between the markers), keeping the prose around it."""
+    block = f"{BEGIN}\n{text}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in old and END in old:
+        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
+    else:
+        new = (old + "\n\n" if old else "# Benchmark results\n\n") + block + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated case counts")
+    ap.add_argument("--quick", action="store_true", help="fewer selections and start-up runs")
+    ap.add_argument("--no-app", action="store_true", help="skip everything that runs the app")
+    ap.add_argument("--app-runs", type=int, default=None, help="start-up runs of each app (5)")
+    ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
+    ap.add_argument("--results", type=Path, default=None, help="write the report into this file")
+    ap.add_argument("--json", type=Path, default=None, help="write raw figures as JSON")
+    args = ap.parse_args(args_list)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    repeat = args.app_runs if args.app_runs is not None else (2 if args.quick else 5)
+    started, load0 = time.time(), os.getloadavg()[0]
+    work = args.work or Path(tempfile.mkdtemp(prefix="paradiplo-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        PARADIPLO_DATA_DIR=str(work / "appdata"),
+        PARADIPLO_CONFIG_DIR=str(work / "config"),
+        NO_COLOR="1",
+    )
+    env.pop("PARADIPLO_DB", None)
+    env.pop("PARADIPLO_READONLY", None)
+    os.environ.update({k: env[k] for k in ("PARADIPLO_DATA_DIR", "PARADIPLO_CONFIG_DIR")})
+    Path(env["PARADIPLO_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    rng = random.Random(6)
+    results = []
+    try:
+        for n in sizes:
+            print(f"[{n:,} cases] generating and importing …", file=sys.stderr, flush=True)
+            db, res = load(n, work, env)
+            print(
+                f"[{n:,} cases] imported in {res.import_s:.1f} s; measuring queries …",
+                file=sys.stderr,
+                flush=True,
+            )
+            plan = measure_queries(db, res, rng, args.quick)
+            res.cli_search_s = statistics.median(
+                run_cli(env, "--db", str(db), "search", "shizuoka")
+                for _ in range(1 if args.quick else 3)
+            )
+            if not args.no_app:
+                print(f"[{n:,} cases] starting the app …", file=sys.stderr, flush=True)
+                measure_app(db, res, plan, env, repeat, True, work)
+            results.append(res)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(results, args_list, started, [load0, os.getloadavg()[0]])
+    print(text)
+    if args.results:
+        write_results(args.results, text)
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Shared pieces of the hostile-input and fault tests: hostile strings, CLI runners, damage."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from db import notes
+from db.store import open_store
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+ROOT_SKIP = "runs as root: file permissions never stop root from writing"
+
+ESC = "\x1b"
+# Text that a careless renderer would interpret: Rich markup, Markdown/HTML, terminal escapes,
+# control characters, bidi and combining marks, emoji. Each must come out literally or stripped.
+HOSTILE: dict[str, str] = {
+    "rich_bold": "[bold]not bold[/bold] and [/] stray close",
+    "rich_link": "[link=https://evil.example]click me[/link]",
+    "rich_click": "[@click=app.quit]quit![/]",
+    "rich_style_bad": "[bold red on nonsense]x[/] [ ] [[double]]",
+    "markdown": "# Heading\n**bold** _it_ `code` [a](http://x) ![img](x.png)\n> quote\n- item",
+    "html": "<script>alert(1)</script><b>b</b>&amp;&lt;",
+    "ansi_colour": f"{ESC}[31mred{ESC}[0m and {ESC}[1;4mstyled{ESC}[m",
+    "osc_title": f"{ESC}]0;pwned title\x07after title",
+    "osc52_clipboard": f"{ESC}]52;c;ZWNobyBwd25lZA=={ESC}\\after clip",
+    "csi_clear": f"{ESC}[2J{ESC}[Hcleared?",
+    "backslashes": "C:\\path\\to\\[file] \\[escaped\\] \\n not a newline",
+    "controls": "bell\x07 back\x08space nul\x00 del\x7f c1\x9b31m vt\x0b ff\x0c cr\r end",
+    "rtl": "\u202eevil\u202c العربية עברית \u2066isolate\u2069",
+    "combining": "Z\u0351\u0352\u0353a\u0300\u0301\u0302lgo e\u0301 n\u0303",
+    "emoji": "👩🏽‍🔬 🇮🇩 🤝 🇯🇵 ❤️‍🔥",
+    "zero_width": "zero\u200bwidth\u200d\ufeffjoiners",
+    "percent": "%s %d {0} {name} $HOME `rm -rf`",
+}
+# What each hostile string must still show (a visible, harmless part of it).
+VISIBLE = {
+    "rich_bold": "[bold]not bold[/bold]",
+    "rich_link": "[link=https://evil.example]click me[/link]",
+    "rich_click": "[@click=app.quit]quit![/]",
+    "rich_style_bad": "[bold red on nonsense]x[/]",
+    "markdown": "**bold**",
+    "html": "<script>alert(1)</script>",
+    "ansi_colour": "red",
+    "osc_title": "after title",
+    "osc52_clipboard": "after clip",
+    "csi_clear": "cleared?",
+    "backslashes": "\\[escaped\\]",
+    "controls": "bell",
+    "rtl": "العربية",
+    "combining": "lgo",
+    "emoji": "🇮🇩",
+    "zero_width": "width",
+    "percent": "{name} $HOME",
+}
+
+
+def no_raw_escapes(text: str) -> bool:
+    """True if `text` could not move the cursor, retitle the window or touch the clipboard."""
+    return ESC not in text and "\x9b" not in text and "\x07" not in text and "\x00" not in text
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+    crashed: BaseException | None  # an exception that escaped (would be a traceback)
+
+
+def cli(db: Path, *args: str, input: str | None = None) -> CliResult:
+    """Run the command in-process (fast); `crashed` holds any exception that escaped."""
+    result = CliRunner().invoke(main, ["--db", str(db), *args], input=input)
+    crashed = result.exception if not isinstance(result.exception, SystemExit) else None
+    return CliResult(result.exit_code, result.stdout, result.stderr, crashed)
+
+
+def cli_process(
+    db: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def assert_clear_failure(res: CliResult, *expect: str) -> str:
+    """A non-zero exit with one 'Error: ...' line naming `expect`, and no traceback.
+
+    A 'Warning: ...' line may come first (e.g. the file was opened read-only).
+    """
+    assert res.crashed is None, f"escaped exception: {res.crashed!r}"
+    assert res.code != 0
+    assert "Traceback" not in res.out + res.err
+    lines = res.err.strip().splitlines()
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 1, res.err
+    assert all(line.startswith(("Error: ", "Warning: ")) for line in lines), res.err
+    text = errors[0]
+    for e in expect:
+        assert e in text, (e, text)
+    return text
+
+
+def add_sample_notes(db: Path) -> dict[str, str]:
+    """Notes of every kind plus a draft; returns {note id: body}. Leaves the file checkpointed."""
+    store = open_store(db)
+    made = [
+        notes.add_note(store, "case", "sidoarjo-jinan-2008", "Jinan: compare with Nonsan", ["cmp"]),
+        notes.add_note(store, "case", "gone-case", "orphan note survives"),
+        notes.add_note(store, "region", "p:35", "East Java leads"),
+        notes.add_note(
+            store, "passage", "001_17fdbbb4dbe6a6d1", "passage note", anchor=(10, 20, "x")
+        ),
+    ]
+    notes.save_draft(store, "case", "malang-nonsan-2017", "half-typed draft about Malang")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return {n.id: n.body for n in made}
+
+
+def table_pages(db: Path, *tables: str) -> list[int]:
+    """Page numbers (1-based) holding the given tables or indexes (needs the dbstat table)."""
+    conn = sqlite3.connect(db)
+    try:
+        marks = ",".join("?" * len(tables))
+        rows = conn.execute(
+            f"SELECT DISTINCT pageno FROM dbstat WHERE name IN ({marks}) ORDER BY pageno", tables
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+    finally:
+        conn.close()
+
+
+def overwrite_pages(db: Path, pages: list[int], page_size: int = 4096) -> None:
+    """Scribble over whole pages, as a failing disk or a stray write would."""
+    junk = bytes((i * 37 + 11) % 256 for i in range(page_size))
+    with db.open("r+b") as fh:
+        for page in pages:
+            fh.seek((page - 1) * page_size)
+            fh.write(junk)
+
+
+def integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()

@@ -1,0 +1,410 @@
+"""Database paths a user can hand us: each gets one clear line and a way forward, never a
+traceback; a file that cannot be used is moved aside (kept) by `db build --force`, which copies
+the notes into the new database; browsing works read-only where it can, with notes off."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from db import notes, queries, schema
+from db import store as store_mod
+from db.errors import DatabaseProblem, ReadOnlyError
+from db.models import Filters
+from db.store import open_store
+
+from .hostile_helpers import (
+    IS_ROOT,
+    ROOT_SKIP,
+    add_sample_notes,
+    assert_clear_failure,
+    cli,
+    cli_process,
+    integrity,
+    overwrite_pages,
+    table_pages,
+)
+
+BROWSE = [
+    ("cases", "list"),
+    ("cases", "show", "sidoarjo-jinan-2008"),
+    ("search", "Jinan"),
+    ("notes", "list"),
+    ("db", "stats"),
+]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def note_ids(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM notes")}
+    finally:
+        conn.close()
+
+
+def assert_rebuilt_with_notes(db: Path, expected: dict[str, str], backup_glob: str) -> Path:
+    """After `db build --force`: a sound new database holding every note, the old file kept."""
+    res = cli(db, "db", "build", "--force")
+    assert res.crashed is None and res.code == 0, res.err
+    assert "Moved the old file to" in res.err and "kept as a backup" in res.err
+    assert f"copied {len(expected)} note(s) and 1 draft(s)" in res.out
+    backups = list(db.parent.glob(backup_glob))
+    assert len(backups) == 1
+    assert integrity(db) == "ok"
+    s = open_store(db)
+    try:
+        for nid, body in expected.items():
+            assert notes.get_note(s.conn, nid).body == body
+        assert [d.target_id for d in notes.list_drafts(s.conn)] == ["malang-nonsan-2017"]
+        assert queries.count_cases(s.conn, Filters()) == 9
+        assert [h for h in _search(s, "Jinan") if h.kind == "note"], "salvaged notes searchable"
+    finally:
+        s.close()
+    return backups[0]
+
+
+def _search(s: store_mod.Store, text: str) -> list:  # type: ignore[type-arg]
+    from db.search import search
+
+    return search(s.conn, text, limit=50)
+
+
+# ------------------------------------------------------------------------ missing / directory
+def test_missing_file_is_built_and_missing_folder_made(tmp_path: Path) -> None:
+    db = tmp_path / "a" / "b" / "new.db"
+    res = cli(db, "cases", "list", "--json")
+    assert res.code == 0 and len(json.loads(res.out)) == 9
+
+
+def test_missing_file_in_read_only_mode_is_not_created(tmp_path: Path) -> None:
+    db = tmp_path / "none.db"
+    text = assert_clear_failure(cli(db, "--read-only", "cases", "list"), "does not exist")
+    assert "--read-only" in text
+    assert not db.exists()
+
+
+def test_directory(tmp_path: Path) -> None:
+    db = tmp_path / "folder.db"
+    db.mkdir()
+    for args in [*BROWSE, ("db", "build", "--force"), ("notes", "add", "x", "y")]:
+        assert_clear_failure(cli(db, *args), "is a directory")
+    assert db.is_dir() and not list(db.iterdir())
+
+
+# ------------------------------------------------------------------------------ read-only
+def test_read_only_switch_browses_and_refuses_notes(db_path: Path) -> None:
+    before = digest(db_path)
+    for args in BROWSE:
+        res = cli(db_path, "--read-only", *args)
+        assert res.code == 0 and res.crashed is None, (args, res.err)
+    text = assert_clear_failure(
+        cli(db_path, "--read-only", "notes", "add", "sidoarjo-jinan-2008", "x"), "read-only"
+    )
+    assert "nothing was changed" in text
+    assert_clear_failure(cli(db_path, "--read-only", "db", "build"), "Read-only mode")
+    assert digest(db_path) == before
+
+
+def test_read_only_env_reaches_the_store(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARADIPLO_READONLY", "1")
+    s = open_store(db_path)
+    assert s.readonly and "asked for" in s.readonly_reason
+    assert queries.count_cases(s.conn, Filters()) == 9
+    with pytest.raises(ReadOnlyError, match="read-only"):
+        notes.add_note(s, "case", "sidoarjo-jinan-2008", "x")
+    s.close()
+    monkeypatch.setenv("PARADIPLO_READONLY", "0")
+    assert not open_store(db_path).readonly
+
+
+def test_read_only_path_with_uri_characters(tmp_path: Path, db_path: Path) -> None:
+    """'?', '#' and '%' in a path once made the read-only URI open another (empty) file."""
+    odd = tmp_path / "we#ird?dir %20"
+    odd.mkdir()
+    target = odd / "x.db"
+    target.write_bytes(db_path.read_bytes())
+    s = open_store(target, readonly=True)
+    assert queries.count_cases(s.conn, Filters()) == 9
+    s.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["paradiplo.db", odd.name])
+
+
+@pytest.mark.skipif(IS_ROOT, reason=ROOT_SKIP)
+def test_chmod_read_only_file_browses_with_notes_off(db_path: Path) -> None:  # pragma: no cover
+    db_path.chmod(0o444)
+    try:
+        s = open_store(db_path)
+        assert s.readonly and "not writable" in s.readonly_reason
+        assert queries.count_cases(s.conn, Filters()) == 9
+        s.close()
+        assert_clear_failure(cli(db_path, "notes", "add", "sidoarjo-jinan-2008", "x"), "read-only")
+    finally:
+        db_path.chmod(0o644)
+
+
+@pytest.mark.skipif(IS_ROOT, reason=ROOT_SKIP)
+def test_read_only_folder_browses(db_path: Path) -> None:  # pragma: no cover
+    db_path.parent.chmod(0o555)
+    try:
+        s = open_store(db_path)
+        assert s.readonly
+        assert queries.count_cases(s.conn, Filters()) == 9
+        s.close()
+    finally:
+        db_path.parent.chmod(0o755)
+
+
+# --------------------------------------------------------------------------------- locked
+LOCKER = """
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('locker', 'x')")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+c.execute("COMMIT")
+"""
+
+
+def hold_lock(db: Path, seconds: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_locked_database_reads_work_and_writes_fail_clearly(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_mod, "LOCK_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 200)
+    proc = hold_lock(db_path, 30)
+    try:
+        res = cli(db_path, "cases", "list", "--json")
+        assert res.code == 0 and len(json.loads(res.out)) == 9
+        text = assert_clear_failure(
+            cli(db_path, "notes", "add", "sidoarjo-jinan-2008", "while locked"), "locked"
+        )
+        assert "nothing was changed" in text and "try again" in text.lower()
+        # A forced rebuild must never move a healthy, merely locked database aside.
+        assert_clear_failure(cli(db_path, "db", "build", "--force"), "locked")
+        assert not list(db_path.parent.glob("*.bak"))
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_short_lock_is_waited_out(db_path: Path) -> None:
+    """Another program writing for a moment is invisible to the user: the save just happens."""
+    proc = hold_lock(db_path, 1.0)
+    try:
+        started = time.monotonic()
+        res = cli(db_path, "notes", "add", "sidoarjo-jinan-2008", "after the lock")
+        assert res.code == 0, res.err
+        assert time.monotonic() - started >= 0.5
+    finally:
+        proc.wait(timeout=10)
+    s = open_store(db_path)
+    assert [n.body for n in notes.notes_for_case(s.conn, "sidoarjo-jinan-2008")] == [
+        "after the lock"
+    ]
+    s.close()
+
+
+# --------------------------------------------------------------------------- wrong content
+def test_empty_file_becomes_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    res = cli(db, "cases", "list", "--json")
+    assert res.code == 0 and len(json.loads(res.out)) == 9
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"just some notes I typed\n",
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+        b"SQLite format 2\x00" + b"\x00" * 100,
+        b"S",
+    ],
+    ids=["text", "png", "almost-sqlite", "one-byte"],
+)
+def test_not_sqlite(tmp_path: Path, payload: bytes) -> None:
+    db = tmp_path / "x.db"
+    db.write_bytes(payload)
+    for args in BROWSE:
+        text = assert_clear_failure(cli(db, *args), "is not a SQLite database")
+        assert "db build --force" in text
+    res = cli(db, "db", "build", "--force")
+    assert res.code == 0 and "Moved the old file to" in res.err, res.err
+    assert "Built a new database" in res.out and "copied 0 note(s)" in res.out
+    assert (tmp_path / "x.db.unreadable.bak").read_bytes() == payload
+    assert integrity(db) == "ok"
+
+
+def test_sqlite_from_another_program(tmp_path: Path) -> None:
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes(id, body)")  # a lookalike table name must not fool us
+    conn.execute("INSERT INTO notes VALUES (1, 'theirs')")
+    conn.commit()
+    conn.close()
+    before = digest(db)
+    for args in [*BROWSE, ("notes", "add", "sidoarjo-jinan-2008", "x")]:
+        text = assert_clear_failure(cli(db, *args), "from another program")
+        assert "db build --force" in text
+    assert digest(db) == before
+    res = cli(db, "db", "build", "--force")
+    assert res.code == 0, res.err
+    assert digest(tmp_path / "other.db.unreadable.bak") == before
+    assert note_ids(db) == set()
+
+
+def test_empty_sqlite_file_becomes_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "blank.db"
+    sqlite3.connect(db).execute("PRAGMA user_version = 0").close()
+    res = cli(db, "cases", "list", "--json")
+    assert res.code == 0 and len(json.loads(res.out)) == 9
+
+
+def _make_newer(db: Path, drop: str | None = None) -> None:
+    conn = sqlite3.connect(db)
+    if drop:
+        conn.execute(drop)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+
+
+def test_newer_schema_browses_read_only(db_path: Path) -> None:
+    expected = add_sample_notes(db_path)
+    _make_newer(db_path)
+    before = digest(db_path)
+    for args in BROWSE:
+        res = cli(db_path, *args)
+        assert res.code == 0 and res.crashed is None, (args, res.err)
+    s = open_store(db_path)
+    assert s.readonly and "newer paradiplo-tui" in s.readonly_reason
+    assert "upgrade paradiplo-tui" in s.readonly_reason
+    assert {n.id for n in notes.list_notes(s.conn)} == set(expected)
+    s.close()
+    text = assert_clear_failure(
+        cli(db_path, "notes", "add", "sidoarjo-jinan-2008", "x"), "newer paradiplo-tui"
+    )
+    assert "nothing was changed" in text
+    assert digest(db_path) == before
+    backup = assert_rebuilt_with_notes(db_path, expected, "*.newer.bak")
+    assert digest(backup) == before
+
+
+def test_newer_schema_of_another_shape_is_refused(db_path: Path) -> None:
+    expected = add_sample_notes(db_path)
+    _make_newer(db_path, drop="ALTER TABLE cases DROP COLUMN summary")
+    for args in BROWSE:
+        text = assert_clear_failure(cli(db_path, *args), "newer paradiplo-tui", "cases.summary")
+        assert "Upgrade paradiplo-tui" in text
+    assert_rebuilt_with_notes(db_path, expected, "*.unreadable.bak")
+
+
+# -------------------------------------------------------------------------------- damaged
+def test_damaged_in_the_middle(db_path: Path) -> None:
+    """Pages of the cases' evidence and the search index overwritten: reads that reach them fail
+    with the way forward, and the forced rebuild keeps every note and the draft."""
+    expected = add_sample_notes(db_path)
+    overwrite_pages(db_path, table_pages(db_path, "evidence", "search_docs"))
+    before = digest(db_path)
+    for args in [*BROWSE, ("db", "check"), ("export", "cases")]:
+        res = cli(db_path, *args)
+        assert res.crashed is None, (args, res.crashed)
+        assert "Traceback" not in res.err
+        if res.code != 0:
+            text = assert_clear_failure(res)
+            assert "db build --force" in text or "integrity" in text, text
+    # Browsing what is still readable works, read-only and said so; the notes are all there.
+    res = cli(db_path, "notes", "list", "--json")
+    assert res.code == 0 and {n["id"] for n in json.loads(res.out)} == set(expected)
+    assert_clear_failure(cli(db_path, "notes", "add", "sidoarjo-jinan-2008", "x"), "damaged")
+    assert digest(db_path) == before
+    backup = assert_rebuilt_with_notes(db_path, expected, "*.unreadable.bak")
+    assert integrity(backup) != "ok"
+
+
+def test_damage_found_while_opening_falls_back_to_read_only(db_path: Path) -> None:
+    """Opening has to refresh the seeds and meets the damage: browse read-only, say so."""
+    expected = add_sample_notes(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE meta SET value = 'stale' WHERE key = 'seed_digest'")
+    conn.commit()
+    conn.close()
+    overwrite_pages(db_path, table_pages(db_path, "evidence"))
+    before = digest(db_path)
+    s = open_store(db_path)
+    assert s.readonly and s.damaged
+    assert "damaged" in s.readonly_reason and "db build --force" in s.readonly_reason
+    assert {n.id for n in notes.list_notes(s.conn)} == set(expected)
+    with pytest.raises(ReadOnlyError, match="damaged"):
+        notes.add_note(s, "case", "sidoarjo-jinan-2008", "x")
+    s.close()
+    res = cli(db_path, "notes", "list", "--json")
+    assert res.code == 0 and {n["id"] for n in json.loads(res.out)} == set(expected)
+    assert res.err.startswith("Warning: ") and "damaged" in res.err and "--force" in res.err
+    assert digest(db_path) == before
+    assert_rebuilt_with_notes(db_path, expected, "*.unreadable.bak")
+
+
+def test_damaged_notes_page_recovers_what_it_can(db_path: Path) -> None:
+    add_sample_notes(db_path)
+    overwrite_pages(db_path, table_pages(db_path, "notes"))
+    res = cli(db_path, "db", "build", "--force")
+    assert res.code == 0 and res.crashed is None, res.err
+    assert "too damaged to read" in res.out and "and 1 draft(s)" in res.out
+    assert integrity(db_path) == "ok"
+
+
+@pytest.mark.parametrize("where", ["header", "schema-page", "truncated"])
+def test_damaged_start_of_file(db_path: Path, where: str) -> None:
+    add_sample_notes(db_path)
+    raw = db_path.read_bytes()
+    if where == "header":
+        db_path.write_bytes(raw[:16] + b"\xff" * 84 + raw[100:])
+    elif where == "schema-page":
+        db_path.write_bytes(raw[:100] + b"\xa5" * 3996 + raw[4096:])
+    else:
+        db_path.write_bytes(raw[: len(raw) // 3])
+    res = cli(db_path, "cases", "list")
+    assert res.crashed is None and "Traceback" not in res.err
+    if res.code != 0:
+        assert "db build --force" in assert_clear_failure(res)
+    res = cli(db_path, "db", "build", "--force")
+    assert res.code == 0 and res.crashed is None, res.err
+    assert integrity(db_path) == "ok"
+    assert len(list(db_path.parent.glob("*.bak"))) == 1
+
+
+def test_damage_surfaces_as_a_database_problem_in_the_api(db_path: Path) -> None:
+    """The app calls db/ directly: a damaged file must raise our error, with the way out."""
+    overwrite_pages(db_path, table_pages(db_path, "sqlite_schema")[:1])
+    with pytest.raises(DatabaseProblem, match="db build --force"):
+        open_store(db_path)
+
+
+def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
+    """The installed entry point, not the test runner: one line on stderr, exit 1."""
+    db = tmp_path / "x.db"
+    db.write_text("hello", encoding="utf-8")
+    proc = cli_process(db, "cases", "list")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: ") and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,90 @@
+"""Text from cases, sources and notes is shown literally: markup in data stays text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from db import io as db_io
+from db import notes as notes_api
+from db.store import open_store
+from tests.tui.conftest import press, wait_ready
+from textual.widgets import Static
+
+from tui.app import ParadiploApp
+from tui.screens.main import MainScreen
+from tui.widgets.case_list import CaseList
+from tui.widgets.detail import DetailView, QuoteItem
+
+TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
+PARTNER = "[red]Red partner[/red]"
+QUOTE = "[bold]quoted[/bold] text \\[escaped] and a back\\slash"
+NOTE = "My [b]note[/b] with [@click=app.quit]a link[/] and \x1b[31mescapes\x1b[0m"
+
+
+def _import(db_path: Path, tmp_path: Path) -> None:
+    record = {
+        "id": "markup-test",
+        "title": TITLE,
+        "region": "Kota Surabaya",
+        "partner": PARTNER,
+        "partner_country": "Japan",
+        "type": "sister-city",
+        "date": "2099",
+        "summary": "Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
+        "unclear": ["[i]unclear[/i] thing"],
+        "source": "A citation [i]with markup[/i]",
+        "evidence": [{"source": "A citation [i]with markup[/i]", "quote": QUOTE}],
+    }
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    store = open_store(db_path)
+    db_io.import_cases(store, path)
+    notes_api.add_note(store, "case", "markup-test", NOTE, ["[tag]"])
+    store.close()
+
+
+def _plain(renderable: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
+    _import(db_path, tmp_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        case_list = main.query_one(CaseList)
+        # The imported case is dated 2099, so it is first under the default sort.
+        assert case_list.current is not None and case_list.current.id == "markup-test"
+        line = case_list.render_line(0).text
+        assert PARTNER in line
+
+        detail = main.query_one(DetailView)
+        assert detail.detail is not None and detail.detail.title == TITLE
+        facts = _plain(main.query_one("#detail-facts", Static).content)
+        assert TITLE in facts
+        assert "[b]brackets[/b]" in facts
+        assert "\x1b" not in facts and "red escapes" in facts
+        assert "[i]unclear[/i] thing" in facts
+        quote = _plain(main.query_one(QuoteItem).content)
+        assert QUOTE in quote
+        assert "A citation [i]with markup[/i]" in quote
+
+        # The note panel under the detail shows the note as text too.
+        panel = detail.notes_panel
+        if panel is not None:
+            await press(pilot, "4")
+            texts = " ".join(_plain(w.content) for w in panel.query(Static))
+            assert "\x1b" not in texts
+
+        # Clicking around the title does not run the embedded action.
+        await pilot.click(CaseList, offset=(20, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen is main

@@ -1,0 +1,217 @@
+"""The app's other promises: remembered state, keymaps, read-only and broken databases,
+small terminals, big collections, empty results, sorting, and errors in workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.widgets import Static
+
+from db import queries
+from db.errors import ParadiploError
+from db.paths import keymap_path, state_path
+from db.store import open_store
+from tests.tui.conftest import press, settle, wait_ready
+from tui.app import ParadiploApp
+from tui.cli import main as cli_main
+from tui.screens.dialogs import FatalScreen
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.reader import SourceReaderScreen
+from tui.screens.sources import SourcesScreen
+from tui.widgets.case_list import KEEP_PAGES, CaseList
+from tui.widgets.sectors import SectorList
+
+
+async def test_state_is_remembered(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        main.set_filter("partner", "pc:JP")
+        await settle(pilot)
+        await press(pilot, "j")
+        chosen = main.current_case
+        assert chosen is not None and main.count == 2
+        await pilot.press("q")
+    saved = json.loads(state_path().read_text(encoding="utf-8"))
+    assert saved["partner"] == "pc:JP" and saved["case_id"] == chosen
+
+    again = ParadiploApp(db_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = again.screen
+        assert isinstance(main, MainScreen)
+        assert main.filters.partner == "pc:JP"
+        assert main.current_case == chosen
+        assert "Japan" in str(main.query_one("#filterbar", Static).content)
+
+
+async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text('sources = "f6"\nhelp = "f1"\nnot_a_binding = "f9"\n')
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "s")
+        assert not isinstance(app.screen, SourcesScreen)
+        await press(pilot, "f6")
+        assert isinstance(app.screen, SourcesScreen)
+        await press(pilot, "escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.content) for s in app.screen.query(Static))
+        del text
+        assert any("not_a_binding" in str(n.message) for n in app._notifications)
+
+
+async def test_read_only_browses_without_notes(db_path: Path) -> None:
+    store = open_store(db_path)
+    store.readonly = True
+    store.readonly_reason = "the file or its folder is not writable"
+    app = ParadiploApp(db_path, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        assert "read-only" in app.sub_title
+        assert isinstance(app.screen, MainScreen) and app.screen.count == 9
+        await press(pilot, "n")
+        assert isinstance(app.screen, MainScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("notes are off" in m for m in messages)
+    store.close()
+
+
+def test_broken_database_message_on_command_line(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.db"
+    bad.write_bytes(b"this is not a database at all" * 10)
+    result = CliRunner().invoke(cli_main, ["--db", str(bad)])
+    assert result.exit_code == 1
+    assert "not a SQLite database" in result.output
+    assert "Traceback" not in result.output
+
+
+async def test_broken_database_message_on_screen(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    app = ParadiploApp(bad)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, FatalScreen):
+                break
+        assert isinstance(app.screen, FatalScreen)
+        assert str(bad) in app.screen.message
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)])
+async def test_small_terminals_do_not_break(db_path: Path, size: tuple[int, int]) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=size) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "1", "j", "enter", "2", "space", "3", "4", "j", "z", "z", "enter")
+        assert isinstance(app.screen, SourceReaderScreen)
+        await press(pilot, "]", "escape", "?", "escape", "escape", "x")
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.count == 9
+
+
+async def test_empty_result_says_how_to_clear(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        sectors = main.query_one(SectorList)
+        await press(pilot, "2")
+        while sectors.highlighted_option is None or sectors.highlighted_option.id != "education":
+            await pilot.press("j")
+        await press(pilot, "space")
+        assert main.count == 0
+        empty = main.query_one("#empty", Static)
+        assert empty.display and "Escape" in str(empty.content)
+        await press(pilot, "3", "escape")
+        assert main.count == 9 and not empty.display
+
+
+async def test_sort_cycles(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        case_list = main.query_one(CaseList)
+        years = [case_list.row_at(i).year for i in range(4)]  # type: ignore[union-attr]
+        assert years == sorted(years, reverse=True)
+        await press(pilot, "o")
+        assert main.sort == "year"
+        first = case_list.row_at(0)
+        assert first is not None and first.year == 2008
+        await press(pilot, "o")
+        assert main.sort == "title"
+        titles = [case_list.row_at(i).title.casefold() for i in range(9)]  # type: ignore[union-attr]
+        assert titles == sorted(titles)
+
+
+async def test_worker_errors_become_messages(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: object, case_id: str) -> None:
+        raise ParadiploError(f"Case {case_id} could not be read (test).")
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        monkeypatch.setattr(queries, "case_detail", broken)
+        await press(pilot, "j")
+        await settle(pilot)
+        assert app.is_running
+        assert any("could not be read (test)" in str(n.message) for n in app._notifications)
+
+
+def _grow(db_path: Path, copies: int) -> int:
+    """Add `copies` of every seed case (new ids) straight in SQL: a big collection, fast."""
+    conn = sqlite3.connect(db_path)
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(cases)")]
+    rest = ", ".join(c for c in cols if c != "id")
+    conn.execute(
+        f"INSERT INTO cases (id, {rest}) SELECT c.id || '-' || n.value, "
+        + ", ".join(f"c.{c}" for c in cols if c != "id")
+        + " FROM cases c, (WITH RECURSIVE k(value) AS (SELECT 1 UNION ALL SELECT value + 1"
+        f" FROM k WHERE value < {copies}) SELECT value FROM k) n"
+    )
+    conn.commit()
+    total = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    conn.close()
+    return int(total)
+
+
+async def test_big_collection_pages_from_sqlite(db_path: Path) -> None:
+    total = _grow(db_path, 5000)  # 45,009 cases
+    started = time.perf_counter()
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.wait_for(app.ready.wait(), timeout=20)
+        ready_after = time.perf_counter() - started
+        await settle(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        case_list = main.query_one(CaseList)
+        assert main.count == case_list.count == total
+        assert len(case_list.pages) <= 2  # only what is on screen was read
+        await press(pilot, "end")
+        assert case_list.cursor == total - 1
+        assert case_list.current is not None
+        for _ in range(30):
+            await pilot.press("pageup")
+        await settle(pilot)
+        assert len(case_list.pages) <= KEEP_PAGES
+        assert main.current_case == case_list.current.id  # type: ignore[union-attr]
+    assert ready_after < 10

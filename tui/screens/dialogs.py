@@ -1,0 +1,95 @@
+"""Small dialogs: a confirmation, an error message, and the screen shown when the database
+cannot be opened at all. Messages are literal text (they may quote paths and user data)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Static
+
+from tui.widgets.text import plain
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; Enter or y confirms, Escape or n cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(plain(self.message), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="error", id="yes")
+                yield Button(self.no, variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ErrorScreen(ModalScreen[None]):
+    """An error the user should read before going on."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -error"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(plain(self.message), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class FatalScreen(Screen[None]):
+    """The database could not be opened: say why and how to fix it; q quits."""
+
+    BINDINGS = [Binding("q,escape,enter", "leave", "Quit", id="fatal.quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -error"):
+            yield Static(Text("Cannot open the database", style="bold"), classes="dialog-title")
+            yield Static(plain(self.message), classes="dialog-body")
+            yield Static(
+                Text("Press q to quit. 'paradiplo-tui --help' lists the options.", style="dim")
+            )
+        yield Footer()
+
+    def action_leave(self) -> None:
+        self.app.exit(1)

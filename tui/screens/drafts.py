@@ -1,0 +1,163 @@
+"""Drafts found at launch: text typed in a note editor that was never saved.
+
+The app pushes this when `db.notes.list_drafts` is non-empty. Enter reopens the chosen draft
+in the editor (the app does that with the Draft this screen dismisses with); d discards one
+(asks first); Escape leaves them all for later: a draft is only removed by the user.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import notes as notes_api
+from db.errors import ParadiploError
+from db.models import Draft
+from db.store import Store
+from db.text import display_safe
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.screens.notes import first_line
+
+
+def draft_prompt(draft: Draft, label: str) -> Text:
+    what = "edit of a note" if draft.note_id else "new note"
+    text = Text()
+    text.append(display_safe(label or draft.target_id), style="bold")
+    text.append(f"  ({what}, typed {local_time(draft.updated_at)})", style="dim")
+    text.append("\n  " + (first_line(draft.body, 100) or "(empty)"))
+    return text
+
+
+def editor_for_draft(store: Store, draft: Draft, label: str = "") -> NoteEditorScreen:
+    """The editor reopened on a draft; it loads the label, note and passage it needs."""
+    return NoteEditorScreen(store, draft.target_type, draft.target_id, label, draft=draft)
+
+
+class DraftsScreen(ModalScreen[Draft | None]):
+    """Offer back unsaved drafts. Dismisses with the draft to reopen, or None."""
+
+    DEFAULT_CSS = """
+    DraftsScreen { align: center middle; }
+    DraftsScreen > #drafts-box {
+        width: 90; max-width: 95%; height: auto; max-height: 80%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    DraftsScreen #drafts-title { text-style: bold; height: auto; }
+    DraftsScreen #drafts-list { height: auto; max-height: 20; }
+    DraftsScreen #drafts-help { color: $text-muted; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "later", "Later"),
+        Binding("d", "discard", "Discard draft"),
+    ]
+
+    def __init__(self, store: Store, drafts: list[Draft]) -> None:
+        super().__init__()
+        self.store = store
+        self.drafts = list(drafts)
+        self.labels: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        n = len(self.drafts)
+        with Vertical(id="drafts-box"):
+            yield Static(
+                Text(f"{n} unsaved note draft{'s' if n != 1 else ''} from an earlier session"),
+                id="drafts-title",
+            )
+            yield OptionList(*self._options(), id="drafts-list")
+            yield Static(
+                Text("Enter reopen in the editor · d discard · Esc later (drafts are kept)"),
+                id="drafts-help",
+            )
+
+    def _options(self) -> list[Option]:
+        return [Option(draft_prompt(d, self.labels.get(d.key, "")), id=d.key) for d in self.drafts]
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        store, drafts = self.store, list(self.drafts)
+
+        def load() -> None:
+            labels: dict[str, str] = {}
+            try:
+                for d in drafts:
+                    label, _orphaned = notes_api.target_label(
+                        store.conn, d.target_type, d.target_id
+                    )
+                    labels[d.key] = label
+            except ParadiploError:
+                return
+            self.app.call_from_thread(self._labels_loaded, labels)
+
+        self.run_worker(load, thread=True, exit_on_error=False)
+
+    def _labels_loaded(self, labels: dict[str, str]) -> None:
+        self.labels = labels
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(self._options())
+        if self.drafts:
+            options.highlighted = min(highlighted or 0, len(self.drafts) - 1)
+
+    @property
+    def current(self) -> Draft | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self.drafts):
+            return None
+        return self.drafts[index]
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        for d in self.drafts:
+            if d.key == event.option.id:
+                self.dismiss(d)
+                return
+
+    def action_later(self) -> None:
+        self.dismiss(None)
+
+    def action_discard(self) -> None:
+        draft = self.current
+        if draft is None:
+            return
+        self.app.push_screen(
+            ChoiceScreen(
+                "Discard this draft?",
+                "Its text was never saved; discarding it cannot be undone.",
+                [("discard", "y", "Discard"), ("keep", "n", "Keep it")],
+                detail=draft.body[:2000],
+            ),
+            lambda answer: self._discard(draft) if answer == "discard" else None,
+        )
+
+    def _discard(self, draft: Draft) -> None:
+        store = self.store
+
+        def work() -> None:
+            try:
+                notes_api.discard_draft(store, draft.key)
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._discarded, draft)
+
+        self.run_worker(work, thread=True, exit_on_error=False)
+
+    def _discarded(self, draft: Draft) -> None:
+        self.drafts = [d for d in self.drafts if d.key != draft.key]
+        if not self.drafts:
+            self.dismiss(None)
+            return
+        self._rebuild()

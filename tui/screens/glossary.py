@@ -1,0 +1,149 @@
+"""The glossary: concepts the sources define, and the legal bases they cite, with quotes.
+
+↑/↓ move, Enter opens the source at the first quote, `y` copies it, Escape goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import queries
+from db.models import Evidence, GlossaryTerm, LegalBasis
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.text import one_line, plain
+
+
+@dataclass
+class GlossaryLoaded(DbResult):
+    terms: list[GlossaryTerm]
+    laws: list[LegalBasis]
+
+
+def quotes_text(evidence: list[Evidence]) -> Text:
+    text = Text()
+    for i, e in enumerate(evidence, 1):
+        text.append(f"\n{i}  “", style="bold")
+        text.append_text(plain(e.quote or "(the source as a whole)", style="italic"))
+        text.append("”\n   — ")
+        text.append_text(plain(e.citation, style="dim"))
+        text.append("\n")
+    return text
+
+
+class GlossaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="glossary.back"),
+        Binding("j", "down", "Down", show=False, id="glossary.down"),
+        Binding("k", "up", "Up", show=False, id="glossary.up"),
+    ]
+
+    def __init__(self, term_id: str | None = None) -> None:
+        super().__init__()
+        self.want = term_id
+        self.entries: dict[str, GlossaryTerm | LegalBasis] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="glossary-body"):
+            yield OptionList(id="glossary-list", classes="pane")
+            with VerticalScroll(id="glossary-detail", classes="pane"):
+                yield Static(id="glossary-entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#glossary-list").border_title = "Glossary · legal bases"
+        self.query_one("#glossary-detail").border_title = "Definition and sources"
+        run_db(
+            self,
+            "glossary",
+            lambda store: GlossaryLoaded(
+                queries.glossary(store.conn), queries.legal_bases(store.conn)
+            ),
+        )
+        self.query_one("#glossary-list").focus()
+
+    def on_glossary_loaded(self, message: GlossaryLoaded) -> None:
+        if not is_current(self, message):
+            return
+        options: list[Option | None] = []
+        for term in message.terms:
+            self.entries["t:" + term.id] = term
+            prompt = one_line(term.term)
+            if term.reference:
+                prompt.append("  (reference)", style="dim")
+            options.append(Option(prompt, id="t:" + term.id))
+        if message.laws:
+            options.append(None)
+            for law in message.laws:
+                self.entries["l:" + law.id] = law
+                options.append(Option(one_line(law.short, style="bold") + one_line("  law"), id="l:" + law.id))
+        olist = self.query_one("#glossary-list", OptionList)
+        olist.set_options(options)
+        if self.want:
+            self.select_term(self.want)
+        elif message.terms or message.laws:
+            olist.highlighted = 0
+
+    def select_term(self, term_id: str) -> None:
+        olist = self.query_one("#glossary-list", OptionList)
+        for key in ("t:" + term_id, "l:" + term_id, term_id):
+            if key in self.entries:
+                olist.highlighted = olist.get_option_index(key)
+                return
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        entry = self.entries.get(event.option.id or "")
+        static = self.query_one("#glossary-entry", Static)
+        if isinstance(entry, GlossaryTerm):
+            static.update(
+                Group(
+                    one_line(entry.term, style="bold"),
+                    plain(entry.definition),
+                    quotes_text(entry.evidence),
+                )
+            )
+        elif isinstance(entry, LegalBasis):
+            static.update(
+                Group(
+                    one_line(entry.short, style="bold"),
+                    plain(entry.title, style="italic"),
+                    plain(entry.summary or ""),
+                    quotes_text(entry.evidence),
+                )
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self.entries.get(event.option.id or "")
+        if entry is None or not entry.evidence:
+            return
+        e = entry.evidence[0]
+        opener = getattr(self.app, "open_source", None)
+        if opener is not None:
+            opener(e.source_id, e.start)
+
+    def current_quote_text(self) -> str | None:
+        olist = self.query_one("#glossary-list", OptionList)
+        option = olist.highlighted_option
+        entry = self.entries.get(option.id or "") if option else None
+        if entry is None or not entry.evidence or not entry.evidence[0].quote:
+            return None
+        e = entry.evidence[0]
+        return f"“{e.quote}” — {e.citation}"
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_down(self) -> None:
+        self.query_one("#glossary-list", OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one("#glossary-list", OptionList).action_cursor_up()

@@ -1,0 +1,514 @@
+"""The main screen: Regions, Sectors, Agreements and Detail panes, wired to the filters.
+
+The screen owns the filters and the sort. Any change reloads, each in its own thread worker:
+the region/partner tree counts, the sector counts, and the agreement count with its first page
+(and the row of the case to keep selected). The list then pages the rest as it scrolls; moving
+its cursor loads that case into the Detail pane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from db import notes as notes_api
+from db import queries
+from db.models import CaseDetail, CaseRow, Filters, RegionNode, SectorCount
+from db.store import Store
+from tui.widgets.case_list import PAGE, SORT_LABELS, CaseHeader, CaseList
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.detail import DetailView
+from tui.widgets.regions import ClearRequest, RegionTree
+from tui.widgets.sectors import SectorList
+from tui.widgets.text import count_label, one_line
+
+PANES = ("regions", "sectors", "agreements", "detail")
+
+
+@dataclass
+class TreesLoaded(DbResult):
+    regions: list[RegionNode]
+    partners: list[RegionNode]
+
+
+@dataclass
+class SectorsLoaded(DbResult):
+    counts: list[SectorCount]
+
+
+@dataclass
+class CasesLoaded(DbResult):
+    filters: Filters
+    sort: str
+    count: int
+    total: int
+    first_page: list[CaseRow]
+    notes: dict[str, int]
+    cursor: int
+    cursor_page: list[CaseRow] | None
+
+
+@dataclass
+class DetailLoaded(DbResult):
+    case_id: str
+    detail: CaseDetail | None
+    error: str = ""
+
+
+class FilterBar(Static):
+    """The count, the active filters and the sort, above the list."""
+
+
+class MainScreen(Screen[None]):
+    """The case browser."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (170, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("1", "focus_pane('regions')", "Regions", show=False, id="pane_regions"),
+        Binding("2", "focus_pane('sectors')", "Sectors", show=False, id="pane_sectors"),
+        Binding("3", "focus_pane('agreements')", "Agreements", show=False, id="pane_agreements"),
+        Binding("4", "focus_pane('detail')", "Detail", show=False, id="pane_detail"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, id="clear_filters"),
+        Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
+        Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
+    ]
+
+    filters: reactive[Filters] = reactive(Filters, init=False, always_update=False)
+    sort: reactive[str] = reactive("-year", init=False)
+
+    def __init__(
+        self, filters: Filters | None = None, sort: str = "-year", case_id: str | None = None
+    ) -> None:
+        super().__init__()
+        self.set_reactive(MainScreen.filters, filters or Filters())
+        self.set_reactive(MainScreen.sort, sort)
+        self.want_case = case_id
+        self.current_case: str | None = None
+        self.current_title = ""
+        self.count = 0
+        self.total = 0
+        self.labels: dict[str, str] = {}
+        self.loaded: set[str] = set()
+
+    # ------------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                with Vertical(id="regions-pane", classes="pane"):
+                    yield RegionTree(id="regions")
+                with Vertical(id="sectors-pane", classes="pane"):
+                    yield SectorList(id="sectors")
+            with Vertical(id="content"):
+                with Vertical(id="agreements-pane", classes="pane"):
+                    yield FilterBar(Text("Loading…", style="dim"), id="filterbar")
+                    yield CaseHeader(id="case-header")
+                    yield CaseList(id="agreements")
+                    yield Static(id="empty", classes="empty")
+                with Vertical(id="detail-pane", classes="pane"):
+                    yield DetailView(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "regions-pane": ("1", "Regions"),
+            "sectors-pane": ("2", "Sectors"),
+            "agreements-pane": ("3", "Agreements"),
+            "detail-pane": ("4", "Detail"),
+        }
+        for pane_id, (key, name) in titles.items():
+            self.query_one(f"#{pane_id}").border_title = Text.assemble((key, "bold"), " ", name)
+        self.query_one(CaseHeader).sort = self.sort
+        self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
+        self.query_one("#empty").display = False
+        self.query_one(CaseList).focus()
+
+    def start(self) -> None:
+        """Called by the app once the store is open: load every pane."""
+        self.reload(first=True)
+
+    # ------------------------------------------------------------------------ loading
+    def reload(self, *, first: bool = False) -> None:
+        self._load_trees()
+        self._load_sectors()
+        self._load_cases(select=self.want_case if first else self.current_case)
+
+    def _load_trees(self) -> None:
+        filters = self.filters
+
+        def load(store: Store) -> TreesLoaded:
+            conn = store.conn
+            return TreesLoaded(
+                queries.region_tree(conn, filters), queries.partner_tree(conn, filters)
+            )
+
+        run_db(self, "trees", load)
+
+    def _load_sectors(self) -> None:
+        filters = self.filters
+
+        def load(store: Store) -> SectorsLoaded:
+            return SectorsLoaded(queries.sector_counts(store.conn, filters))
+
+        run_db(self, "sectors", load)
+
+    def _load_cases(self, select: str | None = None, *, clear_if_hidden: bool = False) -> None:
+        """Count and first page (and the page of `select`) under the filters.
+
+        With `clear_if_hidden`, a case that the filters hide is shown by clearing them.
+        """
+        filters, sort = self.filters, self.sort
+
+        def load(store: Store) -> CasesLoaded:
+            conn = store.conn
+            nonlocal filters
+            if select and clear_if_hidden and not filters.is_empty():
+                if queries.case_position(conn, filters, sort, select) is None:
+                    filters = Filters()
+            count = queries.count_cases(conn, filters)
+            total = count if filters.is_empty() else queries.count_cases(conn, Filters())
+            first = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=0)
+            cursor = 0
+            cursor_page = None
+            if select:
+                pos = queries.case_position(conn, filters, sort, select)
+                if pos is not None:
+                    cursor = pos
+                    if pos >= PAGE:
+                        start = (pos // PAGE) * PAGE
+                        cursor_page = queries.list_cases(
+                            conn, filters, sort=sort, limit=PAGE, offset=start
+                        )
+            ids = [r.id for r in first] + [r.id for r in cursor_page or []]
+            notes = notes_api.note_counts(conn, ids)
+            return CasesLoaded(
+                filters,
+                sort,
+                count,
+                total,
+                first,
+                notes,
+                cursor,
+                cursor_page,
+            )
+
+        run_db(self, "cases", load)
+
+    def _load_detail(self, case_id: str) -> None:
+        def load(store: Store) -> DetailLoaded:
+            return DetailLoaded(case_id, queries.case_detail(store.conn, case_id))
+
+        run_db(self, "detail", load)
+
+    def on_trees_loaded(self, message: TreesLoaded) -> None:
+        if not is_current(self, message):
+            return
+        tree = self.query_one(RegionTree)
+        tree.set_choice(self.filters.region, self.filters.partner)
+        tree.show(message.regions, message.partners)
+        for node in _walk(message.regions + message.partners):
+            self.labels[node.key] = node.label
+        self.labels.setdefault("pc:", "partner not named")
+        self._show_filterbar()
+        self._loaded("regions")
+
+    def on_sectors_loaded(self, message: SectorsLoaded) -> None:
+        if not is_current(self, message):
+            return
+        self.query_one(SectorList).show(message.counts, self.filters.sectors)
+        self.labels.update({c.id: c.label_en for c in message.counts})
+        self._show_filterbar()
+        self._loaded("sectors")
+
+    def on_cases_loaded(self, message: CasesLoaded) -> None:
+        if not is_current(self, message):
+            return
+        if message.filters != self.filters:
+            # The case asked for was hidden by the filters, so they were cleared to show it.
+            self.set_reactive(MainScreen.filters, message.filters)
+            self.query_one(RegionTree).set_choice(None, None)
+            self._load_trees()
+            self._load_sectors()
+            self._remember()
+            self.notify("Filters cleared to show that case.", timeout=3)
+        self.count, self.total = message.count, message.total
+        case_list = self.query_one(CaseList)
+        case_list.reset(
+            message.filters,
+            message.sort,
+            message.count,
+            message.first_page,
+            message.notes,
+            message.cursor,
+            message.cursor_page,
+        )
+        self.query_one(CaseHeader).sort = message.sort
+        self._show_filterbar()
+        empty = self.query_one("#empty", Static)
+        empty.display = message.count == 0
+        case_list.display = message.count > 0
+        self.query_one(CaseHeader).display = message.count > 0
+        if message.count == 0:
+            if message.total == 0:
+                empty.update(
+                    Text(
+                        "The database has no cases yet. Import some with "
+                        "'paradiplo-tui import cases FILE'.",
+                    )
+                )
+            else:
+                msg = Text("No case matches these filters.\n\n", style="bold")
+                msg.append("Press Escape (or x) to clear all filters, or change them in ")
+                msg.append("1 Regions", style="bold")
+                msg.append(" and ")
+                msg.append("2 Sectors", style="bold")
+                msg.append(".")
+                empty.update(msg)
+            self.current_case = None
+            self.run_worker(self._show_detail(None, "No case under these filters."))
+            self._loaded("agreements")
+            self._loaded("detail")
+        else:
+            self._loaded("agreements")
+
+    async def _show_detail(self, detail: CaseDetail | None, empty: str = "") -> None:
+        await self.query_one(DetailView).show(detail, empty=empty or "No case selected.")
+
+    async def on_detail_loaded(self, message: DetailLoaded) -> None:
+        if not is_current(self, message) or message.case_id != self.current_case:
+            return
+        await self.query_one(DetailView).show(message.detail)
+        self._update_notes_panel()
+        self._loaded("detail")
+
+    def _update_notes_panel(self) -> None:
+        view = self.query_one(DetailView)
+        panel = view.notes_panel
+        detail = view.detail
+        if panel is None or detail is None:
+            return
+        show = getattr(panel, "show_target", None)
+        if show is not None:
+            show(self.app.store, "case", detail.id, detail.title)  # type: ignore[attr-defined]
+
+    def _loaded(self, part: str) -> None:
+        self.loaded.add(part)
+        if self.loaded >= {"regions", "sectors", "agreements", "detail"}:
+            ready = getattr(self.app, "ready", None)
+            if ready is not None and not ready.is_set():
+                ready.set()
+
+    # --------------------------------------------------------------------- filter bar
+    def _show_filterbar(self) -> None:
+        text = Text(count_label(self.count, "case"), style="bold")
+        if self.count != self.total:
+            text.append(f" of {self.total:,}", style="dim")
+        parts = self.filter_parts()
+        if parts:
+            text.append("  ·  ", style="dim")
+            text.append_text(Text("  ·  ", style="dim").join(parts))
+            text.append("  (Esc clears)", style="dim")
+        text.append("  ·  sort: ", style="dim")
+        text.append(SORT_LABELS.get(self.sort, self.sort), style="dim")
+        self.query_one(FilterBar).update(text)
+
+    def filter_parts(self) -> list[Text]:
+        f = self.filters
+        parts: list[Text] = []
+        if f.region:
+            parts.append(Text("region: ", style="dim") + one_line(self.labels.get(f.region, "")))
+        if f.partner:
+            parts.append(Text("partner: ", style="dim") + one_line(self.labels.get(f.partner, "")))
+        if f.sectors:
+            names = [self.labels.get(s, s) for s in f.sectors]
+            parts.append(Text("sectors: ", style="dim") + one_line(" + ".join(names)))
+        return parts
+
+    # ------------------------------------------------------------------------ filters
+    def watch_filters(self, old: Filters, new: Filters) -> None:
+        self.query_one(RegionTree).set_choice(new.region, new.partner)
+        self.reload()
+        self._remember()
+
+    def watch_sort(self, old: str, new: str) -> None:
+        self._load_cases(select=self.current_case)
+        self._remember()
+
+    def _remember(self) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(self.filters, self.sort, self.current_case)
+
+    @on(RegionTree.Chosen)
+    def region_chosen(self, message: RegionTree.Chosen) -> None:
+        if message.key:
+            self.labels[message.key] = message.label
+        if message.side == "region":
+            self.filters = replace(self.filters, region=message.key)
+        else:
+            self.filters = replace(self.filters, partner=message.key)
+
+    @on(SectorList.Chosen)
+    def sectors_chosen(self, message: SectorList.Chosen) -> None:
+        self.filters = replace(self.filters, sectors=message.sectors)
+
+    @on(ClearRequest)
+    def clear_request(self) -> None:
+        self.action_clear_filters()
+
+    def action_clear_filters(self) -> None:
+        if self.filters.is_empty():
+            if isinstance(self.focused, DetailView):
+                self.query_one(CaseList).focus()
+            return
+        self.filters = Filters()
+        self.notify("Filters cleared.", timeout=2)
+
+    def set_filter(self, kind: str, key: str) -> None:
+        """Apply one filter from elsewhere (the command palette, a note, a search hit)."""
+        if kind == "region":
+            self.filters = replace(self.filters, region=key)
+        elif kind == "partner":
+            self.filters = replace(self.filters, partner=key)
+        elif kind == "sector" and key not in self.filters.sectors:
+            self.filters = replace(self.filters, sectors=(*self.filters.sectors, key))
+        self.action_focus_pane("agreements")
+
+    # --------------------------------------------------------------------- list/detail
+    @on(CaseList.Highlighted)
+    def case_highlighted(self, message: CaseList.Highlighted) -> None:
+        self.current_case = message.case_id
+        self.current_title = message.title
+        if message.case_id is None:
+            return
+        self._load_detail(message.case_id)
+        self._remember()
+
+    @on(CaseList.Opened)
+    def case_opened(self, message: CaseList.Opened) -> None:
+        self.query_one(DetailView).focus()
+
+    @on(CaseList.SortRequested)
+    def sort_requested(self, message: CaseList.SortRequested) -> None:
+        self.sort = message.sort
+        self.notify(Text(f"Sorted by {SORT_LABELS.get(message.sort, message.sort)}."), timeout=2)
+
+    @on(CaseHeader.SortClicked)
+    def header_clicked(self, message: CaseHeader.SortClicked) -> None:
+        column_sorts = {
+            "year": "year" if self.sort == "-year" else "-year",
+            "title": "title",
+            "region": "region",
+            "partner": "partner",
+            "type": "title",
+        }
+        self.sort = column_sorts.get(message.column, self.sort)
+
+    @on(DetailView.Back)
+    def detail_back(self) -> None:
+        self.query_one(CaseList).focus()
+
+    def select_case(self, case_id: str) -> None:
+        """Show a case: keep the filters when it is under them, otherwise clear them."""
+        self.want_case = case_id
+        self._load_cases(select=case_id, clear_if_hidden=True)
+        self.action_focus_pane("detail")
+
+    # ------------------------------------------------------------------------ panes
+    def pane_widget(self, name: str) -> Widget:
+        return {
+            "regions": self.query_one(RegionTree),
+            "sectors": self.query_one(SectorList),
+            "agreements": self.query_one(CaseList),
+            "detail": self.query_one(DetailView),
+        }[name]
+
+    def action_focus_pane(self, name: str) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        widget = self.pane_widget(name)
+        if name == "agreements" and not widget.display:
+            self.query_one("#empty").display = True
+        widget.focus()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if focused is None:
+            return
+        pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
+        if pane is not None:
+            self.maximize(pane, container=False)
+
+    # -------------------------------------------------------------------- for the app
+    def focused_target(self) -> tuple[str, str, str] | None:
+        """(target_type, target_id, label) for 'new note on the focused thing'."""
+        focused = self.focused
+        if isinstance(focused, RegionTree):
+            data = focused.chosen_node()
+            if data is not None and data.key:
+                return ("region", data.key, data.label)
+            return None
+        if self.current_case:
+            view = self.query_one(DetailView)
+            title = view.detail.title if view.detail else self.current_title
+            return ("case", self.current_case, title)
+        return None
+
+    def current_quote_text(self) -> str | None:
+        q = self.query_one(DetailView).current_quote
+        if q is None or not q.evidence.quote:
+            return None
+        return f"“{q.evidence.quote}” — {q.evidence.citation}"
+
+    def refresh_notes(self, *, panel: bool = True) -> None:
+        """After a note was saved: refresh the panel and the list's note marks."""
+        view = self.query_one(DetailView)
+        notes_panel = view.notes_panel
+        if panel and notes_panel is not None and hasattr(notes_panel, "refresh_notes"):
+            notes_panel.refresh_notes()
+        case_id = self.current_case
+        if case_id is None:
+            return
+
+        def load(store: Store) -> NoteCount:
+            return NoteCount(case_id, notes_api.note_counts(store.conn, [case_id]).get(case_id, 0))
+
+        run_db(self, "note-count", load)
+
+    def on_notes_panel_notes_changed(self, message: Message) -> None:
+        """A note was edited, deleted or restored in the panel: update the list's marks."""
+        self.refresh_notes(panel=False)
+
+    def on_note_count(self, message: NoteCount) -> None:
+        self.query_one(CaseList).update_note_count(message.case_id, message.count)
+
+
+@dataclass
+class NoteCount(DbResult):
+    case_id: str
+    count: int
+
+
+def _walk(nodes: list[RegionNode]) -> list[RegionNode]:
+    out: list[RegionNode] = []
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(node.children)
+    return out

@@ -1,0 +1,619 @@
+"""The note editor: multi-line Markdown with tags, explicit saves, drafts while typing.
+
+Why it is built this way:
+- Notes are the user's own work. Saving is explicit (Ctrl+S) and an "unsaved" marker shows
+  whenever the text differs from what is stored; leaving with unsaved changes asks first.
+- While the user types, a draft is written (in a thread, at most DRAFT_DELAY seconds after
+  the first unsaved keystroke), so a crash or a closed terminal loses about a second of work.
+  The draft is offered back at the next launch (see tui/screens/drafts.py).
+- Saves carry the version the edit started from; if another window saved the same note in
+  between, the user chooses: keep mine, keep theirs, or save mine as a new note.
+- A failed save (read-only file, full disk, lock held too long) keeps the text in the editor
+  and shows the reason from the data layer.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Static, TextArea
+
+from db import notes as notes_api
+from db.errors import ConflictError, NotFound, ParadiploError
+from db.models import Draft, Note
+from db.store import Store
+from db.text import clean_user_text, display_safe
+
+DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
+DETAIL_LIMIT = 4000  # characters of "their" version shown in the conflict dialog
+_NEVER = 1 << 62  # a sequence number no edit reaches: no more drafts after "discard"
+_ON = {"case": "case", "source": "source", "passage": "a passage of", "region": "region"}
+
+
+def short_text(text: str, limit: int) -> str:
+    """User text cut to `limit` characters, escape sequences removed, for display."""
+    safe = display_safe(text)
+    if len(safe) <= limit:
+        return safe
+    return safe[:limit] + f"… ({len(safe) - limit:,} more characters)"
+
+
+def say(
+    node: DOMNode,
+    message: str,
+    *,
+    title: str = "",
+    severity: SeverityLevel = "information",
+    timeout: float | None = None,
+) -> None:
+    """Notify with user or data text, never read as markup (thread-safe, like notify)."""
+    node.app.notify(
+        display_safe(message), title=title, severity=severity, timeout=timeout, markup=False
+    )
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM' (or the raw text if unparseable)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso[:16].replace("T", " ")
+
+
+class NoteTextArea(TextArea):
+    """A TextArea that never holds terminal escape sequences or control characters.
+
+    Textual writes a TextArea's text to the terminal as is, so an ESC in it would reach the
+    terminal (retitle it, clear the screen). Typed and pasted text is cleaned on the way in;
+    loaded text is cleaned by the editor.
+    """
+
+    def _replace_via_keyboard(self, insert: str, start: Any, end: Any) -> Any:
+        return super()._replace_via_keyboard(display_safe(insert), start, end)
+
+
+class TagsInput(Input):
+    """The tags field; pasted text is cleaned like the note's text."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.text = display_safe(event.text)
+        super()._on_paste(event)
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with a few answers: buttons, or each answer's key. Escape answers ''.
+
+    `detail` is user text shown literally (e.g. the other window's version of a note).
+    """
+
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > #choice-box {
+        width: 80; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ChoiceScreen #choice-title { text-style: bold; margin-bottom: 1; }
+    ChoiceScreen #choice-detail {
+        height: auto; max-height: 16; border: round $primary-darken-2; margin-bottom: 1;
+    }
+    ChoiceScreen #choice-buttons { height: auto; }
+    ChoiceScreen Button { margin-right: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "answer('')", "Cancel", show=False)]
+
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        choices: list[tuple[str, str, str]],
+        *,
+        detail: str | None = None,
+    ) -> None:
+        """`choices`: (answer id, key, button label); the first is the default button."""
+        super().__init__()
+        self._title = title
+        self._message = message
+        self._choices = choices
+        self._detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choice-box"):
+            yield Static(Text(self._title), id="choice-title")
+            yield Static(Text(self._message), id="choice-message")
+            if self._detail is not None:
+                with VerticalScroll(id="choice-detail"):
+                    yield Static(Text(short_text(self._detail, DETAIL_LIMIT)))
+            with Horizontal(id="choice-buttons"):
+                for i, (answer, key, label) in enumerate(self._choices):
+                    yield Button(
+                        Text(f"{label} [{key}]"),
+                        id=f"choice-{answer}",
+                        variant="primary" if i == 0 else "default",
+                    )
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for answer, key, _label in self._choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(answer)
+                return
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
+
+
+class NoteEditorScreen(ModalScreen[Note | None]):
+    """Write or edit one note. Dismisses with the last note saved here, or None."""
+
+    DEFAULT_CSS = """
+    NoteEditorScreen { align: center middle; }
+    NoteEditorScreen > #editor-box {
+        width: 96%; max-width: 120; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    NoteEditorScreen #note-title { text-style: bold; height: auto; }
+    NoteEditorScreen #note-anchor {
+        color: $text-muted; height: auto; max-height: 4; margin-bottom: 0;
+    }
+    NoteEditorScreen #note-body { height: 1fr; }
+    NoteEditorScreen #note-tags { margin-top: 0; }
+    NoteEditorScreen #note-status { height: auto; }
+    NoteEditorScreen #note-status.-unsaved { color: $warning; text-style: bold; }
+    NoteEditorScreen #note-status.-error { color: $error; text-style: bold; }
+    NoteEditorScreen #note-help { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        target_type: str,
+        target_id: str,
+        target_label: str,
+        note: Note | None = None,
+        draft: Draft | None = None,
+        anchor: tuple[int, int, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.target_type = note.target_type if note else target_type
+        self.target_id = note.target_id if note else target_id
+        self.target_label = target_label or (note.target_label if note else "")
+        if anchor is None and note is not None and note.anchor_start is not None:
+            end = note.anchor_end if note.anchor_end is not None else note.anchor_start
+            anchor = (note.anchor_start, end, note.anchor_quote or "")
+        self.note_anchor = anchor
+        self._draft = draft
+        self._note_id: str | None = note.id if note else (draft.note_id if draft else None)
+        self._version: int | None = (
+            note.version if note else (draft.base_version if draft else None)
+        )
+        # What is stored: the text counts as unsaved while it differs from this.
+        self._baseline: tuple[str, list[str]] = (note.body, note.tags) if note else ("", [])
+        if note is None and draft is not None and draft.note_id:
+            self._baseline = ("\x00not loaded", [])  # loaded in a worker; dirty until then
+        start = draft if draft is not None else note
+        raw_body = start.body if start else ""
+        # Escape sequences are never shown (they would reach the terminal); they are only
+        # removed from the stored note if the user saves it.
+        self._initial_body = display_safe(raw_body)
+        self._hidden_controls = self._initial_body != raw_body
+        self._initial_tags = display_safe(", ".join(start.tags)) if start else ""
+        self._saved_note: Note | None = None
+        # Drafts and saves are serialised by a lock and ordered by an edit sequence number:
+        # a draft is written only for text newer than the last save.
+        self._lock = threading.Lock()
+        self._edit_seq = 0
+        self._saved_seq = -1
+        self._draft_timer: Timer | None = None
+        self._has_draft = draft is not None  # a stored draft may need removing
+        self._saving = False
+        self._close_after_save = False
+        self._status = ""
+        self._status_kind = ""
+        self._shown_status: str | None = None
+
+    # ---------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        with Vertical(id="editor-box"):
+            yield Static(self._title_text(), id="note-title")
+            if self.note_anchor is not None:
+                yield Static(self._anchor_text(), id="note-anchor")
+            yield NoteTextArea(
+                self._initial_body,
+                id="note-body",
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                placeholder="Write your note (Markdown). Ctrl+S saves.",
+            )
+            yield TagsInput(
+                self._initial_tags,
+                id="note-tags",
+                placeholder="Tags, comma or space separated (e.g. comparison, japan)",
+            )
+            yield Static("", id="note-status", markup=False)
+            yield Static(
+                Text("Ctrl+S save · Esc close · Tab tags field · Ctrl+Z undo"), id="note-help"
+            )
+
+    def _title_text(self) -> Text:
+        what = "Edit note" if self._note_id else "New note"
+        text = Text(f"{what} on {_ON.get(self.target_type, 'item')}: ")
+        text.append(display_safe(self.target_label or self.target_id))
+        return text
+
+    def _anchor_text(self) -> Text:
+        assert self.note_anchor is not None
+        quote = " ".join(short_text(self.note_anchor[2], 300).split())
+        return Text(f"On the passage: “{quote}”" if quote else "On a passage of this source")
+
+    def on_mount(self) -> None:
+        body = self.query_one("#note-body", TextArea)
+        body.move_cursor(body.document.end)
+        body.focus()
+        if self._draft is not None:
+            self._status = f"recovered draft typed {local_time(self._draft.updated_at)}"
+            self._status_kind = "notice"
+        if self._hidden_controls:
+            self._status = (
+                "escape sequences/control characters in this note are not shown; "
+                "saving removes them"
+            )
+            self._status_kind = "notice"
+        self._refresh_status()
+        needs_label = not self.target_label
+        needs_note = self._draft is not None and self._draft.note_id and self._saved_note is None
+        needs_anchor = self._draft is not None and self.note_anchor is None
+        if needs_label or needs_note or needs_anchor:
+            self.run_worker(self._load_context, thread=True, exit_on_error=False)
+
+    def _load_context(self) -> None:
+        """For a draft offered back: the note it edits, the target's label, the passage."""
+        conn = self.store.conn
+        label = self.target_label
+        try:
+            if not label:
+                label, _orphaned = notes_api.target_label(conn, self.target_type, self.target_id)
+            anchor = self.note_anchor
+            if anchor is None and self._draft is not None:
+                anchor = notes_api.draft_anchor(conn, self._draft)
+            note: Note | None = None
+            if self._draft is not None and self._draft.note_id:
+                try:
+                    note = notes_api.get_note(conn, self._draft.note_id, include_deleted=True)
+                except NotFound:
+                    note = None
+        except Exception as exc:
+            self.app.call_from_thread(self._set_status, f"Could not load the note: {exc}", "error")
+            return
+        self.app.call_from_thread(self._context_loaded, label, anchor, note)
+
+    def _context_loaded(
+        self, label: str, anchor: tuple[int, int, str] | None, note: Note | None
+    ) -> None:
+        self.target_label = label
+        if anchor is not None and self.note_anchor is None:
+            self.note_anchor = anchor
+            self.query_one("#editor-box").mount(
+                Static(self._anchor_text(), id="note-anchor"), after="#note-title"
+            )
+        if note is not None:
+            self._baseline = (note.body, note.tags)
+            if self._version is None:
+                self._version = note.version
+        elif self._baseline[0] == "\x00not loaded":
+            self._baseline = ("", [])
+        self.query_one("#note-title", Static).update(self._title_text())
+        self._refresh_status()
+
+    # ---------------------------------------------------------------- state
+    def _current(self) -> tuple[str, list[str]]:
+        body = clean_user_text(self.query_one("#note-body", TextArea).text)
+        tags = notes_api.parse_tags(self.query_one("#note-tags", Input).value)
+        return body, tags
+
+    def has_unsaved_changes(self) -> bool:
+        """True while the text or tags differ from what is stored (or nothing is stored yet)."""
+        if not self.is_mounted:
+            return bool(self._draft)
+        body, tags = self._current()
+        base_body, base_tags = self._baseline
+        if self._note_id is None and self._saved_note is None and not body.strip():
+            return False  # an empty new note: nothing to lose
+        return body != display_safe(base_body) or tags != base_tags
+
+    def _set_status(self, message: str, kind: str = "") -> None:
+        self._status, self._status_kind = message, kind
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        status = self.query_one("#note-status", Static)
+        dirty = self.has_unsaved_changes()
+        status.set_class(self._status_kind == "error", "-error")
+        status.set_class(dirty and self._status_kind != "error", "-unsaved")
+        marker = "● Unsaved changes" if dirty else ""
+        parts = [p for p in (marker, self._status) if p]
+        if self._note_id is None and not dirty and not self._saved_note:
+            parts = [p for p in (self._status,) if p] or ["New note: nothing written yet"]
+        shown = " · ".join(parts)
+        if shown != self._shown_status:  # typing must not re-render the status line per key
+            self._shown_status = shown
+            status.update(Text(shown))
+
+    @on(TextArea.Changed, "#note-body")
+    @on(Input.Changed, "#note-tags")
+    def _edited(self) -> None:
+        self._edit_seq += 1
+        if self._status_kind == "saved" and self.has_unsaved_changes():
+            self._status, self._status_kind = "", ""  # "Saved" is about older text
+        self._refresh_status()
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self._flush_draft)
+
+    # ---------------------------------------------------------------- drafts
+    def _flush_draft(self) -> None:
+        self._draft_timer = None
+        body, tags = self._current()
+        seq = self._edit_seq
+        if not self.has_unsaved_changes():
+            if not self._has_draft:
+                return
+            body = ""  # back to the stored text: an empty draft removes the old one
+        self._has_draft = bool(body)
+        self.run_worker(
+            lambda: self._write_draft(body, tags, seq),
+            thread=True,
+            group="note-draft",
+            exit_on_error=False,
+        )
+
+    def _draft_anchor(self) -> tuple[int, int] | None:
+        return (
+            (self.note_anchor[0], self.note_anchor[1])
+            if self.note_anchor and not self._note_id
+            else None
+        )
+
+    def _write_draft(self, body: str, tags: list[str], seq: int) -> None:
+        """Runs in a thread. Holds the lock so a save and a draft never interleave."""
+        with self._lock:
+            if seq <= self._saved_seq:
+                return  # this text is saved (or discarded) already
+            try:
+                notes_api.save_draft(
+                    self.store,
+                    self.target_type,
+                    self.target_id,
+                    body,
+                    tags,
+                    note_id=self._note_id,
+                    base_version=self._version,
+                    anchor=self._draft_anchor(),
+                )
+            except Exception as exc:
+                self.app.call_from_thread(
+                    self._set_status, f"Draft not kept ({display_safe(str(exc))})", "draft"
+                )
+                return
+        if body:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self.app.call_from_thread(self._draft_written, f"draft kept {stamp}")
+
+    def _draft_written(self, message: str) -> None:
+        if self._status_kind in ("", "draft"):
+            self._set_status(message, "draft")
+
+    # ---------------------------------------------------------------- saving
+    def action_save(self) -> None:
+        self._start_save("normal")
+
+    def _start_save(self, mode: str) -> None:
+        if self._saving:
+            return
+        body, tags = self._current()
+        if not body.strip():
+            self._save_failed("The note is empty; nothing was saved.")
+            return
+        self._saving = True
+        self._set_status("Saving…", "saving")
+        seq = self._edit_seq
+        self.run_worker(
+            lambda: self._save(body, tags, seq, mode),
+            thread=True,
+            group="note-save",
+            exit_on_error=False,
+        )
+
+    def _save(self, body: str, tags: list[str], seq: int, mode: str) -> None:
+        """Runs in a thread: one transaction; then the drafts of this text are dropped."""
+        with self._lock:
+            old_keys = {
+                notes_api.draft_key(
+                    self.target_type, self.target_id, self._note_id, anchor=self._draft_anchor()
+                )
+            }
+            if self._draft is not None:
+                old_keys.add(self._draft.key)
+            try:
+                if self._note_id is None or mode == "new":
+                    note = notes_api.add_note(
+                        self.store,
+                        self.target_type,
+                        self.target_id,
+                        body,
+                        tags,
+                        anchor=self.note_anchor,
+                    )
+                else:
+                    note = notes_api.update_note(
+                        self.store,
+                        self._note_id,
+                        body,
+                        tags,
+                        expected_version=None if mode == "overwrite" else self._version,
+                    )
+            except ConflictError as exc:
+                self.app.call_from_thread(self._conflict, exc)
+                return
+            except ParadiploError as exc:
+                self.app.call_from_thread(self._save_failed, str(exc))
+                return
+            except Exception as exc:  # never lose the text to an unexpected error
+                self.app.call_from_thread(self._save_failed, f"Not saved: {exc}")
+                return
+            self._note_id, self._version, self._saved_seq = note.id, note.version, seq
+            self._draft = None
+            old_keys.add(notes_api.draft_key(note.target_type, note.target_id, note.id))
+            for key in old_keys:
+                try:
+                    notes_api.discard_draft(self.store, key)
+                except ParadiploError:
+                    pass  # a stale draft of a saved note is filtered out by list_drafts
+        self.app.call_from_thread(self._saved, note)
+
+    def _saved(self, note: Note) -> None:
+        self._saving = False
+        self._saved_note = note
+        self._baseline = (note.body, note.tags)
+        self.query_one("#note-title", Static).update(self._title_text())
+        self._set_status(f"Saved {datetime.now().strftime('%H:%M:%S')}", "saved")
+        if self._close_after_save:
+            self.dismiss(note)
+
+    def _save_failed(self, message: str) -> None:
+        self._saving = False
+        self._close_after_save = False
+        self._set_status(f"Not saved: {display_safe(message)}", "error")
+        say(self, message, title="Note not saved", severity="error")
+
+    def _conflict(self, exc: ConflictError) -> None:
+        self._saving = False
+        self._set_status("Changed elsewhere: choose which version to keep", "error")
+        self.app.push_screen(
+            ChoiceScreen(
+                "This note was changed in another window",
+                "Their version is below. Keep yours (overwrite theirs), keep theirs "
+                "(drop your changes), or save yours as a new note? Esc: keep editing.",
+                [
+                    ("mine", "m", "Keep mine"),
+                    ("theirs", "t", "Keep theirs"),
+                    ("new", "n", "Save mine as a new note"),
+                ],
+                detail=exc.current_body,
+            ),
+            self._conflict_answer,
+        )
+
+    def _conflict_answer(self, answer: str | None) -> None:
+        if answer == "mine":
+            self._start_save("overwrite")
+        elif answer == "new":
+            self._start_save("new")
+        elif answer == "theirs":
+            self.run_worker(self._load_theirs, thread=True, exit_on_error=False)
+        else:
+            self._close_after_save = False
+            self._set_status("Not saved yet: the note was changed elsewhere", "error")
+
+    def _load_theirs(self) -> None:
+        assert self._note_id is not None
+        try:
+            note = notes_api.get_note(self.store.conn, self._note_id, include_deleted=True)
+            deleted = notes_api.is_deleted(self.store.conn, self._note_id)
+        except ParadiploError as exc:
+            self.app.call_from_thread(self._save_failed, str(exc))
+            return
+        with self._lock:
+            self._saved_seq = _NEVER
+            try:
+                notes_api.discard_draft(self.store, notes_api.draft_key("", "", self._note_id))
+            except ParadiploError:
+                pass
+        self.app.call_from_thread(self._theirs_loaded, note, deleted)
+
+    def _theirs_loaded(self, note: Note, deleted: bool) -> None:
+        if deleted:
+            say(self, "That note was deleted in the other window.", title="Kept theirs")
+            self.dismiss(None)
+            return
+        self._version = note.version
+        self._baseline = (note.body, note.tags)
+        self.query_one("#note-body", TextArea).load_text(display_safe(note.body))
+        self.query_one("#note-tags", Input).value = display_safe(", ".join(note.tags))
+        self._saved_seq = self._edit_seq  # no draft for anything typed before this
+        self._set_status("showing their version", "saved")
+        if self._close_after_save:
+            self.dismiss(note)
+
+    # ---------------------------------------------------------------- leaving
+    def action_close(self) -> None:
+        if not self.has_unsaved_changes():
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
+                self._draft_timer = None
+            self.dismiss(self._saved_note)
+            return
+        self.app.push_screen(
+            ChoiceScreen(
+                "Unsaved changes",
+                "This note has changes that are not saved.",
+                [
+                    ("save", "s", "Save"),
+                    ("discard", "d", "Discard changes"),
+                    ("keep", "k", "Keep editing"),
+                ],
+            ),
+            self._close_answer,
+        )
+
+    def _close_answer(self, answer: str | None) -> None:
+        if answer == "save":
+            self._close_after_save = True
+            self._start_save("normal")
+        elif answer == "discard":
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
+                self._draft_timer = None
+            self.run_worker(self._discard_and_close, thread=True, exit_on_error=False)
+
+    def _discard_and_close(self) -> None:
+        with self._lock:
+            self._saved_seq = _NEVER
+            keys = {
+                notes_api.draft_key(
+                    self.target_type, self.target_id, self._note_id, anchor=self._draft_anchor()
+                )
+            }
+            if self._draft is not None:
+                keys.add(self._draft.key)
+            for key in keys:
+                try:
+                    notes_api.discard_draft(self.store, key)
+                except ParadiploError:
+                    pass
+        self.app.call_from_thread(self.dismiss, self._saved_note)

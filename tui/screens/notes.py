@@ -1,0 +1,309 @@
+"""All notes across cases, sources and regions: filter by tag and text, open, edit, export.
+
+Orphaned notes (their case or source is no longer in the collection) are listed with a mark;
+they cannot be opened but can be read, edited, deleted and exported like any other.
+Dismisses with (target_type, target_id, anchor_start) for the app to open, or None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from db import notes as notes_api
+from db import notes_io
+from db.errors import ParadiploError
+from db.models import Note
+from db.store import Store
+from db.text import display_safe
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.widgets.notes_panel import NoteCard, deleted_this_session
+
+FILTER_DELAY = 0.2
+
+
+def first_line(body: str, limit: int = 80) -> str:
+    for line in display_safe(body).splitlines():
+        if line.strip():
+            return line.strip()[:limit]
+    return ""
+
+
+class NotesScreen(Screen[tuple[str, str, int | None] | None]):
+    """Every note, newest edit first."""
+
+    DEFAULT_CSS = """
+    NotesScreen { layout: vertical; }
+    NotesScreen > #notes-title { height: 1; padding: 0 1; text-style: bold; }
+    NotesScreen > #notes-filters { height: auto; }
+    NotesScreen #notes-filter { width: 1fr; }
+    NotesScreen #notes-tag { width: 36; }
+    NotesScreen > #notes-table { height: 1fr; min-height: 5; }
+    NotesScreen > #notes-preview {
+        height: 40%; border-top: solid $primary-darken-2; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "focus_filter", "Filter"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo delete"),
+        Binding("x", "export('md')", "Export Markdown"),
+        Binding("t", "export('md', 'tag')", "Export by tag", show=False),
+        Binding("X", "export('json')", "Export JSON"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.notes: list[Note] = []
+        self._token = 0
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Notes"), id="notes-title")
+        with Horizontal(id="notes-filters"):
+            yield Input(placeholder="Filter by text (f)", id="notes-filter")
+            yield Select[str]([], prompt="All tags", id="notes-tag", allow_blank=True)
+        table: DataTable[Any] = DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="notes-preview"):
+            yield Static(Text(""), id="notes-preview-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#notes-table", DataTable)
+        table.add_column(Text("On"), key="on", width=34)
+        table.add_column(Text("Tags"), key="tags", width=20)
+        table.add_column(Text("Edited"), key="edited", width=16)
+        table.add_column(Text("Note"), key="note")
+        table.focus()
+        self.reload(tags=True)
+
+    # ---------------------------------------------------------------- loading
+    @property
+    def tag(self) -> str | None:
+        value = self.query_one("#notes-tag", Select).value
+        return value if isinstance(value, str) else None
+
+    def reload(self, *, tags: bool = False) -> None:
+        """Load the notes matching the filters (and the tag list) in a thread."""
+        self._token += 1
+        token, store = self._token, self.store
+        text = self.query_one("#notes-filter", Input).value
+        tag = self.tag
+
+        def load() -> None:
+            try:
+                conn = store.conn
+                notes = notes_api.list_notes(conn, tag=tag, text=text)
+                tag_list = notes_api.all_tags(conn) if tags else None
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._show, token, notes, tag_list)
+
+        self.run_worker(load, thread=True, group="notes-screen", exit_on_error=False)
+
+    def _show(
+        self,
+        token: int,
+        notes: list[Note],
+        tag_list: list[tuple[str, int]] | None,
+    ) -> None:
+        if token != self._token:
+            return
+        if tag_list is not None:
+            select = self.query_one("#notes-tag", Select)
+            current = self.tag
+            options = [(Text(f"#{display_safe(t)} ({n})"), t) for t, n in tag_list]
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+                if current in {t for t, _n in tag_list}:
+                    select.value = current
+        table = self.query_one("#notes-table", DataTable)
+        keep = self.current.id if self.current else None
+        self.notes = notes
+        table.clear()
+        for n in notes:
+            on_text = Text(display_safe(n.target_label))
+            if n.orphaned:
+                on_text = Text("⚠ orphaned: ", style="bold red") + on_text
+            elif n.target_type != "case":
+                on_text = Text(f"[{n.target_type}] ") + on_text
+            table.add_row(
+                on_text,
+                Text(" ".join("#" + display_safe(t) for t in n.tags)),
+                Text(local_time(n.updated_at)),
+                Text(first_line(n.body)),
+                key=n.id,
+            )
+        if keep is not None:
+            for i, n in enumerate(notes):
+                if n.id == keep:
+                    table.move_cursor(row=i)
+        self._update_title()
+        self._preview()
+
+    def _update_title(self) -> None:
+        shown = len(self.notes)
+        title = f"Notes: {shown}"
+        filters = []
+        text = self.query_one("#notes-filter", Input).value.strip()
+        if text:
+            filters.append(f"text “{display_safe(text)}”")
+        if self.tag:
+            filters.append(f"tag #{display_safe(self.tag)}")
+        if filters:
+            title += f" matching {' and '.join(filters)}"
+        orphans = sum(1 for n in self.notes if n.orphaned)
+        if orphans:
+            title += f" · {orphans} orphaned"
+        title += "  ·  Enter open · e edit · d delete · u undo · x/X export"
+        self.query_one("#notes-title", Static).update(Text(title))
+
+    @property
+    def current(self) -> Note | None:
+        table = self.query_one("#notes-table", DataTable)
+        if not self.notes or table.cursor_row < 0 or table.cursor_row >= len(self.notes):
+            return None
+        return self.notes[table.cursor_row]
+
+    async def _preview_async(self) -> None:
+        box = self.query_one("#notes-preview", VerticalScroll)
+        await box.remove_children()
+        note = self.current
+        if note is None:
+            await box.mount(Static(Text("No notes match." if self._token else "")))
+            return
+        await box.mount(NoteCard(note, with_target=True))
+
+    def _preview(self) -> None:
+        self.run_worker(self._preview_async(), group="notes-preview", exclusive=True)
+
+    @on(DataTable.RowHighlighted, "#notes-table")
+    def _highlighted(self) -> None:
+        self._preview()
+
+    # ---------------------------------------------------------------- filters
+    @on(Input.Changed, "#notes-filter")
+    def _filter_changed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.reload)
+
+    @on(Input.Submitted, "#notes-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#notes-table", DataTable).focus()
+
+    @on(Select.Changed, "#notes-tag")
+    def _tag_changed(self) -> None:
+        self.reload()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#notes-filter", Input).focus()
+
+    # ---------------------------------------------------------------- actions
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#notes-filter", Input):
+            self.query_one("#notes-table", DataTable).focus()
+            return
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected, "#notes-table")
+    def _open(self) -> None:
+        note = self.current
+        if note is None:
+            return
+        if note.orphaned:
+            say(
+                self,
+                f"Its {note.target_type} is no longer in the collection; e edits the note.",
+                title="Orphaned note",
+                severity="warning",
+            )
+            return
+        self.dismiss((note.target_type, note.target_id, note.anchor_start))
+
+    def action_edit(self) -> None:
+        note = self.current
+        if note is None:
+            return
+        self.app.push_screen(
+            NoteEditorScreen(self.store, note.target_type, note.target_id, note.target_label, note),
+            lambda _saved: self.reload(tags=True),
+        )
+
+    def action_delete(self) -> None:
+        note = self.current
+        if note is None:
+            return
+        self.app.push_screen(
+            ChoiceScreen(
+                "Delete this note?",
+                "You can undo with u until you quit.",
+                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+                detail=first_line(note.body, 300),
+            ),
+            lambda answer: self._delete(note) if answer == "delete" else None,
+        )
+
+    def _delete(self, note: Note) -> None:
+        store = self.store
+
+        def work() -> None:
+            try:
+                notes_api.delete_note(store, note.id)
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._after_change, note.id, "Note deleted (u to undo)")
+
+        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+
+    def action_undo(self) -> None:
+        stack = deleted_this_session(self.app)
+        if not stack:
+            say(self, "Nothing to undo.")
+            return
+        note_id = stack.pop()
+        store = self.store
+
+        def work() -> None:
+            try:
+                notes_api.restore_note(store, note_id)
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._after_change, None, "Note restored")
+
+        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+
+    def _after_change(self, deleted: str | None, message: str) -> None:
+        if deleted:
+            deleted_this_session(self.app).append(deleted)
+        say(self, message)
+        self.reload(tags=True)
+
+    def action_export(self, fmt: str, by: str = "case") -> None:
+        store = self.store
+
+        def work() -> None:
+            try:
+                path = notes_io.export_notes_to_file(store.conn, fmt, by)
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            say(self, f"Notes exported to {path}", title="Export", timeout=10)
+
+        self.run_worker(work, thread=True, group="notes-export", exit_on_error=False)

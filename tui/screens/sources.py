@@ -1,0 +1,132 @@
+"""The sources list: every source with its provenance, and the credit for the region data.
+
+↑/↓ move, Enter opens the source in the reader, Escape goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import queries
+from db.models import Source
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.text import one_line, plain
+
+REGION_CREDIT = (
+    "Indonesia's provinces, regencies and cities: idn-area-data project "
+    "(fityannugroho/idn-area-data, release 4.0.1), from Keputusan Menteri Dalam Negeri Nomor "
+    "300.2.2-2138 Tahun 2025; Open Database License 1.0"
+)
+
+
+@dataclass
+class SourcesLoaded(DbResult):
+    sources: list[Source]
+
+
+def provenance(src: Source) -> Group:
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    rows = [
+        ("Title", src.title),
+        ("Kind", queries.SOURCE_KIND_LABELS.get(src.kind, src.kind)),
+        ("Outlet", src.outlet),
+        ("Authors", ", ".join(src.authors)),
+        ("Affiliation", src.affiliation),
+        ("Published", src.published or "undated"),
+        ("Language", src.language),
+        ("Keywords", ", ".join(src.keywords)),
+        ("File", src.file),
+        ("Added by", "you (imported)" if src.origin == "user" else "the bundled seed data"),
+    ]
+    for label, value in rows:
+        if value:
+            table.add_row(label, plain(value))
+    parts: list[Text | Table] = [
+        one_line(src.title or src.label, style="bold"),
+        plain(src.citation, style="italic"),
+        table,
+    ]
+    if src.notes:
+        notes = Text("Notes on this source\n", style="bold")
+        for n in src.notes:
+            notes.append("• ")
+            notes.append_text(plain(n))
+            notes.append("\n")
+        parts.append(notes)
+    parts.append(Text("Enter opens the full text.", style="dim"))
+    return Group(*parts)
+
+
+class SourcesScreen(Screen[str | None]):
+    """All sources; dismisses with the id of the source to open, or None."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="sources.back"),
+        Binding("j", "down", "Down", show=False, id="sources.down"),
+        Binding("k", "up", "Up", show=False, id="sources.up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[Source] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="sources-body"):
+            yield OptionList(id="sources-list", classes="pane")
+            with VerticalScroll(id="sources-detail", classes="pane"):
+                yield Static(id="source-provenance")
+        yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sources-list").border_title = "Sources"
+        self.query_one("#sources-detail").border_title = "Provenance"
+        run_db(self, "sources", lambda store: SourcesLoaded(queries.list_sources(store.conn)))
+        self.query_one("#sources-list").focus()
+
+    def on_sources_loaded(self, message: SourcesLoaded) -> None:
+        if not is_current(self, message):
+            return
+        self.sources = message.sources
+        options = []
+        for src in message.sources:
+            prompt = one_line(src.label, style="bold")
+            prompt.append("\n")
+            prompt.append_text(one_line(src.title or src.kind, style="dim"))
+            options.append(Option(prompt, id=src.id))
+        olist = self.query_one("#sources-list", OptionList)
+        olist.set_options(options)
+        if options:
+            olist.highlighted = 0
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        src = next((s for s in self.sources if s.id == event.option.id), None)
+        if src is not None:
+            self.query_one("#source-provenance", Static).update(provenance(src))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_down(self) -> None:
+        self.query_one("#sources-list", OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one("#sources-list", OptionList).action_cursor_up()
+
+

@@ -1,0 +1,81 @@
+"""What the app remembers between launches: the last case, the filters, the sort and theme.
+
+Kept in `db.paths.state_path()` as JSON and written atomically (temp file + rename), so a crash
+mid-write never leaves a broken file. A missing or unreadable file means a fresh start, never an
+error: the state is a convenience, not data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.models import SORTS, Filters
+from db.paths import state_path
+
+
+@dataclass
+class UIState:
+    case_id: str | None = None
+    region: str | None = None
+    partner: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    sort: str = "-year"
+    theme: str | None = None
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(region=self.region, partner=self.partner, sectors=tuple(self.sectors))
+
+    def set_filters(self, filters: Filters) -> None:
+        self.region = filters.region
+        self.partner = filters.partner
+        self.sectors = list(filters.sectors)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def load_state(path: Path | None = None) -> UIState:
+    """The remembered state, or defaults when there is none or it cannot be read."""
+    path = path or state_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return UIState()
+    if not isinstance(raw, dict):
+        return UIState()
+    sectors = raw.get("sectors")
+    sort = raw.get("sort")
+    return UIState(
+        case_id=_str_or_none(raw.get("case_id")),
+        region=_str_or_none(raw.get("region")),
+        partner=_str_or_none(raw.get("partner")),
+        sectors=[s for s in sectors if isinstance(s, str)] if isinstance(sectors, list) else [],
+        sort=sort if sort in SORTS else "-year",
+        theme=_str_or_none(raw.get("theme")),
+    )
+
+
+def save_state(state: UIState, path: Path | None = None) -> None:
+    """Write the state atomically; failures are ignored (the next save tries again)."""
+    path = path or state_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(state), fh, ensure_ascii=False, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

@@ -1,0 +1,402 @@
+"""The Agreements list: a virtual list that pages rows from SQLite as they scroll into view.
+
+Only the row count is known up front (`queries.count_cases`); rows come in pages of `PAGE`
+(`queries.list_cases(limit, offset)`) fetched by thread workers when a line of an unloaded page
+is drawn, and far-away pages are evicted. So 100,000 cases cost the same as 10 to open and to
+scroll: nothing ever loads or lays out every row (a DataTable would). Drawing is Textual's line
+API (`render_line`), the way Toolong shows huge logs.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from db import notes as notes_api
+from db import queries
+from db.models import CaseRow, Filters
+from db.store import Store
+from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.text import one_line
+
+PAGE = 100
+KEEP_PAGES = 24
+
+SORT_LABELS = {
+    "-year": "year, newest first",
+    "year": "year, oldest first",
+    "title": "title",
+    "region": "Indonesian party",
+    "partner": "partner",
+}
+SORT_CYCLE = ["-year", "year", "title", "region", "partner"]
+COLUMN_SORT = {
+    "year": ("-year", "year"),
+    "title": ("title",),
+    "region": ("region",),
+    "partner": ("partner",),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+
+
+def layout_columns(width: int) -> list[Column]:
+    """Column widths for a list `width` cells wide; narrow lists drop the type column."""
+    year = 6
+    gaps = 3
+    rest = max(width - year - gaps - 2, 12)
+    if width < 60:
+        party = rest // 2
+        partner = rest - party
+        return [
+            Column("year", "Year", year),
+            Column("region", "Indonesian party", party),
+            Column("partner", "Partner", partner + 1),
+        ]
+    if width >= 110:
+        title = rest * 30 // 100
+        party = rest * 21 // 100
+        partner = rest * 27 // 100
+        kind = rest - title - party - partner - 1
+        return [
+            Column("year", "Year", year),
+            Column("title", "Title", title),
+            Column("region", "Indonesian party", party),
+            Column("partner", "Partner (country)", partner),
+            Column("type", "Type", kind),
+        ]
+    party = rest * 30 // 100
+    partner = rest * 38 // 100
+    kind = rest - party - partner
+    return [
+        Column("year", "Year", year),
+        Column("region", "Indonesian party", party),
+        Column("partner", "Partner (country)", partner),
+        Column("type", "Type", kind),
+    ]
+
+
+def row_cells(row: CaseRow, notes: int) -> dict[str, Text]:
+    partner = one_line(row.partner_name)
+    if row.partner_country and row.partner_country != row.partner_name:
+        partner.append_text(one_line(f" ({row.partner_country})", style="dim"))
+    kind = one_line(row.type_label)
+    if notes:
+        kind = Text(f"✎{notes} ", style="bold") + kind
+    return {
+        "year": Text(str(row.year) if row.year else "—", style="" if row.year else "dim"),
+        "title": one_line(row.title),
+        "region": one_line(row.region_name),
+        "partner": partner,
+        "type": kind,
+    }
+
+
+class CaseHeader(Static):
+    """Column headings; the sorted column shows an arrow. Clicking a heading sorts by it."""
+
+    DEFAULT_CSS = "CaseHeader { height: 1; text-style: bold; }"
+
+    sort: reactive[str] = reactive("-year")
+
+    class SortClicked(Message):
+        def __init__(self, column: str) -> None:
+            self.column = column
+            super().__init__()
+
+    def render(self) -> Text:
+        text = Text(" ")
+        columns = layout_columns(self.size.width)
+        keys = {c.key for c in columns}
+        for i, col in enumerate(columns):
+            label = col.label
+            if col.key in COLUMN_SORT and self.sort in COLUMN_SORT[col.key]:
+                label += "↑" if self.sort == "year" else "↓"
+            if col.key == "type" and self.sort == "title" and "title" not in keys:
+                label += "  (sorted by title)"
+            cell = Text(label)
+            cell.truncate(col.width, overflow="ellipsis", pad=True)
+            if i:
+                text.append(" ")
+            text.append_text(cell)
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x - 1
+        for col in layout_columns(self.size.width):
+            if x < col.width + 1:
+                self.post_message(self.SortClicked(col.key))
+                return
+            x -= col.width + 1
+
+
+class CaseList(ScrollView, can_focus=True):
+    """Rows of cases under the current filters; the cursor row is the selected case."""
+
+    COMPONENT_CLASSES = {"case-list--cursor", "case-list--loading"}
+
+    DEFAULT_CSS = """
+    CaseList { height: 1fr; }
+    CaseList > .case-list--cursor { background: $block-cursor-blurred-background;
+        text-style: $block-cursor-blurred-text-style; }
+    CaseList:focus > .case-list--cursor { background: $block-cursor-background;
+        color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
+    CaseList > .case-list--loading { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up_rows", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down_rows", "Page down", show=False, id="list.page_down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding(
+            "o", "cycle_sort", "Sort", tooltip="Sort by year, title, region, partner", id="sort"
+        ),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor is on a case (None: the list is empty)."""
+
+        case_id: str | None
+        title: str = ""
+
+    @dataclass
+    class Opened(Message):
+        case_id: str
+
+    class SortRequested(Message):
+        def __init__(self, sort: str) -> None:
+            self.sort = sort
+            super().__init__()
+
+    @dataclass
+    class PageLoaded(DbResult):
+        list_generation: int
+        page: int
+        rows: list[CaseRow]
+        notes: dict[str, int] = field(default_factory=dict)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.filters = Filters()
+        self.sort = "-year"
+        self.count = 0
+        self.list_generation = 0
+        self.pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self.note_counts: dict[str, int] = {}
+        self.pending: set[int] = set()
+        self._announced: str | None = "\x00"
+
+    # --------------------------------------------------------------------------- data
+    def reset(
+        self,
+        filters: Filters,
+        sort: str,
+        count: int,
+        first_page: list[CaseRow],
+        notes: dict[str, int],
+        cursor: int = 0,
+        cursor_page: list[CaseRow] | None = None,
+    ) -> None:
+        """New filters or sort: forget every page and start from what the caller loaded."""
+        self.filters, self.sort, self.count = filters, sort, count
+        self.list_generation += 1
+        self.pages.clear()
+        self.pending.clear()
+        self.note_counts = dict(notes)
+        self.pages[0] = first_page
+        if cursor_page is not None:
+            self.pages[cursor // PAGE] = cursor_page
+        self.virtual_size = Size(self.size.width, count)
+        self._announced = "\x00"
+        self.set_cursor(min(max(cursor, 0), max(count - 1, 0)), center=True)
+        self.refresh()
+
+    def row_at(self, index: int) -> CaseRow | None:
+        page = self.pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> CaseRow | None:
+        return self.row_at(self.cursor) if self.count else None
+
+    def _want_page(self, page: int) -> None:
+        if page in self.pages or page in self.pending or page * PAGE >= self.count:
+            return
+        self.pending.add(page)
+        filters, sort, gen = self.filters, self.sort, self.list_generation
+
+        def load(store: Store) -> CaseList.PageLoaded:
+            conn = store.conn
+            rows = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=page * PAGE)
+            counts = notes_api.note_counts(conn, [r.id for r in rows])
+            return CaseList.PageLoaded(gen, page, rows, counts)
+
+        run_db(self, "case-page", load, exclusive=False, description=f"case page {page}")
+
+    def on_case_list_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        if message.list_generation != self.list_generation:
+            return
+        self.pending.discard(message.page)
+        self.pages[message.page] = message.rows
+        self.note_counts.update(message.notes)
+        self._evict()
+        self.refresh()
+        self._announce()
+
+    def _evict(self) -> None:
+        """Keep the pages near the viewport and the cursor; drop the rest."""
+        if len(self.pages) <= KEEP_PAGES:
+            return
+        top = int(self.scroll_y) // PAGE
+        keep = {0, self.cursor // PAGE, top, top + 1}
+        for page in list(self.pages):
+            if len(self.pages) <= KEEP_PAGES:
+                break
+            if page not in keep:
+                del self.pages[page]
+
+    def update_note_count(self, case_id: str, count: int) -> None:
+        self.note_counts[case_id] = count
+        self.refresh()
+
+    # ------------------------------------------------------------------------- render
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.count)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = int(self.scroll_y) + y
+        base = self.rich_style
+        if index >= self.count:
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self.call_later(self._want_page, index // PAGE)
+            style = self.get_component_rich_style("case-list--loading")
+            return Strip([Segment(" …".ljust(width), base + style)], width)
+        cells = row_cells(row, self.note_counts.get(row.id, 0))
+        text = Text(" ")
+        for i, col in enumerate(layout_columns(width)):
+            cell = cells.get(col.key, Text()).copy()
+            cell.truncate(col.width, overflow="ellipsis", pad=True)
+            if i:
+                text.append(" ")
+            text.append_text(cell)
+        text.truncate(width, pad=True)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("case-list--cursor")
+        segments = [
+            Segment(seg.text, style + (seg.style or Style()))
+            for seg in text.render(self.app.console)
+        ]
+        return Strip(segments, width).crop(0, width)
+
+    # ------------------------------------------------------------------------- cursor
+    def set_cursor(self, index: int, *, center: bool = False) -> None:
+        if self.count == 0:
+            self.cursor = 0
+            self._announce()
+            return
+        self.cursor = min(max(index, 0), self.count - 1)
+        self._scroll_to_cursor(center=center)
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        height = self.scrollable_content_region.height or self.size.height or 1
+        top = int(self.scroll_y)
+        if center and not (top <= self.cursor < top + height):
+            self.scroll_to(y=max(self.cursor - height // 2, 0), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old)
+        self.refresh_lines(new)
+        self._announce()
+
+    def refresh_lines(self, index: int) -> None:
+        y = index - int(self.scroll_y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _announce(self) -> None:
+        """Post Highlighted once per distinct case under the cursor (when its row is loaded)."""
+        if self.count == 0:
+            if self._announced is not None:
+                self._announced = None
+                self.post_message(self.Highlighted(None))
+            return
+        row = self.current
+        if row is None:
+            self._want_page(self.cursor // PAGE)
+            return
+        if row.id != self._announced:
+            self._announced = row.id
+            self.post_message(self.Highlighted(row.id, row.title))
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_page_up_rows(self) -> None:
+        self.set_cursor(self.cursor - max(self.size.height - 1, 1))
+
+    def action_page_down_rows(self) -> None:
+        self.set_cursor(self.cursor + max(self.size.height - 1, 1))
+
+    def action_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_last(self) -> None:
+        self.set_cursor(self.count - 1)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    def action_cycle_sort(self) -> None:
+        i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
+        self.post_message(self.SortRequested(SORT_CYCLE[(i + 1) % len(SORT_CYCLE)]))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
+        if index < self.count:
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.action_open()

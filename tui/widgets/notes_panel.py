@@ -1,0 +1,289 @@
+"""The notes on one target (a case, a source, a region), newest first, under its details.
+
+Note text is the user's: it is rendered as Markdown, but never as Rich/Textual markup, with
+terminal escape sequences removed, HTML off and links never opened; very long notes are cut
+to a preview (the editor shows the whole text). Keys when focused: up/down choose a note,
+e edit, d delete (asks first), u undo the last delete of this session.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from db import notes as notes_api
+from db.errors import ParadiploError
+from db.models import Note
+from db.store import Store
+from db.text import display_safe
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say, short_text
+
+PREVIEW_CHARS = 3000  # longer notes show a preview; the editor has the whole text
+MAX_SHOWN = 50  # notes rendered in the panel; the notes screen lists them all
+
+# Notes deleted in this session, per app, newest last: what `u` brings back.
+_DELETED: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
+
+
+def deleted_this_session(app: App[Any]) -> list[str]:
+    """The undo stack of note deletions for this app run (shared by panel and notes screen)."""
+    return _DELETED.setdefault(app, [])
+
+
+def safe_parser() -> MarkdownIt:
+    """Markdown without raw HTML or auto-links: a note's text can only ever be text."""
+    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
+
+
+def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
+    """The Markdown shown for a note: escape sequences removed, long notes cut with a mark."""
+    safe = display_safe(body)
+    if len(safe) <= limit:
+        return safe
+    return safe[:limit] + f"\n\n*… {len(safe) - limit:,} more characters: press e to open.*"
+
+
+def note_meta(note: Note, *, with_target: bool = False) -> Text:
+    """'written … · edited … · #tags' (and the target) as literal text."""
+    text = Text()
+    if with_target:
+        text.append(display_safe(note.target_label), style="bold")
+        if note.orphaned:
+            text.append(" (orphaned)", style="bold red")
+        text.append(" · ")
+    text.append(f"written {local_time(note.created_at)}", style="dim")
+    if note.updated_at != note.created_at:
+        text.append(f" · edited {local_time(note.updated_at)}", style="dim")
+    if note.tags:
+        text.append(" · ")
+        text.append(" ".join("#" + display_safe(t) for t in note.tags), style="italic")
+    if note.anchor_quote:
+        text.append("\n“" + " ".join(short_text(note.anchor_quote, 200).split()) + "”", "dim")
+    return text
+
+
+class NoteCard(Vertical):
+    """One note: its times and tags, then its text as safe Markdown."""
+
+    DEFAULT_CSS = """
+    NoteCard {
+        height: auto; padding: 0 1; margin-bottom: 1;
+        border-left: outer $primary-darken-3;
+    }
+    NoteCard.-selected { border-left: outer $accent; background: $boost; }
+    NoteCard > .note-meta { height: auto; }
+    NoteCard > Markdown { margin: 0; padding: 0; background: transparent; }
+    """
+
+    def __init__(self, note: Note, *, with_target: bool = False) -> None:
+        super().__init__()
+        self.note = note
+        self._with_target = with_target
+
+    def compose(self) -> ComposeResult:
+        yield Static(note_meta(self.note, with_target=self._with_target), classes="note-meta")
+        yield Markdown(note_markdown(self.note.body), open_links=False, parser_factory=safe_parser)
+
+    @on(Markdown.LinkClicked)
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        event.stop()  # links in notes are text: never opened
+
+
+class NotesPanel(Widget, can_focus=True):
+    """The notes on one target. Call `show_target()`; it loads in a worker."""
+
+    DEFAULT_CSS = """
+    NotesPanel { height: auto; padding: 0 0; }
+    NotesPanel > #notes-head { height: auto; text-style: bold; }
+    NotesPanel > #notes-empty { color: $text-muted; height: auto; }
+    NotesPanel > #notes-list { height: auto; }
+    NotesPanel:focus > #notes-head { color: $accent; }
+    """
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit note"),
+        Binding("d", "delete", "Delete note"),
+        Binding("u", "undo", "Undo delete"),
+        Binding("up", "move(-1)", "Previous note", show=False),
+        Binding("down", "move(1)", "Next note", show=False),
+    ]
+
+    selected: reactive[int] = reactive(0)
+
+    class NotesChanged(Message):
+        """A note on this panel's target was edited, deleted or restored."""
+
+        def __init__(self, target_type: str, target_id: str) -> None:
+            super().__init__()
+            self.target_type = target_type
+            self.target_id = target_id
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.store: Store | None = None
+        self.target_type = ""
+        self.target_id = ""
+        self.target_label = ""
+        self.notes: list[Note] = []
+        self._token = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Notes"), id="notes-head")
+        yield Static(Text(""), id="notes-empty")
+        yield Vertical(id="notes-list")
+
+    # ---------------------------------------------------------------- loading
+    def show_target(
+        self, store: Store, target_type: str, target_id: str, target_label: str
+    ) -> None:
+        """Show the notes on this target (loads in a thread worker)."""
+        self.store = store
+        self.target_type, self.target_id, self.target_label = target_type, target_id, target_label
+        self.selected = 0
+        self.refresh_notes()
+
+    def refresh_notes(self) -> None:
+        if self.store is None:
+            return
+        self._token += 1
+        token, store = self._token, self.store
+        ttype, tid = self.target_type, self.target_id
+
+        def load() -> None:
+            try:
+                notes = notes_api.list_notes(store.conn, target_type=ttype, target_id=tid)
+            except ParadiploError as exc:
+                self.app.call_from_thread(self._load_failed, token, str(exc))
+                return
+            if ttype == "source":  # notes on the source's passages belong here too
+                notes += notes_api.list_notes(store.conn, target_type="passage", target_id=tid)
+                notes.sort(key=lambda n: n.updated_at, reverse=True)
+            self.app.call_from_thread(self._show, token, notes)
+
+        self.run_worker(load, thread=True, group="notes-panel", exit_on_error=False)
+
+    def _load_failed(self, token: int, message: str) -> None:
+        if token == self._token:
+            self.query_one("#notes-empty", Static).update(
+                Text(f"Notes could not be read: {display_safe(message)}")
+            )
+
+    def _show(self, token: int, notes: list[Note]) -> None:
+        if token != self._token:
+            return  # a newer target was chosen meanwhile
+        self.run_worker(self._render_notes(notes), group="notes-render", exclusive=True)
+
+    async def _render_notes(self, notes: list[Note]) -> None:
+        self.notes = notes
+        n = len(notes)
+        head = f"Notes ({n})" if n else "Notes"
+        if n > MAX_SHOWN:
+            head += f" · newest {MAX_SHOWN} shown; N lists them all"
+        self.query_one("#notes-head", Static).update(Text(head))
+        empty = "" if notes else "No notes here yet. Press n to write one."
+        self.query_one("#notes-empty", Static).update(Text(empty))
+        self.query_one("#notes-empty").display = not notes
+        box = self.query_one("#notes-list", Vertical)
+        await box.remove_children()
+        await box.mount_all(NoteCard(note) for note in notes[:MAX_SHOWN])
+        self.selected = min(self.selected, max(0, min(n, MAX_SHOWN) - 1))
+        self._mark_selected()
+
+    # ---------------------------------------------------------------- selection
+    def watch_selected(self) -> None:
+        self._mark_selected()
+
+    def _mark_selected(self) -> None:
+        if not self.is_mounted:
+            return
+        for i, card in enumerate(self.query(NoteCard)):
+            card.set_class(i == self.selected, "-selected")
+            if i == self.selected and self.has_focus:
+                card.scroll_visible(animate=False)
+
+    def action_move(self, step: int) -> None:
+        count = min(len(self.notes), MAX_SHOWN)
+        if count:
+            self.selected = max(0, min(count - 1, self.selected + step))
+
+    def on_focus(self) -> None:
+        self._mark_selected()
+
+    @property
+    def current(self) -> Note | None:
+        if 0 <= self.selected < min(len(self.notes), MAX_SHOWN):
+            return self.notes[self.selected]
+        return None
+
+    # ---------------------------------------------------------------- actions
+    def _changed(self) -> None:
+        self.post_message(self.NotesChanged(self.target_type, self.target_id))
+        self.refresh_notes()
+
+    def action_edit(self) -> None:
+        note = self.current
+        if note is None or self.store is None:
+            return
+        self.app.push_screen(
+            NoteEditorScreen(self.store, note.target_type, note.target_id, note.target_label, note),
+            lambda saved: self._changed() if saved is not None else self.refresh_notes(),
+        )
+
+    def action_delete(self) -> None:
+        note = self.current
+        if note is None or self.store is None:
+            return
+        first = note.body.strip().splitlines()[0] if note.body.strip() else ""
+        self.app.push_screen(
+            ChoiceScreen(
+                "Delete this note?",
+                "You can undo with u until you quit.",
+                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+                detail=first,
+            ),
+            lambda answer: self._delete(note) if answer == "delete" else None,
+        )
+
+    def _delete(self, note: Note) -> None:
+        store = self.store
+        assert store is not None
+        self._run_change(lambda: notes_api.delete_note(store, note.id), note.id, "Note deleted")
+
+    def action_undo(self) -> None:
+        stack = deleted_this_session(self.app)
+        if not stack or self.store is None:
+            say(self, "Nothing to undo.")
+            return
+        note_id = stack.pop()
+        store = self.store
+        self._run_change(lambda: notes_api.restore_note(store, note_id), None, "Note restored")
+
+    def _run_change(self, change: Callable[[], object], deleted: str | None, done: str) -> None:
+        def work() -> None:
+            try:
+                change()
+            except ParadiploError as exc:
+                say(self, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._after_change, deleted, done)
+
+        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+
+    def _after_change(self, deleted: str | None, done: str) -> None:
+        if deleted:
+            deleted_this_session(self.app).append(deleted)
+            done += " (u to undo)"
+        say(self, done)
+        self._changed()

@@ -1,0 +1,65 @@
+"""Turning data into display text safely: user and source text is never markup.
+
+Everything here returns `rich.text.Text` built from plain strings (so `[bold]` in a source stays
+`[bold]`), with escape sequences and control characters removed by `db.text.display_safe`.
+Styles are theme-neutral (bold, dim, italic, reverse) so they read in light and dark themes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+
+from db.text import display_safe
+
+_WS = re.compile(r"\s+")
+
+
+def plain(value: Any, style: str = "") -> Text:
+    """Literal text for any value (None shows as nothing)."""
+    return Text(display_safe("" if value is None else str(value)), style=style)
+
+
+def one_line(value: Any, style: str = "") -> Text:
+    """Literal text on a single line (newlines and tabs become spaces)."""
+    text = display_safe("" if value is None else str(value))
+    return Text(_WS.sub(" ", text), style=style)
+
+
+def join(parts: list[Text], sep: str = "") -> Text:
+    return Text(sep).join(parts)
+
+
+FACT_LABELS = {
+    "region": "Indonesian party",
+    "partner": "partner",
+    "partner_country": "partner's country",
+    "partner_kind": "partner's kind",
+    "facilitator": "facilitator",
+    "type": "type",
+    "date": "date",
+    "status": "status",
+    "scope_article": "scope article",
+    "summary": "summary",
+    "people": "people",
+    "event": "event",
+    "category": "category",
+    "level": "level",
+    "name": "name",
+    "office": "office",
+    "definition": "definition",
+}
+
+
+def fact_label(fact: str) -> str:
+    """A reader's word for an evidence `supports` key ('sector:tourism' -> 'sector tourism')."""
+    kind, _, rest = fact.partition(":")
+    if rest:
+        return f"{FACT_LABELS.get(kind, kind)} {rest.replace('-', ' ')}"
+    return FACT_LABELS.get(fact, fact.replace("_", " "))
+
+
+def count_label(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
