@@ -26,8 +26,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-# Bump when the analysis rules below change; the compound table adds its own digest.
-_RULES_VERSION = "2"
+# Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
+# compound table adds its own digest.
+_RULES_VERSION = "4"
 
 # Word characters as SQLite's unicode61 tokenizer sees them (letters and digits; `_` separates).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -94,8 +95,11 @@ def vocabulary() -> Vocabulary:
         for g in raw.get("group", [])
         if isinstance(g, dict)
     )
+    # The index depends on the compounds and on the multi-word synonyms (indexed as one token
+    # too, see `join_phrases`), so they make the analyzer version.
+    phrases = sorted({fold(t) for g in groups for t in g if len(_TOKEN.findall(fold(t))) > 1})
     digest = hashlib.sha1(
-        repr(sorted(compounds.items())).encode(), usedforsecurity=False
+        repr((sorted(compounds.items()), phrases)).encode(), usedforsecurity=False
     ).hexdigest()[:10]
     return Vocabulary(compounds, groups, digest)
 
@@ -214,9 +218,83 @@ def stem(word: str) -> str:
     return _analysed(word)
 
 
+def analyse(text: str) -> list[str]:
+    """The analysed terms of a text, in order (a compound gives its parts)."""
+    return [t for w in _TOKEN.findall(fold(text)) for t in analyse_word(w)]
+
+
+# ----------------------------------------------------------------------------- phrases
+# Compounds ("kerja sama") and multi-word synonyms ("sister city", "kota kembar") are also
+# indexed as one joined token ("kerjasama", "sistercity"). A query for them then looks up one
+# term instead of checking word positions in every document holding two very common words,
+# which keeps ranking (bm25 counts every document a query term is in) fast on 100,000 cases.
+@dataclass(frozen=True)
+class Phrases:
+    by_first: dict[str, tuple[tuple[str, ...], ...]]  # first term -> phrases, longest first
+    longest: int
+
+
+@lru_cache(maxsize=1)
+def phrases() -> Phrases:
+    """Every phrase indexed as one token too, as analysed terms."""
+    vocab = vocabulary()
+    found = {tuple(t for p in parts for t in analyse_word(p)) for parts in vocab.compounds.values()}
+    for group in vocab.groups:
+        found.update(tuple(analyse(term)) for term in group)
+    found = {p for p in found if len(p) > 1}
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(found, key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return Phrases(
+        {k: tuple(v) for k, v in by_first.items()}, max((len(p) for p in found), default=0)
+    )
+
+
+def phrase_at(terms: list[str], i: int) -> tuple[str, ...] | None:
+    """The longest known phrase starting at terms[i], or None."""
+    for phrase in phrases().by_first.get(terms[i], ()):
+        if tuple(terms[i : i + len(phrase)]) == phrase:
+            return phrase
+    return None
+
+
+def join_phrases(terms: list[str]) -> list[str]:
+    """Terms with each known phrase replaced by its joined token (for queries)."""
+    out: list[str] = []
+    i = 0
+    while i < len(terms):
+        phrase = phrase_at(terms, i)
+        if phrase is None:
+            out.append(terms[i])
+            i += 1
+        else:
+            out.append("".join(phrase))
+            i += len(phrase)
+    return out
+
+
+def _joined_tokens(terms: list[str]) -> list[str]:
+    firsts = phrases().by_first
+    if firsts.keys().isdisjoint(terms):
+        return []
+    out = []
+    for i, term in enumerate(terms):
+        if term in firsts:
+            phrase = phrase_at(terms, i)
+            if phrase is not None:
+                out.append("".join(phrase))
+    return out
+
+
 def index_terms(text: str) -> str:
-    """Space-separated terms to store in the `terms` column of `search_docs`."""
-    return " ".join(map(_analysed, _TOKEN.findall(fold(text))))
+    """Space-separated terms to store in the `terms` column of `search_docs`.
+
+    The analysed words in order (so phrase queries work), then one joined token for each
+    known phrase found (see `phrases`).
+    """
+    terms = " ".join(map(_analysed, _TOKEN.findall(fold(text))))
+    joined = _joined_tokens(terms.split())
+    return f"{terms} {' '.join(joined)}" if joined else terms
 
 
 def _version() -> str:

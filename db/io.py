@@ -209,8 +209,7 @@ def read_text_file(path: Path) -> str:
             raise ParadiploError(f"{path}: broken UTF-16 text. Save it as UTF-8.") from None
     nul = raw.find(b"\x00")
     if nul >= 0:
-        head = raw[:4096]
-        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+        if _looks_utf16(raw[:4096]):
             raise ParadiploError(
                 f"{path} looks like UTF-16 text without a byte-order mark. Save it as UTF-8 "
                 "(or UTF-16 with a BOM) and import again."
@@ -227,6 +226,17 @@ def read_text_file(path: Path) -> str:
             f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); it may be "
             "Latin-1 or Windows-1252. Save the file as UTF-8 and import again."
         ) from None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16: one byte of each pair is almost always NUL, the other not."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    for zeros, other in ((odd, even), (even, odd)):
+        if zeros.count(0) >= 0.4 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            return True
+    return False
 
 
 def _no_constant(name: str) -> Any:
@@ -565,7 +575,10 @@ def _s(rec: dict[str, Any], key: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return _BAD
-    return clean_user_text(str(value)).strip()
+    text = str(value)
+    if not text.isascii() or "\x00" in text or "\r" in text:
+        text = clean_user_text(text)  # plain ASCII is already clean (and NFC): skip the work
+    return text.strip()
 
 
 def _is_text(value: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -227,10 +227,14 @@ def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
 
 # ------------------------------------------------------------------------------ files
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves either the old file or the new one."""
+    """Write `text` to `path` so that a crash leaves either the old file or the new one.
+
+    The file gets the usual permissions (0666 less the umask): an export is meant to be read
+    by other programs, unlike a private temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    tmp = Path(tmp_name)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from db.errors import NotFound
 from db.models import (
@@ -24,9 +27,11 @@ from db.models import (
     Span,
 )
 
+# Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
+# last, and written this way the default sort walks the cases_year index instead of sorting.
 _ORDER = {
     "year": "c.year IS NULL, c.year, c.id",
-    "-year": "c.year IS NULL, c.year DESC, c.id",
+    "-year": "c.year DESC, c.id",
     "title": "c.title COLLATE NOCASE, c.id",
     "region": "c.region_name COLLATE NOCASE, c.id",
     "partner": "c.partner_name COLLATE NOCASE, c.id",
@@ -52,8 +57,16 @@ def _list(raw: str | None) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def where_clause(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:
-    """SQL WHERE (with leading 'WHERE' or empty) and parameters for `filters`."""
+def where_clause(
+    filters: Filters, alias: str = "c", *, sectors_as: str = "exists"
+) -> tuple[str, list[Any]]:
+    """SQL WHERE (with leading 'WHERE' or empty) and parameters for `filters`.
+
+    A sector condition is written `sectors_as` "exists" (a correlated EXISTS: best for a sorted
+    page, which walks an ordered index and stops after LIMIT rows) or "in" (`id IN (SELECT
+    case_id ...)`: best for counts and aggregates, which then visit only the tagged cases
+    instead of scanning every case).
+    """
     conds: list[str] = []
     params: list[Any] = []
     region = filters.region
@@ -81,16 +94,83 @@ def where_clause(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:
             conds.append(f"{alias}.{column} = ?")
             params.append(value)
     for sector in filters.sectors:
-        conds.append(
-            f"EXISTS (SELECT 1 FROM case_sectors cs WHERE cs.case_id = {alias}.id"
-            " AND cs.sector_id = ?)"
-        )
+        if sectors_as == "in":
+            conds.append(f"{alias}.id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)")
+        else:
+            conds.append(
+                f"EXISTS (SELECT 1 FROM case_sectors cs WHERE cs.case_id = {alias}.id"
+                " AND cs.sector_id = ?)"
+            )
         params.append(sector)
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
+# ------------------------------------------------------------------ memo of aggregates
+# Trees and sector counts aggregate every matching case; the app asks for the same ones again
+# and again (the region tree ignores the region filter, so it is the same for every region
+# picked). They are kept per connection and per database state: `PRAGMA data_version` changes
+# when another connection commits, `total_changes` when this one writes, so a cached answer is
+# never stale. Nothing is cached inside a transaction (it could be rolled back).
+_MEMO_ENTRIES = 64
+_MEMO_CONNECTIONS = 16
+_memo: OrderedDict[int, tuple[sqlite3.Connection, tuple[int, int], OrderedDict[Any, Any]]] = (
+    OrderedDict()
+)
+_memo_lock = threading.Lock()
+T = TypeVar("T")
+
+
+def _memoised(conn: sqlite3.Connection, key: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, or its earlier result on this connection if the database has not changed."""
+    if conn.in_transaction:
+        return compute()
+    version = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+    with _memo_lock:
+        entry = _memo.get(id(conn))
+        if entry is None or entry[0] is not conn or entry[1] != version:
+            entry = (conn, version, OrderedDict())
+            _memo[id(conn)] = entry
+        _memo.move_to_end(id(conn))
+        while len(_memo) > _MEMO_CONNECTIONS:
+            _memo.popitem(last=False)
+        cache = entry[2]
+        if key in cache:
+            cache.move_to_end(key)
+            return cast(T, cache[key])
+    value = compute()
+    with _memo_lock:
+        cache[key] = value
+        while len(cache) > _MEMO_ENTRIES:
+            cache.popitem(last=False)
+    return value
+
+
+def _reference(
+    conn: sqlite3.Connection,
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(area names, area levels, country names) by code: small tables read on every tree."""
+
+    def load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        names: dict[str, str] = {}
+        levels: dict[str, str] = {}
+        for code, name, level in conn.execute("SELECT code, name, level FROM areas"):
+            names[code], levels[code] = name, level
+        countries = dict(conn.execute("SELECT code, name_en FROM countries").fetchall())
+        return names, levels, countries
+
+    return _memoised(conn, ("reference",), load)
+
+
 def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
-    where, params = where_clause(filters)
+    if not (filters.region or filters.partner) and len(filters.sectors) == 1:
+        # Every case_sectors row belongs to a case (foreign key, cascading delete), so one
+        # sector's count is an index range count that never touches the cases table.
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM case_sectors WHERE sector_id = ?", (filters.sectors[0],)
+            ).fetchone()[0]
+        )
+    where, params = where_clause(filters, sectors_as="in")
     return int(conn.execute(f"SELECT count(*) FROM cases c {where}", params).fetchone()[0])
 
 
@@ -113,18 +193,58 @@ def list_cases(
     return [CaseRow(*r) for r in rows]
 
 
+# For each sort, the condition "case c comes before the one whose sort key is ?, id ?", in the
+# exact order of _ORDER (ties broken by id). Parameters: the key as often as it appears, then id.
+_BEFORE: dict[str, tuple[str, str, int]] = {
+    "-year": (
+        "year",
+        "(c.year > ? OR (? IS NULL AND c.year IS NOT NULL) OR (c.year IS ? AND c.id < ?))",
+        3,
+    ),
+    "year": (
+        "year",
+        "((? IS NULL AND c.year IS NOT NULL) OR c.year < ? OR (c.year IS ? AND c.id < ?))",
+        3,
+    ),
+    "title": (
+        "title",
+        "(c.title COLLATE NOCASE < ? OR (c.title COLLATE NOCASE = ? AND c.id < ?))",
+        2,
+    ),
+    "region": (
+        "region_name",
+        "(c.region_name COLLATE NOCASE < ? OR (c.region_name COLLATE NOCASE = ? AND c.id < ?))",
+        2,
+    ),
+    "partner": (
+        "partner_name",
+        "(c.partner_name COLLATE NOCASE < ? OR (c.partner_name COLLATE NOCASE = ? AND c.id < ?))",
+        2,
+    ),
+}
+
+
 def case_position(
     conn: sqlite3.Connection, filters: Filters, sort: str, case_id: str
 ) -> int | None:
-    """Row index of a case in the filtered, sorted list (to restore a selection), or None."""
-    where, params = where_clause(filters)
-    order = _ORDER.get(sort, _ORDER["-year"])
+    """Row index of a case in the filtered, sorted list (to restore a selection), or None.
+
+    Counts the cases that sort before it (an index range count) rather than numbering the
+    whole filtered list with a window function, which sorts every matching case.
+    """
+    where, params = where_clause(filters, sectors_as="in")
+    conds = f"AND {where[len('WHERE ') :]}" if where else ""
+    column, before, repeat = _BEFORE.get(sort, _BEFORE["-year"])
     row = conn.execute(
-        f"SELECT n FROM (SELECT c.id, row_number() OVER (ORDER BY {order}) - 1 AS n"
-        f" FROM cases c {where}) WHERE id = ?",
-        [*params, case_id],
+        f"SELECT c.{column} FROM cases c WHERE c.id = ? {conds}", [case_id, *params]
     ).fetchone()
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    n = conn.execute(
+        f"SELECT count(*) FROM cases c WHERE {before} {conds}",
+        [*([row[0]] * repeat), case_id, *params],
+    ).fetchone()[0]
+    return int(n)
 
 
 def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
@@ -133,15 +253,17 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
     Counts honour the sector and partner filters (not the region filter itself).
     """
     f = Filters(partner=filters.partner, sectors=filters.sectors) if filters else Filters()
-    where, params = where_clause(f)
+    return list(_memoised(conn, ("region_tree", f), lambda: _region_tree(conn, f)))
+
+
+def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
+    where, params = where_clause(f, sectors_as="in")
     rows = conn.execute(
         "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
         f" FROM cases c {where} GROUP BY 1, 2, 3, 4",
         params,
     ).fetchall()
-    area_names = dict(conn.execute("SELECT code, name FROM areas").fetchall())
-    area_levels = dict(conn.execute("SELECT code, level FROM areas").fetchall())
-    countries = dict(conn.execute("SELECT code, name_en FROM countries").fetchall())
+    area_names, area_levels, countries = _reference(conn)
     actor_ids = {r[3] for r in rows if not r[2]}
     actors: dict[str, tuple[str, str | None]] = {}
     if actor_ids:
@@ -197,16 +319,23 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
 def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
     """Partner side: country, then partner, with case counts (honours region and sectors)."""
     f = Filters(region=filters.region, sectors=filters.sectors) if filters else Filters()
-    where, params = where_clause(f)
+    return list(_memoised(conn, ("partner_tree", f), lambda: _partner_tree(conn, f)))
+
+
+def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
+    where, params = where_clause(f, sectors_as="in")
+    # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
+    # cases_partner_group index delivers the groups in order, with no sort.
     rows = conn.execute(
-        "SELECT c.partner_country, coalesce(c.partner_id, ''), c.partner_name, count(*)"
-        f" FROM cases c {where} GROUP BY 1, 2",
+        "SELECT c.partner_country, c.partner_id, c.partner_name, count(*)"
+        f" FROM cases c {where} GROUP BY c.partner_country, c.partner_id",
         params,
     ).fetchall()
-    countries = dict(conn.execute("SELECT code, name_en FROM countries").fetchall())
+    countries = _reference(conn)[2]
     by_country: dict[str, list[RegionNode]] = {}
     totals: dict[str, int] = {}
-    for country, pid, name, n in rows:
+    for country, partner_id, name, n in rows:
+        pid = partner_id or ""
         ckey = country or ""
         totals[ckey] = totals.get(ckey, 0) + n
         if pid:
@@ -223,18 +352,28 @@ def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> li
 
 def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCount]:
     """Every sector with the number of cases under the filters (sectors included) tagged with it."""
-    where, params = where_clause(filters)
-    counts = dict(
-        conn.execute(
+    return list(_memoised(conn, ("sector_counts", filters), lambda: _sector_counts(conn, filters)))
+
+
+def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCount]:
+    if filters.region or filters.partner:
+        where, params = where_clause(filters, sectors_as="in")
+        sql = (
             "SELECT cs.sector_id, count(*) FROM case_sectors cs JOIN cases c ON c.id = cs.case_id"
-            f" {where} GROUP BY cs.sector_id",
-            params,
-        ).fetchall()
-        if where
-        else conn.execute(
-            "SELECT sector_id, count(*) FROM case_sectors GROUP BY sector_id"
-        ).fetchall()
-    )
+            f" {where} GROUP BY cs.sector_id"
+        )
+    else:
+        # Sectors only (or nothing): case_sectors alone answers, never touching cases.
+        conds = " AND ".join(
+            "cs.case_id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)"
+            for _ in filters.sectors
+        )
+        sql = (
+            f"SELECT cs.sector_id, count(*) FROM case_sectors cs"
+            f" {'WHERE ' + conds if conds else ''} GROUP BY cs.sector_id"
+        )
+        params = list(filters.sectors)
+    counts = dict(conn.execute(sql, params).fetchall())
     return [
         SectorCount(sid, en, idl, int(counts.get(sid, 0)))
         for sid, en, idl in conn.execute(

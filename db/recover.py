@@ -51,8 +51,11 @@ class Salvage:
     notes: int = 0
     drafts: int = 0
     unreadable: bool = False  # some rows (or a whole table) could not be read
+    opened: bool = True  # False: not a database SQLite could open at all
 
     def describe(self) -> str:
+        if not self.opened:
+            return "no notes could be read from the old file"
         text = f"copied {self.notes} note(s) and {self.drafts} draft(s) from it"
         if self.unreadable:
             text += "; some rows were too damaged to read (they stay in the backup file)"
@@ -121,9 +124,16 @@ def salvage_notes(old: Path, store: Store) -> Salvage:
     try:
         src = _open_old(old)
     except sqlite3.Error:
-        result.unreadable = True
+        result.opened = False
         return result
     try:
+        try:
+            tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.Error:
+            tables = set()
+        if "notes" not in tables:
+            result.opened = False
+            return result
         notes = _collect(src, "notes", NOTE_COLS, result)
         drafts = _collect(src, "note_drafts", DRAFT_COLS, result)
     finally:

@@ -22,17 +22,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from db.analyze import analyse_word, fold, token_spans, tokens, vocabulary
+from db.analyze import analyse_word, fold, join_phrases, phrases, token_spans, tokens, vocabulary
 from db.models import Filters, SearchHit
 from db.queries import where_clause
+from db.searchdocs import OTHERS_BASE, filter_token
 
 HL_OPEN = "\x02"
 HL_CLOSE = "\x03"
 MAX_QUERY = 500  # characters of a query that are read
 MAX_PARTS = 16  # words (or phrases) of a query that are matched
-MAX_KEY = 6  # words in the longest synonym phrase
 MIN_PREFIX = 2  # a word being typed matches as a prefix from this many characters
 SNIPPET_WORDS = 20
+CANDIDATES = 1000  # matches ranked per rowid range (see `_ranked`)
 SCAN_CHARS = 20_000  # how far into a long body to look for a word to highlight
 # bm25 column weights for (title, body, terms): a title match counts most. `terms` repeats
 # title and body as stems plus labels and synonyms, so it only needs a small weight.
@@ -103,58 +104,101 @@ def _analysed(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(t for w in words for t in analyse_word(w))
 
 
+def _canonical(terms: Iterable[str]) -> tuple[str, ...]:
+    """Analysed terms with known phrases joined into one token, as the index stores them."""
+    return tuple(join_phrases(list(terms)))
+
+
+def _is_phrase(terms: tuple[str, ...]) -> bool:
+    return len(terms) > 1 and terms in phrases().by_first.get(terms[0], ())
+
+
+def _highlightable(terms: Iterable[str]) -> set[str]:
+    return {t for t in terms if len(t) > 1 and t not in STOP_WORDS}
+
+
 @lru_cache(maxsize=1)
-def _synonyms() -> tuple[dict[tuple[str, ...], tuple[tuple[str, ...], ...]], int]:
-    """Analysed synonym phrase -> every analysed phrase of its group(s); and the longest key."""
-    table: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+def _synonyms() -> dict[tuple[str, ...], tuple[tuple[tuple[str, ...], frozenset[str]], ...]]:
+    """Canonical synonym -> (canonical form, words to highlight) of every synonym in its groups."""
+    table: dict[tuple[str, ...], set[tuple[tuple[str, ...], frozenset[str]]]] = {}
     for group in vocabulary().groups:
-        phrases = [p for p in (_analysed(tokens(t)) for t in group) if p]
-        for p in phrases:
-            table.setdefault(p, set()).update(phrases)
-    longest = max((len(k) for k in table), default=0)
-    return {k: tuple(sorted(v)) for k, v in table.items()}, min(longest, MAX_KEY)
+        forms = []
+        for term in group:
+            analysed = _analysed(tokens(term))
+            if analysed:
+                forms.append((_canonical(analysed), frozenset(_highlightable(analysed))))
+        for key, _words in forms:
+            table.setdefault(key, set()).update(forms)
+    return {k: tuple(sorted(v, key=lambda f: f[0])) for k, v in table.items()}
 
 
-def _part(
-    raw: tuple[str, ...], prefix: bool, synonyms: tuple[tuple[str, ...], ...] = ()
-) -> Part:
-    """The alternatives for one query word or phrase: as typed, analysed, and synonyms."""
-    alts: list[Alt] = [Alt(raw, prefix)]
-    analysed = _analysed(raw)
-    if analysed != raw:
-        alts.append(Alt(analysed, prefix and len(analysed) == len(raw)))
-    for phrase in synonyms:
-        if phrase not in (raw, analysed):
-            alts.append(Alt(phrase))
-    return Part(tuple(dict.fromkeys(alts)))
+@dataclass
+class _Builder:
+    """Collects the parts of a query and the words to highlight."""
+
+    parts: list[Part]
+    words: set[str]
+    prefixes: list[str]
+
+    def add(self, alts: list[Alt], highlight: Iterable[str], key: tuple[str, ...]) -> None:
+        """Add one part: its own forms `alts`, plus every synonym of `key`."""
+        self.words.update(_highlightable(highlight))
+        for form, words in _synonyms().get(key, ()):
+            alts.append(Alt(form))
+            self.words.update(words)
+        for alt in alts:
+            if alt.prefix:
+                self.prefixes.append(alt.words[-1])
+        self.parts.append(Part(tuple(dict.fromkeys(alts))))
+
+    def word(self, raw: str, prefix: bool) -> None:
+        """One unquoted word: as typed (matches titles and bodies) and as its stem."""
+        analysed = analyse_word(raw)
+        alts = [Alt((raw,), prefix)]
+        if analysed != (raw,):
+            alts.append(Alt(analysed, prefix and len(analysed) == 1))
+        self.add(alts, (raw, *analysed), analysed)
+
+    def phrase(self, analysed: tuple[str, ...]) -> None:
+        """Unquoted words forming a known phrase: one joined token ("sister city")."""
+        self.add([Alt(("".join(analysed),))], analysed, ("".join(analysed),))
+
+    def quoted(self, raw: tuple[str, ...], prefix: bool) -> None:
+        """A quoted phrase: matched as a phrase, as typed or analysed."""
+        analysed = _analysed(raw)
+        canonical = _canonical(analysed)
+        alts = [Alt(raw, prefix), Alt(analysed, prefix and len(analysed) == len(raw))]
+        if canonical != analysed:
+            alts.append(Alt(canonical))
+        self.add(alts, (*raw, *analysed), canonical)
 
 
-def _free_parts(words: list[str], typing: bool) -> list[Part]:
-    """Parts for unquoted words: synonym phrases first, then single words minus stop words."""
-    table, longest = _synonyms()
+def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
+    """Parts for unquoted words: known phrases first, then single words minus stop words.
+
+    The word being typed (the last, with no space after it yet) matches as a prefix once it
+    has MIN_PREFIX characters; a shorter one is left out unless it is the whole query.
+    """
     analysed = [analyse_word(w) for w in words]
     droppable = any(w not in STOP_WORDS for w in words)
-    parts: list[Part] = []
+    longest = phrases().longest
     i = 0
     while i < len(words):
-        matched = 0
         for n in range(min(longest, len(words) - i), 0, -1):
             key = tuple(t for a in analysed[i : i + n] for t in a)
-            if key in table:
-                matched = n
+            if _is_phrase(key):
+                b.phrase(key)
+                i += n
                 break
-        last = typing and i + max(matched, 1) == len(words)
-        if matched:
-            key = tuple(t for a in analysed[i : i + matched] for t in a)
-            parts.append(_part(tuple(words[i : i + matched]), last, table[key]))
-            i += matched
-            continue
-        word = words[i]
-        i += 1
-        if droppable and word in STOP_WORDS and not last:
-            continue
-        parts.append(_part((word,), last and len(word) >= MIN_PREFIX))
-    return parts
+        else:
+            word = words[i]
+            i += 1
+            last = typing and i == len(words)
+            if last and len(word) < MIN_PREFIX and (b.parts or i > 1):
+                continue
+            if droppable and word in STOP_WORDS and not last:
+                continue
+            b.word(word, last and len(word) >= MIN_PREFIX)
 
 
 @lru_cache(maxsize=512)
@@ -163,8 +207,7 @@ def parse_query(text: str) -> Query:
     text = text[:MAX_QUERY]
     typing = bool(_WORD_END.search(text))
     segments = text.split('"')
-    parts: list[Part] = []
-    table, _ = _synonyms()
+    b = _Builder([], set(), [])
     for index, segment in enumerate(segments):
         words = tokens(segment)
         if not words:
@@ -172,19 +215,10 @@ def parse_query(text: str) -> Query:
         is_last = index == len(segments) - 1
         if index % 2 == 1:  # inside quotes: one phrase (unclosed at the end: still typing)
             raw = tuple(words[:MAX_PARTS])
-            prefix = typing and is_last and len(raw[-1]) >= MIN_PREFIX
-            parts.append(_part(raw, prefix, table.get(_analysed(raw), ())))
+            b.quoted(raw, typing and is_last and len(raw[-1]) >= MIN_PREFIX)
         else:
-            parts.extend(_free_parts(words, typing and is_last))
-    parts = parts[:MAX_PARTS]
-    highlight: set[str] = set()
-    prefixes: list[str] = []
-    for part in parts:
-        for alt in part.alts:
-            highlight.update(w for w in alt.words if w not in STOP_WORDS)
-            if alt.prefix:
-                prefixes.append(alt.words[-1])
-    return Query(tuple(parts), frozenset(highlight), tuple(dict.fromkeys(prefixes)))
+            _free_words(b, words[: MAX_PARTS * 2], typing and is_last)
+    return Query(tuple(b.parts[:MAX_PARTS]), frozenset(b.words), tuple(dict.fromkeys(b.prefixes)))
 
 
 def fts_query(text: str) -> str | None:
@@ -239,28 +273,40 @@ def make_snippet(fts_snippet: str, body: str, q: Query) -> str:
 
 # --------------------------------------------------------------------------- searching
 _SELECT = (
-    "SELECT d.kind, d.ref_id, d.title, d.body,"
+    "SELECT d.kind, d.ref_id,"
+    " CASE WHEN d.kind = 'passage' THEN coalesce(s.title, s.outlet, s.id, d.title)"
+    " ELSE d.title END, d.body,"
     f" snippet(search_docs_fts, 1, '{_FTS_OPEN}', '{_FTS_CLOSE}', '…', {SNIPPET_WORDS}),"
     " search_docs_fts.rank, d.anchor_start, d.anchor_end,"
     " n.target_type, n.target_id, n.anchor_start, n.anchor_end"
     " FROM search_docs_fts JOIN search_docs d ON d.id = search_docs_fts.rowid"
     " LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.ref_id"
+    " LEFT JOIN sources s ON d.kind = 'passage'"
+    " AND s.id = substr(d.ref_id, 1, instr(d.ref_id, '#') - 1)"
     f" WHERE search_docs_fts MATCH ? AND search_docs_fts.rank MATCH '{RANK}'"
+    " AND search_docs_fts.rowid >= ? AND search_docs_fts.rowid < ?"
+    " ORDER BY search_docs_fts.rank LIMIT ?"
 )
+_BOUNDARY = (
+    "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ?"
+    " AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+)
+# Rowid ranges searched separately (see db/searchdocs.py): notes, terms and passages; cases.
+_SEGMENTS = ((OTHERS_BASE, 1 << 62), (0, OTHERS_BASE))
 
 
-def _filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
-    """Restrict hits to cases matching the filters, and to notes on those cases."""
+def filter_expression(filters: Filters | None) -> str | None:
+    """FTS5 terms restricting hits to cases matching `filters` and notes on those cases.
+
+    Cases and notes on cases carry a token per filter key (db/searchdocs.py), so the
+    restriction runs inside FTS5. Unknown keys raise NotFound, as `where_clause` does.
+    """
     if filters is None or filters.is_empty():
-        return "", []
-    where, params = where_clause(filters, "c")
-    cond = where.removeprefix("WHERE ")
-    sql = (
-        " AND ((d.kind = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = d.ref_id"
-        f" AND {cond})) OR (d.kind = 'note' AND n.target_type = 'case' AND EXISTS"
-        f" (SELECT 1 FROM cases c WHERE c.id = n.target_id AND {cond})))"
-    )
-    return sql, [*params, *params]
+        return None
+    where_clause(filters)  # validates the keys
+    keys = [k for k in (filters.region, filters.partner) if k]
+    keys += [f"s:{sector}" for sector in filters.sectors]
+    return " AND ".join(f'"{filter_token(k)}"' for k in keys)
 
 
 def _hit(row: tuple[object, ...], q: Query) -> SearchHit:
@@ -280,7 +326,7 @@ def _hit(row: tuple[object, ...], q: Query) -> SearchHit:
     return SearchHit(
         kind=str(kind),
         ref_id=ref,
-        title=_clean(str(title)),
+        title=_clean(str(title or "")),
         snippet=make_snippet(str(snip or ""), str(body or ""), q),
         score=float(score),  # type: ignore[arg-type]
         case_id=case_id,
@@ -288,6 +334,21 @@ def _hit(row: tuple[object, ...], q: Query) -> SearchHit:
         anchor_start=a if isinstance(a, int) else None,
         anchor_end=b if isinstance(b, int) else None,
     )
+
+
+def _ranked(
+    conn: sqlite3.Connection, expr: str, lo: int, hi: int, limit: int
+) -> list[tuple[object, ...]]:
+    """The best `limit` matches in rowids [lo, hi), ranking at most CANDIDATES of them.
+
+    Ranking costs about a microsecond per match, too much for a word found in 100,000
+    documents at every keystroke. So a query with more than CANDIDATES matches in the range
+    ranks only its newest CANDIDATES (highest rowids); finding where they start is cheap.
+    """
+    edge = conn.execute(_BOUNDARY, (expr, lo, hi, CANDIDATES)).fetchone()
+    if edge is not None:
+        lo = int(edge[0]) + 1
+    return [tuple(r) for r in conn.execute(_SELECT, (expr, lo, hi, limit))]
 
 
 def search(
@@ -300,18 +361,23 @@ def search(
     """The best `limit` hits for `text`, best first. Never raises on any query text.
 
     With non-empty `filters`, only cases matching them (and notes on those cases) are
-    returned, as in the agreements pane.
+    returned, as in the agreements pane. Notes, passages and glossary terms are ranked apart
+    from cases and merged by score, so a large case collection cannot crowd them out.
     """
     q = parse_query(text)
     expr = q.fts
     if expr is None or limit <= 0:
         return []
-    extra, params = _filter_sql(filters)
-    sql = f"{_SELECT}{extra} ORDER BY search_docs_fts.rank LIMIT ?"
+    restrict = filter_expression(filters)
+    if restrict:
+        expr = f"({expr}) AND {restrict}"
+    rows: list[tuple[object, ...]] = []
     try:
-        rows = conn.execute(sql, [expr, *params, limit]).fetchall()
+        for lo, hi in _SEGMENTS:
+            rows += _ranked(conn, expr, lo, hi, limit)
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc):
             return []  # a query FTS5 cannot run (should not happen: every word is quoted)
         raise
-    return [_hit(tuple(r), q) for r in rows]
+    rows.sort(key=lambda r: float(r[5]))  # type: ignore[arg-type]
+    return [_hit(r, q) for r in rows[:limit]]

@@ -6,6 +6,7 @@ change, so search never shows a record that is not there, nor misses one that is
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -44,11 +45,31 @@ def delete_prefix(conn: sqlite3.Connection, kind: str, prefix: str) -> None:
     )
 
 
+# Search documents live in one rowid range per kind, newest highest within each, so that a
+# broad query can rank the newest matches of each range quickly (see db/search.py) and the
+# user's notes, passages and glossary terms are never crowded out by a large case import.
+RANGE = 1 << 40
+KIND_BASE = {"case": 0, "passage": RANGE, "term": 2 * RANGE, "note": 3 * RANGE}
+OTHERS_BASE = RANGE  # every kind but cases lives at or above this rowid
+
+
+def _next_id(conn: sqlite3.Connection, kind: str) -> int:
+    base = KIND_BASE.get(kind, 3 * RANGE)
+    row = conn.execute(
+        "SELECT max(id) FROM search_docs WHERE id >= ? AND id < ?", (base, base + RANGE)
+    ).fetchone()
+    return base + 1 if row[0] is None else int(row[0]) + 1
+
+
 def _put(
     conn: sqlite3.Connection,
     rows: list[tuple[str, str, str, str, str, int | None, int | None]],
+    keys: dict[str, list[str]] | None = None,
 ) -> None:
     """Insert or replace (kind, ref_id, title, body, extra_terms, anchor_start, anchor_end).
+
+    `keys` maps a ref_id to its filter keys (see `filter_token`), stored with its terms.
+    Each document gets the next rowid of its kind's range (see KIND_BASE).
 
     Rows go in as one INSERT ... SELECT per chunk over a JSON array rather than one statement
     per row: the FTS5 trigger then runs inside a single statement, which makes a bulk import
@@ -56,19 +77,56 @@ def _put(
     """
     for kind in {r[0] for r in rows}:
         delete(conn, kind, [r[1] for r in rows if r[0] == kind])
-    docs = [
-        (kind, ref_id, title, body, index_terms(f"{title}\n{body}\n{extra}"), a, b)
-        for kind, ref_id, title, body, extra, a, b in rows
-    ]
+    next_ids = {kind: _next_id(conn, kind) for kind in {r[0] for r in rows}}
+    docs = []
+    for kind, ref_id, title, body, extra, a, b in rows:
+        terms = index_terms(f"{title}\n{body}\n{extra}")
+        if keys and keys.get(ref_id):
+            terms += " " + " ".join(filter_token(k) for k in keys[ref_id])
+        docs.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
+        next_ids[kind] += 1
     for i in range(0, len(docs), CHUNK):
         conn.execute(
-            "INSERT INTO search_docs(kind, ref_id, title, body, terms, anchor_start, anchor_end)"
-            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+            "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start,"
+            " anchor_end) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
             " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
             " json_extract(value, '$[4]'), json_extract(value, '$[5]'),"
-            " json_extract(value, '$[6]') FROM json_each(?)",
+            " json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(?)",
             (json.dumps(docs[i : i + CHUNK], ensure_ascii=False),),
         )
+
+
+# ------------------------------------------------------------------------- filter keys
+# Cases (and notes on cases) carry their pane-filter keys as index tokens, so search can
+# restrict to the filtered cases inside FTS5 itself: a token per key, made of a private-use
+# character (which no typed query can produce) and a digest of the key.
+FILTER_MARK = "\ue010"
+
+
+def filter_token(key: str) -> str:
+    """The index token for one filter key: 'p:35', 'pc:JP', 'pc:' (no country), 's:tourism'."""
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return FILTER_MARK + digest
+
+
+def case_filter_keys(conn: sqlite3.Connection, case_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Every filter key each case matches, mirroring `db.queries.where_clause`."""
+    out: dict[str, list[str]] = {}
+    for chunk in _chunks(list(case_ids)):
+        marks = _marks(len(chunk))
+        for cid, rc, prov, area, rid, pc, pid in conn.execute(
+            "SELECT id, region_country, province_code, area_code, region_id, partner_country,"
+            f" partner_id FROM cases WHERE id IN ({marks})",
+            chunk,
+        ):
+            keys = [f"r:{rid}", f"pc:{pc or ''}", f"pa:{pid or ''}"]
+            keys += [f"{p}:{v}" for p, v in (("c", rc), ("p", prov), ("a", area)) if v]
+            out[cid] = keys
+        for cid, sector in conn.execute(
+            f"SELECT case_id, sector_id FROM case_sectors WHERE case_id IN ({marks})", chunk
+        ):
+            out.setdefault(cid, []).append(f"s:{sector}")
+    return out
 
 
 def _synonyms(raw: str | None) -> str:
@@ -161,7 +219,8 @@ def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
                 )
             )
             rows.append(("case", cid, title, body, extra, None, None))
-        _put(conn, rows)
+        _put(conn, rows, case_filter_keys(conn, chunk))
+        _refresh_case_notes(conn, chunk)
 
 
 def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> None:
@@ -174,11 +233,16 @@ def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> Non
         if row is None:
             continue
         label = str(row[0])
+        # Only the first passage carries the source's title: otherwise a word of the title
+        # would make every passage of the source a hit. Search shows the label on all of them.
         rows: list[tuple[str, str, str, str, str, int | None, int | None]] = [
-            ("passage", f"{sid}#{seq}", label, text, "", start, end)
-            for seq, start, end, text in conn.execute(
-                'SELECT seq, start, "end", text FROM passages WHERE source_id = ? ORDER BY seq',
-                (sid,),
+            ("passage", f"{sid}#{seq}", label if i == 0 else "", text, "", start, end)
+            for i, (seq, start, end, text) in enumerate(
+                conn.execute(
+                    'SELECT seq, start, "end", text FROM passages WHERE source_id = ?'
+                    " ORDER BY seq",
+                    (sid,),
+                )
             )
         ]
         _put(conn, rows)
@@ -206,7 +270,23 @@ def refresh_note(conn: sqlite3.Connection, note_id: str) -> None:
     body, tags, _deleted, ttype, tid = row
     tag_text = " ".join(f"#{t}" for t in json.loads(tags or "[]"))
     first = body.strip().splitlines()[0][:80] if body.strip() else "(empty note)"
-    _put(conn, [("note", note_id, first, body, f"{tag_text} {ttype} {tid}", None, None)])
+    # A note on a case is found by the case's filters too (search restricted to the panes).
+    keys = {note_id: case_filter_keys(conn, [tid]).get(tid, [])} if ttype == "case" else None
+    _put(conn, [("note", note_id, first, body, f"{tag_text} {ttype} {tid}", None, None)], keys)
+
+
+def _refresh_case_notes(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
+    """Re-index the notes on these cases: they carry the cases' filter keys."""
+    note_ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM notes WHERE target_type = 'case' AND deleted_at IS NULL"
+            f" AND target_id IN ({_marks(len(case_ids))})",
+            list(case_ids),
+        )
+    ]
+    for note_id in note_ids:
+        refresh_note(conn, note_id)
 
 
 # ------------------------------------------------------------------------- analyzer version

@@ -140,19 +140,26 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     data.sources = _records(docs[src_file], "source", src_file)
     for rec in data.sources:
         sid = _require(rec, ["file", "kind"], src_file, "source")
-        if rec["kind"] not in SOURCE_KINDS:
+        if not isinstance(rec["kind"], str) or rec["kind"] not in SOURCE_KINDS:
             raise SeedError(
                 src_file,
                 sid,
                 f"unknown kind '{rec['kind']}'.",
                 f"use one of {sorted(SOURCE_KINDS)}.",
             )
+        if not isinstance(rec["file"], str):
+            raise SeedError(src_file, sid, "'file' must be a file name.", "quote the name.")
         path = directory / rec["file"]
-        if not path.exists():
+        if not path.is_file():
             raise SeedError(
                 src_file, sid, f"source text {rec['file']} is missing.", f"put the text at {path}."
             )
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SeedError(
+                src_file, sid, f"cannot read {rec['file']} ({exc.strerror}).", "make it readable."
+            ) from exc
         digest.update(raw)
         try:
             data.texts[sid] = raw.decode("utf-8")
@@ -206,7 +213,7 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         all_ids[kind] = _unique(recs, cf, kind)
 
     def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
-        if value is not None and value not in pool:
+        if value is not None and (not isinstance(value, str) or value not in pool):
             raise SeedError(
                 cf,
                 rid,
@@ -261,6 +268,13 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     def take_evidence(file: str, record_type: str, rec: dict[str, Any]) -> None:
         rid = rec.get("id") or rec.get("code")
         items = rec.get("evidence", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise SeedError(
+                file,
+                rid,
+                "'evidence' must be a list of tables.",
+                "write evidence = [{ source = ..., quote = ..., supports = [...] }].",
+            )
         if not items and not rec.get("reference"):
             raise SeedError(
                 file,
@@ -289,7 +303,11 @@ def load_seeds(directory: Path | None = None) -> SeedData:
                     "copy the passage verbatim from the source text "
                     "(whitespace may differ, nothing else).",
                 )
-            supports = list(item.get("supports", []))
+            supports = item.get("supports", [])
+            if not isinstance(supports, list) or not all(isinstance(s, str) for s in supports):
+                raise SeedError(
+                    file, rid, "'supports' must be a list of field names.", 'e.g. ["date"].'
+                )
             for s in supports:
                 if s.startswith("sector:") and s[7:] not in rec.get("sectors", {}):
                     raise SeedError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -210,22 +211,24 @@ def open_store(
     asked = readonly_requested() if readonly is None else readonly
     if path.is_dir():
         raise DatabaseProblem(f"{path} is a directory, not a database file. Use --db FILE.")
-    fresh = not path.exists() or path.stat().st_size == 0
-    if fresh:
+    created = not path.exists() or path.stat().st_size == 0
+    if created:
         _refuse_fresh(path, create, asked)
-    else:
-        _check_header(path)
-    store = Store(path, readonly=not fresh and (asked or not _is_writable(path)))
+        _create(path, build_seeds=build_seeds)
+    _check_header(path)
+    store = Store(path, readonly=asked or not _is_writable(path))
     if store.readonly:
         store.readonly_reason = (
             "read-only mode was asked for" if asked else "the file or its folder is not writable"
         )
     try:
-        return _prepare(store, fresh=fresh, build_seeds=build_seeds)
+        _prepare(store, build_seeds=build_seeds)
+        store.rebuilt_seeds = store.rebuilt_seeds or (created and build_seeds)
+        return store
     except sqlite3.Error as exc:
         store.close()
         problem = translate(exc, path)
-        if isinstance(problem, UnusableDatabase) and not fresh:
+        if isinstance(problem, UnusableDatabase):
             damaged = _open_damaged(path, exc)
             if damaged is not None:
                 return damaged
@@ -235,10 +238,53 @@ def open_store(
         raise
 
 
-def _prepare(store: Store, *, fresh: bool, build_seeds: bool) -> Store:
-    """Create, check, upgrade and refresh an opened store (see `open_store`)."""
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _create(path: Path, *, build_seeds: bool) -> None:
+    """Build a new database beside `path`, then link it into place complete.
+
+    A process killed half-way through the first build so leaves no half-made file behind (one
+    would look like another program's database), and two processes creating the same database
+    at once both end up using one file: whoever links second uses the first one's.
+    """
+    for side in _sidecars(path):  # a log left by a deleted database must not replay onto ours
+        if side.exists():
+            side.rename(side.with_name(f"{side.name}.orphaned-{int(time.time())}.bak"))
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    for stale in (tmp, *_sidecars(tmp)):
+        stale.unlink(missing_ok=True)
+    store = Store(tmp)
+    try:
+        conn = store.conn
+        schema.create_schema(conn)
+        if build_seeds:
+            seeds.build(conn, seeds.load_seeds())
+        searchdocs.record_analyzer_version(conn)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        if path.exists() and path.stat().st_size == 0:
+            path.unlink(missing_ok=True)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it meanwhile: use theirs
+        except OSError:  # no hard links on this file system: a rename is nearly as good
+            if not path.exists():
+                os.replace(tmp, path)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    finally:
+        store.close()
+        for leftover in (tmp, *_sidecars(tmp)):
+            leftover.unlink(missing_ok=True)
+
+
+def _prepare(store: Store, *, build_seeds: bool) -> Store:
+    """Check, upgrade and refresh an opened store (see `open_store`)."""
     path, conn = store.path, store.conn
-    if fresh or (_check_ours(conn, path) and not store.readonly):
+    if _check_ours(conn, path) and not store.readonly:
         schema.create_schema(conn)
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
@@ -350,19 +396,28 @@ def find_damage(store: Store) -> str | None:
     return None if [tuple(r) for r in rows] == [("ok",)] else str(rows[0][0])
 
 
-def move_aside(path: Path, label: str = "unreadable") -> Path:
-    """Rename a database file (and its -wal/-shm) out of the way, keeping it; returns its path."""
-    moved = path.with_name(f"{path.name}.{label}.bak")
+def swap_in(new: Path, path: Path, label: str = "unreadable") -> Path:
+    """Put the complete database `new` in place of `path`, keeping the old file as a backup.
+
+    The old file is linked (or copied) to the backup name before it is replaced, and the
+    replacement is one rename: killed at any moment, `path` is the old file or the new one,
+    never missing or half-written. Its -wal/-shm go with the backup, so an old log can never
+    replay onto the new file. Returns the backup's path.
+    """
+    backup = path.with_name(f"{path.name}.{label}.bak")
     n = 1
-    while moved.exists():
-        moved = path.with_name(f"{path.name}.{label}-{n}.bak")
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.{label}-{n}.bak")
         n += 1
-    path.rename(moved)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
+    try:
+        os.link(path, backup)
+    except OSError:  # no hard links on this file system
+        shutil.copy2(path, backup)
+    for side in _sidecars(path):
         if side.exists():
-            side.rename(moved.with_name(moved.name + suffix))
-    return moved
+            side.rename(backup.with_name(backup.name + side.name[len(path.name) :]))
+    os.replace(new, path)
+    return backup
 
 
 def _reindex_if_stale(store: Store) -> None:

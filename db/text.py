@@ -8,6 +8,9 @@ import unicodedata
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates: an unclosed one reorders the text after it in
+# terminals that do bidi ("Trojan Source" spoofing). Arabic or Hebrew letters themselves stay.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
@@ -45,8 +48,9 @@ def clean_user_text(text: str) -> str:
 
 
 def display_safe(text: str) -> str:
-    """Text fit for a terminal: escape sequences and control characters removed."""
-    return strip_control(text)
+    """Text fit for a terminal: escape sequences, control characters and bidi overrides
+    removed (tab and newline kept)."""
+    return _BIDI_CONTROL.sub("", strip_control(text))
 
 
 def slugify(text: str) -> str:

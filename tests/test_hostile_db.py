@@ -57,7 +57,7 @@ def assert_rebuilt_with_notes(db: Path, expected: dict[str, str], backup_glob: s
     """After `db build --force`: a sound new database holding every note, the old file kept."""
     res = cli(db, "db", "build", "--force")
     assert res.crashed is None and res.code == 0, res.err
-    assert "Moved the old file to" in res.err and "kept as a backup" in res.err
+    assert "Kept the old file as" in res.err and "(a backup)" in res.err
     assert f"copied {len(expected)} note(s) and 1 draft(s)" in res.out
     backups = list(db.parent.glob(backup_glob))
     assert len(backups) == 1
@@ -248,8 +248,8 @@ def test_not_sqlite(tmp_path: Path, payload: bytes) -> None:
         text = assert_clear_failure(cli(db, *args), "is not a SQLite database")
         assert "db build --force" in text
     res = cli(db, "db", "build", "--force")
-    assert res.code == 0 and "Moved the old file to" in res.err, res.err
-    assert "Built a new database" in res.out and "copied 0 note(s)" in res.out
+    assert res.code == 0 and "Kept the old file as" in res.err, res.err
+    assert "Built a new database" in res.out and "no notes could be read" in res.out
     assert (tmp_path / "x.db.unreadable.bak").read_bytes() == payload
     assert integrity(db) == "ok"
 

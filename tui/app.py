@@ -25,7 +25,8 @@ from textual.worker import Worker, WorkerState
 from db import notes as notes_api
 from db.errors import ParadiploError
 from db.models import Draft, Filters, Note, SearchHit
-from db.store import Store, open_store
+from db.store import Store, open_store, translate
+from db.text import display_safe
 from tui.keymap import load_keymap, unknown_ids
 from tui.screens.dialogs import ConfirmScreen, FatalScreen
 from tui.screens.main import MainScreen
@@ -34,6 +35,8 @@ from tui.state import UIState, load_state, save_state
 from tui.widgets.dbwork import DbResult, run_db
 
 DEFAULT_THEME = "textual-dark"
+# Worker groups that fill a main-screen pane: a failure there still counts for `ready`.
+PANE_GROUPS = {"trees": "regions", "sectors": "sectors", "cases": "agreements", "detail": "detail"}
 
 
 @dataclass
@@ -91,10 +94,10 @@ class ParadiploApp(App[int]):
         self.keymap_problems = problems
         if keymap:
             self.set_keymap(keymap)
-        self.theme = self.state.theme if self.state.theme in self.available_themes else (
-            DEFAULT_THEME
+        self.theme = (
+            self.state.theme if self.state.theme in self.available_themes else (DEFAULT_THEME)
         )
-        self.sub_title = self.db_path.name
+        self.sub_title = display_safe(self.db_path.name)
         self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.push_screen(self.main)
         if self.store is not None:
@@ -120,7 +123,7 @@ class ParadiploApp(App[int]):
         """The store is open: load the panes, then say what needs saying."""
         self.main.start()
         if self.store.readonly:
-            self.sub_title = f"{self.db_path.name} · read-only"
+            self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
             self.notify(
                 Text(
                     f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
@@ -154,8 +157,12 @@ class ParadiploApp(App[int]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
+        pane = PANE_GROUPS.get(event.worker.group)
         if isinstance(error, ParadiploError):
             message = str(error)
+        elif type(error).__module__ == "sqlite3" and isinstance(error, Exception):
+            # A raw SQLite error (a damaged page met while browsing): say what to do.
+            message = str(translate(error, self.db_path))  # type: ignore[arg-type]
         else:
             message = (
                 f"Something went wrong ({type(error).__name__}: {error}). "
@@ -163,6 +170,8 @@ class ParadiploApp(App[int]):
             )
             self.log.error(event.worker, error)
         self.notify(Text(message), title="Error", severity="error", timeout=10)
+        if pane is not None:
+            self.main.pane_failed(pane, message)
 
     # ------------------------------------------------------------------------- state
     def remember(self, filters: Filters, sort: str, case_id: str | None) -> None:
@@ -429,9 +438,13 @@ class ParadiploApp(App[int]):
         elif target_type in ("source", "passage"):
             self.open_source(target_id, anchor)
         elif target_type == "region":
-            kind = "partner" if target_id.startswith("p") and ":" in target_id and (
-                target_id.split(":")[0] in ("pc", "pa")
-            ) else "region"
+            kind = (
+                "partner"
+                if target_id.startswith("p")
+                and ":" in target_id
+                and (target_id.split(":")[0] in ("pc", "pa"))
+                else "region"
+            )
             self.apply_filter(kind, target_id)
 
     def on_detail_view_open_source(self, message: Any) -> None:

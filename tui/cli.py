@@ -29,8 +29,8 @@ from db.store import (
     Store,
     UnusableDatabase,
     find_damage,
-    move_aside,
     open_store,
+    swap_in,
     translate,
 )
 from db.text import display_safe
@@ -192,17 +192,24 @@ def _force_rebuild(path: Path) -> None:
 
 
 def _replace(path: Path, why: str, label: str) -> None:
-    """Move an unusable database aside, build a new one and copy the notes across."""
-    moved = move_aside(path, label)
-    err_console.print(_t(f"{why}\nMoved the old file to {moved} (kept as a backup)."))
-    store = open_store(path, readonly=False)
-    saved = recover.salvage_notes(moved, store)
-    console.print(
-        _t(
-            f"Built a new database at {path}: {_counts(queries.stats(store.conn))}; "
-            f"{saved.describe()}."
-        )
-    )
+    """Build a new database holding the notes of the unusable one, then swap it in.
+
+    The new file is complete (notes copied) before it takes the old one's place, and the old
+    one is kept as a backup: killed at any moment, the notes are in the file at `path`.
+    """
+    new = path.with_name(f".{path.name}.rebuild")
+    for stale in (new, *(new.with_name(new.name + s) for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)
+    store = open_store(new, readonly=False)
+    try:
+        saved = recover.salvage_notes(path, store)
+        counts = _counts(queries.stats(store.conn))
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.close()
+    moved = swap_in(new, path, label)
+    err_console.print(_t(f"{why}\nKept the old file as {moved} (a backup)."))
+    console.print(_t(f"Built a new database at {path}: {counts}; {saved.describe()}."))
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -557,7 +564,9 @@ def notes_add(ctx: Ctx, case_id: str, text: str, tag: tuple[str, ...]) -> None:
 @notes_group.command("list")
 @click.option("--case", "case_id", help="Only notes on this case.")
 @click.option("--tag", help="Only notes with this tag.")
-@click.option("--orphaned", is_flag=True, help="Only notes whose case is gone.")
+@click.option(
+    "--orphaned", is_flag=True, help="Only orphaned notes (their case, source or region is gone)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def notes_list(
@@ -603,15 +612,9 @@ def notes_list(
 def notes_export(ctx: Ctx, fmt: str, by: str, output: str | None) -> None:
     """Export notes as Markdown (grouped by case, with sources cited) or JSON."""
     with friendly_errors():
-        conn = ctx.store().conn
-        if fmt == "json":
-            text = json.dumps(notes_io.notes_json(conn), ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = notes_io.notes_markdown(conn, by=by)
+        text = notes_io.export_text(ctx.store().conn, fmt, by)
         if output:
-            tmp = Path(output + ".part")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(output)
+            notes_io.write_atomic(Path(output), text)
             err_console.print(_t(f"Wrote notes to {output}."))
         else:
             click.echo(text, nl=False)

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from tui.app import ParadiploApp
 
 
-async def settle(pilot: Pilot[object], rounds: int = 20) -> None:  # noqa
+async def settle(pilot: Pilot[object], rounds: int = 20) -> None:
     """Wait until no worker is running and the messages they posted are handled.
 
     A worker's result can start another worker (the list's pages, the detail of the case the
@@ -20,12 +20,12 @@ async def settle(pilot: Pilot[object], rounds: int = 20) -> None:  # noqa
     """
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         if not any(w.is_running for w in app.workers):
             await pilot.pause()
             if not any(w.is_running for w in app.workers):
                 return
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def wait_ready(pilot: Pilot[object]) -> None:

@@ -45,7 +45,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
     expected_both = queries.count_cases(store.conn, Filters(region="p:35", sectors=("tourism",)))
     store.close()
     app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
@@ -109,7 +109,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Sidoarjo")
+        await pilot.press(*"Sidoa")
         for _ in range(30):
             await pilot.pause(0.05)
             if app.screen.query_one(CommandList).option_count:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Static
+
 from db import io as db_io
 from db import notes as notes_api
 from db.store import open_store
 from tests.tui.conftest import press, wait_ready
-from textual.widgets import Static
-
 from tui.app import ParadiploApp
 from tui.screens.main import MainScreen
 from tui.widgets.case_list import CaseList

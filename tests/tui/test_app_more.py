@@ -25,7 +25,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.reader import SourceReaderScreen
 from tui.screens.sources import SourcesScreen
-from tui.widgets.case_list import KEEP_PAGES, CaseList
+from tui.widgets.case_list import PAGE, CaseList
 from tui.widgets.sectors import SectorList
 
 
@@ -111,39 +111,23 @@ async def test_broken_database_message_on_screen(tmp_path: Path) -> None:
     assert app.return_code == 1
 
 
-@pytest.mark.parametrize("size", [(40, 12), (80, 24)])
-async def test_small_terminals_do_not_break(db_path: Path, size: tuple[int, int]) -> None:
+async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
     app = ParadiploApp(db_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(40, 12)) as pilot:
         await wait_ready(pilot)
-        await press(pilot, "1", "j", "enter", "2", "space", "3", "4", "j", "z", "z", "enter")
+        await press(pilot, "1", "j", "enter", "4", "j", "z")
+        await press(pilot, "enter")
         assert isinstance(app.screen, SourceReaderScreen)
-        await press(pilot, "]", "escape", "?", "escape", "escape", "x")
+        await press(pilot, "]", "escape", "?")
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "escape", "escape", "x")
         assert isinstance(app.screen, MainScreen)
         assert app.screen.count == 9
 
 
-async def test_empty_result_says_how_to_clear(db_path: Path) -> None:
+async def test_empty_result_and_sorting(db_path: Path) -> None:
     app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
-        main = app.screen
-        assert isinstance(main, MainScreen)
-        sectors = main.query_one(SectorList)
-        await press(pilot, "2")
-        while sectors.highlighted_option is None or sectors.highlighted_option.id != "education":
-            await pilot.press("j")
-        await press(pilot, "space")
-        assert main.count == 0
-        empty = main.query_one("#empty", Static)
-        assert empty.display and "Escape" in str(empty.content)
-        await press(pilot, "3", "escape")
-        assert main.count == 9 and not empty.display
-
-
-async def test_sort_cycles(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
@@ -158,6 +142,18 @@ async def test_sort_cycles(db_path: Path) -> None:
         assert main.sort == "title"
         titles = [case_list.row_at(i).title.casefold() for i in range(9)]  # type: ignore[union-attr]
         assert titles == sorted(titles)
+
+        # A sector no case has: the list says so and how to clear.
+        sectors = main.query_one(SectorList)
+        await pilot.press("2", "end")
+        while sectors.highlighted_option is None or sectors.highlighted_option.id != "education":
+            await pilot.press("k")
+        await press(pilot, "space")
+        assert main.count == 0
+        empty = main.query_one("#empty", Static)
+        assert empty.display and "Escape" in str(empty.content)
+        await press(pilot, "3", "escape")
+        assert main.count == 9 and not empty.display
 
 
 async def test_worker_errors_become_messages(
@@ -193,8 +189,13 @@ def _grow(db_path: Path, copies: int) -> int:
     return int(total)
 
 
-async def test_big_collection_pages_from_sqlite(db_path: Path) -> None:
-    total = _grow(db_path, 5000)  # 45,009 cases
+async def test_big_collection_pages_from_sqlite(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.widgets.case_list as case_list_module
+
+    monkeypatch.setattr(case_list_module, "KEEP_PAGES", 4)
+    total = _grow(db_path, 2000)  # 18,009 cases
     started = time.perf_counter()
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -209,9 +210,42 @@ async def test_big_collection_pages_from_sqlite(db_path: Path) -> None:
         await press(pilot, "end")
         assert case_list.cursor == total - 1
         assert case_list.current is not None
-        for _ in range(30):
-            await pilot.press("pageup")
-        await settle(pilot)
-        assert len(case_list.pages) <= KEEP_PAGES
+        await press(pilot, "pageup")
+        for page in range(0, total // PAGE, total // PAGE // 6):  # pages load, old ones go
+            case_list.set_cursor(page * PAGE + 3, center=True)
+            await settle(pilot)
+            assert case_list.current is not None
+        assert len(case_list.pages) <= 4 + 1
         assert main.current_case == case_list.current.id  # type: ignore[union-attr]
     assert ready_after < 10
+
+
+async def test_new_note_targets_and_export_command(db_path: Path) -> None:
+    """`n` writes on what has focus: a region node, a case, a passage; the palette exports."""
+    from tui.screens.note_editor import NoteEditorScreen
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await press(pilot, "1", "j", "j", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditorScreen)
+        assert (editor.target_type, editor.target_id) == ("region", "p:32")
+        await press(pilot, "escape")
+        await press(pilot, "3", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditorScreen)
+        assert (editor.target_type, editor.target_id) == ("case", main.current_case)
+        await press(pilot, "escape", "4", "enter", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditorScreen)
+        assert editor.target_type == "passage"
+        await press(pilot, "escape", "escape")
+        assert app.screen is main
+
+        app.export_notes("md")
+        await settle(pilot)
+        exported = [str(n.message) for n in app._notifications if "exported" in str(n.message)]
+        assert exported and Path(exported[-1].split(" to ", 1)[1]).exists()

@@ -57,6 +57,16 @@ async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
             return
 
 
+async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 5) -> None:
+    """Wait (for a draft timer, say) until `check()` holds."""
+    for _ in range(int(timeout / 0.05)):
+        await settle(pilot)
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out waiting")
+
+
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type key by key (slow in Pilot: keep it short; use `paste` for longer text)."""
     await pilot.press(*["enter" if c == "\n" else "space" if c == " " else c for c in text])
@@ -93,13 +103,15 @@ async def test_write_tag_and_save_by_keys(store: Store) -> None:
         await paste(pilot, "\x1b[31mline two")
         await pilot.press("tab")
         await type_text(pilot, "Cn, #x")
+        await paste(pilot, " \x1b]0;t\x07z")
+        assert editor(app).query_one("#note-tags", Input).value == "Cn, #x z"
         assert editor(app).has_unsaved_changes()
         assert "Unsaved" in status(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         [note] = notes_api.list_notes(store.conn)
         assert note.body == "[b]x\nline two"  # pasted escape sequences never get in
-        assert note.tags == ["cn", "x"]
+        assert note.tags == ["cn", "x", "z"]
         assert not editor(app).has_unsaved_changes()
         assert "Saved" in status(app) and "Unsaved" not in status(app)
         # Saving again after more typing edits the same note.
@@ -126,7 +138,7 @@ async def test_leaving_with_unsaved_changes_asks(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await paste(pilot, "not yet saved")
-        await settle(pilot)
+        await wait_for(pilot, lambda: bool(notes_api.list_drafts(store.conn)))
         assert [d.body for d in notes_api.list_drafts(store.conn)] == ["not yet saved"]
         await pilot.press("escape")
         assert isinstance(app.screen, ChoiceScreen)
@@ -170,8 +182,9 @@ async def test_draft_is_offered_back_at_next_launch(db_path: Path) -> None:
         await paste(pilot, "typed before the crash")
         await pilot.press("tab")
         await type_text(pilot, "wip")
-        await pilot.pause(0.1)
-        await settle(pilot)
+        await wait_for(
+            pilot, lambda: [d.tags for d in notes_api.list_drafts(store.conn)] == [["wip"]]
+        )
     store.close()  # the app is gone without saving: a crash or a closed terminal
 
     store = open_store(db_path)
@@ -231,6 +244,23 @@ async def test_draft_of_an_edit_and_a_passage(store: Store) -> None:
     assert notes_api.list_drafts(store.conn) == []
 
 
+async def test_draft_of_an_edit_conflicts_if_the_note_changed_since(store: Store) -> None:
+    note = notes_api.add_note(store, "case", CASE, "v1")
+    notes_api.save_draft(store, "case", CASE, "v1 + draft", note_id=note.id, base_version=1)
+    notes_api.update_note(store, note.id, "v2 from elsewhere", [], expected_version=1)
+    [draft] = notes_api.list_drafts(store.conn)
+    app = Harness(store, lambda: editor_for_draft(store, draft))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("n")  # save mine as a new note
+        await settle(pilot)
+    bodies = sorted(n.body for n in notes_api.list_notes(store.conn))
+    assert bodies == ["v1 + draft", "v2 from elsewhere"]
+
+
 @pytest.mark.parametrize("answer", ["m", "t", "n"])
 async def test_conflicting_edit_lets_the_user_choose(db_path: Path, answer: str) -> None:
     mine_store, their_store = open_store(db_path), open_store(db_path)
@@ -256,6 +286,26 @@ async def test_conflicting_edit_lets_the_user_choose(db_path: Path, answer: str)
         else:
             assert bodies == ["original plus mine", "their edit"]
         assert notes_api.list_drafts(their_store.conn) == []
+    mine_store.close()
+    their_store.close()
+
+
+async def test_editing_a_note_deleted_elsewhere_asks(db_path: Path) -> None:
+    mine_store, their_store = open_store(db_path), open_store(db_path)
+    note = notes_api.add_note(mine_store, "case", CASE, "original")
+    app = Harness(mine_store, lambda: NoteEditorScreen(mine_store, "case", CASE, LABEL, note))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notes_api.delete_note(their_store, note.id)
+        await paste(pilot, " and more")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "deleted" in str(app.screen.query_one("#choice-title").render())
+        await pilot.press("t")  # leave it deleted
+        await settle(pilot)
+        assert app.results == [None]
+        assert notes_api.is_deleted(their_store.conn, note.id)
     mine_store.close()
     their_store.close()
 

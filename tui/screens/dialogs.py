@@ -76,7 +76,7 @@ class ErrorScreen(ModalScreen[None]):
 class FatalScreen(Screen[None]):
     """The database could not be opened: say why and how to fix it; q quits."""
 
-    BINDINGS = [Binding("q,escape,enter", "leave", "Quit", id="fatal.quit")]
+    BINDINGS = [Binding("q,escape,enter", "leave", "Quit", id="fatal.quit", priority=True)]
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -92,4 +92,4 @@ class FatalScreen(Screen[None]):
         yield Footer()
 
     def action_leave(self) -> None:
-        self.app.exit(1)
+        self.app.exit(1, return_code=1)

@@ -57,7 +57,7 @@ class GlossaryScreen(Screen[None]):
             yield OptionList(id="glossary-list", classes="pane")
             with VerticalScroll(id="glossary-detail", classes="pane"):
                 yield Static(id="glossary-entry")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#glossary-list").border_title = "Glossary · legal bases"
@@ -85,7 +85,9 @@ class GlossaryScreen(Screen[None]):
             options.append(None)
             for law in message.laws:
                 self.entries["l:" + law.id] = law
-                options.append(Option(one_line(law.short, style="bold") + one_line("  law"), id="l:" + law.id))
+                options.append(
+                    Option(one_line(law.short, style="bold") + one_line("  law"), id="l:" + law.id)
+                )
         olist = self.query_one("#glossary-list", OptionList)
         olist.set_options(options)
         if self.want:

@@ -39,19 +39,34 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
             "Everywhere",
             [
                 *ParadiploApp.BINDINGS,
-                Binding("ctrl+p", "command_palette", "Command palette: find cases, regions, "
-                        "sectors, sources; export notes"),
-                *[b for b in Screen.BINDINGS if isinstance(b, Binding) and b.key in ("tab", "shift+tab")],
+                Binding(
+                    "ctrl+p",
+                    "command_palette",
+                    "Command palette: find cases, regions, sectors, sources; export notes",
+                ),
+                *[
+                    b
+                    for b in Screen.BINDINGS
+                    if isinstance(b, Binding) and b.key in ("tab", "shift+tab")
+                ],
             ],
         ),
         ("Main screen", list(MainScreen.BINDINGS)),
-        ("1 Regions", list(RegionTree.BINDINGS) + [
-            Binding("enter", "select", "Filter by the region / partner (again: clear)"),
-            Binding("space", "toggle", "Open / close the node"),
-        ]),
-        ("2 Sectors", list(SectorList.BINDINGS) + [
-            Binding("space,enter", "toggle", "Tick / untick the sector (ticked sectors narrow)"),
-        ]),
+        (
+            "1 Regions",
+            [
+                *RegionTree.BINDINGS,
+                Binding("enter", "select", "Filter by the region / partner (again: clear)"),
+                Binding("space", "toggle", "Open / close the node"),
+            ],
+        ),
+        (
+            "2 Sectors",
+            [
+                *SectorList.BINDINGS,
+                Binding("space,enter", "toggle", "Tick / untick (ticked sectors narrow the list)"),
+            ],
+        ),
         ("3 Agreements", list(CaseList.BINDINGS)),
         ("4 Detail", list(DetailView.BINDINGS)),
         ("Source reader", list(SourceReaderScreen.BINDINGS)),
@@ -82,9 +97,7 @@ def _as_binding(b: BindingType) -> Binding:
 
 
 def all_binding_ids() -> list[str]:
-    return [
-        _as_binding(b).id or "" for _title, bs in _sections() for b in bs if _as_binding(b).id
-    ]
+    return [_as_binding(b).id or "" for _title, bs in _sections() for b in bs if _as_binding(b).id]
 
 
 def _describe(binding: Binding) -> str:
@@ -94,11 +107,13 @@ def _describe(binding: Binding) -> str:
     return text
 
 
-def bindings_table(app: App[object], bindings: Iterable[BindingType], keymap: dict[str, str]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", min_width=14)
+def bindings_table(
+    app: App[object], bindings: Iterable[BindingType], keymap: dict[str, str]
+) -> Table:
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", width=14)
     table.add_column(ratio=1)
-    table.add_column(style="dim")
+    table.add_column(style="dim", width=18, overflow="ellipsis", no_wrap=True)
     for raw in bindings:
         b = _as_binding(raw)
         keys = keys_in_force(b, keymap)

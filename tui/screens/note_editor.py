@@ -87,8 +87,9 @@ class TagsInput(Input):
     """The tags field; pasted text is cleaned like the note's text."""
 
     def _on_paste(self, event: events.Paste) -> None:
+        # Textual then runs Input's own paste handler (handlers run along the MRO) with the
+        # cleaned text; calling super() here would paste twice.
         event.text = display_safe(event.text)
-        super()._on_paste(event)
 
 
 class ChoiceScreen(ModalScreen[str]):
@@ -209,9 +210,11 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         self.note_anchor = anchor
         self._draft = draft
         self._note_id: str | None = note.id if note else (draft.note_id if draft else None)
-        self._version: int | None = (
-            note.version if note else (draft.base_version if draft else None)
-        )
+        # The version the text started from. For a draft it is the version the draft was
+        # typed on, so an edit made elsewhere since then is detected, not overwritten.
+        self._version: int | None = note.version if note else None
+        if draft is not None and draft.note_id and draft.base_version is not None:
+            self._version = draft.base_version
         # What is stored: the text counts as unsaved while it differs from this.
         self._baseline: tuple[str, list[str]] = (note.body, note.tags) if note else ("", [])
         if note is None and draft is not None and draft.note_id:
@@ -416,17 +419,16 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                     anchor=self._draft_anchor(),
                 )
             except Exception as exc:
-                self.app.call_from_thread(
-                    self._set_status, f"Draft not kept ({display_safe(str(exc))})", "draft"
-                )
+                self.app.call_from_thread(self._draft_written, f"Draft not kept ({exc})")
                 return
         if body:
             stamp = datetime.now().strftime("%H:%M:%S")
             self.app.call_from_thread(self._draft_written, f"draft kept {stamp}")
 
     def _draft_written(self, message: str) -> None:
+        """Say how the last draft write went, unless a save's outcome is being shown."""
         if self._status_kind in ("", "draft"):
-            self._set_status(message, "draft")
+            self._set_status(display_safe(message), "draft")
 
     # ---------------------------------------------------------------- saving
     def action_save(self) -> None:
@@ -478,7 +480,11 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                         expected_version=None if mode == "overwrite" else self._version,
                     )
             except ConflictError as exc:
-                self.app.call_from_thread(self._conflict, exc)
+                try:
+                    deleted = notes_api.is_deleted(self.store.conn, exc.note_id)
+                except Exception:
+                    deleted = False
+                self.app.call_from_thread(self._conflict, exc, deleted)
                 return
             except ParadiploError as exc:
                 self.app.call_from_thread(self._save_failed, str(exc))
@@ -511,17 +517,31 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         self._set_status(f"Not saved: {display_safe(message)}", "error")
         say(self, message, title="Note not saved", severity="error")
 
-    def _conflict(self, exc: ConflictError) -> None:
+    def _conflict(self, exc: ConflictError, deleted: bool) -> None:
         self._saving = False
         self._set_status("Changed elsewhere: choose which version to keep", "error")
+        if deleted:
+            title = "This note was deleted in another window"
+            message = (
+                "Its last text is below. Keep yours (bring the note back with your text), "
+                "leave it deleted (drop your changes), or save yours as a new note? "
+                "Esc: keep editing."
+            )
+            theirs = "Leave it deleted"
+        else:
+            title = "This note was changed in another window"
+            message = (
+                "Their version is below. Keep yours (overwrite theirs), keep theirs "
+                "(drop your changes), or save yours as a new note? Esc: keep editing."
+            )
+            theirs = "Keep theirs"
         self.app.push_screen(
             ChoiceScreen(
-                "This note was changed in another window",
-                "Their version is below. Keep yours (overwrite theirs), keep theirs "
-                "(drop your changes), or save yours as a new note? Esc: keep editing.",
+                title,
+                message,
                 [
                     ("mine", "m", "Keep mine"),
-                    ("theirs", "t", "Keep theirs"),
+                    ("theirs", "t", theirs),
                     ("new", "n", "Save mine as a new note"),
                 ],
                 detail=exc.current_body,

@@ -78,7 +78,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         table: DataTable[Any] = DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="notes-preview"):
-            yield Static(Text(""), id="notes-preview-empty")
+            yield NoteCard(None, with_target=True, empty="No notes match.", id="notes-card")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -179,17 +179,8 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             return None
         return self.notes[table.cursor_row]
 
-    async def _preview_async(self) -> None:
-        box = self.query_one("#notes-preview", VerticalScroll)
-        await box.remove_children()
-        note = self.current
-        if note is None:
-            await box.mount(Static(Text("No notes match." if self._token else "")))
-            return
-        await box.mount(NoteCard(note, with_target=True))
-
     def _preview(self) -> None:
-        self.run_worker(self._preview_async(), group="notes-preview", exclusive=True)
+        self.query_one("#notes-card", NoteCard).set_note(self.current)
 
     @on(DataTable.RowHighlighted, "#notes-table")
     def _highlighted(self) -> None:

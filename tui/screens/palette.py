@@ -29,7 +29,12 @@ KIND_WORDS = {
 
 # (label, help, method name on the app, argument)
 COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
-    ("Search everything", "Full-text search of cases, passages, notes, terms (/)", "action_search", ()),
+    (
+        "Search everything",
+        "Full-text search of cases, passages, notes, terms (/)",
+        "action_search",
+        (),
+    ),
     ("Sources", "Every source with its provenance (s)", "action_sources", ()),
     ("Glossary and legal bases", "Concepts the sources define (g)", "action_glossary", ()),
     ("Notes", "All your notes (N)", "action_notes", ()),
@@ -75,8 +80,13 @@ class PaletteCommands(Provider):
         for label, help_text, callback in self._commands():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(escape(label)), callback, text=label,
-                          help=escape(help_text))
+                yield Hit(
+                    score,
+                    matcher.highlight(escape(label)),
+                    callback,
+                    text=label,
+                    help=escape(help_text),
+                )
         store = getattr(self.app, "store", None)
         text = query.strip()
         if store is None or not text:
@@ -86,7 +96,9 @@ class PaletteCommands(Provider):
             label = " ".join(display_safe(raw_label).split())
             score = matcher.match(label)
             _score, offsets = matcher.fuzzy_search.match(matcher.query, label)
-            prompt = Content.assemble((KIND_WORDS.get(kind, kind) + ": ", "dim"), _highlight(label, offsets))
+            prompt = Content.assemble(
+                (KIND_WORDS.get(kind, kind) + ": ", "dim"), _highlight(label, offsets)
+            )
             yield Hit(
                 max(score, 0.3),
                 prompt,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from db import queries
+from db.errors import ParadiploError
 from db.models import Source, Span
 from db.store import Store
 from db.text import display_safe
@@ -91,6 +93,32 @@ def line_of_offset(text: str, offset: int, width: int) -> int:
     return line
 
 
+def record_names(conn: Any, spans: list[Span]) -> dict[str, str]:
+    """Readable names for the records the passages support, keyed 'type:id'."""
+    names: dict[str, str] = {}
+    wanted = {(s.record_type, s.record_id) for s in spans}
+    for kind in ("term", "legal_basis"):
+        if any(k == kind for k, _ in wanted):
+            if kind == "term":
+                names.update({f"term:{t.id}": t.term for t in queries.glossary(conn)})
+            else:
+                names.update({f"legal_basis:{lb.id}": lb.short for lb in queries.legal_bases(conn)})
+    for kind, rid in sorted(wanted):
+        if kind != "case":
+            continue
+        try:
+            d = queries.case_detail(conn, rid)
+        except ParadiploError:
+            continue
+        names[f"case:{rid}"] = d.title
+        for actor in (d.region, d.partner, d.facilitator):
+            if actor is not None:
+                names[f"actor:{actor.id}"] = actor.name
+        names.update({f"person:{p.id}": p.name for p in d.people})
+        names.update({f"event:{e.id}": e.date_as_stated or e.description for e in d.events})
+    return names
+
+
 class SourceText(VerticalScroll, can_focus=True):
     """The text: arrows scroll, the passage cursor is driven by the screen."""
 
@@ -100,10 +128,20 @@ class SourceReaderScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="reader.back"),
-        Binding("right_square_bracket,tab", "passage(1)", "Next passage", key_display="]",
-                id="reader.next"),
-        Binding("left_square_bracket,shift+tab", "passage(-1)", "Prev passage", key_display="[",
-                id="reader.prev"),
+        Binding(
+            "right_square_bracket,tab",
+            "passage(1)",
+            "Next passage",
+            key_display="]",
+            id="reader.next",
+        ),
+        Binding(
+            "left_square_bracket,shift+tab",
+            "passage(-1)",
+            "Prev passage",
+            key_display="[",
+            id="reader.prev",
+        ),
         Binding("enter", "goto_record", "Go to case", id="reader.goto"),
         Binding("j", "scroll(1)", "Down", show=False, id="reader.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="reader.up"),
@@ -128,7 +166,7 @@ class SourceReaderScreen(Screen[None]):
         yield Static(Text("Loading the source…", style="dim"), id="reader-head")
         yield SourceText(id="reader-text")
         yield Static(id="reader-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reader-text").border_title = "Source"
@@ -137,14 +175,9 @@ class SourceReaderScreen(Screen[None]):
         def load(store: Store) -> SourceLoaded:
             conn = store.conn
             spans = queries.source_spans(conn, source_id)
-            titles = {}
-            for span in spans:
-                if span.record_type == "case" and span.record_id not in titles:
-                    try:
-                        titles[span.record_id] = queries.case_detail(conn, span.record_id).title
-                    except Exception:
-                        titles[span.record_id] = span.record_id
-            return SourceLoaded(queries.get_source(conn, source_id), spans, titles)
+            return SourceLoaded(
+                queries.get_source(conn, source_id), spans, record_names(conn, spans)
+            )
 
         run_db(self, "reader", load)
 
@@ -160,7 +193,9 @@ class SourceReaderScreen(Screen[None]):
         head = one_line(src.title or src.label, style="bold")
         head.append("\n")
         head.append_text(plain(src.citation, style="dim"))
-        head.append(f"\n{len(self.passages)} passage(s) cited as evidence, highlighted", style="dim")
+        head.append(
+            f"\n{len(self.passages)} passage(s) cited as evidence, highlighted", style="dim"
+        )
         self.query_one("#reader-head", Static).update(head)
         text = display_safe(src.text)
         self.paragraphs = split_paragraphs(src.text)
@@ -172,7 +207,11 @@ class SourceReaderScreen(Screen[None]):
         del text
         if self.anchor_start is not None:
             index = next(
-                (i for i, (s, e) in enumerate(self.passages) if s <= self.anchor_start < max(e, s + 1)),
+                (
+                    i
+                    for i, (s, e) in enumerate(self.passages)
+                    if s <= self.anchor_start < max(e, s + 1)
+                ),
                 None,
             )
             if index is None:
@@ -237,9 +276,7 @@ class SourceReaderScreen(Screen[None]):
             status.update(Text("This source has no cited passages.", style="dim"))
             return
         if self.current < 0:
-            status.update(
-                Text(f"{len(self.passages)} passages · ] next · [ previous", style="dim")
-            )
+            status.update(Text(f"{len(self.passages)} passages · ] next · [ previous", style="dim"))
             return
         s, e = self.passages[self.current]
         cites = [sp for sp in self.spans if sp.start == s and sp.end == e]
@@ -248,9 +285,7 @@ class SourceReaderScreen(Screen[None]):
         parts = []
         for sp in cites:
             word = RECORD_WORDS.get(sp.record_type, sp.record_type)
-            name = self.titles.get(sp.record_id, sp.record_id) if sp.record_type == "case" else (
-                sp.record_id
-            )
+            name = self.titles.get(f"{sp.record_type}:{sp.record_id}", sp.record_id)
             parts.append(f"{word} {name}")
         text.append_text(one_line("; ".join(dict.fromkeys(parts))))
         status.update(text)

@@ -89,7 +89,7 @@ class SourcesScreen(Screen[str | None]):
             with VerticalScroll(id="sources-detail", classes="pane"):
                 yield Static(id="source-provenance")
         yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"
@@ -105,7 +105,8 @@ class SourcesScreen(Screen[str | None]):
         for src in message.sources:
             prompt = one_line(src.label, style="bold")
             prompt.append("\n")
-            prompt.append_text(one_line(src.title or src.kind, style="dim"))
+            kind = queries.SOURCE_KIND_LABELS.get(src.kind, src.kind)
+            prompt.append_text(one_line(src.title or kind, style="dim"))
             options.append(Option(prompt, id=src.id))
         olist = self.query_one("#sources-list", OptionList)
         olist.set_options(options)
@@ -120,6 +121,12 @@ class SourcesScreen(Screen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
+    def focused_target(self) -> tuple[str, str, str] | None:
+        """'n' here writes a note on the highlighted source."""
+        option = self.query_one("#sources-list", OptionList).highlighted_option
+        src = next((s for s in self.sources if option and s.id == option.id), None)
+        return ("source", src.id, src.title or src.label) if src else None
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -128,5 +135,3 @@ class SourcesScreen(Screen[str | None]):
 
     def action_up(self) -> None:
         self.query_one("#sources-list", OptionList).action_cursor_up()
-
-

@@ -8,6 +8,7 @@ e edit, d delete (asks first), u undo the last delete of this session.
 
 from __future__ import annotations
 
+import asyncio
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -75,7 +76,8 @@ def note_meta(note: Note, *, with_target: bool = False) -> Text:
 
 
 class NoteCard(Vertical):
-    """One note: its times and tags, then its text as safe Markdown."""
+    """One note: its times and tags, then its text as safe Markdown. `set_note` updates it in
+    place (no remounting, so it is safe to call as often as the cursor moves)."""
 
     DEFAULT_CSS = """
     NoteCard {
@@ -87,14 +89,38 @@ class NoteCard(Vertical):
     NoteCard > Markdown { margin: 0; padding: 0; background: transparent; }
     """
 
-    def __init__(self, note: Note, *, with_target: bool = False) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        note: Note | None,
+        *,
+        with_target: bool = False,
+        empty: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
         self.note = note
         self._with_target = with_target
+        self._empty = empty
+
+    def _meta(self) -> Text:
+        if self.note is None:
+            return Text(self._empty)
+        return note_meta(self.note, with_target=self._with_target)
 
     def compose(self) -> ComposeResult:
-        yield Static(note_meta(self.note, with_target=self._with_target), classes="note-meta")
-        yield Markdown(note_markdown(self.note.body), open_links=False, parser_factory=safe_parser)
+        yield Static(self._meta(), classes="note-meta")
+        yield Markdown(
+            note_markdown(self.note.body) if self.note else "",
+            open_links=False,
+            parser_factory=safe_parser,
+        )
+
+    def set_note(self, note: Note | None) -> None:
+        if note == self.note:
+            return
+        self.note = note
+        self.query_one(".note-meta", Static).update(self._meta())
+        self.query_one(Markdown).update(note_markdown(note.body) if note else "")
 
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:
@@ -138,6 +164,7 @@ class NotesPanel(Widget, can_focus=True):
         self.target_label = ""
         self.notes: list[Note] = []
         self._token = 0
+        self._render_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-head")
@@ -183,9 +210,16 @@ class NotesPanel(Widget, can_focus=True):
     def _show(self, token: int, notes: list[Note]) -> None:
         if token != self._token:
             return  # a newer target was chosen meanwhile
-        self.run_worker(self._render_notes(notes), group="notes-render", exclusive=True)
+        self.run_worker(self._render_notes(token, notes), group="notes-render")
 
-    async def _render_notes(self, notes: list[Note]) -> None:
+    async def _render_notes(self, token: int, notes: list[Note]) -> None:
+        """Replace the cards. Renders run one at a time (never cancelled half-way through
+        a remount); a render for an outdated load is skipped."""
+        async with self._render_lock:
+            if token == self._token:
+                await self._replace_cards(notes)
+
+    async def _replace_cards(self, notes: list[Note]) -> None:
         self.notes = notes
         n = len(notes)
         head = f"Notes ({n})" if n else "Notes"

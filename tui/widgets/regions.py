@@ -106,6 +106,8 @@ class RegionTree(Tree[NodeData]):
             target = self._find(NodeData(side, chosen, "")) if chosen else None
         if target is not None:
             self.call_after_refresh(self._move_to, target)
+        elif first_load:
+            self.cursor_line = 0
 
     def _move_to(self, node: TreeNode[NodeData]) -> None:
         if node.tree is self and node.line >= 0:
@@ -140,7 +142,7 @@ class RegionTree(Tree[NodeData]):
         text = Text()
         if selected:
             text.append("● ", style="bold")
-        text.append_text(one_line(name, style="bold underline" if selected else ""))
+        text.append_text(one_line(short_name(name), style="bold underline" if selected else ""))
         if heading:
             text.stylize("bold")
         text.append(f" {count:,}", style="dim")
@@ -221,6 +223,15 @@ class RegionTree(Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
+
+
+def short_name(name: str) -> str:
+    """'Kabupaten Trenggalek' -> 'Kab. Trenggalek', the usual short form, so a narrow tree
+    still shows the name and its count (the filter bar and detail keep the full name)."""
+    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. ")):
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
 
 
 class ClearRequest(Message):
