@@ -93,16 +93,28 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
         ]
     except Exception as exc:  # the app's structure changed: report, do not fail the bench
         out["app_error"] = f"filters/detail: {type(exc).__name__}: {exc}"
+    out["maxrss_before_sources_mib"] = _maxrss_mib()
+    try:
+        # The sources list ('s'): one of every imported citation, so it grows with the cases.
+        out["app_sources_ms"] = [await _timed(app, pilot, lambda: pilot.press("s"))]
+        await _timed(app, pilot, lambda: pilot.press("escape"))
+    except Exception as exc:
+        out["app_error_sources"] = f"sources: {type(exc).__name__}: {exc}"
     try:
         keys = []
         for query in plan["queries"]:
             await _timed(app, pilot, lambda: pilot.press("slash"))
+            if type(app.screen).__name__ != "SearchScreen":
+                # Typing on the main screen would press the app's own keys ('s' sources...).
+                out["app_error_search"] = "search: '/' did not open a SearchScreen"
+                break
             for ch in query:
                 keys.append(
                     await _timed(app, pilot, lambda c=ch: pilot.press("space" if c == " " else c))
                 )
             await _timed(app, pilot, lambda: pilot.press("escape"))
-        out["app_search_key_ms"] = keys
+        if keys:
+            out["app_search_key_ms"] = keys
     except Exception as exc:
         out["app_error_search"] = f"search: {type(exc).__name__}: {exc}"
     return out

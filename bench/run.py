@@ -386,7 +386,13 @@ def bars(results: list[SizeResult]) -> list[str]:
                 f"{name} p95 grows {g:.1f}x from {small.n:,} to {big.n:,} (bar {BAR_GROWTH:.0f}x)",
             )
     for r in results:
-        for k in ("app_error", "app_error_search"):
+        if r.app.get("app_sources_ms"):
+            out.append(
+                f"- note ({r.n:,}): opening the sources list ('s') took "
+                f"{r.app['app_sources_ms'][0]:.0f} ms; peak memory before it "
+                f"{r.app['maxrss_before_sources_mib']:.0f} MiB, after {r.app['maxrss_mib']:.0f} MiB"
+            )
+        for k in ("app_error", "app_error_search", "app_error_sources"):
             if r.app.get(k):
                 out.append(f"- note ({r.n:,}): {r.app[k]}")
     return out

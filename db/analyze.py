@@ -28,7 +28,7 @@ from typing import Any
 
 # Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
 # compound table adds its own digest.
-_RULES_VERSION = "4"
+_RULES_VERSION = "5"
 
 # Word characters as SQLite's unicode61 tokenizer sees them (letters and digits; `_` separates).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -273,28 +273,45 @@ def join_phrases(terms: list[str]) -> list[str]:
     return out
 
 
-def _joined_tokens(terms: list[str]) -> list[str]:
-    firsts = phrases().by_first
-    if firsts.keys().isdisjoint(terms):
-        return []
-    out = []
-    for i, term in enumerate(terms):
-        if term in firsts:
-            phrase = phrase_at(terms, i)
-            if phrase is not None:
-                out.append("".join(phrase))
+@lru_cache(maxsize=1)
+def _phrase_needles() -> tuple[tuple[str, str], ...]:
+    """(" kerja sama ", "kerjasama") for every phrase: found with str.count, at C speed."""
+    found = [p for group in phrases().by_first.values() for p in group]
+    return tuple((f" {' '.join(p)} ", "".join(p)) for p in found)
+
+
+def _joined_tokens(terms: str) -> list[str]:
+    padded = f" {terms} "
+    out: list[str] = []
+    for needle, token in _phrase_needles():
+        n = padded.count(needle)
+        if n:
+            out += [token] * n
     return out
 
 
 def index_terms(text: str) -> str:
-    """Space-separated terms to store in the `terms` column of `search_docs`.
-
-    The analysed words in order (so phrase queries work), then one joined token for each
-    known phrase found (see `phrases`).
-    """
+    """Every analysed term of `text` in order, then a joined token per known phrase."""
     terms = " ".join(map(_analysed, _TOKEN.findall(fold(text))))
-    joined = _joined_tokens(terms.split())
+    joined = _joined_tokens(terms)
     return f"{terms} {' '.join(joined)}" if joined else terms
+
+
+def search_terms(shown: str, hidden: str = "") -> str:
+    """The `terms` column of a search document.
+
+    `shown` (title and body) is indexed as written in its own columns, so only the analysed
+    forms that differ from the words as written are stored here (``bekerja`` -> ``kerja``),
+    plus a joined token per known phrase; `hidden` (labels and synonyms that are not shown)
+    is stored in full. Storing each word once keeps the doclists of common words short, and
+    with them the cost of every query that touches them.
+    """
+    words = _TOKEN.findall(fold(shown))
+    analysed = list(map(_analysed, words))
+    changed = " ".join(a for w, a in zip(words, analysed, strict=True) if a != w)
+    joined = _joined_tokens(" ".join(analysed))
+    parts = [changed, index_terms(hidden) if hidden else "", " ".join(joined)]
+    return " ".join(p for p in parts if p)
 
 
 def _version() -> str:

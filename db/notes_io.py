@@ -195,8 +195,8 @@ def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
     lines = [
         "# Study notes",
         "",
-        f"Exported {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} from paradiplo-tui; "
-        f"{len(notes)} note(s), grouped by {grouped}; times are local.",
+        f"Exported {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} from "
+        f"paradiplo-tui; {len(notes)} note(s), grouped by {grouped}; times are local.",
         "",
     ]
 
@@ -325,6 +325,8 @@ def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportProblem(str(path), [f"line {exc.lineno}: invalid JSON ({exc.msg})"]) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a 5000-digit number
+        raise ImportProblem(str(path), ["not a notes export (invalid or absurd JSON)"]) from None
     items = data.get("notes") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportProblem(str(path), ['expected {"notes": [...]} as written by notes export'])

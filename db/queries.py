@@ -590,11 +590,25 @@ _SOURCE_FULL = (
 )
 
 
-def list_sources(conn: sqlite3.Connection) -> list[Source]:
+def list_sources(
+    conn: sqlite3.Connection, limit: int | None = None, offset: int = 0
+) -> list[Source]:
+    """Sources, bundled first, then by id; a page of them with `limit`.
+
+    An import adds one citation source per distinct citation, so a large collection has tens
+    of thousands: a list on screen should page (`limit`/`offset`, `count_sources`).
+    """
     return [
         _source(tuple(r))
-        for r in conn.execute(f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id")
+        for r in conn.execute(
+            f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
     ]
+
+
+def count_sources(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM sources").fetchone()[0])
 
 
 def get_source(conn: sqlite3.Connection, source_id: str) -> Source:

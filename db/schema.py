@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import time
@@ -54,6 +55,8 @@ CREATE TABLE IF NOT EXISTS sources (
     origin TEXT NOT NULL DEFAULT 'seed',
     added_at TEXT
 );
+-- The sources list pages in this order (an import adds a citation source per citation).
+CREATE INDEX IF NOT EXISTS sources_list ON sources(origin DESC, id);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY,
     source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
@@ -126,13 +129,16 @@ CREATE TABLE IF NOT EXISTS cases (
     partner_country TEXT
 );
 -- Indexes for 100,000 cases (bench/RESULTS.md): every filter of the app has one, the default
--- sort (year, newest first) reads in index order within a filter, and the region and partner
--- trees group a covering index without sorting.
+-- sort (year, newest first) reads in index order within a filter, the region and partner
+-- trees group a covering index without sorting, and under a province or regency/city filter
+-- the partner tree reads only the index (the partner columns at the end).
 CREATE INDEX IF NOT EXISTS cases_region ON cases(region_id);
 CREATE INDEX IF NOT EXISTS cases_partner ON cases(partner_id);
 CREATE INDEX IF NOT EXISTS cases_geo ON cases(region_country, province_code, area_code, region_id);
-CREATE INDEX IF NOT EXISTS cases_province_year ON cases(province_code, year DESC, id);
-CREATE INDEX IF NOT EXISTS cases_area_year ON cases(area_code, year DESC, id);
+CREATE INDEX IF NOT EXISTS cases_province_year
+    ON cases(province_code, year DESC, id, partner_country, partner_id, partner_name);
+CREATE INDEX IF NOT EXISTS cases_area_year
+    ON cases(area_code, year DESC, id, partner_country, partner_id, partner_name);
 CREATE INDEX IF NOT EXISTS cases_partner_group ON cases(partner_country, partner_id, partner_name);
 CREATE INDEX IF NOT EXISTS cases_year_desc ON cases(year DESC, id);
 CREATE INDEX IF NOT EXISTS cases_title ON cases(title COLLATE NOCASE, id);
@@ -292,7 +298,9 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-INDEX_DDL = [line for line in DDL.splitlines() if line.startswith("CREATE INDEX IF NOT EXISTS")]
+INDEX_DDL = [
+    " ".join(m.split()) for m in re.findall(r"^CREATE INDEX IF NOT EXISTS [^;]+", DDL, re.M)
+]
 
 
 def missing_indexes(conn: sqlite3.Connection) -> list[str]:

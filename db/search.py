@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from db.analyze import analyse_word, fold, join_phrases, phrases, token_spans, tokens, vocabulary
+from db.analyze import analyse_word, fold, join_phrases, phrases, tokens, vocabulary
 from db.models import Filters, SearchHit
 from db.queries import where_clause
 from db.searchdocs import OTHERS_BASE, filter_token
@@ -33,7 +33,7 @@ MAX_QUERY = 500  # characters of a query that are read
 MAX_PARTS = 16  # words (or phrases) of a query that are matched
 MIN_PREFIX = 2  # a word being typed matches as a prefix from this many characters
 SNIPPET_WORDS = 20
-CANDIDATES = 1000  # matches ranked per rowid range (see `_ranked`)
+CANDIDATES = 500  # more matches than this make a query broad (see `_rows`)
 SCAN_CHARS = 20_000  # how far into a long body to look for a word to highlight
 # bm25 column weights for (title, body, terms): a title match counts most. `terms` repeats
 # title and body as stems plus labels and synonyms, so it only needs a small weight.
@@ -45,12 +45,52 @@ _FTS_CLOSE = "\ue001"
 _MARKERS = re.compile("[\x02\x03\ue000\ue001]")
 _WS = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\W_]$")
+# A word of original text: letters and digits with any combining accents attached.
+_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 
 # Words left out of an unquoted query (unless nothing else is left): a question like
 # "kerja sama dengan Jepang" or "tourism and trade" should not need the little words.
 STOP_WORDS = frozenset(
-    "a an the of and or in on at to for with by from is are was as its it that this"
-    " dan atau yang di ke dari dengan untuk pada dalam ini itu juga oleh para sebagai".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "as",
+        "its",
+        "it",
+        "that",
+        "this",
+        "dan",
+        "atau",
+        "yang",
+        "di",
+        "ke",
+        "dari",
+        "dengan",
+        "untuk",
+        "pada",
+        "dalam",
+        "ini",
+        "itu",
+        "juga",
+        "oleh",
+        "para",
+        "sebagai",
+    ]
 )
 
 
@@ -71,6 +111,7 @@ class Part:
     """One word or phrase of the query: it must match in one of its forms (alts)."""
 
     alts: tuple[Alt, ...]
+    needles: tuple[str, ...] = ()  # folded words that show this part in a title (broad mode)
 
     def fts(self) -> str:
         if len(self.alts) == 1:
@@ -97,7 +138,22 @@ class Query:
         """Whether one folded word of a result should be highlighted."""
         if word in self.words or word.startswith(self.prefixes):
             return True
+        # Stemming an unseen word costs ~0.1 ms: only stem words that could hold a query term
+        # (a stem is inside its word but for a first letter, menulis/tulis, or a final y,
+        # cities/city).
+        cores = self._cores
+        if cores is None or not cores.search(word):
+            return False
         return any(t in self.words for t in analyse_word(word))
+
+    @cached_property
+    def _cores(self) -> re.Pattern[str] | None:
+        cores = {(w[1:-1] if w.endswith("y") else w[1:]) for w in self.words if len(w) > 3}
+        return re.compile(_alternation(cores)) if cores else None
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _analysed(words: Iterable[str]) -> tuple[str, ...]:
@@ -142,33 +198,37 @@ class _Builder:
 
     def add(self, alts: list[Alt], highlight: Iterable[str], key: tuple[str, ...]) -> None:
         """Add one part: its own forms `alts`, plus every synonym of `key`."""
-        self.words.update(_highlightable(highlight))
+        needles = _highlightable(highlight)
         for form, words in _synonyms().get(key, ()):
             alts.append(Alt(form))
-            self.words.update(words)
-        for alt in alts:
-            if alt.prefix:
-                self.prefixes.append(alt.words[-1])
-        self.parts.append(Part(tuple(dict.fromkeys(alts))))
+            needles |= words
+        self.words |= needles
+        prefixed = {a.words for a in alts if a.prefix}
+        self.prefixes += [a.words[-1] for a in alts if a.prefix]
+        # Each alternative costs a pass over its documents when ranking: no duplicates.
+        unique = [a for a in alts if a.prefix or a.words not in prefixed]
+        needles |= {a.words[-1] for a in alts if a.prefix}
+        self.parts.append(Part(tuple(dict.fromkeys(unique)), tuple(sorted(needles))))
 
     def word(self, raw: str, prefix: bool) -> None:
         """One unquoted word: as typed (matches titles and bodies) and as its stem."""
         analysed = analyse_word(raw)
+        canonical = _canonical(analysed)  # a compound ("bekerjasama") is one joined token
         alts = [Alt((raw,), prefix)]
-        if analysed != (raw,):
-            alts.append(Alt(analysed, prefix and len(analysed) == 1))
-        self.add(alts, (raw, *analysed), analysed)
+        if canonical != (raw,):
+            alts.append(Alt(canonical))
+        self.add(alts, (raw, *analysed), canonical)
 
     def phrase(self, analysed: tuple[str, ...]) -> None:
         """Unquoted words forming a known phrase: one joined token ("sister city")."""
         self.add([Alt(("".join(analysed),))], analysed, ("".join(analysed),))
 
     def quoted(self, raw: tuple[str, ...], prefix: bool) -> None:
-        """A quoted phrase: matched as a phrase, as typed or analysed."""
+        """A quoted phrase: matched as written, or with compounds and phrases joined."""
         analysed = _analysed(raw)
-        canonical = _canonical(analysed)
-        alts = [Alt(raw, prefix), Alt(analysed, prefix and len(analysed) == len(raw))]
-        if canonical != analysed:
+        canonical = _canonical(analysed)  # "kerjasama internasional" -> kerjasama, internasional
+        alts = [Alt(raw, prefix)]
+        if canonical != raw:
             alts.append(Alt(canonical))
         self.add(alts, (*raw, *analysed), canonical)
 
@@ -186,7 +246,7 @@ def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             key = tuple(t for a in analysed[i : i + n] for t in a)
-            if _is_phrase(key):
+            if n > 1 and _is_phrase(key):
                 b.phrase(key)
                 i += n
                 break
@@ -231,14 +291,25 @@ def _clean(text: str) -> str:
     return _WS.sub(" ", _MARKERS.sub("", text)).strip()
 
 
+def _spans(text: str, q: Query) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word of `text` the query matches, in order."""
+    if not q.words and not q.prefixes:
+        return
+    for m in _WORD.finditer(text):
+        word = m.group()
+        folded = word.lower() if word.isascii() else fold(word)
+        if q.matches(folded) or (len(folded) != len(word) and any(map(q.matches, tokens(word)))):
+            yield m.span()
+
+
 def highlight(text: str, query: Query | str) -> str:
     """`text` on one line with the words the query matches between HL_OPEN and HL_CLOSE."""
     q = parse_query(query) if isinstance(query, str) else query
     text = _clean(text)
     out: list[str] = []
     pos = 0
-    for start, end, word in token_spans(text):
-        if start < pos or not q.matches(word):
+    for start, end in _spans(text, q):
+        if start < pos:
             continue
         out += [text[pos:start], HL_OPEN, text[start:end], HL_CLOSE]
         pos = end
@@ -247,52 +318,75 @@ def highlight(text: str, query: Query | str) -> str:
 
 
 def _fragment(body: str, q: Query) -> str:
-    """A window of the body around its first matching word (or its opening words)."""
-    head = _clean(body[:SCAN_CHARS])
-    spans = [(s, e) for s, e, _w in token_spans(head)]
-    first = next((i for i, (s, e) in enumerate(spans) if q.matches(fold(head[s:e]))), 0)
-    lo = max(0, first - SNIPPET_WORDS // 4)
-    hi = min(len(spans), lo + SNIPPET_WORDS)
-    if not spans:
-        return head[:200]
-    text = head[spans[lo][0] : spans[hi - 1][1]]
-    return ("…" if lo > 0 else "") + text + ("…" if hi < len(spans) or len(body) > len(head) else "")
+    """About SNIPPET_WORDS words of the body around its first matching word (or its start)."""
+    head = body[:SCAN_CHARS]
+    first = next(_spans(head, q), None)
+    at = first[0] if first else 0
+    size = SNIPPET_WORDS * 8  # characters, roughly
+    lo = max(0, at - size // 4)
+    hi = min(len(head), lo + size)
+    if lo > 0:  # start and end on word boundaries
+        space = head.find(" ", lo, at)
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(head):
+        space = head.rfind(" ", first[1] if first else lo, hi)
+        hi = space if space > 0 else hi
+    more = hi < len(body)
+    return ("…" if lo > 0 else "") + _clean(head[lo:hi]) + ("…" if more else "")
 
 
 def make_snippet(fts_snippet: str, body: str, q: Query) -> str:
     """The snippet shown for a hit: FTS5's fragment, re-highlighted with stems and synonyms."""
-    marked = highlight(fts_snippet, q)
-    if HL_OPEN in marked:
-        return marked
-    if _FTS_OPEN in fts_snippet:  # FTS5 matched a form this module does not: keep its marks
-        return _clean(fts_snippet.replace(_FTS_OPEN, "\x00").replace(_FTS_CLOSE, "\x01")).replace(
-            "\x00", HL_OPEN
-        ).replace("\x01", HL_CLOSE)
+    if fts_snippet:
+        marked = highlight(fts_snippet, q)
+        if HL_OPEN in marked:
+            return marked
+        if _FTS_OPEN in fts_snippet:  # FTS5 matched a form this module does not: keep its marks
+            return (
+                _clean(fts_snippet.replace(_FTS_OPEN, "\x00").replace(_FTS_CLOSE, "\x01"))
+                .replace("\x00", HL_OPEN)
+                .replace("\x01", HL_CLOSE)
+            )
     return highlight(_fragment(body, q), q)
 
 
 # --------------------------------------------------------------------------- searching
-_SELECT = (
+# A hit's columns: kind, ids, display title, body, the FTS5 snippet (exact mode only), score,
+# anchors, and for a note its target.
+_COLUMNS = (
     "SELECT d.kind, d.ref_id,"
     " CASE WHEN d.kind = 'passage' THEN coalesce(s.title, s.outlet, s.id, d.title)"
-    " ELSE d.title END, d.body,"
-    f" snippet(search_docs_fts, 1, '{_FTS_OPEN}', '{_FTS_CLOSE}', '…', {SNIPPET_WORDS}),"
-    " search_docs_fts.rank, d.anchor_start, d.anchor_end,"
+    " ELSE d.title END, d.body, {snip}, {score}, d.anchor_start, d.anchor_end,"
     " n.target_type, n.target_id, n.anchor_start, n.anchor_end"
-    " FROM search_docs_fts JOIN search_docs d ON d.id = search_docs_fts.rowid"
+    " FROM {source} JOIN search_docs d ON d.id = {id}"
     " LEFT JOIN notes n ON d.kind = 'note' AND n.id = d.ref_id"
     " LEFT JOIN sources s ON d.kind = 'passage'"
     " AND s.id = substr(d.ref_id, 1, instr(d.ref_id, '#') - 1)"
-    f" WHERE search_docs_fts MATCH ? AND search_docs_fts.rank MATCH '{RANK}'"
-    " AND search_docs_fts.rowid >= ? AND search_docs_fts.rowid < ?"
-    " ORDER BY search_docs_fts.rank LIMIT ?"
 )
-_BOUNDARY = (
-    "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ?"
-    " AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+# Exact mode: bm25 over every match; FTS5 sorts, so snippets are made only for rows returned.
+_EXACT = (
+    "WITH top AS (SELECT rowid AS id, search_docs_fts.rank AS score,"
+    f" snippet(search_docs_fts, 1, '{_FTS_OPEN}', '{_FTS_CLOSE}', '…', {SNIPPET_WORDS}) AS snip"
+    f" FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rank MATCH '{RANK}'"
+    " ORDER BY rank LIMIT ?) "
+    + _COLUMNS.format(snip="top.snip", score="top.score", source="top", id="top.id")
+    + " ORDER BY top.score"
 )
-# Rowid ranges searched separately (see db/searchdocs.py): notes, terms and passages; cases.
-_SEGMENTS = ((OTHERS_BASE, 1 << 62), (0, OTHERS_BASE))
+# Matches newest first (FTS5 reads its index in rowid order and stops when asked).
+_NEWEST = (
+    "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? AND rowid < ?"
+    " ORDER BY rowid DESC"
+)
+_SCAN_BATCH = 1000
+_SCAN_MAX = 50_000  # matches read at most to find a broad query's newest cases
+
+
+def _by_id(n: int) -> str:
+    """The columns of `n` documents by rowid (broad mode: the score is filled in after)."""
+    marks = ",".join("?" * n)
+    return _COLUMNS.format(snip="NULL", score="x.id", source="search_docs x", id="x.id") + (
+        f" WHERE x.id IN ({marks})"
+    )
 
 
 def filter_expression(filters: Filters | None) -> str | None:
@@ -336,19 +430,86 @@ def _hit(row: tuple[object, ...], q: Query) -> SearchHit:
     )
 
 
-def _ranked(
-    conn: sqlite3.Connection, expr: str, lo: int, hi: int, limit: int
-) -> list[tuple[object, ...]]:
-    """The best `limit` matches in rowids [lo, hi), ranking at most CANDIDATES of them.
+def _newest(conn: sqlite3.Connection, expr: str) -> tuple[list[int], list[int], bool]:
+    """The newest CANDIDATES matches of notes/terms/passages and of cases; and whether that
+    is every match. One pass, newest first: the other kinds' rowids are above the cases'."""
+    others: list[int] = []
+    cases: list[int] = []
+    cursor = conn.execute(_NEWEST, (expr, 1 << 62))
+    seen = 0
+    complete = True
+    while rows := cursor.fetchmany(_SCAN_BATCH):
+        for (rowid,) in rows:
+            if rowid >= OTHERS_BASE:
+                if len(others) < CANDIDATES:
+                    others.append(rowid)
+                else:
+                    complete = False
+            elif len(cases) < CANDIDATES:
+                cases.append(rowid)
+            else:
+                complete = False
+                break
+        seen += len(rows)
+        if (len(cases) >= CANDIDATES and not complete) or seen >= _SCAN_MAX:
+            complete = complete and len(rows) < _SCAN_BATCH
+            break
+    cursor.close()
+    if not cases and others and not complete:  # many other matches: find the cases apart
+        cases = [r for (r,) in conn.execute(_NEWEST, (expr, OTHERS_BASE)).fetchmany(CANDIDATES)]
+    return others, cases, complete
 
-    Ranking costs about a microsecond per match, too much for a word found in 100,000
-    documents at every keystroke. So a query with more than CANDIDATES matches in the range
-    ranks only its newest CANDIDATES (highest rowids); finding where they start is cheap.
+
+def _broad(
+    conn: sqlite3.Connection, ids: list[int], q: Query, limit: int
+) -> list[tuple[object, ...]]:
+    """Of many matches, those whose title shows most parts of the query, then the newest.
+
+    A part shows if one of its words (as typed, stemmed, or a synonym) is in the lower-cased
+    title: a substring test in SQL, cheap enough for every candidate.
     """
-    edge = conn.execute(_BOUNDARY, (expr, lo, hi, CANDIDATES)).fetchone()
-    if edge is not None:
-        lo = int(edge[0]) + 1
-    return [tuple(r) for r in conn.execute(_SELECT, (expr, lo, hi, limit))]
+    tests = []
+    params: list[object] = []
+    for part in q.parts:
+        if part.needles:
+            tests.append("(" + " OR ".join(["instr(t, ?) > 0"] * len(part.needles)) + ")")
+            params += part.needles
+    score = " + ".join(tests) or "0"
+    marks = ",".join("?" * len(ids))
+    best = conn.execute(
+        f"SELECT id, -({score}) AS score FROM (SELECT id, lower(title) AS t FROM search_docs"
+        f" WHERE id IN ({marks})) ORDER BY score, id DESC LIMIT ?",
+        [*params, *ids, limit],
+    ).fetchall()
+    scores = {int(i): float(sc) for i, sc in best}
+    found = {int(r[5]): r for r in conn.execute(_by_id(len(scores)), list(scores))}
+    return [(*found[i][:5], sc, *found[i][6:]) for i, sc in scores.items() if i in found]
+
+
+def _rows(conn: sqlite3.Connection, expr: str, q: Query, limit: int) -> list[tuple[object, ...]]:
+    """The best `limit` rows for an FTS5 expression, best first.
+
+    bm25 (exact mode) costs a pass over every document holding each query term, however few
+    documents match the whole query: too slow at every keystroke for a word found in 100,000
+    documents. So the newest matches are read first (cheap: FTS5 yields them newest first and
+    stops when told). If there are at most CANDIDATES, they are ranked by bm25. If not, the
+    query is broad: the newest CANDIDATES matches of notes, terms and passages and the newest
+    CANDIDATES cases are ordered by query words in their title, then newest first; their
+    score is minus those title words.
+    """
+    others, cases, complete = _newest(conn, expr)
+    if complete and len(others) + len(cases) <= CANDIDATES:
+        return [tuple(r) for r in conn.execute(_EXACT, (expr, limit))]
+    return _broad(conn, others + cases, q, limit)
+
+
+def _is_broad(conn: sqlite3.Connection, expr: str) -> bool:
+    row = conn.execute(
+        "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ?"
+        " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (expr, CANDIDATES),
+    ).fetchone()
+    return row is not None
 
 
 def search(
@@ -361,23 +522,22 @@ def search(
     """The best `limit` hits for `text`, best first. Never raises on any query text.
 
     With non-empty `filters`, only cases matching them (and notes on those cases) are
-    returned, as in the agreements pane. Notes, passages and glossary terms are ranked apart
-    from cases and merged by score, so a large case collection cannot crowd them out.
+    returned, as in the agreements pane.
     """
     q = parse_query(text)
-    expr = q.fts
-    if expr is None or limit <= 0:
+    if q.fts is None or limit <= 0:
         return []
     restrict = filter_expression(filters)
-    if restrict:
-        expr = f"({expr}) AND {restrict}"
-    rows: list[tuple[object, ...]] = []
     try:
-        for lo, hi in _SEGMENTS:
-            rows += _ranked(conn, expr, lo, hi, limit)
+        if q.prefixes and _is_broad(conn, f'"{q.prefixes[0]}"'):
+            # The word being typed is already a word found everywhere: match it as a word.
+            # Its completions add nothing to a list that long, and merging them would cost
+            # a pass over every document that has one (FTS5 merges prefix matches eagerly).
+            q = parse_query(text + " ")
+        expr = f"({q.fts}) AND {restrict}" if restrict else str(q.fts)
+        rows = _rows(conn, expr, q, limit)
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc):
             return []  # a query FTS5 cannot run (should not happen: every word is quoted)
         raise
-    rows.sort(key=lambda r: float(r[5]))  # type: ignore[arg-type]
-    return [_hit(r, q) for r in rows[:limit]]
+    return [_hit(r, q) for r in rows]

@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from db.analyze import ANALYZER_VERSION, index_terms
+from db import schema
+from db.analyze import ANALYZER_VERSION, search_terms
 
 CHUNK = 500
 
@@ -80,7 +81,7 @@ def _put(
     next_ids = {kind: _next_id(conn, kind) for kind in {r[0] for r in rows}}
     docs = []
     for kind, ref_id, title, body, extra, a, b in rows:
-        terms = index_terms(f"{title}\n{body}\n{extra}")
+        terms = search_terms(f"{title}\n{body}", extra)
         if keys and keys.get(ref_id):
             terms += " " + " ".join(filter_token(k) for k in keys[ref_id])
         docs.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
@@ -103,6 +104,7 @@ def _put(
 FILTER_MARK = "\ue010"
 
 
+@lru_cache(maxsize=65536)
 def filter_token(key: str) -> str:
     """The index token for one filter key: 'p:35', 'pc:JP', 'pc:' (no country), 's:tourism'."""
     digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
@@ -219,8 +221,9 @@ def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
                 )
             )
             rows.append(("case", cid, title, body, extra, None, None))
-        _put(conn, rows, case_filter_keys(conn, chunk))
-        _refresh_case_notes(conn, chunk)
+        keys = case_filter_keys(conn, chunk)
+        _put(conn, rows, keys)
+        _refresh_case_notes(conn, chunk, keys)
 
 
 def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> None:
@@ -239,8 +242,7 @@ def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> Non
             ("passage", f"{sid}#{seq}", label if i == 0 else "", text, "", start, end)
             for i, (seq, start, end, text) in enumerate(
                 conn.execute(
-                    'SELECT seq, start, "end", text FROM passages WHERE source_id = ?'
-                    " ORDER BY seq",
+                    'SELECT seq, start, "end", text FROM passages WHERE source_id = ? ORDER BY seq',
                     (sid,),
                 )
             )
@@ -260,22 +262,44 @@ def refresh_terms(conn: sqlite3.Connection) -> None:
 
 
 def refresh_note(conn: sqlite3.Connection, note_id: str) -> None:
-    row = conn.execute(
-        "SELECT body, tags, deleted_at, target_type, target_id FROM notes WHERE id = ?",
-        (note_id,),
-    ).fetchone()
-    delete(conn, "note", [note_id])
-    if row is None or row[2] is not None:
-        return
-    body, tags, _deleted, ttype, tid = row
-    tag_text = " ".join(f"#{t}" for t in json.loads(tags or "[]"))
-    first = body.strip().splitlines()[0][:80] if body.strip() else "(empty note)"
-    # A note on a case is found by the case's filters too (search restricted to the panes).
-    keys = {note_id: case_filter_keys(conn, [tid]).get(tid, [])} if ttype == "case" else None
-    _put(conn, [("note", note_id, first, body, f"{tag_text} {ttype} {tid}", None, None)], keys)
+    refresh_notes(conn, [note_id])
 
 
-def _refresh_case_notes(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
+def refresh_notes(
+    conn: sqlite3.Connection,
+    note_ids: Sequence[str],
+    case_keys: dict[str, list[str]] | None = None,
+) -> None:
+    """(Re)index notes: deleted ones leave the index. A note on a case carries the case's
+    filter keys (`case_keys` if the caller has them), so filtered search finds it."""
+    for chunk in _chunks(list(note_ids)):
+        delete(conn, "note", chunk)
+        rows: list[tuple[str, str, str, str, str, int | None, int | None]] = []
+        on_cases: dict[str, str] = {}
+        for nid, body, tags, ttype, tid in conn.execute(
+            "SELECT id, body, tags, target_type, target_id FROM notes"
+            f" WHERE id IN ({_marks(len(chunk))}) AND deleted_at IS NULL ORDER BY updated_at, id",
+            list(chunk),
+        ):
+            try:
+                tag_list = json.loads(tags or "[]")
+            except ValueError:
+                tag_list = []
+            tag_text = " ".join(f"#{t}" for t in tag_list)
+            first = body.strip().splitlines()[0][:80] if body.strip() else "(empty note)"
+            rows.append(("note", nid, first, body, f"{tag_text} {ttype} {tid}", None, None))
+            if ttype == "case":
+                on_cases[nid] = tid
+        known = case_keys or {}
+        missing = [t for t in set(on_cases.values()) if t not in known]
+        if missing:
+            known = {**known, **case_filter_keys(conn, missing)}
+        _put(conn, rows, {nid: known.get(tid, []) for nid, tid in on_cases.items()})
+
+
+def _refresh_case_notes(
+    conn: sqlite3.Connection, case_ids: Sequence[str], case_keys: dict[str, list[str]]
+) -> None:
     """Re-index the notes on these cases: they carry the cases' filter keys."""
     note_ids = [
         r[0]
@@ -285,8 +309,8 @@ def _refresh_case_notes(conn: sqlite3.Connection, case_ids: Sequence[str]) -> No
             list(case_ids),
         )
     ]
-    for note_id in note_ids:
-        refresh_note(conn, note_id)
+    if note_ids:
+        refresh_notes(conn, note_ids, case_keys)
 
 
 # ------------------------------------------------------------------------- analyzer version
@@ -309,20 +333,100 @@ def record_analyzer_version(conn: sqlite3.Connection) -> None:
     )
 
 
+# The FTS5 table over search_docs, as db/schema.py makes it through sqlite-utils, plus prefix
+# indexes for 2 and 3 characters: the word being typed matches as a prefix at every
+# keystroke, and without them FTS5 merges the doclists of every word with that prefix (for
+# "ke" on 100,000 cases, ~100 ms per query). They double the size of the FTS index.
+FTS_PREFIX = "2 3"
+_FTS_DDL = (
+    'CREATE VIRTUAL TABLE "search_docs_fts" USING FTS5 ("title", "body", "terms",'
+    f" tokenize='{schema.FTS_TOKENIZE}', content=\"search_docs\", prefix='{FTS_PREFIX}')"
+)
+# The sync triggers, exactly as sqlite-utils' enable_fts(create_triggers=True) writes them.
+_FTS_TRIGGERS = (
+    'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
+    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
+    'CREATE TRIGGER "search_docs_ad" AFTER DELETE ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
+    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\nEND',
+    'CREATE TRIGGER "search_docs_au" AFTER UPDATE ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
+    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\n'
+    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
+    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
+)
+
+
+def _drop_triggers(conn: sqlite3.Connection) -> None:
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+
+
+def _create_fts(conn: sqlite3.Connection) -> None:
+    """(Re)create the FTS5 table and its triggers, indexing search_docs in one pass."""
+    _drop_triggers(conn)
+    conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
+    conn.execute(_FTS_DDL)
+    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('rebuild')")
+    for sql in _FTS_TRIGGERS:
+        conn.execute(sql)
+
+
+def fts_is_current(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_docs_fts'").fetchone()
+    triggers = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
+    ).fetchone()[0]
+    return row is not None and f"prefix='{FTS_PREFIX}'" in str(row[0]) and triggers == 3
+
+
+def finish_new_index(conn: sqlite3.Connection) -> None:
+    """On a database just created (and seeded): give the FTS table its prefix indexes and
+    record the analyzer version. Cheap: only the seed documents are there."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not fts_is_current(conn):
+            _create_fts(conn)
+        record_analyzer_version(conn)
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def reindex_all(conn: sqlite3.Connection) -> int:
     """Rebuild every search document (cases, passages, terms, notes) with the current analyzer.
 
     Runs in the caller's transaction, so a reindex is all or nothing. Needed when
-    db/analyze.py (or the compound table of seeds/synonyms.toml) changes: stored `terms` are
-    the old analysis and queries analysed the new way would miss them. Returns the number of
-    documents written.
+    db/analyze.py (or the compounds and phrases of seeds/synonyms.toml) change: stored `terms`
+    are the old analysis and queries analysed the new way would miss them. The FTS5 sync
+    triggers are set aside while the documents are rewritten and the FTS table is then
+    recreated and filled in one pass: several times faster than updating it row by row
+    (100,000 cases: ~25 s of CPU), and it leaves the index compact.
+    Returns the number of documents written.
     """
+    _drop_triggers(conn)
     conn.execute("DELETE FROM search_docs")
     refresh_cases(conn, [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")])
     refresh_passages(conn, [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")])
     refresh_terms(conn)
-    note_ids = [r[0] for r in conn.execute("SELECT id FROM notes WHERE deleted_at IS NULL")]
-    for note_id in note_ids:
-        refresh_note(conn, note_id)
+    # Notes on existing cases were indexed with their cases; the rest (on sources, regions,
+    # or on cases no longer there) now.
+    note_ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM notes WHERE deleted_at IS NULL AND id NOT IN"
+            " (SELECT ref_id FROM search_docs WHERE kind = 'note') ORDER BY updated_at, id"
+        )
+    ]
+    refresh_notes(conn, note_ids)
+    _create_fts(conn)
     record_analyzer_version(conn)
     return int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0])

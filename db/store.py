@@ -86,6 +86,11 @@ class Store:
                 self.readonly_reason += "; changes other programs make now are not seen"
         return conn
 
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the main file and empty it (before the file is moved
+        or copied, so that the file alone holds everything)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -261,7 +266,7 @@ def _create(path: Path, *, build_seeds: bool) -> None:
         schema.create_schema(conn)
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
-        searchdocs.record_analyzer_version(conn)
+        searchdocs.finish_new_index(conn)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
         if path.exists() and path.stat().st_size == 0:
@@ -289,7 +294,7 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
             store.rebuilt_seeds = True
-        searchdocs.record_analyzer_version(conn)
+        searchdocs.finish_new_index(conn)
         return store
     version = schema.user_version(conn)
     if version > schema.SCHEMA_VERSION:
@@ -306,7 +311,7 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
                 f"but is read-only ({store.readonly_reason}). Open it writable once to upgrade "
                 "it (a backup is written first)."
             )
-        store.backup_path = schema.upgrade(conn, path)
+        store.backup_path = _upgrade(store, version)
     if store.readonly:
         return store
     if build_seeds:
@@ -317,6 +322,24 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
             store.rebuilt_seeds = True
     _reindex_if_stale(store)
     return store
+
+
+def _upgrade(store: Store, version: int) -> Path | None:
+    """`schema.upgrade`, with a failed migration put in words: where it stopped, the backup."""
+    path = store.path
+    try:
+        return schema.upgrade(store.conn, path)
+    except DatabaseProblem:
+        raise
+    except Exception as exc:
+        now = schema.user_version(store.conn)
+        backups = sorted(path.parent.glob(f"{path.name}.v{version}-*.bak"))
+        kept = f" A copy from before the upgrade is at {backups[-1]}." if backups else ""
+        raise DatabaseProblem(
+            f"Upgrading {path} from schema {version} to {schema.SCHEMA_VERSION} failed "
+            f"({type(exc).__name__}: {exc}); the file is unchanged at schema {now}.{kept} "
+            "Please report this."
+        ) from exc
 
 
 def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:

@@ -18,6 +18,7 @@ from db import notes, queries, schema
 from db import store as store_mod
 from db.errors import DatabaseProblem, ReadOnlyError
 from db.models import Filters
+from db.search import search
 from db.store import open_store
 
 from .hostile_helpers import (
@@ -68,16 +69,10 @@ def assert_rebuilt_with_notes(db: Path, expected: dict[str, str], backup_glob: s
             assert notes.get_note(s.conn, nid).body == body
         assert [d.target_id for d in notes.list_drafts(s.conn)] == ["malang-nonsan-2017"]
         assert queries.count_cases(s.conn, Filters()) == 9
-        assert [h for h in _search(s, "Jinan") if h.kind == "note"], "salvaged notes searchable"
+        assert [h for h in search(s.conn, "Jinan", limit=50) if h.kind == "note"], "searchable"
     finally:
         s.close()
     return backups[0]
-
-
-def _search(s: store_mod.Store, text: str) -> list:  # type: ignore[type-arg]
-    from db.search import search
-
-    return search(s.conn, text, limit=50)
 
 
 # ------------------------------------------------------------------------ missing / directory

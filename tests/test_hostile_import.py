@@ -426,3 +426,28 @@ def _shared_store(template: Path, factory: pytest.TempPathFactory) -> Store:
         path.write_bytes(template.read_bytes())
         _STORES[template] = open_store(path)
     return _STORES[template]
+
+
+# ------------------------------------------------------------------------ notes imports
+@pytest.mark.parametrize(
+    ("data", "expect"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nothing was imported"),
+        ('{"notes": [{"id": 1' + "9" * 5000 + "}]}", "nothing was imported"),
+        (b"\x00\x01\x02", "binary"),
+        ('{"notes": [{"id": "a", "target_type": "case", "target_id": "x", "body": {"b": 1}}]}', "field 'body'"),
+        ('{"notes": [{"id": true, "target_type": "case", "target_id": "x", "body": "b"}]}', "field 'id'"),
+        ('{"notes": 5}', "notes export"),
+    ],
+    ids=["deep", "long-int", "binary", "object-body", "bool-id", "notes-not-list"],
+)  # fmt: skip
+def test_bad_notes_import_files(
+    store: Store, tmp_path: Path, data: str | bytes, expect: str
+) -> None:
+    from db import notes_io
+
+    path = write(tmp_path, "notes.json", data)
+    before = store.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    with pytest.raises(ParadiploError, match=expect):
+        notes_io.import_notes_json(store, path)
+    assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == before

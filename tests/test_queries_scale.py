@@ -141,3 +141,19 @@ def test_cached_counts_follow_writes_from_any_connection(big: Store, tmp_path: P
     assert {s.id: s.count for s in queries.sector_counts(conn, Filters())}["tourism"] == (
         tourism - 1
     )
+
+
+def test_ensure_indexes_adds_what_an_older_database_lacks(store: Store) -> None:
+    from db import schema
+
+    conn = store.conn
+    assert schema.missing_indexes(conn) == []
+    conn.execute("DROP INDEX cases_geo")
+    conn.execute("DROP INDEX cases_province_year")
+    assert schema.ensure_indexes(conn) == ["cases_geo", "cases_province_year"]
+    assert schema.missing_indexes(conn) == []
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT c.region_country, c.province_code, c.area_code, c.region_id,"
+        " count(*) FROM cases c GROUP BY 1, 2, 3, 4"
+    ).fetchall()
+    assert "COVERING INDEX cases_geo" in plan[0][3]

@@ -65,6 +65,8 @@ class ParadiploApp(App[int]):
     TITLE = "paradiplo"
     COMMANDS = App.COMMANDS | {PaletteCommands}
     ENABLE_COMMAND_PALETTE = True
+    # Screens get -short below 32 rows: they drop the header to give the text the room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -126,15 +128,17 @@ class ParadiploApp(App[int]):
             self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
             self.notify(
                 Text(
-                    f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
-                    "You can browse; note-taking is disabled."
+                    display_safe(
+                        f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
+                        "You can browse; note-taking is disabled."
+                    )
                 ),
                 title="Read-only",
                 severity="warning",
                 timeout=8,
             )
         for problem in self.keymap_problems:
-            self.notify(Text(problem), title="Keymap", severity="warning", timeout=8)
+            self.notify(Text(display_safe(problem)), title="Keymap", severity="warning", timeout=8)
         self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
@@ -145,11 +149,19 @@ class ParadiploApp(App[int]):
         unknown = unknown_ids(self._keymap, all_binding_ids())
         if unknown:
             self.notify(
-                Text("Unknown binding ids in keymap.toml: " + ", ".join(unknown)),
+                Text(display_safe("Unknown binding ids in keymap.toml: " + ", ".join(unknown))),
                 title="Keymap",
                 severity="warning",
                 timeout=8,
             )
+
+    def on_unmount(self) -> None:
+        """However the app ends: remember the state, close the store it opened itself."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        save_state(self.state)
+        if not self._given_store and self.store is not None:
+            self.store.close()
 
     # ------------------------------------------------------------------------ errors
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -169,7 +181,7 @@ class ParadiploApp(App[int]):
                 "The app keeps running; your notes are safe."
             )
             self.log.error(event.worker, error)
-        self.notify(Text(message), title="Error", severity="error", timeout=10)
+        self.notify(Text(display_safe(message)), title="Error", severity="error", timeout=10)
         if pane is not None:
             self.main.pane_failed(pane, message)
 
@@ -290,7 +302,11 @@ class ParadiploApp(App[int]):
             return
         if self.store.readonly:
             self.notify(
-                Text(f"The database is read-only ({self.store.readonly_reason}): notes are off."),
+                Text(
+                    display_safe(
+                        f"The database is read-only ({self.store.readonly_reason}): notes are off."
+                    )
+                ),
                 severity="warning",
             )
             return
@@ -347,7 +363,9 @@ class ParadiploApp(App[int]):
         run_db(self, "export", run)
 
     def on_export_done(self, message: ExportDone) -> None:
-        self.notify(Text(f"Notes exported to {message.path}"), title="Export", timeout=10)
+        self.notify(
+            Text(display_safe(f"Notes exported to {message.path}")), title="Export", timeout=10
+        )
 
     # ----------------------------------------------------------------------- drafts
     def _look_for_drafts(self) -> None:
@@ -400,18 +418,22 @@ class ParadiploApp(App[int]):
         self.back_to_main()
         self.main.select_case(case_id)
 
-    def apply_filter(self, kind: str, key: str) -> None:
+    def apply_filter(self, kind: str, key: str, label: str = "") -> None:
         self.back_to_main()
-        self.main.set_filter(kind, key)
+        self.main.set_filter(kind, key, label)
 
     def open_source(
-        self, source_id: str, anchor_start: int | None, case_id: str | None = None
+        self,
+        source_id: str,
+        anchor_start: int | None,
+        case_id: str | None = None,
+        anchor_end: int | None = None,
     ) -> None:
         from tui.screens.reader import SourceReaderScreen
 
         if isinstance(self.screen, SourceReaderScreen):
             self.pop_screen()
-        self.push_screen(SourceReaderScreen(source_id, anchor_start, case_id))
+        self.push_screen(SourceReaderScreen(source_id, anchor_start, case_id, anchor_end))
 
     def open_search_hit(self, hit: SearchHit | None) -> None:
         """Open a search result: a case, a passage, a note's target or a glossary term."""
@@ -420,7 +442,7 @@ class ParadiploApp(App[int]):
         if hit.kind == "case":
             self.open_case(hit.case_id or hit.ref_id)
         elif hit.kind == "passage" and hit.source_id:
-            self.open_source(hit.source_id, hit.anchor_start)
+            self.open_source(hit.source_id, hit.anchor_start, None, hit.anchor_end)
         elif hit.kind == "note":
             if hit.case_id:
                 self.open_case(hit.case_id)
@@ -438,17 +460,13 @@ class ParadiploApp(App[int]):
         elif target_type in ("source", "passage"):
             self.open_source(target_id, anchor)
         elif target_type == "region":
-            kind = (
-                "partner"
-                if target_id.startswith("p")
-                and ":" in target_id
-                and (target_id.split(":")[0] in ("pc", "pa"))
-                else "region"
-            )
+            kind = "partner" if target_id.partition(":")[0] in ("pc", "pa") else "region"
             self.apply_filter(kind, target_id)
 
     def on_detail_view_open_source(self, message: Any) -> None:
-        self.open_source(message.source_id, message.anchor_start, message.case_id)
+        self.open_source(
+            message.source_id, message.anchor_start, message.case_id, message.anchor_end
+        )
 
 
 def run_app(db_path: Path) -> int:

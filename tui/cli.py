@@ -204,7 +204,7 @@ def _replace(path: Path, why: str, label: str) -> None:
     try:
         saved = recover.salvage_notes(path, store)
         counts = _counts(queries.stats(store.conn))
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.checkpoint()
     finally:
         store.close()
     moved = swap_in(new, path, label)

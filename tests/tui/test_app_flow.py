@@ -90,8 +90,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
         reader = app.screen
         assert isinstance(reader, SourceReaderScreen)
         assert reader.source is not None and reader.source.id == quote.evidence.source_id
-        start, end = reader.passages[reader.current]
-        assert start <= (quote.evidence.start or 0) < end
+        assert reader.passages[reader.current] == (quote.evidence.start, quote.evidence.end)
         copied = reader.current_quote_text()
         assert copied is not None and reader.source.citation in copied
 

@@ -150,10 +150,11 @@ async def test_empty_result_and_sorting(db_path: Path) -> None:
             await pilot.press("k")
         await press(pilot, "space")
         assert main.count == 0
-        empty = main.query_one("#empty", Static)
-        assert empty.display and "Escape" in str(empty.content)
+        assert "Escape" in case_list.empty_message.plain
+        assert any("Escape" in case_list.render_line(y).text for y in range(6))
         await press(pilot, "3", "escape")
-        assert main.count == 9 and not empty.display
+        assert main.count == 9 and case_list.row_at(0) is not None
+        assert "No case" not in case_list.render_line(1).text
 
 
 async def test_worker_errors_become_messages(
@@ -229,7 +230,7 @@ async def test_new_note_targets_and_export_command(db_path: Path) -> None:
         await wait_ready(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
-        await press(pilot, "1", "j", "j", "n")
+        await press(pilot, "1", "j", "n")
         editor = app.screen
         assert isinstance(editor, NoteEditorScreen)
         assert (editor.target_type, editor.target_id) == ("region", "p:32")
@@ -249,3 +250,38 @@ async def test_new_note_targets_and_export_command(db_path: Path) -> None:
         await settle(pilot)
         exported = [str(n.message) for n in app._notifications if "exported" in str(n.message)]
         assert exported and Path(exported[-1].split(" to ", 1)[1]).exists()
+
+
+async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) -> None:
+    """What the search and notes screens hand back opens a case, a passage or a term."""
+    from db.models import SearchHit
+    from tui.screens.glossary import GlossaryScreen
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        app.open_search_hit(SearchHit("case", "sidoarjo-jinan-2008", "t", "s", 1.0))
+        await settle(pilot)
+        assert main.current_case == "sidoarjo-jinan-2008"
+        store = open_store(db_path)
+        span = queries.source_spans(store.conn, "000_5dc3115ab1b62650")[3]
+        store.close()
+        hit = SearchHit(
+            "passage", "p", "t", "s", 1.0, None, "000_5dc3115ab1b62650", span.start, span.end
+        )
+        app.open_search_hit(hit)
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, SourceReaderScreen)
+        assert reader.passages[reader.current] == (span.start, span.end)
+        app.open_search_hit(SearchHit("term", "paradiplomasi", "t", "s", 1.0))
+        await settle(pilot)
+        assert isinstance(app.screen, GlossaryScreen)
+        app.open_note_target(("region", "pc:JP", None))
+        await settle(pilot)
+        assert app.screen is main and main.filters.partner == "pc:JP"
+        app.open_note_target(("case", "malang-nonsan-2017", None))
+        await settle(pilot)
+        assert main.current_case == "malang-nonsan-2017" and main.filters.partner is None

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, Select, TextArea
 
 from db import notes as notes_api
-from db.models import Draft, Note
+from db.models import Draft
 from db.paths import data_dir
 from db.store import Store, open_store
 from db.text import display_safe
@@ -452,10 +452,3 @@ async def test_markup_looking_and_huge_notes_stay_text(store: Store) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
-
-
-def test_note_model_roundtrip_for_typing() -> None:
-    """Screens and the panel accept the Note records the data layer returns."""
-    note = Note("i", "case", CASE, LABEL, False, "b", [], "2025-01-01", "2025-01-01", 1)
-    screen = NoteEditorScreen(None, "case", CASE, LABEL, note)  # type: ignore[arg-type]
-    assert screen._baseline == ("b", [])

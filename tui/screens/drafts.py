@@ -26,7 +26,12 @@ from tui.screens.notes import first_line
 
 
 def draft_prompt(draft: Draft, label: str) -> Text:
-    what = "edit of a note" if draft.note_id else "new note"
+    if draft.note_id:
+        what = "edit of a saved note"
+    elif draft.target_type == "passage":
+        what = "new note on a passage"
+    else:
+        what = f"new note on a {draft.target_type}"
     text = Text()
     text.append(display_safe(label or draft.target_id), style="bold")
     text.append(f"  ({what}, typed {local_time(draft.updated_at)})", style="dim")

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import queries
 from db.models import Evidence, GlossaryTerm, LegalBasis
 from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
 
@@ -57,7 +58,7 @@ class GlossaryScreen(Screen[None]):
             yield OptionList(id="glossary-list", classes="pane")
             with VerticalScroll(id="glossary-detail", classes="pane"):
                 yield Static(id="glossary-entry")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#glossary-list").border_title = "Glossary · legal bases"

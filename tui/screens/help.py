@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from db.paths import keymap_path
+from db.text import display_safe
 from tui.keymap import keys_in_force, with_key
 
 
@@ -141,7 +142,7 @@ class HelpScreen(ModalScreen[None]):
             Static(Text("Keys", style="bold"), classes="help-title"),
             Static(
                 Text(
-                    f"Remap any key with its id in {keymap_path()} "
+                    f"Remap any key with its id in {display_safe(str(keymap_path()))} "
                     '(lines like: sort = "ctrl+o"). Tab / Shift+Tab move between panes; '
                     "the mouse works too.",
                     style="dim",

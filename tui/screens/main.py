@@ -19,15 +19,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from db import notes as notes_api
 from db import queries
 from db.models import CaseDetail, CaseRow, Filters, RegionNode, SectorCount
 from db.store import Store
-from tui.widgets.case_list import PAGE, SORT_LABELS, CaseHeader, CaseList
+from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.detail import DetailView
+from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
 from tui.widgets.text import count_label, one_line
@@ -69,6 +70,12 @@ class FilterBar(Static):
     """The count, the active filters and the sort, above the list."""
 
 
+class Pane(Vertical):
+    """One of the four panes: bordered, titled, and maximisable with `z`."""
+
+    ALLOW_MAXIMIZE = True
+
+
 class MainScreen(Screen[None]):
     """The case browser."""
 
@@ -82,6 +89,7 @@ class MainScreen(Screen[None]):
         Binding("4", "focus_pane('detail')", "Detail", show=False, id="pane_detail"),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="clear_filters"),
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
+        Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
         Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
     ]
 
@@ -108,19 +116,18 @@ class MainScreen(Screen[None]):
         yield Header(show_clock=False)
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                with Vertical(id="regions-pane", classes="pane"):
+                with Pane(id="regions-pane", classes="pane"):
                     yield RegionTree(id="regions")
-                with Vertical(id="sectors-pane", classes="pane"):
+                with Pane(id="sectors-pane", classes="pane"):
                     yield SectorList(id="sectors")
             with Vertical(id="content"):
-                with Vertical(id="agreements-pane", classes="pane"):
+                with Pane(id="agreements-pane", classes="pane"):
                     yield FilterBar(Text("Loading…", style="dim"), id="filterbar")
                     yield CaseHeader(id="case-header")
                     yield CaseList(id="agreements")
-                    yield Static(id="empty", classes="empty")
-                with Vertical(id="detail-pane", classes="pane"):
+                with Pane(id="detail-pane", classes="pane"):
                     yield DetailView(id="detail")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         titles = {
@@ -133,7 +140,6 @@ class MainScreen(Screen[None]):
             self.query_one(f"#{pane_id}").border_title = Text.assemble((key, "bold"), " ", name)
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
-        self.query_one("#empty").display = False
         self.query_one(CaseList).focus()
 
     def start(self) -> None:
@@ -262,13 +268,10 @@ class MainScreen(Screen[None]):
         )
         self.query_one(CaseHeader).sort = message.sort
         self._show_filterbar()
-        empty = self.query_one("#empty", Static)
-        empty.display = message.count == 0
-        case_list.display = message.count > 0
         self.query_one(CaseHeader).display = message.count > 0
         if message.count == 0:
             if message.total == 0:
-                empty.update(
+                case_list.set_empty_message(
                     Text(
                         "The database has no cases yet. Import some with "
                         "'paradiplo-tui import cases FILE'.",
@@ -281,7 +284,7 @@ class MainScreen(Screen[None]):
                 msg.append(" and ")
                 msg.append("2 Sectors", style="bold")
                 msg.append(".")
-                empty.update(msg)
+                case_list.set_empty_message(msg)
             self.current_case = None
             self.run_worker(self._show_detail(None, "No case under these filters."))
             self._loaded("agreements")
@@ -393,8 +396,10 @@ class MainScreen(Screen[None]):
         self.filters = Filters()
         self.notify("Filters cleared.", timeout=2)
 
-    def set_filter(self, kind: str, key: str) -> None:
+    def set_filter(self, kind: str, key: str, label: str = "") -> None:
         """Apply one filter from elsewhere (the command palette, a note, a search hit)."""
+        if label:
+            self.labels[key] = label
         if kind == "region":
             self.filters = replace(self.filters, region=key)
         elif kind == "partner":
@@ -416,11 +421,6 @@ class MainScreen(Screen[None]):
     @on(CaseList.Opened)
     def case_opened(self, message: CaseList.Opened) -> None:
         self.query_one(DetailView).focus()
-
-    @on(CaseList.SortRequested)
-    def sort_requested(self, message: CaseList.SortRequested) -> None:
-        self.sort = message.sort
-        self.notify(Text(f"Sorted by {SORT_LABELS.get(message.sort, message.sort)}."), timeout=2)
 
     @on(CaseHeader.SortClicked)
     def header_clicked(self, message: CaseHeader.SortClicked) -> None:
@@ -455,10 +455,12 @@ class MainScreen(Screen[None]):
     def action_focus_pane(self, name: str) -> None:
         if self.maximized is not None:
             self.minimize()
-        widget = self.pane_widget(name)
-        if name == "agreements" and not widget.display:
-            self.query_one("#empty").display = True
-        widget.focus()
+        self.pane_widget(name).focus()
+
+    def action_cycle_sort(self) -> None:
+        i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
+        self.sort = SORT_CYCLE[(i + 1) % len(SORT_CYCLE)]
+        self.notify(Text(f"Sorted by {SORT_LABELS.get(self.sort, self.sort)}."), timeout=2)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the pane holding the focus (a class, cheaper to restyle than :focus-within)."""

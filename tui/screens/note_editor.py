@@ -216,9 +216,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         if draft is not None and draft.note_id and draft.base_version is not None:
             self._version = draft.base_version
         # What is stored: the text counts as unsaved while it differs from this.
-        self._baseline: tuple[str, list[str]] = (note.body, note.tags) if note else ("", [])
+        # None: not known yet (a draft of a note loaded in a worker): unsaved until then.
+        self._baseline: tuple[str, list[str]] | None = (note.body, note.tags) if note else ("", [])
         if note is None and draft is not None and draft.note_id:
-            self._baseline = ("\x00not loaded", [])  # loaded in a worker; dirty until then
+            self._baseline = None
         start = draft if draft is not None else note
         raw_body = start.body if start else ""
         # Escape sequences are never shown (they would reach the terminal); they are only
@@ -329,7 +330,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             self._baseline = (note.body, note.tags)
             if self._version is None:
                 self._version = note.version
-        elif self._baseline[0] == "\x00not loaded":
+        elif self._baseline is None:
             self._baseline = ("", [])
         self.query_one("#note-title", Static).update(self._title_text())
         self._refresh_status()
@@ -345,9 +346,11 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         if not self.is_mounted:
             return bool(self._draft)
         body, tags = self._current()
-        base_body, base_tags = self._baseline
         if self._note_id is None and self._saved_note is None and not body.strip():
             return False  # an empty new note: nothing to lose
+        if self._baseline is None:
+            return True
+        base_body, base_tags = self._baseline
         return body != display_safe(base_body) or tags != base_tags
 
     def _set_status(self, message: str, kind: str = "") -> None:

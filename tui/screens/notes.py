@@ -28,6 +28,22 @@ from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, 
 from tui.widgets.notes_panel import NoteCard, deleted_this_session
 
 FILTER_DELAY = 0.2
+MAX_ROWS = 1000  # rows shown at once; a filter narrows the rest down
+
+
+def _row(n: Note) -> tuple[Text, Text, Text, Text]:
+    """One table row, all literal text."""
+    on_text = Text(display_safe(n.target_label))
+    if n.orphaned:
+        on_text = Text("⚠ orphaned: ", style="bold red") + on_text
+    elif n.target_type != "case":
+        on_text = Text(f"[{n.target_type}] ") + on_text
+    return (
+        on_text,
+        Text(" ".join("#" + display_safe(t) for t in n.tags)),
+        Text(local_time(n.updated_at)),
+        Text(first_line(n.body)),
+    )
 
 
 def first_line(body: str, limit: int = 80) -> str:
@@ -69,6 +85,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self.notes: list[Note] = []
         self._token = 0
         self._filter_timer: Timer | None = None
+        self._matching = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-title")
@@ -133,21 +150,12 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
                     select.value = current
         table = self.query_one("#notes-table", DataTable)
         keep = self.current.id if self.current else None
+        self._matching = len(notes)
+        notes = notes[:MAX_ROWS]
         self.notes = notes
         table.clear()
         for n in notes:
-            on_text = Text(display_safe(n.target_label))
-            if n.orphaned:
-                on_text = Text("⚠ orphaned: ", style="bold red") + on_text
-            elif n.target_type != "case":
-                on_text = Text(f"[{n.target_type}] ") + on_text
-            table.add_row(
-                on_text,
-                Text(" ".join("#" + display_safe(t) for t in n.tags)),
-                Text(local_time(n.updated_at)),
-                Text(first_line(n.body)),
-                key=n.id,
-            )
+            table.add_row(*_row(n), key=n.id)
         if keep is not None:
             for i, n in enumerate(notes):
                 if n.id == keep:
@@ -157,7 +165,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def _update_title(self) -> None:
         shown = len(self.notes)
-        title = f"Notes: {shown}"
+        title = f"Notes: {self._matching}"
+        if self._matching > shown:
+            title += f" (newest {shown} shown; filter to narrow)"
         filters = []
         text = self.query_one("#notes-filter", Input).value.strip()
         if text:

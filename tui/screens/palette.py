@@ -102,19 +102,19 @@ class PaletteCommands(Provider):
             yield Hit(
                 max(score, 0.3),
                 prompt,
-                partial(self._jump, kind, key),
+                partial(self._jump, kind, key, label),
                 text=f"{KIND_WORDS.get(kind, kind)}: {label}",
                 help=escape(_help(kind)),
             )
 
-    def _jump(self, kind: str, key: str) -> None:
+    def _jump(self, kind: str, key: str, label: str) -> None:
         app: Any = self.app
         if kind == "case":
             app.open_case(key)
         elif kind == "source":
             app.open_source(key, None)
         elif kind in ("region", "partner", "sector"):
-            app.apply_filter(kind, key)
+            app.apply_filter(kind, key, label.split(" / ")[0])
 
 
 def _help(kind: str) -> str:

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from db import queries
 from db.errors import ParadiploError
@@ -26,6 +26,7 @@ from db.models import Source, Span
 from db.store import Store
 from db.text import display_safe
 from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
 RECORD_WORDS = {
@@ -148,11 +149,16 @@ class SourceReaderScreen(Screen[None]):
     ]
 
     def __init__(
-        self, source_id: str, anchor_start: int | None = None, case_id: str | None = None
+        self,
+        source_id: str,
+        anchor_start: int | None = None,
+        case_id: str | None = None,
+        anchor_end: int | None = None,
     ) -> None:
         super().__init__()
         self.source_id = source_id
         self.anchor_start = anchor_start
+        self.anchor_end = anchor_end
         self.case_id = case_id
         self.source: Source | None = None
         self.spans: list[Span] = []
@@ -166,7 +172,7 @@ class SourceReaderScreen(Screen[None]):
         yield Static(Text("Loading the source…", style="dim"), id="reader-head")
         yield SourceText(id="reader-text")
         yield Static(id="reader-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#reader-text").border_title = "Source"
@@ -206,24 +212,25 @@ class SourceReaderScreen(Screen[None]):
         )
         del text
         if self.anchor_start is not None:
-            index = next(
-                (
-                    i
-                    for i, (s, e) in enumerate(self.passages)
-                    if s <= self.anchor_start < max(e, s + 1)
-                ),
-                None,
-            )
-            if index is None:
-                index = next(
-                    (i for i, (s, _e) in enumerate(self.passages) if s >= self.anchor_start), None
-                )
-            self.current = index if index is not None else -1
+            self.current = self._passage_for(self.anchor_start, self.anchor_end)
         self._render_all()
         box.focus()
         if self.current >= 0:
             self.call_after_refresh(self._scroll_to_current)
         self._status()
+
+    def _passage_for(self, start: int, end: int | None) -> int:
+        """The passage the reader was opened at: the exact one, else one holding `start`,
+        else the next one after it (-1 when the source has none)."""
+        exact = [i for i, (s, e) in enumerate(self.passages) if s == start]
+        if exact:
+            same_end = [i for i in exact if self.passages[i][1] == end]
+            return (same_end or exact)[0]
+        holding = [i for i, (s, e) in enumerate(self.passages) if s <= start < e]
+        if holding:  # the shortest passage around it
+            return min(holding, key=lambda i: self.passages[i][1] - self.passages[i][0])
+        after = [i for i, (s, _e) in enumerate(self.passages) if s >= start]
+        return after[0] if after else -1
 
     # -------------------------------------------------------------------------- drawing
     def _paragraph_text(self, para: Paragraph) -> Text:

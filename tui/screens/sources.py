@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import queries
 from db.models import Source
 from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
 REGION_CREDIT = (
@@ -89,7 +90,7 @@ class SourcesScreen(Screen[str | None]):
             with VerticalScroll(id="sources-detail", classes="pane"):
                 yield Static(id="source-provenance")
         yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"

@@ -153,7 +153,7 @@ class CaseList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"case-list--cursor", "case-list--loading"}
 
     DEFAULT_CSS = """
-    CaseList { height: 1fr; }
+    CaseList { height: 1fr; overflow-x: hidden; }
     CaseList > .case-list--cursor { background: $block-cursor-blurred-background;
         text-style: $block-cursor-blurred-text-style; }
     CaseList:focus > .case-list--cursor { background: $block-cursor-background;
@@ -169,9 +169,6 @@ class CaseList(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False, id="list.first"),
         Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
-        Binding(
-            "o", "cycle_sort", "Sort", tooltip="Sort by year, title, region, partner", id="sort"
-        ),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -186,11 +183,6 @@ class CaseList(ScrollView, can_focus=True):
     @dataclass
     class Opened(Message):
         case_id: str
-
-    class SortRequested(Message):
-        def __init__(self, sort: str) -> None:
-            self.sort = sort
-            super().__init__()
 
     @dataclass
     class PageLoaded(DbResult):
@@ -209,6 +201,7 @@ class CaseList(ScrollView, can_focus=True):
         self.note_counts: dict[str, int] = {}
         self.pending: set[int] = set()
         self._announced: str | None = "\x00"
+        self.empty_message = Text()
 
     # --------------------------------------------------------------------------- data
     def reset(
@@ -230,7 +223,7 @@ class CaseList(ScrollView, can_focus=True):
         self.pages[0] = first_page
         if cursor_page is not None:
             self.pages[cursor // PAGE] = cursor_page
-        self.virtual_size = Size(self.size.width, count)
+        self.virtual_size = Size(0, count)
         self._announced = "\x00"
         self.set_cursor(min(max(cursor, 0), max(count - 1, 0)), center=True)
         self.refresh()
@@ -288,13 +281,30 @@ class CaseList(ScrollView, can_focus=True):
         self.refresh()
 
     # ------------------------------------------------------------------------- render
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.count)
+    def set_empty_message(self, message: Text) -> None:
+        """What to say when no case matches (shown in place of the rows)."""
+        self.empty_message = message
+        self.refresh()
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        lines = self.empty_message.wrap(self.app.console, max(width - 4, 10))
+        base = self.rich_style
+        if not 1 <= y <= len(lines):
+            return Strip.blank(width, base)
+        line = Text("  ") + lines[y - 1]
+        line.truncate(width, pad=True)
+        segments = [
+            Segment(seg.text, base + (seg.style or Style()))
+            for seg in line.render(self.app.console)
+        ]
+        return Strip(segments, width).crop(0, width)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width or self.size.width
         index = int(self.scroll_y) + y
         base = self.rich_style
+        if self.count == 0:
+            return self._empty_line(y, width)
         if index >= self.count:
             return Strip.blank(width, base)
         row = self.row_at(index)
@@ -386,10 +396,6 @@ class CaseList(ScrollView, can_focus=True):
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
-
-    def action_cycle_sort(self) -> None:
-        i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
-        self.post_message(self.SortRequested(SORT_CYCLE[(i + 1) % len(SORT_CYCLE)]))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.models import Actor, CaseDetail, Evidence
-from tui.widgets.text import fact_label, join, one_line, plain
+from tui.widgets.text import Cached, fact_label, join, one_line, plain
 
 LEVEL_WORDS = {
     "regency_or_city": "regency or city (not stated which)",
@@ -37,6 +37,9 @@ KIND_WORDS = {
     "non_state": "a non-state body",
     "unknown": "kind not stated",
 }
+
+
+CASE_CONTEXT = "the case"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class QuoteItem(Static):
     def __init__(self, ref: QuoteRef) -> None:
         super().__init__(self._render_ref(ref), markup=False)
         self.ref = ref
+
+    def set_ref(self, ref: QuoteRef) -> None:
+        """Show another quote in this widget (cheaper than a new widget per case)."""
+        if ref != self.ref:
+            self.ref = ref
+            self.update(self._render_ref(ref))
 
     @staticmethod
     def _render_ref(ref: QuoteRef) -> Text:
@@ -136,7 +145,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     """The title, summary and fact table of a case, as renderables (all literal text)."""
     numbers: dict[str, list[int]] = {}
     for q in quotes:
-        if q.context != "case":
+        if q.context != CASE_CONTEXT:
             continue
         for fact in q.evidence.supports:
             numbers.setdefault(fact, []).append(q.number)
@@ -260,7 +269,7 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
             seen.add(e.id)
             out.append(QuoteRef(len(out) + 1, context, e))
 
-    add("case", d.evidence)
+    add(CASE_CONTEXT, d.evidence)
     add(f"Indonesian party: {d.region.name}", d.region.evidence)
     if d.partner:
         add(f"partner: {d.partner.name}", d.partner.evidence)
@@ -292,6 +301,7 @@ class DetailView(VerticalScroll, can_focus=True):
         source_id: str
         anchor_start: int | None
         case_id: str | None
+        anchor_end: int | None = None
 
     class Back(Message):
         """Escape in the detail pane: back to the agreements."""
@@ -319,26 +329,38 @@ class DetailView(VerticalScroll, can_focus=True):
         facts = self.query_one("#detail-facts", Static)
         box = self.query_one("#detail-quotes", Vertical)
         self.selected = -1
+        if self.notes_panel is not None:
+            self.notes_panel.display = detail is not None
         if detail is None:
             self.quotes = []
             facts.update(Text(empty, style="dim"))
             await box.remove_children()
             return
         self.quotes = collect_quotes(detail)
-        from rich.console import Group
-
         parts = build_facts(detail, self.quotes)
-        facts.update(Group(*parts))
-        items: list[Widget] = []
+        facts.update(Cached(Group(*parts)))
         heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
-        heading.append("   ↑↓ select · Enter open in source · y copy", style="dim")
-        items.append(Static(heading, classes="detail-heading"))
-        items += [QuoteItem(q) for q in self.quotes]
-        with self.app.batch_update():
-            await box.remove_children()
-            await box.mount_all(items)
+        heading.append(
+            "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy", style="dim"
+        )
+        await self._show_quotes(box, heading)
         self._mark()
         self.scroll_home(animate=False)
+
+    async def _show_quotes(self, box: Vertical, heading: Text) -> None:
+        """Reuse the quote widgets already there; mount or remove only the difference."""
+        headings = list(box.query(".detail-heading").results(Static))
+        if headings:
+            headings[0].update(heading)
+        else:
+            await box.mount(Static(heading, classes="detail-heading"))
+        items = self._items()
+        for item, ref in zip(items, self.quotes, strict=False):
+            item.set_ref(ref)
+        if len(items) > len(self.quotes):
+            await box.remove_children(items[len(self.quotes) :])
+        elif len(self.quotes) > len(items):
+            await box.mount_all([QuoteItem(q) for q in self.quotes[len(items) :]])
 
     def _items(self) -> list[QuoteItem]:
         return list(self.query(QuoteItem))
@@ -391,7 +413,8 @@ class DetailView(VerticalScroll, can_focus=True):
         q = self.current_quote or (self.quotes[0] if self.quotes else None)
         if q is None or self.detail is None:
             return
-        self.post_message(self.OpenSource(q.evidence.source_id, q.evidence.start, self.detail.id))
+        e = q.evidence
+        self.post_message(self.OpenSource(e.source_id, e.start, self.detail.id, e.end))
 
     def action_back(self) -> None:
         self.post_message(self.Back())

@@ -78,11 +78,14 @@ class RegionTree(Tree[NodeData]):
         self.clear()
         total_home = sum(n.count for n in regions)
         total_partner = sum(n.count for n in partners)
+        # With one home country (the usual case) its provinces sit right under the heading:
+        # one level less to indent in a narrow pane.
+        home_label = regions[0].label if len(regions) == 1 else "Indonesian side"
         home = self.root.add(
-            self._label("Indonesian side", total_home, "region", None, heading=True),
-            NodeData("region", None, "Indonesian side"),
+            self._label(home_label, total_home, "region", None, heading=True),
+            NodeData("region", None, home_label),
         )
-        self._add(home, regions, "region")
+        self._add(home, regions[0].children if len(regions) == 1 else regions, "region")
         abroad = self.root.add(
             self._label("Partners abroad", total_partner, "partner", None, heading=True),
             NodeData("partner", None, "Partners abroad"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 
 from db.text import display_safe
@@ -63,3 +65,29 @@ def fact_label(fact: str) -> str:
 
 def count_label(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+class Cached:
+    """A Rich renderable whose lines are rendered once per width and then replayed.
+
+    Textual asks a Static's renderable for its lines on every layout and repaint; a case's
+    fact tables re-wrapped hundreds of times per keypress. Rendering them once per width
+    makes moving between cases cheap.
+    """
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+        self._lines: dict[int, list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        lines = self._lines.get(width)
+        if lines is None:
+            lines = console.render_lines(self.renderable, options.update(height=None), pad=False)
+            if len(self._lines) > 8:
+                self._lines.clear()
+            self._lines[width] = lines
+        new_line = Segment.line()
+        for line in lines:
+            yield from line
+            yield new_line

@@ -1,0 +1,143 @@
+"""Two app instances and a command-line user writing notes to one database at once.
+
+The app instances are processes using exactly what the app uses (open_store, add_note,
+update_note with its version, save_draft/discard_draft, and the reads the panes make); the
+command-line user runs `paradiplo-tui notes add` again and again. For PARADIPLO_SOAK_SECONDS
+(8 by default): no note lost, no error, and never "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from db import notes, queries
+from db.models import Filters
+from db.store import open_store
+
+from .hostile_helpers import ROOT, integrity
+
+SOAK_SECONDS = float(os.environ.get("PARADIPLO_SOAK_SECONDS", "8"))
+CASE = "sidoarjo-jinan-2008"
+
+APP_INSTANCE = r"""
+import sys, time
+from pathlib import Path
+from db import notes, queries
+from db.models import Filters
+from db.search import search
+from db.store import open_store
+
+path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+store = open_store(path)
+deadline = time.monotonic() + seconds
+written = errors = 0
+i = 0
+while time.monotonic() < deadline:
+    i += 1
+    try:
+        notes.save_draft(store, "case", sys.argv[4], f"{tag} typing {i}")  # as the editor types
+        note = notes.add_note(store, "case", sys.argv[4], f"{tag} note {i}", [tag])
+        written += 1
+        print(f"N {note.id}", flush=True)
+        notes.discard_draft(store, notes.draft_key("case", sys.argv[4], None))
+        if i % 2 == 0:
+            edited = notes.update_note(store, note.id, f"{tag} note {i} edited", [tag, "edited"],
+                                       expected_version=note.version)
+            print(f"U {edited.id}", flush=True)
+        if i % 5 == 0:  # what the panes read meanwhile
+            queries.list_cases(store.conn, Filters(), limit=50)
+            notes.notes_for_case(store.conn, sys.argv[4])
+            search(store.conn, tag, limit=10)
+    except Exception as exc:  # counted, and shown to the test
+        errors += 1
+        print(f"E {type(exc).__name__}: {exc}", flush=True)
+print(f"DONE {written} {errors}", flush=True)
+"""
+
+
+def app_instance(db: Path, tag: str, case: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", APP_INSTANCE, str(db), tag, str(SOAK_SECONDS), case],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def cli_user(db: Path, deadline: float, out: dict[str, list[str]]) -> None:
+    """`paradiplo-tui notes add` in a loop until the deadline; ids and any error kept."""
+    i = 0
+    while time.monotonic() < deadline:
+        i += 1
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--db", str(db), "notes", "add", CASE, f"cli {i}"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        words = proc.stdout.split()
+        if proc.returncode == 0 and words[:2] == ["Saved", "note"]:
+            out["ids"].append(words[2])
+        else:
+            out["errors"].append(f"exit {proc.returncode}: {proc.stderr.strip()[:300]}")
+        if proc.stderr.strip():
+            out["stderr"].append(proc.stderr.strip()[:300])
+
+
+def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
+    open_store(db_path).close()  # built and checked before the clock starts
+    started = time.monotonic()
+    apps = [
+        app_instance(db_path, "app1", CASE),
+        app_instance(db_path, "app2", "malang-nonsan-2017"),
+    ]
+    cli_out: dict[str, list[str]] = {"ids": [], "errors": [], "stderr": []}
+    cli_thread = threading.Thread(
+        target=cli_user, args=(db_path, started + SOAK_SECONDS, cli_out), daemon=True
+    )
+    cli_thread.start()
+    results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in apps]
+    cli_thread.join(timeout=SOAK_SECONDS + 120)
+    elapsed = time.monotonic() - started
+
+    figures: list[str] = []
+    expected: set[str] = set(cli_out["ids"])
+    edited: set[str] = set()
+    for name, proc, (out, err) in zip(("app1", "app2"), apps, results, strict=True):
+        lines = out.splitlines()
+        assert proc.returncode == 0 and lines and lines[-1].startswith("DONE"), (name, err[-2000:])
+        _, written, errors = lines[-1].split()
+        problems = [ln for ln in lines if ln.startswith("E ")]
+        assert errors == "0" and not problems, (name, problems[:5])
+        assert "locked" not in out + err, name
+        expected |= {ln[2:] for ln in lines if ln.startswith("N ")}
+        edited |= {ln[2:] for ln in lines if ln.startswith("U ")}
+        figures.append(f"{name}: {written} notes")
+    assert not cli_out["errors"], cli_out["errors"][:5]
+    assert not any("locked" in s for s in cli_out["stderr"])
+    figures.append(f"cli: {len(cli_out['ids'])} notes")
+
+    assert integrity(db_path) == "ok"
+    store = open_store(db_path)
+    try:
+        kept = {n.id: n for n in notes.list_notes(store.conn)}
+        assert expected <= set(kept), f"lost {len(expected - set(kept))} note(s)"
+        assert all(kept[i].body.endswith("edited") and kept[i].version == 2 for i in edited)
+        assert queries.count_cases(store.conn, Filters()) == 9
+        assert notes.list_drafts(store.conn) == []  # each instance discarded its drafts
+        assert queries.check(store.conn) == []
+    finally:
+        store.close()
+    summary = f"soak {elapsed:.1f}s: " + ", ".join(figures) + f"; total {len(expected)}; errors 0"
+    print(summary)
+    report = os.environ.get("PARADIPLO_SOAK_REPORT")
+    if report:
+        Path(report).write_text(summary + "\n", encoding="utf-8")
+    assert len(expected) >= 3
