@@ -260,6 +260,12 @@ def _create(path: Path, *, build_seeds: bool) -> None:
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
     for stale in (tmp, *_sidecars(tmp)):
         stale.unlink(missing_ok=True)
+    for old in path.parent.glob(f".{path.name}.new-*"):  # left by a build that was killed
+        try:
+            if time.time() - old.stat().st_mtime > 600:
+                old.unlink()
+        except OSError:
+            pass
     store = Store(tmp)
     try:
         conn = store.conn

@@ -18,7 +18,7 @@ from db.store import open_store
 CASE = "sidoarjo-jinan-2008"
 OTHER = "malang-nonsan-2017"
 PER_WRITER = 40
-CLI_PROCESSES = 3
+CLI_PROCESSES = 2
 SCRIPT_PROCESSES = 2
 
 

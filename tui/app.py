@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -103,7 +104,7 @@ class ParadiploApp(App[int]):
         self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.push_screen(self.main)
         if self.store is not None:
-            self._started()
+            self.call_after_refresh(self._started)  # once the main screen is up
         else:
             self._open_store()
 
@@ -127,18 +128,14 @@ class ParadiploApp(App[int]):
         if self.store.readonly:
             self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
             self.notify(
-                Text(
-                    display_safe(
-                        f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
-                        "You can browse; note-taking is disabled."
-                    )
-                ),
+                f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
+                "You can browse; note-taking is disabled.",
                 title="Read-only",
                 severity="warning",
                 timeout=8,
             )
         for problem in self.keymap_problems:
-            self.notify(Text(display_safe(problem)), title="Keymap", severity="warning", timeout=8)
+            self.notify(problem, title="Keymap", severity="warning", timeout=8)
         self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
@@ -149,11 +146,31 @@ class ParadiploApp(App[int]):
         unknown = unknown_ids(self._keymap, all_binding_ids())
         if unknown:
             self.notify(
-                Text(display_safe("Unknown binding ids in keymap.toml: " + ", ".join(unknown))),
+                "Unknown binding ids in keymap.toml: " + ", ".join(unknown),
                 title="Keymap",
                 severity="warning",
                 timeout=8,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is literal text: paths, names and notes in it are never markup,
+        and escape sequences are removed (widgets' `notify` comes here too)."""
+        text = message.plain if isinstance(message, Text) else str(message)
+        super().notify(
+            display_safe(text),
+            title=display_safe(str(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_unmount(self) -> None:
         """However the app ends: remember the state, close the store it opened itself."""
@@ -181,7 +198,7 @@ class ParadiploApp(App[int]):
                 "The app keeps running; your notes are safe."
             )
             self.log.error(event.worker, error)
-        self.notify(Text(display_safe(message)), title="Error", severity="error", timeout=10)
+        self.notify(message, title="Error", severity="error", timeout=10)
         if pane is not None:
             self.main.pane_failed(pane, message)
 
@@ -302,11 +319,7 @@ class ParadiploApp(App[int]):
             return
         if self.store.readonly:
             self.notify(
-                Text(
-                    display_safe(
-                        f"The database is read-only ({self.store.readonly_reason}): notes are off."
-                    )
-                ),
+                f"The database is read-only ({self.store.readonly_reason}): notes are off.",
                 severity="warning",
             )
             return
@@ -363,9 +376,7 @@ class ParadiploApp(App[int]):
         run_db(self, "export", run)
 
     def on_export_done(self, message: ExportDone) -> None:
-        self.notify(
-            Text(display_safe(f"Notes exported to {message.path}")), title="Export", timeout=10
-        )
+        self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
 
     # ----------------------------------------------------------------------- drafts
     def _look_for_drafts(self) -> None:

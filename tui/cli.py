@@ -142,8 +142,8 @@ def db_build(ctx: Ctx, force: bool) -> None:
     """Create the database or refresh the bundled seed data (your notes are kept).
 
     With --force, a file that cannot serve as the database (damaged, not SQLite, another
-    program's, written by a newer version) is moved aside, kept, and your notes and drafts are
-    copied from it into a new database.
+    program's, written by a newer version) is replaced by a new database holding the notes and
+    drafts copied from it; the old file is kept beside it as a backup.
     """
     with friendly_errors():
         path = ctx.db_path
@@ -174,7 +174,7 @@ def _force_rebuild(path: Path) -> None:
         store.close()
         _replace(path, f"{path} is open read-only: {store.readonly_reason}.", "newer")
         return
-    damage = find_damage(store)
+    damage = find_damage(store) or (store.readonly_reason if store.damaged else None)
     if damage is not None:
         store.close()
         _replace(path, f"{path} is damaged ({damage}).", "unreadable")
@@ -429,11 +429,18 @@ def regions_cmd(ctx: Ctx, as_json: bool) -> None:
 # ------------------------------------------------------------------------------ search
 @main.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Hits to show."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def search_cmd(ctx: Ctx, query: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Search cases, source passages, notes and glossary terms."""
+    """Search cases, source passages, notes and glossary terms.
+
+    The same ranked hits as the app's search (/), without the pane filters. Any text is a
+    query: "quoted words" match as a phrase; Indonesian affixes, compounds (kerjasama /
+    kerja sama) and English/Indonesian synonyms (Japan / Jepang) match too.
+    """
     text = " ".join(query)
     with friendly_errors():
         hits = search_api.search(ctx.store().conn, text, limit=limit)
@@ -450,6 +457,8 @@ def search_cmd(ctx: Ctx, query: tuple[str, ...], limit: int, as_json: bool) -> N
                     "score": h.score,
                     "case_id": h.case_id,
                     "source_id": h.source_id,
+                    "anchor_start": h.anchor_start,
+                    "anchor_end": h.anchor_end,
                 }
                 for h in hits
             ]

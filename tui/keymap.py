@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 
 from db.paths import keymap_path
 
@@ -48,14 +48,6 @@ def unknown_ids(keymap: Mapping[str, str], known: Iterable[str]) -> list[str]:
     return sorted(k for k in keymap if k not in known_set)
 
 
-def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
-    """Class BINDINGS (Binding objects or tuples) as Binding objects."""
-    out: list[Binding] = []
-    for b in bindings:
-        out.extend(Binding.make_bindings([b]))
-    return out
-
-
 def keys_in_force(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
     """The keys that trigger `binding` once the user's keymap is applied."""
     if binding.id and binding.id in keymap:
@@ -64,4 +56,5 @@ def keys_in_force(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
 
 
 def with_key(binding: Binding, key: str) -> Binding:
-    return replace(binding, key=key)
+    """The binding on another key (its own key_display no longer applies)."""
+    return replace(binding, key=key, key_display=None)

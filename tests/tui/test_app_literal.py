@@ -63,7 +63,7 @@ async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
         # The imported case is dated 2099, so it is first under the default sort.
         assert case_list.current is not None and case_list.current.id == "markup-test"
         line = case_list.render_line(0).text
-        assert PARTNER in line
+        assert "[bold]Not bold[/] [@cli" in line and "[red]Red partner[/red" in line
 
         detail = main.query_one(DetailView)
         assert detail.detail is not None and detail.detail.title == TITLE

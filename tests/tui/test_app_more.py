@@ -29,6 +29,14 @@ from tui.widgets.case_list import PAGE, CaseList
 from tui.widgets.sectors import SectorList
 
 
+def _plain(renderable: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=160, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
 async def test_state_is_remembered(db_path: Path) -> None:
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -66,8 +74,8 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
         assert isinstance(app.screen, SourcesScreen)
         await press(pilot, "escape", "f1")
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(str(s.content) for s in app.screen.query(Static))
-        del text
+        help_text = " ".join(_plain(s.content) for s in app.screen.query(Static)).lower()
+        assert "f6" in help_text and "f1" in help_text  # the keys in force are listed
         assert any("not_a_binding" in str(n.message) for n in app._notifications)
 
 
@@ -285,3 +293,24 @@ async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) 
         app.open_note_target(("case", "malang-nonsan-2017", None))
         await settle(pilot)
         assert main.current_case == "malang-nonsan-2017" and main.filters.partner is None
+
+
+async def test_search_screen_opens_what_it_finds(db_path: Path) -> None:
+    """`/` opens the search screen; Enter on a result shows that case in the main screen."""
+    search = pytest.importorskip("tui.screens.search")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        await press(pilot, "slash")
+        screen = app.screen
+        assert isinstance(screen, search.SearchScreen)
+        await pilot.press(*"Nonsan")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if getattr(screen, "shown_query", None) == "Nonsan" and screen.hits:
+                break
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert app.screen is main
+        assert isinstance(main, MainScreen) and main.current_case == "malang-nonsan-2017"

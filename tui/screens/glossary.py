@@ -87,7 +87,10 @@ class GlossaryScreen(Screen[None]):
             for law in message.laws:
                 self.entries["l:" + law.id] = law
                 options.append(
-                    Option(one_line(law.short, style="bold") + one_line("  law"), id="l:" + law.id)
+                    Option(
+                        one_line(law.short, style="bold") + Text("  (law)", style="dim"),
+                        id="l:" + law.id,
+                    )
                 )
         olist = self.query_one("#glossary-list", OptionList)
         olist.set_options(options)

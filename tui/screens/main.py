@@ -79,7 +79,12 @@ class Pane(Vertical):
 class MainScreen(Screen[None]):
     """The case browser."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (170, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow -tiny"),
+        (60, "-narrow"),
+        (100, "-normal"),
+        (170, "-wide"),
+    ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
@@ -460,7 +465,7 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
         self.sort = SORT_CYCLE[(i + 1) % len(SORT_CYCLE)]
-        self.notify(Text(f"Sorted by {SORT_LABELS.get(self.sort, self.sort)}."), timeout=2)
+        self.notify(f"Sorted by {SORT_LABELS.get(self.sort, self.sort)}.", timeout=2)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the pane holding the focus (a class, cheaper to restyle than :focus-within)."""

@@ -199,9 +199,6 @@ class SourceReaderScreen(Screen[None]):
         head = one_line(src.title or src.label, style="bold")
         head.append("\n")
         head.append_text(plain(src.citation, style="dim"))
-        head.append(
-            f"\n{len(self.passages)} passage(s) cited as evidence, highlighted", style="dim"
-        )
         self.query_one("#reader-head", Static).update(head)
         text = display_safe(src.text)
         self.paragraphs = split_paragraphs(src.text)

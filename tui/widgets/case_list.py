@@ -70,7 +70,7 @@ def layout_columns(width: int) -> list[Column]:
             Column("region", "Indonesian party", party),
             Column("partner", "Partner", partner + 1),
         ]
-    if width >= 110:
+    if width >= 90:
         title = rest * 30 // 100
         party = rest * 21 // 100
         partner = rest * 27 // 100

@@ -1,0 +1,471 @@
+"""Search as you type across cases, source passages, notes and glossary terms (`/`).
+
+Results follow the text as it is typed: a short pause (DEBOUNCE) after the last key, the
+search runs in a thread worker (exclusive: a newer search cancels the older), and a result
+that arrives after the text changed again is dropped (generation check). Each hit shows what
+it is, its title and a one-line snippet with the matching words marked; all of it is built
+as `Text` from literal strings, never markup.
+
+Keys: type to search; Enter opens the highlighted hit (the first one from the input); ↓ goes
+to the results, ↑ at the top of them back to the input; ↑/↓ in the input step through recent
+searches; ctrl+f applies or ignores the pane filters; Escape closes. Recent searches are kept
+in `search_history.json` in the config directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from db import notes as notes_api
+from db import search as search_api
+from db.errors import ParadiploError
+from db.models import Filters, SearchHit
+from db.paths import config_dir
+from db.store import Store
+from tui.widgets.text import one_line
+
+DEBOUNCE = 0.12  # seconds after the last key before searching
+LIMIT = 50  # hits shown
+HISTORY_MAX = 50
+HISTORY_FILE = "search_history.json"
+MATCH_STYLE = "bold reverse"
+KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term"}
+_MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
+
+
+# ------------------------------------------------------------------------------ history
+def history_path() -> Path:
+    return config_dir() / HISTORY_FILE
+
+
+def load_history(path: Path | None = None) -> list[str]:
+    """Recent searches, newest first. A missing or unreadable file is an empty history."""
+    try:
+        data = json.loads((path or history_path()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [q for q in data if isinstance(q, str) and q.strip()][:HISTORY_MAX]
+
+
+def remember(history: list[str], query: str) -> list[str]:
+    """`history` with `query` first, once, and at most HISTORY_MAX entries."""
+    query = " ".join(query.split())
+    if not query:
+        return history
+    return [query, *(q for q in history if q != query)][:HISTORY_MAX]
+
+
+def save_history(history: list[str], path: Path | None = None) -> None:
+    """Write the history atomically (a crash leaves the old file or the new one, never half)."""
+    path = path or history_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(history[:HISTORY_MAX], ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # remembering searches is a convenience: never an error for the user
+
+
+# ------------------------------------------------------------------------------ display
+def marked(text: str, style: str = "", match_style: str = MATCH_STYLE) -> Text:
+    """Text from a string with search_api.HL_OPEN/HL_CLOSE marks, the marked words styled.
+
+    The marks are split off first; each piece is then made display-safe and appended as
+    literal text, so nothing in it can act as markup or an escape sequence.
+    """
+    out = Text(style=style)
+    inside = False
+    for piece in _MARK.split(text):
+        if piece == search_api.HL_OPEN:
+            inside = True
+        elif piece == search_api.HL_CLOSE:
+            inside = False
+        elif piece:
+            out.append_text(one_line(piece, style=match_style if inside else ""))
+    return out
+
+
+def lead_to_match(snippet: str, lead: int = 24) -> str:
+    """The snippet starting a little before its first marked word, so a one-line view
+    that cuts the end still shows the match."""
+    first = snippet.find(search_api.HL_OPEN)
+    if first <= lead:
+        return snippet
+    space = snippet.rfind(" ", 0, first - lead)
+    return "…" + snippet[space + 1 if space >= 0 else first - lead :]
+
+
+def hit_prompt(hit: SearchHit, query: str) -> Text:
+    """Two lines for one hit: its kind and title, then its snippet; each cut to the width."""
+    label = KIND_LABELS.get(hit.kind, hit.kind)
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f" {label:<7} ", style="reverse")
+    line.append(" ")
+    line.append_text(marked(search_api.highlight(hit.title, query), style="bold"))
+    line.append("\n")
+    line.append(" " * 10)
+    line.append_text(marked(lead_to_match(hit.snippet), style="dim"))
+    return line
+
+
+def describe_filters(store: Store, filters: Filters) -> str:
+    """The pane filters in words ('Jawa Timur · sectors tourism'); runs in a worker."""
+    parts = []
+    for key in (filters.region, filters.partner):
+        if key:
+            label, _gone = notes_api.target_label(store.conn, "region", key)
+            parts.append(label if key != "pc:" else "partner not named")
+    if filters.sectors:
+        parts.append("sectors " + ", ".join(s.replace("-", " ") for s in filters.sectors))
+    return " · ".join(parts)
+
+
+# ------------------------------------------------------------------------------ screen
+@dataclass
+class SearchDone(Message):
+    """Hits for one search; `generation` says which keystroke they answer."""
+
+    generation: int
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class FiltersDescribed(Message):
+    text: str
+
+
+class SearchScreen(ModalScreen[SearchHit | None]):
+    """Type to search; Enter opens a hit (dismisses with it), Escape closes (with None)."""
+
+    DEFAULT_CSS = """
+    SearchScreen {
+        align: center top;
+        background: $background 60%;
+    }
+    SearchScreen > #search-box {
+        width: 100%;
+        max-width: 120;
+        height: 1fr;
+        margin: 1 2;
+        padding: 0 1;
+        border: round $accent;
+        border-title-align: left;
+        background: $surface;
+    }
+    SearchScreen #search-input {
+        margin: 0 0 0 0;
+    }
+    SearchScreen #search-filters {
+        height: 1;
+        color: $text-muted;
+    }
+    SearchScreen #search-filters.-on {
+        color: $text;
+        text-style: bold;
+    }
+    SearchScreen #search-status {
+        height: 1;
+        color: $text-muted;
+    }
+    SearchScreen #search-results {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        background: $surface;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    SearchScreen #search-keys {
+        height: 1;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="search.close"),
+        Binding("ctrl+f", "toggle_filters", "Filters on/off", priority=True, id="search.filters"),
+        Binding("up", "history(-1)", "Recent searches", show=False, id="search.history_back"),
+        Binding("down", "history(1)", "Results", show=False, id="search.history_forward"),
+    ]
+
+    def __init__(self, store: Store, filters: Filters) -> None:
+        super().__init__()
+        self.store = store
+        self.filters = filters
+        self.apply_filters = not filters.is_empty()
+        self.filters_text = ""
+        self.hits: list[SearchHit] = []
+        self.history = load_history()
+        self.history_pos = -1  # -1: editing; n: showing history[n]
+        self.draft = ""  # what was typed before stepping into the history
+        self.generation = 0
+        self.answered = 0  # the generation the shown results answer (tests wait on it)
+        self.shown_query = ""  # the query the shown hits answer
+        self.searched = False  # a search ran (so the query is worth remembering)
+        self._timer: Timer | None = None
+        self._recalled = ""  # the text last put in the input from the history
+
+    # ---------------------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(
+                placeholder="Search cases, sources, notes…  “quoted phrase” · Japan = Jepang",
+                id="search-input",
+            )
+            yield Static(id="search-filters")
+            yield Static(id="search-status")
+            yield OptionList(id="search-results")
+            yield Static(
+                Text(
+                    "Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close",
+                    style="dim",
+                ),
+                id="search-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#search-box").border_title = "Search"
+        self.query_one(Input).focus()
+        self._show_filters()
+        self._show_recent()
+        if not self.filters.is_empty():
+            self.run_worker(self._describe_filters, thread=True, group="search-filters")
+
+    def _describe_filters(self) -> None:
+        try:
+            text = describe_filters(self.store, self.filters)
+        except (ParadiploError, Exception):  # a label is a nicety; keep the keys
+            text = ""
+        self.post_message(FiltersDescribed(text))
+
+    def on_filters_described(self, message: FiltersDescribed) -> None:
+        self.filters_text = message.text
+        self._show_filters()
+
+    def _show_filters(self) -> None:
+        bar = self.query_one("#search-filters", Static)
+        if self.filters.is_empty():
+            bar.update(Text("Searching everything (no pane filters are set).", style="dim"))
+            bar.set_class(False, "-on")
+            return
+        what = self.filters_text or ", ".join(
+            k for k in (self.filters.region, self.filters.partner, *self.filters.sectors) if k
+        )
+        if self.apply_filters:
+            text = Text("Filters ON: ") + one_line(what)
+            text.append("  — only these cases and their notes · ctrl+f to search everything")
+        else:
+            text = Text("Filters OFF: searching everything · ctrl+f to keep to ")
+            text.append_text(one_line(what))
+        bar.update(text)
+        bar.set_class(self.apply_filters, "-on")
+
+    def _status(self, text: Text | str) -> None:
+        self.query_one("#search-status", Static).update(
+            text if isinstance(text, Text) else Text(text)
+        )
+
+    def _show_recent(self) -> None:
+        """With nothing typed, the list offers the recent searches."""
+        results = self.query_one(OptionList)
+        self.hits = []
+        results.set_options(
+            [Option(one_line(q), id=f"h:{i}") for i, q in enumerate(self.history[:10])]
+        )
+        self._status(
+            Text("Recent searches (Enter to repeat one)", style="dim")
+            if self.history
+            else Text("Type to search. Plain words are words; “quotes” make a phrase.")
+        )
+
+    # ---------------------------------------------------------------------------- typing
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value != self._recalled:  # typed, not recalled: leave the history
+            self.history_pos = -1
+        self._schedule()
+
+    def _schedule(self, delay: float = DEBOUNCE) -> None:
+        """Search after a pause; any newer keystroke makes this one's results stale."""
+        self.generation += 1
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if delay <= 0:
+            self.call_later(self._start, self.generation)
+        else:
+            self._timer = self.set_timer(delay, partial(self._start, self.generation))
+
+    def _start(self, generation: int) -> None:
+        if generation != self.generation:
+            return
+        text = self.query_one(Input).value
+        if not text.strip():
+            self.shown_query = ""
+            self.answered = generation
+            self._show_recent()
+            return
+        filters = self.filters if self.apply_filters else None
+        self._status(Text("Searching…", style="dim"))
+        self.run_worker(
+            partial(self._search, generation, text, filters),
+            thread=True,
+            exclusive=True,
+            group="search",
+            exit_on_error=False,
+        )
+
+    def _search(self, generation: int, text: str, filters: Filters | None) -> None:
+        """In a thread: run the search; post the hits unless a newer search was asked for."""
+        hits: list[SearchHit] = []
+        error = ""
+        try:
+            hits = search_api.search(self.store.conn, text, limit=LIMIT, filters=filters)
+        except ParadiploError as exc:
+            error = str(exc)
+        except Exception as exc:  # the database failing must not close the screen
+            error = f"Search failed ({type(exc).__name__}: {exc})."
+        if get_current_worker().is_cancelled or generation != self.generation:
+            return
+        self.post_message(SearchDone(generation, text, hits, error))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.generation != self.generation:
+            return  # the text changed since: a newer search is on its way
+        self.searched = True
+        self.answered = message.generation
+        self.shown_query = message.query
+        self.hits = message.hits
+        results = self.query_one(OptionList)
+        results.set_options(
+            [Option(hit_prompt(h, message.query), id=f"r:{i}") for i, h in enumerate(self.hits)]
+        )
+        if self.hits:
+            results.highlighted = 0
+        self._status(self._summary(message))
+
+    def _summary(self, message: SearchDone) -> Text:
+        if message.error:
+            return Text("Could not search: ", style="bold") + one_line(message.error)
+        query = one_line(message.query.strip())
+        if not self.hits:
+            text = Text("No matches for “") + query + Text("”")
+            if self.apply_filters and not self.filters.is_empty():
+                text.append(" in the filtered cases — ctrl+f to search everything")
+            return text
+        n = len(self.hits)
+        if n >= LIMIT:
+            text = Text(f"The best {n} matches for “")
+        else:
+            text = Text(f"{n} match{'es' if n != 1 else ''} for “")
+        return text + query + Text("”, best first")
+
+    # ---------------------------------------------------------------------------- choosing
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._choose(self.query_one(OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        results = self.query_one(OptionList)
+        if index is None or not 0 <= index < results.option_count:
+            return
+        option_id = results.get_option_at_index(index).id or ""
+        if option_id.startswith("h:"):  # a recent search: run it again
+            self._recall(self.history[int(option_id[2:])])
+            self.query_one(Input).focus()
+            return
+        if not option_id.startswith("r:") or self._pending():
+            return
+        self._remember()
+        self.dismiss(self.hits[int(option_id[2:])])
+
+    def _pending(self) -> bool:
+        """True while the shown hits do not answer the text in the input yet."""
+        return self.query_one(Input).value != self.shown_query
+
+    def action_close(self) -> None:
+        self._remember()
+        self.dismiss(None)
+
+    def _remember(self) -> None:
+        query = self.query_one(Input).value
+        if self.searched and query.strip():
+            self.history = remember(self.history, query)
+            save_history(self.history)
+
+    # ---------------------------------------------------------------------------- keys
+    def action_toggle_filters(self) -> None:
+        if self.filters.is_empty():
+            self.notify("No pane filters are set: search covers everything.", timeout=3)
+            return
+        self.apply_filters = not self.apply_filters
+        self._show_filters()
+        self._schedule(0)
+
+    def action_history(self, step: int) -> None:
+        """↑/↓ in the input: older/newer recent searches; ↓ past the newest: the results."""
+        results = self.query_one(OptionList)
+        if self.focused is results:
+            return
+        if step > 0 and self.history_pos <= 0:
+            if self.history_pos == 0:
+                self._recall(self.draft)
+                self.history_pos = -1
+            elif results.option_count:
+                results.focus()
+                if results.highlighted is None:
+                    results.highlighted = 0
+            return
+        if step < 0 and self.history_pos + 1 >= len(self.history):
+            return
+        if self.history_pos == -1:
+            self.draft = self.query_one(Input).value
+        self.history_pos -= step
+        self._recall(self.history[self.history_pos])
+
+    def _recall(self, text: str) -> None:
+        field_ = self.query_one(Input)
+        self._recalled = text
+        field_.value = text
+        field_.cursor_position = len(text)
+
+    def on_key(self, event: events.Key) -> None:
+        """In the results, ↑ on the first goes back to the input, and typing goes on typing."""
+        results = self.query_one(OptionList)
+        if self.focused is not results:
+            return
+        field_ = self.query_one(Input)
+        if event.key == "up" and results.highlighted in (None, 0):
+            event.stop()
+            event.prevent_default()
+            field_.focus()
+        elif event.is_printable and event.character and event.key not in ("space", "enter"):
+            event.stop()
+            event.prevent_default()
+            field_.focus()
+            field_.insert_text_at_cursor(event.character)
