@@ -274,19 +274,27 @@ def join_phrases(terms: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _phrase_needles() -> tuple[tuple[str, str], ...]:
-    """(" kerja sama ", "kerjasama") for every phrase: found with str.count, at C speed."""
-    found = [p for group in phrases().by_first.values() for p in group]
-    return tuple((f" {' '.join(p)} ", "".join(p)) for p in found)
+def _phrase_needles() -> dict[str, tuple[tuple[str, str], ...]]:
+    """First term -> (" kerja sama ", "kerjasama") for each phrase starting with it."""
+    return {
+        first: tuple((f" {' '.join(p)} ", "".join(p)) for p in group)
+        for first, group in phrases().by_first.items()
+    }
 
 
 def _joined_tokens(terms: str) -> list[str]:
+    """A joined token for each known phrase in `terms` (found with str.count, at C speed)."""
+    needles = _phrase_needles()
+    present = needles.keys() & set(terms.split())
+    if not present:
+        return []
     padded = f" {terms} "
     out: list[str] = []
-    for needle, token in _phrase_needles():
-        n = padded.count(needle)
-        if n:
-            out += [token] * n
+    for first in present:
+        for needle, token in needles[first]:
+            n = padded.count(needle)
+            if n:
+                out += [token] * n
     return out
 
 

@@ -128,12 +128,9 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     """Parse and check every seed file. Raises SeedError naming file, record and fix."""
     directory = directory or bundled_seeds_dir()
     data = SeedData(directory=directory)
-    digest = hashlib.sha256()
-
     docs = {}
     for name in SEED_FILES:
         docs[name] = _load_toml(directory, name)
-        digest.update((directory / name).read_bytes())
 
     # Sources and their texts.
     src_file = "sources.toml"
@@ -160,7 +157,6 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 src_file, sid, f"cannot read {rec['file']} ({exc.strerror}).", "make it readable."
             ) from exc
-        digest.update(raw)
         try:
             data.texts[sid] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -187,8 +183,6 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     # Official areas.
     data.areas = load_areas(directory / "idn-area")
     area_codes = {a["code"] for a in data.areas}
-    for name in ("provinces.csv", "regencies.csv"):
-        digest.update((directory / "idn-area" / name).read_bytes())
 
     cf = "cases.toml"
     doc = docs[cf]
@@ -332,8 +326,22 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         for rec in recs:
             take_evidence(cf, kind, rec)
 
-    data.digest = digest.hexdigest()
+    data.digest = seed_digest(directory)
     return data
+
+
+def seed_digest(directory: Path | None = None) -> str:
+    """A fingerprint of every seed file, cheap enough to compute on each open."""
+    directory = directory or bundled_seeds_dir()
+    digest = hashlib.sha256()
+    files = sorted(
+        [*directory.glob("*.toml"), *directory.glob("*.txt"), *directory.glob("idn-area/*.csv")]
+    )
+    for path in files:
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_areas(directory: Path) -> list[dict[str, Any]]:

@@ -322,9 +322,8 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
         return store
     if build_seeds:
         row = conn.execute("SELECT value FROM meta WHERE key = 'seed_digest'").fetchone()
-        bundled = seeds.load_seeds()
-        if row is None or row[0] != bundled.digest:
-            seeds.build(conn, bundled)
+        if row is None or row[0] != seeds.seed_digest():
+            seeds.build(conn, seeds.load_seeds())
             store.rebuilt_seeds = True
     _reindex_if_stale(store)
     return store

@@ -629,5 +629,33 @@ def notes_export(ctx: Ctx, fmt: str, by: str, output: str | None) -> None:
             click.echo(text, nl=False)
 
 
+def entry() -> None:
+    """The installed `paradiplo-tui` command: `main`, with a last-resort guard.
+
+    A bug must not show a user a traceback: the traceback goes to crash.log in the data
+    directory and the user gets one line saying where it is.
+    """
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence
+        import traceback
+
+        from db.paths import data_dir
+
+        log = data_dir() / "crash.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write(traceback.format_exc() + "\n")
+            where = f"details are in {log}"
+        except OSError:
+            where = "the details could not be saved"
+        fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
+
+
 if __name__ == "__main__":
-    main()
+    entry()
