@@ -247,6 +247,13 @@ def parse_query(text: str) -> Query:
     return Query(tuple(b.parts[:MAX_PARTS]), frozenset(b.words), tuple(dict.fromkeys(b.prefixes)))
 
 
+def warm() -> None:
+    """Load the stemmer and analyse the synonym and phrase lists now (~0.1 s), so that the
+    first keystroke of a search does not pay for it. Safe to call from any thread."""
+    _synonyms()
+    parse_query("kerjasama")
+
+
 def fts_query(text: str) -> str | None:
     """The FTS5 MATCH expression for user text, or None if it has no searchable word."""
     return parse_query(text).fts

@@ -90,6 +90,26 @@ async def test_results_follow_typing_and_enter_opens_the_best(
     assert not isinstance(app.screen, SearchScreen)
 
 
+async def test_enter_before_the_results_opens_the_best_when_they_come(
+    host: tuple[Host, Pilot[Any]],
+) -> None:
+    app, pilot = host
+    await pilot.press(*"Nonsan", "enter")  # faster than the debounce
+    for _ in range(100):
+        await pilot.pause(0.03)
+        if app.results:
+            break
+    assert [h.ref_id for h in app.results if h] == ["malang-nonsan-2017"]
+
+
+async def test_backspace_in_the_results_edits_the_query(host: tuple[Host, Pilot[Any]]) -> None:
+    app, pilot = host
+    screen = await results_for(pilot, "Jepangx")
+    await pilot.press("tab")
+    await pilot.press("backspace")
+    assert screen.query_one(Input).value == "Jepang" and app.focused is screen.query_one(Input)
+
+
 async def test_snippets_mark_the_matching_words_as_styles_not_markup(
     host: tuple[Host, Pilot[Any]],
 ) -> None:

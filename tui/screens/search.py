@@ -226,6 +226,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.searched = False  # a search ran (so the query is worth remembering)
         self._timer: Timer | None = None
         self._recalled = ""  # the text last put in the input from the history
+        self._open_first = False  # Enter came before the results: open the best on arrival
 
     # ---------------------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -250,6 +251,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.query_one(Input).focus()
         self._show_filters()
         self._show_recent()
+        self.run_worker(search_api.warm, thread=True, group="search-warm")
         if not self.filters.is_empty():
             self.run_worker(self._describe_filters, thread=True, group="search-filters")
 
@@ -304,6 +306,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.value != self._recalled:  # typed, not recalled: leave the history
             self.history_pos = -1
+        self._open_first = False
         self._schedule()
 
     def _schedule(self, delay: float = DEBOUNCE) -> None:
@@ -364,6 +367,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if self.hits:
             results.highlighted = 0
         self._status(self._summary(message))
+        if self._open_first and self.hits and not message.error:
+            self._open_first = False
+            self._remember()
+            self.dismiss(self.hits[0])
 
     def _summary(self, message: SearchDone) -> Text:
         if message.error:
@@ -384,6 +391,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     # ---------------------------------------------------------------------------- choosing
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.value.strip() and self._pending():  # typed faster than the search ran
+            self._open_first = True
+            self._schedule(0)
+            return
         self._choose(self.query_one(OptionList).highlighted)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -399,14 +410,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self._recall(self.history[int(option_id[2:])])
             self.query_one(Input).focus()
             return
-        if not option_id.startswith("r:") or self._pending():
+        if not option_id.startswith("r:"):
             return
         self._remember()
         self.dismiss(self.hits[int(option_id[2:])])
 
     def _pending(self) -> bool:
-        """True while the shown hits do not answer the text in the input yet."""
-        return self.query_one(Input).value != self.shown_query
+        """True while the shown hits do not answer the text and filters in force yet."""
+        return self.answered != self.generation or self.query_one(Input).value != self.shown_query
 
     def action_close(self) -> None:
         self._remember()
@@ -461,11 +472,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             return
         field_ = self.query_one(Input)
         if event.key == "up" and results.highlighted in (None, 0):
-            event.stop()
-            event.prevent_default()
             field_.focus()
-        elif event.is_printable and event.character and event.key not in ("space", "enter"):
-            event.stop()
-            event.prevent_default()
+        elif event.key == "backspace":
+            field_.focus()
+            field_.action_delete_left()
+        elif event.is_printable and event.character:
             field_.focus()
             field_.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
