@@ -33,8 +33,6 @@ from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
 from tui.widgets.text import count_label, one_line
 
-PANES = ("regions", "sectors", "agreements", "detail")
-
 
 @dataclass
 class TreesLoaded(DbResult):
@@ -63,7 +61,6 @@ class CasesLoaded(DbResult):
 class DetailLoaded(DbResult):
     case_id: str
     detail: CaseDetail | None
-    error: str = ""
 
 
 class FilterBar(Static):

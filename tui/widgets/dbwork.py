@@ -10,7 +10,7 @@ older results stale, and stale results are dropped both in the thread and on arr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -24,11 +24,6 @@ class DbResult(Message):
 
     group: str = ""
     generation: int = 0
-
-
-class HasStore(Protocol):
-    store: Store
-    db_generations: dict[str, int]
 
 
 def _app(node: MessagePump) -> Any:
