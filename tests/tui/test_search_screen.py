@@ -67,6 +67,11 @@ def shown(screen: SearchScreen) -> list[str]:
     return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
 
 
+@pytest.fixture(autouse=True)
+def quick_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen_mod, "DEBOUNCE", 0.02)
+
+
 @pytest.fixture
 async def host(store: Store) -> AsyncIterator[tuple[Host, Pilot[Any]]]:
     app = Host(store)

@@ -59,8 +59,8 @@ class DraftsScreen(ModalScreen[Draft | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "later", "Later"),
-        Binding("d", "discard", "Discard draft"),
+        Binding("escape", "later", "Later", id="drafts.later"),
+        Binding("d", "discard", "Discard draft", id="drafts.discard"),
     ]
 
     def __init__(self, store: Store, drafts: list[Draft]) -> None:

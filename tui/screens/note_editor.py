@@ -185,8 +185,8 @@ class NoteEditorScreen(ModalScreen[Note | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
+        Binding("escape", "close", "Close", id="note.close"),
     ]
 
     def __init__(

@@ -69,14 +69,14 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("f", "focus_filter", "Filter"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("u", "undo", "Undo delete"),
-        Binding("x", "export('md')", "Export Markdown"),
-        Binding("t", "export('md', 'tag')", "Export by tag", show=False),
-        Binding("X", "export('json')", "Export JSON"),
+        Binding("escape", "back", "Back", id="notes.back"),
+        Binding("f", "focus_filter", "Filter", id="notes.filter"),
+        Binding("e", "edit", "Edit", id="notes.edit"),
+        Binding("d", "delete", "Delete", id="notes.delete"),
+        Binding("u", "undo", "Undo delete", id="notes.undo"),
+        Binding("x", "export('md')", "Export Markdown", id="notes.export_md"),
+        Binding("t", "export('md', 'tag')", "Export by tag", show=False, id="notes.export_by_tag"),
+        Binding("X", "export('json')", "Export JSON", id="notes.export_json"),
     ]
 
     def __init__(self, store: Store) -> None:

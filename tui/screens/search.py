@@ -309,8 +309,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self._open_first = False
         self._schedule()
 
-    def _schedule(self, delay: float = DEBOUNCE) -> None:
+    def _schedule(self, delay: float | None = None) -> None:
         """Search after a pause; any newer keystroke makes this one's results stale."""
+        delay = DEBOUNCE if delay is None else delay
         self.generation += 1
         if self._timer is not None:
             self._timer.stop()

@@ -139,9 +139,9 @@ class NotesPanel(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("e", "edit", "Edit note"),
-        Binding("d", "delete", "Delete note"),
-        Binding("u", "undo", "Undo delete"),
+        Binding("e", "edit", "Edit note", id="note_panel.edit"),
+        Binding("d", "delete", "Delete note", id="note_panel.delete"),
+        Binding("u", "undo", "Undo delete", id="note_panel.undo"),
         Binding("up", "move(-1)", "Previous note", show=False),
         Binding("down", "move(1)", "Next note", show=False),
     ]
