@@ -7,10 +7,13 @@ is. It folds case and accents, stems Indonesian with PySastrawi (``bekerja`` -> 
 plurals (``cities`` -> ``city``). PySastrawi's stop-word remover is deliberately not used: it
 drops ``kerja``, ``sama`` and ``luar``, which this domain needs.
 
-Synonyms are not applied here: they widen queries (see db/search.py), so the index stays small
-and the synonym list can change without a reindex. Compounds do change the index, so their
-table is part of `ANALYZER_VERSION`; a database indexed with another version is reindexed when
-it is opened (db/store.py, db/searchdocs.py:reindex_all).
+Known phrases (the compounds and the multi-word synonyms of seeds/synonyms.toml) are also
+indexed as one joined token (``kerjasama``, ``sistercity``), which keeps queries for them
+fast. Synonym groups themselves are applied at query time (db/search.py). The compounds and
+phrases change the index, so they are part of `ANALYZER_VERSION`: a database indexed with
+another version is reindexed when it is opened (db/store.py, db/searchdocs.py:reindex_all).
+
+Measured (PySastrawi 1.2.1): ~0.1 ms per word on first sight, ~0.2 µs once cached.
 """
 
 from __future__ import annotations
@@ -85,15 +88,16 @@ def vocabulary() -> Vocabulary:
     except (OSError, tomllib.TOMLDecodeError, ModuleNotFoundError):
         raw = {}
     compounds: dict[str, tuple[str, ...]] = {}
-    for joined, apart in dict(raw.get("compounds", {})).items():
+    table = raw.get("compounds")
+    for joined, apart in (table if isinstance(table, dict) else {}).items():
         key = fold(str(joined))
         parts = tuple(_TOKEN.findall(fold(str(apart))))
         if _TOKEN.fullmatch(key) and len(parts) > 1:
             compounds[key] = parts
     groups = tuple(
-        tuple(str(t) for t in g.get("terms", []) if str(t).strip())
-        for g in raw.get("group", [])
-        if isinstance(g, dict)
+        tuple(str(t) for t in g["terms"] if str(t).strip())
+        for g in (raw["group"] if isinstance(raw.get("group"), list) else [])
+        if isinstance(g, dict) and isinstance(g.get("terms"), list)
     )
     # The index depends on the compounds and on the multi-word synonyms (indexed as one token
     # too, see `join_phrases`), so they make the analyzer version.

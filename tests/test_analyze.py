@@ -92,3 +92,13 @@ def test_the_analyzer_version_follows_the_compound_and_phrase_lists() -> None:
     assert version.split(".")[1] == analyze.vocabulary().digest
     assert analyze.vocabulary().compounds["kerjasama"] == ("kerja", "sama")
     assert any("Jepang" in g for g in analyze.vocabulary().groups)
+
+
+def test_the_synonyms_file_is_well_formed() -> None:
+    raw = analyze._read_synonyms_file()
+    assert set(raw) == {"compounds", "group"}
+    for joined, apart in raw["compounds"].items():
+        assert tokens(joined) == [joined] and len(tokens(apart)) > 1, joined
+    for group in raw["group"]:
+        assert set(group) == {"terms"} and len(group["terms"]) >= 2, group
+    assert len(analyze.vocabulary().groups) == len(raw["group"])
