@@ -25,7 +25,7 @@ test: lint
 	$(BIN)/pytest -q -n 2
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --results bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
