@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
+from operator import ne
 from typing import Any
 
 # Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
@@ -115,9 +117,24 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
+# ASCII text splits faster without the regex: every character but a letter or a digit
+# separates words, exactly as for `_TOKEN`. Non-ASCII punctuation that folding leaves alone
+# (and that separates words too) is blanked first, so that most case text takes this path.
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_PUNCTUATION = ("\u2013", "\u00b7", "\u2014", "\u201c", "\u201d", "\u2018", "\u2019", "\u2026")
+
+
 def tokens(text: str) -> list[str]:
     """The folded words of `text`, as FTS5 would split them."""
-    return _TOKEN.findall(fold(text))
+    if not text.isascii():
+        for mark in _PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+                if text.isascii():
+                    break
+        else:
+            return _TOKEN.findall(fold(text))
+    return text.lower().translate(_ASCII_SEPARATORS).split()
 
 
 def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
@@ -212,9 +229,19 @@ def analyse_word(word: str) -> tuple[str, ...]:
     return (_english(word),)
 
 
+# Every analysed form of more than one term ("kerja sama") met so far: `_joined_tokens` looks
+# for phrases inside these. Bounded by the compounds of seeds/synonyms.toml.
+_MULTI_TERM: set[str] = set()
+
+
 @lru_cache(maxsize=200_000)
 def _analysed(word: str) -> str:
-    return " ".join(analyse_word(word))
+    terms = analyse_word(word)
+    if len(terms) == 1:
+        return terms[0]
+    joined = " ".join(terms)
+    _MULTI_TERM.add(joined)
+    return joined
 
 
 def stem(word: str) -> str:
@@ -224,7 +251,7 @@ def stem(word: str) -> str:
 
 def analyse(text: str) -> list[str]:
     """The analysed terms of a text, in order (a compound gives its parts)."""
-    return [t for w in _TOKEN.findall(fold(text)) for t in analyse_word(w)]
+    return [t for w in tokens(text) for t in analyse_word(w)]
 
 
 # ----------------------------------------------------------------------------- phrases
@@ -278,35 +305,61 @@ def join_phrases(terms: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _phrase_needles() -> dict[str, tuple[tuple[str, str], ...]]:
-    """First term -> (" kerja sama ", "kerjasama") for each phrase starting with it."""
+def _phrase_needles() -> dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]:
+    """First term -> for each second term that follows it in a phrase, the pair as it reads
+    in the padded text (" kerja sama ") and its phrases as (" kerja sama ", "kerjasama")."""
+    pairs: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for first, group in phrases().by_first.items():
+        for p in group:
+            needle = (f" {' '.join(p)} ", "".join(p))
+            pairs.setdefault(first, {}).setdefault(f" {p[0]} {p[1]} ", []).append(needle)
     return {
-        first: tuple((f" {' '.join(p)} ", "".join(p)) for p in group)
-        for first, group in phrases().by_first.items()
+        first: tuple((pair, tuple(needles)) for pair, needles in by_pair.items())
+        for first, by_pair in pairs.items()
     }
 
 
-def _joined_tokens(terms: str) -> list[str]:
-    """A joined token for each known phrase in `terms` (found with str.count, at C speed)."""
+def _joined_tokens(analysed: list[str], terms: str) -> list[str]:
+    """A joined token for each known phrase in `terms` (`analysed`, joined by spaces), sorted.
+
+    Each phrase is counted with str.count over the padded text (at C speed; non-overlapping,
+    as it always was), but only once its first term is among the words and its first two
+    terms stand next to each other (one substring test): a typical document so counts two or
+    three phrases of the ~80. The words are the analysed forms themselves (cached strings,
+    cheap to put in a set) plus the terms inside the multi-term ones.
+    """
     needles = _phrase_needles()
-    present = needles.keys() & set(terms.split())
+    forms = set(analysed)
+    present = needles.keys() & forms
+    for multi in _MULTI_TERM & forms:
+        present.update(needles.keys() & set(multi.split()))
     if not present:
         return []
     padded = f" {terms} "
     out: list[str] = []
     for first in present:
-        for needle, token in needles[first]:
-            n = padded.count(needle)
-            if n:
-                out += [token] * n
+        for pair, phrases_of_pair in needles[first]:
+            if pair in padded:
+                for needle, token in phrases_of_pair:
+                    n = padded.count(needle)
+                    if n:
+                        out += [token] * n
+    out.sort()
     return out
 
 
 def index_terms(text: str) -> str:
     """Every analysed term of `text` in order, then a joined token per known phrase."""
-    terms = " ".join(map(_analysed, _TOKEN.findall(fold(text))))
-    joined = _joined_tokens(terms)
+    analysed = list(map(_analysed, tokens(text)))
+    terms = " ".join(analysed)
+    joined = _joined_tokens(analysed, terms)
     return f"{terms} {' '.join(joined)}" if joined else terms
+
+
+# The hidden part of a case document (labels and synonyms of its type, countries and
+# sectors, names as stated) repeats across a collection: about 28,000 distinct ones in the
+# benchmark's 100,000 cases. Bounded, so a huge import cannot grow it without limit.
+_hidden_terms = lru_cache(maxsize=8192)(index_terms)
 
 
 def search_terms(shown: str, hidden: str = "") -> str:
@@ -318,11 +371,11 @@ def search_terms(shown: str, hidden: str = "") -> str:
     is stored in full. Storing each word once keeps the doclists of common words short, and
     with them the cost of every query that touches them.
     """
-    words = _TOKEN.findall(fold(shown))
+    words = tokens(shown)
     analysed = list(map(_analysed, words))
-    changed = " ".join(a for w, a in zip(words, analysed, strict=True) if a != w)
-    joined = _joined_tokens(" ".join(analysed))
-    parts = [changed, index_terms(hidden) if hidden else "", " ".join(joined)]
+    changed = " ".join(compress(analysed, map(ne, analysed, words)))
+    joined = _joined_tokens(analysed, " ".join(analysed))
+    parts = [changed, _hidden_terms(hidden) if hidden else "", " ".join(joined)]
     return " ".join(p for p in parts if p)
 
 
