@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import searchdocs
+from db import schema, searchdocs
 from db.errors import ImportProblem, ParadiploError
 from db.queries import _citation, _list
 from db.seeds import derive_category, year_of
@@ -786,7 +786,7 @@ def import_cases(store: Store, path: Path) -> ImportResult:
     return result
 
 
-IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CACHE_KIB = 256 * 1024
 
 
 @contextmanager
@@ -856,41 +856,12 @@ def _write_cases(
                 f"{verb} INTO cases({names}) VALUES ({marks})",
                 [tuple(r[c] for c in cols) for r in part],
             )
-    w.executemany(
-        "INSERT OR IGNORE INTO case_sectors(case_id, sector_id) VALUES (?, ?)",
-        [(r["id"], s) for r in rows for s in r["_sectors"]],
-    )
+    schema.write_case_sectors(w, {r["id"]: [(s, None) for s in r["_sectors"]] for r in rows})
     w.executemany(
         'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
         " supports, origin) VALUES ('case', ?, ?, ?, ?, ?, '[]', 'user')",
         [(r["id"], *e) for r in rows for e in r["_evidence"]],
     )
-    with _bulk_fts(w, len(rows)):
+    with searchdocs.bulk(w, len(rows)):
         searchdocs.refresh_cases(w, [r["id"] for r in rows])
     return existing
-
-
-BULK_ROWS = 2000
-
-
-@contextmanager
-def _bulk_fts(conn: sqlite3.Connection, n: int) -> Iterator[None]:
-    """For a large import, no incremental FTS5 merging while the documents go in.
-
-    FTS5 merges index segments a little after every insert ('automerge'); over 100,000
-    documents that costs about a fifth of the indexing time, while its 'crisismerge' still
-    keeps the segment count bounded. The setting is stored in the index, so it is put back.
-    """
-    if n < BULK_ROWS:
-        yield
-        return
-    row = conn.execute("SELECT v FROM search_docs_fts_config WHERE k = 'automerge'").fetchone()
-    before = int(row[0]) if row else 4  # FTS5's default
-    conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES ('automerge', 0)")
-    try:
-        yield
-    finally:
-        conn.execute(
-            "INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES ('automerge', ?)",
-            (before,),
-        )

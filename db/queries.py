@@ -26,6 +26,7 @@ from db.models import (
     Source,
     Span,
 )
+from db.schema import case_sector_problems
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
 # last, and written this way the default sort walks the cases_year index instead of sorting.
@@ -105,6 +106,23 @@ def where_clause(
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
+def sector_where(filters: Filters, alias: str = "cs") -> tuple[str, list[Any]]:
+    """WHERE and parameters over case_sectors rows (`alias`) for filters with a sector.
+
+    Schema 2 copies each case's filter keys onto its case_sectors rows, so a sector filter is
+    one range of the first sector's rows, region and partner conditions apply to the same
+    rows, and each further sector is a check on the case's other rows. Every case matching
+    `filters` is then exactly one row: counts, trees and the default page never read `cases`.
+    """
+    where, params = where_clause(Filters(region=filters.region, partner=filters.partner), alias)
+    conds = [f"{alias}.sector_id = ?", *([where[len("WHERE ") :]] if where else [])]
+    params = [filters.sectors[0], *params]
+    for sector in filters.sectors[1:]:
+        conds.append(f"{alias}.case_id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)")
+        params.append(sector)
+    return "WHERE " + " AND ".join(conds), params
+
+
 # ------------------------------------------------------------------ memo of aggregates
 # Trees and sector counts aggregate every matching case; the app asks for the same ones again
 # and again (the region tree ignores the region filter, so it is the same for every region
@@ -162,13 +180,14 @@ def _reference(
 
 
 def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
-    if not (filters.region or filters.partner) and len(filters.sectors) == 1:
-        # Every case_sectors row belongs to a case (foreign key, cascading delete), so one
-        # sector's count is an index range count that never touches the cases table.
+    return _memoised(conn, ("count_cases", filters), lambda: _count_cases(conn, filters))
+
+
+def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
+    if filters.sectors:
+        where, params = sector_where(filters)
         return int(
-            conn.execute(
-                "SELECT count(*) FROM case_sectors WHERE sector_id = ?", (filters.sectors[0],)
-            ).fetchone()[0]
+            conn.execute(f"SELECT count(*) FROM case_sectors cs {where}", params).fetchone()[0]
         )
     where, params = where_clause(filters, sectors_as="in")
     return int(conn.execute(f"SELECT count(*) FROM cases c {where}", params).fetchone()[0])
@@ -181,16 +200,27 @@ def list_cases(
     limit: int = 200,
     offset: int = 0,
 ) -> list[CaseRow]:
-    where, params = where_clause(filters)
-    order = _ORDER.get(sort, _ORDER["-year"])
-    rows = conn.execute(
+    columns = (
         "SELECT c.id, c.title, c.year, c.date_as_stated, c.region_name, c.partner_name,"
         " coalesce(pc.name_en, c.partner_country), c.type, coalesce(t.label_en, c.type, ''),"
-        f" c.origin FROM cases c LEFT JOIN countries pc ON pc.code = c.partner_country"
-        f" LEFT JOIN case_types t ON t.id = c.type {where} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        " c.origin"
     )
-    return [CaseRow(*r) for r in rows]
+    joins = (
+        "LEFT JOIN countries pc ON pc.code = c.partner_country"
+        " LEFT JOIN case_types t ON t.id = c.type"
+    )
+    order = _ORDER.get(sort, _ORDER["-year"])
+    if filters.sectors and order == _ORDER["-year"]:
+        # The sector's rows in case_sectors_year order are the page: no scan of cases.
+        where, params = sector_where(filters)
+        sql = (
+            f"{columns} FROM case_sectors cs JOIN cases c ON c.id = cs.case_id {joins} {where}"
+            " ORDER BY cs.year DESC, cs.case_id LIMIT ? OFFSET ?"
+        )
+    else:
+        where, params = where_clause(filters)
+        sql = f"{columns} FROM cases c {joins} {where} ORDER BY {order} LIMIT ? OFFSET ?"
+    return [CaseRow(*r) for r in conn.execute(sql, [*params, limit, offset])]
 
 
 # For each sort, the condition "case c comes before the one whose sort key is ?, id ?", in the
@@ -232,19 +262,25 @@ def case_position(
     Counts the cases that sort before it (an index range count) rather than numbering the
     whole filtered list with a window function, which sorts every matching case.
     """
-    where, params = where_clause(filters, sectors_as="in")
-    conds = f"AND {where[len('WHERE ') :]}" if where else ""
     column, before, repeat = _BEFORE.get(sort, _BEFORE["-year"])
+    where, params = where_clause(filters)  # one case: EXISTS probes its own sector rows
+    conds = f"AND {where[len('WHERE ') :]}" if where else ""
     row = conn.execute(
         f"SELECT c.{column} FROM cases c WHERE c.id = ? {conds}", [case_id, *params]
     ).fetchone()
     if row is None:
         return None
-    n = conn.execute(
-        f"SELECT count(*) FROM cases c WHERE {before} {conds}",
-        [*([row[0]] * repeat), case_id, *params],
-    ).fetchone()[0]
-    return int(n)
+    where, params = where_clause(filters, sectors_as="in")
+    conds = f"AND {where[len('WHERE ') :]}" if where else ""
+    key = [*([row[0]] * repeat), case_id]
+    if filters.sectors and column == "year":
+        # Under a sector filter, count the sector's rows in case_sectors that sort before.
+        where, params = sector_where(filters)
+        before = before.replace("c.year", "cs.year").replace("c.id", "cs.case_id")
+        sql = f"SELECT count(*) FROM case_sectors cs {where} AND {before}"
+        return int(conn.execute(sql, [*params, *key]).fetchone()[0])
+    n = conn.execute(f"SELECT count(*) FROM cases c WHERE {before} {conds}", [*key, *params])
+    return int(n.fetchone()[0])
 
 
 def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
@@ -257,10 +293,15 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
 
 
 def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    where, params = where_clause(f, sectors_as="in")
+    if f.sectors:  # one range of case_sectors_region, grouped in index order
+        where, params = sector_where(f, "c")
+        table = "case_sectors c"
+    else:
+        where, params = where_clause(f, sectors_as="in")
+        table = "cases c"
     rows = conn.execute(
         "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
-        f" FROM cases c {where} GROUP BY 1, 2, 3, 4",
+        f" FROM {table} {where} GROUP BY 1, 2, 3, 4",
         params,
     ).fetchall()
     area_names, area_levels, countries = _reference(conn)
@@ -323,12 +364,17 @@ def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> li
 
 
 def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    where, params = where_clause(f, sectors_as="in")
+    if f.sectors:  # one range of case_sectors_partner, grouped in index order
+        where, params = sector_where(f, "c")
+        table = "case_sectors c"
+    else:
+        where, params = where_clause(f, sectors_as="in")
+        table = "cases c"
     # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
     # cases_partner_group index delivers the groups in order, with no sort.
     rows = conn.execute(
         "SELECT c.partner_country, c.partner_id, c.partner_name, count(*)"
-        f" FROM cases c {where} GROUP BY c.partner_country, c.partner_id",
+        f" FROM {table} {where} GROUP BY c.partner_country, c.partner_id",
         params,
     ).fetchall()
     countries = _reference(conn)[2]
@@ -356,24 +402,26 @@ def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCoun
 
 
 def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCount]:
-    if filters.region or filters.partner:
-        where, params = where_clause(filters, sectors_as="in")
-        sql = (
-            "SELECT cs.sector_id, count(*) FROM case_sectors cs JOIN cases c ON c.id = cs.case_id"
-            f" {where} GROUP BY cs.sector_id"
-        )
+    counts: dict[str, int] = {}
+    if filters.sectors:
+        # Each matching case is one row of the first sector, which carries the case's whole
+        # set of sectors: count the sets (a few hundred kinds), then their sectors.
+        where, params = sector_where(filters)
+        for sector_set, n in conn.execute(
+            f"SELECT cs.sector_set, count(*) FROM case_sectors cs {where} GROUP BY 1", params
+        ):
+            for sector in (sector_set or "").split():
+                counts[sector] = counts.get(sector, 0) + n
     else:
-        # Sectors only (or nothing): case_sectors alone answers, never touching cases.
-        conds = " AND ".join(
-            "cs.case_id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)"
-            for _ in filters.sectors
-        )
-        sql = (
-            f"SELECT cs.sector_id, count(*) FROM case_sectors cs"
-            f" {'WHERE ' + conds if conds else ''} GROUP BY cs.sector_id"
-        )
-        params = list(filters.sectors)
-    counts = dict(conn.execute(sql, params).fetchall())
+        if filters.region or filters.partner:
+            where, params = where_clause(filters, sectors_as="in")
+            sql = (
+                "SELECT cs.sector_id, count(*) FROM case_sectors cs"
+                f" JOIN cases c ON c.id = cs.case_id {where} GROUP BY cs.sector_id"
+            )
+        else:  # nothing: case_sectors alone answers, never touching cases
+            sql, params = "SELECT sector_id, count(*) FROM case_sectors GROUP BY sector_id", []
+        counts = dict(conn.execute(sql, params).fetchall())
     return [
         SectorCount(sid, en, idl, int(counts.get(sid, 0)))
         for sid, en, idl in conn.execute(
@@ -772,6 +820,11 @@ def check(conn: sqlite3.Connection) -> list[str]:
         " WHERE e.record_type = 'case' AND e.record_id = c.id AND e.quote IS NOT NULL)"
     ):
         problems.append(f"seed case {cid} has no verified quote")
+    stale = case_sector_problems(conn)
+    if stale:
+        problems.append(
+            f"sector index out of step: {stale} case_sectors row(s) disagree with their case"
+        )
     n_docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     n_fts = conn.execute("SELECT count(*) FROM search_docs_fts").fetchone()[0]
     if n_docs != n_fts:

@@ -6,14 +6,12 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-
-import sqlite_utils
 
 from db.errors import DatabaseProblem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
 BUSY_TIMEOUT_MS = 10_000
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -144,13 +142,31 @@ CREATE INDEX IF NOT EXISTS cases_year_desc ON cases(year DESC, id);
 CREATE INDEX IF NOT EXISTS cases_title ON cases(title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_region_name ON cases(region_name COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_partner_name ON cases(partner_name COLLATE NOCASE, id);
+-- A case's sector tags. Since schema 2 each row also carries copies of its case's sort and
+-- filter keys and the case's whole set of sectors, so that under a sector filter the counts,
+-- the region and partner trees and the first page read one range of these indexes and never
+-- the cases table (bench/RESULTS.md). `write_case_sectors` is the one way to write them: the
+-- seed build and the import, the only writers of cases, call it after writing the cases.
 CREATE TABLE IF NOT EXISTS case_sectors (
     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
     sector_id TEXT NOT NULL REFERENCES sectors(id),
     as_stated TEXT,
+    year INTEGER,
+    region_id TEXT,
+    region_country TEXT,
+    province_code TEXT,
+    area_code TEXT,
+    partner_country TEXT,
+    partner_id TEXT,
+    partner_name TEXT,
+    sector_set TEXT,
     PRIMARY KEY (case_id, sector_id)
 );
-CREATE INDEX IF NOT EXISTS case_sectors_sector ON case_sectors(sector_id, case_id);
+CREATE INDEX IF NOT EXISTS case_sectors_year ON case_sectors(sector_id, year DESC, case_id);
+CREATE INDEX IF NOT EXISTS case_sectors_region ON case_sectors(sector_id, region_country,
+    province_code, area_code, region_id, partner_country, partner_id, sector_set);
+CREATE INDEX IF NOT EXISTS case_sectors_partner ON case_sectors(sector_id, partner_country,
+    partner_id, partner_name, region_country, province_code, area_code, region_id);
 CREATE TABLE IF NOT EXISTS evidence (
     id INTEGER PRIMARY KEY,
     record_type TEXT NOT NULL,
@@ -242,7 +258,7 @@ CREATE TABLE IF NOT EXISTS note_drafts (
 );
 -- One search document per searchable thing (a case, a source passage, a note, a glossary
 -- term). `terms` holds the analysed text (see db/analyze.py); the FTS table over this one
--- is created and kept in sync by triggers through sqlite-utils.
+-- (FTS_DDL) is kept in sync by triggers (FTS_TRIGGERS).
 CREATE TABLE IF NOT EXISTS search_docs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -257,6 +273,34 @@ CREATE TABLE IF NOT EXISTS search_docs (
 """
 
 SEARCH_FTS_COLUMNS = ["title", "body", "terms"]
+# The FTS5 index over search_docs (external content), with prefix indexes for 2 and 3
+# characters: the word being typed matches as a prefix at every keystroke, and without them
+# FTS5 merges the doclists of every word with that prefix (for "ke" on 100,000 cases, ~100 ms
+# per query). They double the size of the index.
+FTS_PREFIX = "2 3"
+FTS_DDL = (
+    'CREATE VIRTUAL TABLE "search_docs_fts" USING FTS5 ("title", "body", "terms",'
+    f" tokenize='{FTS_TOKENIZE}', content=\"search_docs\", prefix='{FTS_PREFIX}')"
+)
+# The sync triggers (as sqlite-utils' enable_fts(create_triggers=True) writes them).
+FTS_TRIGGERS = (
+    'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
+    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
+    'CREATE TRIGGER "search_docs_ad" AFTER DELETE ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
+    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\nEND',
+    'CREATE TRIGGER "search_docs_au" AFTER UPDATE ON "search_docs" BEGIN\n'
+    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
+    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\n'
+    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
+    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
+)
+# FTS5 keeps the terms of new documents in memory and writes them out as one segment when
+# they pass this size (default 1 MiB). A bulk load with a larger buffer writes far fewer,
+# larger segments and merges far less: 100,000 case documents index in about half the time.
+FTS_BULK_HASHSIZE = 32 * 1024 * 1024
+FTS_DEFAULT_HASHSIZE = 1024 * 1024
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -286,16 +330,113 @@ def application_id(conn: sqlite3.Connection) -> int:
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table, index and FTS table of the current version on an empty database."""
+    """Create every table, index, FTS table and trigger of the current version on an empty
+    database."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(DDL)
-    db = sqlite_utils.Database(conn)
-    if "search_docs_fts" not in db.table_names():
-        db.table("search_docs").enable_fts(
-            SEARCH_FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZE
-        )
+    if not _exists(conn, "search_docs_fts"):
+        conn.execute(FTS_DDL)
+        for sql in FTS_TRIGGERS:
+            conn.execute(sql)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _exists(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+    )
+
+
+# ------------------------------------------------------------------------- the FTS index
+def drop_fts_triggers(conn: sqlite3.Connection) -> None:
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+
+
+def create_fts_triggers(conn: sqlite3.Connection) -> None:
+    drop_fts_triggers(conn)
+    for sql in FTS_TRIGGERS:
+        conn.execute(sql)
+
+
+def set_fts_hashsize(conn: sqlite3.Connection, size: int) -> None:
+    conn.execute(
+        "INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES ('hashsize', ?)", (size,)
+    )
+
+
+def rebuild_fts(conn: sqlite3.Connection) -> None:
+    """(Re)create the FTS5 table and its triggers and index every search document in one pass
+    (in the caller's transaction). Several times faster than indexing row by row, and the
+    index comes out compact."""
+    drop_fts_triggers(conn)
+    conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
+    conn.execute(FTS_DDL)
+    set_fts_hashsize(conn, FTS_BULK_HASHSIZE)
+    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('rebuild')")
+    set_fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
+    create_fts_triggers(conn)
+
+
+def fts_is_current(conn: sqlite3.Connection) -> bool:
+    """True if the FTS table is this version's (prefix indexes) and its triggers are there."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_docs_fts'").fetchone()
+    triggers = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
+    ).fetchone()[0]
+    return row is not None and f"prefix='{FTS_PREFIX}'" in str(row[0]) and triggers == 3
+
+
+# ------------------------------------------------------------------------- case sectors
+# The columns of a case copied onto each of its case_sectors rows (same names on both).
+CASE_KEYS = (
+    "year",
+    "region_id",
+    "region_country",
+    "province_code",
+    "area_code",
+    "partner_country",
+    "partner_id",
+    "partner_name",
+)
+_INSERT_CASE_SECTOR = (
+    "INSERT OR IGNORE INTO case_sectors(case_id, sector_id, as_stated, sector_set, "
+    + ", ".join(CASE_KEYS)
+    + ") SELECT c.id, ?, ?, ?, "
+    + ", ".join(f"c.{k}" for k in CASE_KEYS)
+    + " FROM cases c WHERE c.id = ?"
+)
+
+
+def write_case_sectors(
+    conn: sqlite3.Connection, tags: Mapping[str, Sequence[tuple[str, str | None]]]
+) -> None:
+    """Tag cases with sectors: case id -> every (sector id, as stated) of that case.
+
+    Call it after the cases are written, with all of each case's sectors at once and none of
+    its old rows left: each row copies the case's keys (CASE_KEYS) and the case's whole set of
+    sectors. A case that is not there gets no rows.
+    """
+    rows = []
+    for case_id, pairs in tags.items():
+        sector_set = " ".join(sorted({sector for sector, _ in pairs}))
+        rows += [(sector, stated, sector_set, case_id) for sector, stated in pairs]
+    conn.executemany(_INSERT_CASE_SECTOR, rows)
+
+
+def case_sector_problems(conn: sqlite3.Connection) -> int:
+    """How many case_sectors rows disagree with their case or with the case's other rows."""
+    keys = " OR ".join(f"cs.{k} IS NOT c.{k}" for k in CASE_KEYS)
+    return int(
+        conn.execute(
+            f"SELECT count(*) FROM case_sectors cs JOIN cases c ON c.id = cs.case_id WHERE {keys}"
+            " OR cs.sector_set IS NOT (SELECT group_concat(sector_id, ' ') FROM (SELECT"
+            " x.sector_id FROM case_sectors x WHERE x.case_id = cs.case_id ORDER BY x.sector_id))"
+        ).fetchone()[0]
+    )
 
 
 INDEX_DDL = [
@@ -322,9 +463,49 @@ def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
     return missing
 
 
+def extra_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Indexes of our tables that this version's DDL does not have (left by an older one)."""
+    wanted = {s.split()[5] for s in INDEX_DDL}
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name NOT LIKE 'search_docs_fts%' ORDER BY name"
+        )
+        if name not in wanted
+    ]
+
+
 # Upgrades: MIGRATIONS[n] takes a database at version n to n + 1. Each runs in one transaction
 # after a backup of the file has been written next to it.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Schema 2: case_sectors carries its case's keys and sector set (filled in here from the
+    cases); the case indexes of the current DDL replace older ones; the FTS table gets its
+    prefix indexes if an earlier version did not give them. Notes and drafts are untouched."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(case_sectors)")}
+    for column, kind in (("year", "INTEGER"), *((k, "TEXT") for k in CASE_KEYS[1:])):
+        if column not in have:
+            conn.execute(f"ALTER TABLE case_sectors ADD COLUMN {column} {kind}")
+    if "sector_set" not in have:
+        conn.execute("ALTER TABLE case_sectors ADD COLUMN sector_set TEXT")
+    keys = ", ".join(CASE_KEYS)
+    conn.execute(
+        f"UPDATE case_sectors SET ({keys}) = (SELECT {keys} FROM cases c"
+        " WHERE c.id = case_sectors.case_id)"
+    )
+    conn.execute(
+        "UPDATE case_sectors SET sector_set = (SELECT group_concat(sector_id, ' ') FROM"
+        " (SELECT x.sector_id FROM case_sectors x WHERE x.case_id = case_sectors.case_id"
+        " ORDER BY x.sector_id))"
+    )
+    for name in extra_indexes(conn):
+        conn.execute(f'DROP INDEX "{name}"')
+    ensure_indexes(conn)
+    if not fts_is_current(conn):
+        rebuild_fts(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 from db import schema
@@ -54,12 +55,16 @@ KIND_BASE = {"case": 0, "passage": RANGE, "term": 2 * RANGE, "note": 3 * RANGE}
 OTHERS_BASE = RANGE  # every kind but cases lives at or above this rowid
 
 
-def _next_id(conn: sqlite3.Connection, kind: str) -> int:
-    base = KIND_BASE.get(kind, 3 * RANGE)
+def _top(conn: sqlite3.Connection, base: int) -> int:
+    """The highest rowid in the range starting at `base`, or `base` if it is empty."""
     row = conn.execute(
         "SELECT max(id) FROM search_docs WHERE id >= ? AND id < ?", (base, base + RANGE)
     ).fetchone()
-    return base + 1 if row[0] is None else int(row[0]) + 1
+    return base if row[0] is None else int(row[0])
+
+
+def _next_id(conn: sqlite3.Connection, kind: str) -> int:
+    return _top(conn, KIND_BASE.get(kind, 3 * RANGE)) + 1
 
 
 def _put(
@@ -333,65 +338,21 @@ def record_analyzer_version(conn: sqlite3.Connection) -> None:
     )
 
 
-# The FTS5 table over search_docs, as db/schema.py makes it through sqlite-utils, plus prefix
-# indexes for 2 and 3 characters: the word being typed matches as a prefix at every
-# keystroke, and without them FTS5 merges the doclists of every word with that prefix (for
-# "ke" on 100,000 cases, ~100 ms per query). They double the size of the FTS index.
-FTS_PREFIX = "2 3"
-_FTS_DDL = (
-    'CREATE VIRTUAL TABLE "search_docs_fts" USING FTS5 ("title", "body", "terms",'
-    f" tokenize='{schema.FTS_TOKENIZE}', content=\"search_docs\", prefix='{FTS_PREFIX}')"
-)
-# The sync triggers, exactly as sqlite-utils' enable_fts(create_triggers=True) writes them.
-_FTS_TRIGGERS = (
-    'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
-    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
-    'CREATE TRIGGER "search_docs_ad" AFTER DELETE ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
-    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\nEND',
-    'CREATE TRIGGER "search_docs_au" AFTER UPDATE ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
-    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\n'
-    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
-    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
-)
-
-
-def _drop_triggers(conn: sqlite3.Connection) -> None:
-    for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
-    ).fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
-
-
-def _create_fts(conn: sqlite3.Connection) -> None:
-    """(Re)create the FTS5 table and its triggers, indexing search_docs in one pass."""
-    _drop_triggers(conn)
-    conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
-    conn.execute(_FTS_DDL)
-    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('rebuild')")
-    for sql in _FTS_TRIGGERS:
-        conn.execute(sql)
-
-
-def fts_is_current(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_docs_fts'").fetchone()
-    triggers = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
-    ).fetchone()[0]
-    return row is not None and f"prefix='{FTS_PREFIX}'" in str(row[0]) and triggers == 3
+# The FTS table and its triggers are made by db/schema.py (with prefix indexes since schema 2).
+FTS_PREFIX = schema.FTS_PREFIX
+fts_is_current = schema.fts_is_current
 
 
 def finish_new_index(conn: sqlite3.Connection) -> None:
-    """On a database just created (and seeded): give the FTS table its prefix indexes and
-    record the analyzer version. Cheap: only the seed documents are there."""
+    """Give an FTS table made before schema 2 its prefix indexes (a rebuild of the index) and
+    record the analyzer version. A database created by this version needs neither rebuild:
+    `schema.create_schema` makes the FTS table right."""
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN IMMEDIATE")
     try:
         if not fts_is_current(conn):
-            _create_fts(conn)
+            schema.rebuild_fts(conn)
         record_analyzer_version(conn)
         if own:
             conn.execute("COMMIT")
@@ -401,32 +362,105 @@ def finish_new_index(conn: sqlite3.Connection) -> None:
         raise
 
 
+# ------------------------------------------------------------------------- bulk writes
+BULK_DOCS = 1000  # from this many documents, `bulk` indexes them in one pass at the end
+
+
+def _setting(conn: sqlite3.Connection, key: str, default: int) -> int:
+    row = conn.execute("SELECT v FROM search_docs_fts_config WHERE k = ?", (key,)).fetchone()
+    return int(row[0]) if row else default
+
+
+def _fts_config(conn: sqlite3.Connection, key: str, value: int) -> None:
+    conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES (?, ?)", (key, value))
+
+
+@contextmanager
+def bulk(conn: sqlite3.Connection, n: int) -> Iterator[None]:
+    """Write about `n` search documents in the caller's transaction, indexing new ones at the end.
+
+    Through the insert trigger, FTS5 writes what it has gathered at the end of every statement
+    (a segment per 500 documents) and keeps merging them. For a large write the trigger is set
+    aside: new documents (above each kind's highest rowid at the start, see KIND_BASE) are
+    indexed by one INSERT ... SELECT at the end, with a 32 MiB buffer and no merging meanwhile
+    (100,000 cases: ~3 s instead of ~9 s). Deleting a document that was indexed before still
+    removes it from the index (a trigger limited to those rowids), so `_put`, `delete` and the
+    rest work as usual inside. On an exception nothing is restored here: the caller's
+    transaction rolls back, and with it the triggers and settings.
+    """
+    if n < BULK_DOCS:
+        yield
+        return
+    if not conn.in_transaction:
+        raise RuntimeError("searchdocs.bulk runs inside a write transaction")
+    # The highest rowid of each kind's range: documents above it are new, and indexed at the end.
+    bases = sorted(set(KIND_BASE.values()))
+    marks = [_top(conn, base) for base in bases]
+    cases = " ".join(f"WHEN {b // RANGE} THEN {m}" for b, m in zip(bases, marks, strict=True))
+    indexed = f"WHEN old.id <= CASE old.id / {RANGE} {cases} ELSE {marks[-1]} END"
+    automerge = _setting(conn, "automerge", 4)
+    hashsize = _setting(conn, "hashsize", schema.FTS_DEFAULT_HASHSIZE)
+    schema.drop_fts_triggers(conn)
+    for sql in schema.FTS_TRIGGERS:
+        if "AFTER INSERT" not in sql:
+            conn.execute(sql.replace(" BEGIN\n", f" {indexed} BEGIN\n", 1))
+    _fts_config(conn, "automerge", 0)
+    _fts_config(conn, "hashsize", schema.FTS_BULK_HASHSIZE)
+    yield
+    for base, mark in zip(bases, marks, strict=True):
+        conn.execute(
+            'INSERT INTO search_docs_fts(rowid, "title", "body", "terms")'
+            ' SELECT id, "title", "body", "terms" FROM search_docs WHERE id > ? AND id < ?',
+            (mark, base + RANGE),
+        )
+    schema.create_fts_triggers(conn)
+    _fts_config(conn, "automerge", automerge)
+    _fts_config(conn, "hashsize", hashsize)
+
+
+# ------------------------------------------------------------------------- reindex
+REINDEX_CHUNK = 2000  # cases (or notes) read and indexed at a time
+
+
+def _id_chunks(conn: sqlite3.Connection, sql: str) -> Iterator[list[str]]:
+    """Ids from `sql` (keyset: "... WHERE id > ? ... ORDER BY id LIMIT ?") a chunk at a time,
+    so that no list of every id is ever held."""
+    last = ""
+    while True:
+        ids = [r[0] for r in conn.execute(sql, (last, REINDEX_CHUNK))]
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
 def reindex_all(conn: sqlite3.Connection) -> int:
     """Rebuild every search document (cases, passages, terms, notes) with the current analyzer.
 
     Runs in the caller's transaction, so a reindex is all or nothing. Needed when
     db/analyze.py (or the compounds and phrases of seeds/synonyms.toml) change: stored `terms`
-    are the old analysis and queries analysed the new way would miss them. The FTS5 sync
-    triggers are set aside while the documents are rewritten and the FTS table is then
-    recreated and filled in one pass: several times faster than updating it row by row
-    (100,000 cases: ~25 s of CPU), and it leaves the index compact.
+    are the old analysis and queries analysed the new way would miss them. The FTS table is
+    dropped first (its pages are reused for the new documents) and made again from them in
+    one pass at the end (`schema.rebuild_fts`). Cases and notes are read in chunks, so memory
+    stays flat however large the collection.
     Returns the number of documents written.
     """
-    _drop_triggers(conn)
+    schema.drop_fts_triggers(conn)
+    conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
     conn.execute("DELETE FROM search_docs")
-    refresh_cases(conn, [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")])
-    refresh_passages(conn, [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")])
+    for ids in _id_chunks(conn, "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?"):
+        refresh_cases(conn, ids)
+    for ids in _id_chunks(conn, "SELECT id FROM sources WHERE id > ? ORDER BY id LIMIT ?"):
+        refresh_passages(conn, ids)
     refresh_terms(conn)
     # Notes on existing cases were indexed with their cases; the rest (on sources, regions,
     # or on cases no longer there) now.
-    note_ids = [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM notes WHERE deleted_at IS NULL AND id NOT IN"
-            " (SELECT ref_id FROM search_docs WHERE kind = 'note') ORDER BY updated_at, id"
-        )
-    ]
-    refresh_notes(conn, note_ids)
-    _create_fts(conn)
+    for ids in _id_chunks(
+        conn,
+        "SELECT id FROM notes n WHERE id > ? AND deleted_at IS NULL AND NOT EXISTS (SELECT 1"
+        " FROM search_docs d WHERE d.kind = 'note' AND d.ref_id = n.id) ORDER BY id LIMIT ?",
+    ):
+        refresh_notes(conn, ids)
+    schema.rebuild_fts(conn)
     record_analyzer_version(conn)
     return int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0])

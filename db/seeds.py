@@ -560,10 +560,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                 ),
             )
             conn.execute("DELETE FROM case_sectors WHERE case_id = ?", (c["id"],))
-            conn.executemany(
-                "INSERT INTO case_sectors(case_id, sector_id, as_stated) VALUES (?,?,?)",
-                [(c["id"], sec, stated) for sec, stated in c.get("sectors", {}).items()],
-            )
+            schema.write_case_sectors(conn, {c["id"]: list(c.get("sectors", {}).items())})
         for p in data.people:
             conn.execute(
                 "INSERT OR REPLACE INTO people(id, name, office, office_as_stated, actor_id,"

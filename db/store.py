@@ -272,7 +272,7 @@ def _create(path: Path, *, build_seeds: bool) -> None:
         schema.create_schema(conn)
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
-        searchdocs.finish_new_index(conn)
+        searchdocs.record_analyzer_version(conn)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
         if path.exists() and path.stat().st_size == 0:
@@ -300,7 +300,7 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
             store.rebuilt_seeds = True
-        searchdocs.finish_new_index(conn)
+        searchdocs.record_analyzer_version(conn)
         return store
     version = schema.user_version(conn)
     if version > schema.SCHEMA_VERSION:

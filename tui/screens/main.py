@@ -8,7 +8,9 @@ its cursor loads that case into the Detail pane.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -18,12 +20,15 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Static
+from textual.worker import Worker, WorkerState
 
 from db import notes as notes_api
 from db import queries
-from db.models import CaseDetail, CaseRow, Filters, RegionNode, SectorCount
+from db.errors import NotFound
+from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 from db.store import Store
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, is_current, run_db
@@ -55,16 +60,33 @@ class CasesLoaded(DbResult):
     notes: dict[str, int]
     cursor: int
     cursor_page: list[CaseRow] | None
+    # The case under the cursor, read in the same worker: the list and its detail then
+    # appear in one frame, with no second round trip.
+    detail: CaseDetail | None = None
+    case_notes: list[Note] | None = None
 
 
 @dataclass
 class DetailLoaded(DbResult):
     case_id: str
     detail: CaseDetail | None
+    case_notes: list[Note] | None = None
+
+
+HOLD_S = 0.04  # how long the first result of a reload waits for the others
 
 
 class FilterBar(Static):
     """The count, the active filters and the sort, above the list."""
+
+    def show(self, text: Text) -> None:
+        """Update, asking for a layout only when the bar's height (1 or 2 lines) changes:
+        a layout re-arranges the whole screen."""
+        width = self.content_region.width or self.size.width
+        lines = 1 if width and text.cell_len <= width else 2
+        same_height = lines == getattr(self, "_lines", 0)
+        self._lines = lines
+        self.update(text, layout=not same_height)
 
 
 class Pane(Vertical):
@@ -95,8 +117,8 @@ class MainScreen(Screen[None]):
         Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
     ]
 
-    filters: reactive[Filters] = reactive(Filters, init=False, always_update=False)
-    sort: reactive[str] = reactive("-year", init=False)
+    filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
+    sort: reactive[str] = reactive("-year", init=False, repaint=False)
 
     def __init__(
         self, filters: Filters | None = None, sort: str = "-year", case_id: str | None = None
@@ -112,6 +134,13 @@ class MainScreen(Screen[None]):
         self.labels: dict[str, str] = {}
         self.loaded: set[str] = set()
         self.failed: set[str] = set()
+        self._waiting: set[str] = set()
+        self._pending: dict[str, DbResult] = {}
+        self._hold_timer: Timer | None = None
+        self._labelled: tuple[list[RegionNode] | None, list[RegionNode] | None] = (None, None)
+        self._detail_want: str | None = None
+        self._detail_shown: str | None = None
+        self._detail_worker: Worker[None] | None = None
 
     # ------------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -149,6 +178,10 @@ class MainScreen(Screen[None]):
         self.reload(first=True)
 
     # ------------------------------------------------------------------------ loading
+    # A filter change starts three workers (trees, sector counts, the list with the case
+    # under its cursor). Their results are held until all have arrived (or HOLD_S has passed
+    # since the first), then shown together: one layout and one repaint instead of one per
+    # result, which at 160x50 cost more than every query.
     def reload(self, *, first: bool = False) -> None:
         self._load_trees()
         self._load_sectors()
@@ -163,6 +196,7 @@ class MainScreen(Screen[None]):
                 queries.region_tree(conn, filters), queries.partner_tree(conn, filters)
             )
 
+        self._waiting.add("trees")
         run_db(self, "trees", load)
 
     def _load_sectors(self) -> None:
@@ -171,10 +205,12 @@ class MainScreen(Screen[None]):
         def load(store: Store) -> SectorsLoaded:
             return SectorsLoaded(queries.sector_counts(store.conn, filters))
 
+        self._waiting.add("sectors")
         run_db(self, "sectors", load)
 
     def _load_cases(self, select: str | None = None, *, clear_if_hidden: bool = False) -> None:
-        """Count and first page (and the page of `select`) under the filters.
+        """Count and first page (and the page of `select`) under the filters, with the case
+        under the cursor and its notes.
 
         With `clear_if_hidden`, a case that the filters hide is shown by clearing them.
         """
@@ -196,8 +232,10 @@ class MainScreen(Screen[None]):
             first = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=0)
             cursor = 0
             cursor_page = None
-            if select:
-                pos = queries.case_position(conn, filters, sort, select)
+            if select and count:
+                pos = _first_page_position(first, select)
+                if pos is None:
+                    pos = queries.case_position(conn, filters, sort, select)
                 if pos is not None:
                     cursor = pos
                     if pos >= PAGE:
@@ -207,48 +245,74 @@ class MainScreen(Screen[None]):
                         )
             ids = [r.id for r in first] + [r.id for r in cursor_page or []]
             notes = notes_api.note_counts(conn, ids)
+            rows = cursor_page if cursor_page is not None else first
+            row = rows[cursor % PAGE] if cursor % PAGE < len(rows) else None
+            detail = case_notes = None
+            if row is not None:
+                detail, case_notes = _read_case(store, row.id)
             return CasesLoaded(
-                filters,
-                sort,
-                count,
-                total,
-                first,
-                notes,
-                cursor,
-                cursor_page,
+                filters, sort, count, total, first, notes, cursor, cursor_page, detail, case_notes
             )
 
+        self._waiting.add("cases")
         run_db(self, "cases", load)
 
-    def _load_detail(self, case_id: str) -> None:
-        def load(store: Store) -> DetailLoaded:
-            return DetailLoaded(case_id, queries.case_detail(store.conn, case_id))
+    def _arrived(self, message: DbResult) -> None:
+        """Hold a pane's result until the others of the same reload are in (or HOLD_S)."""
+        self._pending[message.group] = message
+        self._waiting.discard(message.group)
+        if not self._waiting:
+            self._apply_pending()
+        elif self._hold_timer is None:
+            self._hold_timer = self.set_timer(HOLD_S, self._apply_pending)
 
-        run_db(self, "detail", load)
+    def _apply_pending(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        pending, self._pending = self._pending, {}
+        # Trees and sectors first: they carry the labels the filter bar shows.
+        with self.app.batch_update():
+            for group, apply in (
+                ("trees", self._show_trees),
+                ("sectors", self._show_sectors),
+                ("cases", self._show_cases),
+            ):
+                message = pending.get(group)
+                if message is not None and is_current(self, message):
+                    apply(message)  # type: ignore[operator]
 
     def on_trees_loaded(self, message: TreesLoaded) -> None:
-        if not is_current(self, message):
-            return
+        if is_current(self, message):
+            self._arrived(message)
+
+    def on_sectors_loaded(self, message: SectorsLoaded) -> None:
+        if is_current(self, message):
+            self._arrived(message)
+
+    def on_cases_loaded(self, message: CasesLoaded) -> None:
+        if is_current(self, message):
+            self._arrived(message)
+
+    def _show_trees(self, message: TreesLoaded) -> None:
         tree = self.query_one(RegionTree)
         tree.set_choice(self.filters.region, self.filters.partner)
         tree.show(message.regions, message.partners)
-        for node in _walk(message.regions + message.partners):
-            self.labels[node.key] = node.label
+        if message.regions is not self._labelled[0] or message.partners is not self._labelled[1]:
+            self._labelled = (message.regions, message.partners)
+            for node in _walk(message.regions + message.partners):
+                self.labels[node.key] = node.label
         self.labels.setdefault("pc:", "partner not named")
         self._show_filterbar()
         self._loaded("regions")
 
-    def on_sectors_loaded(self, message: SectorsLoaded) -> None:
-        if not is_current(self, message):
-            return
+    def _show_sectors(self, message: SectorsLoaded) -> None:
         self.query_one(SectorList).show(message.counts, self.filters.sectors)
         self.labels.update({c.id: c.label_en for c in message.counts})
         self._show_filterbar()
         self._loaded("sectors")
 
-    def on_cases_loaded(self, message: CasesLoaded) -> None:
-        if not is_current(self, message):
-            return
+    def _show_cases(self, message: CasesLoaded) -> None:
         if message.filters != self.filters:
             # The case asked for was hidden by the filters, so they were cleared to show it.
             self.set_reactive(MainScreen.filters, message.filters)
@@ -258,6 +322,10 @@ class MainScreen(Screen[None]):
             self._remember()
             self.notify("Filters cleared to show that case.", timeout=3)
         self.count, self.total = message.count, message.total
+        if message.detail is not None:
+            # Shown before the list moves its cursor there, so the list's Highlighted
+            # finds the case in place and loads nothing.
+            self._show_case(message.detail.id, message.detail, message.case_notes)
         case_list = self.query_one(CaseList)
         case_list.reset(
             message.filters,
@@ -288,40 +356,78 @@ class MainScreen(Screen[None]):
                 msg.append(".")
                 case_list.set_empty_message(msg)
             self.current_case = None
-            self.run_worker(self._show_detail(None, "No case under these filters."))
+            self._show_case(None, None, None, empty="No case under these filters.")
             self._loaded("agreements")
             self._loaded("detail")
         else:
             self._loaded("agreements")
 
-    async def _show_detail(self, detail: CaseDetail | None, empty: str = "") -> None:
-        await self.query_one(DetailView).show(detail, empty=empty or "No case selected.")
-
-    async def on_detail_loaded(self, message: DetailLoaded) -> None:
-        if not is_current(self, message) or message.case_id != self.current_case:
+    # ------------------------------------------------------------------------ detail
+    # Moving the cursor loads the case under it. One load runs at a time: keys pressed
+    # meanwhile only change which case is wanted, and when the load returns the newest
+    # wanted case is loaded next (a held key shows the cases it passes as fast as they can
+    # be read, and never queues a backlog of stale ones).
+    def _request_detail(self, case_id: str) -> None:
+        self._detail_want = case_id
+        worker = self._detail_worker
+        if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return
-        await self.query_one(DetailView).show(message.detail)
-        self._update_notes_panel()
-        self._loaded("detail")
 
-    def _update_notes_panel(self) -> None:
+        def load(store: Store) -> DetailLoaded:
+            detail, notes = _read_case(store, case_id)
+            return DetailLoaded(case_id, detail, notes)
+
+        self._detail_worker = run_db(self, "detail", load, exclusive=False)
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        want = self._detail_want
+        if message.case_id != want:
+            if want is not None and want != self._detail_shown:
+                self._request_detail(want)
+            return
+        if message.case_id != self.current_case:
+            return
+        self._show_case(message.case_id, message.detail, message.case_notes)
+
+    def _show_case(
+        self,
+        case_id: str | None,
+        detail: CaseDetail | None,
+        notes: list[Note] | None,
+        *,
+        empty: str = "",
+    ) -> None:
+        """Put a case (or a placeholder) in the Detail pane, with its notes, in one go."""
         view = self.query_one(DetailView)
+        self._detail_shown = case_id
+        self._detail_want = case_id
+        if detail is None or detail != view.detail:
+            pending = view.show_now(detail, empty=empty or "No case selected.")
+            if pending is not None:
+                self.run_worker(_wait(pending), group="detail-mount")
         panel = view.notes_panel
-        detail = view.detail
-        if panel is None or detail is None:
-            return
-        show = getattr(panel, "show_target", None)
-        if show is not None:
-            show(self.app.store, "case", detail.id, detail.title)  # type: ignore[attr-defined]
+        if detail is not None and panel is not None:
+            store = self.app.store  # type: ignore[attr-defined]
+            if notes is not None and hasattr(panel, "show_notes"):
+                panel.show_notes(store, "case", detail.id, detail.title, notes)
+            elif hasattr(panel, "show_target"):
+                panel.show_target(store, "case", detail.id, detail.title)
+        self._loaded("detail")
 
     def pane_failed(self, part: str, message: str) -> None:
         """A pane's query failed: say so in the pane, and count it as shown for `ready`
         (the app is usable; the benchmark and tests must not wait forever)."""
         text = Text("Could not load this: ", style="bold") + one_line(message)
+        group = {"regions": "trees", "sectors": "sectors", "agreements": "cases"}.get(part)
+        if group is not None and group in self._waiting:
+            self._waiting.discard(group)
+            if not self._waiting and self._pending:
+                self._apply_pending()
         if part == "agreements":
-            self.query_one(FilterBar).update(text)
+            self.query_one(FilterBar).show(text)
         elif part == "detail":
-            self.run_worker(self._show_detail(None, text.plain))
+            self._detail_shown = None
+            self.query_one(DetailView).show_now(None, empty=text.plain)
         self.failed.add(part)
         self._loaded(part)
 
@@ -344,7 +450,7 @@ class MainScreen(Screen[None]):
             text.append("  (Esc clears)", style="dim")
         text.append("  ·  sort: ", style="dim")
         text.append(SORT_LABELS.get(self.sort, self.sort), style="dim")
-        self.query_one(FilterBar).update(text)
+        self.query_one(FilterBar).show(text)
 
     def filter_parts(self) -> list[Text]:
         f = self.filters
@@ -417,7 +523,8 @@ class MainScreen(Screen[None]):
         self.current_title = message.title
         if message.case_id is None:
             return
-        self._load_detail(message.case_id)
+        if message.case_id != self._detail_shown:
+            self._request_detail(message.case_id)
         self._remember()
 
     @on(CaseList.Opened)
@@ -525,6 +632,25 @@ class MainScreen(Screen[None]):
 
     def on_note_count(self, message: NoteCount) -> None:
         self.query_one(CaseList).update_note_count(message.case_id, message.count)
+
+
+def _first_page_position(rows: list[CaseRow], case_id: str) -> int | None:
+    """The case's row on the first page, if it is there (no need to count in SQL)."""
+    return next((i for i, r in enumerate(rows) if r.id == case_id), None)
+
+
+def _read_case(store: Store, case_id: str) -> tuple[CaseDetail | None, list[Note]]:
+    """A case and the notes on it, as the Detail pane shows them (in a worker thread)."""
+    conn = store.conn
+    try:
+        detail = queries.case_detail(conn, case_id)
+    except NotFound:
+        return None, []
+    return detail, notes_api.list_notes(conn, target_type="case", target_id=case_id)
+
+
+async def _wait(pending: Awaitable[Any]) -> None:
+    await pending
 
 
 @dataclass

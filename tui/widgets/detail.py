@@ -17,7 +17,7 @@ from textual import events
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from db.models import Actor, CaseDetail, Evidence
@@ -312,19 +312,33 @@ class DetailView(VerticalScroll, can_focus=True):
         self.quotes: list[QuoteRef] = []
         self.selected = -1  # no quote selected: the facts are in view
         self.notes_panel: Widget | None = None
+        # Quote widgets are kept and reused from case to case (hidden when not needed):
+        # mounting widgets per case costs frames; updating them in place costs one.
+        self._pool: list[QuoteItem] = []
 
     def compose(self) -> object:
         yield Static(
             Text("No case selected.", style="dim"), id="detail-facts", classes="detail-block"
         )
-        yield Vertical(id="detail-quotes")
+        box = Vertical(Static(classes="detail-heading"), id="detail-quotes")
+        box.display = False
+        yield box
         panel = make_notes_panel()
         if panel is not None:
             self.notes_panel = panel
             yield panel
 
     async def show(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
-        """Show a case (None: a placeholder message)."""
+        """Show a case (None: a placeholder message), waiting for any new quote widgets."""
+        pending = self.show_now(detail, empty=empty)
+        if pending is not None:
+            await pending
+
+    def show_now(
+        self, detail: CaseDetail | None, *, empty: str = "No case selected."
+    ) -> AwaitMount | None:
+        """Show a case at once, in this frame; returns the mount of extra quote widgets when
+        the case has more quotes than any shown before (None otherwise)."""
         self.detail = detail
         facts = self.query_one("#detail-facts", Static)
         box = self.query_one("#detail-quotes", Vertical)
@@ -334,8 +348,8 @@ class DetailView(VerticalScroll, can_focus=True):
         if detail is None:
             self.quotes = []
             facts.update(Text(empty, style="dim"))
-            await box.remove_children()
-            return
+            box.display = False
+            return None
         self.quotes = collect_quotes(detail)
         parts = build_facts(detail, self.quotes)
         facts.update(Cached(Group(*parts)))
@@ -343,27 +357,28 @@ class DetailView(VerticalScroll, can_focus=True):
         heading.append(
             "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy", style="dim"
         )
-        await self._show_quotes(box, heading)
+        box.query_one(".detail-heading", Static).update(heading)
+        box.display = True
+        pending = self._show_quotes(box)
         self._mark()
         self.scroll_home(animate=False)
+        return pending
 
-    async def _show_quotes(self, box: Vertical, heading: Text) -> None:
-        """Reuse the quote widgets already there; mount or remove only the difference."""
-        headings = list(box.query(".detail-heading").results(Static))
-        if headings:
-            headings[0].update(heading)
-        else:
-            await box.mount(Static(heading, classes="detail-heading"))
-        items = self._items()
-        for item, ref in zip(items, self.quotes, strict=False):
+    def _show_quotes(self, box: Vertical) -> AwaitMount | None:
+        """Reuse the quote widgets there are; mount only the ones missing."""
+        for item, ref in zip(self._pool, self.quotes, strict=False):
             item.set_ref(ref)
-        if len(items) > len(self.quotes):
-            await box.remove_children(items[len(self.quotes) :])
-        elif len(self.quotes) > len(items):
-            await box.mount_all([QuoteItem(q) for q in self.quotes[len(items) :]])
+            item.display = True
+        for item in self._pool[len(self.quotes) :]:
+            item.display = False
+        if len(self.quotes) > len(self._pool):
+            new = [QuoteItem(q) for q in self.quotes[len(self._pool) :]]
+            self._pool += new
+            return box.mount_all(new)
+        return None
 
     def _items(self) -> list[QuoteItem]:
-        return list(self.query(QuoteItem))
+        return self._pool[: len(self.quotes)]
 
     def _mark(self) -> None:
         for i, item in enumerate(self._items()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -19,6 +19,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -119,8 +120,13 @@ class NoteCard(Vertical):
         if note == self.note:
             return
         self.note = note
-        self.query_one(".note-meta", Static).update(self._meta())
-        self.query_one(Markdown).update(note_markdown(note.body) if note else "")
+        try:
+            meta = self.query_one(".note-meta", Static)
+            markdown = self.query_one(Markdown)
+        except NoMatches:
+            return  # not composed yet: compose shows `self.note`
+        meta.update(self._meta())
+        markdown.update(note_markdown(note.body) if note else "")
 
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:
@@ -165,6 +171,10 @@ class NotesPanel(Widget, can_focus=True):
         self.notes: list[Note] = []
         self._token = 0
         self._render_lock = asyncio.Lock()
+        # The cards shown, in order. Kept here rather than queried: a card being mounted or
+        # removed is already counted right, so a new case can reuse the cards at once.
+        self._cards: list[NoteCard] = []
+        self._shown_text: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-head")
@@ -180,6 +190,24 @@ class NotesPanel(Widget, can_focus=True):
         self.target_type, self.target_id, self.target_label = target_type, target_id, target_label
         self.selected = 0
         self.refresh_notes()
+
+    def show_notes(
+        self,
+        store: Store,
+        target_type: str,
+        target_id: str,
+        target_label: str,
+        notes: list[Note],
+    ) -> None:
+        """Show notes the caller has loaded already (the main screen reads a case's notes in
+        the same worker as the case): no query of its own, and the cards are filled in
+        place, so moving between cases repaints once instead of remounting every card."""
+        if (target_type, target_id) != (self.target_type, self.target_id):
+            self.selected = 0
+        self.store = store
+        self.target_type, self.target_id, self.target_label = target_type, target_id, target_label
+        self._token += 1  # a load still running for an earlier target is dropped
+        self._fill_cards(notes)
 
     def refresh_notes(self) -> None:
         if self.store is None:
@@ -213,27 +241,46 @@ class NotesPanel(Widget, can_focus=True):
         self.run_worker(self._render_notes(token, notes), group="notes-render")
 
     async def _render_notes(self, token: int, notes: list[Note]) -> None:
-        """Replace the cards. Renders run one at a time (never cancelled half-way through
-        a remount); a render for an outdated load is skipped."""
+        """Show the notes and wait until new cards are mounted (a render for an outdated
+        load is skipped)."""
         async with self._render_lock:
             if token == self._token:
-                await self._replace_cards(notes)
+                pending = self._fill_cards(notes)
+                for step in pending:
+                    await step
+                if pending:
+                    self._mark_selected()
 
-    async def _replace_cards(self, notes: list[Note]) -> None:
+    def _fill_cards(self, notes: list[Note]) -> list[Awaitable[Any]]:
+        """Show `notes`: reuse the cards there are, add or remove only the difference.
+        Returns the mounts and removals still under way."""
         self.notes = notes
         n = len(notes)
         head = f"Notes ({n})" if n else "Notes"
         if n > MAX_SHOWN:
             head += f" · newest {MAX_SHOWN} shown; N lists them all"
-        self.query_one("#notes-head", Static).update(Text(head))
         empty = "" if notes else "No notes here yet. Press n to write one."
-        self.query_one("#notes-empty", Static).update(Text(empty))
+        if (head, empty) != self._shown_text:
+            self._shown_text = (head, empty)
+            self.query_one("#notes-head", Static).update(Text(head))
+            self.query_one("#notes-empty", Static).update(Text(empty))
         self.query_one("#notes-empty").display = not notes
+        shown = notes[:MAX_SHOWN]
+        for card, note in zip(self._cards, shown, strict=False):
+            card.set_note(note)
+        pending: list[Awaitable[Any]] = []
         box = self.query_one("#notes-list", Vertical)
-        await box.remove_children()
-        await box.mount_all(NoteCard(note) for note in notes[:MAX_SHOWN])
+        if len(self._cards) > len(shown):
+            extra = self._cards[len(shown) :]
+            del self._cards[len(shown) :]
+            pending.append(box.remove_children(extra))
+        elif len(shown) > len(self._cards):
+            new = [NoteCard(note) for note in shown[len(self._cards) :]]
+            self._cards += new
+            pending.append(box.mount_all(new))
         self.selected = min(self.selected, max(0, min(n, MAX_SHOWN) - 1))
         self._mark_selected()
+        return pending
 
     # ---------------------------------------------------------------- selection
     def watch_selected(self) -> None:
@@ -242,9 +289,9 @@ class NotesPanel(Widget, can_focus=True):
     def _mark_selected(self) -> None:
         if not self.is_mounted:
             return
-        for i, card in enumerate(self.query(NoteCard)):
+        for i, card in enumerate(self._cards):
             card.set_class(i == self.selected, "-selected")
-            if i == self.selected and self.has_focus:
+            if i == self.selected and self.has_focus and card.is_mounted:
                 card.scroll_visible(animate=False)
 
     def action_move(self, step: int) -> None:

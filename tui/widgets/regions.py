@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -21,6 +23,7 @@ from db.models import RegionNode
 from tui.widgets.text import one_line
 
 PARTNER_SECTION = "partners"
+COUNT_STYLE = Style(dim=True)
 
 
 @dataclass(frozen=True)
@@ -60,116 +63,230 @@ class RegionTree(Tree[NodeData]):
         self.region_key: str | None = None
         self.partner_key: str | None = None
         self.loaded = False
+        # (side, key) -> node and -> case count; a heading's key is None.
+        self._by_key: dict[tuple[str, str | None], TreeNode[NodeData]] = {}
+        self._counts: dict[tuple[str, str | None], int] = {}
+        self._shown: tuple[list[RegionNode], list[RegionNode]] | None = None
+        self._sections: dict[str, TreeNode[NodeData]] = {}
+        self._home_kind = ""  # the home country's key when it is the only one, else ""
 
     def process_label(self, label: str | Text) -> Text:
         """Plain strings are literal here, never markup (labels come from data)."""
         return label if isinstance(label, Text) else Text(label)
 
+    # -------------------------------------------------------------------- rendering
+    # A node's label holds its name (and the ● of the chosen filter); the count is drawn
+    # from `_counts` when the line is rendered. So new counts repaint only their lines,
+    # instead of rebuilding a tree of a thousand nodes after every filter change.
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        data = node.data
+        count = self._counts.get((data.side, data.key)) if data is not None else None
+        if count is not None:
+            label.append(f" {count:,}", style=COUNT_STYLE + style)
+            if count == 0:
+                label.stylize(COUNT_STYLE)
+        return label
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        """Cheaper than rendering the label (the tree asks for every line's width)."""
+        data = node.data
+        count = self._counts.get((data.side, data.key)) if data is not None else None
+        width = node.label.cell_len + (len(f" {count:,}") if count is not None else 0)
+        return width + (cell_len(self.ICON_NODE) if node.allow_expand else 0)
+
+    def _name_text(self, data: NodeData) -> Text:
+        chosen = self.region_key if data.side == "region" else self.partner_key
+        selected = data.key is not None and data.key == chosen
+        text = Text()
+        if selected:
+            text.append("● ", style="bold")
+        text.append_text(
+            one_line(short_name(data.label), style="bold underline" if selected else "")
+        )
+        if data.key is None:
+            text.stylize("bold")
+        return text
+
     # ------------------------------------------------------------------------ content
     def show(self, regions: list[RegionNode], partners: list[RegionNode]) -> None:
-        """Replace the tree, keeping what was expanded and where the cursor was."""
-        expanded = {
-            (n.data.side, n.data.key)
-            for n in self._all_nodes()
-            if n.data is not None and n.is_expanded
-        }
-        cursor = self.cursor_node.data if self.cursor_node else None
-        first_load = not self.loaded
-        self.clear()
-        total_home = sum(n.count for n in regions)
-        total_partner = sum(n.count for n in partners)
+        """Show new counts, changing only what changed.
+
+        The first call builds the tree; later calls update the counts in place and add only
+        the nodes that appeared (a node with no case under the filters stays, with 0), so
+        what is expanded and where the cursor is stay as they are. Same data as shown (a
+        region filter does not change the region side): nothing to do.
+        """
+        if self._shown is not None and self._shown == (regions, partners):
+            return
         # With one home country (the usual case) its provinces sit right under the heading:
         # one level less to indent in a narrow pane.
         home_label = regions[0].label if len(regions) == 1 else "Indonesian side"
-        home = self.root.add(
-            self._label(home_label, total_home, "region", None, heading=True),
-            NodeData("region", None, home_label),
-        )
-        self._add(home, regions[0].children if len(regions) == 1 else regions, "region")
-        abroad = self.root.add(
-            self._label("Partners abroad", total_partner, "partner", None, heading=True),
-            NodeData("partner", None, "Partners abroad"),
-        )
-        self._add(abroad, partners, "partner")
-        for node in self._all_nodes():
-            data = node.data
-            if data is None or not node.children:
-                continue
-            if first_load:
-                # Open the sections, Indonesia and its provinces: the common starting point.
-                if data.key is None or data.key == "c:ID" or data.key.startswith("p:"):
-                    node.expand()
-            elif (data.side, data.key) in expanded or self._holds_choice(node):
+        home_nodes = regions[0].children if len(regions) == 1 else regions
+        home_kind = regions[0].key if len(regions) == 1 else ""
+        if not self.loaded:
+            self._build_first(home_label, home_nodes, partners)
+        else:
+            old_regions, old_partners = self._shown or ([], [])
+            if regions != old_regions:
+                if home_kind != self._home_kind:
+                    self._rebuild_section("region", home_label, home_nodes)
+                else:
+                    self._update_section("region", home_label, home_nodes)
+            if partners != old_partners:
+                self._update_section("partner", "Partners abroad", partners)
+            self._expand_to_choice()
+        self._home_kind = home_kind
+        self._counts[("region", None)] = sum(n.count for n in regions)
+        self._counts[("partner", None)] = sum(n.count for n in partners)
+        for heading in self._sections.values():
+            heading.refresh()
+        self._shown = (regions, partners)
+
+    def _build_first(
+        self, home_label: str, home_nodes: list[RegionNode], partners: list[RegionNode]
+    ) -> None:
+        self.clear()
+        self._by_key.clear()
+        for side, label, nodes in (
+            ("region", home_label, home_nodes),
+            ("partner", "Partners abroad", partners),
+        ):
+            data = NodeData(side, None, label)
+            section = self.root.add(self._name_text(data), data)
+            self._by_key[(side, None)] = section
+            self._sections[side] = section
+            self._add_all(section, nodes, side)
+        for (_side, key), node in self._by_key.items():
+            # Open the sections, Indonesia and its provinces: the common starting point.
+            if node.children and (key is None or key == "c:ID" or key.startswith("p:")):
                 node.expand()
+        self._expand_to_choice()
         self.loaded = True
-        target = self._find(cursor) if cursor else None
-        if target is None and first_load:
-            chosen = self.region_key or self.partner_key
-            side = "region" if self.region_key else "partner"
-            target = self._find(NodeData(side, chosen, "")) if chosen else None
+        chosen = self.region_key or self.partner_key
+        side = "region" if self.region_key else "partner"
+        target = self._by_key.get((side, chosen)) if chosen else None
         if target is not None:
             self.call_after_refresh(self._move_to, target)
-        elif first_load:
+        else:
             self.cursor_line = 0
+
+    def _add_all(self, parent: TreeNode[NodeData], nodes: list[RegionNode], side: str) -> None:
+        for n in nodes:
+            self._add_one(parent, n, side)
+
+    def _add_one(
+        self,
+        parent: TreeNode[NodeData],
+        n: RegionNode,
+        side: str,
+        before: TreeNode[NodeData] | None = None,
+    ) -> TreeNode[NodeData]:
+        data = NodeData(side, n.key, n.label)
+        self._counts[(side, n.key)] = n.count
+        if n.children:
+            child = parent.add(self._name_text(data), data, before=before)
+            self._add_all(child, n.children, side)
+        else:
+            child = parent.add_leaf(self._name_text(data), data, before=before)
+        self._by_key[(side, n.key)] = child
+        return child
+
+    def _rebuild_section(self, side: str, label: str, nodes: list[RegionNode]) -> None:
+        """The home side switched between one country (provinces under the heading) and
+        several: rebuild it (rare: only a filter that leaves one home country does this)."""
+        section = self._sections[side]
+        cursor = self.cursor_node
+        stack = list(section.children)
+        while stack:
+            node = stack.pop()
+            if node.data is not None:
+                self._by_key.pop((node.data.side, node.data.key), None)
+                self._counts.pop((node.data.side, node.data.key), None)
+            stack.extend(node.children)
+        section.remove_children()
+        self._add_all(section, nodes, side)
+        self._update_section(side, label, nodes)
+        if cursor is not None and cursor.data is not None and cursor.data.side == side:
+            if self._by_key.get((side, cursor.data.key)) is not cursor:
+                self.call_after_refresh(self._move_to, section)
+
+    def _update_section(self, side: str, label: str, nodes: list[RegionNode]) -> None:
+        section = self._sections[side]
+        if section.data is not None and section.data.label != label:
+            section.data = NodeData(side, None, label)
+            section.set_label(self._name_text(section.data))
+        self._merge(section, nodes, side)
+
+    def _merge(self, parent: TreeNode[NodeData], nodes: list[RegionNode], side: str) -> None:
+        """Make `parent`'s children show `nodes`: counts in place, nodes that appeared added
+        where they belong, and nodes with no case under the filters kept with a count of 0
+        (drawn dim, like the sectors pane): no rebuild, no cursor or expansion lost."""
+        present = {c.data.key: c for c in parent.children if c.data is not None}
+        for i, n in enumerate(nodes):
+            if n.key not in present:
+                anchor = next((present[m.key] for m in nodes[i + 1 :] if m.key in present), None)
+                present[n.key] = self._add_one(parent, n, side, anchor)
+        wanted = {n.key for n in nodes}
+        for key, child in present.items():
+            if key not in wanted:
+                self._zero(child)
+        for n in nodes:
+            child = present[n.key]
+            data = child.data
+            if data is not None and data.label != n.label:
+                child.data = NodeData(side, n.key, n.label)
+                child.set_label(self._name_text(child.data))
+            self._set_count(child, n.count)
+            if n.children:
+                child.allow_expand = True
+                self._merge(child, n.children, side)
+            elif child.children:
+                for grandchild in child.children:
+                    self._zero(grandchild)
+
+    def _set_count(self, node: TreeNode[NodeData], count: int) -> None:
+        data = node.data
+        if data is not None and self._counts.get((data.side, data.key)) != count:
+            self._counts[(data.side, data.key)] = count
+            node.refresh()  # repaints its line only (the label is drawn with the count)
+
+    def _zero(self, node: TreeNode[NodeData]) -> None:
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            self._set_count(n, 0)
+            stack.extend(n.children)
+
+    def _expand_to_choice(self) -> None:
+        """Open the branches that hold the chosen filters, so the ● is in view."""
+        for side, key in (("region", self.region_key), ("partner", self.partner_key)):
+            node = self._by_key.get((side, key)) if key else None
+            parent = node.parent if node is not None else None
+            while parent is not None and parent is not self.root:
+                if not parent.is_expanded:
+                    parent.expand()
+                parent = parent.parent
 
     def _move_to(self, node: TreeNode[NodeData]) -> None:
         if node.tree is self and node.line >= 0:
             self.move_cursor(node, animate=False)
 
-    def _holds_choice(self, node: TreeNode[NodeData]) -> bool:
-        """Whether the chosen filter node sits somewhere under `node` (so keep it open)."""
-        chosen = {self.region_key, self.partner_key} - {None}
-        stack = list(node.children)
-        while stack:
-            child = stack.pop()
-            if child.data and child.data.key in chosen:
-                return True
-            stack.extend(child.children)
-        return False
-
-    def _add(self, parent: TreeNode[NodeData], nodes: list[RegionNode], side: str) -> None:
-        for n in nodes:
-            data = NodeData(side, n.key, n.label)
-            label = self._label(n.label, n.count, side, n.key)
-            if n.children:
-                child = parent.add(label, data)
-                self._add(child, n.children, side)
-            else:
-                parent.add_leaf(label, data)
-
-    def _label(
-        self, name: str, count: int, side: str, key: str | None, *, heading: bool = False
-    ) -> Text:
-        chosen = self.region_key if side == "region" else self.partner_key
-        selected = key is not None and key == chosen
-        text = Text()
-        if selected:
-            text.append("● ", style="bold")
-        text.append_text(one_line(short_name(name), style="bold underline" if selected else ""))
-        if heading:
-            text.stylize("bold")
-        text.append(f" {count:,}", style="dim")
-        return text
-
-    def _all_nodes(self) -> list[TreeNode[NodeData]]:
-        out: list[TreeNode[NodeData]] = []
-        stack = list(self.root.children)
-        while stack:
-            node = stack.pop()
-            out.append(node)
-            stack.extend(node.children)
-        return out
-
     def _find(self, data: NodeData) -> TreeNode[NodeData] | None:
-        for node in self._all_nodes():
-            if node.data and node.data.side == data.side and node.data.key == data.key:
-                return node
-        return None
+        return self._by_key.get((data.side, data.key))
 
     def set_choice(self, region: str | None, partner: str | None) -> None:
-        """Mark the active filters (labels are redrawn on the next `show`)."""
+        """Mark the active filters: the old and the new chosen nodes are relabelled now."""
+        changed = {("region", self.region_key), ("region", region)}
+        changed |= {("partner", self.partner_key), ("partner", partner)}
+        if (region, partner) == (self.region_key, self.partner_key):
+            return
         self.region_key = region
         self.partner_key = partner
+        for side, key in changed:
+            node = self._by_key.get((side, key)) if key else None
+            if node is not None and node.data is not None:
+                node.set_label(self._name_text(node.data))
 
     # ------------------------------------------------------------------------ actions
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:

@@ -38,6 +38,7 @@ class SectorList(SelectionList[str]):
         self.loaded = False
         self._digits = 1
         self.labels: dict[str, str] = {}
+        self._shown: dict[str, SectorCount] = {}
 
     def _prompt(self, sector: SectorCount) -> Text:
         """Count first (right-aligned), so long sector names never hide it."""
@@ -46,15 +47,18 @@ class SectorList(SelectionList[str]):
         return text
 
     def show(self, counts: list[SectorCount], selected: tuple[str, ...]) -> None:
-        """Fill the list, or update the counts in place when the sectors are the same."""
+        """Fill the list, or update in place only the counts that changed."""
         ids = [c.id for c in counts]
-        self._digits = max((len(str(c.count)) for c in counts), default=1)
+        digits = max((len(str(c.count)) for c in counts), default=1)
         current = [str(o.id) for o in self.options]
         self.labels = {c.id: c.label_en for c in counts}
         self._expected = frozenset(selected)
+        redo_all = digits != self._digits
+        self._digits = digits
         if ids == current:
             for c in counts:
-                self.replace_option_prompt(c.id, self._prompt(c))
+                if redo_all or self._shown.get(c.id) != c:
+                    self.replace_option_prompt(c.id, self._prompt(c))
         else:
             highlighted = self.highlighted
             self.clear_options()
@@ -63,6 +67,7 @@ class SectorList(SelectionList[str]):
             )
             if counts:
                 self.highlighted = min(highlighted or 0, len(counts) - 1)
+        self._shown = {c.id: c for c in counts}
         self.set_selected(selected)
         self.loaded = True
 
