@@ -29,10 +29,12 @@ from db import queries
 from db.models import CaseRow, Filters
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line
 
 PAGE = 100
 KEEP_PAGES = 24
+ROW_CACHE = 400  # rendered rows kept (a few screens' worth)
 
 SORT_LABELS = {
     "-year": "year, newest first",
@@ -171,7 +173,8 @@ class CaseList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open", id="list.open"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: `watch_cursor` repaints the two rows that changed, not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     @dataclass
     class Highlighted(Message):
@@ -202,6 +205,8 @@ class CaseList(ScrollView, can_focus=True):
         self.pending: set[int] = set()
         self._announced: str | None = "\x00"
         self.empty_message = Text()
+        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._row_cache: dict[tuple[CaseRow, int, bool, int], Strip] = {}
 
     # --------------------------------------------------------------------------- data
     def reset(
@@ -223,7 +228,7 @@ class CaseList(ScrollView, can_focus=True):
         self.pages[0] = first_page
         if cursor_page is not None:
             self.pages[cursor // PAGE] = cursor_page
-        self.virtual_size = Size(0, count)
+        set_virtual_size(self, Size(0, count))
         self._announced = "\x00"
         self.set_cursor(min(max(cursor, 0), max(count - 1, 0)), center=True)
         self.refresh()
@@ -299,10 +304,24 @@ class CaseList(ScrollView, can_focus=True):
         ]
         return Strip(segments, width).crop(0, width)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are looked up once per repaint, not once per row (each lookup walks
+        # the DOM), and rendered rows are reused until their content or style changes.
+        base = self.rich_style
+        styles = (
+            base,
+            base + self.get_component_rich_style("case-list--cursor"),
+            base + self.get_component_rich_style("case-list--loading"),
+        )
+        if styles != self._styles:
+            self._styles = styles
+            self._row_cache.clear()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
         index = int(self.scroll_y) + y
-        base = self.rich_style
+        base, cursor_style, loading_style = self._styles
         if self.count == 0:
             return self._empty_line(y, width)
         if index >= self.count:
@@ -310,9 +329,20 @@ class CaseList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             self.call_later(self._want_page, index // PAGE)
-            style = self.get_component_rich_style("case-list--loading")
-            return Strip([Segment(" …".ljust(width), base + style)], width)
-        cells = row_cells(row, self.note_counts.get(row.id, 0))
+            return Strip([Segment(" …".ljust(width), loading_style)], width)
+        notes = self.note_counts.get(row.id, 0)
+        selected = index == self.cursor
+        key = (row, notes, selected, width)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            strip = self._render_row(row, notes, cursor_style if selected else base, width)
+            if len(self._row_cache) >= ROW_CACHE:
+                self._row_cache.clear()
+            self._row_cache[key] = strip
+        return strip
+
+    def _render_row(self, row: CaseRow, notes: int, style: Style, width: int) -> Strip:
+        cells = row_cells(row, notes)
         text = Text(" ")
         for i, col in enumerate(layout_columns(width)):
             cell = cells.get(col.key, Text()).copy()
@@ -321,9 +351,6 @@ class CaseList(ScrollView, can_focus=True):
                 text.append(" ")
             text.append_text(cell)
         text.truncate(width, pad=True)
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("case-list--cursor")
         segments = [
             Segment(seg.text, style + (seg.style or Style()))
             for seg in text.render(self.app.console)

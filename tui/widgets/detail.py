@@ -4,6 +4,12 @@ Facts show what the sources say ("as stated") next to the normalised value, with
 the quotes that support them (⟨1⟩). What the sources leave unclear is listed as unclear, and the
 PP 28/2018 category is marked as derived by this app. The quotes are a cursor list: ↑/↓ (j/k)
 move between them, Enter opens the source at the quote, `y` copies it with its citation.
+
+The pane draws its own lines (Textual's line API, like the Agreements list): a case is
+rendered to lines once, and showing the next one changes the lines and the scroll height
+without mounting, resizing or re-arranging any widget. With widgets per block, every case
+cost two screen layouts and a third frame for the scrollbars (about 60 ms at 60 frames a
+second); now it is one repaint of the pane.
 """
 
 from __future__ import annotations
@@ -11,17 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widget import AwaitMount, Widget
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 
 from db.models import Actor, CaseDetail, Evidence
-from tui.widgets.text import Cached, fact_label, join, one_line, plain
+from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.text import fact_label, join, one_line, plain
 
 LEVEL_WORDS = {
     "regency_or_city": "regency or city (not stated which)",
@@ -51,52 +61,24 @@ class QuoteRef:
     evidence: Evidence
 
 
-class QuoteItem(Static):
-    """A quote with its citation and the facts it supports; the selected one is highlighted."""
-
-    DEFAULT_CSS = """
-    QuoteItem { padding: 0 1; margin: 0 0 1 0; }
-    QuoteItem.-selected { background: $boost; border-left: thick $accent; padding-left: 0; }
-    QuoteItem.-selected.-focused { background: $accent 20%; }
-    """
-
-    class Clicked(Message):
-        def __init__(self, item: QuoteItem, chain: int) -> None:
-            self.item = item
-            self.chain = chain
-            super().__init__()
-
-    def __init__(self, ref: QuoteRef) -> None:
-        super().__init__(self._render_ref(ref), markup=False)
-        self.ref = ref
-
-    def set_ref(self, ref: QuoteRef) -> None:
-        """Show another quote in this widget (cheaper than a new widget per case)."""
-        if ref != self.ref:
-            self.ref = ref
-            self.update(self._render_ref(ref))
-
-    @staticmethod
-    def _render_ref(ref: QuoteRef) -> Text:
-        e = ref.evidence
-        text = Text(f"{ref.number}  ", style="bold")
-        text.append_text(one_line(ref.context, style="dim"))
-        text.append("\n“")
-        if e.quote:
-            text.append_text(plain(e.quote, style="italic"))
-        else:
-            text.append("(no quote recorded: the source is cited as a whole)", style="dim")
-        text.append("”\n— ")
-        text.append_text(plain(e.citation, style="dim"))
-        if e.supports:
-            text.append("\nsupports: ", style="dim")
-            text.append_text(one_line(", ".join(fact_label(f) for f in e.supports)))
-        if e.start is None and e.quote:
-            text.append("\n(the quote could not be located in the source text)", style="dim")
-        return text
-
-    def on_click(self, event: events.Click) -> None:
-        self.post_message(self.Clicked(self, event.chain))
+def quote_text(ref: QuoteRef) -> Text:
+    """A quote with its number, what it backs, its citation and the facts it supports."""
+    e = ref.evidence
+    text = Text(f"{ref.number}  ", style="bold")
+    text.append_text(one_line(ref.context, style="dim"))
+    text.append("\n“")
+    if e.quote:
+        text.append_text(plain(e.quote, style="italic"))
+    else:
+        text.append("(no quote recorded: the source is cited as a whole)", style="dim")
+    text.append("”\n— ")
+    text.append_text(plain(e.citation, style="dim"))
+    if e.supports:
+        text.append("\nsupports: ", style="dim")
+        text.append_text(one_line(", ".join(fact_label(f) for f in e.supports)))
+    if e.start is None and e.quote:
+        text.append("\n(the quote could not be located in the source text)", style="dim")
+    return text
 
 
 def _actor_text(actor: Actor, refs: str) -> Text:
@@ -284,8 +266,17 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
     return out
 
 
-class DetailView(VerticalScroll, can_focus=True):
+class DetailView(ScrollView, can_focus=True):
     """The case shown in full; a cursor moves over its quotes."""
+
+    COMPONENT_CLASSES = {"detail--selected", "detail--bar"}
+
+    DEFAULT_CSS = """
+    DetailView { overflow-x: hidden; scrollbar-gutter: stable; }
+    DetailView > .detail--selected { background: $boost; }
+    DetailView:focus > .detail--selected { background: $accent 20%; }
+    DetailView > .detail--bar { color: $accent; }
+    """
 
     BINDINGS = [
         Binding("up,k", "quote(-1)", "Prev quote", show=False, id="detail.prev"),
@@ -311,85 +302,155 @@ class DetailView(VerticalScroll, can_focus=True):
         self.detail: CaseDetail | None = None
         self.quotes: list[QuoteRef] = []
         self.selected = -1  # no quote selected: the facts are in view
+        # The notes panel under this view (the main screen puts it in the same pane).
         self.notes_panel: Widget | None = None
-        # Quote widgets are kept and reused from case to case (hidden when not needed):
-        # mounting widgets per case costs frames; updating them in place costs one.
-        self._pool: list[QuoteItem] = []
+        self._empty = "No case selected."
+        # The case as lines at `_width`: each line's segments (text styles only), and the
+        # quote each line belongs to (-1: facts, heading or a blank line).
+        self._width = 0
+        self._lines: list[list[Segment]] = []
+        self._line_quote: list[int] = []
+        self._spans: list[tuple[int, int]] = []  # each quote's first line and end
+        self._strips: dict[tuple[int, bool], Strip] = {}
+        self._styles: tuple[Style, Style, Style] | None = None
 
-    def compose(self) -> object:
-        yield Static(
-            Text("No case selected.", style="dim"), id="detail-facts", classes="detail-block"
-        )
-        box = Vertical(Static(classes="detail-heading"), id="detail-quotes")
-        box.display = False
-        yield box
-        panel = make_notes_panel()
-        if panel is not None:
-            self.notes_panel = panel
-            yield panel
-
+    # ------------------------------------------------------------------------ content
     async def show(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
-        """Show a case (None: a placeholder message), waiting for any new quote widgets."""
-        pending = self.show_now(detail, empty=empty)
-        if pending is not None:
-            await pending
+        """Show a case (None: a placeholder message)."""
+        self.show_now(detail, empty=empty)
 
-    def show_now(
-        self, detail: CaseDetail | None, *, empty: str = "No case selected."
-    ) -> AwaitMount | None:
-        """Show a case at once, in this frame; returns the mount of extra quote widgets when
-        the case has more quotes than any shown before (None otherwise)."""
+    def show_now(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
+        """Show a case at once: new lines, one repaint, no layout."""
         self.detail = detail
-        facts = self.query_one("#detail-facts", Static)
-        box = self.query_one("#detail-quotes", Vertical)
+        self._empty = empty
         self.selected = -1
         if self.notes_panel is not None:
             self.notes_panel.display = detail is not None
+        self.quotes = collect_quotes(detail) if detail is not None else []
+        self._build()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _build(self) -> None:
+        """Render the case to lines at the current width."""
+        width = self._content_width()
+        self._width = width
+        self._strips.clear()
+        lines: list[list[Segment]] = []
+        owner: list[int] = []
+        spans: list[tuple[int, int]] = []
+        if width <= 2:
+            self._lines, self._line_quote, self._spans = lines, owner, spans
+            return  # not laid out yet: built again on the first resize
+        console = self.app.console
+        options = self.app.console_options.update(highlight=False, height=None)
+
+        def add(renderable: RenderableType, at: int, quote: int = -1) -> None:
+            rendered = console.render_lines(renderable, options.update_width(at), pad=False)
+            lines.extend(rendered)
+            owner.extend([quote] * len(rendered))
+
+        def gap() -> None:
+            lines.append([])
+            owner.append(-1)
+
+        detail = self.detail
         if detail is None:
-            self.quotes = []
-            facts.update(Text(empty, style="dim"))
-            box.display = False
-            return None
-        self.quotes = collect_quotes(detail)
-        parts = build_facts(detail, self.quotes)
-        facts.update(Cached(Group(*parts)))
-        heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
-        heading.append(
-            "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy", style="dim"
+            add(Text(self._empty, style="dim"), width)
+            gap()
+        else:
+            add(Group(*build_facts(detail, self.quotes)), width)
+            gap()
+            heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
+            heading.append(
+                "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy", style="dim"
+            )
+            add(heading, width)
+            gap()
+            for i, ref in enumerate(self.quotes):
+                start = len(lines)
+                add(quote_text(ref), max(width - 2, 1), i)
+                spans.append((start, len(lines)))
+                gap()
+        self._lines, self._line_quote, self._spans = lines, owner, spans
+        set_virtual_size(self, Size(width, len(lines)))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self._content_width() != self._width:
+            self._build()
+
+    def plain_text(self) -> str:
+        """What the pane shows, as plain text (for tests and copying)."""
+        return "\n".join("".join(seg.text for seg in line).rstrip() for line in self._lines)
+
+    # ------------------------------------------------------------------------ drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        base = self.rich_style
+        styles = (
+            base,
+            base + self.get_component_rich_style("detail--selected"),
+            self.get_component_rich_style("detail--bar", partial=True),
         )
-        box.query_one(".detail-heading", Static).update(heading)
-        box.display = True
-        pending = self._show_quotes(box)
-        self._mark()
-        self.scroll_home(animate=False)
-        return pending
+        if styles != self._styles:
+            self._styles = styles
+            self._strips.clear()
+        if self._content_width() != self._width and self.size.width:
+            self._build()
+        return super().render_lines(crop)
 
-    def _show_quotes(self, box: Vertical) -> AwaitMount | None:
-        """Reuse the quote widgets there are; mount only the ones missing."""
-        for item, ref in zip(self._pool, self.quotes, strict=False):
-            item.set_ref(ref)
-            item.display = True
-        for item in self._pool[len(self.quotes) :]:
-            item.display = False
-        if len(self.quotes) > len(self._pool):
-            new = [QuoteItem(q) for q in self.quotes[len(self._pool) :]]
-            self._pool += new
-            return box.mount_all(new)
-        return None
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self._width
+        assert self._styles is not None
+        base, selected_style, bar_style = self._styles
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        quote = self._line_quote[index]
+        selected = quote >= 0 and quote == self.selected
+        key = (index, selected)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
+        style = selected_style if selected else base
+        body = [
+            Segment(seg.text, style + seg.style if seg.style else style)
+            for seg in self._lines[index]
+        ]
+        if quote < 0:
+            strip = Strip(body).extend_cell_length(width, style).crop(0, width)
+        else:
+            # A quote sits one cell in from each side; the selected one has a bar on the left.
+            lead = Segment("█", style + bar_style) if selected else Segment(" ", style)
+            inner = Strip(body).extend_cell_length(width - 2, style).crop(0, width - 2)
+            strip = Strip([lead, *inner, Segment(" ", style)]).crop(0, width)
+        self._strips[key] = strip
+        return strip
 
-    def _items(self) -> list[QuoteItem]:
-        return self._pool[: len(self.quotes)]
+    def _repaint_quote(self, quote: int) -> None:
+        if 0 <= quote < len(self._spans):
+            start, end = self._spans[quote]
+            top = int(self.scroll_y)
+            self.refresh(Region(0, start - top, self.size.width, end - start))
 
-    def _mark(self) -> None:
-        for i, item in enumerate(self._items()):
-            item.set_class(i == self.selected, "-selected")
-            item.set_class(self.has_focus, "-focused")
+    # ------------------------------------------------------------------------ quotes
+    def _select(self, index: int) -> None:
+        old, self.selected = self.selected, index
+        if old != index:
+            for key in [k for k in self._strips if self._line_quote[k[0]] in (old, index)]:
+                del self._strips[key]
+            self._repaint_quote(old)
+            self._repaint_quote(index)
 
     def on_focus(self) -> None:
-        self._mark()
+        self._strips.clear()
+        self.refresh()
 
     def on_blur(self) -> None:
-        self._mark()
+        self._strips.clear()
+        self.refresh()
 
     @property
     def current_quote(self) -> QuoteRef | None:
@@ -399,29 +460,33 @@ class DetailView(VerticalScroll, can_focus=True):
         return self.quotes[min(self.selected, len(self.quotes) - 1)]
 
     def action_quote(self, step: int) -> None:
-        items = self._items()
-        if not items:
+        if not self.quotes:
             self.scroll_relative(y=step, animate=False)
             return
         target = self.selected + step
         if target < 0:
             # Above the first quote: back to the facts.
-            self.selected = -1
-            self._mark()
+            self._select(-1)
             self.scroll_home(animate=False)
             return
-        if target >= len(items):
+        if target >= len(self.quotes):
             self.scroll_relative(y=3, animate=False)
             return
         self.select_quote(target)
 
     def select_quote(self, index: int) -> None:
-        items = self._items()
-        if not items:
+        if not self.quotes:
             return
-        self.selected = max(0, min(index, len(items) - 1))
-        self._mark()
-        self.scroll_to_widget(items[self.selected], animate=False, center=True, immediate=True)
+        index = max(0, min(index, len(self.quotes) - 1))
+        self._select(index)
+        if index < len(self._spans):
+            start, end = self._spans[index]
+            self.scroll_to_region(
+                Region(0, start, self._width, end - start),
+                animate=False,
+                center=True,
+                immediate=True,
+            )
 
     def action_open_quote(self) -> None:
         """Open the source at the selected quote (the first one when none is selected)."""
@@ -434,15 +499,19 @@ class DetailView(VerticalScroll, can_focus=True):
     def action_back(self) -> None:
         self.post_message(self.Back())
 
-    def on_quote_item_clicked(self, message: QuoteItem.Clicked) -> None:
-        items = self._items()
-        if message.item in items:
-            index = items.index(message.item)
-            again = index == self.selected
-            self.select_quote(index)
-            self.focus()
-            if again or message.chain >= 2:
-                self.action_open_quote()
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = int(self.scroll_y) + offset.y
+        if not 0 <= line < len(self._line_quote) or self._line_quote[line] < 0:
+            return
+        index = self._line_quote[line]
+        again = index == self.selected
+        self.select_quote(index)
+        self.focus()
+        if again or event.chain >= 2:
+            self.action_open_quote()
 
 
 def make_notes_panel() -> Widget | None:

@@ -15,7 +15,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -68,6 +70,7 @@ class RegionTree(Tree[NodeData]):
         self._counts: dict[tuple[str, str | None], int] = {}
         self._shown: tuple[list[RegionNode], list[RegionNode]] | None = None
         self._sections: dict[str, TreeNode[NodeData]] = {}
+        self._style_cache: Style | None = None
         self._home_kind = ""  # the home country's key when it is the only one, else ""
 
     def process_label(self, label: str | Text) -> Text:
@@ -75,6 +78,18 @@ class RegionTree(Tree[NodeData]):
         return label if isinstance(label, Text) else Text(label)
 
     # -------------------------------------------------------------------- rendering
+    @property
+    def rich_style(self) -> Style:
+        """The base style, looked up once per repaint: the tree asks for it on every line,
+        and each lookup walks the DOM."""
+        if self._style_cache is None:
+            self._style_cache = super().rich_style
+        return self._style_cache
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style_cache = None
+        return super().render_lines(crop)
+
     # A node's label holds its name (and the ● of the chosen filter); the count is drawn
     # from `_counts` when the line is rendered. So new counts repaint only their lines,
     # instead of rebuilding a tree of a thousand nodes after every filter change.
@@ -207,9 +222,11 @@ class RegionTree(Tree[NodeData]):
         section.remove_children()
         self._add_all(section, nodes, side)
         self._update_section(side, label, nodes)
-        if cursor is not None and cursor.data is not None and cursor.data.side == side:
-            if self._by_key.get((side, cursor.data.key)) is not cursor:
-                self.call_after_refresh(self._move_to, section)
+        gone = cursor is not None and cursor.data is not None and cursor.data.side == side
+        if gone and cursor is not None and cursor.data is not None:
+            gone = self._by_key.get((side, cursor.data.key)) is not cursor
+        if gone:
+            self.call_after_refresh(self._move_to, section)
 
     def _update_section(self, side: str, label: str, nodes: list[RegionNode]) -> None:
         section = self._sections[side]
