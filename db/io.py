@@ -603,15 +603,17 @@ def _shape_problems(rec: dict[str, Any], where: str) -> list[str]:
 
 
 class _Fields(dict[str, str]):
-    """A record's text fields, each cleaned (`_s`) once however often the import reads it."""
-
-    def __init__(self, rec: dict[str, Any]) -> None:
-        super().__init__()
-        self.rec = rec
+    """A record's text fields, cleaned (as `_s` does); a field the record lacks reads ""."""
 
     def __missing__(self, key: str) -> str:
-        value = self[key] = _s(self.rec, key)
-        return value
+        return ""
+
+
+def _clean(value: str) -> str:
+    """`_s` of a str value. Plain ASCII is already clean (and NFC): only stripped."""
+    if value.isascii() and "\x00" not in value and "\r" not in value:
+        return value.strip()
+    return clean_user_text(value).strip()
 
 
 def import_cases(store: Store, path: Path) -> ImportResult:
@@ -626,14 +628,20 @@ def import_cases(store: Store, path: Path) -> ImportResult:
     seen: set[str] = set()
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     for where, rec in records:
-        v = _Fields(rec)
+        v = _Fields()
         before = len(problems)
+        # One pass over the record: length and type checks, and each text field cleaned once.
         for key, value in rec.items():
             if type(value) is str:
                 if len(value) > MAX_FIELD:
                     problems.append(f"{where}, field '{key}': longer than {MAX_FIELD} characters")
-            elif key in _TEXT_SET and not _is_text(value):
-                problems.append(f"{where}, field '{key}': must be text")
+                if key in _TEXT_SET:
+                    ascii_clean = value.isascii() and "\x00" not in value and "\r" not in value
+                    v[key] = value.strip() if ascii_clean else _clean(value)
+            elif key in _TEXT_SET:
+                if not _is_text(value):
+                    problems.append(f"{where}, field '{key}': must be text")
+                v[key] = _s(rec, key)
         title, region = v["title"], v["region"]
         for f in REQUIRED:
             if not v[f]:
@@ -874,6 +882,7 @@ def _write_cases(
             " supports, origin) VALUES ('case', ?, ?, ?, ?, ?, '[]', 'user')",
             [(r["id"], *e) for r in rows for e in r["_evidence"]],
         )
+    schema.rebuild_summaries(w)
     with searchdocs.bulk(w, len(rows)):
         searchdocs.refresh_cases(w, [r["id"] for r in rows])
     return existing

@@ -26,7 +26,7 @@ from db.models import (
     Source,
     Span,
 )
-from db.schema import case_sector_problems
+from db.schema import case_sector_problems, summary_problems
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
 # last, and written this way the default sort walks the cases_year index instead of sorting.
@@ -184,6 +184,12 @@ def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
 
 
 def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
+    if len(filters.sectors) == 1 and not (filters.region or filters.partner):
+        sector = filters.sectors[0]
+        row = conn.execute(
+            "SELECT n FROM summary_sectors WHERE key = ? AND sector_id = ?", (f"s:{sector}", sector)
+        ).fetchone()
+        return int(row[0]) if row else 0
     if filters.sectors:
         where, params = sector_where(filters)
         return int(
@@ -292,18 +298,34 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
     return list(_memoised(conn, ("region_tree", f), lambda: _region_tree(conn, f)))
 
 
+def _summarised(f: Filters) -> str | None:
+    """The summary rows' sector_id for a tree under `f` ('' for no filter, the sector for
+    one sector alone), or None if the tree must be counted from the cases."""
+    if f.region or f.partner or len(f.sectors) > 1:
+        return None
+    return f.sectors[0] if f.sectors else ""
+
+
 def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    if f.sectors:  # one range of case_sectors_region, grouped in index order
-        where, params = sector_where(f, "c")
-        table = "case_sectors c"
+    summary = _summarised(f)
+    if summary is not None:  # a few hundred rows, whatever the size of the collection
+        sql = (
+            "SELECT region_country, province_code, area_code, region_id, n"
+            " FROM summary_regions WHERE sector_id = ?"
+        )
+        params: list[Any] = [summary]
     else:
-        where, params = where_clause(f, sectors_as="in")
-        table = "cases c"
-    rows = conn.execute(
-        "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
-        f" FROM {table} {where} GROUP BY 1, 2, 3, 4",
-        params,
-    ).fetchall()
+        if f.sectors:  # one range of case_sectors_keys, grouped in index order
+            where, params = sector_where(f, "c")
+            table = "case_sectors c"
+        else:
+            where, params = where_clause(f, sectors_as="in")
+            table = "cases c"
+        sql = (
+            "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
+            f" FROM {table} {where} GROUP BY 1, 2, 3, 4"
+        )
+    rows = conn.execute(sql, params).fetchall()
     area_names, area_levels, countries = _reference(conn)
     actor_ids = {r[3] for r in rows if not r[2]}
     actors: dict[str, tuple[str, str | None]] = {}
@@ -364,19 +386,27 @@ def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> li
 
 
 def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    if f.sectors:  # one range of case_sectors_partner, grouped in index order
-        where, params = sector_where(f, "c")
-        table = "case_sectors c"
+    summary = _summarised(f)
+    if summary is not None:
+        sql = (
+            "SELECT partner_country, partner_id, partner_name, n FROM summary_partners"
+            " WHERE sector_id = ?"
+        )
+        params: list[Any] = [summary]
     else:
-        where, params = where_clause(f, sectors_as="in")
-        table = "cases c"
-    # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
-    # cases_partner_group index delivers the groups in order, with no sort.
-    rows = conn.execute(
-        "SELECT c.partner_country, c.partner_id, c.partner_name, count(*)"
-        f" FROM {table} {where} GROUP BY c.partner_country, c.partner_id",
-        params,
-    ).fetchall()
+        if f.sectors:  # one range of case_sectors_keys
+            where, params = sector_where(f, "c")
+            table = "case_sectors c"
+        else:
+            where, params = where_clause(f, sectors_as="in")
+            table = "cases c"
+        # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
+        # cases_partner_group index delivers the groups in order, with no sort.
+        sql = (
+            "SELECT c.partner_country, c.partner_id, c.partner_name, count(*)"
+            f" FROM {table} {where} GROUP BY c.partner_country, c.partner_id"
+        )
+    rows = conn.execute(sql, params).fetchall()
     countries = _reference(conn)[2]
     by_country: dict[str, list[RegionNode]] = {}
     totals: dict[str, int] = {}
@@ -401,9 +431,23 @@ def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCoun
     return list(_memoised(conn, ("sector_counts", filters), lambda: _sector_counts(conn, filters)))
 
 
+def _summary_key(filters: Filters) -> str | None:
+    """The one filter key of `filters` ('s:tourism', 'p:35', 'pc:JP'), or None if it has
+    none or several: summary_sectors holds the sector counts under each single key."""
+    keys = [k for k in (filters.region, filters.partner) if k]
+    keys += [f"s:{sector}" for sector in filters.sectors]
+    return keys[0] if len(keys) == 1 else None
+
+
 def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCount]:
     counts: dict[str, int] = {}
-    if filters.sectors:
+    where_clause(filters)  # validates the keys
+    key = _summary_key(filters)
+    if key is not None:
+        counts = dict(
+            conn.execute("SELECT sector_id, n FROM summary_sectors WHERE key = ?", (key,))
+        )
+    elif filters.sectors:
         # Each matching case is one row of the first sector, which carries the case's whole
         # set of sectors: count the sets (a few hundred kinds), then their sectors.
         where, params = sector_where(filters)
@@ -820,6 +864,9 @@ def check(conn: sqlite3.Connection) -> list[str]:
         " WHERE e.record_type = 'case' AND e.record_id = c.id AND e.quote IS NOT NULL)"
     ):
         problems.append(f"seed case {cid} has no verified quote")
+    wrong = summary_problems(conn)
+    if wrong:
+        problems.append(f"summary counts out of step: {wrong} row(s) differ from a recount")
     stale = case_sector_problems(conn)
     if stale:
         problems.append(

@@ -610,6 +610,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             " supports, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
             [(rt, rid, sid, q, a, b, _j(sup)) for rt, rid, sid, q, a, b, sup in data.evidence],
         )
+        schema.rebuild_summaries(conn)
         searchdocs.refresh_cases(conn, [c["id"] for c in data.cases])
         searchdocs.refresh_passages(conn, [s["id"] for s in data.sources])
         searchdocs.refresh_terms(conn)

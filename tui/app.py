@@ -136,7 +136,8 @@ class ParadiploApp(App[int]):
             )
         for problem in self.keymap_problems:
             self.notify(problem, title="Keymap", severity="warning", timeout=8)
-        self.call_after_refresh(self._check_keymap_ids)
+        if self._keymap:
+            self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
 
@@ -380,11 +381,6 @@ class ParadiploApp(App[int]):
 
     # ----------------------------------------------------------------------- drafts
     def _look_for_drafts(self) -> None:
-        try:
-            import tui.screens.drafts  # noqa: F401
-        except ImportError:
-            return
-
         def load(store: Store) -> DraftsFound | None:
             drafts = notes_api.list_drafts(store.conn)
             return DraftsFound(drafts) if drafts else None
@@ -392,7 +388,10 @@ class ParadiploApp(App[int]):
         run_db(self, "drafts", load)
 
     def on_drafts_found(self, message: DraftsFound) -> None:
-        from tui.screens.drafts import DraftsScreen
+        try:
+            from tui.screens.drafts import DraftsScreen
+        except ImportError:
+            return
 
         self.push_screen(DraftsScreen(self.store, message.drafts), self._draft_chosen)
 

@@ -14,7 +14,7 @@ from tests.tui.conftest import press, wait_ready
 from tui.app import ParadiploApp
 from tui.screens.main import MainScreen
 from tui.widgets.case_list import CaseList
-from tui.widgets.detail import DetailView, QuoteItem
+from tui.widgets.detail import DetailView
 
 TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
 PARTNER = "[red]Red partner[/red]"
@@ -67,13 +67,13 @@ async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
 
         detail = main.query_one(DetailView)
         assert detail.detail is not None and detail.detail.title == TITLE
-        facts = _plain(main.query_one("#detail-facts", Static).content)
+        shown = detail.plain_text()
+        facts, _, quote = shown.partition("Evidence — ")
         assert TITLE in facts
         assert "[b]brackets[/b]" in facts
         assert "\x1b" not in facts and "red escapes" in facts
         assert "[i]unclear[/i] thing" in facts
-        quote = _plain(main.query_one(QuoteItem).content)
-        assert QUOTE in quote
+        assert QUOTE in " ".join(quote.split())
         assert "A citation [i]with markup[/i]" in quote
 
         # The note panel under the detail shows the note as text too.

@@ -8,9 +8,7 @@ its cursor loads that case into the Detail pane.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -32,7 +30,7 @@ from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCoun
 from db.store import Store
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.detail import DetailView
+from tui.widgets.detail import DetailView, make_notes_panel
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
@@ -157,7 +155,11 @@ class MainScreen(Screen[None]):
                     yield CaseHeader(id="case-header")
                     yield CaseList(id="agreements")
                 with Pane(id="detail-pane", classes="pane"):
-                    yield DetailView(id="detail")
+                    detail = DetailView(id="detail")
+                    detail.notes_panel = make_notes_panel()
+                    yield detail
+                    if detail.notes_panel is not None:
+                        yield detail.notes_panel
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -249,7 +251,12 @@ class MainScreen(Screen[None]):
             row = rows[cursor % PAGE] if cursor % PAGE < len(rows) else None
             detail = case_notes = None
             if row is not None:
-                detail, case_notes = _read_case(store, row.id)
+                try:
+                    detail, case_notes = _read_case(store, row.id)
+                except Exception:
+                    # The list must show even if this case cannot be read (a damaged page):
+                    # the Detail pane then loads it on its own and reports the failure.
+                    detail = case_notes = None
             return CasesLoaded(
                 filters, sort, count, total, first, notes, cursor, cursor_page, detail, case_notes
             )
@@ -402,9 +409,7 @@ class MainScreen(Screen[None]):
         self._detail_shown = case_id
         self._detail_want = case_id
         if detail is None or detail != view.detail:
-            pending = view.show_now(detail, empty=empty or "No case selected.")
-            if pending is not None:
-                self.run_worker(_wait(pending), group="detail-mount")
+            view.show_now(detail, empty=empty or "No case selected.")
         panel = view.notes_panel
         if detail is not None and panel is not None:
             store = self.app.store  # type: ignore[attr-defined]
@@ -647,10 +652,6 @@ def _read_case(store: Store, case_id: str) -> tuple[CaseDetail | None, list[Note
     except NotFound:
         return None, []
     return detail, notes_api.list_notes(conn, target_type="case", target_id=case_id)
-
-
-async def _wait(pending: Awaitable[Any]) -> None:
-    await pending
 
 
 @dataclass

@@ -25,7 +25,8 @@ from db.models import Note
 from db.store import Store
 from db.text import display_safe
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
-from tui.widgets.notes_panel import NoteCard, deleted_this_session
+from tui.widgets.note_card import NoteCard
+from tui.widgets.notes_panel import deleted_this_session
 
 FILTER_DELAY = 0.2
 MAX_ROWS = 1000  # rows shown at once; a filter narrows the rest down

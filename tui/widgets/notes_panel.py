@@ -11,28 +11,26 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
 from rich.text import Text
-from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from db import notes as notes_api
 from db.errors import ParadiploError
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say, short_text
 
-PREVIEW_CHARS = 3000  # longer notes show a preview; the editor has the whole text
+if TYPE_CHECKING:
+    from tui.widgets.note_card import NoteCard
+
 MAX_SHOWN = 50  # notes rendered in the panel; the notes screen lists them all
 
 # Notes deleted in this session, per app, newest last: what `u` brings back.
@@ -44,93 +42,13 @@ def deleted_this_session(app: App[Any]) -> list[str]:
     return _DELETED.setdefault(app, [])
 
 
-def safe_parser() -> MarkdownIt:
-    """Markdown without raw HTML or auto-links: a note's text can only ever be text."""
-    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
+def __getattr__(name: str) -> Any:
+    """`NoteCard` and its helpers, still importable from here, loaded on first use."""
+    if name in ("NoteCard", "PREVIEW_CHARS", "note_markdown", "note_meta", "safe_parser"):
+        from tui.widgets import note_card
 
-
-def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
-    """The Markdown shown for a note: escape sequences removed, long notes cut with a mark."""
-    safe = display_safe(body)
-    if len(safe) <= limit:
-        return safe
-    return safe[:limit] + f"\n\n*… {len(safe) - limit:,} more characters: press e to open.*"
-
-
-def note_meta(note: Note, *, with_target: bool = False) -> Text:
-    """'written … · edited … · #tags' (and the target) as literal text."""
-    text = Text()
-    if with_target:
-        text.append(display_safe(note.target_label), style="bold")
-        if note.orphaned:
-            text.append(" (orphaned)", style="bold red")
-        text.append(" · ")
-    text.append(f"written {local_time(note.created_at)}", style="dim")
-    if note.updated_at != note.created_at:
-        text.append(f" · edited {local_time(note.updated_at)}", style="dim")
-    if note.tags:
-        text.append(" · ")
-        text.append(" ".join("#" + display_safe(t) for t in note.tags), style="italic")
-    if note.anchor_quote:
-        text.append("\n“" + " ".join(short_text(note.anchor_quote, 200).split()) + "”", "dim")
-    return text
-
-
-class NoteCard(Vertical):
-    """One note: its times and tags, then its text as safe Markdown. `set_note` updates it in
-    place (no remounting, so it is safe to call as often as the cursor moves)."""
-
-    DEFAULT_CSS = """
-    NoteCard {
-        height: auto; padding: 0 1; margin-bottom: 1;
-        border-left: outer $primary-darken-3;
-    }
-    NoteCard.-selected { border-left: outer $accent; background: $boost; }
-    NoteCard > .note-meta { height: auto; }
-    NoteCard > Markdown { margin: 0; padding: 0; background: transparent; }
-    """
-
-    def __init__(
-        self,
-        note: Note | None,
-        *,
-        with_target: bool = False,
-        empty: str = "",
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id)
-        self.note = note
-        self._with_target = with_target
-        self._empty = empty
-
-    def _meta(self) -> Text:
-        if self.note is None:
-            return Text(self._empty)
-        return note_meta(self.note, with_target=self._with_target)
-
-    def compose(self) -> ComposeResult:
-        yield Static(self._meta(), classes="note-meta")
-        yield Markdown(
-            note_markdown(self.note.body) if self.note else "",
-            open_links=False,
-            parser_factory=safe_parser,
-        )
-
-    def set_note(self, note: Note | None) -> None:
-        if note == self.note:
-            return
-        self.note = note
-        try:
-            meta = self.query_one(".note-meta", Static)
-            markdown = self.query_one(Markdown)
-        except NoMatches:
-            return  # not composed yet: compose shows `self.note`
-        meta.update(self._meta())
-        markdown.update(note_markdown(note.body) if note else "")
-
-    @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
-        event.stop()  # links in notes are text: never opened
+        return getattr(note_card, name)
+    raise AttributeError(name)
 
 
 class NotesPanel(Widget, can_focus=True):
@@ -139,7 +57,7 @@ class NotesPanel(Widget, can_focus=True):
     DEFAULT_CSS = """
     NotesPanel { height: auto; padding: 0 0; }
     NotesPanel > #notes-head { height: auto; text-style: bold; }
-    NotesPanel > #notes-empty { color: $text-muted; height: auto; }
+    NotesPanel > #notes-empty { color: $text-muted; height: auto; display: none; }
     NotesPanel > #notes-list { height: auto; }
     NotesPanel:focus > #notes-head { color: $accent; }
     """
@@ -174,7 +92,7 @@ class NotesPanel(Widget, can_focus=True):
         # The cards shown, in order. Kept here rather than queried: a card being mounted or
         # removed is already counted right, so a new case can reuse the cards at once.
         self._cards: list[NoteCard] = []
-        self._shown_text: tuple[str, str] = ("", "")
+        self._shown_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-head")
@@ -231,9 +149,9 @@ class NotesPanel(Widget, can_focus=True):
 
     def _load_failed(self, token: int, message: str) -> None:
         if token == self._token:
-            self.query_one("#notes-empty", Static).update(
-                Text(f"Notes could not be read: {display_safe(message)}")
-            )
+            empty = self.query_one("#notes-empty", Static)
+            empty.update(Text(f"Notes could not be read: {display_safe(message)}"))
+            empty.display = True
 
     def _show(self, token: int, notes: list[Note]) -> None:
         if token != self._token:
@@ -256,15 +174,16 @@ class NotesPanel(Widget, can_focus=True):
         Returns the mounts and removals still under way."""
         self.notes = notes
         n = len(notes)
-        head = f"Notes ({n})" if n else "Notes"
+        head = Text(f"Notes ({n})" if n else "Notes")
         if n > MAX_SHOWN:
-            head += f" · newest {MAX_SHOWN} shown; N lists them all"
-        empty = "" if notes else "No notes here yet. Press n to write one."
-        if (head, empty) != self._shown_text:
-            self._shown_text = (head, empty)
-            self.query_one("#notes-head", Static).update(Text(head))
-            self.query_one("#notes-empty", Static).update(Text(empty))
-        self.query_one("#notes-empty").display = not notes
+            head.append(f" · newest {MAX_SHOWN} shown; N lists them all")
+        if not n:
+            # One line when there is nothing to show: the pane's room is for the case.
+            head.append(" · none here yet; press n to write one", style="dim not bold")
+        if head.plain != self._shown_text:
+            self._shown_text = head.plain
+            self.query_one("#notes-head", Static).update(head)
+        self.query_one("#notes-empty").display = False
         shown = notes[:MAX_SHOWN]
         for card, note in zip(self._cards, shown, strict=False):
             card.set_note(note)
@@ -275,6 +194,8 @@ class NotesPanel(Widget, can_focus=True):
             del self._cards[len(shown) :]
             pending.append(box.remove_children(extra))
         elif len(shown) > len(self._cards):
+            from tui.widgets.note_card import NoteCard
+
             new = [NoteCard(note) for note in shown[len(self._cards) :]]
             self._cards += new
             pending.append(box.mount_all(new))
@@ -314,6 +235,8 @@ class NotesPanel(Widget, can_focus=True):
         self.refresh_notes()
 
     def action_edit(self) -> None:
+        from tui.screens.note_editor import NoteEditorScreen
+
         note = self.current
         if note is None or self.store is None:
             return
@@ -323,6 +246,8 @@ class NotesPanel(Widget, can_focus=True):
         )
 
     def action_delete(self) -> None:
+        from tui.screens.note_editor import ChoiceScreen
+
         note = self.current
         if note is None or self.store is None:
             return
@@ -343,6 +268,8 @@ class NotesPanel(Widget, can_focus=True):
         self._run_change(lambda: notes_api.delete_note(store, note.id), note.id, "Note deleted")
 
     def action_undo(self) -> None:
+        from tui.screens.note_editor import say
+
         stack = deleted_this_session(self.app)
         if not stack or self.store is None:
             say(self, "Nothing to undo.")
@@ -352,6 +279,8 @@ class NotesPanel(Widget, can_focus=True):
         self._run_change(lambda: notes_api.restore_note(store, note_id), None, "Note restored")
 
     def _run_change(self, change: Callable[[], object], deleted: str | None, done: str) -> None:
+        from tui.screens.note_editor import say
+
         def work() -> None:
             try:
                 change()
@@ -363,6 +292,8 @@ class NotesPanel(Widget, can_focus=True):
         self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
 
     def _after_change(self, deleted: str | None, done: str) -> None:
+        from tui.screens.note_editor import say
+
         if deleted:
             deleted_this_session(self.app).append(deleted)
             done += " (u to undo)"

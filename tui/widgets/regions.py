@@ -9,7 +9,7 @@ section heading, or Escape, clears that side's filter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -72,6 +72,9 @@ class RegionTree(Tree[NodeData]):
         self._sections: dict[str, TreeNode[NodeData]] = {}
         self._style_cache: Style | None = None
         self._home_kind = ""  # the home country's key when it is the only one, else ""
+        # Children not added yet (their node is collapsed), and every key's parent key.
+        self._deferred: dict[tuple[str, str | None], list[RegionNode]] = {}
+        self._parent_key: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
     def process_label(self, label: str | Text) -> Text:
         """Plain strings are literal here, never markup (labels come from data)."""
@@ -163,6 +166,7 @@ class RegionTree(Tree[NodeData]):
     ) -> None:
         self.clear()
         self._by_key.clear()
+        self._deferred.clear()
         for side, label, nodes in (
             ("region", home_label, home_nodes),
             ("partner", "Partners abroad", partners),
@@ -174,7 +178,7 @@ class RegionTree(Tree[NodeData]):
             self._add_all(section, nodes, side)
         for (_side, key), node in self._by_key.items():
             # Open the sections, Indonesia and its provinces: the common starting point.
-            if node.children and (key is None or key == "c:ID" or key.startswith("p:")):
+            if node.children and _opens_first(key):
                 node.expand()
         self._expand_to_choice()
         self.loaded = True
@@ -197,15 +201,43 @@ class RegionTree(Tree[NodeData]):
         side: str,
         before: TreeNode[NodeData] | None = None,
     ) -> TreeNode[NodeData]:
+        """Add a node. Its children are added only if it opens at once; otherwise they wait
+        until it is expanded (the partner side has hundreds of partners under collapsed
+        countries: adding them all made the first load slow)."""
         data = NodeData(side, n.key, n.label)
-        self._counts[(side, n.key)] = n.count
+        key = (side, n.key)
+        self._counts[key] = n.count
         if n.children:
             child = parent.add(self._name_text(data), data, before=before)
-            self._add_all(child, n.children, side)
+            self._by_key[key] = child
+            if not self.loaded and _opens_first(n.key):
+                self._add_all(child, n.children, side)
+            else:
+                self._defer(key, n.children)
         else:
             child = parent.add_leaf(self._name_text(data), data, before=before)
-        self._by_key[(side, n.key)] = child
+            self._by_key[key] = child
         return child
+
+    def _defer(self, key: tuple[str, str | None], children: list[RegionNode]) -> None:
+        self._deferred[key] = children
+        stack = [(key, c) for c in children]
+        while stack:
+            parent, node = stack.pop()
+            self._parent_key[(parent[0], node.key)] = parent
+            stack.extend(((parent[0], node.key), c) for c in node.children)
+
+    def _materialize(self, node: TreeNode[NodeData]) -> None:
+        """Add the children that were waiting for this node to be expanded."""
+        data = node.data
+        if data is None:
+            return
+        children = self._deferred.pop((data.side, data.key), None)
+        if children:
+            self._add_all(node, children, data.side)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        self._materialize(event.node)
 
     def _rebuild_section(self, side: str, label: str, nodes: list[RegionNode]) -> None:
         """The home side switched between one country (provinces under the heading) and
@@ -218,6 +250,7 @@ class RegionTree(Tree[NodeData]):
             if node.data is not None:
                 self._by_key.pop((node.data.side, node.data.key), None)
                 self._counts.pop((node.data.side, node.data.key), None)
+                self._deferred.pop((node.data.side, node.data.key), None)
             stack.extend(node.children)
         section.remove_children()
         self._add_all(section, nodes, side)
@@ -255,8 +288,11 @@ class RegionTree(Tree[NodeData]):
                 child.data = NodeData(side, n.key, n.label)
                 child.set_label(self._name_text(child.data))
             self._set_count(child, n.count)
-            if n.children:
+            key = (side, n.key)
+            if key in self._deferred or (n.children and not child.children):
                 child.allow_expand = True
+                self._defer(key, n.children)  # added when expanded, with these counts
+            elif n.children:
                 self._merge(child, n.children, side)
             elif child.children:
                 for grandchild in child.children:
@@ -273,15 +309,32 @@ class RegionTree(Tree[NodeData]):
         while stack:
             n = stack.pop()
             self._set_count(n, 0)
+            if n.data is not None and (n.data.side, n.data.key) in self._deferred:
+                key = (n.data.side, n.data.key)
+                self._deferred[key] = _zeroed(self._deferred[key])
             stack.extend(n.children)
 
     def _expand_to_choice(self) -> None:
         """Open the branches that hold the chosen filters, so the ● is in view."""
         for side, key in (("region", self.region_key), ("partner", self.partner_key)):
-            node = self._by_key.get((side, key)) if key else None
+            if not key:
+                continue
+            # Ancestors of the chosen node, nearest first, up to one that is in the tree.
+            chain = []
+            at: tuple[str, str | None] | None = (side, key)
+            while at is not None and at not in self._by_key:
+                at = self._parent_key.get(at)
+                if at is not None:
+                    chain.append(at)
+            for ancestor in reversed(chain):
+                node = self._by_key.get(ancestor)
+                if node is not None:
+                    self._materialize(node)
+            node = self._by_key.get((side, key))
             parent = node.parent if node is not None else None
             while parent is not None and parent is not self.root:
                 if not parent.is_expanded:
+                    self._materialize(parent)
                     parent.expand()
                 parent = parent.parent
 
@@ -318,6 +371,7 @@ class RegionTree(Tree[NodeData]):
     def action_open_node(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
+            self._materialize(node)
             node.expand()
 
     def action_close_node(self) -> None:
@@ -339,6 +393,7 @@ class RegionTree(Tree[NodeData]):
         while node is not None and node.parent is not None and node.parent is not self.root:
             node = node.parent
         target = sections[0] if node is sections[1] else sections[1]
+        self._materialize(target)
         target.expand()
         self.move_cursor(target, animate=False)
         self.scroll_to_node(target, animate=False)
@@ -360,6 +415,15 @@ class RegionTree(Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
+
+
+def _opens_first(key: str | None) -> bool:
+    """Nodes open on the first load: the sections, Indonesia and its provinces."""
+    return key is None or key == "c:ID" or key.startswith("p:")
+
+
+def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:
+    return [replace(n, count=0, children=_zeroed(n.children)) for n in nodes]
 
 
 def short_name(name: str) -> str:

@@ -3,28 +3,82 @@
 Space or Enter toggles a sector; the agreements narrow to cases tagged with every sector ticked.
 Counts are refreshed in place whenever the other filters change, so the selection and the
 cursor stay where they are. Sectors with no case under the filters are dimmed, not hidden.
+
+The list draws its own lines (Textual's line API) and keeps each drawn row until its count,
+tick or cursor changes. Textual's SelectionList re-renders every option through several
+layers on each change, about a millisecond a row; new counts after every filter change made
+it the slowest pane to repaint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import SelectionList
-from textual.widgets.selection_list import Selection
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from db.models import SectorCount
+from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line
 
+# The tick box, drawn as Textual's SelectionList draws it.
+BUTTON_LEFT, BUTTON_INNER, BUTTON_RIGHT = "▐", "X", "▌"
 
-class SectorList(SelectionList[str]):
+
+@dataclass(frozen=True)
+class SectorOption:
+    """One row: the sector id and what the row says."""
+
+    id: str
+    prompt: Text
+
+
+class SectorList(ScrollView, can_focus=True):
+    """Sectors with counts; ticking sectors filters the agreements."""
+
+    COMPONENT_CLASSES = {
+        "sector-list--button",
+        "sector-list--button-selected",
+        "sector-list--cursor",
+    }
+
+    DEFAULT_CSS = """
+    SectorList { height: auto; overflow-x: hidden; padding: 0 1; }
+    SectorList > .sector-list--button { color: $panel-darken-2; background: $panel; }
+    SectorList > .sector-list--button-selected { color: $text-success; background: $panel; }
+    SectorList > .sector-list--cursor {
+        color: $foreground;
+        background: $block-cursor-blurred-background;
+    }
+    SectorList:focus > .sector-list--cursor {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
     BINDINGS = [
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="sectors.down"),
         Binding("k", "cursor_up", "Up", show=False, id="sectors.up"),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("pageup", "page_up_rows", "Page up", show=False),
+        Binding("pagedown", "page_down_rows", "Page down", show=False),
+        Binding("space,enter", "toggle", "Toggle", show=False),
         Binding("escape", "clear", "Clear", show=False, id="sectors.clear"),
     ]
+
+    highlighted: reactive[int | None] = reactive(None, init=False, repaint=False)
 
     @dataclass
     class Chosen(Message):
@@ -34,12 +88,17 @@ class SectorList(SelectionList[str]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._expected: frozenset[str] = frozenset()
+        self.options: list[SectorOption] = []
+        self._selected: list[str] = []
         self.loaded = False
         self._digits = 1
         self.labels: dict[str, str] = {}
         self._shown: dict[str, SectorCount] = {}
+        self._rows: dict[tuple[int, bool, bool], Strip] = {}
+        self._styles: tuple[Style, ...] = ()
+        self._row_width = 0
 
+    # ------------------------------------------------------------------------ content
     def _prompt(self, sector: SectorCount) -> Text:
         """Count first (right-aligned), so long sector names never hide it."""
         text = Text(f"{sector.count:>{self._digits}} ", style="bold" if sector.count else "dim")
@@ -47,54 +106,164 @@ class SectorList(SelectionList[str]):
         return text
 
     def show(self, counts: list[SectorCount], selected: tuple[str, ...]) -> None:
-        """Fill the list, or update in place only the counts that changed."""
-        ids = [c.id for c in counts]
+        """Show new counts; only the rows whose count changed are drawn again."""
         digits = max((len(str(c.count)) for c in counts), default=1)
-        current = [str(o.id) for o in self.options]
-        self.labels = {c.id: c.label_en for c in counts}
-        self._expected = frozenset(selected)
-        redo_all = digits != self._digits
+        redo_all = digits != self._digits or [o.id for o in self.options] != [c.id for c in counts]
         self._digits = digits
-        if ids == current:
-            for c in counts:
-                if redo_all or self._shown.get(c.id) != c:
-                    self.replace_option_prompt(c.id, self._prompt(c))
-        else:
-            highlighted = self.highlighted
-            self.clear_options()
-            self.add_options(
-                [Selection(self._prompt(c), c.id, c.id in selected, id=c.id) for c in counts]
-            )
-            if counts:
-                self.highlighted = min(highlighted or 0, len(counts) - 1)
+        self.labels = {c.id: c.label_en for c in counts}
+        options = []
+        for i, c in enumerate(counts):
+            if not redo_all and self._shown.get(c.id) == c:
+                options.append(self.options[i])
+            else:
+                options.append(SectorOption(c.id, self._prompt(c)))
+                self._forget_row(i)
+        if redo_all:
+            self._rows.clear()
+        self.options = options
         self._shown = {c.id: c for c in counts}
+        if options and (self.highlighted is None or self.highlighted >= len(options)):
+            self.highlighted = min(self.highlighted or 0, len(options) - 1)
+        set_virtual_size(self, Size(self.virtual_size.width, len(options)))
         self.set_selected(selected)
         self.loaded = True
 
     def set_selected(self, selected: tuple[str, ...]) -> None:
-        """Tick exactly `selected` without reporting it as a user choice.
-
-        SelectedChanged arrives later as a message, so a flag would be gone by then; instead
-        the handler ignores any change that leaves the ticks as expected.
-        """
-        self._expected = frozenset(selected)
-        for sid in self.labels:
-            if sid in selected and sid not in self.selected:
-                self.select(sid)
-            elif sid not in selected and sid in self.selected:
-                self.deselect(sid)
-
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        event.stop()
-        if frozenset(self.selected) == self._expected:
+        """Tick exactly `selected` (no Chosen message: this is not the user's choice)."""
+        if list(selected) == self._selected:
             return
-        self._expected = frozenset(self.selected)
-        order = list(self.labels)
-        chosen = tuple(sorted(self.selected, key=lambda s: order.index(s) if s in order else 0))
-        self.post_message(self.Chosen(chosen))
+        changed = set(selected) ^ set(self._selected)
+        self._selected = list(selected)
+        for i, option in enumerate(self.options):
+            if option.id in changed:
+                self._forget_row(i)
+
+    @property
+    def selected(self) -> list[str]:
+        """The ticked sector ids, in the order they were ticked."""
+        return list(self._selected)
+
+    @property
+    def highlighted_option(self) -> SectorOption | None:
+        i = self.highlighted
+        return self.options[i] if i is not None and 0 <= i < len(self.options) else None
+
+    def deselect_all(self) -> None:
+        if self._selected:
+            self.set_selected(())
+            self.post_message(self.Chosen(()))
+
+    # ------------------------------------------------------------------------ drawing
+    def _forget_row(self, index: int) -> None:
+        for key in [k for k in self._rows if k[0] == index]:
+            del self._rows[key]
+        self.refresh(Region(0, index - int(self.scroll_y), self.size.width, 1))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        base = self.rich_style
+        styles = (
+            base,
+            base + self.get_component_rich_style("sector-list--cursor"),
+            self.get_component_rich_style("sector-list--button"),
+            self.get_component_rich_style("sector-list--button-selected"),
+        )
+        width = self.scrollable_content_region.width
+        if styles != self._styles or width != self._row_width:
+            self._styles, self._row_width = styles, width
+            self._rows.clear()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self._styles[0]
+        if not 0 <= index < len(self.options):
+            return Strip.blank(width, base)
+        option = self.options[index]
+        cursor = index == self.highlighted
+        ticked = option.id in self._selected
+        key = (index, cursor, ticked)
+        strip = self._rows.get(key)
+        if strip is None:
+            strip = self._render_row(option, cursor, ticked, width)
+            self._rows[key] = strip
+        return strip
+
+    def _render_row(self, option: SectorOption, cursor: bool, ticked: bool, width: int) -> Strip:
+        base, cursor_style, button, button_ticked = self._styles
+        line = cursor_style if cursor else base
+        box = base + (button_ticked if ticked else button)
+        side = Style.from_color(box.bgcolor, line.bgcolor)
+        prompt = option.prompt.copy()
+        prompt.truncate(max(width - 4, 1), overflow="ellipsis")
+        segments = [
+            Segment(BUTTON_LEFT, side),
+            Segment(BUTTON_INNER, box),
+            Segment(BUTTON_RIGHT, side),
+            Segment(" ", line),
+            *(
+                Segment(seg.text, line + seg.style if seg.style else line)
+                for seg in prompt.render(self.app.console)
+            ),
+        ]
+        return Strip(segments).extend_cell_length(width, line).crop(0, width)
+
+    # ------------------------------------------------------------------------ cursor
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self._forget_row(index)
+        if new is not None:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True, force=True)
+
+    def _move(self, step: int) -> None:
+        if self.options:
+            current = self.highlighted if self.highlighted is not None else -1
+            self.highlighted = max(0, min(len(self.options) - 1, current + step))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        if self.options:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.options:
+            self.highlighted = len(self.options) - 1
+
+    def action_page_up_rows(self) -> None:
+        self._move(-max(self.size.height - 1, 1))
+
+    def action_page_down_rows(self) -> None:
+        self._move(max(self.size.height - 1, 1))
+
+    def action_toggle(self) -> None:
+        option = self.highlighted_option
+        if option is None:
+            return
+        chosen = [s for s in self._selected if s != option.id]
+        if len(chosen) == len(self._selected):
+            chosen.append(option.id)
+        order = [o.id for o in self.options]
+        ordered = tuple(sorted(chosen, key=lambda s: order.index(s) if s in order else 0))
+        self.set_selected(ordered)
+        self.post_message(self.Chosen(ordered))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
+        if 0 <= index < len(self.options):
+            self.highlighted = index
+            self.action_toggle()
 
     def action_clear(self) -> None:
-        if self.selected:
+        if self._selected:
             self.deselect_all()
         else:
             from tui.widgets.regions import ClearRequest
