@@ -14,7 +14,7 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -618,6 +618,11 @@ def _clean(value: str) -> str:
 
 def import_cases(store: Store, path: Path) -> ImportResult:
     """Import a JSON or CSV file of cases in one transaction: all of it, or nothing."""
+    with searchdocs.paused_gc():
+        return _import_cases(store, path)
+
+
+def _import_cases(store: Store, path: Path) -> ImportResult:
     records, fmt = parse_case_file(path)
     conn = store.conn
     res = _Resolver(conn)
@@ -819,6 +824,72 @@ def _big_cache(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA temp_store = {temp}")
 
 
+def _document_builder(
+    conn: sqlite3.Connection, res: _Resolver, rows: list[dict[str, Any]]
+) -> Callable[[], tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
+    """A function that makes the search documents and filter keys of the imported cases from
+    the import's own records, without the database, exactly as `searchdocs.refresh_cases`
+    makes them from the written rows (tests/test_queries_scale.py checks they agree).
+
+    The few lookup tables it needs are read now, on this thread; the function can then run
+    in another while this connection is busy.
+    """
+    types = {
+        r[0]: r[1:] for r in conn.execute("SELECT id, label_en, label_id, synonyms FROM case_types")
+    }
+    countries = {
+        r[0]: r[1:] for r in conn.execute("SELECT code, name_en, name_id, synonyms FROM countries")
+    }
+    for code, name in res.new_countries.items():
+        countries.setdefault(code, (name, name, "[]"))
+    sectors = {
+        r[0]: r[1:] for r in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors")
+    }
+    stated = dict(conn.execute("SELECT id, as_stated FROM actors WHERE as_stated IS NOT NULL"))
+    none: tuple[None, None, None] = (None, None, None)
+
+    def build() -> tuple[list[searchdocs.Doc], dict[str, list[str]]]:
+        synonyms = searchdocs.case_synonyms()
+        docs: list[searchdocs.Doc] = []
+        keys: dict[str, list[str]] = {}
+        for r in rows:
+            cid = r["id"]
+            sector_ids = sorted(r["_sectors"])
+            fields = searchdocs.CaseFields._make(
+                [
+                    cid,
+                    r["title"],
+                    r["summary"],
+                    r["region_name"],
+                    r["partner_name"],
+                    r["date_as_stated"],
+                    None,  # type as stated: not part of the import format
+                    *types.get(r["type"], none),
+                    *countries.get(r["region_country"], none),
+                    *countries.get(r["partner_country"], none),
+                    stated.get(r["region_id"]),
+                    stated.get(r["partner_id"]) if r["partner_id"] else None,
+                    r["partner_as_stated"],
+                    None,  # status as stated: likewise
+                    [(*sectors[s][:2], None, sectors[s][2]) for s in sector_ids],
+                    [quote for _sid, quote, _a, _b in r["_evidence"] if quote is not None],
+                ]
+            )
+            docs.append(searchdocs.case_document(fields, synonyms))
+            keys[cid] = searchdocs.case_keys(
+                r["region_country"],
+                r["province_code"],
+                r["area_code"],
+                r["region_id"],
+                r["partner_country"],
+                r["partner_id"],
+                sector_ids,
+            )
+        return docs, keys
+
+    return build
+
+
 def _ids_present(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     """Which of `ids` are already cases (chunked IN lookups on the primary key)."""
     found: set[str] = set()
@@ -860,29 +931,41 @@ def _write_cases(
         m = ",".join("?" * len(chunk))
         w.execute(f"DELETE FROM case_sectors WHERE case_id IN ({m})", chunk)
         w.execute(f"DELETE FROM evidence WHERE record_type = 'case' AND record_id IN ({m})", chunk)
-    with schema.deferred_indexes(w, ("cases", "case_sectors", "evidence"), len(rows)):
-        if rows:
-            cols = [k for k in rows[0] if not k.startswith("_")]
-            names, marks = ", ".join(cols), ", ".join("?" * len(cols))
-            for verb, part in (
-                ("INSERT", [r for r in rows if r["id"] not in existing]),
-                ("INSERT OR REPLACE", [r for r in rows if r["id"] in existing]),
-            ):
-                w.executemany(
-                    f"{verb} INTO cases({names}) VALUES ({marks})",
-                    [tuple(r[c] for c in cols) for r in part],
-                )
-        schema.write_case_sectors(
-            w,
-            {r["id"]: [(s, None) for s in r["_sectors"]] for r in rows},
-            {r["id"]: [r[k] for k in schema.CASE_KEYS] for r in rows},
-        )
-        w.executemany(
-            'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
-            " supports, origin) VALUES ('case', ?, ?, ?, ?, ?, '[]', 'user')",
-            [(r["id"], *e) for r in rows for e in r["_evidence"]],
-        )
-    schema.rebuild_summaries(w)
+    # Indexes of cases and their sector rows made afterwards (if faster), while the analyser
+    # works on the search documents in a thread (see `searchdocs.refresh_cases_while`).
+    remake = schema.defer_indexes(w, ("cases", "case_sectors"), len(rows))
+    if rows:
+        cols = [k for k in rows[0] if not k.startswith("_")]
+        names, marks = ", ".join(cols), ", ".join("?" * len(cols))
+        for verb, part in (
+            ("INSERT", [r for r in rows if r["id"] not in existing]),
+            ("INSERT OR REPLACE", [r for r in rows if r["id"] in existing]),
+        ):
+            w.executemany(
+                f"{verb} INTO cases({names}) VALUES ({marks})",
+                [tuple(r[c] for c in cols) for r in part],
+            )
+    schema.write_case_sectors(
+        w,
+        {r["id"]: [(s, None) for s in r["_sectors"]] for r in rows},
+        {r["id"]: [r[k] for k in schema.CASE_KEYS] for r in rows},
+    )
+    w.executemany(
+        'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
+        " supports, origin) VALUES ('case', ?, ?, ?, ?, ?, '[]', 'user')",
+        [(r["id"], *e) for r in rows for e in r["_evidence"]],
+    )
+
+    def meanwhile() -> None:
+        for statement in remake:
+            w.execute(statement)
+        schema.rebuild_summaries(w)
+
+    ids = [r["id"] for r in rows]
     with searchdocs.bulk(w, len(rows)):
-        searchdocs.refresh_cases(w, [r["id"] for r in rows])
+        if len(rows) >= searchdocs.BULK_DOCS:
+            searchdocs.index_cases_while(w, _document_builder(w, res, rows), meanwhile)
+        else:
+            meanwhile()
+            searchdocs.refresh_cases(w, ids)
     return existing

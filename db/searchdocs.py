@@ -6,12 +6,15 @@ change, so search never shows a record that is not there, nor misses one that is
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import NamedTuple
 
 from db import schema
 from db.analyze import ANALYZER_VERSION, search_terms
@@ -64,42 +67,102 @@ def _top(conn: sqlite3.Connection, base: int) -> int:
 
 
 def _next_id(conn: sqlite3.Connection, kind: str) -> int:
-    return _top(conn, KIND_BASE.get(kind, 3 * RANGE)) + 1
+    base = KIND_BASE.get(kind, 3 * RANGE)
+    # Inside `bulk`, new documents go above the range's highest rowid at its start, even
+    # where documents were deleted since: the rowids up to there are the indexed ones.
+    floor = _in_bulk.get(id(conn), {}).get(base, base)
+    return max(_top(conn, base), floor) + 1
 
 
-def _put(
-    conn: sqlite3.Connection,
-    rows: list[tuple[str, str, str, str, str, int | None, int | None]],
-    keys: dict[str, list[str]] | None = None,
-) -> None:
-    """Insert or replace (kind, ref_id, title, body, extra_terms, anchor_start, anchor_end).
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile (for a large import or reindex).
+
+    They make millions of small objects, none in cycles; Python's collector would still scan
+    them again and again (about a tenth of an import of 100,000 cases). Plain reference
+    counting frees them as usual; collection resumes afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# Connections (by id) writing with the FTS insert trigger set aside (`bulk`, `reindex_all`),
+# with the highest rowid of each kind's range (by base) that is indexed already.
+_in_bulk: dict[int, dict[int, int]] = {}
+
+
+@contextmanager
+def _untriggered(conn: sqlite3.Connection, marks: dict[int, int] | None = None) -> Iterator[None]:
+    _in_bulk[id(conn)] = marks or {}
+    try:
+        yield
+    finally:
+        _in_bulk.pop(id(conn), None)
+
+
+Doc = tuple[str, str, str, str, str, int | None, int | None]
+"""A search document to write: (kind, ref_id, title, body, extra terms, anchor start, end)."""
+
+
+def analysed(rows: Sequence[Doc], keys: dict[str, list[str]] | None = None) -> list[Doc]:
+    """The documents with their `terms` (in place of the extra terms): the analyser's work,
+    pure Python, no database (so it can run in a thread while the database is busy).
 
     `keys` maps a ref_id to its filter keys (see `filter_token`), stored with its terms.
-    Each document gets the next rowid of its kind's range (see KIND_BASE).
-
-    Rows go in as one INSERT ... SELECT per chunk over a JSON array rather than one statement
-    per row: the FTS5 trigger then runs inside a single statement, which makes a bulk import
-    several times faster (100,000 documents: about 3 s instead of 8 s).
     """
-    for kind in {r[0] for r in rows}:
-        delete(conn, kind, [r[1] for r in rows if r[0] == kind])
-    next_ids = {kind: _next_id(conn, kind) for kind in {r[0] for r in rows}}
-    docs = []
+    docs: list[Doc] = []
     for kind, ref_id, title, body, extra, a, b in rows:
         terms = search_terms(f"{title}\n{body}", extra)
         if keys and keys.get(ref_id):
             terms += " " + " ".join(filter_token(k) for k in keys[ref_id])
-        docs.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
+        docs.append((kind, ref_id, title, body, terms, a, b))
+    return docs
+
+
+def _store(conn: sqlite3.Connection, docs: Sequence[Doc]) -> None:
+    """Insert or replace analysed documents (see `analysed`).
+
+    Each document gets the next rowid of its kind's range (see KIND_BASE). Through the FTS5
+    trigger, rows go in as one INSERT ... SELECT per chunk over a JSON array rather than one
+    statement per row: the trigger then runs inside a single statement, which makes a bulk
+    import several times faster (100,000 documents: about 3 s instead of 8 s). Inside `bulk`
+    (no insert trigger) a plain executemany is faster still.
+    """
+    for kind in {d[0] for d in docs}:
+        delete(conn, kind, [d[1] for d in docs if d[0] == kind])
+    next_ids = {kind: _next_id(conn, kind) for kind in {d[0] for d in docs}}
+    rows = []
+    for kind, ref_id, title, body, terms, a, b in docs:
+        rows.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
         next_ids[kind] += 1
-    for i in range(0, len(docs), CHUNK):
+    if id(conn) in _in_bulk:
+        conn.executemany(
+            "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start,"
+            " anchor_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return
+    for i in range(0, len(rows), CHUNK):
         conn.execute(
             "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start,"
             " anchor_end) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
             " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
             " json_extract(value, '$[4]'), json_extract(value, '$[5]'),"
             " json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(?)",
-            (json.dumps(docs[i : i + CHUNK], ensure_ascii=False),),
+            (json.dumps(rows[i : i + CHUNK], ensure_ascii=False),),
         )
+
+
+def _put(
+    conn: sqlite3.Connection, rows: Sequence[Doc], keys: dict[str, list[str]] | None = None
+) -> None:
+    """Analyse and store documents (kind, ref_id, title, body, extra terms, anchors)."""
+    _store(conn, analysed(rows, keys))
 
 
 # ------------------------------------------------------------------------- filter keys
@@ -143,92 +206,182 @@ def _synonyms(raw: str | None) -> str:
         return ""
 
 
+class CaseFields(NamedTuple):
+    """What a case's search document is made of (as `_case_docs` reads it from the database)."""
+
+    id: str
+    title: str
+    summary: str | None
+    region_name: str
+    partner_name: str
+    date_as_stated: str | None
+    type_as_stated: str | None
+    type_en: str | None
+    type_id: str | None
+    type_synonyms: str | None
+    region_country_en: str | None
+    region_country_id: str | None
+    region_country_synonyms: str | None
+    partner_country_en: str | None
+    partner_country_id: str | None
+    partner_country_synonyms: str | None
+    region_as_stated: str | None
+    partner_actor_as_stated: str | None
+    partner_as_stated: str | None
+    status_as_stated: str | None
+    # (label_en, label_id, as stated, synonyms) of each sector, by sector id.
+    sectors: list[tuple[str, str, str | None, str | None]]
+    quotes: list[str]  # in evidence order
+
+
+def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
+    """A case's (unanalysed) search document: title; parties, countries in both languages,
+    type, summary, sectors and quotes in the body; labels and synonyms as extra terms."""
+    parts = [
+        f"{c.region_name} – {c.partner_name}"
+        + (f" ({c.partner_country_en} / {c.partner_country_id})" if c.partner_country_en else ""),
+        " · ".join(x for x in (c.type_en, c.type_id, c.type_as_stated, c.date_as_stated) if x),
+        c.summary or "",
+        "; ".join(
+            f"{en} / {idl}" + (f" ({stated})" if stated else "") for en, idl, stated, _ in c.sectors
+        ),
+        *c.quotes,
+    ]
+    body = "\n".join(p for p in parts if p)
+    extra = " ".join(
+        x or ""
+        for x in (
+            synonyms(c.type_synonyms),
+            c.region_country_en,
+            c.region_country_id,
+            synonyms(c.region_country_synonyms),
+            synonyms(c.partner_country_synonyms),
+            c.region_as_stated,
+            c.partner_actor_as_stated,
+            c.partner_as_stated,
+            c.status_as_stated,
+            " ".join(synonyms(syn) for *_, syn in c.sectors),
+        )
+    )
+    return ("case", c.id, c.title, body, extra, None, None)
+
+
+def case_keys(
+    region_country: str | None,
+    province_code: str | None,
+    area_code: str | None,
+    region_id: str,
+    partner_country: str | None,
+    partner_id: str | None,
+    sector_ids: Iterable[str],
+) -> list[str]:
+    """Every filter key a case matches, mirroring `db.queries.where_clause` (sector ids in
+    id order)."""
+    keys = [f"r:{region_id}", f"pc:{partner_country or ''}", f"pa:{partner_id or ''}"]
+    keys += [
+        f"{p}:{v}" for p, v in (("c", region_country), ("p", province_code), ("a", area_code)) if v
+    ]
+    return keys + [f"s:{sector}" for sector in sector_ids]
+
+
+def _case_docs(
+    conn: sqlite3.Connection, chunk: Sequence[str], synonyms: Callable[[str | None], str]
+) -> tuple[list[Doc], dict[str, list[str]]]:
+    """The (unanalysed) search documents of some cases, and each case's filter keys."""
+    marks = _marks(len(chunk))
+    sectors: dict[str, list[tuple[str, str, str | None, str | None]]] = {}
+    sector_ids: dict[str, list[str]] = {}
+    for cid, sid, en, idl, stated, syn in conn.execute(
+        "SELECT cs.case_id, cs.sector_id, s.label_en, s.label_id, cs.as_stated, s.synonyms"
+        f" FROM case_sectors cs JOIN sectors s ON s.id = cs.sector_id"
+        f" WHERE cs.case_id IN ({marks}) ORDER BY cs.case_id, cs.sector_id",
+        chunk,
+    ):
+        sectors.setdefault(cid, []).append((en, idl, stated, syn))
+        sector_ids.setdefault(cid, []).append(sid)
+    quotes: dict[str, list[str]] = {}
+    for rid, quote in conn.execute(
+        "SELECT record_id, quote FROM evidence WHERE record_type = 'case'"
+        f" AND record_id IN ({marks}) AND quote IS NOT NULL ORDER BY id",
+        chunk,
+    ):
+        quotes.setdefault(rid, []).append(quote)
+    rows: list[Doc] = []
+    keys: dict[str, list[str]] = {}
+    for r in conn.execute(
+        "SELECT c.id, c.title, c.summary, c.region_name, c.partner_name, c.date_as_stated,"
+        " c.type_as_stated, t.label_en, t.label_id, t.synonyms,"
+        " rc.name_en, rc.name_id, rc.synonyms, pc.name_en, pc.name_id, pc.synonyms,"
+        " ra.as_stated, pa.as_stated, c.partner_as_stated, c.status_as_stated,"
+        " c.region_country, c.province_code, c.area_code, c.region_id, c.partner_country,"
+        " c.partner_id"
+        " FROM cases c LEFT JOIN case_types t ON t.id = c.type"
+        " LEFT JOIN countries rc ON rc.code = c.region_country"
+        " LEFT JOIN countries pc ON pc.code = c.partner_country"
+        " LEFT JOIN actors ra ON ra.id = c.region_id"
+        " LEFT JOIN actors pa ON pa.id = c.partner_id"
+        f" WHERE c.id IN ({marks})",
+        chunk,
+    ):
+        cid = r[0]
+        fields = CaseFields._make([*r[:20], sectors.get(cid, []), quotes.get(cid, [])])
+        rows.append(case_document(fields, synonyms))
+        rc, prov, area, rid, pc, pid = r[20:]
+        keys[cid] = case_keys(rc, prov, area, rid, pc, pid, sector_ids.get(cid, []))
+    return rows, keys
+
+
+def case_synonyms() -> Callable[[str | None], str]:
+    """`_synonyms` cached: the same few lists (sectors, types, countries) recur on every case."""
+    return lru_cache(maxsize=4096)(_synonyms)
+
+
 def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
-    """(Re)index cases: title, parties, countries in both languages, type, sectors, quotes."""
-    # The same few synonym lists (sectors, types, countries) recur on every case: parse once.
-    synonyms = lru_cache(maxsize=4096)(_synonyms)
+    """(Re)index cases (see `case_document`), and the notes on them (they carry the case's
+    filter keys)."""
+    synonyms = case_synonyms()
     for chunk in _chunks(list(case_ids)):
-        marks = _marks(len(chunk))
-        sectors: dict[str, list[str]] = {}
-        sector_terms: dict[str, list[str]] = {}
-        for cid, en, idl, stated, syn in conn.execute(
-            "SELECT cs.case_id, s.label_en, s.label_id, cs.as_stated, s.synonyms"
-            f" FROM case_sectors cs JOIN sectors s ON s.id = cs.sector_id"
-            f" WHERE cs.case_id IN ({marks})",
-            chunk,
-        ):
-            sectors.setdefault(cid, []).append(f"{en} / {idl}" + (f" ({stated})" if stated else ""))
-            sector_terms.setdefault(cid, []).append(synonyms(syn))
-        quotes: dict[str, list[str]] = {}
-        for rid, quote in conn.execute(
-            "SELECT record_id, quote FROM evidence WHERE record_type = 'case'"
-            f" AND record_id IN ({marks}) AND quote IS NOT NULL ORDER BY id",
-            chunk,
-        ):
-            quotes.setdefault(rid, []).append(quote)
-        rows: list[tuple[str, str, str, str, str, int | None, int | None]] = []
-        for r in conn.execute(
-            "SELECT c.id, c.title, c.summary, c.region_name, c.partner_name, c.date_as_stated,"
-            " c.type_as_stated, t.label_en, t.label_id, t.synonyms,"
-            " rc.name_en, rc.name_id, rc.synonyms, pc.name_en, pc.name_id, pc.synonyms,"
-            " ra.as_stated, pa.as_stated, c.partner_as_stated, c.status_as_stated"
-            " FROM cases c LEFT JOIN case_types t ON t.id = c.type"
-            " LEFT JOIN countries rc ON rc.code = c.region_country"
-            " LEFT JOIN countries pc ON pc.code = c.partner_country"
-            " LEFT JOIN actors ra ON ra.id = c.region_id"
-            " LEFT JOIN actors pa ON pa.id = c.partner_id"
-            f" WHERE c.id IN ({marks})",
-            chunk,
-        ):
-            (
-                cid,
-                title,
-                summary,
-                region,
-                partner,
-                date_stated,
-                type_stated,
-                t_en,
-                t_id,
-                t_syn,
-                rc_en,
-                rc_id,
-                rc_syn,
-                pc_en,
-                pc_id,
-                pc_syn,
-                r_stated,
-                p_stated,
-                p_as,
-                st_as,
-            ) = r
-            parts = [
-                f"{region} – {partner}" + (f" ({pc_en} / {pc_id})" if pc_en else ""),
-                " · ".join(x for x in (t_en, t_id, type_stated, date_stated) if x),
-                summary or "",
-                "; ".join(sectors.get(cid, [])),
-                *quotes.get(cid, []),
-            ]
-            body = "\n".join(p for p in parts if p)
-            extra = " ".join(
-                x or ""
-                for x in (
-                    synonyms(t_syn),
-                    rc_en,
-                    rc_id,
-                    synonyms(rc_syn),
-                    synonyms(pc_syn),
-                    r_stated,
-                    p_stated,
-                    p_as,
-                    st_as,
-                    " ".join(sector_terms.get(cid, [])),
-                )
-            )
-            rows.append(("case", cid, title, body, extra, None, None))
-        keys = case_filter_keys(conn, chunk)
+        rows, keys = _case_docs(conn, chunk, synonyms)
         _put(conn, rows, keys)
         _refresh_case_notes(conn, chunk, keys)
+
+
+def index_cases_while(
+    conn: sqlite3.Connection,
+    build: Callable[[], tuple[list[Doc], dict[str, list[str]]]],
+    meanwhile: Callable[[], None],
+) -> None:
+    """Index cases whose documents `build()` makes without the database (see
+    `case_document`), and the notes on them, with `meanwhile()` run alongside.
+
+    For a large import: `build` and the analyser (pure Python) run in a thread, on the other
+    core, while `meanwhile` does database work that spends its time inside SQLite (inserting
+    rows, building indexes, counting summaries) and so lets go of Python's lock. The thread
+    never touches the database; its documents are written afterwards, on this connection.
+    """
+    done: list[tuple[list[Doc], dict[str, list[str]]]] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            rows, keys = build()
+            for i in range(0, len(rows), CHUNK):
+                chunk = rows[i : i + CHUNK]
+                done.append((analysed(chunk, keys), {d[1]: keys.get(d[1], []) for d in chunk}))
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=work, name="paradiplo-analyse", daemon=True)
+    worker.start()
+    try:
+        meanwhile()
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    for docs, keys in done:
+        _store(conn, docs)
+        _refresh_case_notes(conn, [d[1] for d in docs], keys)
 
 
 def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> None:
@@ -406,7 +559,8 @@ def bulk(conn: sqlite3.Connection, n: int) -> Iterator[None]:
             conn.execute(sql.replace(" BEGIN\n", f" {indexed} BEGIN\n", 1))
     _fts_config(conn, "automerge", 0)
     _fts_config(conn, "hashsize", schema.FTS_BULK_HASHSIZE)
-    yield
+    with _untriggered(conn, dict(zip(bases, marks, strict=True))):
+        yield
     for base, mark in zip(bases, marks, strict=True):
         conn.execute(
             'INSERT INTO search_docs_fts(rowid, "title", "body", "terms")'
@@ -448,19 +602,20 @@ def reindex_all(conn: sqlite3.Connection) -> int:
     schema.drop_fts_triggers(conn)
     conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
     conn.execute("DELETE FROM search_docs")
-    for ids in _id_chunks(conn, "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?"):
-        refresh_cases(conn, ids)
-    for ids in _id_chunks(conn, "SELECT id FROM sources WHERE id > ? ORDER BY id LIMIT ?"):
-        refresh_passages(conn, ids)
-    refresh_terms(conn)
-    # Notes on existing cases were indexed with their cases; the rest (on sources, regions,
-    # or on cases no longer there) now.
-    for ids in _id_chunks(
-        conn,
-        "SELECT id FROM notes n WHERE id > ? AND deleted_at IS NULL AND NOT EXISTS (SELECT 1"
-        " FROM search_docs d WHERE d.kind = 'note' AND d.ref_id = n.id) ORDER BY id LIMIT ?",
-    ):
-        refresh_notes(conn, ids)
+    with _untriggered(conn):
+        for ids in _id_chunks(conn, "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?"):
+            refresh_cases(conn, ids)
+        for ids in _id_chunks(conn, "SELECT id FROM sources WHERE id > ? ORDER BY id LIMIT ?"):
+            refresh_passages(conn, ids)
+        refresh_terms(conn)
+        # Notes on existing cases were indexed with their cases; the rest (on sources, regions,
+        # or on cases no longer there) now.
+        for ids in _id_chunks(
+            conn,
+            "SELECT id FROM notes n WHERE id > ? AND deleted_at IS NULL AND NOT EXISTS (SELECT 1"
+            " FROM search_docs d WHERE d.kind = 'note' AND d.ref_id = n.id) ORDER BY id LIMIT ?",
+        ):
+            refresh_notes(conn, ids)
     schema.rebuild_fts(conn)
     record_analyzer_version(conn)
     return int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0])

@@ -452,7 +452,7 @@ def _reindex_if_stale(store: Store) -> None:
     """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py."""
     if searchdocs.stored_analyzer_version(store.conn) == analyze.ANALYZER_VERSION:
         return
-    with store.write() as conn:
+    with searchdocs.paused_gc(), store.write() as conn:
         searchdocs.reindex_all(conn)
     store.reindexed = True
 

@@ -10,6 +10,7 @@ the last case, filters, sort and theme are remembered in `state.json`.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from db.store import Store, open_store, translate
 from db.text import display_safe
 from tui.keymap import load_keymap, unknown_ids
 from tui.screens.dialogs import ConfirmScreen, FatalScreen
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, first_load
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, save_state
 from tui.widgets.dbwork import DbResult, run_db
@@ -57,6 +58,38 @@ class TargetResolved(DbResult):
 @dataclass
 class ExportDone(DbResult):
     path: Path
+
+
+class Opening:
+    """Opens the store and reads the main screen's first data, in a thread of its own."""
+
+    def __init__(self, db_path: Path, store: Store | None, state: UIState) -> None:
+        self.db_path = db_path
+        self.store = store
+        self.state = state
+        self.results: list[DbResult] | None = None
+        self.error: str | None = None
+        self.taken = False
+        self.done = threading.Event()
+        threading.Thread(target=self._run, name="paradiplo-open", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            if self.store is None:
+                self.store = open_store(self.db_path)
+        except ParadiploError as exc:
+            self.error = str(exc)
+        except OSError as exc:
+            self.error = f"{self.db_path}: {exc.strerror or exc}"
+        else:
+            state = self.state
+            try:
+                self.results = first_load(self.store, state.filters, state.sort, state.case_id)
+            except Exception:
+                # The panes then load one by one, and each reports its own failure.
+                self.results = None
+        finally:
+            self.done.set()
 
 
 class ParadiploApp(App[int]):
@@ -103,28 +136,39 @@ class ParadiploApp(App[int]):
         self.sub_title = display_safe(self.db_path.name)
         self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.push_screen(self.main)
-        if self.store is not None:
-            self.call_after_refresh(self._started)  # once the main screen is up
-        else:
-            self._open_store()
+        self._await_opening()
+
+    def _fatal(self, message: str) -> None:
+        self.push_screen(FatalScreen(message))
+
+    # The store is opened, and the main screen's first data read, in a thread started as the
+    # app loads: it runs while Textual reads the styles and builds the screen, instead of after.
+    def on_load(self) -> None:
+        self._opening = Opening(self.db_path, self.store, self.state)
 
     @work(thread=True, exit_on_error=False, group="open")
-    def _open_store(self) -> None:
-        try:
-            store = open_store(self.db_path)
-        except ParadiploError as exc:
-            self.call_from_thread(self.push_screen, FatalScreen(str(exc)))
-            return
-        except OSError as exc:
-            msg = f"{self.db_path}: {exc.strerror or exc}"
-            self.call_from_thread(self.push_screen, FatalScreen(msg))
-            return
-        self.store = store
-        self.call_from_thread(self._started)
+    def _await_opening(self) -> None:
+        self._opening.done.wait()
+        self.call_from_thread(self.opened)
 
-    def _started(self) -> None:
+    def opened(self, wait: float = 0.0) -> bool:
+        """Show the opened store's data, once (the main screen calls this before its first
+        frame with a short `wait`; the opening thread's watcher calls it when done)."""
+        opening = self._opening
+        if opening.taken or not opening.done.wait(wait):
+            return opening.taken
+        opening.taken = True
+        if opening.error is not None:
+            self._fatal(opening.error)
+            return True
+        assert opening.store is not None
+        self.store = opening.store
+        self._started(opening.results)
+        return True
+
+    def _started(self, prefetched: list[DbResult] | None = None) -> None:
         """The store is open: load the panes, then say what needs saying."""
-        self.main.start()
+        self.main.start(prefetched)
         if self.store.readonly:
             self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
             self.notify(

@@ -8,6 +8,7 @@ its cursor loads that case into the Detail pane.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -72,6 +73,10 @@ class DetailLoaded(DbResult):
 
 
 HOLD_S = 0.04  # how long the first result of a reload waits for the others
+# How long the screen waits, before its first frame, for the store to open and its panes'
+# data to be read: if they are ready by then, the first frame shows them (and the screen is
+# laid out and drawn once, not twice).
+FIRST_DATA_WAIT_S = 0.25
 
 
 class FilterBar(Static):
@@ -103,6 +108,7 @@ class MainScreen(Screen[None]):
         (170, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    AUTO_FOCUS = "#agreements"  # the list has the focus from the start
 
     BINDINGS = [
         Binding("1", "focus_pane('regions')", "Regions", show=False, id="pane_regions"),
@@ -124,6 +130,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.set_reactive(MainScreen.filters, filters or Filters())
         self.set_reactive(MainScreen.sort, sort)
+        self._preset_breakpoints()
         self.want_case = case_id
         self.current_case: str | None = None
         self.current_title = ""
@@ -141,6 +148,26 @@ class MainScreen(Screen[None]):
         self._detail_worker: Worker[None] | None = None
 
     # ------------------------------------------------------------------------ layout
+    def _preset_breakpoints(self) -> None:
+        """Start with the size classes Textual would set on the first resize: set then, they
+        restyle every widget once more before the first frame."""
+        try:
+            width, height = self.app.size
+        except Exception:  # no app yet (a test building the screen alone)
+            return
+        if not width or not height:
+            return
+        classes: dict[str, bool] = {}
+        for dimension, points in (
+            (width, self.HORIZONTAL_BREAKPOINTS or []),
+            (height, self.VERTICAL_BREAKPOINTS or []),
+        ):
+            chosen = next(
+                (name for at, name in sorted(points, reverse=True) if dimension >= at), None
+            )
+            classes.update({name: name == chosen for _, name in points})
+        self.update_classes(classes, update=False)
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="body"):
@@ -150,7 +177,8 @@ class MainScreen(Screen[None]):
                 with Pane(id="sectors-pane", classes="pane"):
                     yield SectorList(id="sectors")
             with Vertical(id="content"):
-                with Pane(id="agreements-pane", classes="pane"):
+                # Active from the start: the list has the focus (no restyle on first focus).
+                with Pane(id="agreements-pane", classes="pane -active"):
                     yield FilterBar(Text("Loading…", style="dim"), id="filterbar")
                     yield CaseHeader(id="case-header")
                     yield CaseList(id="agreements")
@@ -174,10 +202,25 @@ class MainScreen(Screen[None]):
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
         self.query_one(CaseList).focus()
+        # Fill the panes now if the store and their data are ready (or nearly): the first
+        # frame then shows them, and the screen is laid out and drawn once.
+        opened = getattr(self.app, "opened", None)
+        if opened is not None:
+            opened(FIRST_DATA_WAIT_S)
 
-    def start(self) -> None:
-        """Called by the app once the store is open: load every pane."""
-        self.reload(first=True)
+    def start(self, prefetched: list[DbResult] | None = None) -> None:
+        """Called by the app once the store is open: load every pane (or show what was
+        read already, see `first_load`)."""
+        if not prefetched:
+            self.reload(first=True)
+            return
+        gens: dict[str, int] = self.app.db_generations  # type: ignore[attr-defined]
+        for message, group in zip(prefetched, ("trees", "sectors", "cases"), strict=True):
+            gens[group] = gens.get(group, 0) + 1
+            message.group, message.generation = group, gens[group]
+            self._waiting.add(group)
+        for message in prefetched:
+            self._arrived(message)
 
     # ------------------------------------------------------------------------ loading
     # A filter change starts three workers (trees, sector counts, the list with the case
@@ -190,25 +233,12 @@ class MainScreen(Screen[None]):
         self._load_cases(select=self.want_case if first else self.current_case)
 
     def _load_trees(self) -> None:
-        filters = self.filters
-
-        def load(store: Store) -> TreesLoaded:
-            conn = store.conn
-            return TreesLoaded(
-                queries.region_tree(conn, filters), queries.partner_tree(conn, filters)
-            )
-
         self._waiting.add("trees")
-        run_db(self, "trees", load)
+        run_db(self, "trees", _trees_loader(self.filters))
 
     def _load_sectors(self) -> None:
-        filters = self.filters
-
-        def load(store: Store) -> SectorsLoaded:
-            return SectorsLoaded(queries.sector_counts(store.conn, filters))
-
         self._waiting.add("sectors")
-        run_db(self, "sectors", load)
+        run_db(self, "sectors", _sectors_loader(self.filters))
 
     def _load_cases(self, select: str | None = None, *, clear_if_hidden: bool = False) -> None:
         """Count and first page (and the page of `select`) under the filters, with the case
@@ -216,53 +246,8 @@ class MainScreen(Screen[None]):
 
         With `clear_if_hidden`, a case that the filters hide is shown by clearing them.
         """
-        filters, sort = self.filters, self.sort
-
-        def load(store: Store) -> CasesLoaded:
-            conn = store.conn
-            nonlocal filters
-            hidden = (
-                select
-                and clear_if_hidden
-                and not filters.is_empty()
-                and queries.case_position(conn, filters, sort, select) is None
-            )
-            if hidden:
-                filters = Filters()
-            count = queries.count_cases(conn, filters)
-            total = count if filters.is_empty() else queries.count_cases(conn, Filters())
-            first = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=0)
-            cursor = 0
-            cursor_page = None
-            if select and count:
-                pos = _first_page_position(first, select)
-                if pos is None:
-                    pos = queries.case_position(conn, filters, sort, select)
-                if pos is not None:
-                    cursor = pos
-                    if pos >= PAGE:
-                        start = (pos // PAGE) * PAGE
-                        cursor_page = queries.list_cases(
-                            conn, filters, sort=sort, limit=PAGE, offset=start
-                        )
-            ids = [r.id for r in first] + [r.id for r in cursor_page or []]
-            notes = notes_api.note_counts(conn, ids)
-            rows = cursor_page if cursor_page is not None else first
-            row = rows[cursor % PAGE] if cursor % PAGE < len(rows) else None
-            detail = case_notes = None
-            if row is not None:
-                try:
-                    detail, case_notes = _read_case(store, row.id)
-                except Exception:
-                    # The list must show even if this case cannot be read (a damaged page):
-                    # the Detail pane then loads it on its own and reports the failure.
-                    detail = case_notes = None
-            return CasesLoaded(
-                filters, sort, count, total, first, notes, cursor, cursor_page, detail, case_notes
-            )
-
         self._waiting.add("cases")
-        run_db(self, "cases", load)
+        run_db(self, "cases", _cases_loader(self.filters, self.sort, select, clear_if_hidden))
 
     def _arrived(self, message: DbResult) -> None:
         """Hold a pane's result until the others of the same reload are in (or HOLD_S)."""
@@ -441,7 +426,8 @@ class MainScreen(Screen[None]):
         if self.loaded >= {"regions", "sectors", "agreements", "detail"}:
             ready = getattr(self.app, "ready", None)
             if ready is not None and not ready.is_set():
-                ready.set()
+                # Set once the filled panes are on screen (after the next frame).
+                self.app.call_after_refresh(ready.set)
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
@@ -637,6 +623,80 @@ class MainScreen(Screen[None]):
 
     def on_note_count(self, message: NoteCount) -> None:
         self.query_one(CaseList).update_note_count(message.case_id, message.count)
+
+
+def first_load(store: Store, filters: Filters, sort: str, case_id: str | None) -> list[DbResult]:
+    """What `MainScreen.start` shows first (trees, sector counts, cases), read in the thread
+    that opened the store: `start(results)` takes them."""
+    return [
+        _trees_loader(filters)(store),
+        _sectors_loader(filters)(store),
+        _cases_loader(filters, sort, case_id, False)(store),
+    ]
+
+
+def _trees_loader(filters: Filters) -> Callable[[Store], DbResult]:
+    def load(store: Store) -> TreesLoaded:
+        conn = store.conn
+        return TreesLoaded(queries.region_tree(conn, filters), queries.partner_tree(conn, filters))
+
+    return load
+
+
+def _sectors_loader(filters: Filters) -> Callable[[Store], DbResult]:
+    def load(store: Store) -> SectorsLoaded:
+        return SectorsLoaded(queries.sector_counts(store.conn, filters))
+
+    return load
+
+
+def _cases_loader(
+    filters: Filters, sort: str, select: str | None, clear_if_hidden: bool
+) -> Callable[[Store], DbResult]:
+    def load(store: Store) -> CasesLoaded:
+        conn = store.conn
+        shown = filters
+        hidden = (
+            select
+            and clear_if_hidden
+            and not shown.is_empty()
+            and queries.case_position(conn, shown, sort, select) is None
+        )
+        if hidden:
+            shown = Filters()
+        count = queries.count_cases(conn, shown)
+        total = count if shown.is_empty() else queries.count_cases(conn, Filters())
+        first = queries.list_cases(conn, shown, sort=sort, limit=PAGE, offset=0)
+        cursor = 0
+        cursor_page = None
+        if select and count:
+            pos = _first_page_position(first, select)
+            if pos is None:
+                pos = queries.case_position(conn, shown, sort, select)
+            if pos is not None:
+                cursor = pos
+                if pos >= PAGE:
+                    start = (pos // PAGE) * PAGE
+                    cursor_page = queries.list_cases(
+                        conn, shown, sort=sort, limit=PAGE, offset=start
+                    )
+        ids = [r.id for r in first] + [r.id for r in cursor_page or []]
+        notes = notes_api.note_counts(conn, ids)
+        rows = cursor_page if cursor_page is not None else first
+        row = rows[cursor % PAGE] if cursor % PAGE < len(rows) else None
+        detail = case_notes = None
+        if row is not None:
+            try:
+                detail, case_notes = _read_case(store, row.id)
+            except Exception:
+                # The list must show even if this case cannot be read (a damaged page):
+                # the Detail pane then loads it on its own and reports the failure.
+                detail = case_notes = None
+        return CasesLoaded(
+            shown, sort, count, total, first, notes, cursor, cursor_page, detail, case_notes
+        )
+
+    return load
 
 
 def _first_page_position(rows: list[CaseRow], case_id: str) -> int | None:
