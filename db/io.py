@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -789,6 +790,7 @@ def _import_cases(store: Store, path: Path) -> ImportResult:
         )
     if problems:
         raise ImportProblem(str(path), problems)
+    del records  # the parsed file: the prepared rows hold what is written (memory)
     result = ImportResult(format=fmt)
     rows = [p for p in prepared if not p.get("unchanged")]
     result.unchanged = len(prepared) - len(rows)
@@ -826,7 +828,7 @@ def _big_cache(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _document_builder(
     conn: sqlite3.Connection, res: _Resolver, rows: list[dict[str, Any]]
-) -> Callable[[], tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
+) -> Callable[[], Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]]:
     """A function that makes the search documents and filter keys of the imported cases from
     the import's own records, without the database, exactly as `searchdocs.refresh_cases`
     makes them from the written rows (tests/test_queries_scale.py checks they agree).
@@ -848,11 +850,14 @@ def _document_builder(
     stated = dict(conn.execute("SELECT id, as_stated FROM actors WHERE as_stated IS NOT NULL"))
     none: tuple[None, None, None] = (None, None, None)
 
-    def build() -> tuple[list[searchdocs.Doc], dict[str, list[str]]]:
+    def build() -> Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
         synonyms = searchdocs.case_synonyms()
         docs: list[searchdocs.Doc] = []
         keys: dict[str, list[str]] = {}
         for r in rows:
+            if len(docs) >= searchdocs.STORE_BATCH:
+                yield docs, keys
+                docs, keys = [], {}
             cid = r["id"]
             sector_ids = sorted(r["_sectors"])
             fields = searchdocs.CaseFields._make(
@@ -885,7 +890,7 @@ def _document_builder(
                 r["partner_id"],
                 sector_ids,
             )
-        return docs, keys
+        yield docs, keys
 
     return build
 
@@ -903,69 +908,90 @@ def _ids_present(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
 def _write_cases(
     w: sqlite3.Connection, res: _Resolver, rows: list[dict[str, Any]], stamp: str
 ) -> set[str]:
-    """Write resolved countries, actors, sources and cases; returns the ids that were replaced.
+    """Write resolved countries, actors, sources and cases and index them for search; returns
+    the ids that were replaced.
 
-    New cases go in with a plain INSERT and only re-imported ones with INSERT OR REPLACE: with
-    foreign keys on, REPLACE costs two to three times as much per row even when nothing is
-    replaced.
+    A large import makes its search documents from its own records, in a thread, while this
+    one writes the rows, builds the deferred indexes and counts the summaries: statements of
+    many rows each, which run inside SQLite without Python's lock (see
+    `searchdocs.index_cases_while`).
     """
-    w.executemany(
-        "INSERT OR IGNORE INTO countries(code, name_en, name_id, origin) VALUES (?,?,?, 'user')",
-        [(code, name, name) for code, name in res.new_countries.items()],
-    )
-    w.executemany(
-        "INSERT OR IGNORE INTO actors(id, name, country_code, level, kind, area_code,"
-        " province_code, origin) VALUES (:id, :name, :country_code, :level, :kind,"
-        " :area_code, :province_code, 'user')",
-        list(res.new_actors.values()),
-    )
-    w.executemany(
-        "INSERT OR IGNORE INTO sources(id, kind, citation, origin, added_at)"
-        " VALUES (?, 'citation', ?, 'user', ?)",
-        [(s["id"], s["citation"], stamp) for s in res.new_sources.values()],
-    )
     existing = _ids_present(w, [r["id"] for r in rows])
+    ids = [r["id"] for r in rows]
+    with searchdocs.bulk(w, len(rows)):
+        build = _document_builder(w, res, rows)
+
+        def write() -> None:
+            for statement in _write_rows(w, res, rows, existing, stamp):
+                w.execute(statement)
+            schema.rebuild_summaries(w)
+
+        if len(rows) >= searchdocs.BULK_DOCS:
+            searchdocs.index_cases_while(w, build, write)
+        else:
+            write()
+            searchdocs.refresh_cases(w, ids)
+    return existing
+
+
+def _write_rows(
+    w: sqlite3.Connection,
+    res: _Resolver,
+    rows: list[dict[str, Any]],
+    existing: set[str],
+    stamp: str,
+) -> list[str]:
+    """The rows of an import (search documents, summaries and deferred indexes aside);
+    returns the statements that make the deferred indexes.
+
+    New cases go in with a plain INSERT and only re-imported ones (`existing`) with INSERT OR
+    REPLACE: with foreign keys on, REPLACE costs two to three times as much per row even when
+    nothing is replaced. The secondary indexes of cases and their sector rows are made
+    afterwards when that is faster (`schema.defer_indexes`).
+    """
+    schema.insert_rows(
+        w,
+        "INSERT OR IGNORE INTO countries(code, name_en, name_id, origin) VALUES",
+        [(code, name, name, "user") for code, name in res.new_countries.items()],
+    )
+    actor = itemgetter("id", "name", "country_code", "level", "kind", "area_code", "province_code")
+    schema.insert_rows(
+        w,
+        "INSERT OR IGNORE INTO actors(id, name, country_code, level, kind, area_code,"
+        " province_code, origin) VALUES",
+        [(*actor(a), "user") for a in res.new_actors.values()],
+    )
+    schema.insert_rows(
+        w,
+        "INSERT OR IGNORE INTO sources(id, kind, citation, origin, added_at) VALUES",
+        [(s["id"], "citation", s["citation"], "user", stamp) for s in res.new_sources.values()],
+    )
     again = [r["id"] for r in rows if r["id"] in existing]
     for i in range(0, len(again), 500):
         chunk = again[i : i + 500]
         m = ",".join("?" * len(chunk))
         w.execute(f"DELETE FROM case_sectors WHERE case_id IN ({m})", chunk)
         w.execute(f"DELETE FROM evidence WHERE record_type = 'case' AND record_id IN ({m})", chunk)
-    # Indexes of cases and their sector rows made afterwards (if faster), while the analyser
-    # works on the search documents in a thread (see `searchdocs.refresh_cases_while`).
-    remake = schema.defer_indexes(w, ("cases", "case_sectors"), len(rows))
+    keep = schema.CASCADE_INDEXES if existing else ()
+    remake = schema.defer_indexes(w, ("cases", "case_sectors", "evidence"), len(rows), keep)
     if rows:
         cols = [k for k in rows[0] if not k.startswith("_")]
-        names, marks = ", ".join(cols), ", ".join("?" * len(cols))
+        values = itemgetter(*cols)
         for verb, part in (
             ("INSERT", [r for r in rows if r["id"] not in existing]),
             ("INSERT OR REPLACE", [r for r in rows if r["id"] in existing]),
         ):
-            w.executemany(
-                f"{verb} INTO cases({names}) VALUES ({marks})",
-                [tuple(r[c] for c in cols) for r in part],
-            )
+            head = f"{verb} INTO cases({', '.join(cols)}) VALUES"
+            schema.insert_rows(w, head, list(map(values, part)))
     schema.write_case_sectors(
         w,
         {r["id"]: [(s, None) for s in r["_sectors"]] for r in rows},
         {r["id"]: [r[k] for k in schema.CASE_KEYS] for r in rows},
     )
-    w.executemany(
-        'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
-        " supports, origin) VALUES ('case', ?, ?, ?, ?, ?, '[]', 'user')",
-        [(r["id"], *e) for r in rows for e in r["_evidence"]],
+    schema.insert_rows(
+        w,
+        'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end", supports,'
+        " origin) VALUES",
+        [("case", r["id"], *e, "[]", "user") for r in rows for e in r["_evidence"]],
     )
-
-    def meanwhile() -> None:
-        for statement in remake:
-            w.execute(statement)
-        schema.rebuild_summaries(w)
-
-    ids = [r["id"] for r in rows]
-    with searchdocs.bulk(w, len(rows)):
-        if len(rows) >= searchdocs.BULK_DOCS:
-            searchdocs.index_cases_while(w, _document_builder(w, res, rows), meanwhile)
-        else:
-            meanwhile()
-            searchdocs.refresh_cases(w, ids)
-    return existing
+    return remake

@@ -269,8 +269,13 @@ def insert_note(
     note_id: str | None = None,
     created_at: str | None = None,
     updated_at: str | None = None,
+    index: bool = True,
 ) -> str:
-    """Insert a note inside the caller's write transaction; returns its id."""
+    """Insert a note inside the caller's write transaction; returns its id.
+
+    `index=False` leaves its search document to the caller (`searchdocs.refresh_notes` for
+    many notes at once is far faster than one at a time).
+    """
     body = _check_new(target_type, target_id, body)
     tag_list = normalise_tags(tags)
     nid = note_id or uuid.uuid4().hex[:12]
@@ -290,7 +295,8 @@ def insert_note(
         ),
     )
     _write_tags(conn, nid, tag_list)
-    searchdocs.refresh_note(conn, nid)
+    if index:
+        searchdocs.refresh_note(conn, nid)
     return nid
 
 
@@ -331,8 +337,10 @@ def overwrite_note(
     *,
     expected_version: int | None,
     updated_at: str | None = None,
+    index: bool = True,
 ) -> None:
-    """Update a note inside the caller's write transaction (see `update_note`)."""
+    """Update a note inside the caller's write transaction (see `update_note`; `index` as
+    for `insert_note`)."""
     body = clean_user_text(body)
     if not body.strip():
         raise ParadiploError("The note is empty; nothing was saved. Delete it instead.")
@@ -349,7 +357,8 @@ def overwrite_note(
         (body, json.dumps(tag_list, ensure_ascii=False), updated_at or now_iso(), note_id),
     )
     _write_tags(conn, note_id, tag_list)
-    searchdocs.refresh_note(conn, note_id)
+    if index:
+        searchdocs.refresh_note(conn, note_id)
 
 
 def update_note(

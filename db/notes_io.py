@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from db import notes as notes_api
-from db import paths
+from db import paths, searchdocs
 from db.errors import ImportProblem, NotFound, ParadiploError
 from db.io import read_text_file
 from db.models import Note
@@ -335,11 +335,17 @@ def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
         raise ImportProblem(str(path), problems)
     added = updated = unchanged = 0
     with notes_api.writing(store) as conn:
+        changed = []
         for n in items:
             outcome = _import_one(conn, n)
             added += outcome == "added"
             updated += outcome == "updated"
             unchanged += outcome == "unchanged"
+            if outcome != "unchanged":
+                changed.append(n["id"])
+        # Their search documents in one go (one note at a time: 10,000 notes took 11 s).
+        with searchdocs.paused_gc(), searchdocs.bulk(conn, len(changed)):
+            searchdocs.refresh_notes(conn, changed)
     return added, updated, unchanged
 
 
@@ -362,6 +368,7 @@ def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
             note_id=n["id"],
             created_at=n.get("created_at"),
             updated_at=n.get("updated_at"),
+            index=False,
         )
         return "added"
     body, cur_tags, cur_updated, deleted_at = row
@@ -380,5 +387,6 @@ def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
         tags_out,
         expected_version=None,
         updated_at=n.get("updated_at") if newer else None,
+        index=False,
     )
     return "updated"

@@ -276,8 +276,6 @@ def case_position(
     ).fetchone()
     if row is None:
         return None
-    where, params = where_clause(filters, sectors_as="in")
-    conds = f"AND {where[len('WHERE ') :]}" if where else ""
     key = [*([row[0]] * repeat), case_id]
     if filters.sectors and column == "year":
         # Under a sector filter, count the sector's rows in case_sectors that sort before.
@@ -285,6 +283,8 @@ def case_position(
         before = before.replace("c.year", "cs.year").replace("c.id", "cs.case_id")
         sql = f"SELECT count(*) FROM case_sectors cs {where} AND {before}"
         return int(conn.execute(sql, [*params, *key]).fetchone()[0])
+    where, params = where_clause(filters, sectors_as="in")
+    conds = f"AND {where[len('WHERE ') :]}" if where else ""
     n = conn.execute(f"SELECT count(*) FROM cases c WHERE {before} {conds}", [*key, *params])
     return int(n.fetchone()[0])
 
@@ -315,7 +315,7 @@ def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         )
         params: list[Any] = [summary]
     else:
-        if f.sectors:  # one range of case_sectors_keys, grouped in index order
+        if f.sectors:  # one range of case_sectors (kept in sector order)
             where, params = sector_where(f, "c")
             table = "case_sectors c"
         else:
@@ -335,27 +335,35 @@ def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
             f"SELECT id, name, level FROM actors WHERE id IN ({marks})", list(actor_ids)
         ):
             actors[aid] = (name, level)
-    tree: dict[str, dict[str, Any]] = {}
+    # node = [count, {child key: node}]
+    tree: dict[str, list[Any]] = {}
     for country, province, area, actor, n in rows:
         ckey = country or ""
-        cnode = tree.setdefault(ckey, {"count": 0, "children": {}})
-        cnode["count"] += n
+        cnode = tree.get(ckey)
+        if cnode is None:
+            cnode = tree[ckey] = [0, {}]
+        cnode[0] += n
         if province:
-            pnode = cnode["children"].setdefault(("p", province), {"count": 0, "children": {}})
-            pnode["count"] += n
-            holder = pnode["children"]
+            pnode = cnode[1].get(("p", province))
+            if pnode is None:
+                pnode = cnode[1][("p", province)] = [0, {}]
+            pnode[0] += n
+            holder = pnode[1]
         else:
-            holder = cnode["children"]
+            holder = cnode[1]
         if area:
             key = ("a", area)
         elif province and actor and actors.get(actor, ("", "province"))[1] == "province":
             continue  # a case of the province itself: counted on the province node
         else:
             key = ("r", actor)
-        leaf = holder.setdefault(key, {"count": 0, "children": {}})
-        leaf["count"] += n
+        leaf = holder.get(key)
+        if leaf is None:
+            holder[key] = [n, None]
+        else:
+            leaf[0] += n
 
-    def make(key: tuple[str, str], node: dict[str, Any]) -> RegionNode:
+    def make(key: tuple[str, str], node: list[Any]) -> RegionNode:
         kind, value = key
         if kind == "p":
             label, level = area_names.get(value, value), "province"
@@ -364,19 +372,22 @@ def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         else:
             name, lvl = actors.get(value, (value, None))
             label, level = name, lvl or "region"
-        children = sorted(
-            (make(k, v) for k, v in node["children"].items()), key=lambda n: n.label.casefold()
-        )
-        return RegionNode(f"{kind}:{value}", label, level, node["count"], children)
+        kids = node[1]
+        children = _by_label([make(k, v) for k, v in kids.items()]) if kids else []
+        return RegionNode(f"{kind}:{value}", label, level, node[0], children)
 
     out = []
     for ckey, cnode in sorted(tree.items(), key=lambda kv: (kv[0] != "ID", kv[0])):
-        children = sorted(
-            (make(k, v) for k, v in cnode["children"].items()), key=lambda n: n.label.casefold()
-        )
+        children = _by_label([make(k, v) for k, v in cnode[1].items()])
         label = countries.get(ckey, ckey or "Country not stated")
-        out.append(RegionNode(f"c:{ckey}", label, "country", cnode["count"], children))
+        out.append(RegionNode(f"c:{ckey}", label, "country", cnode[0], children))
     return out
+
+
+def _by_label(nodes: list[RegionNode]) -> list[RegionNode]:
+    """Nodes sorted by label, ignoring case."""
+    nodes.sort(key=lambda n: n.label.casefold())
+    return nodes
 
 
 def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
@@ -394,7 +405,7 @@ def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         )
         params: list[Any] = [summary]
     else:
-        if f.sectors:  # one range of case_sectors_keys
+        if f.sectors:  # one range of case_sectors (kept in sector order)
             where, params = sector_where(f, "c")
             table = "case_sectors c"
         else:

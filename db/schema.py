@@ -144,10 +144,11 @@ CREATE INDEX IF NOT EXISTS cases_title ON cases(title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_region_name ON cases(region_name COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_partner_name ON cases(partner_name COLLATE NOCASE, id);
 -- A case's sector tags. Since schema 2 each row also carries copies of its case's sort and
--- filter keys and the case's whole set of sectors, so that under a sector filter the counts,
--- the region and partner trees and the first page read one range of these indexes and never
--- the cases table (bench/RESULTS.md). `write_case_sectors` is the one way to write them: the
--- seed build and the import, the only writers of cases, call it after writing the cases.
+-- filter keys and the case's whole set of sectors, and the table is kept in sector order
+-- (WITHOUT ROWID, keyed by sector first): under a sector filter the counts, the trees and
+-- the first page read one range of this table or of case_sectors_year and never the cases
+-- table (bench/RESULTS.md). `write_case_sectors` is the one way to write them: the seed
+-- build and the import, the only writers of cases, call it after writing the cases.
 CREATE TABLE IF NOT EXISTS case_sectors (
     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
     sector_id TEXT NOT NULL REFERENCES sectors(id),
@@ -161,11 +162,11 @@ CREATE TABLE IF NOT EXISTS case_sectors (
     partner_id TEXT,
     partner_name TEXT,
     sector_set TEXT,
-    PRIMARY KEY (case_id, sector_id)
-);
+    PRIMARY KEY (sector_id, case_id)
+) WITHOUT ROWID;
+-- A case's rows (and the cascade when a case is deleted).
+CREATE INDEX IF NOT EXISTS case_sectors_case ON case_sectors(case_id);
 CREATE INDEX IF NOT EXISTS case_sectors_year ON case_sectors(sector_id, year DESC, case_id);
-CREATE INDEX IF NOT EXISTS case_sectors_keys ON case_sectors(sector_id, region_country,
-    province_code, area_code, region_id, partner_country, partner_id, partner_name, sector_set);
 -- Summaries (schema 2), rebuilt from cases and case_sectors by `rebuild_summaries` in the
 -- transaction of every writer of cases (seed build, import). They answer the trees and the
 -- sector counts of the common filters (none, one sector, one region or partner) by reading
@@ -301,7 +302,6 @@ CREATE TABLE IF NOT EXISTS search_docs (
 );
 """
 
-SEARCH_FTS_COLUMNS = ["title", "body", "terms"]
 # The FTS5 index over search_docs (external content), with prefix indexes for 2 and 3
 # characters: the word being typed matches as a prefix at every keystroke, and without them
 # FTS5 merges the doclists of every word with that prefix (for "ke" on 100,000 cases, ~100 ms
@@ -400,12 +400,15 @@ def set_fts_hashsize(conn: sqlite3.Connection, size: int) -> None:
 def rebuild_fts(conn: sqlite3.Connection) -> None:
     """(Re)create the FTS5 table and its triggers and index every search document in one pass
     (in the caller's transaction). Several times faster than indexing row by row, and the
-    index comes out compact."""
+    index comes out compact: one segment."""
     drop_fts_triggers(conn)
     conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
     conn.execute(FTS_DDL)
     set_fts_hashsize(conn, FTS_BULK_HASHSIZE)
     conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('rebuild')")
+    # One segment, off FTS5's first level: else the 16th small write afterwards would merge
+    # the whole index at once (a pause of seconds at 100,000 cases).
+    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('optimize')")
     set_fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
     create_fts_triggers(conn)
 
@@ -417,6 +420,26 @@ def fts_is_current(conn: sqlite3.Connection) -> bool:
         "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
     ).fetchone()[0]
     return row is not None and f"prefix='{FTS_PREFIX}'" in str(row[0]) and triggers == 3
+
+
+# ------------------------------------------------------------------------- bulk inserts
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]]) -> None:
+    """`head` ("INSERT INTO t(a, b) VALUES") for many rows, up to 1,000 rows a statement.
+
+    Faster than executemany (a statement per row), and each statement runs inside SQLite as
+    one step: an insert trigger fires inside a single statement, and Python's lock is free
+    for other threads meanwhile.
+    """
+    if not rows:
+        return
+    width = len(rows[0])
+    per = max(1, min(1000, 30_000 // width))
+    group = "(" + ", ".join("?" * width) + ")"
+    full = f"{head} {', '.join([group] * per)}"
+    for i in range(0, len(rows), per):
+        part = rows[i : i + per]
+        sql = full if len(part) == per else f"{head} {', '.join([group] * len(part))}"
+        conn.execute(sql, [value for row in part for value in row])
 
 
 # ------------------------------------------------------------------------- case sectors
@@ -441,9 +464,7 @@ _INSERT_CASE_SECTOR = (
 _INSERT_CASE_SECTOR_VALUES = (
     "INSERT OR IGNORE INTO case_sectors(case_id, sector_id, as_stated, sector_set, "
     + ", ".join(CASE_KEYS)
-    + ") VALUES (?, ?, ?, ?, "
-    + ", ".join("?" * len(CASE_KEYS))
-    + ")"
+    + ") VALUES"
 )
 
 
@@ -469,23 +490,20 @@ def write_case_sectors(
         else:
             given += [(case_id, sector, stated, sector_set, *known) for sector, stated in pairs]
     conn.executemany(_INSERT_CASE_SECTOR, looked_up)
-    conn.executemany(_INSERT_CASE_SECTOR_VALUES, given)
+    insert_rows(conn, _INSERT_CASE_SECTOR_VALUES, given)
 
 
-# What the summaries hold, each grouped in the order of an index. The roll-ups read the
-# per-sector tree rows ({regions}, {partners}): the tables when rebuilding, a recount when
-# checking.
+# What the summaries hold. The roll-ups read the per-sector tree rows ({regions},
+# {partners}): the tables when rebuilding, a recount when checking.
 _SUMMARY_REGIONS = (
     "SELECT '' AS sector_id, region_country, province_code, area_code, region_id,"
-    " count(*) AS n FROM cases"
-    " GROUP BY 2, 3, 4, 5",
+    " count(*) AS n FROM cases GROUP BY 2, 3, 4, 5",
     "SELECT sector_id, region_country, province_code, area_code, region_id, count(*)"
     " FROM case_sectors GROUP BY 1, 2, 3, 4, 5",
 )
 _SUMMARY_PARTNERS = (
     "SELECT '' AS sector_id, partner_country, partner_id, partner_name, count(*) AS n"
-    " FROM cases"
-    " GROUP BY partner_country, partner_id",
+    " FROM cases GROUP BY partner_country, partner_id",
     "SELECT sector_id, partner_country, partner_id, partner_name, count(*) FROM case_sectors"
     " GROUP BY sector_id, partner_country, partner_id",
 )
@@ -585,7 +603,9 @@ def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
     return missing
 
 
-def defer_indexes(conn: sqlite3.Connection, tables: Sequence[str], n_new: int) -> list[str]:
+def defer_indexes(
+    conn: sqlite3.Connection, tables: Sequence[str], n_new: int, keep: Sequence[str] = ()
+) -> list[str]:
     """Drop the secondary indexes of `tables` before writing `n_new` rows of `tables[0]` (and
     theirs in the other tables), if building them afterwards is faster; returns the
     statements that make them again, for the caller to run in the same transaction.
@@ -593,18 +613,25 @@ def defer_indexes(conn: sqlite3.Connection, tables: Sequence[str], n_new: int) -
     Inserting into a dozen indexes row by row costs three to four times what building them
     by sorting does (100,000 cases and their sector rows: ~13 s against ~5 s), but a rebuild
     costs in proportion to every row: only worth it when the new rows are at least as many as
-    those already there. Unique indexes (primary keys) stay. Should anything fail before the
-    indexes are back, the caller's transaction rolls back, and the dropped indexes with it.
+    those already there. Unique indexes (primary keys) stay, and those named in `keep` (for
+    instance what deleting a case needs, when the caller replaces cases). Should anything
+    fail before the indexes are back, the caller's transaction rolls back, and the dropped
+    indexes with it.
     """
     if n_new < DEFER_INDEXES_FROM or n_new < _rows(conn, tables[0]):
         return []
-    wanted = [s for s in INDEX_DDL if s.split()[7].split("(")[0] in tables]
+    wanted = [
+        s for s in INDEX_DDL if s.split()[7].split("(")[0] in tables and s.split()[5] not in keep
+    ]
     for statement in wanted:
         conn.execute(f"DROP INDEX IF EXISTS {statement.split()[5]}")
     return wanted
 
 
 DEFER_INDEXES_FROM = 5000
+# What deleting or replacing a case needs (the cascade to its sector rows): without it each
+# replaced case would scan the table.
+CASCADE_INDEXES = ("case_sectors_case",)
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> int:
@@ -633,28 +660,26 @@ def _ddl_statements() -> list[str]:
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """Schema 2: case_sectors carries its case's keys and sector set (filled in here from the
-    cases); the summary tables are made and counted; the case indexes of the current DDL
-    replace older ones; the FTS table gets its prefix indexes if an earlier version did not
-    give them. Notes and drafts are untouched."""
-    have = {r[1] for r in conn.execute("PRAGMA table_info(case_sectors)")}
-    for column, kind in (("year", "INTEGER"), *((k, "TEXT") for k in CASE_KEYS[1:])):
-        if column not in have:
-            conn.execute(f"ALTER TABLE case_sectors ADD COLUMN {column} {kind}")
-    if "sector_set" not in have:
-        conn.execute("ALTER TABLE case_sectors ADD COLUMN sector_set TEXT")
-    keys = ", ".join(CASE_KEYS)
-    conn.execute(
-        f"UPDATE case_sectors SET ({keys}) = (SELECT {keys} FROM cases c"
-        " WHERE c.id = case_sectors.case_id)"
-    )
-    conn.execute(
-        "UPDATE case_sectors SET sector_set = (SELECT group_concat(sector_id, ' ') FROM"
-        " (SELECT x.sector_id FROM case_sectors x WHERE x.case_id = case_sectors.case_id"
-        " ORDER BY x.sector_id))"
-    )
+    """Schema 2: case_sectors is made again in sector order, each row carrying its case's keys
+    and sector set; the summary tables are made and counted; the case indexes of the current
+    DDL replace older ones; the FTS table gets its prefix indexes if an earlier version did
+    not give them. Notes and drafts are untouched."""
     for name in extra_indexes(conn):
         conn.execute(f'DROP INDEX "{name}"')
+    table = next(
+        s for s in _ddl_statements() if s.startswith("CREATE TABLE IF NOT EXISTS case_sectors")
+    )
+    conn.execute(table.replace("case_sectors (", "case_sectors_v2 (", 1))
+    keys = ", ".join(CASE_KEYS)
+    conn.execute(
+        f"INSERT INTO case_sectors_v2(case_id, sector_id, as_stated, {keys}, sector_set)"
+        f" SELECT cs.case_id, cs.sector_id, cs.as_stated, {', '.join(f'c.{k}' for k in CASE_KEYS)},"
+        " (SELECT group_concat(sector_id, ' ') FROM (SELECT x.sector_id FROM case_sectors x"
+        " WHERE x.case_id = cs.case_id ORDER BY x.sector_id))"
+        " FROM case_sectors cs LEFT JOIN cases c ON c.id = cs.case_id"
+    )
+    conn.execute("DROP TABLE case_sectors")
+    conn.execute("ALTER TABLE case_sectors_v2 RENAME TO case_sectors")
     for statement in _ddl_statements():  # new tables and indexes; the rest exist
         conn.execute(statement)
     rebuild_summaries(conn)

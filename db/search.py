@@ -15,7 +15,7 @@ found and marked here.
 
 Speed (100,000 cases, per keystroke): bm25 needs a pass over every document holding each
 query word, so a query matching more than CANDIDATES documents is "broad" and ranked more
-cheaply (see `_rows`); the word being typed uses the FTS5 prefix indexes (db/searchdocs.py);
+cheaply (see `_rows`); the word being typed uses the FTS5 prefix indexes (db/schema.py);
 and a word being typed that is already common is matched as a whole word (see `search`).
 """
 

@@ -1,7 +1,10 @@
 """Keep `search_docs` (and so its FTS index, synced by triggers) up to date.
 
 Every write path (seed build, import, notes) calls these in the same transaction as the
-change, so search never shows a record that is not there, nor misses one that is.
+change, so search never shows a record that is not there, nor misses one that is. Large
+writes (an import of thousands of cases, a reindex) set the insert trigger aside and index
+in batches (`bulk`), and an import analyses its documents in a thread while SQLite works
+(`index_cases_while`).
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -127,11 +132,10 @@ def analysed(rows: Sequence[Doc], keys: dict[str, list[str]] | None = None) -> l
 def _store(conn: sqlite3.Connection, docs: Sequence[Doc]) -> None:
     """Insert or replace analysed documents (see `analysed`).
 
-    Each document gets the next rowid of its kind's range (see KIND_BASE). Through the FTS5
-    trigger, rows go in as one INSERT ... SELECT per chunk over a JSON array rather than one
-    statement per row: the trigger then runs inside a single statement, which makes a bulk
-    import several times faster (100,000 documents: about 3 s instead of 8 s). Inside `bulk`
-    (no insert trigger) a plain executemany is faster still.
+    Each document gets the next rowid of its kind's range (see KIND_BASE). Rows go in as one
+    INSERT of many rows per 1,000 (`schema.insert_rows`) rather than one statement per row:
+    the FTS5 trigger then runs inside a single statement, which makes a bulk import several
+    times faster (100,000 documents: about 3 s instead of 8 s).
     """
     for kind in {d[0] for d in docs}:
         delete(conn, kind, [d[1] for d in docs if d[0] == kind])
@@ -140,22 +144,12 @@ def _store(conn: sqlite3.Connection, docs: Sequence[Doc]) -> None:
     for kind, ref_id, title, body, terms, a, b in docs:
         rows.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
         next_ids[kind] += 1
-    if id(conn) in _in_bulk:
-        conn.executemany(
-            "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start,"
-            " anchor_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        return
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(
-            "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start,"
-            " anchor_end) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-            " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
-            " json_extract(value, '$[4]'), json_extract(value, '$[5]'),"
-            " json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(?)",
-            (json.dumps(rows[i : i + CHUNK], ensure_ascii=False),),
-        )
+    schema.insert_rows(
+        conn,
+        "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start, anchor_end)"
+        " VALUES",
+        rows,
+    )
 
 
 def _put(
@@ -346,42 +340,67 @@ def refresh_cases(conn: sqlite3.Connection, case_ids: Sequence[str]) -> None:
         _refresh_case_notes(conn, chunk, keys)
 
 
+STORE_BATCH = 10_000  # documents analysed, then written and indexed, at a time
+SWITCH_INTERVAL = 0.0005  # seconds (Python's default: 0.005)
+
+
 def index_cases_while(
     conn: sqlite3.Connection,
-    build: Callable[[], tuple[list[Doc], dict[str, list[str]]]],
+    build: Callable[[], Iterator[tuple[list[Doc], dict[str, list[str]]]]],
     meanwhile: Callable[[], None],
 ) -> None:
     """Index cases whose documents `build()` makes without the database (see
-    `case_document`), and the notes on them, with `meanwhile()` run alongside.
+    `case_document`; batches of documents with their cases' filter keys), and the notes on
+    them, with `meanwhile()` run alongside. Inside `bulk`.
 
-    For a large import: `build` and the analyser (pure Python) run in a thread, on the other
-    core, while `meanwhile` does database work that spends its time inside SQLite (inserting
-    rows, building indexes, counting summaries) and so lets go of Python's lock. The thread
-    never touches the database; its documents are written afterwards, on this connection.
+    For a large import. Python runs one thread at a time, but SQLite lets go of Python's lock
+    while a statement runs: so `build` and the analyser (pure Python) run in a thread, on the
+    other core, while this one runs long statements: first `meanwhile` (building indexes,
+    counting summaries), then, as batches of analysed documents come, their INSERT and FTS5
+    indexing. (Thousands of short statements would each wait for the lock instead.) The
+    thread never touches the database.
     """
-    done: list[tuple[list[Doc], dict[str, list[str]]]] = []
-    failed: list[BaseException] = []
+    # A short queue: this thread is the slower one, and waiting batches only take memory.
+    batches: queue.Queue[tuple[list[Doc], dict[str, list[str]]] | BaseException | None] = (
+        queue.Queue(maxsize=2)
+    )
+    stop = threading.Event()
 
     def work() -> None:
         try:
-            rows, keys = build()
-            for i in range(0, len(rows), CHUNK):
-                chunk = rows[i : i + CHUNK]
-                done.append((analysed(chunk, keys), {d[1]: keys.get(d[1], []) for d in chunk}))
-        except BaseException as exc:  # re-raised below, in the caller's thread
-            failed.append(exc)
+            for rows, keys in build():
+                for i in range(0, len(rows), STORE_BATCH):
+                    if stop.is_set():
+                        return
+                    part = rows[i : i + STORE_BATCH]
+                    batches.put((analysed(part, keys), {d[1]: keys.get(d[1], []) for d in part}))
+        except BaseException as exc:  # raised again below, in the caller's thread
+            batches.put(exc)
+        finally:
+            batches.put(None)
 
     worker = threading.Thread(target=work, name="paradiplo-analyse", daemon=True)
+    # Each statement hands Python's lock back and waits to get it again; while the analyser
+    # holds it, by default up to 5 ms. A shorter switch interval keeps this thread going.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     worker.start()
     try:
         meanwhile()
+        while (item := batches.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            docs, keys = item
+            _store(conn, docs)
+            _refresh_case_notes(conn, [d[1] for d in docs], keys)
+            index_pending(conn)
     finally:
+        stop.set()
+        while worker.is_alive():  # unblock a worker waiting to put a batch
+            with suppress(queue.Empty):
+                batches.get(timeout=0.05)
         worker.join()
-    if failed:
-        raise failed[0]
-    for docs, keys in done:
-        _store(conn, docs)
-        _refresh_case_notes(conn, [d[1] for d in docs], keys)
+        sys.setswitchinterval(interval)
 
 
 def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> None:
@@ -496,25 +515,6 @@ FTS_PREFIX = schema.FTS_PREFIX
 fts_is_current = schema.fts_is_current
 
 
-def finish_new_index(conn: sqlite3.Connection) -> None:
-    """Give an FTS table made before schema 2 its prefix indexes (a rebuild of the index) and
-    record the analyzer version. A database created by this version needs neither rebuild:
-    `schema.create_schema` makes the FTS table right."""
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        if not fts_is_current(conn):
-            schema.rebuild_fts(conn)
-        record_analyzer_version(conn)
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own and conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
 # ------------------------------------------------------------------------- bulk writes
 BULK_DOCS = 1000  # from this many documents, `bulk` indexes them in one pass at the end
 
@@ -528,48 +528,77 @@ def _fts_config(conn: sqlite3.Connection, key: str, value: int) -> None:
     conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES (?, ?)", (key, value))
 
 
+def _bulk_triggers(conn: sqlite3.Connection, marks: dict[int, int]) -> None:
+    """The delete and update triggers, limited to documents indexed already (rowids up to
+    their range's mark); no insert trigger."""
+    schema.drop_fts_triggers(conn)
+    ranges = " ".join(f"WHEN {b // RANGE} THEN {m}" for b, m in sorted(marks.items()))
+    indexed = f"WHEN old.id <= CASE old.id / {RANGE} {ranges} ELSE {marks[max(marks)]} END"
+    for sql in schema.FTS_TRIGGERS:
+        if "AFTER INSERT" not in sql:
+            conn.execute(sql.replace(" BEGIN\n", f" {indexed} BEGIN\n", 1))
+
+
+def index_pending(conn: sqlite3.Connection) -> None:
+    """Inside `bulk`: index the documents written since it began (or since the last call) now,
+    in one statement per kind's range. A no-op elsewhere."""
+    marks = _in_bulk.get(id(conn))
+    if not marks:
+        return
+    moved = False
+    for base, mark in sorted(marks.items()):
+        top = _top(conn, base)
+        if top > mark:
+            conn.execute(
+                'INSERT INTO search_docs_fts(rowid, "title", "body", "terms")'
+                ' SELECT id, "title", "body", "terms" FROM search_docs WHERE id > ? AND id <= ?',
+                (mark, top),
+            )
+            marks[base] = top
+            moved = True
+    if moved:
+        _bulk_triggers(conn, marks)
+
+
 @contextmanager
 def bulk(conn: sqlite3.Connection, n: int) -> Iterator[None]:
-    """Write about `n` search documents in the caller's transaction, indexing new ones at the end.
+    """Write about `n` search documents in the caller's transaction, indexing them in batches.
 
     Through the insert trigger, FTS5 writes what it has gathered at the end of every statement
     (a segment per 500 documents) and keeps merging them. For a large write the trigger is set
-    aside: new documents (above each kind's highest rowid at the start, see KIND_BASE) are
-    indexed by one INSERT ... SELECT at the end, with a 32 MiB buffer and no merging meanwhile
-    (100,000 cases: ~3 s instead of ~9 s). Deleting a document that was indexed before still
-    removes it from the index (a trigger limited to those rowids), so `_put`, `delete` and the
-    rest work as usual inside. On an exception nothing is restored here: the caller's
-    transaction rolls back, and with it the triggers and settings.
+    aside: new documents (above each kind's highest indexed rowid, see KIND_BASE) are indexed
+    by one INSERT ... SELECT per `index_pending` call and at the end, with a 32 MiB buffer and
+    no merging meanwhile (100,000 cases: ~3 s instead of ~9 s). Deleting a document that was
+    indexed still removes it from the index (a trigger limited to those rowids), so `_put`,
+    `delete` and the rest work as usual inside. On an exception nothing is restored here: the
+    caller's transaction rolls back, and with it the triggers and settings.
     """
     if n < BULK_DOCS:
         yield
         return
     if not conn.in_transaction:
         raise RuntimeError("searchdocs.bulk runs inside a write transaction")
-    # The highest rowid of each kind's range: documents above it are new, and indexed at the end.
-    bases = sorted(set(KIND_BASE.values()))
-    marks = [_top(conn, base) for base in bases]
-    cases = " ".join(f"WHEN {b // RANGE} THEN {m}" for b, m in zip(bases, marks, strict=True))
-    indexed = f"WHEN old.id <= CASE old.id / {RANGE} {cases} ELSE {marks[-1]} END"
+    marks = {base: _top(conn, base) for base in set(KIND_BASE.values())}
     automerge = _setting(conn, "automerge", 4)
     hashsize = _setting(conn, "hashsize", schema.FTS_DEFAULT_HASHSIZE)
-    schema.drop_fts_triggers(conn)
-    for sql in schema.FTS_TRIGGERS:
-        if "AFTER INSERT" not in sql:
-            conn.execute(sql.replace(" BEGIN\n", f" {indexed} BEGIN\n", 1))
+    pages = _fts_pages(conn)
+    _bulk_triggers(conn, marks)
     _fts_config(conn, "automerge", 0)
     _fts_config(conn, "hashsize", schema.FTS_BULK_HASHSIZE)
-    with _untriggered(conn, dict(zip(bases, marks, strict=True))):
+    with _untriggered(conn, marks):
         yield
-    for base, mark in zip(bases, marks, strict=True):
-        conn.execute(
-            'INSERT INTO search_docs_fts(rowid, "title", "body", "terms")'
-            ' SELECT id, "title", "body", "terms" FROM search_docs WHERE id > ? AND id < ?',
-            (mark, base + RANGE),
-        )
+        index_pending(conn)
     schema.create_fts_triggers(conn)
+    # The new documents sit in large segments on FTS5's first level. Left there, the 16th
+    # small write after the import (a note) would merge them all at once, a pause of a
+    # second or more; merged now (as much work again as the pages written), they move up.
+    _fts_config(conn, "merge", -2 * (_fts_pages(conn) - pages) - 64)
     _fts_config(conn, "automerge", automerge)
     _fts_config(conn, "hashsize", hashsize)
+
+
+def _fts_pages(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM search_docs_fts_data").fetchone()[0])
 
 
 # ------------------------------------------------------------------------- reindex

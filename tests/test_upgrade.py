@@ -6,6 +6,7 @@ tests/fixtures (schema_v<N>.db); each is tested against the current code, whatev
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -55,7 +56,48 @@ def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 def test_fixtures_exist_for_every_released_schema() -> None:
     assert FIXTURES, "tests/fixtures/schema_v1.db is missing"
-    assert fixture_version(FIXTURES[0]) == 1
+    assert [fixture_version(p) for p in FIXTURES] == list(range(1, schema.SCHEMA_VERSION + 1)), (
+        "make the missing one with tests/fixtures/make_schema_fixture.py"
+    )
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Everything about a database's schema that behaviour depends on, comparable across
+    files: each table's columns, keys and indexes, and the text of the FTS table and
+    triggers (without the spelling SQLite keeps of how they were first written)."""
+
+    def norm(sql: str | None) -> str:
+        return " ".join(re.sub(r"--[^\n]*", "", sql or "").replace('"', "").lower().split())
+
+    objects = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    shape: dict[str, Any] = {}
+    for kind, name, table, sql in objects:
+        if kind == "table":
+            shape[name] = (
+                conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall(),
+                sorted(conn.execute(f'PRAGMA foreign_key_list("{name}")').fetchall()),
+                "without rowid" in norm(sql),
+                norm(sql) if "virtual" in norm(sql) else None,
+            )
+        elif kind == "index":
+            shape[name] = (table, conn.execute(f'PRAGMA index_xinfo("{name}")').fetchall())
+        else:
+            shape[name] = norm(sql)
+    return shape
+
+
+def test_an_upgraded_database_has_the_schema_of_a_new_one(old_db: Path, tmp_path: Path) -> None:
+    upgraded, fresh = open_store(old_db), open_store(tmp_path / "fresh.db")
+    try:
+        assert _shape(upgraded.conn) == _shape(fresh.conn)
+        for conn in (upgraded.conn, fresh.conn):
+            assert schema.summary_problems(conn) == 0 and schema.case_sector_problems(conn) == 0
+            assert schema.fts_is_current(conn)
+    finally:
+        upgraded.close()
+        fresh.close()
 
 
 def test_upgrade_keeps_every_note_and_draft(old_db: Path) -> None:

@@ -7,9 +7,11 @@ error: the state is a convenience, not data.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,9 +64,33 @@ def load_state(path: Path | None = None) -> UIState:
     )
 
 
-def save_state(state: UIState, path: Path | None = None) -> None:
-    """Write the state atomically; failures are ignored (the next save tries again)."""
+_LOCK = threading.Lock()
+_written: dict[Path, int] = {}  # per file, the generation last written
+_generations = itertools.count(1)
+
+
+def next_generation() -> int:
+    """A number for the next save, larger than any given before in this process."""
+    return next(_generations)
+
+
+def save_state(state: UIState, path: Path | None = None, *, generation: int | None = None) -> None:
+    """Write the state atomically; failures are ignored (the next save tries again).
+
+    The app saves from a thread while the user browses (the write ends with an fsync, too
+    slow for the UI thread) and once more on the way out: with `generation` numbers, a slow
+    older write never lands after a newer one.
+    """
     path = path or state_path()
+    with _LOCK:
+        if generation is not None:
+            if generation < _written.get(path, -1):
+                return
+            _written[path] = generation
+        _write(state, path)
+
+
+def _write(state: UIState, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Static
-
 from db import io as db_io
 from db import notes as notes_api
 from db.store import open_store
@@ -63,7 +61,7 @@ async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
         # The imported case is dated 2099, so it is first under the default sort.
         assert case_list.current is not None and case_list.current.id == "markup-test"
         line = case_list.render_line(0).text
-        assert "[bold]Not bold[/] [@cli" in line and "[red]Red partner[/red" in line
+        assert "[bold]Not bold[/] [@cli" in line and "[red]Red partner[/re" in line
 
         detail = main.query_one(DetailView)
         assert detail.detail is not None and detail.detail.title == TITLE
@@ -76,12 +74,12 @@ async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
         assert QUOTE in " ".join(quote.split())
         assert "A citation [i]with markup[/i]" in quote
 
-        # The note panel under the detail shows the note as text too.
-        panel = detail.notes_panel
-        if panel is not None:
-            await press(pilot, "4")
-            texts = " ".join(_plain(w.content) for w in panel.query(Static))
-            assert "\x1b" not in texts
+        # The notes under the case show the note as text too: markup stays, escapes go.
+        await press(pilot, "4")
+        assert [n.body for n in detail.notes] == [NOTE]
+        notes = detail.plain_text().partition("Notes (1)")[2]
+        assert "\x1b" not in notes and "escapes" in notes
+        assert "My [b]note[/b] with [@click=app.quit]a link[/]" in " ".join(notes.split())
 
         # Clicking around the title does not run the embedded action.
         await pilot.click(CaseList, offset=(20, 0))

@@ -17,7 +17,7 @@ from tui.screens.drafts import DraftsScreen
 from tui.screens.main import MainScreen
 from tui.screens.note_editor import NoteEditorScreen
 from tui.screens.notes import NotesScreen
-from tui.widgets.notes_panel import NotesPanel
+from tui.widgets.detail import DetailView
 
 SIZE = (120, 40)
 
@@ -42,8 +42,9 @@ async def test_write_find_and_open_a_note(db_path: Path) -> None:
         assert (note.target_id, note.tags) == (case_id, ["method", "reading"])
         await press(pilot, "escape")
         assert app.screen is main
-        panel = main.query_one(NotesPanel)
-        assert [n.id for n in panel.notes] == [note.id]
+        detail = main.query_one(DetailView)
+        assert [n.id for n in detail.notes] == [note.id]
+        assert "Read with [bold]care[/]" in detail.plain_text()  # under the case, as text
 
         # The notes screen lists it; Enter opens its case from another one.
         await press(pilot, "down")

@@ -61,13 +61,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
                 Binding("space", "toggle", "Open / close the node"),
             ],
         ),
-        (
-            "2 Sectors",
-            [
-                *SectorList.BINDINGS,
-                Binding("space,enter", "toggle", "Tick / untick (ticked sectors narrow the list)"),
-            ],
-        ),
+        ("2 Sectors", list(SectorList.BINDINGS)),
         ("3 Agreements", list(CaseList.BINDINGS)),
         ("4 Detail", list(DetailView.BINDINGS)),
         ("Source reader", list(SourceReaderScreen.BINDINGS)),
@@ -75,7 +69,6 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Glossary", list(GlossaryScreen.BINDINGS)),
     ]
     for title, module, cls_name in (
-        ("Notes panel (in Detail)", "tui.widgets.notes_panel", "NotesPanel"),
         ("Search", "tui.screens.search", "SearchScreen"),
         ("Notes screen", "tui.screens.notes", "NotesScreen"),
         ("Note editor", "tui.screens.note_editor", "NoteEditorScreen"),

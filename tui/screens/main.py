@@ -16,12 +16,11 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from db import notes as notes_api
@@ -31,11 +30,12 @@ from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCoun
 from db.store import Store
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.detail import DetailView, make_notes_panel
+from tui.widgets.detail import DetailView
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
 from tui.widgets.text import count_label, one_line
+from tui.widgets.titlebar import TitleBar
 
 
 @dataclass
@@ -85,11 +85,9 @@ class FilterBar(Static):
     def show(self, text: Text) -> None:
         """Update, asking for a layout only when the bar's height (1 or 2 lines) changes:
         a layout re-arranges the whole screen."""
-        width = self.content_region.width or self.size.width
+        width = self.content_region.width
         lines = 1 if width and text.cell_len <= width else 2
-        same_height = lines == getattr(self, "_lines", 0)
-        self._lines = lines
-        self.update(text, layout=not same_height)
+        self.update(text, layout=lines != self.size.height)
 
 
 class Pane(Vertical):
@@ -139,6 +137,7 @@ class MainScreen(Screen[None]):
         self.labels: dict[str, str] = {}
         self.loaded: set[str] = set()
         self.failed: set[str] = set()
+        self.panes_mounted = False  # set in on_mount: the panes can take data
         self._waiting: set[str] = set()
         self._pending: dict[str, DbResult] = {}
         self._hold_timer: Timer | None = None
@@ -169,7 +168,7 @@ class MainScreen(Screen[None]):
         self.update_classes(classes, update=False)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 with Pane(id="regions-pane", classes="pane"):
@@ -183,11 +182,7 @@ class MainScreen(Screen[None]):
                     yield CaseHeader(id="case-header")
                     yield CaseList(id="agreements")
                 with Pane(id="detail-pane", classes="pane"):
-                    detail = DetailView(id="detail")
-                    detail.notes_panel = make_notes_panel()
-                    yield detail
-                    if detail.notes_panel is not None:
-                        yield detail.notes_panel
+                    yield DetailView(id="detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -204,6 +199,7 @@ class MainScreen(Screen[None]):
         self.query_one(CaseList).focus()
         # Fill the panes now if the store and their data are ready (or nearly): the first
         # frame then shows them, and the screen is laid out and drawn once.
+        self.panes_mounted = True
         opened = getattr(self.app, "opened", None)
         if opened is not None:
             opened(FIRST_DATA_WAIT_S)
@@ -393,15 +389,8 @@ class MainScreen(Screen[None]):
         view = self.query_one(DetailView)
         self._detail_shown = case_id
         self._detail_want = case_id
-        if detail is None or detail != view.detail:
-            view.show_now(detail, empty=empty or "No case selected.")
-        panel = view.notes_panel
-        if detail is not None and panel is not None:
-            store = self.app.store  # type: ignore[attr-defined]
-            if notes is not None and hasattr(panel, "show_notes"):
-                panel.show_notes(store, "case", detail.id, detail.title, notes)
-            elif hasattr(panel, "show_target"):
-                panel.show_target(store, "case", detail.id, detail.title)
+        if detail is None or detail != view.detail or (notes or []) != view.notes:
+            view.show_now(detail, empty=empty or "No case selected.", notes=notes)
         self._loaded("detail")
 
     def pane_failed(self, part: str, message: str) -> None:
@@ -428,6 +417,9 @@ class MainScreen(Screen[None]):
             if ready is not None and not ready.is_set():
                 # Set once the filled panes are on screen (after the next frame).
                 self.app.call_after_refresh(ready.set)
+                warm_up = getattr(self.app, "warm_up", None)
+                if warm_up is not None:
+                    self.app.call_after_refresh(warm_up)
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
@@ -603,26 +595,27 @@ class MainScreen(Screen[None]):
         return f"“{q.evidence.quote}” — {q.evidence.citation}"
 
     def refresh_notes(self, *, panel: bool = True) -> None:
-        """After a note was saved: refresh the panel and the list's note marks."""
-        view = self.query_one(DetailView)
-        notes_panel = view.notes_panel
-        if panel and notes_panel is not None and hasattr(notes_panel, "refresh_notes"):
-            notes_panel.refresh_notes()
+        """After a note was saved or changed: the notes under the case and the list's mark."""
         case_id = self.current_case
         if case_id is None:
             return
 
         def load(store: Store) -> NoteCount:
-            return NoteCount(case_id, notes_api.note_counts(store.conn, [case_id]).get(case_id, 0))
+            conn = store.conn
+            notes = notes_api.list_notes(conn, target_type="case", target_id=case_id)
+            return NoteCount(case_id, len(notes), notes)
 
         run_db(self, "note-count", load)
 
-    def on_notes_panel_notes_changed(self, message: Message) -> None:
-        """A note was edited, deleted or restored in the panel: update the list's marks."""
-        self.refresh_notes(panel=False)
+    @on(DetailView.NotesChanged)
+    def detail_notes_changed(self, message: DetailView.NotesChanged) -> None:
+        self.refresh_notes()
 
     def on_note_count(self, message: NoteCount) -> None:
         self.query_one(CaseList).update_note_count(message.case_id, message.count)
+        view = self.query_one(DetailView)
+        if view.detail is not None and view.detail.id == message.case_id:
+            view.set_notes(message.notes)
 
 
 def first_load(store: Store, filters: Filters, sort: str, case_id: str | None) -> list[DbResult]:
@@ -718,6 +711,7 @@ def _read_case(store: Store, case_id: str) -> tuple[CaseDetail | None, list[Note
 class NoteCount(DbResult):
     case_id: str
     count: int
+    notes: list[Note]
 
 
 def _walk(nodes: list[RegionNode]) -> list[RegionNode]:

@@ -34,19 +34,12 @@ from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store
 from db.text import clean_user_text, display_safe
+from tui.widgets.note_text import local_time, short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
 DETAIL_LIMIT = 4000  # characters of "their" version shown in the conflict dialog
 _NEVER = 1 << 62  # a sequence number no edit reaches: no more drafts after "discard"
 _ON = {"case": "case", "source": "source", "passage": "a passage of", "region": "region"}
-
-
-def short_text(text: str, limit: int) -> str:
-    """User text cut to `limit` characters, escape sequences removed, for display."""
-    safe = display_safe(text)
-    if len(safe) <= limit:
-        return safe
-    return safe[:limit] + f"… ({len(safe) - limit:,} more characters)"
 
 
 def say(
@@ -61,14 +54,6 @@ def say(
     node.app.notify(
         display_safe(message), title=title, severity=severity, timeout=timeout, markup=False
     )
-
-
-def local_time(iso: str) -> str:
-    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM' (or the raw text if unparseable)."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso[:16].replace("T", " ")
 
 
 class NoteTextArea(TextArea):

@@ -1,6 +1,7 @@
 """The sources list: every source with its provenance, and the credit for the region data.
 
-↑/↓ move, Enter opens the source in the reader, Escape goes back.
+↑/↓ move, Enter opens the source in the reader, Escape goes back. The list pages from SQLite
+(tui/widgets/source_list.py): a large collection has tens of thousands of citation sources.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Static
 
 from db import queries
 from db.models import Source
+from db.store import Store
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
+from tui.widgets.source_list import PAGE, SourceList
 from tui.widgets.text import one_line, plain
 
 REGION_CREDIT = (
@@ -32,7 +34,8 @@ REGION_CREDIT = (
 
 @dataclass
 class SourcesLoaded(DbResult):
-    sources: list[Source]
+    count: int
+    first_page: list[Source]
 
 
 def provenance(src: Source) -> Group:
@@ -81,12 +84,11 @@ class SourcesScreen(Screen[str | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sources: list[Source] = []
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="sources-body"):
-            yield OptionList(id="sources-list", classes="pane")
+            yield SourceList(id="sources-list", classes="pane")
             with VerticalScroll(id="sources-detail", classes="pane"):
                 yield Static(id="source-provenance")
         yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
@@ -95,44 +97,40 @@ class SourcesScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"
         self.query_one("#sources-detail").border_title = "Provenance"
-        run_db(self, "sources", lambda store: SourcesLoaded(queries.list_sources(store.conn)))
-        self.query_one("#sources-list").focus()
+
+        def load(store: Store) -> SourcesLoaded:
+            conn = store.conn
+            return SourcesLoaded(
+                queries.count_sources(conn), queries.list_sources(conn, limit=PAGE, offset=0)
+            )
+
+        run_db(self, "sources", load)
+        self.query_one(SourceList).focus()
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         if not is_current(self, message):
             return
-        self.sources = message.sources
-        options = []
-        for src in message.sources:
-            prompt = one_line(src.label, style="bold")
-            prompt.append("\n")
-            kind = queries.SOURCE_KIND_LABELS.get(src.kind, src.kind)
-            prompt.append_text(one_line(src.title or kind, style="dim"))
-            options.append(Option(prompt, id=src.id))
-        olist = self.query_one("#sources-list", OptionList)
-        olist.set_options(options)
-        if options:
-            olist.highlighted = 0
+        source_list = self.query_one(SourceList)
+        source_list.border_title = f"Sources ({message.count:,})"
+        source_list.reset(message.count, message.first_page)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        src = next((s for s in self.sources if s.id == event.option.id), None)
-        if src is not None:
-            self.query_one("#source-provenance", Static).update(provenance(src))
+    def on_source_list_highlighted(self, message: SourceList.Highlighted) -> None:
+        if message.source is not None:
+            self.query_one("#source-provenance", Static).update(provenance(message.source))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    def on_source_list_selected(self, message: SourceList.Selected) -> None:
+        self.dismiss(message.source_id)
 
     def focused_target(self) -> tuple[str, str, str] | None:
         """'n' here writes a note on the highlighted source."""
-        option = self.query_one("#sources-list", OptionList).highlighted_option
-        src = next((s for s in self.sources if option and s.id == option.id), None)
+        src = self.query_one(SourceList).current
         return ("source", src.id, src.title or src.label) if src else None
 
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_down(self) -> None:
-        self.query_one("#sources-list", OptionList).action_cursor_down()
+        self.query_one(SourceList).action_cursor_down()
 
     def action_up(self) -> None:
-        self.query_one("#sources-list", OptionList).action_cursor_up()
+        self.query_one(SourceList).action_cursor_up()

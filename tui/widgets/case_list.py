@@ -30,7 +30,7 @@ from db.models import CaseRow, Filters
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
 from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line
+from tui.widgets.text import one_line, render_text
 
 PAGE = 100
 KEEP_PAGES = 24
@@ -155,7 +155,7 @@ class CaseList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"case-list--cursor", "case-list--loading"}
 
     DEFAULT_CSS = """
-    CaseList { height: 1fr; overflow-x: hidden; }
+    CaseList { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     CaseList > .case-list--cursor { background: $block-cursor-blurred-background;
         text-style: $block-cursor-blurred-text-style; }
     CaseList:focus > .case-list--cursor { background: $block-cursor-background;
@@ -353,7 +353,7 @@ class CaseList(ScrollView, can_focus=True):
         text.truncate(width, pad=True)
         segments = [
             Segment(seg.text, style + (seg.style or Style()))
-            for seg in text.render(self.app.console)
+            for seg in render_text(self.app.console, text)
         ]
         return Strip(segments, width).crop(0, width)
 

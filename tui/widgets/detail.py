@@ -15,11 +15,11 @@ second); now it is one repaint of the pane.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -29,9 +29,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from db.models import Actor, CaseDetail, Evidence
+from db.errors import ParadiploError
+from db.models import Actor, CaseDetail, Evidence, Note
 from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import fact_label, join, one_line, plain
+from tui.widgets.text import fact_label, join, one_line, plain, render_text
 
 LEVEL_WORDS = {
     "regency_or_city": "regency or city (not stated which)",
@@ -123,6 +124,55 @@ def _stated(value: str | None, as_stated: str | None, refs: str, missing: str) -
     return text
 
 
+class Grid:
+    """Rows of a label column and a wrapped value column, like `rich.table.Table.grid` with
+    `padding=(0, 1)`: the label column as wide as its widest label (at most `label_max`,
+    bold, cut with an ellipsis), the values wrapped in the rest. Rendered straight to lines
+    (`lines`): Rich's Table measures and renders every cell several times, which made the
+    facts of a case cost several milliseconds to draw. With `label_max=0` there is one column.
+    """
+
+    def __init__(self, label_max: int = 0) -> None:
+        self.label_max = label_max
+        self.rows: list[tuple[Text | None, Text]] = []
+
+    def add_row(self, *cells: Text | str) -> None:
+        texts = [c if isinstance(c, Text) else Text(c) for c in cells]
+        if self.label_max:
+            self.rows.append((texts[0], texts[1] if len(texts) > 1 else Text()))
+        else:
+            self.rows.append((None, texts[0]))
+
+    def lines(self, console: Console, width: int) -> list[list[Segment]]:
+        labels = [label for label, _ in self.rows if label is not None]
+        label_w = min(max((lb.cell_len for lb in labels), default=0), self.label_max)
+        value_w = max(width - label_w - 1, 1) if label_w else width
+        out: list[list[Segment]] = []
+        blank = " " * (label_w + 1)
+        for label, value in self.rows:
+            wrapped = value.wrap(console, value_w) or [Text()]
+            head = gap = Text(blank)
+            if label_w:
+                gap.stylize("bold")  # the label column (and the gap after it) is bold
+                if label is not None:
+                    cell = label.copy()
+                    cell.truncate(label_w, overflow="ellipsis", pad=True)
+                    head = Text()
+                    head.append_text(cell)
+                    head.append(" ")
+                    head.stylize("bold")
+            for i, line in enumerate(wrapped):
+                if label_w:
+                    line = (head if i == 0 else gap) + line
+                out.append(render_text(console, line))
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines(console, options.max_width):
+            yield from line
+            yield Segment.line()
+
+
 def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     """The title, summary and fact table of a case, as renderables (all literal text)."""
     numbers: dict[str, list[int]] = {}
@@ -142,9 +192,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     out: list[RenderableType] = [head]
     if d.summary:
         out.append(plain(d.summary, style="italic"))
-    table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(style="bold", no_wrap=True, max_width=20)
-    table.add_column(ratio=1)
+    table = Grid(label_max=20)
     table.add_row("Indonesian party", _actor_text(d.region, refs("region")))
     if d.partner is not None:
         table.add_row("Partner", _actor_text(d.partner, refs("partner", "partner_country")))
@@ -197,8 +245,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         table.add_row(Text("Unclear", style="bold reverse"), plain(item))
     out.append(table)
     if d.people:
-        people = Table.grid(padding=(0, 1), expand=True)
-        people.add_column(ratio=1)
+        people = Grid()
         for p in d.people:
             line = one_line(p.name, style="bold")
             office = p.office or p.office_as_stated
@@ -209,9 +256,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             people.add_row(line)
         out += [Text("People", style="bold underline"), people]
     if d.events:
-        events_table = Table.grid(padding=(0, 1), expand=True)
-        events_table.add_column(no_wrap=True, max_width=22, style="bold")
-        events_table.add_column(ratio=1)
+        events_table = Grid(label_max=22)
         for ev in d.events:
             when = ev.date_as_stated or ev.date or "date not stated"
             what = plain(ev.description)
@@ -222,8 +267,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             events_table.add_row(one_line(when), what)
         out += [Text("Events", style="bold underline"), events_table]
     if d.legal_bases:
-        legal = Table.grid(padding=(0, 1), expand=True)
-        legal.add_column(ratio=1)
+        legal = Grid()
         for lb in d.legal_bases:
             line = one_line(lb.short, style="bold")
             line.append_text(one_line(f" — {lb.title}"))
@@ -267,21 +311,28 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
 
 
 class DetailView(ScrollView, can_focus=True):
-    """The case shown in full; a cursor moves over its quotes."""
+    """The case shown in full, then the user's notes on it; a cursor moves over the quotes
+    and the notes (j/k). Enter opens a quote's source or edits a note; e, d and u edit,
+    delete and restore notes, as in the notes panel."""
 
-    COMPONENT_CLASSES = {"detail--selected", "detail--bar"}
+    COMPONENT_CLASSES = {"detail--selected", "detail--bar", "detail--note-bar"}
 
     DEFAULT_CSS = """
-    DetailView { overflow-x: hidden; scrollbar-gutter: stable; }
+    DetailView { overflow-x: hidden; overflow-y: scroll; }
     DetailView > .detail--selected { background: $boost; }
     DetailView:focus > .detail--selected { background: $accent 20%; }
     DetailView > .detail--bar { color: $accent; }
+    DetailView > .detail--note-bar { color: $primary-darken-3; }
     """
 
     BINDINGS = [
         Binding("up,k", "quote(-1)", "Prev quote", show=False, id="detail.prev"),
         Binding("down,j", "quote(1)", "Next quote", show=False, id="detail.next"),
         Binding("enter", "open_quote", "Open source", id="detail.open"),
+        # The notes panel's ids: a key remapped for notes keeps working here.
+        Binding("e", "edit_note", "Edit note", show=False, id="note_panel.edit"),
+        Binding("d", "delete_note", "Delete note", show=False, id="note_panel.delete"),
+        Binding("u", "undo_delete", "Undo delete", show=False, id="note_panel.undo"),
         Binding("escape", "back", "Back", show=False, id="detail.back"),
     ]
 
@@ -297,38 +348,61 @@ class DetailView(ScrollView, can_focus=True):
     class Back(Message):
         """Escape in the detail pane: back to the agreements."""
 
+    @dataclass
+    class NotesChanged(Message):
+        """A note on the shown case was edited, deleted or restored here."""
+
+        case_id: str
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.detail: CaseDetail | None = None
         self.quotes: list[QuoteRef] = []
-        self.selected = -1  # no quote selected: the facts are in view
-        # The notes panel under this view (the main screen puts it in the same pane).
+        self.notes: list[Note] = []
+        self.selected = -1  # no item selected: the facts are in view
+        # None: the notes are drawn in this view now (kept for callers that look for it).
         self.notes_panel: Widget | None = None
         self._empty = "No case selected."
         # The case as lines at `_width`: each line's segments (text styles only), and the
-        # quote each line belongs to (-1: facts, heading or a blank line).
+        # item (quote, then note) each line belongs to (-1: facts, a heading or a gap).
         self._width = 0
         self._lines: list[list[Segment]] = []
+        self._lengths: list[int] = []
         self._line_quote: list[int] = []
-        self._spans: list[tuple[int, int]] = []  # each quote's first line and end
+        self._spans: list[tuple[int, int]] = []  # each item's first line and end
         self._strips: dict[tuple[int, bool], Strip] = {}
-        self._styles: tuple[Style, Style, Style] | None = None
+        self._styles: tuple[Style, ...] | None = None
 
     # ------------------------------------------------------------------------ content
     async def show(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
         """Show a case (None: a placeholder message)."""
         self.show_now(detail, empty=empty)
 
-    def show_now(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
-        """Show a case at once: new lines, one repaint, no layout."""
+    def show_now(
+        self,
+        detail: CaseDetail | None,
+        *,
+        empty: str = "No case selected.",
+        notes: list[Note] | None = None,
+    ) -> None:
+        """Show a case and its notes at once: new lines, one repaint, no layout."""
         self.detail = detail
         self._empty = empty
         self.selected = -1
-        if self.notes_panel is not None:
-            self.notes_panel.display = detail is not None
         self.quotes = collect_quotes(detail) if detail is not None else []
+        self.notes = list(notes or [])
         self._build()
         self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_notes(self, notes: list[Note]) -> None:
+        """New notes for the shown case (after an edit): redraw, keeping the place."""
+        self.notes = list(notes)
+        if self.selected >= self._item_count():
+            self.selected = self._item_count() - 1
+        self._build()
+
+    def _item_count(self) -> int:
+        return len(self.quotes) + len(self.notes[:MAX_NOTES])
 
     def _content_width(self) -> int:
         return self.scrollable_content_region.width
@@ -343,14 +417,22 @@ class DetailView(ScrollView, can_focus=True):
         spans: list[tuple[int, int]] = []
         if width <= 2:
             self._lines, self._line_quote, self._spans = lines, owner, spans
+            self._lengths = []
             return  # not laid out yet: built again on the first resize
         console = self.app.console
         options = self.app.console_options.update(highlight=False, height=None)
 
-        def add(renderable: RenderableType, at: int, quote: int = -1) -> None:
-            rendered = console.render_lines(renderable, options.update_width(at), pad=False)
+        def add(renderable: RenderableType, at: int, item: int = -1) -> None:
+            if isinstance(renderable, Grid):
+                rendered = renderable.lines(console, at)
+            elif isinstance(renderable, Text):
+                rendered = [render_text(console, t) for t in renderable.wrap(console, at)]
+            else:
+                rendered = console.render_lines(renderable, options.update_width(at), pad=False)
+            # Merged segments: fewer to measure and copy on every repaint of the line.
+            rendered = [list(Segment.simplify(line)) for line in rendered]
             lines.extend(rendered)
-            owner.extend([quote] * len(rendered))
+            owner.extend([item] * len(rendered))
 
         def gap() -> None:
             lines.append([])
@@ -361,7 +443,8 @@ class DetailView(ScrollView, can_focus=True):
             add(Text(self._empty, style="dim"), width)
             gap()
         else:
-            add(Group(*build_facts(detail, self.quotes)), width)
+            for part in build_facts(detail, self.quotes):
+                add(part, width)
             gap()
             heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
             heading.append(
@@ -374,9 +457,33 @@ class DetailView(ScrollView, can_focus=True):
                 add(quote_text(ref), max(width - 2, 1), i)
                 spans.append((start, len(lines)))
                 gap()
+            add(self._notes_heading(), width)
+            gap()
+            if self.notes:
+                from tui.widgets.note_text import markdown_text, note_markdown, note_meta
+
+                for j, note in enumerate(self.notes[:MAX_NOTES]):
+                    item = len(self.quotes) + j
+                    start = len(lines)
+                    add(note_meta(note), max(width - 2, 1), item)
+                    add(markdown_text(note_markdown(note.body)), max(width - 2, 1), item)
+                    spans.append((start, len(lines)))
+                    gap()
         self._lines, self._line_quote, self._spans = lines, owner, spans
+        self._lengths = [Segment.get_line_length(line) for line in lines]
         set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
+
+    def _notes_heading(self) -> Text:
+        n = len(self.notes)
+        heading = Text(f"Notes ({n})" if n else "Notes", style="bold underline")
+        if not n:
+            heading.append("   none here yet: press n to write one", style="dim")
+        else:
+            heading.append("   ↑↓ select · e edit · d delete · u undo", style="dim")
+            if n > MAX_NOTES:
+                heading.append(f" · newest {MAX_NOTES} shown; N lists them all", style="dim")
+        return heading
 
     def on_resize(self) -> None:
         if self._content_width() != self._width:
@@ -393,6 +500,7 @@ class DetailView(ScrollView, can_focus=True):
             base,
             base + self.get_component_rich_style("detail--selected"),
             self.get_component_rich_style("detail--bar", partial=True),
+            self.get_component_rich_style("detail--note-bar", partial=True),
         )
         if styles != self._styles:
             self._styles = styles
@@ -405,44 +513,54 @@ class DetailView(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y
         width = self._width
         assert self._styles is not None
-        base, selected_style, bar_style = self._styles
+        base, selected_style, bar_style, note_bar_style = self._styles
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        quote = self._line_quote[index]
-        selected = quote >= 0 and quote == self.selected
+        item = self._line_quote[index]
+        selected = item >= 0 and item == self.selected
         key = (index, selected)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
         style = selected_style if selected else base
-        body = [
-            Segment(seg.text, style + seg.style if seg.style else style)
-            for seg in self._lines[index]
-        ]
-        if quote < 0:
-            strip = Strip(body).extend_cell_length(width, style).crop(0, width)
+        segments = self._lines[index]
+        length = self._lengths[index]
+        inner = width if item < 0 else width - 2
+        body = [Segment(seg.text, style + seg.style if seg.style else style) for seg in segments]
+        if length < inner:
+            body.append(Segment(" " * (inner - length), style))
+        line = Strip(body, max(length, inner))
+        if length > inner:
+            line = line.crop(0, inner)
+        if item < 0:
+            strip = line
         else:
-            # A quote sits one cell in from each side; the selected one has a bar on the left.
-            lead = Segment("█", style + bar_style) if selected else Segment(" ", style)
-            inner = Strip(body).extend_cell_length(width - 2, style).crop(0, width - 2)
-            strip = Strip([lead, *inner, Segment(" ", style)]).crop(0, width)
+            # Items sit one cell in from each side; the selected one has a bar on the left,
+            # notes a thin one.
+            if selected:
+                lead = Segment("█", style + bar_style)
+            elif item >= len(self.quotes):
+                lead = Segment("▎", style + note_bar_style)
+            else:
+                lead = Segment(" ", style)
+            strip = Strip([lead, *line, Segment(" ", style)], width)
         self._strips[key] = strip
         return strip
 
-    def _repaint_quote(self, quote: int) -> None:
-        if 0 <= quote < len(self._spans):
-            start, end = self._spans[quote]
+    def _repaint_item(self, item: int) -> None:
+        if 0 <= item < len(self._spans):
+            start, end = self._spans[item]
             top = int(self.scroll_y)
             self.refresh(Region(0, start - top, self.size.width, end - start))
 
-    # ------------------------------------------------------------------------ quotes
+    # ------------------------------------------------------------------------ cursor
     def _select(self, index: int) -> None:
         old, self.selected = self.selected, index
         if old != index:
             for key in [k for k in self._strips if self._line_quote[k[0]] in (old, index)]:
                 del self._strips[key]
-            self._repaint_quote(old)
-            self._repaint_quote(index)
+            self._repaint_item(old)
+            self._repaint_item(index)
 
     def on_focus(self) -> None:
         self._strips.clear()
@@ -455,12 +573,19 @@ class DetailView(ScrollView, can_focus=True):
     @property
     def current_quote(self) -> QuoteRef | None:
         """The selected quote (None until one is selected with j/↓ or a click)."""
-        if not self.quotes or self.selected < 0:
+        if not self.quotes or not 0 <= self.selected < len(self.quotes):
             return None
-        return self.quotes[min(self.selected, len(self.quotes) - 1)]
+        return self.quotes[self.selected]
+
+    @property
+    def current_note(self) -> Note | None:
+        """The selected note (below the quotes), if a note is selected."""
+        j = self.selected - len(self.quotes)
+        return self.notes[j] if 0 <= j < len(self.notes[:MAX_NOTES]) else None
 
     def action_quote(self, step: int) -> None:
-        if not self.quotes:
+        count = self._item_count()
+        if not count:
             self.scroll_relative(y=step, animate=False)
             return
         target = self.selected + step
@@ -469,15 +594,17 @@ class DetailView(ScrollView, can_focus=True):
             self._select(-1)
             self.scroll_home(animate=False)
             return
-        if target >= len(self.quotes):
+        if target >= count:
             self.scroll_relative(y=3, animate=False)
             return
         self.select_quote(target)
 
     def select_quote(self, index: int) -> None:
-        if not self.quotes:
+        """Select an item (a quote, or a note after the quotes) and bring it into view."""
+        count = self._item_count()
+        if not count:
             return
-        index = max(0, min(index, len(self.quotes) - 1))
+        index = max(0, min(index, count - 1))
         self._select(index)
         if index < len(self._spans):
             start, end = self._spans[index]
@@ -489,7 +616,11 @@ class DetailView(ScrollView, can_focus=True):
             )
 
     def action_open_quote(self) -> None:
-        """Open the source at the selected quote (the first one when none is selected)."""
+        """Open the source at the selected quote (the first one when none is selected), or
+        edit the selected note."""
+        if self.current_note is not None:
+            self.action_edit_note()
+            return
         q = self.current_quote or (self.quotes[0] if self.quotes else None)
         if q is None or self.detail is None:
             return
@@ -513,12 +644,80 @@ class DetailView(ScrollView, can_focus=True):
         if again or event.chain >= 2:
             self.action_open_quote()
 
+    # ------------------------------------------------------------------------ notes
+    def _store(self) -> Any:
+        return getattr(self.app, "store", None)
 
-def make_notes_panel() -> Widget | None:
-    """The notes helper's NotesPanel, when it is installed (it lands separately)."""
-    try:
-        from tui.widgets.notes_panel import NotesPanel
-    except ImportError:
-        return None
-    panel: Widget = NotesPanel(id="notes-panel")
-    return panel
+    def _notes_changed(self) -> None:
+        if self.detail is not None:
+            self.post_message(self.NotesChanged(self.detail.id))
+
+    def action_edit_note(self) -> None:
+        note, store = self.current_note, self._store()
+        if note is None or store is None:
+            return
+        from tui.screens.note_editor import NoteEditorScreen
+
+        self.app.push_screen(
+            NoteEditorScreen(store, note.target_type, note.target_id, note.target_label, note),
+            lambda saved: self._notes_changed() if saved is not None else None,
+        )
+
+    def action_delete_note(self) -> None:
+        note, store = self.current_note, self._store()
+        if note is None or store is None:
+            return
+        from tui.screens.note_editor import ChoiceScreen
+
+        first = note.body.strip().splitlines()[0] if note.body.strip() else ""
+        self.app.push_screen(
+            ChoiceScreen(
+                "Delete this note?",
+                "You can undo with u until you quit.",
+                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+                detail=first,
+            ),
+            lambda answer: self._change_note("delete", note.id) if answer == "delete" else None,
+        )
+
+    def action_undo_delete(self) -> None:
+        from tui.widgets.notes_panel import deleted_this_session
+
+        stack = deleted_this_session(self.app)
+        if not stack:
+            self.app.notify("Nothing to undo.", markup=False)
+            return
+        self._change_note("restore", stack.pop())
+
+    def _change_note(self, change: str, note_id: str) -> None:
+        """Delete or restore a note in a thread worker; the screen then reloads the notes."""
+        from db import notes as notes_api
+        from tui.widgets.notes_panel import deleted_this_session
+
+        store, app = self._store(), self.app
+        if store is None:
+            return
+
+        def work() -> None:
+            try:
+                if change == "delete":
+                    notes_api.delete_note(store, note_id)
+                else:
+                    notes_api.restore_note(store, note_id)
+            except ParadiploError as exc:
+                app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+                return
+            app.call_from_thread(done)
+
+        def done() -> None:
+            if change == "delete":
+                deleted_this_session(app).append(note_id)
+                app.notify("Note deleted (u to undo)", markup=False)
+            else:
+                app.notify("Note restored", markup=False)
+            self._notes_changed()
+
+        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+
+
+MAX_NOTES = 50  # notes drawn under a case; the notes screen (N) lists them all

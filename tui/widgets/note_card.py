@@ -7,7 +7,6 @@ notes panel at once, but most cases have no notes, so this loads when the first 
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,42 +15,12 @@ from textual.css.query import NoMatches
 from textual.widgets import Markdown, Static
 
 from db.models import Note
-from db.text import display_safe
-from tui.screens.note_editor import local_time, short_text
-
-PREVIEW_CHARS = 3000  # longer notes show a preview; the editor has the whole text
-
-
-def safe_parser() -> MarkdownIt:
-    """Markdown without raw HTML or auto-links: a note's text can only ever be text."""
-    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
-
-
-def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
-    """The Markdown shown for a note: escape sequences removed, long notes cut with a mark."""
-    safe = display_safe(body)
-    if len(safe) <= limit:
-        return safe
-    return safe[:limit] + f"\n\n*… {len(safe) - limit:,} more characters: press e to open.*"
-
-
-def note_meta(note: Note, *, with_target: bool = False) -> Text:
-    """'written … · edited … · #tags' (and the target) as literal text."""
-    text = Text()
-    if with_target:
-        text.append(display_safe(note.target_label), style="bold")
-        if note.orphaned:
-            text.append(" (orphaned)", style="bold red")
-        text.append(" · ")
-    text.append(f"written {local_time(note.created_at)}", style="dim")
-    if note.updated_at != note.created_at:
-        text.append(f" · edited {local_time(note.updated_at)}", style="dim")
-    if note.tags:
-        text.append(" · ")
-        text.append(" ".join("#" + display_safe(t) for t in note.tags), style="italic")
-    if note.anchor_quote:
-        text.append("\n“" + " ".join(short_text(note.anchor_quote, 200).split()) + "”", "dim")
-    return text
+from tui.widgets.note_text import (  # noqa: F401  (re-exported for older imports)
+    PREVIEW_CHARS,
+    note_markdown,
+    note_meta,
+    safe_parser,
+)
 
 
 class NoteCard(Vertical):

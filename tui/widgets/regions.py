@@ -15,8 +15,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -26,6 +27,7 @@ from tui.widgets.text import one_line
 
 PARTNER_SECTION = "partners"
 COUNT_STYLE = Style(dim=True)
+OPEN_PROVINCES_UP_TO = 60  # regencies and cities shown open at first, at most
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,59 @@ class RegionTree(Tree[NodeData]):
         key: str | None
         label: str
 
+    # The tree's height changes with every expand and collapse (and a filter chosen
+    # elsewhere opens its province). Textual's `virtual_size` asks for a layout of the
+    # whole screen then, which also refreshes every scroll view's scrollbars: one more frame.
+    # Only this tree's scrollbar needs to know (`watch_virtual_size`), unless it comes or goes.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        container = self.container_size
+        if not self.is_mounted or not container:
+            return
+        styles = self.styles
+        show_v = styles.overflow_y == "scroll" or (
+            styles.overflow_y == "auto" and new.height > container.height
+        )
+        show_h = styles.overflow_x == "scroll" or (
+            styles.overflow_x == "auto" and new.width > container.width
+        )
+        if (show_v, show_h) != (self.show_vertical_scrollbar, self.show_horizontal_scrollbar):
+            super().refresh(layout=True)  # a scrollbar comes or goes: the width changes
+            return
+        if show_v:
+            self.vertical_scrollbar.window_virtual_size = new.height
+            self.vertical_scrollbar.window_size = container.height - self.scrollbar_size_horizontal
+        if show_h:
+            self.horizontal_scrollbar.window_virtual_size = new.width
+            self.horizontal_scrollbar.window_size = container.width - self.scrollbar_size_vertical
+        self.scroll_y = self.scroll_y  # clamped to the new height by the validator
+        self.refresh()
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> RegionTree:
+        """Textual's Tree asks for a layout whenever its lines change (a node added,
+        expanded or collapsed). The tree's own size is set by its pane, so its lines never
+        move another widget: a repaint (and `watch_virtual_size` for the scrollbar) does."""
+        if layout and self._sized_by_pane():
+            layout = False
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return self
+
+    def _sized_by_pane(self) -> bool:
+        height, width = self.styles.height, self.styles.width
+        return (
+            self.is_mounted
+            and height is not None
+            and not height.is_auto
+            and (width is None or not width.is_auto)
+        )
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(Text("Regions"), **kwargs)  # type: ignore[arg-type]
         self.show_root = False
@@ -71,7 +126,9 @@ class RegionTree(Tree[NodeData]):
         self._shown: tuple[list[RegionNode], list[RegionNode]] | None = None
         self._sections: dict[str, TreeNode[NodeData]] = {}
         self._style_cache: Style | None = None
+        self._recounted: list[TreeNode[NodeData]] = []  # nodes whose count changed
         self._home_kind = ""  # the home country's key when it is the only one, else ""
+        self._open_provinces = True
         # Children not added yet (their node is collapsed), and every key's parent key.
         self._deferred: dict[tuple[str, str | None], list[RegionNode]] = {}
         self._parent_key: dict[tuple[str, str | None], tuple[str, str | None]] = {}
@@ -157,8 +214,8 @@ class RegionTree(Tree[NodeData]):
         self._home_kind = home_kind
         self._counts[("region", None)] = sum(n.count for n in regions)
         self._counts[("partner", None)] = sum(n.count for n in partners)
-        for heading in self._sections.values():
-            heading.refresh()
+        self._recounted.extend(self._sections.values())
+        self._repaint_counts()
         self._shown = (regions, partners)
 
     def _build_first(
@@ -167,6 +224,10 @@ class RegionTree(Tree[NodeData]):
         self.clear()
         self._by_key.clear()
         self._deferred.clear()
+        # Provinces open at first only when their regencies and cities fit in a few
+        # screens: a collection across Indonesia has hundreds, a long tree to build and scroll.
+        lines = sum(len(n.children) for n in home_nodes)
+        self._open_provinces = lines <= OPEN_PROVINCES_UP_TO
         for side, label, nodes in (
             ("region", home_label, home_nodes),
             ("partner", "Partners abroad", partners),
@@ -178,7 +239,7 @@ class RegionTree(Tree[NodeData]):
             self._add_all(section, nodes, side)
         for (_side, key), node in self._by_key.items():
             # Open the sections, Indonesia and its provinces: the common starting point.
-            if node.children and _opens_first(key):
+            if node.children and self._opens_first(key):
                 node.expand()
         self._expand_to_choice()
         self.loaded = True
@@ -210,7 +271,7 @@ class RegionTree(Tree[NodeData]):
         if n.children:
             child = parent.add(self._name_text(data), data, before=before)
             self._by_key[key] = child
-            if not self.loaded and _opens_first(n.key):
+            if not self.loaded and self._opens_first(n.key):
                 self._add_all(child, n.children, side)
             else:
                 self._defer(key, n.children)
@@ -218,6 +279,13 @@ class RegionTree(Tree[NodeData]):
             child = parent.add_leaf(self._name_text(data), data, before=before)
             self._by_key[key] = child
         return child
+
+    def _opens_first(self, key: str | None) -> bool:
+        """Nodes open on the first load: the sections, Indonesia and (when they fit) its
+        provinces."""
+        if key is None or key == "c:ID":
+            return True
+        return key.startswith("p:") and self._open_provinces
 
     def _defer(self, key: tuple[str, str | None], children: list[RegionNode]) -> None:
         self._deferred[key] = children
@@ -302,6 +370,18 @@ class RegionTree(Tree[NodeData]):
         data = node.data
         if data is not None and self._counts.get((data.side, data.key)) != count:
             self._counts[(data.side, data.key)] = count
+            self._recounted.append(node)
+
+    def _repaint_counts(self) -> None:
+        """Repaint the lines whose count changed. A few: line by line. Many (a sector filter
+        changes every count): drop the tree's drawn lines at once and repaint it, since a
+        repaint request per node costs more than drawing the twenty lines in view."""
+        nodes, self._recounted = self._recounted, []
+        if len(nodes) > 40 and isinstance(getattr(self, "_updates", None), int):
+            self._updates += 1  # Tree's own cache key for drawn lines (textual.widgets._tree)
+            self.refresh()
+            return
+        for node in nodes:
             node.refresh()  # repaints its line only (the label is drawn with the count)
 
     def _zero(self, node: TreeNode[NodeData]) -> None:
@@ -415,11 +495,6 @@ class RegionTree(Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
-
-
-def _opens_first(key: str | None) -> bool:
-    """Nodes open on the first load: the sections, Indonesia and its provinces."""
-    return key is None or key == "c:ID" or key.startswith("p:")
 
 
 def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:

@@ -7,6 +7,8 @@ cost: Textual re-arranges every widget, and after any layout it refreshes the sc
 every scroll view on the screen, which costs one more frame (up to 33 ms of waiting at
 60 frames a second). `set_virtual_size` skips the layout when the scrollbar stays as it is
 and updates the scrollbar's thumb directly, so new content shows in the very next frame.
+Lists whose length changes all the time (the agreements, a case's detail) keep their
+scrollbar (`overflow-y: scroll`): it never comes and goes, so they never need a layout.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         return
     container = view.container_size
     overflow = view.styles.overflow_y
-    if not view.is_mounted or not container or overflow != "auto":
+    if not view.is_mounted or not container or overflow not in ("auto", "scroll"):
         view.virtual_size = size
         return
-    show = size.height > container.height
+    show = overflow == "scroll" or size.height > container.height
     if show != view.show_vertical_scrollbar:
         view.virtual_size = size  # the row width changes: a real layout
         return

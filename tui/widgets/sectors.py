@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from db.models import SectorCount
 from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line
+from tui.widgets.text import one_line, render_text
 
 # The tick box, drawn as Textual's SelectionList draws it.
 BUTTON_LEFT, BUTTON_INNER, BUTTON_RIGHT = "▐", "X", "▌"
@@ -74,7 +74,9 @@ class SectorList(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
         Binding("pageup", "page_up_rows", "Page up", show=False),
         Binding("pagedown", "page_down_rows", "Page down", show=False),
-        Binding("space,enter", "toggle", "Toggle", show=False),
+        Binding(
+            "space,enter", "toggle", "Tick / untick (ticked sectors narrow the list)", show=False
+        ),
         Binding("escape", "clear", "Clear", show=False, id="sectors.clear"),
     ]
 
@@ -203,7 +205,7 @@ class SectorList(ScrollView, can_focus=True):
             Segment(" ", line),
             *(
                 Segment(seg.text, line + seg.style if seg.style else line)
-                for seg in prompt.render(self.app.console)
+                for seg in render_text(self.app.console, prompt)
             ),
         ]
         return Strip(segments).extend_cell_length(width, line).crop(0, width)

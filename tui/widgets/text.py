@@ -63,6 +63,15 @@ def fact_label(fact: str) -> str:
     return FACT_LABELS.get(fact, fact.replace("_", " "))
 
 
+def render_text(console: Console, text: Text) -> list[Segment]:
+    """A one-line Text as segments, with its own base style (`Text.render` leaves the base
+    style out: Rich applies it one level up, which line-drawing widgets skip)."""
+    segments = text.render(console, end="")
+    if text.style:
+        return list(Segment.apply_style(segments, console.get_style(text.style)))
+    return list(segments)
+
+
 def count_label(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 

@@ -1,0 +1,243 @@
+"""The list of sources: a virtual list that pages from SQLite, like the Agreements list.
+
+An import adds one citation source per distinct citation, so a large collection has tens of
+thousands of sources. Loading them all took seconds and hundreds of megabytes; this list
+knows only the count up front (`queries.count_sources`) and reads pages of `PAGE` rows
+(`queries.list_sources(limit, offset)`) in thread workers as they scroll into view, keeping
+a few pages around. Each source takes two lines: its label, then its title (or kind).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from db import queries
+from db.models import Source
+from db.store import Store
+from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.text import one_line, render_text
+
+PAGE = 100
+KEEP_PAGES = 12
+LINES = 2  # lines per source
+
+
+class SourceList(ScrollView, can_focus=True):
+    """Sources, bundled first; the cursor row is the source shown beside the list."""
+
+    COMPONENT_CLASSES = {"source-list--cursor", "source-list--loading"}
+
+    DEFAULT_CSS = """
+    SourceList { overflow-x: hidden; }
+    SourceList > .source-list--cursor { background: $block-cursor-blurred-background; }
+    SourceList:focus > .source-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    SourceList > .source-list--loading { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up_rows", "Page up", show=False),
+        Binding("pagedown", "page_down_rows", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor is on this source (None: not loaded yet, or no sources)."""
+
+        source: Source | None
+
+    @dataclass
+    class Selected(Message):
+        source_id: str
+
+    @dataclass
+    class PageLoaded(DbResult):
+        page: int
+        rows: list[Source]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.count = 0
+        self.pages: OrderedDict[int, list[Source]] = OrderedDict()
+        self.pending: set[int] = set()
+        self._announced: str | None = "\x00"
+        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._rows: dict[tuple[str, int, bool, int], Strip] = {}
+
+    # --------------------------------------------------------------------------- data
+    def reset(self, count: int, first_page: list[Source]) -> None:
+        self.count = count
+        self.pages.clear()
+        self.pending.clear()
+        self.pages[0] = first_page
+        self._rows.clear()
+        set_virtual_size(self, Size(0, count * LINES))
+        self._announced = "\x00"
+        self.cursor = 0
+        self._announce()
+        self.refresh()
+
+    def source_at(self, index: int) -> Source | None:
+        page = self.pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> Source | None:
+        return self.source_at(self.cursor) if self.count else None
+
+    def _want_page(self, page: int) -> None:
+        if page in self.pages or page in self.pending or page * PAGE >= self.count:
+            return
+        self.pending.add(page)
+
+        def load(store: Store) -> SourceList.PageLoaded:
+            rows = queries.list_sources(store.conn, limit=PAGE, offset=page * PAGE)
+            return SourceList.PageLoaded(page, rows)
+
+        run_db(self, "source-page", load, exclusive=False, description=f"source page {page}")
+
+    def on_source_list_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        self.pending.discard(message.page)
+        self.pages[message.page] = message.rows
+        if len(self.pages) > KEEP_PAGES:
+            keep = {0, self.cursor // PAGE, int(self.scroll_y) // LINES // PAGE}
+            for page in list(self.pages):
+                if len(self.pages) <= KEEP_PAGES:
+                    break
+                if page not in keep:
+                    del self.pages[page]
+        self.refresh()
+        self._announce()
+
+    # ------------------------------------------------------------------------- render
+    def render_lines(self, crop: Region) -> list[Strip]:
+        base = self.rich_style
+        styles = (
+            base,
+            base + self.get_component_rich_style("source-list--cursor"),
+            base + self.get_component_rich_style("source-list--loading"),
+        )
+        if styles != self._styles:
+            self._styles = styles
+            self._rows.clear()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        line = int(self.scroll_y) + y
+        index, part = divmod(line, LINES)
+        base, cursor_style, loading_style = self._styles
+        if index >= self.count:
+            return Strip.blank(width, base)
+        source = self.source_at(index)
+        if source is None:
+            self.call_later(self._want_page, index // PAGE)
+            text = " …" if part == 0 else ""
+            return Strip([Segment(text.ljust(width), loading_style)], width)
+        selected = index == self.cursor
+        key = (source.id, part, selected, width)
+        strip = self._rows.get(key)
+        if strip is None:
+            if part == 0:
+                text = one_line(source.label, style="bold")
+            else:
+                kind = queries.SOURCE_KIND_LABELS.get(source.kind, source.kind)
+                text = one_line(source.title or kind, style="dim")
+            text = Text(" ") + text
+            text.truncate(width, overflow="ellipsis", pad=True)
+            style = cursor_style if selected else base
+            segments = [
+                Segment(seg.text, style + seg.style if seg.style else style)
+                for seg in render_text(self.app.console, text)
+            ]
+            strip = Strip(segments, width).crop(0, width)
+            if len(self._rows) > 4 * PAGE:
+                self._rows.clear()
+            self._rows[key] = strip
+        return strip
+
+    # ------------------------------------------------------------------------- cursor
+    def set_cursor(self, index: int) -> None:
+        if self.count:
+            self.cursor = max(0, min(index, self.count - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
+        for index in (old, new):
+            self.refresh(Region(0, index * LINES - top, self.size.width, LINES))
+        height = self.scrollable_content_region.height or self.size.height or LINES
+        first, last = new * LINES, new * LINES + LINES
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last > top + height:
+            self.scroll_to(y=last - height, animate=False, immediate=True)
+        self._announce()
+
+    def _announce(self) -> None:
+        source = self.current
+        if source is None and self.count:
+            self._want_page(self.cursor // PAGE)
+            return
+        ident = source.id if source is not None else None
+        if ident != self._announced:
+            self._announced = ident
+            self.post_message(self.Highlighted(source))
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_page_up_rows(self) -> None:
+        self.set_cursor(self.cursor - max(self.size.height // LINES - 1, 1))
+
+    def action_page_down_rows(self) -> None:
+        self.set_cursor(self.cursor + max(self.size.height // LINES - 1, 1))
+
+    def action_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_last(self) -> None:
+        self.set_cursor(self.count - 1)
+
+    def action_select(self) -> None:
+        source = self.current
+        if source is not None:
+            self.post_message(self.Selected(source.id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (int(self.scroll_y) + offset.y) // LINES
+        if index < self.count:
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
