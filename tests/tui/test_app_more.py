@@ -133,6 +133,28 @@ async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
         assert app.screen.count == 9
 
 
+async def test_a_key_typed_right_after_a_pane_number_acts_on_that_pane(db_path: Path) -> None:
+    from tui.widgets.detail import DetailView
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        # Typed together (a fast typist, tmux): the second key is handled before a refresh.
+        main.action_focus_pane("detail")
+        main.action_zoom()
+        await settle(pilot)
+        assert main.maximized is not None
+        assert main.query_one(DetailView) in main.maximized.walk_children(with_self=True)
+        main.action_zoom()
+        main.action_focus_pane("regions")
+        main.action_zoom()
+        await settle(pilot)
+        assert main.maximized is not None
+        assert main.query_one("RegionTree") in main.maximized.walk_children(with_self=True)
+
+
 async def test_empty_result_and_sorting(db_path: Path) -> None:
     app = ParadiploApp(db_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -547,7 +547,9 @@ class MainScreen(Screen[None]):
     def action_focus_pane(self, name: str) -> None:
         if self.maximized is not None:
             self.minimize()
-        self.pane_widget(name).focus()
+        # Now, not after a refresh (Widget.focus defers): a key typed right after the number
+        # (`4z`) acts on the pane just chosen.
+        self.set_focus(self.pane_widget(name))
 
     def action_cycle_sort(self) -> None:
         i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
