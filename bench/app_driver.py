@@ -1,6 +1,6 @@
 """Run one app in this process (headless, through Textual's Pilot) and print what it measured.
 
-    python bench/app_driver.py bare   T0
+    python bench/app_driver.py bare   T0 [exercise]
     python bench/app_driver.py app    T0 DB [PLAN.json]
 
 `T0` is the parent's `time.monotonic()` just before it spawned this process (the clock is
@@ -8,8 +8,9 @@ system-wide), so "start" covers interpreter start-up, imports and the first scre
 sees it. `bare` is a Textual app that shows one Static widget: the floor any Textual app pays.
 `app` is ParadiploApp on DB, timed until `app.ready` (all four panes show data); with a PLAN it
 then applies region and sector filters, moves through cases and types searches, timing each
-from the change to the moment the app is idle again (workers done, messages handled, screen
-refreshed). Prints one JSON object; peak memory is this process's ru_maxrss.
+from the change until its result is drawn (the frame after the panes were filled). `bare
+exercise` times list moves and keystrokes in a bare app the same way: the baseline. Prints
+one JSON object; peak memory is this process's VmHWM.
 """
 
 from __future__ import annotations
@@ -26,6 +27,18 @@ SETTLE_TIMEOUT = 10.0
 
 
 def _maxrss_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    VmHWM (Linux) counts this program only. ru_maxrss does not: the kernel carries a forked
+    child's high-water mark across exec, so a driver spawned by bench/run.py (which holds
+    the generated collection, ~450 MiB at 100,000 cases) would report the parent's memory.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -41,22 +54,26 @@ async def _settle(app: Any, pilot: Any) -> None:
     raise TimeoutError("the app did not settle")
 
 
-async def _bare(t0: float) -> dict[str, Any]:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
+async def _next_frame(app: Any) -> None:
+    """Return once the app has refreshed the screen (what was changed is now drawn)."""
+    done = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: done.done() or done.set_result(None))
+    await asyncio.wait_for(done, SETTLE_TIMEOUT)
 
-    class Bare(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("paradiplo")
 
-    app = Bare()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        start = time.monotonic() - t0
-    return {"start_s": start, "maxrss_mib": _maxrss_mib()}
+async def _until(app: Any, condition: Any) -> None:
+    """Poll (every millisecond, leaving the event loop free) until `condition()` holds,
+    then wait for the next frame."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not show the result")
+        await asyncio.sleep(0.001)
+    await _next_frame(app)
 
 
 async def _timed(app: Any, pilot: Any, action: Any) -> float:
+    """Milliseconds from `action` (a key through Pilot) until the app is idle again."""
     t = time.perf_counter()
     result = action()
     if asyncio.iscoroutine(result):
@@ -65,32 +82,108 @@ async def _timed(app: Any, pilot: Any, action: Any) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+async def _shown(app: Any, action: Any, condition: Any) -> float:
+    """Milliseconds from `action()` to `condition()` holding and the next frame drawn."""
+    t = time.perf_counter()
+    action()
+    await _until(app, condition)
+    return (time.perf_counter() - t) * 1000
+
+
+async def _bare(t0: float, exercise: bool = False) -> dict[str, Any]:
+    """The floor: a Textual app with one Static (start-up); with `exercise`, the same app
+    with a list and a text field, timed the way the app is (the baseline of UI actions)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, OptionList, Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("paradiplo")
+            if exercise:
+                yield OptionList(*[f"row {i}" for i in range(200)])
+                yield Input()
+
+    app = Bare()
+    out: dict[str, Any] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        out["start_s"] = time.monotonic() - t0
+        if exercise:
+            options, field_ = app.query_one(OptionList), app.query_one(Input)
+            options.focus()
+            await pilot.pause()
+            moves = []
+            for _ in range(40):
+                before = options.highlighted
+                moves.append(
+                    await _shown(
+                        app, options.action_cursor_down, lambda b=before: options.highlighted != b
+                    )
+                )
+            field_.focus()
+            await pilot.pause()
+            keys = []
+            for ch in "shizuoka pariwisata":
+                want = field_.value + ch
+                keys.append(
+                    await _shown(
+                        app,
+                        lambda c=ch: field_.insert_text_at_cursor(c),
+                        lambda w=want: field_.value == w,
+                    )
+                )
+            out["bare_move_ms"], out["bare_key_ms"] = moves, keys
+    out["maxrss_mib"] = _maxrss_mib()
+    return out
+
+
 async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any]:
-    """Filters, case moves and search keystrokes through the running app (ms each)."""
+    """Filters, case moves and search keystrokes through the running app, each timed from
+    the change until its result is on screen (the next frame after it was shown), in ms.
+    The actions are called directly, not typed through Pilot: Pilot's own waits for the
+    process to go idle cost ~70 ms a key, more than what is measured."""
+    from textual.widgets import Input
+
     from db.models import Filters
 
     out: dict[str, Any] = {}
     main = app.main
+
+    def reloaded() -> bool:
+        return not main._waiting and not main._pending and main._hold_timer is None
+
     try:
-        region = []
-        for key in plan["regions"]:
-            region.append(
-                await _timed(app, pilot, lambda k=key: setattr(main, "filters", Filters(region=k)))
-            )
-        out["app_region_ms"] = region
-        sector = []
-        for sid in plan["sectors"]:
-            sector.append(
-                await _timed(
-                    app, pilot, lambda s=sid: setattr(main, "filters", Filters(sectors=(s,)))
+        for key, name, make in (
+            ("app_region_ms", "regions", lambda k: Filters(region=k)),
+            ("app_sector_ms", "sectors", lambda k: Filters(sectors=(k,))),
+        ):
+            times = []
+            for value in plan[name]:
+                times.append(
+                    await _shown(
+                        app, lambda v=value, m=make: setattr(main, "filters", m(v)), reloaded
+                    )
+                )
+                await _settle(app, pilot)
+            out[key] = times
+        await _shown(app, lambda: setattr(main, "filters", Filters()), reloaded)
+        await _settle(app, pilot)
+        main.action_focus_pane("agreements")
+        await _settle(app, pilot)
+        case_list = app.focused
+        moves = []
+        for _ in range(plan["moves"]):
+            before = main.current_case
+            moves.append(
+                await _shown(
+                    app,
+                    case_list.action_cursor_down,
+                    lambda b=before: (
+                        main.current_case != b and main._detail_shown == main.current_case
+                    ),
                 )
             )
-        out["app_sector_ms"] = sector
-        await _timed(app, pilot, lambda: setattr(main, "filters", Filters()))
-        await _timed(app, pilot, lambda: main.action_focus_pane("agreements"))
-        out["app_detail_ms"] = [
-            await _timed(app, pilot, lambda: pilot.press("down")) for _ in range(plan["moves"])
-        ]
+        out["app_detail_ms"] = moves
     except Exception as exc:  # the app's structure changed: report, do not fail the bench
         out["app_error"] = f"filters/detail: {type(exc).__name__}: {exc}"
     out["maxrss_before_sources_mib"] = _maxrss_mib()
@@ -101,20 +194,45 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     except Exception as exc:
         out["app_error_sources"] = f"sources: {type(exc).__name__}: {exc}"
     try:
-        keys = []
+        echo, results, work = [], [], []
         for query in plan["queries"]:
             await _timed(app, pilot, lambda: pilot.press("slash"))
-            if type(app.screen).__name__ != "SearchScreen":
-                # Typing on the main screen would press the app's own keys ('s' sources...).
+            screen = app.screen
+            if type(screen).__name__ != "SearchScreen":
                 out["app_error_search"] = "search: '/' did not open a SearchScreen"
                 break
+            field_ = screen.query_one(Input)
+            started: list[float] = []
+            real_start = screen._start
+
+            def stamped(
+                generation: int, real: Any = real_start, log: list[float] = started
+            ) -> None:
+                log.append(time.perf_counter())
+                real(generation)
+
+            screen._start = stamped
             for ch in query:
-                keys.append(
-                    await _timed(app, pilot, lambda c=ch: pilot.press("space" if c == " " else c))
+                want = field_.value + ch
+                t = time.perf_counter()
+                field_.insert_text_at_cursor(ch)
+                await _until(app, lambda w=want, f=field_: f.value == w)
+                echo.append((time.perf_counter() - t) * 1000)
+                del started[:]
+                await _until(
+                    app,
+                    lambda s=screen, f=field_: (
+                        s.answered == s.generation and s.shown_query == f.value
+                    ),
                 )
+                done = time.perf_counter()
+                results.append((done - t) * 1000)
+                if started:
+                    work.append((done - started[-1]) * 1000)
             await _timed(app, pilot, lambda: pilot.press("escape"))
-        if keys:
-            out["app_search_key_ms"] = keys
+        out["app_search_echo_ms"] = echo
+        out["app_search_results_ms"] = results
+        out["app_search_key_ms"] = work
     except Exception as exc:
         out["app_error_search"] = f"search: {type(exc).__name__}: {exc}"
     return out
@@ -141,7 +259,7 @@ async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, An
 def main() -> None:
     kind, t0 = sys.argv[1], float(sys.argv[2])
     if kind == "bare":
-        result = asyncio.run(_bare(t0))
+        result = asyncio.run(_bare(t0, exercise=sys.argv[3:4] == ["exercise"]))
     else:
         plan = json.loads(Path(sys.argv[4]).read_text()) if len(sys.argv) > 4 else None
         result = asyncio.run(_app(t0, Path(sys.argv[3]), plan))
