@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -16,10 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from db import io as db_io
 from db import notes as notes_api
-from db import notes_io, queries, recover, resolve, seeds
-from db import search as search_api
+from db import queries
 from db.errors import ParadiploError
 from db.models import Filters
 from db.paths import resolve_db_path
@@ -34,6 +33,25 @@ from db.store import (
     translate,
 )
 from db.text import display_safe
+
+
+class _OnFirstUse:
+    """A module imported when a command first uses it: launching the app (no subcommand)
+    then does not pay for the import, search and recovery code (bench/RESULTS.md)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+db_io = _OnFirstUse("db.io")
+notes_io = _OnFirstUse("db.notes_io")
+recover = _OnFirstUse("db.recover")
+resolve = _OnFirstUse("db.resolve")
+seeds = _OnFirstUse("db.seeds")
+search_api = _OnFirstUse("db.search")
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console(highlight=False, soft_wrap=True)
