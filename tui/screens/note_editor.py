@@ -625,3 +625,17 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 except ParadiploError:
                     pass
         self.app.call_from_thread(self.dismiss, self._saved_note)
+
+
+def confirm_delete(node: DOMNode, note: Note, on_delete: Any) -> None:
+    """Ask before deleting `note` (its first line shown); call `on_delete()` on yes."""
+    first = note.body.strip().splitlines()[0] if note.body.strip() else ""
+    node.app.push_screen(
+        ChoiceScreen(
+            "Delete this note?",
+            "You can undo with u until you quit.",
+            [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+            detail=first,
+        ),
+        lambda answer: on_delete() if answer == "delete" else None,
+    )

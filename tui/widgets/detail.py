@@ -667,18 +667,9 @@ class DetailView(ScrollView, can_focus=True):
         note, store = self.current_note, self._store()
         if note is None or store is None:
             return
-        from tui.screens.note_editor import ChoiceScreen
+        from tui.screens.note_editor import confirm_delete
 
-        first = note.body.strip().splitlines()[0] if note.body.strip() else ""
-        self.app.push_screen(
-            ChoiceScreen(
-                "Delete this note?",
-                "You can undo with u until you quit.",
-                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
-                detail=first,
-            ),
-            lambda answer: self._change_note("delete", note.id) if answer == "delete" else None,
-        )
+        confirm_delete(self, note, lambda: self._change_note("delete", note.id))
 
     def action_undo_delete(self) -> None:
         from tui.widgets.notes_panel import deleted_this_session

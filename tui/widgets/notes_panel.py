@@ -246,21 +246,12 @@ class NotesPanel(Widget, can_focus=True):
         )
 
     def action_delete(self) -> None:
-        from tui.screens.note_editor import ChoiceScreen
+        from tui.screens.note_editor import confirm_delete
 
         note = self.current
         if note is None or self.store is None:
             return
-        first = note.body.strip().splitlines()[0] if note.body.strip() else ""
-        self.app.push_screen(
-            ChoiceScreen(
-                "Delete this note?",
-                "You can undo with u until you quit.",
-                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
-                detail=first,
-            ),
-            lambda answer: self._delete(note) if answer == "delete" else None,
-        )
+        confirm_delete(self, note, lambda: self._delete(note))
 
     def _delete(self, note: Note) -> None:
         store = self.store
