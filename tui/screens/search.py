@@ -285,8 +285,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         bar.set_class(self.apply_filters, "-on")
 
     def _status(self, text: Text | str) -> None:
+        # One line of fixed height (CSS): a new status needs a repaint, never a new layout
+        # of the screen (which costs more than the search, at every keystroke).
         self.query_one("#search-status", Static).update(
-            text if isinstance(text, Text) else Text(text)
+            text if isinstance(text, Text) else Text(text), layout=False
         )
 
     def _show_recent(self) -> None:
