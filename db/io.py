@@ -184,7 +184,7 @@ def export_cases(conn: sqlite3.Connection, fmt: str, out: io.TextIOBase | Any) -
             flat["sectors"] = "; ".join(rec["sectors"])
             flat["evidence"] = json.dumps(rec["evidence"], ensure_ascii=False)
             flat["unclear"] = json.dumps(rec["unclear"], ensure_ascii=False)
-            writer.writerow({k: "" if v is None else v for k, v in flat.items()})
+            writer.writerow({k: "" if v is None else _cell_out(v) for k, v in flat.items()})
             n += 1
         return n
     raise ParadiploError(f"Unknown format '{fmt}': use json or csv.")
@@ -312,8 +312,29 @@ def _check_header(path: Path, fieldnames: list[str] | None) -> None:
         raise ImportProblem(str(path), problems)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection: a
+# title like '=HYPERLINK(...)' from an imported file would be live in the export). The
+# export puts an apostrophe before such a cell, which spreadsheets show as text; the import
+# takes it off again, so export and import round-trip.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_out(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cell_in(value: object) -> object:
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def _csv_record(rec: dict[str, Any]) -> dict[str, Any]:
     """Turn a CSV row's list-valued cells (sectors, evidence, unclear, quote) into lists."""
+    for key, value in rec.items():
+        rec[key] = _cell_in(value)
     if rec.get("sectors"):
         rec["sectors"] = [s.strip() for s in re.split(r"[;|]", rec["sectors"]) if s.strip()]
     for key in ("evidence", "unclear"):

@@ -70,6 +70,37 @@ def test_round_trip_export_import_export(store: Store, tmp_path: Path) -> None:
     other.close()
 
 
+def test_csv_export_is_safe_to_open_in_a_spreadsheet_and_round_trips(
+    store: Store, tmp_path: Path
+) -> None:
+    hostile = {
+        **USER_CASE,
+        "id": "formula",
+        "title": '=HYPERLINK("http://example.invalid","click")',
+        "partner": "@Braunschweig",
+        "status": "-1+1",
+    }
+    io.import_cases(store, write_json(tmp_path, [hostile]))
+    csv_path = tmp_path / "cases.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        io.export_cases(store.conn, "csv", fh)
+    import csv
+
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:  # no cell a spreadsheet would run as a formula
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    row = next(r for r in rows if r["id"] == "formula")
+    assert row["title"] == "'" + hostile["title"]
+    other = open_store(tmp_path / "other.db")
+    io.import_cases(other, csv_path)
+    d = queries.case_detail(other.conn, "formula")
+    assert d.title == hostile["title"]
+    assert d.partner is not None and d.partner.name == "@Braunschweig"
+    other.close()
+
+
 def test_import_other_country_home_side(store: Store, tmp_path: Path) -> None:
     rec = {
         **USER_CASE,
