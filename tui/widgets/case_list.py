@@ -9,7 +9,6 @@ API (`render_line`), the way Toolong shows huge logs.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from rich.segment import Segment
@@ -29,6 +28,7 @@ from db import queries
 from db.models import CaseRow, Filters
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.paging import PageCache
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
@@ -198,11 +198,9 @@ class CaseList(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.filters = Filters()
         self.sort = "-year"
-        self.count = 0
+        self.rows: PageCache[CaseRow] = PageCache(PAGE)
         self.list_generation = 0
-        self.pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self.note_counts: dict[str, int] = {}
-        self.pending: set[int] = set()
         self._announced: str | None = "\x00"
         self.empty_message = Text()
         self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
@@ -220,34 +218,35 @@ class CaseList(ScrollView, can_focus=True):
         cursor_page: list[CaseRow] | None = None,
     ) -> None:
         """New filters or sort: forget every page and start from what the caller loaded."""
-        self.filters, self.sort, self.count = filters, sort, count
+        self.filters, self.sort = filters, sort
         self.list_generation += 1
-        self.pages.clear()
-        self.pending.clear()
+        self.rows.reset(count, first_page)
         self.note_counts = dict(notes)
-        self.pages[0] = first_page
         if cursor_page is not None:
-            self.pages[cursor // PAGE] = cursor_page
+            self.rows.pages[cursor // PAGE] = cursor_page
         set_virtual_size(self, Size(0, count))
         self._announced = "\x00"
         self.set_cursor(min(max(cursor, 0), max(count - 1, 0)), center=True)
         self.refresh()
 
+    @property
+    def count(self) -> int:
+        return self.rows.count
+
+    @property
+    def pages(self) -> dict[int, list[CaseRow]]:
+        return self.rows.pages
+
     def row_at(self, index: int) -> CaseRow | None:
-        page = self.pages.get(index // PAGE)
-        if page is None:
-            return None
-        offset = index % PAGE
-        return page[offset] if offset < len(page) else None
+        return self.rows.row(index)
 
     @property
     def current(self) -> CaseRow | None:
         return self.row_at(self.cursor) if self.count else None
 
     def _want_page(self, page: int) -> None:
-        if page in self.pages or page in self.pending or page * PAGE >= self.count:
+        if not self.rows.claim(page):
             return
-        self.pending.add(page)
         filters, sort, gen = self.filters, self.sort, self.list_generation
 
         def load(store: Store) -> CaseList.PageLoaded:
@@ -262,24 +261,12 @@ class CaseList(ScrollView, can_focus=True):
         message.stop()
         if message.list_generation != self.list_generation:
             return
-        self.pending.discard(message.page)
-        self.pages[message.page] = message.rows
+        top = int(self.scroll_y) // PAGE
+        near = (0, self.cursor // PAGE, top, top + 1)
+        self.rows.store(message.page, message.rows, keep=KEEP_PAGES, near=near)
         self.note_counts.update(message.notes)
-        self._evict()
         self.refresh()
         self._announce()
-
-    def _evict(self) -> None:
-        """Keep the pages near the viewport and the cursor; drop the rest."""
-        if len(self.pages) <= KEEP_PAGES:
-            return
-        top = int(self.scroll_y) // PAGE
-        keep = {0, self.cursor // PAGE, top, top + 1}
-        for page in list(self.pages):
-            if len(self.pages) <= KEEP_PAGES:
-                break
-            if page not in keep:
-                del self.pages[page]
 
     def update_note_count(self, case_id: str, count: int) -> None:
         self.note_counts[case_id] = count

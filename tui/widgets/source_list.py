@@ -9,7 +9,6 @@ a few pages around. Each source takes two lines: its label, then its title (or k
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -27,6 +26,7 @@ from db import queries
 from db.models import Source
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.paging import PageCache
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
@@ -79,19 +79,14 @@ class SourceList(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.count = 0
-        self.pages: OrderedDict[int, list[Source]] = OrderedDict()
-        self.pending: set[int] = set()
+        self.rows: PageCache[Source] = PageCache(PAGE)
         self._announced: str | None = "\x00"
         self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
         self._rows: dict[tuple[str, int, bool, int], Strip] = {}
 
     # --------------------------------------------------------------------------- data
     def reset(self, count: int, first_page: list[Source]) -> None:
-        self.count = count
-        self.pages.clear()
-        self.pending.clear()
-        self.pages[0] = first_page
+        self.rows.reset(count, first_page)
         self._rows.clear()
         set_virtual_size(self, Size(0, count * LINES))
         self._announced = "\x00"
@@ -99,21 +94,20 @@ class SourceList(ScrollView, can_focus=True):
         self._announce()
         self.refresh()
 
+    @property
+    def count(self) -> int:
+        return self.rows.count
+
     def source_at(self, index: int) -> Source | None:
-        page = self.pages.get(index // PAGE)
-        if page is None:
-            return None
-        offset = index % PAGE
-        return page[offset] if offset < len(page) else None
+        return self.rows.row(index)
 
     @property
     def current(self) -> Source | None:
         return self.source_at(self.cursor) if self.count else None
 
     def _want_page(self, page: int) -> None:
-        if page in self.pages or page in self.pending or page * PAGE >= self.count:
+        if not self.rows.claim(page):
             return
-        self.pending.add(page)
 
         def load(store: Store) -> SourceList.PageLoaded:
             rows = queries.list_sources(store.conn, limit=PAGE, offset=page * PAGE)
@@ -123,15 +117,8 @@ class SourceList(ScrollView, can_focus=True):
 
     def on_source_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
-        self.pending.discard(message.page)
-        self.pages[message.page] = message.rows
-        if len(self.pages) > KEEP_PAGES:
-            keep = {0, self.cursor // PAGE, int(self.scroll_y) // LINES // PAGE}
-            for page in list(self.pages):
-                if len(self.pages) <= KEEP_PAGES:
-                    break
-                if page not in keep:
-                    del self.pages[page]
+        near = (0, self.cursor // PAGE, int(self.scroll_y) // LINES // PAGE)
+        self.rows.store(message.page, message.rows, keep=KEEP_PAGES, near=near)
         self.refresh()
         self._announce()
 
