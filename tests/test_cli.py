@@ -171,3 +171,26 @@ def test_seeds_ship_in_the_wheel(tmp_path: Path) -> None:
         "tui/app.tcss",
     ):
         assert expected in names, expected
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`paradiplo-tui export cases | head`: no 'Error: Broken pipe', no traceback."""
+    root = Path(__file__).resolve().parents[1]
+    db = tmp_path / "p.db"
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", str(db), "db", "stats"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--db", str(db), "export", "cases", "--format", "json"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Error" not in err and "Traceback" not in err, err

@@ -87,6 +87,10 @@ def friendly_errors() -> Iterator[None]:
         fail(str(exc))
     except SQLITE_ERRORS as exc:
         fail(str(translate(exc, _current_db())))
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing to say, and nothing more to write.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except OSError as exc:
         fail(f"{exc.filename or ''} {exc.strerror or exc}".strip())
 
