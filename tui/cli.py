@@ -6,7 +6,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from db import notes as notes_api
@@ -66,6 +66,11 @@ def _t(value: Any) -> Text:
 def fail(message: str, code: int = 1) -> None:
     err_console.print(Text("Error: ", style="bold red") + Text(display_safe(message)))
     sys.exit(code)
+
+
+def _id_column(ids: Iterable[str]) -> Column:
+    """An id column never cut short: ids are what the other commands take."""
+    return Column("id", no_wrap=True, min_width=min(max((len(i) for i in ids), default=2), 48))
 
 
 def _current_db() -> Path:
@@ -324,7 +329,7 @@ def cases_list(
             return
     table = Table(
         "year",
-        "id",
+        _id_column(r.id for r in rows),
         "Indonesian party / region",
         "partner",
         "country",
@@ -423,7 +428,7 @@ def sources_cmd(ctx: Ctx, as_json: bool) -> None:
     if as_json:
         emit_json([asdict(s) for s in items])
         return
-    table = Table("id", "kind", "citation")
+    table = Table(_id_column(s.id for s in items), "kind", "citation")
     for s in items:
         table.add_row(_t(s.id), _t(s.kind), _t(s.citation))
     console.print(table)
