@@ -141,3 +141,110 @@ def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
     if report:
         Path(report).write_text(summary + "\n", encoding="utf-8")
     assert len(expected) >= 3
+
+
+# The same soak with the real app: two headless Textual apps (Pilot, in their own processes),
+# each writing notes the way a user does (`n`, the text, Ctrl+S, Escape) while the command line
+# adds notes too. Every warning or error the app would show the user is recorded.
+REAL_APP = r"""
+import asyncio, sys, time
+from pathlib import Path
+from textual import events
+from tests.tui.conftest import press, wait_ready
+from tui.app import ParadiploApp
+from tui.screens.note_editor import NoteEditorScreen
+
+path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+
+
+async def main() -> None:
+    app = ParadiploApp(path)
+    shown = []
+    notify = app.notify
+
+    def recording_notify(message, *args, severity="information", **kwargs):
+        if severity in ("warning", "error"):
+            shown.append(str(message))
+            print(f"E shown: {message}", flush=True)
+        return notify(message, *args, severity=severity, **kwargs)
+
+    app.notify = recording_notify
+    written = 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        print("ready", flush=True)
+        deadline = time.monotonic() + seconds
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            await press(pilot, "n")
+            editor = app.screen
+            if not isinstance(editor, NoteEditorScreen):
+                print(f"E no editor: {type(editor).__name__}", flush=True)
+                break
+            app.post_message(events.Paste(f"{tag} note {i}: [Kediri] vs [/b] 🤝"))
+            await pilot.pause()
+            await press(pilot, "ctrl+s")
+            note = editor._saved_note
+            if note is None or editor.has_unsaved_changes():
+                print(f"E not saved: {i}", flush=True)
+            else:
+                written += 1
+                print(f"N {note.id}", flush=True)
+            await press(pilot, "escape")
+    print(f"DONE {written} {len(shown)}", flush=True)
+
+
+asyncio.run(main())
+"""
+
+
+def test_two_real_apps_and_the_cli_write_notes_at_once(db_path: Path) -> None:
+    open_store(db_path).close()
+    apps = [
+        subprocess.Popen(
+            [sys.executable, "-c", REAL_APP, str(db_path), tag, str(SOAK_SECONDS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for tag in ("ui1", "ui2")
+    ]
+    # The apps take a second or two to start: the command line runs that much longer, so that
+    # all three write together for the whole soak.
+    started = time.monotonic()
+    cli_out: dict[str, list[str]] = {"ids": [], "errors": [], "stderr": []}
+    cli_thread = threading.Thread(
+        target=cli_user, args=(db_path, started + SOAK_SECONDS + 2, cli_out), daemon=True
+    )
+    cli_thread.start()
+    results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in apps]
+    cli_thread.join(timeout=SOAK_SECONDS + 120)
+
+    expected: set[str] = set(cli_out["ids"])
+    figures: list[str] = []
+    for name, proc, (out, err) in zip(("ui1", "ui2"), apps, results, strict=True):
+        lines = out.splitlines()
+        assert proc.returncode == 0 and lines and lines[-1].startswith("DONE"), (name, err[-2000:])
+        problems = [ln for ln in lines if ln.startswith("E ")]
+        assert not problems, (name, problems[:5])
+        assert "locked" not in out + err, name
+        saved = {ln[2:] for ln in lines if ln.startswith("N ")}
+        assert saved, f"{name} saved no note"
+        expected |= saved
+        figures.append(f"{name}: {len(saved)} notes")
+    assert not cli_out["errors"], cli_out["errors"][:5]
+    assert not any("locked" in s for s in cli_out["stderr"])
+    figures.append(f"cli: {len(cli_out['ids'])} notes")
+
+    assert integrity(db_path) == "ok"
+    store = open_store(db_path)
+    try:
+        kept = {n.id: n for n in notes.list_notes(store.conn)}
+        assert expected <= set(kept), f"lost {len(expected - set(kept))} note(s)"
+        assert all("[Kediri] vs [/b] 🤝" in kept[i].body for i in expected - set(cli_out["ids"]))
+        assert notes.list_drafts(store.conn) == []
+    finally:
+        store.close()
+    print("real apps soak: " + ", ".join(figures) + f"; total {len(expected)}; errors 0")
