@@ -1,10 +1,11 @@
 """Two app instances and a command-line user writing notes to one database at once.
 
-The app instances are processes using exactly what the app uses (open_store, add_note,
-update_note with its version, save_draft/discard_draft, and the reads the panes make); the
-command-line user runs `paradiplo-tui notes add` again and again. For PARADIPLO_SOAK_SECONDS
-(8 by default): no note lost, no error, and never "database is locked".
-"""
+Two soaks, each for PARADIPLO_SOAK_SECONDS (8 by default): no note lost, no error, never
+"database is locked". In the first, the instances are processes calling exactly what the app
+calls (open_store, add_note, update_note with its version, save_draft/discard_draft, the reads
+the panes make), thousands of writes a second; in the second, they are the real app, headless
+under Pilot, writing notes by keys. In both the command-line user runs `paradiplo-tui notes add`
+again and again."""
 
 from __future__ import annotations
 
