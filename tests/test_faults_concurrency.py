@@ -3,7 +3,7 @@
 Two soaks, each for PARADIPLO_SOAK_SECONDS (8 by default): no note lost, no error, never
 "database is locked". In the first, the instances are processes calling exactly what the app
 calls (open_store, add_note, update_note with its version, save_draft/discard_draft, the reads
-the panes make), thousands of writes a second; in the second, they are the real app, headless
+the panes make), hundreds of writes a second; in the second, they are the real app, headless
 under Pilot, writing notes by keys. In both the command-line user runs `paradiplo-tui notes add`
 again and again."""
 
