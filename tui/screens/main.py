@@ -29,7 +29,7 @@ from db.errors import NotFound
 from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 from db.store import Store
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, is_current, run_db, run_db_together
 from tui.widgets.detail import DetailView
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
@@ -219,14 +219,23 @@ class MainScreen(Screen[None]):
             self._arrived(message)
 
     # ------------------------------------------------------------------------ loading
-    # A filter change starts three workers (trees, sector counts, the list with the case
-    # under its cursor). Their results are held until all have arrived (or HOLD_S has passed
+    # A filter change loads three things (trees, sector counts, the list with the case under
+    # its cursor). Their results are held until all have arrived (or HOLD_S has passed
     # since the first), then shown together: one layout and one repaint instead of one per
     # result, which at 160x50 cost more than every query.
     def reload(self, *, first: bool = False) -> None:
-        self._load_trees()
-        self._load_sectors()
-        self._load_cases(select=self.want_case if first else self.current_case)
+        # One worker runs the three, one after another: each takes milliseconds, and three
+        # threads would spend more than that starting and contending with the UI thread.
+        select = self.want_case if first else self.current_case
+        self._waiting.update(("cases", "trees", "sectors"))
+        run_db_together(
+            self,
+            [
+                ("cases", _cases_loader(self.filters, self.sort, select, False)),
+                ("trees", _trees_loader(self.filters)),
+                ("sectors", _sectors_loader(self.filters)),
+            ],
+        )
 
     def _load_trees(self) -> None:
         self._waiting.add("trees")
