@@ -8,7 +8,7 @@ system-wide), so "start" covers interpreter start-up, imports and the first scre
 sees it. `bare` is a Textual app that shows one Static widget: the floor any Textual app pays.
 `app` is ParadiploApp on DB, timed until `app.ready` (all four panes show data); with a PLAN it
 then applies region and sector filters, moves through cases and types searches, timing each
-from the change until its result is drawn (the frame after the panes were filled). `bare
+from the change until the frame that shows its result is written to the terminal. `bare
 exercise` times list moves and keystrokes in a bare app the same way: the baseline. Prints
 one JSON object; peak memory is this process's VmHWM.
 """
@@ -54,22 +54,47 @@ async def _settle(app: Any, pilot: Any) -> None:
     raise TimeoutError("the app did not settle")
 
 
-async def _next_frame(app: Any) -> None:
-    """Return once the app has refreshed the screen (what was changed is now drawn)."""
-    done = asyncio.get_running_loop().create_future()
-    app.call_after_refresh(lambda: done.done() or done.set_result(None))
-    await asyncio.wait_for(done, SETTLE_TIMEOUT)
+FRAME_WAIT = 0.25  # seconds to wait for a frame after a change; none comes if nothing changed
 
 
-async def _until(app: Any, condition: Any) -> None:
-    """Poll (every millisecond, leaving the event loop free) until `condition()` holds,
-    then wait for the next frame."""
+def watch_frames(app: Any) -> list[float]:
+    """Record when each frame is written to the (headless) terminal: the moment a user would
+    see it. Textual composes a frame on its screen-update timer (60 a second) once something
+    changed, and hands it to `App._display`; the list gets `perf_counter()` after each one."""
+    frames: list[float] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        frames.append(time.perf_counter())
+
+    app._display = recorded
+    return frames
+
+
+async def _until(app: Any, condition: Any) -> float:
+    """Poll (every half millisecond, leaving the event loop free) until `condition()` holds,
+    then wait for the frame that shows it; returns that frame's time.
+
+    The change happened between the last poll that saw it missing and the first that saw it:
+    the first frame written after the latter certainly shows it. If none comes (nothing on
+    screen changed), the last frame written since the former is taken, or now."""
+    frames: list[float] = app._bench_frames
     deadline = time.monotonic() + SETTLE_TIMEOUT
+    before = time.perf_counter()
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError("the app did not show the result")
-        await asyncio.sleep(0.001)
-    await _next_frame(app)
+        before = time.perf_counter()
+        await asyncio.sleep(0.0005)
+    seen = time.perf_counter()
+    wait_until = seen + FRAME_WAIT
+    while time.perf_counter() < wait_until:
+        if frames and frames[-1] >= seen:
+            return next(f for f in frames if f >= seen)
+        await asyncio.sleep(0.0005)
+    recent = [f for f in frames if f >= before]
+    return recent[-1] if recent else seen
 
 
 async def _timed(app: Any, pilot: Any, action: Any) -> float:
@@ -83,11 +108,10 @@ async def _timed(app: Any, pilot: Any, action: Any) -> float:
 
 
 async def _shown(app: Any, action: Any, condition: Any) -> float:
-    """Milliseconds from `action()` to `condition()` holding and the next frame drawn."""
+    """Milliseconds from `action()` until the frame that shows `condition()` is written."""
     t = time.perf_counter()
     action()
-    await _until(app, condition)
-    return (time.perf_counter() - t) * 1000
+    return (await _until(app, condition) - t) * 1000
 
 
 async def _bare(t0: float, exercise: bool = False) -> dict[str, Any]:
@@ -106,6 +130,7 @@ async def _bare(t0: float, exercise: bool = False) -> dict[str, Any]:
     app = Bare()
     out: dict[str, Any] = {}
     async with app.run_test(size=(160, 50)) as pilot:
+        app._bench_frames = watch_frames(app)
         await pilot.pause()
         out["start_s"] = time.monotonic() - t0
         if exercise:
@@ -216,16 +241,15 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
                 want = field_.value + ch
                 t = time.perf_counter()
                 field_.insert_text_at_cursor(ch)
-                await _until(app, lambda w=want, f=field_: f.value == w)
-                echo.append((time.perf_counter() - t) * 1000)
+                shown = await _until(app, lambda w=want, f=field_: f.value == w)
+                echo.append((shown - t) * 1000)
                 del started[:]
-                await _until(
+                done = await _until(
                     app,
                     lambda s=screen, f=field_: (
                         s.answered == s.generation and s.shown_query == f.value
                     ),
                 )
-                done = time.perf_counter()
                 results.append((done - t) * 1000)
                 if started:
                     work.append((done - started[-1]) * 1000)
@@ -245,6 +269,7 @@ async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, An
     app = ParadiploApp(db)
     out: dict[str, Any] = {}
     async with app.run_test(size=(160, 50)) as pilot:
+        app._bench_frames = watch_frames(app)
         await asyncio.wait_for(app.ready.wait(), timeout=120)
         now = time.monotonic()
         out["start_s"] = now - t0

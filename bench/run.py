@@ -13,9 +13,10 @@ subprocesses), then measure
   and search per keystroke;
 - the CLI `search` for one query (subprocess wall time);
 - app start (process spawn to `app.ready`, headless) against a bare Textual app with one Static
-  widget, measured alternately in the same run, and the app's peak memory (ru_maxrss);
-- the same filter, case and keystroke actions through the running app (Pilot), from the change
-  to the app being idle again.
+  widget, measured alternately in the same run, and the app's peak memory (VmHWM);
+- the same filter, case and keystroke actions through the running app (headless), from the
+  change until its result is drawn, against a bare Textual app's Input and OptionList timed
+  the same way.
 See bench/RESULTS.md for the bars and the latest figures.
 """
 
