@@ -278,6 +278,7 @@ class MainScreen(Screen[None]):
                 message = pending.get(group)
                 if message is not None and is_current(self, message):
                     apply(message)  # type: ignore[operator]
+            self._show_filterbar()  # once, with the labels and counts just shown
 
     def on_trees_loaded(self, message: TreesLoaded) -> None:
         if is_current(self, message):
@@ -300,13 +301,11 @@ class MainScreen(Screen[None]):
             for node in _walk(message.regions + message.partners):
                 self.labels[node.key] = node.label
         self.labels.setdefault("pc:", "partner not named")
-        self._show_filterbar()
         self._loaded("regions")
 
     def _show_sectors(self, message: SectorsLoaded) -> None:
         self.query_one(SectorList).show(message.counts, self.filters.sectors)
         self.labels.update({c.id: c.label_en for c in message.counts})
-        self._show_filterbar()
         self._loaded("sectors")
 
     def _show_cases(self, message: CasesLoaded) -> None:
@@ -334,7 +333,6 @@ class MainScreen(Screen[None]):
             message.cursor_page,
         )
         self.query_one(CaseHeader).sort = message.sort
-        self._show_filterbar()
         self.query_one(CaseHeader).display = message.count > 0
         if message.count == 0:
             if message.total == 0:
