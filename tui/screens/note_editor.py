@@ -34,6 +34,7 @@ from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store
 from db.text import clean_user_text, display_safe
+from tui.widgets.fixed_input import FixedInput
 from tui.widgets.note_text import local_time, short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
@@ -68,7 +69,7 @@ class NoteTextArea(TextArea):
         return super()._replace_via_keyboard(display_safe(insert), start, end)
 
 
-class TagsInput(Input):
+class TagsInput(FixedInput):
     """The tags field; pasted text is cleaned like the note's text."""
 
     def _on_paste(self, event: events.Paste) -> None:

@@ -25,6 +25,7 @@ from db.models import Note
 from db.store import Store
 from db.text import display_safe
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.widgets.fixed_input import FixedInput
 from tui.widgets.note_card import NoteCard
 from tui.widgets.notes_panel import deleted_this_session
 
@@ -91,7 +92,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-title")
         with Horizontal(id="notes-filters"):
-            yield Input(placeholder="Filter by text (f)", id="notes-filter")
+            yield FixedInput(placeholder="Filter by text (f)", id="notes-filter")
             yield Select[str]([], prompt="All tags", id="notes-tag", allow_blank=True)
         table: DataTable[Any] = DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
         yield table
