@@ -39,6 +39,8 @@ from db.errors import ParadiploError
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.store import Store
+from tui.widgets.fixed_input import FixedInput
+from tui.widgets.scrolling import PaneSized
 from tui.widgets.text import one_line
 
 DEBOUNCE = 0.12  # seconds after the last key before searching
@@ -156,6 +158,10 @@ class FiltersDescribed(Message):
     text: str
 
 
+class ResultsList(PaneSized, OptionList):
+    """The hits: new results repaint the list, never re-arrange the screen."""
+
+
 class SearchScreen(ModalScreen[SearchHit | None]):
     """Type to search; Enter opens a hit (dismisses with it), Escape closes (with None)."""
 
@@ -191,6 +197,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     }
     SearchScreen #search-results {
         height: 1fr;
+        overflow-y: scroll;
         border: none;
         padding: 0;
         background: $surface;
@@ -231,13 +238,13 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     # ---------------------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(
+            yield FixedInput(
                 placeholder="Search cases, sources, notes…  “quoted phrase” · Japan = Jepang",
                 id="search-input",
             )
             yield Static(id="search-filters")
             yield Static(id="search-status")
-            yield OptionList(id="search-results")
+            yield ResultsList(id="search-results")
             yield Static(
                 Text(
                     "Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close",

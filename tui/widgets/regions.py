@@ -15,14 +15,14 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from db.models import RegionNode
+from tui.widgets.scrolling import PaneSized
 from tui.widgets.text import one_line
 
 PARTNER_SECTION = "partners"
@@ -39,7 +39,7 @@ class NodeData:
     label: str
 
 
-class RegionTree(Tree[NodeData]):
+class RegionTree(PaneSized, Tree[NodeData]):
     """The region and partner tree. Posts `Chosen` when the user picks a node."""
 
     BINDINGS = [
@@ -60,57 +60,7 @@ class RegionTree(Tree[NodeData]):
         label: str
 
     # The tree's height changes with every expand and collapse (and a filter chosen
-    # elsewhere opens its province). Textual's `virtual_size` asks for a layout of the
-    # whole screen then, which also refreshes every scroll view's scrollbars: one more frame.
-    # Only this tree's scrollbar needs to know (`watch_virtual_size`), unless it comes or goes.
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-
-    def watch_virtual_size(self, old: Size, new: Size) -> None:
-        container = self.container_size
-        if not self.is_mounted or not container:
-            return
-        styles = self.styles
-        show_v = styles.overflow_y == "scroll" or (
-            styles.overflow_y == "auto" and new.height > container.height
-        )
-        show_h = styles.overflow_x == "scroll" or (
-            styles.overflow_x == "auto" and new.width > container.width
-        )
-        if (show_v, show_h) != (self.show_vertical_scrollbar, self.show_horizontal_scrollbar):
-            super().refresh(layout=True)  # a scrollbar comes or goes: the width changes
-            return
-        if show_v:
-            self.vertical_scrollbar.window_virtual_size = new.height
-            self.vertical_scrollbar.window_size = container.height - self.scrollbar_size_horizontal
-        if show_h:
-            self.horizontal_scrollbar.window_virtual_size = new.width
-            self.horizontal_scrollbar.window_size = container.width - self.scrollbar_size_vertical
-        self.scroll_y = self.scroll_y  # clamped to the new height by the validator
-        self.refresh()
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> RegionTree:
-        """Textual's Tree asks for a layout whenever its lines change (a node added,
-        expanded or collapsed). The tree's own size is set by its pane, so its lines never
-        move another widget: a repaint (and `watch_virtual_size` for the scrollbar) does."""
-        if layout and self._sized_by_pane():
-            layout = False
-        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-        return self
-
-    def _sized_by_pane(self) -> bool:
-        height, width = self.styles.height, self.styles.width
-        return (
-            self.is_mounted
-            and height is not None
-            and not height.is_auto
-            and (width is None or not width.is_auto)
-        )
+    # elsewhere opens its province): PaneSized keeps that from re-arranging the screen.
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(Text("Regions"), **kwargs)  # type: ignore[arg-type]

@@ -13,7 +13,10 @@ scrollbar (`overflow-y: scroll`): it never comes and goes, so they never need a 
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from typing import Any, cast
+
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
@@ -42,3 +45,63 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     # Clamp the scroll position to the new height (the validator does the clamping).
     view.scroll_y = view.scroll_y
     view.refresh()
+
+
+class PaneSized:
+    """For a scroll view whose size the stylesheet sets (not `auto`): what it holds never
+    moves another widget, so a change of its `virtual_size` (Textual asks for a layout of the
+    whole screen then, which also refreshes every scroll view's scrollbars: one more frame)
+    updates only its own scrollbar, unless a scrollbar comes or goes. Put it first in the
+    bases: `class RegionTree(PaneSized, Tree[...])`.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        view = cast(ScrollView, self)
+        container = view.container_size
+        if not view.is_mounted or not container:
+            return
+        styles = view.styles
+        show_v = styles.overflow_y == "scroll" or (
+            styles.overflow_y == "auto" and new.height > container.height
+        )
+        show_h = styles.overflow_x == "scroll" or (
+            styles.overflow_x == "auto" and new.width > container.width
+        )
+        if (show_v, show_h) != (view.show_vertical_scrollbar, view.show_horizontal_scrollbar):
+            Widget.refresh(view, layout=True)  # a scrollbar comes or goes: the width changes
+            return
+        if show_v:
+            view.vertical_scrollbar.window_virtual_size = new.height
+            view.vertical_scrollbar.window_size = container.height - view.scrollbar_size_horizontal
+        if show_h:
+            view.horizontal_scrollbar.window_virtual_size = new.width
+            view.horizontal_scrollbar.window_size = container.width - view.scrollbar_size_vertical
+        view.scroll_y = view.scroll_y  # clamped to the new height by the validator
+        view.refresh()
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Any:
+        """Textual's lists ask for a layout whenever their lines change; sized by the
+        stylesheet, a repaint (and `watch_virtual_size` for the scrollbar) does."""
+        if layout and self._sized_by_pane():
+            layout = False
+        return super().refresh(  # type: ignore[misc]
+            *regions, repaint=repaint, layout=layout, recompose=recompose
+        )
+
+    def _sized_by_pane(self) -> bool:
+        view = cast(Widget, self)
+        height, width = view.styles.height, view.styles.width
+        return (
+            view.is_mounted
+            and height is not None
+            and not height.is_auto
+            and (width is None or not width.is_auto)
+        )
