@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -284,6 +285,10 @@ async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, An
 def main() -> None:
     kind, t0 = sys.argv[1], float(sys.argv[2])
     if kind == "bare":
+        # At the app's frame rate (tui/__init__.py), so that the floor draws as the app does.
+        from tui import FPS
+
+        os.environ.setdefault("TEXTUAL_FPS", str(FPS))
         result = asyncio.run(_bare(t0, exercise=sys.argv[3:4] == ["exercise"]))
     else:
         plan = json.loads(Path(sys.argv[4]).read_text()) if len(sys.argv) > 4 else None
