@@ -45,6 +45,7 @@ from tui.widgets.text import one_line
 
 DEBOUNCE = 0.12  # seconds after the last key before searching
 LIMIT = 50  # hits shown
+FIRST_SHOWN = 12  # results put in the list at once; the rest follow a frame later
 HISTORY_MAX = 50
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
@@ -151,6 +152,7 @@ class SearchDone(Message):
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     error: str = ""
+    options: list[Option] = field(default_factory=list)  # one per hit, made in the worker
 
 
 @dataclass
@@ -350,7 +352,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         )
 
     def _search(self, generation: int, text: str, filters: Filters | None) -> None:
-        """In a thread: run the search; post the hits unless a newer search was asked for."""
+        """In a thread: run the search and make the results' lines; post them unless a
+        newer search was asked for."""
         hits: list[SearchHit] = []
         error = ""
         try:
@@ -361,7 +364,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             error = f"Search failed ({type(exc).__name__}: {exc})."
         if get_current_worker().is_cancelled or generation != self.generation:
             return
-        self.post_message(SearchDone(generation, text, hits, error))
+        options = [Option(hit_prompt(h, text), id=f"r:{i}") for i, h in enumerate(hits)]
+        self.post_message(SearchDone(generation, text, hits, error, options))
 
     def on_search_done(self, message: SearchDone) -> None:
         if message.generation != self.generation:
@@ -370,10 +374,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.answered = message.generation
         self.shown_query = message.query
         self.hits = message.hits
-        results = self.query_one(OptionList)
-        results.set_options(
-            [Option(hit_prompt(h, message.query), id=f"r:{i}") for i, h in enumerate(self.hits)]
-        )
+        results = self.query_one(ResultsList)
+        # What fits on screen first, the rest after that frame: Textual measures every
+        # option it is given, and the first frame should not wait for lines out of view.
+        results.set_options(message.options[:FIRST_SHOWN])
+        if len(message.options) > FIRST_SHOWN:
+            self.call_after_refresh(self._show_rest, message)
         if self.hits:
             results.highlighted = 0
         self._status(self._summary(message))
@@ -381,6 +387,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self._open_first = False
             self._remember()
             self.dismiss(self.hits[0])
+
+    def _show_rest(self, message: SearchDone) -> None:
+        if message.generation == self.generation and self.is_attached:
+            self.query_one(ResultsList).add_options(message.options[FIRST_SHOWN:])
 
     def _summary(self, message: SearchDone) -> Text:
         if message.error:
