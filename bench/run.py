@@ -447,6 +447,19 @@ def bars(results: list[SizeResult]) -> list[str]:
                 g < BAR_GROWTH,
                 f"{name} p95 grows {g:.1f}x from {small.n:,} to {big.n:,} (bar {BAR_GROWTH:.0f}x)",
             )
+        # The same growth as the user sees it: through the app, until drawn.
+        for name, key in (
+            ("region filter through the app", "app_region_ms"),
+            ("sector filter through the app", "app_sector_ms"),
+            ("search results drawn through the app", "app_search_key_ms"),
+        ):
+            if small.app.get(key) and big.app.get(key):
+                g = pct(big.app[key], 95) / max(pct(small.app[key], 95), 1e-9)
+                check(
+                    g < BAR_GROWTH,
+                    f"{name} p95 grows {g:.1f}x from {small.n:,} to {big.n:,}"
+                    f" (bar {BAR_GROWTH:.0f}x)",
+                )
     for r in results:
         if r.combo_ms:
             out.append(
