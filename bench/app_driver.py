@@ -159,8 +159,46 @@ async def _bare(t0: float, exercise: bool = False) -> dict[str, Any]:
                     )
                 )
             out["bare_move_ms"], out["bare_key_ms"] = moves, keys
+            out["bare_refill_ms"] = await _bare_refill(app)
     out["maxrss_mib"] = _maxrss_mib()
     return out
+
+
+async def _bare_refill(app: Any) -> list[float]:
+    """The floor of a filter change: four lists in a 2x2 grid (as the app's panes) all given
+    new rows at once, until drawn."""
+    from textual.containers import Grid
+    from textual.screen import Screen
+    from textual.widgets import OptionList
+
+    def rows(seed: int) -> list[str]:
+        return [
+            f"{2000 + (seed + i) % 25}  Kabupaten number {seed * 7 + i}  Partner city {i} (Japan)"
+            for i in range(50)
+        ]
+
+    class Panes(Screen[None]):
+        DEFAULT_CSS = "Grid { grid-size: 2 2; } OptionList { height: 1fr; }"
+
+        def compose(self) -> Any:
+            with Grid():
+                for _ in range(4):
+                    yield OptionList(*rows(0))
+
+    await app.push_screen(Panes())
+    await asyncio.sleep(0.2)
+    lists = list(app.screen.query(OptionList))
+    times = []
+    for k in range(1, 31):
+
+        def refill(k: int = k) -> None:
+            with app.batch_update():
+                for n, options in enumerate(lists):
+                    options.set_options(rows(k * 4 + n))
+                    options.highlighted = 0
+
+        times.append(await _shown(app, refill, lambda: True))
+    return times
 
 
 async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any]:
