@@ -45,3 +45,25 @@ def test_detail_view(snap_compare, db_path: Path, size: tuple[int, int]) -> None
 @pytest.mark.parametrize("size", SIZES)
 def test_source_reader(snap_compare, db_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_reader)
+
+
+# Readable in a light theme too: the app's own styles are theme-neutral (bold, dim, reverse)
+# or theme variables; these show the panes and the highlighted passages on a light background.
+async def _light_main(pilot: Pilot[object]) -> None:
+    pilot.app.theme = "textual-light"
+    await wait_ready(pilot)
+    await press(pilot, "4", "j")
+
+
+async def _light_reader(pilot: Pilot[object]) -> None:
+    pilot.app.theme = "textual-light"
+    await wait_ready(pilot)
+    await press(pilot, "4", "enter")
+
+
+def test_main_screen_light_theme(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(ParadiploApp(db_path), terminal_size=(120, 40), run_before=_light_main)
+
+
+def test_source_reader_light_theme(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(ParadiploApp(db_path), terminal_size=(120, 40), run_before=_light_reader)
