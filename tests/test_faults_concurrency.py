@@ -92,6 +92,34 @@ def cli_user(db: Path, deadline: float, out: dict[str, list[str]]) -> None:
             out["stderr"].append(proc.stderr.strip()[:300])
 
 
+def writers_report(
+    names: tuple[str, ...],
+    procs: list[subprocess.Popen[str]],
+    results: list[tuple[str, str]],
+    cli_out: dict[str, list[str]],
+) -> tuple[set[str], set[str], list[str]]:
+    """Check every writer ended cleanly with no error and never "locked"; return the ids of
+    the notes they saved and edited, and a line of figures per writer."""
+    expected: set[str] = set(cli_out["ids"])
+    edited: set[str] = set()
+    figures: list[str] = []
+    for name, proc, (out, err) in zip(names, procs, results, strict=True):
+        lines = out.splitlines()
+        assert proc.returncode == 0 and lines and lines[-1].startswith("DONE"), (name, err[-2000:])
+        problems = [ln for ln in lines if ln.startswith("E ")]
+        assert lines[-1].split()[2] == "0" and not problems, (name, problems[:5])
+        assert "locked" not in out + err, name
+        saved = {ln[2:] for ln in lines if ln.startswith("N ")}
+        assert saved, f"{name} saved no note"
+        expected |= saved
+        edited |= {ln[2:] for ln in lines if ln.startswith("U ")}
+        figures.append(f"{name}: {len(saved)} notes")
+    assert not cli_out["errors"], cli_out["errors"][:5]
+    assert not any("locked" in s for s in cli_out["stderr"])
+    figures.append(f"cli: {len(cli_out['ids'])} notes")
+    return expected, edited, figures
+
+
 def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
     open_store(db_path).close()  # built and checked before the clock starts
     started = time.monotonic()
@@ -108,22 +136,7 @@ def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
     cli_thread.join(timeout=SOAK_SECONDS + 120)
     elapsed = time.monotonic() - started
 
-    figures: list[str] = []
-    expected: set[str] = set(cli_out["ids"])
-    edited: set[str] = set()
-    for name, proc, (out, err) in zip(("app1", "app2"), apps, results, strict=True):
-        lines = out.splitlines()
-        assert proc.returncode == 0 and lines and lines[-1].startswith("DONE"), (name, err[-2000:])
-        _, written, errors = lines[-1].split()
-        problems = [ln for ln in lines if ln.startswith("E ")]
-        assert errors == "0" and not problems, (name, problems[:5])
-        assert "locked" not in out + err, name
-        expected |= {ln[2:] for ln in lines if ln.startswith("N ")}
-        edited |= {ln[2:] for ln in lines if ln.startswith("U ")}
-        figures.append(f"{name}: {written} notes")
-    assert not cli_out["errors"], cli_out["errors"][:5]
-    assert not any("locked" in s for s in cli_out["stderr"])
-    figures.append(f"cli: {len(cli_out['ids'])} notes")
+    expected, edited, figures = writers_report(("app1", "app2"), apps, results, cli_out)
 
     assert integrity(db_path) == "ok"
     store = open_store(db_path)
@@ -223,21 +236,7 @@ def test_two_real_apps_and_the_cli_write_notes_at_once(db_path: Path) -> None:
     results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in apps]
     cli_thread.join(timeout=SOAK_SECONDS + 120)
 
-    expected: set[str] = set(cli_out["ids"])
-    figures: list[str] = []
-    for name, proc, (out, err) in zip(("ui1", "ui2"), apps, results, strict=True):
-        lines = out.splitlines()
-        assert proc.returncode == 0 and lines and lines[-1].startswith("DONE"), (name, err[-2000:])
-        problems = [ln for ln in lines if ln.startswith("E ")]
-        assert not problems, (name, problems[:5])
-        assert "locked" not in out + err, name
-        saved = {ln[2:] for ln in lines if ln.startswith("N ")}
-        assert saved, f"{name} saved no note"
-        expected |= saved
-        figures.append(f"{name}: {len(saved)} notes")
-    assert not cli_out["errors"], cli_out["errors"][:5]
-    assert not any("locked" in s for s in cli_out["stderr"])
-    figures.append(f"cli: {len(cli_out['ids'])} notes")
+    expected, _, figures = writers_report(("ui1", "ui2"), apps, results, cli_out)
 
     assert integrity(db_path) == "ok"
     store = open_store(db_path)
