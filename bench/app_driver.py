@@ -159,46 +159,66 @@ async def _bare(t0: float, exercise: bool = False) -> dict[str, Any]:
                     )
                 )
             out["bare_move_ms"], out["bare_key_ms"] = moves, keys
-            out["bare_refill_ms"] = await _bare_refill(app)
+            out.update(await _bare_refill(app))
     out["maxrss_mib"] = _maxrss_mib()
     return out
 
 
-async def _bare_refill(app: Any) -> list[float]:
-    """The floor of a filter change: four lists in a 2x2 grid (as the app's panes) all given
-    new rows at once, until drawn."""
+async def _bare_refill(app: Any) -> dict[str, list[float]]:
+    """The floors of a filter change: four panes in a 2x2 grid (as the app's) all given new
+    content at once, until drawn. `bare_text_ms`: four `Static`s, 25 new lines each (the least
+    any app can do); `bare_refill_ms`: four `OptionList`s, 50 new rows each."""
     from textual.containers import Grid
     from textual.screen import Screen
-    from textual.widgets import OptionList
+    from textual.widgets import OptionList, Static
 
-    def rows(seed: int) -> list[str]:
+    def rows(seed: int, n: int) -> list[str]:
         return [
             f"{2000 + (seed + i) % 25}  Kabupaten number {seed * 7 + i}  Partner city {i} (Japan)"
-            for i in range(50)
+            for i in range(n)
         ]
 
     class Panes(Screen[None]):
-        DEFAULT_CSS = "Grid { grid-size: 2 2; } OptionList { height: 1fr; }"
+        DEFAULT_CSS = """
+        Grid { grid-size: 2 2; }
+        Static { height: 1fr; border: round $accent; }
+        OptionList { height: 1fr; }
+        """
+
+        def __init__(self, lists: bool) -> None:
+            super().__init__()
+            self.lists = lists
 
         def compose(self) -> Any:
             with Grid():
                 for _ in range(4):
-                    yield OptionList(*rows(0))
+                    if self.lists:
+                        yield OptionList(*rows(0, 50))
+                    else:
+                        yield Static("\n".join(rows(0, 25)))
 
-    await app.push_screen(Panes())
-    await asyncio.sleep(0.2)
-    lists = list(app.screen.query(OptionList))
-    times = []
-    for k in range(1, 31):
+    out: dict[str, list[float]] = {}
+    for key, lists in (("bare_text_ms", False), ("bare_refill_ms", True)):
+        await app.push_screen(Panes(lists))
+        await asyncio.sleep(0.2)
+        panes = list(app.screen.query(OptionList if lists else Static))
+        times = []
+        for k in range(1, 31):
 
-        def refill(k: int = k) -> None:
-            with app.batch_update():
-                for n, options in enumerate(lists):
-                    options.set_options(rows(k * 4 + n))
-                    options.highlighted = 0
+            def refill(k: int = k, lists: bool = lists, panes: list[Any] = panes) -> None:
+                with app.batch_update():
+                    for n, pane in enumerate(panes):
+                        if lists:
+                            pane.set_options(rows(k * 4 + n, 50))
+                            pane.highlighted = 0
+                        else:
+                            pane.update("\n".join(rows(k * 4 + n, 25)))
 
-        times.append(await _shown(app, refill, lambda: True))
-    return times
+            times.append(await _shown(app, refill, lambda: True))
+        out[key] = times
+        app.pop_screen()
+        await asyncio.sleep(0.1)
+    return out
 
 
 async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any]:
