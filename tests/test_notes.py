@@ -61,6 +61,11 @@ def test_targets_case_source_passage_region_and_orphans(store: Store) -> None:
     assert odd.orphaned
     orphans = notes_api.list_notes(store.conn, orphaned_only=True)
     assert {n.id for n in orphans} == {gone.id, odd.id}
+    # A listing reads case and source labels with the notes: the same as one note at a time.
+    listed = notes_api.list_notes(store.conn)
+    assert [(n.target_label, n.orphaned) for n in listed] == [
+        (g.target_label, g.orphaned) for g in (notes_api.get_note(store.conn, n.id) for n in listed)
+    ]
 
 
 def test_filters_by_tag_and_text(store: Store) -> None:
@@ -73,6 +78,9 @@ def test_filters_by_tag_and_text(store: Store) -> None:
     assert [n.id for n in notes_api.list_notes(store.conn, text="KOREA", tag="korea")] == [b.id]
     assert notes_api.list_notes(store.conn, text="nothing like this") == []
     assert len(notes_api.list_notes(store.conn, limit=1)) == 1
+    assert notes_api.count_notes(store.conn) == 2
+    assert notes_api.count_notes(store.conn, tag="#Korea") == 1
+    assert notes_api.count_notes(store.conn, tag="none") == 0
 
 
 def test_update_checks_the_version(store: Store) -> None:

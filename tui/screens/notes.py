@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from db import notes as notes_api
 from db import notes_io
@@ -26,11 +26,12 @@ from db.store import Store
 from db.text import display_safe
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
 from tui.widgets.fixed_input import FixedInput
+from tui.widgets.keybar import KeyBar
 from tui.widgets.note_card import NoteCard
 from tui.widgets.notes_panel import deleted_this_session
 
 FILTER_DELAY = 0.2
-MAX_ROWS = 1000  # rows shown at once; a filter narrows the rest down
+MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down
 
 
 def _row(n: Note) -> tuple[Text, Text, Text, Text]:
@@ -98,7 +99,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         yield table
         with VerticalScroll(id="notes-preview"):
             yield NoteCard(None, with_target=True, empty="No notes match.", id="notes-card")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#notes-table", DataTable)
@@ -125,12 +126,17 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         def load() -> None:
             try:
                 conn = store.conn
-                notes = notes_api.list_notes(conn, tag=tag, text=text)
+                if text.strip():  # matched in Python: every note is read
+                    notes = notes_api.list_notes(conn, tag=tag, text=text)
+                    matching = len(notes)
+                else:  # the newest MAX_ROWS, and a count of the rest
+                    notes = notes_api.list_notes(conn, tag=tag, limit=MAX_ROWS)
+                    matching = notes_api.count_notes(conn, tag=tag)
                 tag_list = notes_api.all_tags(conn) if tags else None
             except ParadiploError as exc:
                 say(self, str(exc), severity="error")
                 return
-            self.app.call_from_thread(self._show, token, notes, tag_list)
+            self.app.call_from_thread(self._show, token, notes, matching, tag_list)
 
         self.run_worker(load, thread=True, group="notes-screen", exit_on_error=False)
 
@@ -138,6 +144,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self,
         token: int,
         notes: list[Note],
+        matching: int,
         tag_list: list[tuple[str, int]] | None,
     ) -> None:
         if token != self._token:
@@ -152,7 +159,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
                     select.value = current
         table = self.query_one("#notes-table", DataTable)
         keep = self.current.id if self.current else None
-        self._matching = len(notes)
+        self._matching = matching
         notes = notes[:MAX_ROWS]
         self.notes = notes
         table.clear()
