@@ -275,6 +275,9 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
         # The sources list ('s'): one of every imported citation, so it grows with the cases.
         out["app_sources_ms"] = [await _timed(app, pilot, lambda: pilot.press("s"))]
         await _timed(app, pilot, lambda: pilot.press("escape"))
+        # The notes list ('N'): notes on a tenth of the cases.
+        out["app_notes_ms"] = [await _timed(app, pilot, lambda: pilot.press("N"))]
+        await _timed(app, pilot, lambda: pilot.press("escape"))
     except Exception as exc:
         out["app_error_sources"] = f"sources: {type(exc).__name__}: {exc}"
     try:

@@ -486,6 +486,11 @@ def bars(results: list[SizeResult]) -> list[str]:
                 f"{r.app['app_sources_ms'][0]:.0f} ms; peak memory before it "
                 f"{r.app['maxrss_before_sources_mib']:.0f} MiB, after {r.app['maxrss_mib']:.0f} MiB"
             )
+        if r.app.get("app_notes_ms"):
+            out.append(
+                f"- note ({r.n:,}): opening the notes list ('N', {r.n // 10:,} notes) took "
+                f"{r.app['app_notes_ms'][0]:.0f} ms"
+            )
         for k in ("app_error", "app_error_search", "app_error_sources"):
             if r.app.get(k):
                 out.append(f"- note ({r.n:,}): {r.app[k]}")
