@@ -103,13 +103,13 @@ class SectorList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------------ content
     def _prompt(self, sector: SectorCount) -> Text:
         """Count first (right-aligned), so long sector names never hide it."""
-        text = Text(f"{sector.count:>{self._digits}} ", style="bold" if sector.count else "dim")
+        text = Text(f"{sector.count:>{self._digits},} ", style="bold" if sector.count else "dim")
         text.append_text(one_line(sector.label_en, style="" if sector.count else "dim"))
         return text
 
     def show(self, counts: list[SectorCount], selected: tuple[str, ...]) -> None:
         """Show new counts; only the rows whose count changed are drawn again."""
-        digits = max((len(str(c.count)) for c in counts), default=1)
+        digits = max((len(f"{c.count:,}") for c in counts), default=1)
         redo_all = digits != self._digits or [o.id for o in self.options] != [c.id for c in counts]
         self._digits = digits
         self.labels = {c.id: c.label_en for c in counts}
