@@ -268,8 +268,11 @@ class ParadiploApp(App[int]):
         """The one place where worker failures become messages a user can act on."""
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
-        pane = PANE_GROUPS.get(event.worker.group)
+        self.db_failed(event.worker.group, event.worker.error, event.worker)
+
+    def db_failed(self, group: str, error: BaseException | None, worker: object = None) -> None:
+        """A query of `group` failed: say so, and mark its pane (see `PANE_GROUPS`)."""
+        pane = PANE_GROUPS.get(group)
         if isinstance(error, ParadiploError):
             message = str(error)
         elif type(error).__module__ == "sqlite3" and isinstance(error, Exception):
@@ -280,7 +283,7 @@ class ParadiploApp(App[int]):
                 f"Something went wrong ({type(error).__name__}: {error}). "
                 "The app keeps running; your notes are safe."
             )
-            self.log.error(event.worker, error)
+            self.log.error(worker, error)
         self.notify(message, title="Error", severity="error", timeout=10)
         if pane is not None:
             self.main.pane_failed(pane, message)

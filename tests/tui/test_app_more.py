@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
+from textual.worker import WorkerState
 
 from db import queries
 from db.errors import ParadiploError
@@ -22,7 +23,7 @@ from tui.app import ParadiploApp
 from tui.cli import main as cli_main
 from tui.screens.dialogs import FatalScreen
 from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
+from tui.screens.main import DetailLoaded, MainScreen
 from tui.screens.reader import SourceReaderScreen
 from tui.screens.sources import SourcesScreen
 from tui.widgets.case_list import PAGE, CaseList
@@ -201,6 +202,54 @@ async def test_worker_errors_become_messages(
         await settle(pilot)
         assert app.is_running
         assert any("could not be read (test)" in str(n.message) for n in app._notifications)
+
+
+async def test_a_failing_part_of_a_filter_change_fails_alone(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The three parts of a filter change run in one worker: the sector counts failing must
+    mark the sectors pane, while the trees and the list still show, and nothing waits on."""
+
+    def broken(conn: object, filters: object) -> None:
+        raise ParadiploError("Sector counts could not be read (test).")
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        monkeypatch.setattr(queries, "sector_counts", broken)
+        main.set_filter("partner", "pc:JP")
+        await settle(pilot)
+        assert main.count == 2  # the list was refilled
+        assert not main._waiting and not main._pending
+        assert "sectors" in main.failed
+        assert any("could not be read (test)" in str(n.message) for n in app._notifications)
+
+
+async def test_the_newest_wanted_case_is_shown_when_a_load_ends(db_path: Path) -> None:
+    """A detail load's result can arrive before its worker says it has finished. The case
+    wanted meanwhile must still be loaded then (it once never was: the Detail pane stayed on
+    the old case)."""
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        ids = [r.id for r in queries.list_cases(app.store.conn, main.filters, limit=3)]
+        old, new = ids[1], ids[2]
+
+        class Running:  # a worker that has posted its result but not yet said it is done
+            state = WorkerState.RUNNING
+
+        main._detail_worker = Running()  # type: ignore[assignment]
+        main._detail_loading = True
+        main.current_case = new
+        main._detail_want = new
+        detail = queries.case_detail(app.store.conn, old)
+        main.post_message(DetailLoaded(old, detail, []))
+        await settle(pilot)
+        assert main._detail_shown == new
 
 
 def _grow(db_path: Path, copies: int) -> int:

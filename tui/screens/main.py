@@ -145,6 +145,7 @@ class MainScreen(Screen[None]):
         self._detail_want: str | None = None
         self._detail_shown: str | None = None
         self._detail_worker: Worker[None] | None = None
+        self._detail_loading = False  # a detail load runs and its result has not arrived
 
     # ------------------------------------------------------------------------ layout
     def _preset_breakpoints(self) -> None:
@@ -365,8 +366,13 @@ class MainScreen(Screen[None]):
     def _request_detail(self, case_id: str) -> None:
         self._detail_want = case_id
         worker = self._detail_worker
-        if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+        if (
+            self._detail_loading
+            and worker is not None
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ):
             return
+        self._detail_loading = True
 
         def load(store: Store) -> DetailLoaded:
             detail, notes = _read_case(store, case_id)
@@ -375,6 +381,10 @@ class MainScreen(Screen[None]):
         self._detail_worker = run_db(self, "detail", load, exclusive=False)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
+        # The load is over once its result is here, even if its worker has not said so yet
+        # (the worker's state changes after the message is posted: waiting for it here left
+        # the newest wanted case never loaded).
+        self._detail_loading = False
         want = self._detail_want
         if message.case_id != want:
             if want is not None and want != self._detail_shown:

@@ -86,7 +86,9 @@ def run_db_together(
     result as it is ready; each group's generation is bumped as by `run_db`.
 
     Cheaper than one worker a group when the queries are short: no thread start-up per group,
-    and no threads contending for the interpreter with each other and the UI.
+    and no threads contending for the interpreter with each other and the UI. A group whose
+    query fails is reported as that group's failure (`App.db_failed`), as its own worker's
+    would be; the groups after it still run.
     """
     app = _app(node)
     gens: dict[str, int] = app.db_generations
@@ -103,7 +105,11 @@ def run_db_together(
         for group, generation, fn in wanted:
             if worker.is_cancelled or gens.get(group, 0) != generation:
                 continue
-            message = fn(store)
+            try:
+                message = fn(store)
+            except Exception as exc:  # reported as its own group's failure; the others go on
+                app.call_from_thread(app.db_failed, group, exc)
+                continue
             if message is None or worker.is_cancelled or gens.get(group, 0) != generation:
                 continue
             message.group = group
