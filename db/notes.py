@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from db import searchdocs
 from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store, translate
@@ -152,6 +151,14 @@ def _note(
         anchor_end=a_end,
         anchor_quote=a_quote,
     )
+
+
+def _index_note(conn: sqlite3.Connection, note_id: str) -> None:
+    """(Re)index a note for search. The search modules (the analyser and its vocabulary) are
+    loaded here, on the first write, not when the app starts."""
+    from db import searchdocs
+
+    searchdocs.refresh_note(conn, note_id)
 
 
 def json_list(raw: str | None) -> list[str]:
@@ -330,7 +337,7 @@ def insert_note(
     )
     _write_tags(conn, nid, tag_list)
     if index:
-        searchdocs.refresh_note(conn, nid)
+        _index_note(conn, nid)
     return nid
 
 
@@ -392,7 +399,7 @@ def overwrite_note(
     )
     _write_tags(conn, note_id, tag_list)
     if index:
-        searchdocs.refresh_note(conn, note_id)
+        _index_note(conn, note_id)
 
 
 def update_note(
@@ -424,7 +431,7 @@ def delete_note(store: Store, note_id: str) -> None:
         )
         if cur.rowcount == 0:
             raise NotFound(f"No note with id '{note_id}' (already deleted?).")
-        searchdocs.refresh_note(conn, note_id)
+        _index_note(conn, note_id)
 
 
 def restore_note(store: Store, note_id: str) -> Note:
@@ -438,7 +445,7 @@ def restore_note(store: Store, note_id: str) -> Note:
                 "UPDATE notes SET deleted_at = NULL, version = version + 1 WHERE id = ?",
                 (note_id,),
             )
-            searchdocs.refresh_note(conn, note_id)
+            _index_note(conn, note_id)
     return get_note(store.conn, note_id)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from db import analyze, schema, searchdocs, seeds
+from db import schema
 from db.errors import DatabaseProblem, ReadOnlyError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -266,6 +266,8 @@ def _create(path: Path, *, build_seeds: bool) -> None:
                 old.unlink()
         except OSError:
             pass
+    from db import searchdocs, seeds
+
     store = Store(tmp)
     try:
         conn = store.conn
@@ -294,6 +296,10 @@ def _create(path: Path, *, build_seeds: bool) -> None:
 
 def _prepare(store: Store, *, build_seeds: bool) -> Store:
     """Check, upgrade and refresh an opened store (see `open_store`)."""
+    # The seed and search modules are loaded here, by the thread that opens the store, not by
+    # importing this module: the app's start-up imports it on its main thread.
+    from db import searchdocs, seeds
+
     path, conn = store.path, store.conn
     if _check_ours(conn, path) and not store.readonly:
         schema.create_schema(conn)
@@ -450,6 +456,8 @@ def swap_in(new: Path, path: Path, label: str = "unreadable") -> Path:
 
 def _reindex_if_stale(store: Store) -> None:
     """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py."""
+    from db import analyze, searchdocs
+
     if searchdocs.stored_analyzer_version(store.conn) == analyze.ANALYZER_VERSION:
         return
     with searchdocs.paused_gc(), store.write() as conn:
