@@ -13,6 +13,8 @@ from pathlib import Path
 from db.errors import DatabaseProblem
 
 SCHEMA_VERSION = 2
+# meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
+ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
 BUSY_TIMEOUT_MS = 10_000
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"

@@ -491,7 +491,7 @@ def _refresh_case_notes(
 
 
 # ------------------------------------------------------------------------- analyzer version
-ANALYZER_KEY = "analyzer_version"
+ANALYZER_KEY = schema.ANALYZER_KEY
 
 
 def stored_analyzer_version(conn: sqlite3.Connection) -> str | None:

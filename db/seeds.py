@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from db import searchdocs
 from db.errors import SeedError
 from db.text import find_quote
 
@@ -426,7 +425,7 @@ def split_passages(text: str) -> list[tuple[int, int, str]]:
 
 def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     """Replace the seed-origin records with `data` in one transaction. User data is kept."""
-    from db import schema
+    from db import schema, searchdocs
 
     stamp = now_iso()
     conn.execute("BEGIN IMMEDIATE")
@@ -655,6 +654,8 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     Records that user data still refers to (a user case citing a seed source or actor) are
     kept and re-attributed to the user, so a seed edit can never break the user's records.
     """
+    from db import searchdocs
+
     conn.execute("DELETE FROM evidence WHERE origin = 'seed'")
     conn.execute("DELETE FROM events WHERE origin = 'seed'")
     conn.execute(

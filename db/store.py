@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -9,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 from db import schema
@@ -296,12 +298,14 @@ def _create(path: Path, *, build_seeds: bool) -> None:
 
 def _prepare(store: Store, *, build_seeds: bool) -> Store:
     """Check, upgrade and refresh an opened store (see `open_store`)."""
-    # The seed and search modules are loaded here, by the thread that opens the store, not by
-    # importing this module: the app's start-up imports it on its main thread.
-    from db import searchdocs, seeds
+    # The seed and search modules are loaded here, when needed, not by importing this module
+    # (the app imports it at start-up; the search modules are needed only to build or reindex).
+    from db import seeds
 
     path, conn = store.path, store.conn
     if _check_ours(conn, path) and not store.readonly:
+        from db import searchdocs
+
         schema.create_schema(conn)
         if build_seeds:
             seeds.build(conn, seeds.load_seeds())
@@ -454,15 +458,53 @@ def swap_in(new: Path, path: Path, label: str = "unreadable") -> Path:
     return backup
 
 
+ANALYZER_INPUTS_KEY = "analyzer_inputs"
+
+
+def analyzer_inputs() -> str | None:
+    """A fingerprint of the files the search analyser is made of (db/analyze.py and the
+    bundled seeds/synonyms.toml), read as bytes: cheap, and no need to load the analyser.
+    None if they cannot be read (then the analyser's own version decides)."""
+    try:
+        digest = hashlib.sha256(Path(__file__).with_name("analyze.py").read_bytes())
+        digest.update(resources.files("seeds").joinpath("synonyms.toml").read_bytes())
+    except (OSError, ModuleNotFoundError):
+        return None
+    return digest.hexdigest()[:20]
+
+
 def _reindex_if_stale(store: Store) -> None:
-    """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py."""
+    """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py.
+
+    When the analyser's files are byte for byte those that last checked this database, it is
+    current and the analyser is not even loaded (~30 ms of the app's start-up). Otherwise its
+    version decides (a comment changed in synonyms.toml leaves the index as it is).
+    """
+    conn = store.conn
+    meta = dict(
+        conn.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)",
+            (schema.ANALYZER_KEY, ANALYZER_INPUTS_KEY),
+        ).fetchall()
+    )
+    inputs = analyzer_inputs()
+    # The fingerprint vouches for the version recorded with it: if another version of the app
+    # has reindexed the database since, the version differs and the analyser decides.
+    vouched = f"{inputs} {meta.get(schema.ANALYZER_KEY)}"
+    if inputs is not None and meta.get(ANALYZER_INPUTS_KEY) == vouched:
+        return
     from db import analyze, searchdocs
 
-    if searchdocs.stored_analyzer_version(store.conn) == analyze.ANALYZER_VERSION:
-        return
-    with searchdocs.paused_gc(), store.write() as conn:
-        searchdocs.reindex_all(conn)
-    store.reindexed = True
+    if meta.get(schema.ANALYZER_KEY) != analyze.ANALYZER_VERSION:
+        with searchdocs.paused_gc(), store.write() as wconn:
+            searchdocs.reindex_all(wconn)
+        store.reindexed = True
+    if inputs is not None:
+        with store.write() as wconn:
+            wconn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                (ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}"),
+            )
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from db.models import Filters, SearchHit
 from db.search import HL_CLOSE, HL_OPEN
 from db.store import Store, open_store
 from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WEST_JAVA = {"jabar-shizuoka-mou-2017", "jabar-shizuoka-new-economy"}
 SISTER_CITIES = {"surabaya-sister-cities", "sidoarjo-jinan-2008", "malang-nonsan-2017"}
@@ -295,6 +299,22 @@ def test_an_index_from_another_analyzer_is_rebuilt_on_opening(db_path: Path) -> 
     again = open_store(db_path)
     assert not again.reindexed
     again.close()
+
+
+def test_opening_a_current_index_does_not_load_the_analyser(db_path: Path) -> None:
+    """The analyser's files, unchanged since they last checked this database, vouch for its
+    index: opening it (as the app does at start-up) loads neither db.analyze nor the search
+    documents' module. Run in a fresh interpreter, where nothing has loaded them yet."""
+    open_store(db_path).close()  # records the fingerprint
+    probe = (
+        "import sys; from pathlib import Path; from db.store import open_store; "
+        f"s = open_store(Path({str(db_path)!r})); "
+        "print(s.reindexed, 'db.analyze' in sys.modules, 'db.searchdocs' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["False", "False", "False"]
 
 
 # ---------------------------------------------------------------------------------- CLI
