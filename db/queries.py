@@ -183,7 +183,39 @@ def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
     return _memoised(conn, ("count_cases", filters), lambda: _count_cases(conn, filters))
 
 
+_REGION_COLUMNS = {"c": "region_country", "p": "province_code", "a": "area_code", "r": "region_id"}
+_PARTNER_COLUMNS = {"pc": "partner_country", "pa": "partner_id"}
+
+
+def _count_from_summary(conn: sqlite3.Connection, filters: Filters) -> int | None:
+    """The number of cases under no filter, or one region or partner filter alone, summed from
+    the trees' summary rows (a few hundred at most, however many cases), or None."""
+    if filters.sectors or (filters.region and filters.partner):
+        return None
+    key = filters.region or filters.partner
+    if key is None:
+        sql, params = "SELECT sum(n) FROM summary_regions WHERE sector_id = ''", []
+    else:
+        prefix, _, value = key.partition(":")
+        table, columns = (
+            ("summary_regions", _REGION_COLUMNS)
+            if filters.region
+            else ("summary_partners", _PARTNER_COLUMNS)
+        )
+        column = columns.get(prefix)
+        if column is None:
+            return None  # where_clause says what is wrong with it
+        cond = f"{column} IS NULL" if value == "" and filters.partner else f"{column} = ?"
+        sql = f"SELECT sum(n) FROM {table} WHERE sector_id = '' AND {cond}"
+        params = [] if value == "" and filters.partner else [value]
+    row = conn.execute(sql, params).fetchone()
+    return int(row[0] or 0)
+
+
 def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
+    summed = _count_from_summary(conn, filters)
+    if summed is not None:
+        return summed
     if len(filters.sectors) == 1 and not (filters.region or filters.partner):
         sector = filters.sectors[0]
         row = conn.execute(
@@ -474,8 +506,12 @@ def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCou
                 "SELECT cs.sector_id, count(*) FROM case_sectors cs"
                 f" JOIN cases c ON c.id = cs.case_id {where} GROUP BY cs.sector_id"
             )
-        else:  # nothing: case_sectors alone answers, never touching cases
-            sql, params = "SELECT sector_id, count(*) FROM case_sectors GROUP BY sector_id", []
+        else:  # nothing: each sector's own summary row (its cases, under itself) answers
+            sql = (
+                "SELECT s.id, coalesce((SELECT ss.n FROM summary_sectors ss"
+                " WHERE ss.key = 's:' || s.id AND ss.sector_id = s.id), 0) FROM sectors s"
+            )
+            params = []
         counts = dict(conn.execute(sql, params).fetchall())
     return [
         SectorCount(sid, en, idl, int(counts.get(sid, 0)))

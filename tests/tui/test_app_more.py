@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from textual.widgets import Static
 from textual.worker import WorkerState
 
-from db import queries
+from db import queries, schema
 from db.errors import ParadiploError
 from db.paths import keymap_path, state_path
 from db.store import open_store
@@ -263,6 +263,7 @@ def _grow(db_path: Path, copies: int) -> int:
         + " FROM cases c, (WITH RECURSIVE k(value) AS (SELECT 1 UNION ALL SELECT value + 1"
         f" FROM k WHERE value < {copies}) SELECT value FROM k) n"
     )
+    schema.rebuild_summaries(conn)  # as every writer of cases does
     conn.commit()
     total = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     conn.close()
