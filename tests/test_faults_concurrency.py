@@ -92,6 +92,18 @@ def cli_user(db: Path, deadline: float, out: dict[str, list[str]]) -> None:
             out["stderr"].append(proc.stderr.strip()[:300])
 
 
+def alongside_the_cli(
+    db: Path, procs: list[subprocess.Popen[str]], cli_until: float
+) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Run the command-line user until `cli_until` while `procs` run; their output and its."""
+    cli_out: dict[str, list[str]] = {"ids": [], "errors": [], "stderr": []}
+    cli_thread = threading.Thread(target=cli_user, args=(db, cli_until, cli_out), daemon=True)
+    cli_thread.start()
+    results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in procs]
+    cli_thread.join(timeout=SOAK_SECONDS + 120)
+    return results, cli_out
+
+
 def writers_report(
     names: tuple[str, ...],
     procs: list[subprocess.Popen[str]],
@@ -127,13 +139,7 @@ def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
         app_instance(db_path, "app1", CASE),
         app_instance(db_path, "app2", "malang-nonsan-2017"),
     ]
-    cli_out: dict[str, list[str]] = {"ids": [], "errors": [], "stderr": []}
-    cli_thread = threading.Thread(
-        target=cli_user, args=(db_path, started + SOAK_SECONDS, cli_out), daemon=True
-    )
-    cli_thread.start()
-    results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in apps]
-    cli_thread.join(timeout=SOAK_SECONDS + 120)
+    results, cli_out = alongside_the_cli(db_path, apps, started + SOAK_SECONDS)
     elapsed = time.monotonic() - started
 
     expected, edited, figures = writers_report(("app1", "app2"), apps, results, cli_out)
@@ -227,14 +233,7 @@ def test_two_real_apps_and_the_cli_write_notes_at_once(db_path: Path) -> None:
     ]
     # The apps take a second or two to start: the command line runs that much longer, so that
     # all three write together for the whole soak.
-    started = time.monotonic()
-    cli_out: dict[str, list[str]] = {"ids": [], "errors": [], "stderr": []}
-    cli_thread = threading.Thread(
-        target=cli_user, args=(db_path, started + SOAK_SECONDS + 2, cli_out), daemon=True
-    )
-    cli_thread.start()
-    results = [p.communicate(timeout=SOAK_SECONDS + 120) for p in apps]
-    cli_thread.join(timeout=SOAK_SECONDS + 120)
+    results, cli_out = alongside_the_cli(db_path, apps, time.monotonic() + SOAK_SECONDS + 2)
 
     expected, _, figures = writers_report(("ui1", "ui2"), apps, results, cli_out)
 
