@@ -345,7 +345,8 @@ class MainScreen(Screen[None]):
                 )
             else:
                 msg = Text("No case matches these filters.\n\n", style="bold")
-                msg.append("Press Escape (or x) to clear all filters, or change them in ")
+                msg.append("Press x to clear all filters (Escape clears the focused pane's), ")
+                msg.append("or change them in ")
                 msg.append("1 Regions", style="bold")
                 msg.append(" and ")
                 msg.append("2 Sectors", style="bold")
