@@ -500,11 +500,26 @@ def _reindex_if_stale(store: Store) -> None:
             searchdocs.reindex_all(wconn)
         store.reindexed = True
     if inputs is not None:
-        with store.write() as wconn:
-            wconn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                (ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}"),
-            )
+        _try_note(conn, ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}")
+
+
+def _try_note(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Write one meta row now or never: it only saves time at the next opening, so a database
+    that is locked by another writer, full or read-only still opens, without waiting."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {schema.BUSY_TIMEOUT_MS}")
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:

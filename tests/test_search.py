@@ -317,6 +317,29 @@ def test_opening_a_current_index_does_not_load_the_analyser(db_path: Path) -> No
     assert out.stdout.split() == ["False", "False", "False"]
 
 
+def test_the_fingerprint_is_never_waited_for(db_path: Path) -> None:
+    """Recording the analyser's fingerprint is an optimisation: with another program holding
+    the write lock, opening goes on at once (and records it another time)."""
+    import sqlite3
+    import time
+
+    open_store(db_path).close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("DELETE FROM meta WHERE key = 'analyzer_inputs'")
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        store = open_store(db_path)
+        took = time.monotonic() - started
+        row = store.conn.execute("SELECT value FROM meta WHERE key = 'analyzer_inputs'")
+        assert row.fetchone() is None and not store.reindexed
+        store.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert took < 2
+
+
 # ---------------------------------------------------------------------------------- CLI
 def test_cli_search_json_matches_the_api(db_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(db_path), "search", "--json", "Jepang"])
