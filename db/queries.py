@@ -58,6 +58,12 @@ def _list(raw: str | None) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# Region and partner filter keys ('p:35', 'pc:JP') by prefix: the column of cases (and of the
+# summary rows) each one filters.
+_REGION_COLUMNS = {"c": "region_country", "p": "province_code", "a": "area_code", "r": "region_id"}
+_PARTNER_COLUMNS = {"pc": "partner_country", "pa": "partner_id"}
+
+
 def where_clause(
     filters: Filters, alias: str = "c", *, sectors_as: str = "exists"
 ) -> tuple[str, list[Any]]:
@@ -73,12 +79,7 @@ def where_clause(
     region = filters.region
     if region:
         prefix, _, value = region.partition(":")
-        column = {
-            "c": "region_country",
-            "p": "province_code",
-            "a": "area_code",
-            "r": "region_id",
-        }.get(prefix)
+        column = _REGION_COLUMNS.get(prefix)
         if column is None:
             raise NotFound(f"Unknown region filter '{region}'.")
         conds.append(f"{alias}.{column} = ?")
@@ -86,7 +87,7 @@ def where_clause(
     partner = filters.partner
     if partner:
         prefix, _, value = partner.partition(":")
-        column = {"pc": "partner_country", "pa": "partner_id"}.get(prefix)
+        column = _PARTNER_COLUMNS.get(prefix)
         if column is None:
             raise NotFound(f"Unknown partner filter '{partner}'.")
         if value == "":
@@ -181,10 +182,6 @@ def _reference(
 
 def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
     return _memoised(conn, ("count_cases", filters), lambda: _count_cases(conn, filters))
-
-
-_REGION_COLUMNS = {"c": "region_country", "p": "province_code", "a": "area_code", "r": "region_id"}
-_PARTNER_COLUMNS = {"pc": "partner_country", "pa": "partner_id"}
 
 
 def _count_from_summary(conn: sqlite3.Connection, filters: Filters) -> int | None:
