@@ -39,6 +39,7 @@ class CaseRow:
     type: str | None
     type_label: str
     origin: str
+    partner_country_code: str | None = None
 
 
 @dataclass(frozen=True)

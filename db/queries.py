@@ -238,7 +238,7 @@ def list_cases(
     columns = (
         "SELECT c.id, c.title, c.year, c.date_as_stated, c.region_name, c.partner_name,"
         " coalesce(pc.name_en, c.partner_country), c.type, coalesce(t.label_en, c.type, ''),"
-        " c.origin"
+        " c.origin, c.partner_country"
     )
     joins = (
         "LEFT JOIN countries pc ON pc.code = c.partner_country"
@@ -587,6 +587,31 @@ def _actor(conn: sqlite3.Connection, actor_id: str | None) -> Actor | None:
         _list(r[13]),
         r[14],
         _evidence(conn, "actor", actor_id),
+    )
+
+
+def find_case_id(conn: sqlite3.Connection, text: str) -> tuple[str, bool]:
+    """(case id, whether it was completed from a prefix) for an id as typed: the whole id, or a
+    unique beginning of one ('jabar-shizuoka-m'). An unknown or ambiguous beginning is refused,
+    naming the candidates."""
+    wanted = text.strip()
+    if conn.execute("SELECT 1 FROM cases WHERE id = ?", (wanted,)).fetchone():
+        return wanted, False
+    like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM cases WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11", (like,)
+        )
+    ]
+    if len(found) == 1:
+        return found[0], True
+    if not found:
+        raise NotFound(f"No case with id '{wanted}'. 'paradiplo-tui cases list' shows the ids.")
+    more = ", …" if len(found) > 10 else ""
+    raise NotFound(
+        f"'{wanted}' begins {'more than 10' if more else len(found)} case ids: "
+        f"{', '.join(found[:10])}{more}. Type more of the id."
     )
 
 

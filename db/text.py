@@ -57,3 +57,75 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "item"
+
+
+# What each evidence `supports` key means, in a reader's words.
+FACT_LABELS = {
+    "region": "Indonesian party",
+    "partner": "Partner",
+    "partner_country": "Partner's country",
+    "partner_kind": "Partner's kind",
+    "facilitator": "Facilitator",
+    "type": "Type",
+    "date": "Date",
+    "status": "Status",
+    "scope_article": "Scope article",
+    "summary": "Summary",
+    "people": "People",
+    "event": "Event",
+    "category": "Category",
+    "level": "Level",
+    "name": "Name",
+    "office": "Office",
+    "definition": "Definition",
+    "title": "Title",
+    "country": "Country",
+    "province": "Province",
+    "place": "Place",
+    "kind": "Kind",
+    "description": "Description",
+}
+
+
+def fact_label(fact: str, sectors: dict[str, str] | None = None) -> str:
+    """A reader's word for an evidence `supports` key: 'sector:trade-investment' becomes the
+    sector's label ('Trade and investment') when `sectors` knows it, 'date' becomes 'Date'."""
+    kind, _, rest = fact.partition(":")
+    if kind == "sector" and rest:
+        label = (sectors or {}).get(rest) or rest.replace("-", " ")
+        return label[:1].upper() + label[1:]
+    if rest:
+        return f"{FACT_LABELS.get(kind, kind)} {rest.replace('-', ' ')}"
+    label = FACT_LABELS.get(fact, fact.replace("_", " "))
+    return label[:1].upper() + label[1:]
+
+
+def facts_label(facts: list[str], sectors: dict[str, str] | None = None) -> str:
+    return ", ".join(fact_label(f, sectors) for f in facts)
+
+
+_REGION_KEY_WORDS = {
+    "c": "country",
+    "p": "province",
+    "a": "regency or city",
+    "r": "region",
+    "pc": "partner country",
+    "pa": "partner",
+}
+
+
+def target_word(target_type: str, target_id: str, label: str = "") -> str:
+    """What a note is on, in words: 'case', 'source', 'a passage of', and for the region tree's
+    entries 'province', 'city', 'regency', 'partner country' or 'partner' (not 'region')."""
+    if target_type == "passage":
+        return "a passage of"
+    if target_type != "region":
+        return target_type or "item"
+    prefix = target_id.partition(":")[0]
+    word = _REGION_KEY_WORDS.get(prefix, "region")
+    if prefix == "a":
+        if label.startswith("Kota "):
+            return "city"
+        if label.startswith(("Kabupaten ", "Kab. ")):
+            return "regency"
+    return word

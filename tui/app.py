@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,7 +111,7 @@ class ParadiploApp(App[int]):
         Binding("N", "notes", "Notes", show=False, id="notes"),
         Binding("y", "copy_quote", "Copy quote", show=False, id="copy_quote"),
         Binding("s", "sources", "Sources", id="sources"),
-        Binding("g", "glossary", "Glossary", show=False, id="glossary"),
+        Binding("g", "glossary", "Glossary", tooltip="Glossary and laws", id="glossary"),
     ]
 
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
@@ -123,6 +124,7 @@ class ParadiploApp(App[int]):
         self.state: UIState = load_state()
         self._save_timer: Any = None
         self.keymap_problems: list[str] = []
+        self._last_notified = 0.0
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -135,6 +137,7 @@ class ParadiploApp(App[int]):
         )
         self.sub_title = display_safe(self.db_path.name)
         self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
+        self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
         self.push_screen(self.main)
         self._await_opening()
 
@@ -243,6 +246,7 @@ class ParadiploApp(App[int]):
         """Every notification is literal text: paths, names and notes in it are never markup,
         and escape sequences are removed (widgets' `notify` comes here too)."""
         text = message.plain if isinstance(message, Text) else str(message)
+        self._last_notified = time.monotonic()
         super().notify(
             display_safe(text),
             title=display_safe(str(title)),
@@ -250,6 +254,12 @@ class ParadiploApp(App[int]):
             timeout=timeout,
             markup=False,
         )
+
+    def _forget_stale_notifications(self, _screen: object) -> None:
+        """A notification belongs to the screen it was raised on: when the screen changes, the
+        ones raised before the change go (those raised by the change itself stay)."""
+        if time.monotonic() - self._last_notified > 0.5:
+            self.clear_notifications()
 
     def on_unmount(self) -> None:
         """However the app ends: remember the state, close the store it opened itself."""

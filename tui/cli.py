@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
@@ -20,7 +21,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
-from db.models import Filters
+from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
     ENV_READONLY,
@@ -32,7 +33,7 @@ from db.store import (
     swap_in,
     translate,
 )
-from db.text import display_safe
+from db.text import display_safe, facts_label
 
 
 class _OnFirstUse:
@@ -327,25 +328,103 @@ def cases_list(
             by_id = {rec["id"]: rec for rec in db_io.iter_case_records(conn, ids)} if ids else {}
             emit_json([by_id[i] for i in ids])
             return
+    console.print(cases_table(rows, console.width))
+
+
+TYPE_SHORT = {
+    "sister-city": "Sister city",
+    "mou": "MoU",
+    "cooperation": "Cooperation",
+    "programme": "Programme",
+    "proposal": "Invitation",
+    "exploratory": "Exploratory",
+}
+
+
+def _short_region(name: str) -> str:
+    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. ")):
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
+def cases_table(rows: list[CaseRow], width: int) -> Table:
+    """The case list fitted to `width` columns of terminal: ids whole (the other commands take
+    them), then the parties, then the type; what does not fit is shortened in that order
+    (short type labels, the country as its code beside the partner, "Kab."/"Prov." for
+    regions, names cut with …), and headers never break. `--json` / `export` stay complete."""
+
+    def plan(level: int) -> tuple[list[str], list[list[str]]]:
+        short = level >= 1
+        heads = ["year", "id", "Indonesian party", "partner"]
+        if level < 2:
+            heads.append("country")
+        heads.append("type")
+        body = []
+        for r in rows:
+            partner = r.partner_name
+            if level >= 2 and r.partner_country and r.partner_country != r.partner_name:
+                partner += f" ({r.partner_country_code or r.partner_country})"
+            line = [
+                str(r.year or "—"),
+                r.id,
+                _short_region(r.region_name) if level >= 3 else r.region_name,
+                partner,
+            ]
+            if level < 2:
+                line.append(r.partner_country or "")
+            line.append(TYPE_SHORT.get(r.type or "", r.type_label) if short else r.type_label)
+            body.append(line)
+        return heads, body
+
+    def natural(heads: list[str], body: list[list[str]]) -> list[int]:
+        return [max([len(h), *(len(b[i]) for b in body)]) for i, h in enumerate(heads)]
+
+    level = 0
+    heads, body = plan(level)
+    while sum(natural(heads, body)) + 2 * len(heads) - 1 > width and level < 3:
+        level += 1
+        heads, body = plan(level)
+    widths = natural(heads, body)
+    # Still too wide: the names give way (down to 10 cells each), then the type, then the year.
+    flexible = [i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")]
+    for drop in (None, "type", "year"):
+        if drop in heads:
+            i = heads.index(drop)
+            del heads[i], widths[i]
+            body = [[c for j, c in enumerate(b) if j != i] for b in body]
+            flexible = [
+                i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")
+            ]
+        over = sum(widths) + 2 * len(heads) - 1 - width
+        while over > 0:
+            widest = max(flexible, key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= 10:
+                break
+            widths[widest] -= 1
+            over -= 1
+        if over <= 0:
+            break
     table = Table(
-        "year",
-        _id_column(r.id for r in rows),
-        "Indonesian party / region",
-        "partner",
-        "country",
-        "type",
         title=f"{len(rows)} case(s)",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
     )
-    for r in rows:
-        table.add_row(
-            _t(r.year or "—"),
-            _t(r.id),
-            _t(r.region_name),
-            _t(r.partner_name),
-            _t(r.partner_country or ""),
-            _t(r.type_label),
-        )
-    console.print(table)
+    for h, w in zip(heads, widths, strict=True):
+        if h == "Indonesian party" and w < len(h):
+            h = "region"
+        table.add_column(h, no_wrap=True, overflow="ellipsis", width=w)
+    if "partner" in heads:
+        # The partner's name is cut before its country code ("Shizuoka Pr… (JP)").
+        i, w = heads.index("partner"), widths[heads.index("partner")]
+        for b in body:
+            name, sep, code = b[i].rpartition(" (")
+            if sep and len(b[i]) > w and len(code) <= 4 and w > len(code) + 4:
+                b[i] = name[: w - len(code) - 3] + "…" + sep + code
+    for b in body:
+        table.add_row(*(_t(c) for c in b))
+    return table
 
 
 @cases_group.command("show")
@@ -353,9 +432,12 @@ def cases_list(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
-    """Show one case with every quote behind it."""
+    """Show one case with every quote behind it. CASE_ID may be a unique beginning of an id."""
     with friendly_errors():
         conn = ctx.store().conn
+        case_id, completed = queries.find_case_id(conn, case_id)
+        if completed:
+            err_console.print(Text("Showing ", style="dim") + _t(case_id))
         d = queries.case_detail(conn, case_id)
         notes = notes_api.notes_for_case(conn, case_id)
         if as_json:
@@ -386,6 +468,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         console.print(Text(f"{k}: ", style="bold") + _t(v))
     for u in d.unclear:
         console.print(Text("Unclear: ", style="yellow") + _t(u))
+    sector_labels = {s.id: s.label_en for s in d.sectors}
     for e in d.evidence:
         console.print(
             Text("\n“", style="dim") + _t(e.quote or "(no quote recorded)") + Text("”", style="dim")
@@ -393,7 +476,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         console.print(
             Text("  — ", style="dim")
             + _t(e.citation)
-            + Text(f"  supports: {', '.join(e.supports) or '—'}", style="dim")
+            + Text(f"  supports: {facts_label(e.supports, sector_labels) or '—'}", style="dim")
         )
     if notes:
         console.print(Text(f"\nNotes ({len(notes)})", style="bold"))

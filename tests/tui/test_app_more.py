@@ -69,6 +69,7 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
+        assert any("not_a_binding" in str(n.message) for n in app._notifications)
         await press(pilot, "s")
         assert not isinstance(app.screen, SourcesScreen)
         await press(pilot, "f6")
@@ -77,7 +78,6 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(_plain(s.content) for s in app.screen.query(Static)).lower()
         assert "f6" in help_text and "f1" in help_text  # the keys in force are listed
-        assert any("not_a_binding" in str(n.message) for n in app._notifications)
 
 
 async def test_read_only_browses_without_notes(db_path: Path) -> None:

@@ -84,6 +84,71 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
     return sections
 
 
+# "How do I…": the first tasks of a new user, step by step. {id} is the key in force for the
+# binding with that id (remapped keys show as remapped).
+TASKS: list[tuple[str, str]] = [
+    (
+        "Find a province's cooperations with a country",
+        "{pane_regions} Regions, move to the province (j/k), Enter. Then {partners} jumps to the "
+        "partner countries: move to the country, Enter. Both filters apply together; the "
+        "Agreements pane lists the cases. x clears every filter, Escape the focused pane's.",
+    ),
+    (
+        "Read what a source says about a case",
+        "Select the case in Agreements ({pane_agreements}), then {pane_detail} Detail: move to a "
+        "quote with ↑↓ and press Enter. The source opens at that passage; [ and ] step "
+        "between cited passages; Escape goes back.",
+    ),
+    (
+        "Search everything",
+        "{search} then type: cases, source passages, notes and glossary terms, in Indonesian "
+        "or English. Enter opens a result.",
+    ),
+    (
+        "Write and export notes",
+        "{note_new} on a case, a region or a passage in the source reader; Ctrl+S saves. "
+        "{notes} lists every note: x exports Markdown, t Markdown by tag, X JSON.",
+    ),
+    (
+        "Cite a quote",
+        "In Detail or the source reader, {copy_quote} copies the selected quote with its "
+        "citation. {sources} lists the sources with their provenance.",
+    ),
+    (
+        "Add your own sources and cases",
+        "On the command line: paradiplo-tui sources add FILE, then paradiplo-tui cases add "
+        "(see paradiplo-tui cases add --help), or paradiplo-tui import cases FILE.",
+    ),
+]
+
+
+class _Keys(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def tasks_text(app: App[object], keymap: dict[str, str]) -> Text:
+    """The task list with the keys in force filled in."""
+    keys: dict[str, str] = {}
+    for _title, bindings in _sections():
+        for raw in bindings:
+            b = _as_binding(raw)
+            if b.id and b.id not in keys:
+                first = (keys_in_force(b, keymap) or [b.key])[0].split(",")[0].strip()
+                keys[b.id] = (
+                    b.key_display
+                    if b.key_display and b.id not in keymap
+                    else app.get_key_display(with_key(b, first))
+                )
+    text = Text()
+    for i, (task, steps) in enumerate(TASKS):
+        if i:
+            text.append("\n")
+        text.append(f"• {task}: ", style="bold")
+        text.append(steps.format_map(_Keys(keys)))
+    return text
+
+
 def _as_binding(b: BindingType) -> Binding:
     if isinstance(b, Binding):
         return b
@@ -142,6 +207,8 @@ class HelpScreen(ModalScreen[None]):
                 )
             ),
         ]
+        parts.append(Static(Text("How do I…", style="bold underline"), classes="help-section"))
+        parts.append(Static(tasks_text(self.app, keymap)))
         for title, bindings in _sections():
             parts.append(Static(Text(title, style="bold underline"), classes="help-section"))
             parts.append(Static(bindings_table(self.app, bindings, keymap)))

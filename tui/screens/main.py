@@ -116,7 +116,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filters", "Clear filters", show=False, id="clear_filters"),
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
-        Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
+        Binding("z", "zoom", "Zoom", tooltip="Maximise / restore the pane", id="zoom"),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -132,6 +132,9 @@ class MainScreen(Screen[None]):
         self.want_case = case_id
         self.current_case: str | None = None
         self.current_title = ""
+        # The filters the user had before a jump to a case (a search hit, a note) cleared them:
+        # Escape brings them back.
+        self.filters_before_jump: Filters | None = None
         self.count = 0
         self.total = 0
         self.labels: dict[str, str] = {}
@@ -312,12 +315,13 @@ class MainScreen(Screen[None]):
     def _show_cases(self, message: CasesLoaded) -> None:
         if message.filters != self.filters:
             # The case asked for was hidden by the filters, so they were cleared to show it.
+            self.filters_before_jump = self.filters
             self.set_reactive(MainScreen.filters, message.filters)
             self.query_one(RegionTree).set_choice(None, None)
             self._load_trees()
             self._load_sectors()
             self._remember()
-            self.notify("Filters cleared to show that case.", timeout=3)
+            self.notify("Filters cleared to show that case: Escape brings yours back.", timeout=4)
         self.count, self.total = message.count, message.total
         if message.detail is not None:
             # Shown before the list moves its cursor there, so the list's Highlighted
@@ -448,7 +452,7 @@ class MainScreen(Screen[None]):
         if parts:
             text.append("  ·  ", style="dim")
             text.append_text(Text("  ·  ", style="dim").join(parts))
-            text.append("  (Esc clears)", style="dim")
+            text.append("  (x clears all · Esc the focused pane's)", style="dim")
         text.append("  ·  sort: ", style="dim")
         text.append(SORT_LABELS.get(self.sort, self.sort), style="dim")
         self.query_one(FilterBar).show(text)
@@ -498,6 +502,11 @@ class MainScreen(Screen[None]):
         self.action_clear_filters()
 
     def action_clear_filters(self) -> None:
+        if self.filters.is_empty() and self.filters_before_jump is not None:
+            self.filters, self.filters_before_jump = self.filters_before_jump, None
+            self.notify("Your filters are back.", timeout=2)
+            return
+        self.filters_before_jump = None
         if self.filters.is_empty():
             if isinstance(self.focused, DetailView):
                 self.query_one(CaseList).focus()
@@ -546,6 +555,8 @@ class MainScreen(Screen[None]):
     @on(DetailView.Back)
     def detail_back(self) -> None:
         self.query_one(CaseList).focus()
+        if self.filters.is_empty() and self.filters_before_jump is not None:
+            self.action_clear_filters()  # back from a jump: the user's filters return
 
     def select_case(self, case_id: str) -> None:
         """Show a case: keep the filters when it is under them, otherwise clear them."""

@@ -33,14 +33,13 @@ from db import notes as notes_api
 from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store
-from db.text import clean_user_text, display_safe
+from db.text import clean_user_text, display_safe, target_word
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.note_text import local_time, short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
 DETAIL_LIMIT = 4000  # characters of "their" version shown in the conflict dialog
 _NEVER = 1 << 62  # a sequence number no edit reaches: no more drafts after "discard"
-_ON = {"case": "case", "source": "source", "passage": "a passage of", "region": "region"}
 
 
 def say(
@@ -253,7 +252,8 @@ class NoteEditorScreen(ModalScreen[Note | None]):
 
     def _title_text(self) -> Text:
         what = "Edit note" if self._note_id else "New note"
-        text = Text(f"{what} on {_ON.get(self.target_type, 'item')}: ")
+        word = target_word(self.target_type, self.target_id, self.target_label or "")
+        text = Text(f"{what} on {word}: ")
         text.append(display_safe(self.target_label or self.target_id))
         return text
 

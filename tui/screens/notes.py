@@ -78,7 +78,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         Binding("d", "delete", "Delete", id="notes.delete"),
         Binding("u", "undo", "Undo delete", id="notes.undo"),
         Binding("x", "export('md')", "Export Markdown", id="notes.export_md"),
-        Binding("t", "export('md', 'tag')", "Export by tag", show=False, id="notes.export_by_tag"),
+        Binding("t", "export('md', 'tag')", "Export by tag", id="notes.export_by_tag"),
+        Binding("j", "move(1)", "Down", show=False, id="notes.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="notes.up"),
         Binding("X", "export('json')", "Export JSON", id="notes.export_json"),
     ]
 
@@ -104,11 +106,19 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
     def on_mount(self) -> None:
         table = self.query_one("#notes-table", DataTable)
         table.add_column(Text("On"), key="on", width=34)
-        table.add_column(Text("Tags"), key="tags", width=20)
+        table.add_column(Text("Tags"), key="tags")  # as wide as the longest tags
         table.add_column(Text("Edited"), key="edited", width=16)
         table.add_column(Text("Note"), key="note")
         table.focus()
         self.reload(tags=True)
+
+    def action_move(self, step: int) -> None:
+        """j / k move in the list as the arrows do."""
+        table = self.query_one("#notes-table", DataTable)
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
 
     # ---------------------------------------------------------------- loading
     @property

@@ -406,7 +406,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             text = Text(f"The best {n} matches for “")
         else:
             text = Text(f"{n} match{'es' if n != 1 else ''} for “")
-        return text + query + Text("”, best first")
+        text = text + query + Text("”")
+        if self.apply_filters and not self.filters.is_empty():
+            text.append(" in the filtered cases", style="bold")
+        return text + Text(", best first")
 
     # ---------------------------------------------------------------------------- choosing
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -29,6 +29,7 @@ from db.models import CaseRow, Filters
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
 from tui.widgets.paging import PageCache
+from tui.widgets.regions import short_name as region_short
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
@@ -59,56 +60,107 @@ class Column:
     width: int
 
 
+# Short type labels for narrow lists (the detail view and wide lists show the full label).
+TYPE_SHORT = {
+    "sister-city": "Sister city",
+    "mou": "MoU",
+    "cooperation": "Cooperation",
+    "programme": "Programme",
+    "proposal": "Invitation",
+    "exploratory": "Exploratory",
+}
+TYPE_WIDTH = 11  # the longest short label
+
+
 def layout_columns(width: int) -> list[Column]:
-    """Column widths for a list `width` cells wide; narrow lists drop the type column."""
-    year = 6
-    gaps = 3
-    rest = max(width - year - gaps - 2, 12)
-    if width < 60:
-        party = rest // 2
-        partner = rest - party
+    """Column widths for a list `width` cells wide. Every width keeps the year, both parties
+    and (from 40 cells) the type; wider lists add the title. The partner's country is kept
+    whenever the partner is shown (see `fit_partner`)."""
+    year = 5  # "2018↓" in the heading
+    if width < 40:
+        rest = max(width - year - 3, 12)
         return [
             Column("year", "Year", year),
-            Column("region", "Indonesian party", party),
-            Column("partner", "Partner", partner + 1),
+            Column("region", "Indonesian party", rest // 2),
+            Column("partner", "Partner", rest - rest // 2),
         ]
-    if width >= 90:
-        title = rest * 30 // 100
-        party = rest * 21 // 100
-        partner = rest * 27 // 100
-        kind = rest - title - party - partner - 1
+    kind = TYPE_WIDTH if width < 110 else 22
+    rest = max(width - year - kind - 4, 20)
+    if width < 90:
+        party = rest * 42 // 100
         return [
             Column("year", "Year", year),
-            Column("title", "Title", title),
             Column("region", "Indonesian party", party),
-            Column("partner", "Partner (country)", partner),
+            Column("partner", "Partner (country)", rest - party),
             Column("type", "Type", kind),
         ]
-    party = rest * 30 // 100
-    partner = rest * 38 // 100
-    kind = rest - party - partner
+    rest -= 1
+    title = rest * 34 // 100
+    party = rest * 28 // 100
     return [
         Column("year", "Year", year),
+        Column("title", "Title", title),
         Column("region", "Indonesian party", party),
-        Column("partner", "Partner (country)", partner),
+        Column("partner", "Partner (country)", rest - title - party),
         Column("type", "Type", kind),
     ]
 
 
-def row_cells(row: CaseRow, notes: int) -> dict[str, Text]:
-    partner = one_line(row.partner_name)
-    if row.partner_country and row.partner_country != row.partner_name:
-        partner.append_text(one_line(f" ({row.partner_country})", style="dim"))
-    kind = one_line(row.type_label)
-    if notes:
-        kind = Text(f"✎{notes} ", style="bold") + kind
+def fit_partner(row: CaseRow, width: int) -> Text:
+    """The partner and its country in `width` cells: the name is cut before the country is,
+    and a country that does not fit by name is shown by its code ("Shizuoka Pref… (JP)")."""
+    name = one_line(row.partner_name)
+    country = row.partner_country if row.partner_country != row.partner_name else None
+    if not country:
+        return name
+    for shown in (country, row.partner_country_code):
+        if not shown:
+            continue
+        suffix = one_line(f" ({shown})", style="dim")
+        room = width - suffix.cell_len
+        if name.cell_len <= room or (shown != country and room >= 6):
+            if name.cell_len > room:
+                name.truncate(room, overflow="ellipsis")
+            return name + suffix
+    return name
+
+
+def fit_region(name: str, width: int) -> Text:
+    """The full name where it fits, else its short form ("Kab. Trenggalek")."""
+    return one_line(name if len(name) <= width else region_short(name))
+
+
+def type_cell(row: CaseRow, notes: int, width: int) -> Text:
+    label = row.type_label
+    mark = f"✎{notes} " if notes else ""
+    if len(mark) + len(label) > width and row.type in TYPE_SHORT:
+        label = TYPE_SHORT[row.type]
+    kind = one_line(label)
+    return Text(mark, style="bold") + kind if mark else kind
+
+
+def row_cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Text]:
     return {
         "year": Text(str(row.year) if row.year else "—", style="" if row.year else "dim"),
         "title": one_line(row.title),
-        "region": one_line(row.region_name),
-        "partner": partner,
-        "type": kind,
+        "region": fit_region(row.region_name, widths.get("region", 10**6)),
+        "partner": fit_partner(row, widths.get("partner", 10**6)),
+        "type": type_cell(row, notes, widths.get("type", 10**6)),
     }
+
+
+def whole_row(row: CaseRow, notes: int, *, title: bool = False) -> Text:
+    """The cursor row when its cells do not fit their columns: every name whole, in one line."""
+    text = Text(f"{row.year or '—':<5} ", style="" if row.year else "dim")
+    if title:
+        text.append_text(one_line(row.title))
+        text.append(" · ", style="dim")
+    text.append_text(one_line(row.region_name))
+    text.append(" → ", style="dim")
+    text.append_text(fit_partner(row, 10**6))
+    text.append(" · ", style="dim")
+    text.append_text(type_cell(row, notes, 10**6))
+    return text
 
 
 class CaseHeader(Static):
@@ -322,21 +374,33 @@ class CaseList(ScrollView, can_focus=True):
         key = (row, notes, selected, width)
         strip = self._row_cache.get(key)
         if strip is None:
-            strip = self._render_row(row, notes, cursor_style if selected else base, width)
+            strip = self._render_row(
+                row, notes, cursor_style if selected else base, width, whole=selected
+            )
             if len(self._row_cache) >= ROW_CACHE:
                 self._row_cache.clear()
             self._row_cache[key] = strip
         return strip
 
-    def _render_row(self, row: CaseRow, notes: int, style: Style, width: int) -> Strip:
-        cells = row_cells(row, notes)
-        text = Text(" ")
-        for i, col in enumerate(layout_columns(width)):
-            cell = cells.get(col.key, Text()).copy()
-            cell.truncate(col.width, overflow="ellipsis", pad=True)
-            if i:
-                text.append(" ")
-            text.append_text(cell)
+    def _render_row(
+        self, row: CaseRow, notes: int, style: Style, width: int, *, whole: bool = False
+    ) -> Strip:
+        columns = layout_columns(width)
+        cells = row_cells(row, notes, {c.key: c.width for c in columns})
+        cut = any(cells.get(c.key, Text()).cell_len > c.width for c in columns)
+        with_title = any(c.key == "title" for c in columns)
+        whole_text = whole_row(row, notes, title=with_title) if whole and cut else None
+        if whole_text is not None and whole_text.cell_len < width:
+            # The cursor row shows its names whole rather than cut to the columns.
+            text = Text(" ") + whole_text
+        else:
+            text = Text(" ")
+            for i, col in enumerate(columns):
+                cell = cells.get(col.key, Text()).copy()
+                cell.truncate(col.width, overflow="ellipsis", pad=True)
+                if i:
+                    text.append(" ")
+                text.append_text(cell)
         text.truncate(width, pad=True)
         segments = [
             Segment(seg.text, style + (seg.style or Style()))

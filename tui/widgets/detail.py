@@ -31,8 +31,9 @@ from textual.widget import Widget
 
 from db.errors import ParadiploError
 from db.models import Actor, CaseDetail, Evidence, Note
+from db.text import facts_label
 from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import fact_label, join, one_line, plain, render_text
+from tui.widgets.text import join, one_line, plain, render_text
 
 LEVEL_WORDS = {
     "regency_or_city": "regency or city (not stated which)",
@@ -62,7 +63,7 @@ class QuoteRef:
     evidence: Evidence
 
 
-def quote_text(ref: QuoteRef) -> Text:
+def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
     """A quote with its number, what it backs, its citation and the facts it supports."""
     e = ref.evidence
     text = Text(f"{ref.number}  ", style="bold")
@@ -76,7 +77,7 @@ def quote_text(ref: QuoteRef) -> Text:
     text.append_text(plain(e.citation, style="dim"))
     if e.supports:
         text.append("\nsupports: ", style="dim")
-        text.append_text(one_line(", ".join(fact_label(f) for f in e.supports)))
+        text.append_text(one_line(facts_label(e.supports, sectors)))
     if e.start is None and e.quote:
         text.append("\n(the quote could not be located in the source text)", style="dim")
     return text
@@ -452,9 +453,10 @@ class DetailView(ScrollView, can_focus=True):
             )
             add(heading, width)
             gap()
+            sector_labels = {s.id: s.label_en for s in detail.sectors}
             for i, ref in enumerate(self.quotes):
                 start = len(lines)
-                add(quote_text(ref), max(width - 2, 1), i)
+                add(quote_text(ref, sector_labels), max(width - 2, 1), i)
                 spans.append((start, len(lines)))
                 gap()
             add(self._notes_heading(), width)

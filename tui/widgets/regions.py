@@ -4,7 +4,7 @@ One tree with two sections, so the partner side is one keypress away (`p` jumps 
 'Indonesia' (country > province > regency/city, from `queries.region_tree`) and 'Partners
 abroad' (country > partner, from `queries.partner_tree`). Each node shows its case count under
 the other filters. Enter (or a click) on a node filters the agreements by it; Enter on the
-section heading, or Escape, clears that side's filter.
+section heading opens or closes it; Escape clears the filter of the side the cursor is on.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -87,6 +88,37 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """Plain strings are literal here, never markup (labels come from data)."""
         return label if isinstance(label, Text) else Text(label)
 
+    # ---------------------------------------------------------- lines out of view
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._show_more()
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        super().watch_virtual_size(old, new)
+        self._show_more()
+
+    def on_resize(self) -> None:
+        self._show_more()
+
+    def _show_more(self) -> None:
+        """The pane's bottom border says how many lines are below the view ("↓ 3 more"),
+        so a sixth partner country scrolled out of sight is not taken for absent."""
+        pane = self.parent
+        if not isinstance(pane, Widget):
+            return
+        below = (
+            self.virtual_size.height - int(self.scroll_y) - self.scrollable_content_region.height
+        )
+        above = int(self.scroll_y)
+        parts = []
+        if above > 0:
+            parts.append(f"↑ {above:,}")
+        if below > 0:
+            parts.append(f"↓ {below:,} more")
+        label = "  ".join(parts)
+        if str(pane.border_subtitle or "") != label:
+            pane.border_subtitle = label
+
     # -------------------------------------------------------------------- rendering
     @property
     def rich_style(self) -> Style:
@@ -108,17 +140,34 @@ class RegionTree(PaneSized, Tree[NodeData]):
         data = node.data
         count = self._counts.get((data.side, data.key)) if data is not None else None
         if count is not None:
-            label.append(f" {count:,}", style=COUNT_STYLE + style)
+            shown = f" {count:,}"
+            # Counts are never cut: a name too long for the pane ends in … before its count.
+            room = self.scrollable_content_region.width - self._guide_width(node) - len(shown)
+            if label.cell_len > room > 2:
+                label.truncate(room, overflow="ellipsis")
+            label.append(shown, style=COUNT_STYLE + style)
             if count == 0:
                 label.stylize(COUNT_STYLE)
         return label
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
-        """Cheaper than rendering the label (the tree asks for every line's width)."""
+        """Cheaper than rendering the label (the tree asks for every line's width). Never
+        wider than the pane: long names are cut before their count, not scrolled."""
         data = node.data
         count = self._counts.get((data.side, data.key)) if data is not None else None
         width = node.label.cell_len + (len(f" {count:,}") if count is not None else 0)
-        return width + (cell_len(self.ICON_NODE) if node.allow_expand else 0)
+        width += cell_len(self.ICON_NODE) if node.allow_expand else 0
+        room = self.scrollable_content_region.width - self._guide_width(node)
+        return min(width, room) if room > 0 else width
+
+    def _guide_width(self, node: TreeNode[NodeData]) -> int:
+        """Cells of tree guides before the node's label (the root is hidden)."""
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        return max(depth - 1, 0) * self.guide_depth
 
     def _name_text(self, data: NodeData) -> Text:
         chosen = self.region_key if data.side == "region" else self.partner_key
@@ -394,6 +443,14 @@ class RegionTree(PaneSized, Tree[NodeData]):
         data = event.node.data
         if data is None:
             return
+        if data.key is None:
+            # A section heading: Enter opens or closes it (Escape clears that side's filter).
+            if event.node.is_expanded:
+                event.node.collapse()
+            else:
+                self._materialize(event.node)
+                event.node.expand()
+            return
         current = self.region_key if data.side == "region" else self.partner_key
         key = None if data.key == current else data.key
         self.post_message(self.Chosen(data.side, key, data.label))
@@ -425,8 +482,11 @@ class RegionTree(PaneSized, Tree[NodeData]):
         target = sections[0] if node is sections[1] else sections[1]
         self._materialize(target)
         target.expand()
-        self.move_cursor(target, animate=False)
+        # Land on the section's first entry (a partner country, a province), not its heading.
+        first = target.children[0] if target.children else target
+        self.move_cursor(first, animate=False)
         self.scroll_to_node(target, animate=False)
+        self.scroll_to_node(first, animate=False)
 
     def action_clear(self) -> None:
         """Escape: clear the filter of the side the cursor is on (or both)."""

@@ -29,8 +29,10 @@ from db.models import SectorCount
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
-# The tick box, drawn as Textual's SelectionList draws it.
-BUTTON_LEFT, BUTTON_INNER, BUTTON_RIGHT = "▐", "X", "▌"
+# The tick box: a tick or a blank between brackets, so a ticked row differs from an unticked one
+# by its characters, not only by colour (in every theme, and in a plain capture of the screen).
+BUTTON_LEFT, BUTTON_RIGHT = "[", "]"
+TICKED, UNTICKED = "✓", " "
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class SectorList(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     SectorList { height: auto; overflow-x: hidden; padding: 0 1; }
-    SectorList > .sector-list--button { color: $panel-darken-2; background: $panel; }
-    SectorList > .sector-list--button-selected { color: $text-success; background: $panel; }
+    SectorList > .sector-list--button { color: $text-muted; }
+    SectorList > .sector-list--button-selected { color: $text-success; text-style: bold; }
     SectorList > .sector-list--cursor {
         color: $foreground;
         background: $block-cursor-blurred-background;
@@ -195,13 +197,12 @@ class SectorList(ScrollView, can_focus=True):
         base, cursor_style, button, button_ticked = self._styles
         line = cursor_style if cursor else base
         box = base + (button_ticked if ticked else button)
-        side = Style.from_color(box.bgcolor, line.bgcolor)
         prompt = option.prompt.copy()
         prompt.truncate(max(width - 4, 1), overflow="ellipsis")
         segments = [
-            Segment(BUTTON_LEFT, side),
-            Segment(BUTTON_INNER, box),
-            Segment(BUTTON_RIGHT, side),
+            Segment(BUTTON_LEFT, line),
+            Segment(TICKED if ticked else UNTICKED, box),
+            Segment(BUTTON_RIGHT, line),
             Segment(" ", line),
             *(
                 Segment(seg.text, line + seg.style if seg.style else line)

@@ -34,35 +34,6 @@ def join(parts: list[Text], sep: str = "") -> Text:
     return Text(sep).join(parts)
 
 
-FACT_LABELS = {
-    "region": "Indonesian party",
-    "partner": "partner",
-    "partner_country": "partner's country",
-    "partner_kind": "partner's kind",
-    "facilitator": "facilitator",
-    "type": "type",
-    "date": "date",
-    "status": "status",
-    "scope_article": "scope article",
-    "summary": "summary",
-    "people": "people",
-    "event": "event",
-    "category": "category",
-    "level": "level",
-    "name": "name",
-    "office": "office",
-    "definition": "definition",
-}
-
-
-def fact_label(fact: str) -> str:
-    """A reader's word for an evidence `supports` key ('sector:tourism' -> 'sector tourism')."""
-    kind, _, rest = fact.partition(":")
-    if rest:
-        return f"{FACT_LABELS.get(kind, kind)} {rest.replace('-', ' ')}"
-    return FACT_LABELS.get(fact, fact.replace("_", " "))
-
-
 def render_text(console: Console, text: Text) -> list[Segment]:
     """A one-line Text as segments, with its own base style (`Text.render` leaves the base
     style out: Rich applies it one level up, which line-drawing widgets skip)."""
