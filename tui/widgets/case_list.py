@@ -70,6 +70,7 @@ TYPE_SHORT = {
     "exploratory": "Exploratory",
 }
 TYPE_WIDTH = 11  # the longest short label
+SHORT_HEADINGS = {"region": "Region", "partner": "Partner"}
 
 
 def layout_columns(width: int) -> list[Column]:
@@ -181,6 +182,8 @@ class CaseHeader(Static):
         keys = {c.key for c in columns}
         for i, col in enumerate(columns):
             label = col.label
+            if len(label) + 1 > col.width:  # narrow: the short heading, never a cut one
+                label = SHORT_HEADINGS.get(col.key, label)
             if col.key in COLUMN_SORT and self.sort in COLUMN_SORT[col.key]:
                 label += "↑" if self.sort == "year" else "↓"
             if col.key == "type" and self.sort == "title" and "title" not in keys:
