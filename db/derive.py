@@ -8,6 +8,8 @@ derived, for the detail view and the exports.
 
 from __future__ import annotations
 
+import re
+
 from db.errors import NotFound
 
 # PP 28/2018 (Kerja Sama Daerah) was issued in 2018.
@@ -103,11 +105,8 @@ _IMPLEMENTATION_STATUSES = {"reported", "implemented", "ongoing", "completed"}
 
 
 def _has_word(text: str, words: tuple[str, ...]) -> bool:
-    padded = f" {text} "
-    for w in words:
-        if f" {w} " in padded or f" {w}," in padded or f" {w}." in padded:
-            return True
-    return False
+    """True if one of `words` (or phrases) is in `text` as a whole word."""
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
 
 
 def derive_stage(
@@ -148,10 +147,12 @@ def derive_stage(
             "a cooperation reported as carried out (an activity, not an agreement, is named)",
         )
     else:
-        return "unknown", (
-            f"Derived by this app: {on or 'no type or status'} does not show a stage. "
-            "No source names the stage."
-        )
+        if not on:
+            return "unknown", (
+                "Derived by this app: no type or status is recorded, so no stage shows. "
+                "No source names the stage."
+            )
+        return "unknown", (f"Derived by this app: {on} show no stage. No source names the stage.")
     return stage, (
         f"Derived by this app from {on}: {why}. No source names the stage."
         if on
@@ -160,7 +161,10 @@ def derive_stage(
 
 
 def _basis_of(
-    type_id: str | None, status: str | None, type_as_stated: str | None, status_as_stated: str | None
+    type_id: str | None,
+    status: str | None,
+    type_as_stated: str | None,
+    status_as_stated: str | None,
 ) -> str:
     parts = []
     if type_id:

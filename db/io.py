@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from db import schema, searchdocs
+from db.derive import derive_category, derive_stage
 from db.errors import ImportProblem, ParadiploError
 from db.queries import _citation, _list
-from db.derive import derive_category, derive_stage
 from db.seeds import year_of
 from db.store import Store
 from db.text import clean_user_text, display_safe, find_quote, slugify
@@ -302,7 +302,9 @@ def _check_header(path: Path, fieldnames: list[str] | None) -> None:
     unknown = [
         h
         for h in header
-        if h and h not in CASE_FIELDS and h not in ("quote", "source_citation", "category_derived", "stage_derived")
+        if h
+        and h not in CASE_FIELDS
+        and h not in ("quote", "source_citation", "category_derived", "stage_derived")
     ]
     missing = [f for f in REQUIRED if f not in header]
     if missing:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from db.errors import NotFound
-from db.models import Citation, Claim, Conflict, LegalBasis, LawReference
+from db.models import Citation, Claim, Conflict, LawReference, LegalBasis
 
 STATUS_WORDS = {
     "in_force": "in force",

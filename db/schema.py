@@ -772,13 +772,21 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
 
     apply_fidelity(conn)
     updates = []
-    for cid, type_id, status, type_stated, status_stated, country, kind, year, partner in (
-        conn.execute(
-            "SELECT c.id, c.type, c.status, c.type_as_stated, c.status_as_stated,"
-            " c.region_country, coalesce(c.partner_kind, a.kind), c.year,"
-            " CASE WHEN c.partner_id IS NULL THEN NULL ELSE c.partner_name END"
-            " FROM cases c LEFT JOIN actors a ON a.id = c.partner_id"
-        )
+    for (
+        cid,
+        type_id,
+        status,
+        type_stated,
+        status_stated,
+        country,
+        kind,
+        year,
+        partner,
+    ) in conn.execute(
+        "SELECT c.id, c.type, c.status, c.type_as_stated, c.status_as_stated,"
+        " c.region_country, coalesce(c.partner_kind, a.kind), c.year,"
+        " CASE WHEN c.partner_id IS NULL THEN NULL ELSE c.partner_name END"
+        " FROM cases c LEFT JOIN actors a ON a.id = c.partner_id"
     ):
         stage, stage_basis = derive_stage(type_id, status, type_stated, status_stated)
         category, basis = derive_category(country, kind, year, partner)

@@ -457,7 +457,7 @@ def _check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) 
             raise SeedError(
                 lf,
                 rid,
-                f"title_as_cited is not in the source: \"{str(cited)[:80]}\".",
+                f'title_as_cited is not in the source: "{str(cited)[:80]}".',
                 "copy the title exactly as the source writes it.",
             )
     claim_source = {c["id"]: c["source"] for c in data.claims}
@@ -495,7 +495,7 @@ def _check_as_stated(data: SeedData) -> None:
             raise SeedError(
                 cf,
                 rec.get("id"),
-                f"{field_name} is not the source's own words: \"{str(value)[:80]}\".",
+                f'{field_name} is not the source\'s own words: "{str(value)[:80]}".',
                 "copy the wording verbatim from a source the record quotes; put a gloss or "
                 "explanation in its own field (e.g. status_gloss, date_gloss) or in 'unclear'.",
             )
