@@ -30,7 +30,7 @@ def derive_category(
     """
     if region_country not in (None, "ID"):
         return None, "Derived: PP 28/2018 applies only to Indonesian regions."
-    who = f" ({partner_name})" if partner_name else ""
+    who = f", {partner_name}" if partner_name else ""
     if partner_kind == "sub_state":
         category: str | None = "KSDPL"
         text = (

@@ -114,7 +114,7 @@ class GlossaryScreen(Screen[None]):
             options.append(None)
             for law in message.laws:
                 self.entries["l:" + law.id] = law
-                mark = "  (law)" if law.cited else "  (law, reference)"
+                mark = "  (law)" if law.cited else "  (law; reference, not in the texts)"
                 prompt = one_line(law.short, style="bold") + Text(mark, style="dim")
                 if law.reference is not None and law.reference.status in ("replaced", "revoked"):
                     prompt.append(f"  {law.reference.status}", style="italic")

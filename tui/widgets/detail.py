@@ -278,7 +278,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         date.append(refs("date"), style="bold")
         if d.date_note:
             date.append("\n")
-            date.append("stated, but ambiguous", style="bold reverse")
+            date.append("ambiguous", style="bold reverse")
             date.append(" ")
             date.append_text(plain(d.date_note, style="dim"))
     elif d.date:
