@@ -220,7 +220,7 @@ def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
     summed = _count_from_summary(conn, filters)
     if summed is not None:
         return summed
-    if len(filters.sectors) == 1 and not (filters.region or filters.partner):
+    if len(filters.sectors) == 1 and not (filters.region or filters.partner or filters.stage):
         sector = filters.sectors[0]
         row = conn.execute(
             "SELECT n FROM summary_sectors WHERE key = ? AND sector_id = ?", (f"s:{sector}", sector)
