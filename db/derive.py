@@ -9,6 +9,7 @@ derived, for the detail view and the exports.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from db.errors import NotFound
 
@@ -96,19 +97,21 @@ STAGE_SYNONYMS = {
     "program": "implementation",
 }
 
-_INTENT_WORDS = ("letter of intent", "loi", "pernyataan kehendak")
-_EXPLORATION_WORDS = ("penjajakan", "menjajaki", "dijajaki")
-_AGREEMENT_WORDS = ("nota kesepahaman", "memorandum", "mou", "sister city", "sister-city")
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    """One pattern matching any of `phrases` as whole words."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
+
+
+_INTENT_WORDS = _words("letter of intent", "loi", "pernyataan kehendak")
+_EXPLORATION_WORDS = _words("penjajakan", "menjajaki", "dijajaki")
+_AGREEMENT_WORDS = _words("nota kesepahaman", "memorandum", "mou", "sister city", "sister-city")
 _AGREEMENT_TYPES = {"mou", "sister-city"}
 _AGREEMENT_STATUSES = {"agreed", "signed", "established"}
 _IMPLEMENTATION_STATUSES = {"reported", "implemented", "ongoing", "completed"}
 
 
-def _has_word(text: str, words: tuple[str, ...]) -> bool:
-    """True if one of `words` (or phrases) is in `text` as a whole word."""
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
-
-
+@lru_cache(maxsize=4096)
 def derive_stage(
     type_id: str | None,
     status: str | None,
@@ -127,9 +130,9 @@ def derive_stage(
     stated = " ".join(x for x in (type_as_stated, status_as_stated) if x)
     words = " ".join(stated.lower().replace('"', " ").split())
     on = _basis_of(type_id, status, type_as_stated, status_as_stated)
-    if _has_word(words, _INTENT_WORDS) or t in {"loi", "intent"}:
+    if _INTENT_WORDS.search(words) or t in {"loi", "intent"}:
         stage, why = "intent", "a letter of intent (pernyataan kehendak) is named"
-    elif t == "exploratory" or s == "explored" or _has_word(words, _EXPLORATION_WORDS):
+    elif t == "exploratory" or s == "explored" or _EXPLORATION_WORDS.search(words):
         stage, why = "exploration", "exploratory talks (penjajakan)"
     elif t == "proposal" or s == "proposed":
         stage, why = (
@@ -139,7 +142,7 @@ def derive_stage(
         )
     elif t == "programme":
         stage, why = "implementation", "a cooperation programme is reported"
-    elif t in _AGREEMENT_TYPES or s in _AGREEMENT_STATUSES or _has_word(words, _AGREEMENT_WORDS):
+    elif t in _AGREEMENT_TYPES or s in _AGREEMENT_STATUSES or _AGREEMENT_WORDS.search(words):
         stage, why = "agreement", "an MoU, nota kesepahaman or sister-city agreement"
     elif t == "cooperation" and s in _IMPLEMENTATION_STATUSES:
         stage, why = (
