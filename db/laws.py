@@ -56,6 +56,13 @@ def claims_about(conn: sqlite3.Connection, topic: str) -> list[Claim]:
     )
 
 
+def claims_about_ids(conn: sqlite3.Connection, claim_ids: list[str]) -> list[Claim]:
+    """The claims with these ids."""
+    if not claim_ids:
+        return []
+    return _claims(conn, f"WHERE c.id IN ({','.join('?' * len(claim_ids))})", claim_ids)
+
+
 def _reference(conn: sqlite3.Connection, law_id: str) -> LawReference | None:
     row = conn.execute(
         "SELECT r.status, r.status_text, r.replaced_by, l.short, r.amended_by, r.description,"
