@@ -16,6 +16,7 @@ from db.models import (
     CaseRow,
     Event,
     Evidence,
+    Excerpt,
     Filters,
     GlossaryTerm,
     LegalBasis,
@@ -104,6 +105,9 @@ def where_clause(
                 " AND cs.sector_id = ?)"
             )
         params.append(sector)
+    if filters.stage:
+        conds.append(f"{alias}.stage = ?")
+        params.append(filters.stage)
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
@@ -118,6 +122,9 @@ def sector_where(filters: Filters, alias: str = "cs") -> tuple[str, list[Any]]:
     where, params = where_clause(Filters(region=filters.region, partner=filters.partner), alias)
     conds = [f"{alias}.sector_id = ?", *([where[len("WHERE ") :]] if where else [])]
     params = [filters.sectors[0], *params]
+    if filters.stage:  # the stage is not copied onto the sector rows: ask the case
+        conds.append(f"{alias}.case_id IN (SELECT id FROM cases WHERE stage = ?)")
+        params.append(filters.stage)
     for sector in filters.sectors[1:]:
         conds.append(f"{alias}.case_id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)")
         params.append(sector)
@@ -187,7 +194,7 @@ def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
 def _count_from_summary(conn: sqlite3.Connection, filters: Filters) -> int | None:
     """The number of cases under no filter, or one region or partner filter alone, summed from
     the trees' summary rows (a few hundred at most, however many cases), or None."""
-    if filters.sectors or (filters.region and filters.partner):
+    if filters.sectors or filters.stage or (filters.region and filters.partner):
         return None
     key = filters.region or filters.partner
     if key is None:
@@ -213,7 +220,7 @@ def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
     summed = _count_from_summary(conn, filters)
     if summed is not None:
         return summed
-    if len(filters.sectors) == 1 and not (filters.region or filters.partner):
+    if len(filters.sectors) == 1 and not (filters.region or filters.partner or filters.stage):
         sector = filters.sectors[0]
         row = conn.execute(
             "SELECT n FROM summary_sectors WHERE key = ? AND sector_id = ?", (f"s:{sector}", sector)
@@ -323,14 +330,18 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
 
     Counts honour the sector and partner filters (not the region filter itself).
     """
-    f = Filters(partner=filters.partner, sectors=filters.sectors) if filters else Filters()
+    f = (
+        Filters(partner=filters.partner, sectors=filters.sectors, stage=filters.stage)
+        if filters
+        else Filters()
+    )
     return list(_memoised(conn, ("region_tree", f), lambda: _region_tree(conn, f)))
 
 
 def _summarised(f: Filters) -> str | None:
     """The summary rows' sector_id for a tree under `f` ('' for no filter, the sector for
     one sector alone), or None if the tree must be counted from the cases."""
-    if f.region or f.partner or len(f.sectors) > 1:
+    if f.region or f.partner or f.stage or len(f.sectors) > 1:
         return None
     return f.sectors[0] if f.sectors else ""
 
@@ -421,7 +432,11 @@ def _by_label(nodes: list[RegionNode]) -> list[RegionNode]:
 
 def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
     """Partner side: country, then partner, with case counts (honours region and sectors)."""
-    f = Filters(region=filters.region, sectors=filters.sectors) if filters else Filters()
+    f = (
+        Filters(region=filters.region, sectors=filters.sectors, stage=filters.stage)
+        if filters
+        else Filters()
+    )
     return list(_memoised(conn, ("partner_tree", f), lambda: _partner_tree(conn, f)))
 
 
@@ -474,6 +489,8 @@ def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCoun
 def _summary_key(filters: Filters) -> str | None:
     """The one filter key of `filters` ('s:tourism', 'p:35', 'pc:JP'), or None if it has
     none or several: summary_sectors holds the sector counts under each single key."""
+    if filters.stage:
+        return None
     keys = [k for k in (filters.region, filters.partner) if k]
     keys += [f"s:{sector}" for sector in filters.sectors]
     return keys[0] if len(keys) == 1 else None
@@ -497,7 +514,7 @@ def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCou
             for sector in (sector_set or "").split():
                 counts[sector] = counts.get(sector, 0) + n
     else:
-        if filters.region or filters.partner:
+        if filters.region or filters.partner or filters.stage:
             where, params = where_clause(filters, sectors_as="in")
             sql = (
                 "SELECT cs.sector_id, count(*) FROM case_sectors cs"
@@ -620,7 +637,8 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
         "SELECT c.id, c.title, c.summary, c.region_id, c.partner_id, c.partner_as_stated,"
         " c.partner_kind, c.facilitator_id, c.type, coalesce(t.label_en, c.type, ''),"
         " c.type_as_stated, c.date, c.date_as_stated, c.status, c.status_as_stated,"
-        " c.scope_article, c.category, c.category_basis, c.unclear, c.related, c.origin"
+        " c.scope_article, c.category, c.category_basis, c.unclear, c.related, c.origin,"
+        " c.stage, c.stage_basis, c.status_gloss, c.date_note"
         " FROM cases c LEFT JOIN case_types t ON t.id = c.type WHERE c.id = ?",
         (case_id,),
     ).fetchone()
@@ -659,26 +677,19 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
             desc,
             [names.get(p, p) for p in _list(ppl)],
             _evidence(conn, "event", eid),
+            gloss,
         )
-        for eid, date, stated, place, desc, ppl in conn.execute(
-            "SELECT id, date, date_as_stated, place, description, people FROM events"
+        for eid, date, stated, place, desc, ppl, gloss in conn.execute(
+            "SELECT id, date, date_as_stated, place, description, people, date_gloss FROM events"
             " WHERE case_id = ? ORDER BY date IS NULL, date, id",
             (case_id,),
         )
     ]
+    from db import laws
+    from db.derive import STAGE_LABELS
+
     source_ids = sorted({e.source_id for e in evidence})
-    legal = []
-    if source_ids:
-        marks = ",".join("?" * len(source_ids))
-        for lid, short, title, summary in conn.execute(
-            "SELECT DISTINCT l.id, l.short, l.title, l.summary FROM legal_bases l"
-            " JOIN evidence e ON e.record_type = 'legal_basis' AND e.record_id = l.id"
-            f" WHERE e.source_id IN ({marks}) ORDER BY l.year, l.id",
-            source_ids,
-        ):
-            legal.append(
-                LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
-            )
+    legal = laws.laws_cited_in(conn, source_ids)
     return CaseDetail(
         id=r[0],
         title=r[1],
@@ -706,10 +717,18 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
         people=people,
         events=events,
         legal_bases=legal,
+        stage=r[21],
+        stage_label=STAGE_LABELS.get(r[21] or "", r[21]),
+        stage_basis=r[22],
+        status_gloss=r[23],
+        date_note=r[24],
+        conflicts=laws.conflicts_of_sources(conn, source_ids),
     )
 
 
-def _source(row: tuple[Any, ...], text: str = "") -> Source:
+def _source(
+    row: tuple[Any, ...], text: str = "", extracts: dict[str, list[Any]] | None = None
+) -> Source:
     (
         sid,
         file,
@@ -724,8 +743,10 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         notes,
         citation,
         origin,
+        inferred,
     ) = row
     label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
+    parts = (extracts or {}).get(sid, [])
     return Source(
         sid,
         file,
@@ -742,13 +763,37 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         label,
         origin,
         text,
+        _list(inferred),
+        [x for part, x in parts if part == "abstract"],
+        [x for part, x in parts if part == "findings"],
     )
 
 
 _SOURCE_FULL = (
     "id, file, kind, title, outlet, authors, affiliation, published, language, keywords, notes,"
-    " citation, origin"
+    " citation, origin, inferred"
 )
+
+
+def _extracts(conn: sqlite3.Connection, source_ids: list[str]) -> dict[str, list[Any]]:
+    """The abstract and findings passages of bundled sources (verbatim, with offsets)."""
+    out: dict[str, list[Any]] = {}
+    for i in range(0, len(source_ids), 500):
+        chunk = source_ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for sid, quote, start, end, supports in conn.execute(
+            'SELECT record_id, quote, start, "end", supports FROM evidence'
+            f" WHERE record_type = 'source' AND record_id IN ({marks})"
+            " AND (supports LIKE '%\"abstract\"%' OR supports LIKE '%\"findings\"%')"
+            " ORDER BY id",
+            chunk,
+        ):
+            facts = _list(supports)
+            lang = next((f[9:] for f in facts if str(f).startswith("language:")), None)
+            for part in ("abstract", "findings"):
+                if part in facts:
+                    out.setdefault(sid, []).append((part, Excerpt(quote, start, end, lang)))
+    return out
 
 
 def list_sources(
@@ -759,13 +804,12 @@ def list_sources(
     An import adds one citation source per distinct citation, so a large collection has tens
     of thousands: a list on screen should page (`limit`/`offset`, `count_sources`).
     """
-    return [
-        _source(tuple(r))
-        for r in conn.execute(
-            f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
-        )
-    ]
+    rows = conn.execute(
+        f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
+    ).fetchall()
+    extracts = _extracts(conn, [r[0] for r in rows if r[-2] == "seed" or r[1]])
+    return [_source(tuple(r), extracts=extracts) for r in rows]
 
 
 def count_sources(conn: sqlite3.Connection) -> int:
@@ -777,7 +821,7 @@ def get_source(conn: sqlite3.Connection, source_id: str) -> Source:
     row = r.fetchone()
     if row is None:
         raise NotFound(f"No source with id '{source_id}'.")
-    return _source(tuple(row[:-1]), row[-1])
+    return _source(tuple(row[:-1]), row[-1], _extracts(conn, [source_id]))
 
 
 def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
@@ -793,8 +837,17 @@ def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
 
 
 def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
+    from db import laws
+
     return [
-        GlossaryTerm(tid, term, definition, bool(ref), _evidence(conn, "term", tid))
+        GlossaryTerm(
+            tid,
+            term,
+            definition,
+            bool(ref),
+            _evidence(conn, "term", tid),
+            laws.conflicts_about(conn, f"term:{tid}"),
+        )
         for tid, term, definition, ref in conn.execute(
             "SELECT id, term, definition, reference FROM glossary ORDER BY term COLLATE NOCASE"
         )
@@ -802,12 +855,10 @@ def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
 
 
 def legal_bases(conn: sqlite3.Connection) -> list[LegalBasis]:
-    return [
-        LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
-        for lid, short, title, summary in conn.execute(
-            "SELECT id, short, title, summary FROM legal_bases ORDER BY year, id"
-        )
-    ]
+    """Every law: official titles, the sources' claims, the outside reference (db/laws.py)."""
+    from db import laws
+
+    return laws.laws(conn)
 
 
 def find_by_name(
@@ -884,6 +935,8 @@ def stats(conn: sqlite3.Connection) -> dict[str, int]:
         "people",
         "events",
         "legal_bases",
+        "claims",
+        "conflicts",
         "glossary",
         "areas",
         "countries",

@@ -297,6 +297,11 @@ def cases_group() -> None:
 @click.option("--sector", "-s", multiple=True, help="Sector id or label (repeat to narrow).")
 @click.option("--partner-country", "-c", help="Partner country (name or code).")
 @click.option(
+    "--stage",
+    help="Derived lifecycle stage: exploration (penjajakan), intent (LoI), agreement (MoU),"
+    " implementation, unknown.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["year", "-year", "title", "region", "partner"]),
     default="-year",
@@ -310,17 +315,21 @@ def cases_list(
     region: str | None,
     sector: tuple[str, ...],
     partner_country: str | None,
+    stage: str | None,
     sort: str,
     limit: int,
     as_json: bool,
 ) -> None:
     """List cases, optionally filtered."""
     with friendly_errors():
+        from db.derive import stage_id
+
         conn = ctx.store().conn
         filters = Filters(
             region=resolve.region_key(conn, region) if region else None,
             partner=resolve.country_key(conn, partner_country) if partner_country else None,
             sectors=tuple(resolve.sector_id(conn, s) for s in sector),
+            stage=stage_id(stage) if stage else None,
         )
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
         if as_json:
@@ -463,6 +472,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         ("Status", d.status_as_stated or d.status or "not stated"),
         ("Sectors", ", ".join(s.label_en for s in d.sectors) or "not stated"),
         ("Category", f"{d.category or '—'} (derived: {d.category_basis})"),
+        ("Stage", f"{d.stage_label or '—'} ({d.stage_basis})"),
     ]
     for k, v in rows:
         console.print(Text(f"{k}: ", style="bold") + _t(v))
@@ -766,6 +776,8 @@ def entry() -> None:
             where = "the details could not be saved"
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
+
+from tui import cli_laws  # noqa: E402, F401  (registers `laws` and `conflicts` on `main`)
 
 if __name__ == "__main__":
     entry()
