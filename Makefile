@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# After changing user-facing text: extract the messages, merge them into the Indonesian
+# catalog (translate what is new in db/locale/id/LC_MESSAGES/paradiplo.po), then compile.
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract --no-location --sort-output --project=paradiplo-tui \
+		-k Binding:3 -k notify:1 -o db/locale/paradiplo.pot db tui
+	$(BIN)/pybabel -q update -i db/locale/paradiplo.pot -d db/locale -D paradiplo -l id \
+		--no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d db/locale -D paradiplo --statistics

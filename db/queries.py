@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from db.errors import NotFound
+from db.i18n import N_
 from db.models import (
     Actor,
     CaseDetail,
@@ -475,7 +476,7 @@ def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
             by_country.setdefault(ckey, [])
     out = []
     for ckey in sorted(totals, key=lambda k: countries.get(k, "~" + k).casefold()):
-        label = countries.get(ckey, ckey) if ckey else "Partner not named"
+        label = countries.get(ckey, ckey) if ckey else N_("Partner not named")
         kids = sorted(by_country.get(ckey, []), key=lambda n: n.label.casefold())
         out.append(RegionNode(f"pc:{ckey}", label, "country", totals[ckey], kids))
     return out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from db import i18n
 from db.store import Store, open_store
 
 
@@ -18,6 +19,10 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PARADIPLO_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("PARADIPLO_DB", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("PARADIPLO_LANG", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    i18n.set_language("en")  # the interface language is per process: English unless a test asks
     return tmp_path
 
 

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from db import notes as notes_api
 from db.errors import ParadiploError
+from db.i18n import _, chosen_explicitly, language, set_language
 from db.models import Draft, Filters, Note, SearchHit
 from db.store import Store, open_store, translate
 from db.text import display_safe
@@ -136,6 +137,8 @@ class ParadiploApp(App[int]):
             self.state.theme if self.state.theme in self.available_themes else (DEFAULT_THEME)
         )
         self.sub_title = display_safe(self.db_path.name)
+        if self.state.language and not chosen_explicitly():
+            set_language(self.state.language)  # the setting chosen in the app
         self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
         self.push_screen(self.main)
@@ -234,6 +237,21 @@ class ParadiploApp(App[int]):
                 timeout=8,
             )
 
+    def action_switch_language(self) -> None:
+        """Switch between English and Bahasa Indonesia, remember it, and show the main screen
+        again in the new language (filters, sort and selected case kept)."""
+        chosen = set_language("en" if language() == "id" else "id")
+        self.state.language = chosen
+        main = getattr(self, "main", None)
+        if main is not None:
+            self.state.set_filters(main.filters)
+            self.state.sort = main.sort
+            self.state.case_id = main.current_case or self.state.case_id
+        self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
+        self.switch_screen(self.main)
+        save_state(self.state)
+        self.notify(_("Interface language: English"))
+
     def notify(
         self,
         message: str,
@@ -246,6 +264,7 @@ class ParadiploApp(App[int]):
         """Every notification is literal text: paths, names and notes in it are never markup,
         and escape sequences are removed (widgets' `notify` comes here too)."""
         text = message.plain if isinstance(message, Text) else str(message)
+        text = _(text)  # a literal message is in the catalog (extracted as notify:1)
         self._last_notified = time.monotonic()
         super().notify(
             display_safe(text),

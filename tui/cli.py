@@ -21,6 +21,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
+from db.i18n import LANGUAGES, set_language
 from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
@@ -140,13 +141,20 @@ def emit_json(data: Any) -> None:
     envvar=ENV_READONLY,
     help="Browse without changing the database (note-taking is off); or $PARADIPLO_READONLY=1.",
 )
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(LANGUAGES),
+    help="Interface language: en or id (or $PARADIPLO_LANG, else your locale).",
+)
 @click.version_option(package_name="paradiplo-tui")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, read_only: bool) -> None:
+def main(ctx: click.Context, db: str | None, read_only: bool, lang: str | None) -> None:
     """Browse paradiplomacy cases, their sources and your study notes.
 
     Run with no command to open the app.
     """
+    set_language(lang)
     ctx.obj = Ctx(db, read_only)
     if ctx.invoked_subcommand is None:
         if read_only:

@@ -28,6 +28,7 @@ class UIState:
     sectors: list[str] = field(default_factory=list)
     sort: str = "-year"
     theme: str | None = None
+    language: str | None = None  # chosen in the app; --lang and $PARADIPLO_LANG come first
 
     @property
     def filters(self) -> Filters:
@@ -61,6 +62,7 @@ def load_state(path: Path | None = None) -> UIState:
         sectors=[s for s in sectors if isinstance(s, str)] if isinstance(sectors, list) else [],
         sort=sort if sort in SORTS else "-year",
         theme=_str_or_none(raw.get("theme")),
+        language=_str_or_none(raw.get("language")),
     )
 
 

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from db.i18n import N_, _
 from db.paths import keymap_path
 from db.text import display_safe
 from tui.keymap import keys_in_force, with_key
@@ -37,7 +38,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
 
     sections: list[tuple[str, list[BindingType]]] = [
         (
-            "Everywhere",
+            N_("Everywhere"),
             [
                 *ParadiploApp.BINDINGS,
                 Binding(
@@ -52,26 +53,26 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
                 ],
             ],
         ),
-        ("Main screen", list(MainScreen.BINDINGS)),
+        (N_("Main screen"), list(MainScreen.BINDINGS)),
         (
-            "1 Regions",
+            N_("1 Regions"),
             [
                 *RegionTree.BINDINGS,
                 Binding("enter", "select", "Filter by the region / partner (again: clear)"),
                 Binding("space", "toggle", "Open / close the node"),
             ],
         ),
-        ("2 Sectors", list(SectorList.BINDINGS)),
-        ("3 Agreements", list(CaseList.BINDINGS)),
-        ("4 Detail", list(DetailView.BINDINGS)),
-        ("Source reader", list(SourceReaderScreen.BINDINGS)),
-        ("Sources list", list(SourcesScreen.BINDINGS)),
-        ("Glossary", list(GlossaryScreen.BINDINGS)),
+        (N_("2 Sectors"), list(SectorList.BINDINGS)),
+        (N_("3 Agreements"), list(CaseList.BINDINGS)),
+        (N_("4 Detail"), list(DetailView.BINDINGS)),
+        (N_("Source reader"), list(SourceReaderScreen.BINDINGS)),
+        (N_("Sources list"), list(SourcesScreen.BINDINGS)),
+        (N_("Glossary"), list(GlossaryScreen.BINDINGS)),
     ]
     for title, module, cls_name in (
-        ("Search", "tui.screens.search", "SearchScreen"),
-        ("Notes screen", "tui.screens.notes", "NotesScreen"),
-        ("Note editor", "tui.screens.note_editor", "NoteEditorScreen"),
+        (N_("Search"), "tui.screens.search", "SearchScreen"),
+        (N_("Notes screen"), "tui.screens.notes", "NotesScreen"),
+        (N_("Note editor"), "tui.screens.note_editor", "NoteEditorScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])
@@ -88,36 +89,48 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
 # binding with that id (remapped keys show as remapped).
 TASKS: list[tuple[str, str]] = [
     (
-        "Find a province's cooperations with a country",
-        "{pane_regions} Regions, move to the province (j/k), Enter. Then {partners} jumps to the "
-        "partner countries: move to the country, Enter. Both filters apply together; the "
-        "Agreements pane lists the cases. x clears every filter, Escape the focused pane's.",
+        N_("Find a province's cooperations with a country"),
+        N_(
+            "{pane_regions} Regions, move to the province (j/k), Enter. Then {partners} jumps to the "
+            "partner countries: move to the country, Enter. Both filters apply together; the "
+            "Agreements pane lists the cases. x clears every filter, Escape the focused pane's."
+        ),
     ),
     (
-        "Read what a source says about a case",
-        "Select the case in Agreements ({pane_agreements}), then {pane_detail} Detail: move to a "
-        "quote with ↑↓ and press Enter. The source opens at that passage; [ and ] step "
-        "between cited passages; Escape goes back.",
+        N_("Read what a source says about a case"),
+        N_(
+            "Select the case in Agreements ({pane_agreements}), then {pane_detail} Detail: move to a "
+            "quote with ↑↓ and press Enter. The source opens at that passage; [ and ] step "
+            "between cited passages; Escape goes back."
+        ),
     ),
     (
-        "Search everything",
-        "{search} then type: cases, source passages, notes and glossary terms, in Indonesian "
-        "or English. Enter opens a result.",
+        N_("Search everything"),
+        N_(
+            "{search} then type: cases, source passages, notes and glossary terms, in Indonesian "
+            "or English. Enter opens a result."
+        ),
     ),
     (
-        "Write and export notes",
-        "{note_new} on a case, a region or a passage in the source reader; Ctrl+S saves. "
-        "{notes} lists every note: x exports Markdown, t Markdown by tag, X JSON.",
+        N_("Write and export notes"),
+        N_(
+            "{note_new} on a case, a region or a passage in the source reader; Ctrl+S saves. "
+            "{notes} lists every note: x exports Markdown, t Markdown by tag, X JSON."
+        ),
     ),
     (
-        "Cite a quote",
-        "In Detail or the source reader, {copy_quote} copies the selected quote with its "
-        "citation. {sources} lists the sources with their provenance.",
+        N_("Cite a quote"),
+        N_(
+            "In Detail or the source reader, {copy_quote} copies the selected quote with its "
+            "citation. {sources} lists the sources with their provenance."
+        ),
     ),
     (
-        "Add your own sources and cases",
-        "On the command line: paradiplo-tui sources add FILE, then paradiplo-tui cases add "
-        "(see paradiplo-tui cases add --help), or paradiplo-tui import cases FILE.",
+        N_("Add your own sources and cases"),
+        N_(
+            "On the command line: paradiplo-tui sources add FILE, then paradiplo-tui cases add "
+            "(see paradiplo-tui cases add --help), or paradiplo-tui import cases FILE."
+        ),
     ),
 ]
 
@@ -144,8 +157,8 @@ def tasks_text(app: App[object], keymap: dict[str, str]) -> Text:
     for i, (task, steps) in enumerate(TASKS):
         if i:
             text.append("\n")
-        text.append(f"• {task}: ", style="bold")
-        text.append(steps.format_map(_Keys(keys)))
+        text.append(f"• {_(task)}: ", style="bold")
+        text.append(_(steps).format_map(_Keys(keys)))
     return text
 
 
@@ -160,9 +173,9 @@ def all_binding_ids() -> list[str]:
 
 
 def _describe(binding: Binding) -> str:
-    text = binding.description or binding.action
+    text = _(binding.description) if binding.description else binding.action
     if binding.tooltip:
-        text += f" — {binding.tooltip}"
+        text += f" — {_(binding.tooltip)}"
     return text
 
 
@@ -197,20 +210,22 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
         parts: list[Static] = [
-            Static(Text("Keys", style="bold"), classes="help-title"),
+            Static(Text(_("Keys"), style="bold"), classes="help-title"),
             Static(
                 Text(
-                    f"Remap any key with its id in {display_safe(str(keymap_path()))} "
-                    '(lines like: sort = "ctrl+o"). Tab / Shift+Tab move between panes; '
-                    "the mouse works too.",
+                    _(
+                        "Remap any key with its id in {path} "
+                        '(lines like: sort = "ctrl+o"). Tab / Shift+Tab move between panes; '
+                        "the mouse works too."
+                    ).format(path=display_safe(str(keymap_path()))),
                     style="dim",
                 )
             ),
         ]
-        parts.append(Static(Text("How do I…", style="bold underline"), classes="help-section"))
+        parts.append(Static(Text(_("How do I…"), style="bold underline"), classes="help-section"))
         parts.append(Static(tasks_text(self.app, keymap)))
         for title, bindings in _sections():
-            parts.append(Static(Text(title, style="bold underline"), classes="help-section"))
+            parts.append(Static(Text(_(title), style="bold underline"), classes="help-section"))
             parts.append(Static(bindings_table(self.app, bindings, keymap)))
         with VerticalScroll(id="help-body", classes="dialog"):
             yield from parts

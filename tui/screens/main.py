@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from db import notes as notes_api
 from db import queries
 from db.errors import NotFound
+from db.i18n import N_, _, data_label, ngettext, number
 from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 from db.store import Store
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
@@ -34,7 +35,7 @@ from tui.widgets.detail import DetailView
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
-from tui.widgets.text import count_label, one_line
+from tui.widgets.text import one_line
 from tui.widgets.titlebar import TitleBar
 
 
@@ -191,13 +192,13 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         titles = {
-            "regions-pane": ("1", "Regions"),
-            "sectors-pane": ("2", "Sectors"),
-            "agreements-pane": ("3", "Agreements"),
-            "detail-pane": ("4", "Detail"),
+            "regions-pane": ("1", N_("Regions")),
+            "sectors-pane": ("2", N_("Sectors")),
+            "agreements-pane": ("3", N_("Agreements")),
+            "detail-pane": ("4", N_("Detail")),
         }
         for pane_id, (key, name) in titles.items():
-            self.query_one(f"#{pane_id}").border_title = Text.assemble((key, "bold"), " ", name)
+            self.query_one(f"#{pane_id}").border_title = Text.assemble((key, "bold"), " ", _(name))
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
         self.query_one(CaseList).focus()
@@ -445,28 +446,35 @@ class MainScreen(Screen[None]):
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
-        text = Text(count_label(self.count, "case"), style="bold")
+        text = Text(
+            ngettext("{n} case", "{n} cases", self.count).format(n=number(self.count)),
+            style="bold",
+        )
         if self.count != self.total:
-            text.append(f" of {self.total:,}", style="dim")
+            text.append(" " + _("of {n}").format(n=number(self.total)), style="dim")
         parts = self.filter_parts()
         if parts:
             text.append("  ·  ", style="dim")
             text.append_text(Text("  ·  ", style="dim").join(parts))
-            text.append("  (x clears all · Esc the focused pane's)", style="dim")
-        text.append("  ·  sort: ", style="dim")
-        text.append(SORT_LABELS.get(self.sort, self.sort), style="dim")
+            text.append("  " + _("(x clears all · Esc the focused pane's)"), style="dim")
+        text.append("  ·  " + _("sort:") + " ", style="dim")
+        text.append(_(SORT_LABELS.get(self.sort, self.sort)), style="dim")
         self.query_one(FilterBar).show(text)
 
     def filter_parts(self) -> list[Text]:
         f = self.filters
         parts: list[Text] = []
         if f.region:
-            parts.append(Text("region: ", style="dim") + one_line(self.labels.get(f.region, "")))
+            label = self.labels.get(f.region, "")
+            parts.append(Text(_("region:") + " ", style="dim") + one_line(label))
         if f.partner:
-            parts.append(Text("partner: ", style="dim") + one_line(self.labels.get(f.partner, "")))
+            label = self.labels.get(f.partner, "")
+            if f.partner.startswith("pc:"):
+                label = data_label("country", f.partner[3:], label)
+            parts.append(Text(_("partner:") + " ", style="dim") + one_line(label))
         if f.sectors:
-            names = [self.labels.get(s, s) for s in f.sectors]
-            parts.append(Text("sectors: ", style="dim") + one_line(" + ".join(names)))
+            names = [data_label("sector", s, self.labels.get(s, s)) for s in f.sectors]
+            parts.append(Text(_("sectors:") + " ", style="dim") + one_line(" + ".join(names)))
         return parts
 
     # ------------------------------------------------------------------------ filters

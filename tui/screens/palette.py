@@ -42,6 +42,12 @@ COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     ("Export notes as JSON", "Write your notes to a JSON file", "export_notes", ("json",)),
     ("Keys and help", "Every key binding in force (?)", "action_help", ()),
     ("Clear filters", "Show every case", "clear_filters", ()),
+    (
+        "Language: English / Bahasa Indonesia",
+        "Switch the interface language (Ganti bahasa antarmuka)",
+        "action_switch_language",
+        (),
+    ),
 ]
 
 

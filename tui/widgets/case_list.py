@@ -25,6 +25,7 @@ from textual.widgets import Static
 
 from db import notes as notes_api
 from db import queries
+from db.i18n import N_, _, data_label
 from db.models import CaseRow, Filters
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
@@ -38,11 +39,11 @@ KEEP_PAGES = 24
 ROW_CACHE = 400  # rendered rows kept (a few screens' worth)
 
 SORT_LABELS = {
-    "-year": "year, newest first",
-    "year": "year, oldest first",
-    "title": "title",
-    "region": "Indonesian party",
-    "partner": "partner",
+    "-year": N_("year, newest first"),
+    "year": N_("year, oldest first"),
+    "title": N_("title"),
+    "region": N_("Indonesian party"),
+    "partner": N_("partner"),
 }
 SORT_CYCLE = ["-year", "year", "title", "region", "partner"]
 COLUMN_SORT = {
@@ -62,48 +63,48 @@ class Column:
 
 # Short type labels for narrow lists (the detail view and wide lists show the full label).
 TYPE_SHORT = {
-    "sister-city": "Sister city",
-    "mou": "MoU",
-    "cooperation": "Cooperation",
-    "programme": "Programme",
-    "proposal": "Invitation",
-    "exploratory": "Exploratory",
+    "sister-city": N_("Sister city"),
+    "mou": N_("MoU"),
+    "cooperation": N_("Cooperation"),
+    "programme": N_("Programme"),
+    "proposal": N_("Invitation"),
+    "exploratory": N_("Exploratory"),
 }
 TYPE_WIDTH = 11  # the longest short label
-SHORT_HEADINGS = {"region": "Region", "partner": "Partner"}
+SHORT_HEADINGS = {"region": N_("Region"), "partner": N_("Partner")}
 
 
 def layout_columns(width: int) -> list[Column]:
     """Column widths for a list `width` cells wide. Every width keeps the year, both parties
     and (from 40 cells) the type; wider lists add the title. The partner's country is kept
     whenever the partner is shown (see `fit_partner`)."""
-    year = 5  # "2018↓" in the heading
+    year = max(5, len(_("Year")) + 1)  # "2018↓" / "Tahun↓" in the heading
     if width < 40:
         rest = max(width - year - 3, 12)
         return [
-            Column("year", "Year", year),
-            Column("region", "Indonesian party", rest // 2),
-            Column("partner", "Partner", rest - rest // 2),
+            Column("year", _("Year"), year),
+            Column("region", _("Indonesian party"), rest // 2),
+            Column("partner", _("Partner"), rest - rest // 2),
         ]
     kind = TYPE_WIDTH if width < 110 else 22
     rest = max(width - year - kind - 4, 20)
     if width < 90:
         party = rest * 42 // 100
         return [
-            Column("year", "Year", year),
-            Column("region", "Indonesian party", party),
-            Column("partner", "Partner (country)", rest - party),
-            Column("type", "Type", kind),
+            Column("year", _("Year"), year),
+            Column("region", _("Indonesian party"), party),
+            Column("partner", _("Partner (country)"), rest - party),
+            Column("type", _("Type"), kind),
         ]
     rest -= 1
     title = rest * 34 // 100
     party = rest * 28 // 100
     return [
-        Column("year", "Year", year),
-        Column("title", "Title", title),
-        Column("region", "Indonesian party", party),
-        Column("partner", "Partner (country)", rest - title - party),
-        Column("type", "Type", kind),
+        Column("year", _("Year"), year),
+        Column("title", _("Title"), title),
+        Column("region", _("Indonesian party"), party),
+        Column("partner", _("Partner (country)"), rest - title - party),
+        Column("type", _("Type"), kind),
     ]
 
 
@@ -112,6 +113,8 @@ def fit_partner(row: CaseRow, width: int) -> Text:
     and a country that does not fit by name is shown by its code ("Shizuoka Pref… (JP)")."""
     name = one_line(row.partner_name)
     country = row.partner_country if row.partner_country != row.partner_name else None
+    if country:
+        country = data_label("country", row.partner_country_code, country)
     if not country:
         return name
     for shown in (country, row.partner_country_code):
@@ -132,10 +135,10 @@ def fit_region(name: str, width: int) -> Text:
 
 
 def type_cell(row: CaseRow, notes: int, width: int) -> Text:
-    label = row.type_label
+    label = data_label("type", row.type, row.type_label)
     mark = f"✎{notes} " if notes else ""
     if len(mark) + len(label) > width and row.type in TYPE_SHORT:
-        label = TYPE_SHORT[row.type]
+        label = _(TYPE_SHORT[row.type])
     kind = one_line(label)
     return Text(mark, style="bold") + kind if mark else kind
 
@@ -183,7 +186,7 @@ class CaseHeader(Static):
         for i, col in enumerate(columns):
             label = col.label
             if len(label) + 1 > col.width:  # narrow: the short heading, never a cut one
-                label = SHORT_HEADINGS.get(col.key, label)
+                label = _(SHORT_HEADINGS.get(col.key, label))
             if col.key in COLUMN_SORT and self.sort in COLUMN_SORT[col.key]:
                 label += "↑" if self.sort == "year" else "↓"
             if col.key == "type" and self.sort == "title" and "title" not in keys:

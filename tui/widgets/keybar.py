@@ -17,6 +17,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
+from db.i18n import _
+
 
 @dataclass(frozen=True)
 class _Hit:
@@ -82,12 +84,12 @@ class KeyBar(Widget):
         palette = Text()
         if self.app.ENABLE_COMMAND_PALETTE:
             palette.append(" ^p ", style=key_style)
-            palette.append("palette ", style=desc_style)
+            palette.append(_("palette") + " ", style=desc_style)
         room = max(width - palette.cell_len, 0)
         for node, binding, enabled in self._items():
             item = Text()
             item.append(f" {self.app.get_key_display(binding)} ", style=key_style)
-            item.append(binding.description, style=desc_style)
+            item.append(_(binding.description), style=desc_style)
             item.append(" ")
             if not enabled:
                 item.stylize(off_style)

@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from db.i18n import N_, _, data_label, number
 from db.models import RegionNode
 from tui.widgets.scrolling import PaneSized
 from tui.widgets.text import one_line
@@ -112,9 +113,9 @@ class RegionTree(PaneSized, Tree[NodeData]):
         above = int(self.scroll_y)
         parts = []
         if above > 0:
-            parts.append(f"↑ {above:,}")
+            parts.append(f"↑ {number(above)}")
         if below > 0:
-            parts.append(f"↓ {below:,} more")
+            parts.append("↓ " + _("{n} more").format(n=number(below)))
         label = "  ".join(parts)
         if str(pane.border_subtitle or "") != label:
             pane.border_subtitle = label
@@ -140,7 +141,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         data = node.data
         count = self._counts.get((data.side, data.key)) if data is not None else None
         if count is not None:
-            shown = f" {count:,}"
+            shown = f" {number(count)}"
             # Counts are never cut: a name too long for the pane ends in … before its count.
             room = self.scrollable_content_region.width - self._guide_width(node) - len(shown)
             if label.cell_len > room > 2:
@@ -175,9 +176,14 @@ class RegionTree(PaneSized, Tree[NodeData]):
         text = Text()
         if selected:
             text.append("● ", style="bold")
-        text.append_text(
-            one_line(short_name(data.label), style="bold underline" if selected else "")
-        )
+        label = data.label
+        if data.key is None:
+            label = _(label)
+        elif data.key == "pc:":
+            label = _("Partner not named")
+        elif data.key.startswith("pc:"):
+            label = data_label("country", data.key[3:], label)
+        text.append_text(one_line(short_name(label), style="bold underline" if selected else ""))
         if data.key is None:
             text.stylize("bold")
         return text
@@ -208,7 +214,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
                 else:
                     self._update_section("region", home_label, home_nodes)
             if partners != old_partners:
-                self._update_section("partner", "Partners abroad", partners)
+                self._update_section("partner", N_("Partners abroad"), partners)
             self._expand_to_choice()
         self._home_kind = home_kind
         self._counts[("region", None)] = sum(n.count for n in regions)
@@ -229,7 +235,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self._open_provinces = lines <= OPEN_PROVINCES_UP_TO
         for side, label, nodes in (
             ("region", home_label, home_nodes),
-            ("partner", "Partners abroad", partners),
+            ("partner", N_("Partners abroad"), partners),
         ):
             data = NodeData(side, None, label)
             section = self.root.add(self._name_text(data), data)

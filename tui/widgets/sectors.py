@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from db.i18n import data_label, number
 from db.models import SectorCount
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
@@ -105,8 +106,10 @@ class SectorList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------------ content
     def _prompt(self, sector: SectorCount) -> Text:
         """Count first (right-aligned), so long sector names never hide it."""
-        text = Text(f"{sector.count:>{self._digits},} ", style="bold" if sector.count else "dim")
-        text.append_text(one_line(sector.label_en, style="" if sector.count else "dim"))
+        count = number(sector.count).rjust(self._digits)
+        text = Text(f"{count} ", style="bold" if sector.count else "dim")
+        label = data_label("sector", sector.id, sector.label_en)
+        text.append_text(one_line(label, style="" if sector.count else "dim"))
         return text
 
     def show(self, counts: list[SectorCount], selected: tuple[str, ...]) -> None:

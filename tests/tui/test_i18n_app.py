@@ -1,0 +1,113 @@
+"""The app in Bahasa Indonesia and in English: panes, key bar, help and data labels, the
+palette's language switch, and snapshots of both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from db import i18n
+from tests.tui.conftest import press, settle, wait_ready
+from tui.app import ParadiploApp
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.state import load_state
+from tui.widgets.keybar import KeyBar
+from tui.widgets.sectors import SectorList
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARADIPLO_LANG", "id")
+    i18n.set_language()
+
+
+def titles(screen: object) -> str:
+    return " ".join(str(p.border_title) for p in screen.query(".pane"))  # type: ignore[attr-defined]
+
+
+async def test_the_main_screen_in_indonesian(db_path: Path, indonesian: None) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        assert "Daerah" in titles(main) and "Rincian" in titles(main)
+        sectors = " ".join(
+            main.query_one(SectorList).render_line(y).text
+            for y in range(main.query_one(SectorList).size.height)
+        )
+        assert "Pariwisata" in sectors
+        assert "Keluar" in main.query_one(KeyBar).render().plain
+
+
+async def test_the_palette_switches_the_language_and_remembers_it(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        assert "Regions" in titles(app.screen)
+        await press(pilot, "ctrl+p", *"language", "enter")
+        await settle(pilot)
+        for _ in range(50):
+            if isinstance(app.screen, MainScreen) and "Daerah" in titles(app.screen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, MainScreen) and "Daerah" in titles(app.screen)
+        assert load_state().language == "id"
+        await press(pilot, "ctrl+p", *"language", "enter")
+        for _ in range(50):
+            if isinstance(app.screen, MainScreen) and "Regions" in titles(app.screen):
+                break
+            await pilot.pause(0.05)
+        assert "Regions" in titles(app.screen)
+
+
+async def test_help_in_indonesian(db_path: Path, indonesian: None) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Bagaimana caranya" in text and "Mencari kerja sama sebuah provinsi" in text
+
+
+async def _main(pilot: Pilot[object]) -> None:
+    await wait_ready(pilot)
+
+
+async def _help(pilot: Pilot[object]) -> None:
+    await wait_ready(pilot)
+    await press(pilot, "question_mark")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen_indonesian(
+    snap_compare, db_path: Path, indonesian: None, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_main)
+
+
+def test_help_indonesian(
+    snap_compare, db_path: Path, indonesian: None, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The help shows the keymap's path: a fixed one keeps the picture the same from run to run.
+    monkeypatch.setenv("PARADIPLO_CONFIG_DIR", "/tmp/paradiplo-snapshot/help-id")
+    assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_help)
+
+
+def test_help_english(snap_compare, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PARADIPLO_CONFIG_DIR", "/tmp/paradiplo-snapshot/help-en")
+    assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_help)
