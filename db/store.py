@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -189,6 +190,42 @@ def _refuse_fresh(path: Path, create: bool, readonly: bool) -> None:
         raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_special(path: Path) -> None:
+    """Raise unless `path` is a regular file (through links) or nothing at all.
+
+    A directory, pipe, device or socket named as the database is never opened, created over,
+    moved or replaced: reading a pipe would hang, and `/dev/null` is not ours to delete.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DatabaseProblem(
+                f"{path} is a link to {os.readlink(path)}, which does not exist; it was left "
+                "as it is. Make the link point to a file, or use --db FILE."
+            ) from None
+        return
+    except OSError as exc:
+        raise DatabaseProblem(f"Cannot look at {path}: {exc.strerror}.") from exc
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    link = f" (a link to {os.readlink(path)})" if path.is_symlink() else ""
+    raise DatabaseProblem(
+        f"{path}{link} is {kind}, not a database file; it was left as it is. "
+        "Use --db FILE with a regular file or a new path."
+    )
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:
@@ -216,8 +253,7 @@ def open_store(
     `store.readonly_reason` saying why.
     """
     asked = readonly_requested() if readonly is None else readonly
-    if path.is_dir():
-        raise DatabaseProblem(f"{path} is a directory, not a database file. Use --db FILE.")
+    refuse_special(path)
     created = not path.exists() or path.stat().st_size == 0
     if created:
         _refuse_fresh(path, create, asked)
@@ -279,15 +315,20 @@ def _create(path: Path, *, build_seeds: bool) -> None:
         searchdocs.record_analyzer_version(conn)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-        if path.exists() and path.stat().st_size == 0:
-            path.unlink(missing_ok=True)
+        dest = path.resolve() if path.is_symlink() else path  # a link keeps pointing there
         try:
-            os.link(tmp, path)
+            old = dest.lstat()
+        except FileNotFoundError:
+            old = None
+        if old is not None and stat.S_ISREG(old.st_mode) and old.st_size == 0:
+            dest.unlink(missing_ok=True)  # an empty regular file, never a device or a pipe
+        try:
+            os.link(tmp, dest)
         except FileExistsError:
             pass  # another process created it meanwhile: use theirs
         except OSError:  # no hard links on this file system: a rename is nearly as good
-            if not path.exists():
-                os.replace(tmp, path)
+            if not dest.exists():
+                os.replace(tmp, dest)
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
     finally:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,6 +99,55 @@ def test_directory(tmp_path: Path) -> None:
     for args in [*BROWSE, ("db", "build", "--force"), ("notes", "add", "x", "y")]:
         assert_clear_failure(cli(db, *args), "is a directory")
     assert db.is_dir() and not list(db.iterdir())
+
+
+def _special(tmp_path: Path, kind: str) -> tuple[Path, Callable[[], bool]]:
+    """A special file (or a link to one) named as the database, and a check that it is intact."""
+    db = tmp_path / f"{kind}.db"
+    if kind == "fifo":
+        os.mkfifo(db)
+        return db, lambda: stat.S_ISFIFO(db.lstat().st_mode)
+    if kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(db))
+        return db, lambda: stat.S_ISSOCK(db.lstat().st_mode)
+    if kind == "dev-null-link":  # /dev/null itself only through a link: a regression must
+        db.symlink_to(os.devnull)  # never delete the real one on the machine running the tests
+        return db, lambda: db.is_symlink() and os.readlink(db) == os.devnull
+    if kind == "dangling-link":
+        db.symlink_to(tmp_path / "nowhere" / "x.db")
+        return db, lambda: db.is_symlink() and not (tmp_path / "nowhere").exists()
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "dev-null-link", "dangling-link"])
+def test_special_file_is_refused_and_left_alone(tmp_path: Path, kind: str) -> None:
+    db, intact = _special(tmp_path, kind)
+    for args in [
+        *BROWSE,
+        ("--read-only", "cases", "list"),
+        ("db", "build"),
+        ("db", "build", "--force"),
+        ("notes", "add", "x", "y"),
+    ]:
+        text = assert_clear_failure(cli(db, *args), str(db))
+        assert "left as it is" in text, text
+        assert intact(), (kind, args)
+    assert [p.name for p in tmp_path.iterdir()] == [db.name]  # no backup, no new file
+    with pytest.raises(DatabaseProblem, match=r"not a database file|does not exist"):
+        open_store(db)
+
+
+def test_link_to_a_database_is_followed(tmp_path: Path, db_path: Path) -> None:
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    assert cli(link, "cases", "list").code == 0
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    link2 = tmp_path / "link2.db"
+    link2.symlink_to(empty)
+    assert cli(link2, "cases", "list").code == 0
+    assert link2.is_symlink() and empty.stat().st_size > 0  # built where the link points
 
 
 # ------------------------------------------------------------------------------ read-only
