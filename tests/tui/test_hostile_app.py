@@ -272,3 +272,101 @@ async def test_newer_database_browses_read_only(db_path: Path) -> None:
         assert "newer paradiplo-tui" in messages
         await press(pilot, "n")
         assert any("notes are off" in str(n.message) for n in app._notifications)
+
+
+# ----------------------------------------------------------------- absurd stored values
+CASE = "sidoarjo-jinan-2008"
+
+
+def _store_absurd_notes(db_path: Path) -> None:
+    """Notes from the year 1 and 9999, and columns holding what another program put there."""
+    store = open_store(db_path)
+    old = notes_api.add_note(store, "case", CASE, "from the year one")
+    far = notes_api.add_note(store, "case", CASE, "from the year 9999")
+    odd = notes_api.add_note(store, "case", CASE, "odd columns")
+    store.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE notes SET created_at = '0001-01-01T00:00:00+00:00',"
+        " updated_at = '0001-01-01T00:30:00+00:00' WHERE id = ?",
+        (old.id,),
+    )
+    conn.execute(
+        "UPDATE notes SET created_at = '9999-12-31T23:59:00+00:00',"
+        " updated_at = '9999-12-31T23:59:59+00:00' WHERE id = ?",
+        (far.id,),
+    )
+    conn.execute(
+        "UPDATE notes SET body = CAST('blob body' AS BLOB), tags = 42, version = 'many',"
+        " anchor_start = 'here', updated_at = 12345 WHERE id = ?",
+        (odd.id,),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Tokyo"])
+def far_time_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A zone behind UTC (the year 1 falls into the year 0) or ahead (9999 into 10000)."""
+    import time
+
+    monkeypatch.setenv("TZ", str(request.param))
+    time.tzset()
+    request.addfinalizer(time.tzset)  # monkeypatch restores TZ first, then this runs
+    return str(request.param)
+
+
+async def test_notes_from_year_one_and_9999_show_and_the_app_starts(
+    db_path: Path, tmp_path: Path, far_time_zone: str
+) -> None:
+    _store_absurd_notes(db_path)
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "4", "end")
+        text = flat(screen_text(pilot))
+        assert "0001-01-01" in text and "9999-12-31" in text, text
+        assert "blob body" in text
+        await press(pilot, "N")
+        text = flat(screen_text(pilot))
+        assert "year one" in text or "0001-01-01" in text, text
+        assert app.is_running
+    from tests.hostile_helpers import cli
+
+    for fmt in ("md", "json"):
+        res = cli(db_path, "notes", "export", "--format", fmt)
+        assert res.code == 0 and res.crashed is None, res.err
+        assert "0001-01-01" in res.out and "year 9999" in res.out
+
+
+async def test_a_record_that_cannot_be_drawn_shows_an_error_in_its_place(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.widgets import note_text
+
+    store = open_store(db_path)
+    notes_api.add_note(store, "case", CASE, "poison")
+    notes_api.add_note(store, "case", CASE, "fine note")
+    store.close()
+
+    real = note_text.note_markdown
+
+    def fragile(body: str, limit: int = 3000) -> str:
+        if "poison" in body:
+            raise RuntimeError("unforeseen value")
+        return real(body, limit)
+
+    monkeypatch.setattr(note_text, "note_markdown", fragile)
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "4", "end")
+        text = flat(screen_text(pilot))
+        assert "could not be shown" in text and "unforeseen value" in text, text
+        assert "fine note" in text and app.is_running
