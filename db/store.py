@@ -317,10 +317,10 @@ def _create(path: Path, *, build_seeds: bool) -> None:
         store.close()
         dest = path.resolve() if path.is_symlink() else path  # a link keeps pointing there
         try:
-            old = dest.lstat()
+            there: os.stat_result | None = dest.lstat()
         except FileNotFoundError:
-            old = None
-        if old is not None and stat.S_ISREG(old.st_mode) and old.st_size == 0:
+            there = None
+        if there is not None and stat.S_ISREG(there.st_mode) and there.st_size == 0:
             dest.unlink(missing_ok=True)  # an empty regular file, never a device or a pipe
         try:
             os.link(tmp, dest)
