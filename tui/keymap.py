@@ -14,6 +14,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from db.paths import keymap_path
+from db.smallfile import read_small
 
 
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
@@ -24,13 +25,15 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """
     path = path or keymap_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_small(path))
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: cannot read it ({exc.strerror})."]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [f"{path}: cannot read it ({exc.strerror}); using the default keys."]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         return {}, [f"{path}: not valid TOML ({exc}); using the default keys."]
+    except ValueError as exc:  # too big, or a pipe or a directory
+        return {}, [f"{exc}; using the default keys."]
     table = raw.get("keys", raw) if isinstance(raw.get("keys"), dict) else raw
     keymap: dict[str, str] = {}
     problems: list[str] = []

@@ -18,6 +18,7 @@ from db.store import open_store
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
 from tests.tui.conftest import settle, wait_ready
 from tui.app import ParadiploApp
+from tui.screens import search as search_screen
 from tui.screens.main import MainScreen
 
 CASE_ID = "hostile-case"
@@ -370,3 +371,49 @@ async def test_a_record_that_cannot_be_drawn_shows_an_error_in_its_place(
         text = flat(screen_text(pilot))
         assert "could not be shown" in text and "unforeseen value" in text, text
         assert "fine note" in text and app.is_running
+
+
+# ------------------------------------------------------- the app's own files, hostile
+
+
+def test_a_huge_history_file_is_not_read(tmp_path: Path) -> None:
+    """A history file far larger than 50 searches can take (752 MB in the report) is left
+    unread: an empty history, memory untouched, and the next search writes a small file."""
+    import tracemalloc
+
+    path = tmp_path / "search_history.json"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for _ in range(12_000):  # about 12 MB of plausible entries
+            fh.write(json.dumps("x" * 1000) + ",")
+        fh.write('"last"]')
+    tracemalloc.start()
+    try:
+        assert search_screen.load_history(path) == []
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * 1024 * 1024, peak
+    search_screen.save_history(
+        search_screen.remember(search_screen.load_history(path), "jinan"), path
+    )
+    assert search_screen.load_history(path) == ["jinan"] and path.stat().st_size < 100
+
+
+def test_history_that_is_a_pipe_or_has_huge_entries(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    pipe = tmp_path / "fifo.json"
+    os.mkfifo(pipe)
+    got: list[list[str]] = []
+    reader = threading.Thread(
+        target=lambda: got.append(search_screen.load_history(pipe)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=30)  # a blocking read would never return: no writer ever comes
+    assert got == [[]]
+    long = tmp_path / "long.json"
+    long.write_text(json.dumps(["y" * 5000, "short"]), encoding="utf-8")
+    assert search_screen.load_history(long) == ["short"]
+    assert search_screen.remember([], "z" * 5000) == []
