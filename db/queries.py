@@ -27,6 +27,7 @@ from db.models import (
     Span,
 )
 from db.schema import case_sector_problems, summary_problems
+from db.text import clip
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
 # last, and written this way the default sort walks the cases_year index instead of sorting.
@@ -525,7 +526,7 @@ def _citation(row: sqlite3.Row | tuple[Any, ...]) -> tuple[str, str]:
     sid, file, kind, title, outlet, authors_raw, published, citation = row
     authors = _list(authors_raw)
     if citation and not (title or outlet):
-        return (citation[:60], citation)
+        return (clip(citation, 60), citation)
     who = ", ".join(authors) if authors else None
     parts = [
         who,

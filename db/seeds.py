@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SeedError
-from db.text import find_quote
+from db.text import clip, find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml")
 CASE_FACTS = {
@@ -292,7 +292,7 @@ def load_seeds(directory: Path | None = None) -> SeedData:
                 raise SeedError(
                     file,
                     rid,
-                    f'quote not found in source {sid}: "{quote[:80]}".',
+                    f'quote not found in source {sid}: "{clip(quote, 80, "…")}".',
                     "copy the passage verbatim from the source text "
                     "(whitespace may differ, nothing else).",
                 )

@@ -93,6 +93,16 @@ def quote_value(value: object, limit: int = 80) -> str:
     return f"'{show_invisible(shown)}'" + more
 
 
+def clip(text: str, limit: int, more: str = "") -> str:
+    """`text` made display-safe, then cut to `limit` characters (`more` marks a cut).
+
+    In this order: cut first, an escape sequence broken at the cut no longer looks like one
+    and its tail (`]8;;http://ev`) would be shown.
+    """
+    safe = display_safe(text)
+    return safe if len(safe) <= limit else safe[:limit] + more
+
+
 def local_stamp(iso: object) -> str:
     """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM'; what cannot be read or moved to
     local time (not a timestamp, the year 1 or 9999 pushed out of range by the time zone)

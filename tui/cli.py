@@ -32,7 +32,7 @@ from db.store import (
     swap_in,
     translate,
 )
-from db.text import display_safe
+from db.text import clip, display_safe
 
 
 class _OnFirstUse:
@@ -623,13 +623,14 @@ def notes_list(
     table = Table("id", "on", "tags", "edited", "note", title=f"{len(items)} note(s)")
     for n in items:
         on = n.target_label + (" (orphaned)" if n.orphaned else "")
-        first = n.body.strip().splitlines()[0] if n.body.strip() else ""
+        body = display_safe(n.body).strip()  # escapes out before the line is cut
+        first = body.splitlines()[0] if body else ""
         table.add_row(
             _t(n.id),
             _t(on),
             _t(" ".join("#" + t for t in n.tags)),
             _t(n.updated_at[:16].replace("T", " ")),
-            _t(first[:80]),
+            _t(clip(first, 80, "…")),
         )
     console.print(table)
 

@@ -32,7 +32,7 @@ from textual.widget import Widget
 
 from db.errors import ParadiploError
 from db.models import Actor, CaseDetail, Evidence, Note
-from db.text import display_safe
+from db.text import clip, display_safe
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import fact_label, join, one_line, plain, render_text
 
@@ -324,7 +324,7 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
     for p in d.people:
         add(f"person: {p.name}", p.evidence)
     for ev in d.events:
-        add(f"event: {ev.date_as_stated or ev.date or ev.description[:40]}", ev.evidence)
+        add(f"event: {ev.date_as_stated or ev.date or clip(ev.description, 40)}", ev.evidence)
     for lb in d.legal_bases:
         add(f"legal basis: {lb.short}", lb.evidence)
     return out
