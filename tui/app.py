@@ -30,7 +30,7 @@ from db.errors import ParadiploError
 from db.models import Draft, Filters, Note, SearchHit
 from db.store import Store, open_store, translate
 from db.text import display_safe
-from tui.keymap import load_keymap, unknown_ids
+from tui.keymap import keymap_in_force, unknown_ids
 from tui.screens.main import MainScreen, first_load
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
@@ -126,7 +126,7 @@ class ParadiploApp(App[int]):
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
-        keymap, problems = load_keymap()
+        keymap, problems = keymap_in_force()
         self.keymap_problems = problems
         if keymap:
             self.set_keymap(keymap)

@@ -417,3 +417,56 @@ def test_history_that_is_a_pipe_or_has_huge_entries(tmp_path: Path) -> None:
     long.write_text(json.dumps(["y" * 5000, "short"]), encoding="utf-8")
     assert search_screen.load_history(long) == ["short"]
     assert search_screen.remember([], "z" * 5000) == []
+
+
+# ------------------------------------------------------------------------------ keymaps
+@pytest.mark.parametrize(
+    ("lines", "ids"),
+    [
+        ('quit = "qq"\nsearch = "n"\nsources = "nonsense_key"\n', ["quit", "search", "note_new", "sources"]),
+        ('quit = "x"\n"list.open" = "q"\n', ["quit", "clear_filters_x", "list.open"]),
+        ('quit = "ctrl+"\nhelp = "ctrl+q"\nglossary = "CTRL+G"\n', ["quit", "help", "glossary"]),
+    ],
+    ids=["invalid-and-taken", "quit-onto-a-taken-key", "malformed-names"],
+)  # fmt: skip
+async def test_keymap_problems_warn_with_ids_and_q_still_quits(
+    db_path: Path, tmp_path: Path, lines: str, ids: list[str]
+) -> None:
+    from db.paths import keymap_path
+
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text(lines, encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        warned = " ".join(str(n.message) for n in app._notifications if n.title == "Keymap")
+        for binding_id in ids:
+            assert binding_id in warned, (binding_id, warned)
+        await pilot.press("slash")  # search kept its own key
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running  # the way out stays
+
+
+async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
+    from db.paths import keymap_path
+
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text('quit = "ctrl+x"\nsearch = "n"\nnote_new = "slash"\n', "utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        assert not [n for n in app._notifications if n.title == "Keymap"]
+        await pilot.press("n")  # the swap of two keys is no clash
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert not app.is_running
