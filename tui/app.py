@@ -581,8 +581,11 @@ def run_app(db_path: Path) -> int:
     """Open the database (errors go to the command line, not a traceback), then run the app."""
     store = open_store(db_path)
     app = ParadiploApp(db_path, store=store)
+    from tui.signals import end_cleanly_on_signals
+
     try:
-        result = app.run()
+        with end_cleanly_on_signals(app):
+            result = app.run()
     finally:
         store.close()
     return int(result or app.return_code or 0)
