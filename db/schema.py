@@ -340,11 +340,17 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def open_connection(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open a connection to an existing file (or create it, unless read-only)."""
+def open_connection(
+    path: Path, *, readonly: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    """Open a connection to an existing file (or create it, unless read-only).
+
+    `immutable` (read-only only) reads the file without its -wal/-shm and without locks:
+    for a folder or a disk where those cannot be made.
+    """
     if readonly:
         # as_uri() percent-encodes '?', '#' and '%' in the path, which a bare "file:" would misread.
-        uri = f"{path.absolute().as_uri()}?mode=ro"
+        uri = f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)

@@ -70,23 +70,24 @@ class Store:
         cannot get one, so SQLite refuses to open it; `immutable=1` reads it without one (it
         then does not see changes another program makes while we run, which is said).
         """
-        conn = schema.open_connection(self.path, readonly=self.readonly)
         if not self.readonly:
-            return conn
+            return schema.open_connection(self.path)
+        conn: sqlite3.Connection | None = None
         try:
+            conn = schema.open_connection(self.path, readonly=True)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
         except sqlite3.OperationalError as exc:
-            if "unable to open" not in str(exc):
+            # Reading a WAL database needs its -shm file: in a folder that cannot be written,
+            # or on a full disk, it cannot be made ("unable to open", "attempt to write a
+            # readonly database", "disk I/O error").
+            if not any(w in str(exc) for w in ("unable to open", "readonly", "disk I/O")):
                 raise
-            conn.close()
-            conn = sqlite3.connect(
-                f"{self.path.absolute().as_uri()}?mode=ro&immutable=1",
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
-            )
-            if "changes" not in self.readonly_reason:
-                self.readonly_reason += "; changes other programs make now are not seen"
+            if conn is not None:
+                conn.close()
+        conn = schema.open_connection(self.path, readonly=True, immutable=True)
+        if "changes" not in self.readonly_reason:
+            self.readonly_reason += "; changes other programs make now are not seen"
         return conn
 
     def checkpoint(self) -> None:

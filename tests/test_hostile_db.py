@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import stat
@@ -27,14 +28,21 @@ from db.store import open_store
 
 from .hostile_helpers import (
     IS_ROOT,
+    MOUNTS_SKIP,
     ROOT_SKIP,
     add_sample_notes,
     assert_clear_failure,
     cli,
+    cli_command,
     cli_process,
+    in_private_mounts,
     integrity,
     overwrite_pages,
+    private_mounts_available,
+    read_only_mount,
     table_pages,
+    unprivileged,
+    world_dir,
 )
 
 BROWSE = [
@@ -211,6 +219,99 @@ def test_read_only_folder_browses(db_path: Path) -> None:  # pragma: no cover
         s.close()
     finally:
         db_path.parent.chmod(0o755)
+
+
+RO_BROWSE = [
+    ("cases", "list", "--json"),
+    ("--read-only", "cases", "list", "--json"),
+    ("cases", "show", "sidoarjo-jinan-2008", "--json"),
+    ("search", "Jinan", "--json"),
+    ("notes", "list", "--json"),
+    ("db", "stats"),
+]
+
+
+def _wal_database(folder: Path, template: Path) -> tuple[Path, str]:
+    """A WAL database in `folder` with no -shm beside it (as after a clean close), readable
+    by anyone; and its digest."""
+    db = folder / "p.db"
+    shutil.copy(template, db)
+    add_sample_notes(db)
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    db.chmod(0o644)
+    return db, digest(db)
+
+
+def _browses(results: list[subprocess.CompletedProcess[str]], db: Path, before: str) -> None:
+    for args, res in zip(RO_BROWSE, results, strict=True):
+        assert res.returncode == 0, (args, res.stderr)
+        assert "Traceback" not in res.stderr
+        if "--json" in args:
+            json.loads(res.stdout)
+    assert len(json.loads(results[0].stdout)) == 9
+    assert len(json.loads(results[4].stdout)) == 4  # the notes are there
+    assert digest(db) == before
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_read_only_file_system_browses_and_refuses_notes(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    """A read-only mount stops root too: this cannot pass trivially in CI."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db, before = _wal_database(folder, seeded_template)
+    setup = read_only_mount(folder)
+    results = [in_private_mounts(setup, cli_command(db, *args)) for args in RO_BROWSE]
+    _browses(results, db, before)
+    assert "read-only" in results[0].stderr  # said once, as a warning
+    res = in_private_mounts(setup, cli_command(db, "notes", "add", "sidoarjo-jinan-2008", "x"))
+    assert res.returncode == 1 and "read-only" in res.stderr and "Traceback" not in res.stderr
+    assert res.stderr.startswith("Warning: ") and "\nError: " in res.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["p.db"] and digest(db) == before
+
+
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_read_only_places_browse_for_an_unprivileged_user(seeded_template: Path, what: str) -> None:
+    """As root, run as `nobody` (file permissions do not stop root)."""
+    runner = unprivileged()
+    if runner is None:
+        pytest.skip("no unprivileged user to run as")
+    shared = world_dir()
+    try:
+        folder = shared / "data"
+        folder.mkdir()
+        db, before = _wal_database(folder, seeded_template)
+        if what == "folder":
+            folder.chmod(0o555)
+        else:
+            folder.chmod(0o777)  # the folder may be written (-shm), the file may not
+            db.chmod(0o444)
+        env = {**os.environ, "PARADIPLO_DATA_DIR": str(shared), "PARADIPLO_CONFIG_DIR": str(shared)}
+        results = [
+            subprocess.run(
+                [*runner, "-m", "tui.cli", "--db", str(db), *args],
+                capture_output=True, text=True, timeout=120, cwd="/", env=env,
+            )
+            for args in RO_BROWSE
+        ]  # fmt: skip
+        _browses(results, db, before)
+        res = subprocess.run(
+            [*runner, "-m", "tui.cli", "--db", str(db), "notes", "add", "sidoarjo-jinan-2008", "x"],
+            capture_output=True, text=True, timeout=120, cwd="/", env=env,
+        )  # fmt: skip
+        assert res.returncode == 1 and "read-only" in res.stderr, res.stderr
+        assert digest(db) == before
+    finally:
+        for p in (shared, *shared.rglob("*")):
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        shutil.rmtree(shared)
 
 
 # --------------------------------------------------------------------------------- locked

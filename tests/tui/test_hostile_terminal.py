@@ -7,6 +7,7 @@ import fcntl
 import os
 import re
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -17,17 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_helpers import ROOT
+from tests.hostile_helpers import MOUNTS_SKIP, ROOT, private_mounts_available, read_only_mount
 
 
 def run_in_pty(
-    db: Path, env: dict[str, str], keys: bytes, size: tuple[int, int]
+    db: Path,
+    env: dict[str, str],
+    keys: bytes,
+    size: tuple[int, int],
+    prefix: tuple[str, ...] = (),
 ) -> tuple[int, bytes]:
-    """Start `paradiplo-tui --db db` on a pty; once it shows the case count, type `keys`."""
+    """Start `paradiplo-tui --db db` on a pty; once it shows the case count, type `keys`.
+    `prefix` runs it through another command (a private mount namespace)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db)],
+        [*prefix, sys.executable, "-m", "tui.cli", "--db", str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -147,3 +153,19 @@ def test_a_signal_saves_the_draft_and_restores_the_terminal(
     drafts = notes.list_drafts(store.conn)
     store.close()
     assert any(d.body == "signal-draft-\u00e9t\u00e9" for d in drafts), drafts
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_the_app_browses_a_database_on_a_read_only_file_system(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "p.db"
+    shutil.copy(seeded_template, db)
+    setup = read_only_mount(folder)
+    prefix = ("unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh")
+    code, seen = run_in_pty(db, {"TERM": "xterm-256color"}, b"3jj4q", (120, 40), prefix)
+    assert code == 0, seen[-600:]
+    assert b"Traceback" not in seen and b"read-only" in seen
+    assert sorted(p.name for p in folder.iterdir()) == ["p.db"]
