@@ -358,6 +358,20 @@ def open_connection(
     return conn
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if any, keeping the error that led here.
+
+    SQLite rolls back by itself after some failures (a full disk, an I/O error): a ROLLBACK
+    then fails with "cannot rollback - no transaction is active", which would hide the real
+    problem ("disk is full") from the user.
+    """
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -737,7 +751,7 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> Path | None:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         version += 1
     return saved

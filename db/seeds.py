@@ -632,7 +632,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        schema.rollback(conn)
         raise
     return {
         "sources": len(data.sources),

@@ -133,8 +133,7 @@ class Store:
             yield conn
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            schema.rollback(conn)
             raise
 
 
@@ -145,8 +144,11 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
         return ReadOnlyError(f"{path} is read-only: {text}. Nothing was changed.")
     if "locked" in text or "busy" in text:
         return DatabaseProblem(f"{path} is locked by another program ({text}). Try again.")
-    if "disk is full" in text or "full" in text:
-        return DatabaseProblem(f"The disk holding {path} is full; nothing was saved. Free space.")
+    if "full" in text or ("disk I/O" in text and disk_nearly_full(path)):
+        return DatabaseProblem(
+            f"The disk holding {path} is full ({text}; {_free_text(path)} free); nothing was "
+            "saved and the database is as it was. Free some space and try again."
+        )
     if "unable to open" in text:
         return DatabaseProblem(
             f"Cannot open {path} ({text}): check that the file and its folder can be read "
@@ -158,6 +160,30 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
             "the old file is kept as a backup and your notes are copied from it."
         )
     return DatabaseProblem(f"{path}: {text}")
+
+
+# Below this much free space, an I/O error while writing is taken for a full disk (SQLite
+# says "disk I/O error" when it cannot grow its -shm file, "disk is full" elsewhere).
+NEARLY_FULL_BYTES = 4 * 1024 * 1024
+
+
+def _free_bytes(path: Path) -> int | None:
+    for folder in (path.parent, *path.parents):
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return None
+
+
+def disk_nearly_full(path: Path) -> bool:
+    free = _free_bytes(path)
+    return free is not None and free < NEARLY_FULL_BYTES
+
+
+def _free_text(path: Path) -> str:
+    free = _free_bytes(path)
+    return "unknown space" if free is None else f"{free / 1024:,.0f} KB"
 
 
 def _is_writable(path: Path) -> bool:
@@ -276,6 +302,10 @@ def open_store(
             damaged = _open_damaged(path, exc)
             if damaged is not None:
                 return damaged
+        elif not store.readonly and _write_failed(exc):
+            reading = _open_unwritable(path, exc)
+            if reading is not None:
+                return reading
         raise problem from exc
     except BaseException:
         store.close()
@@ -425,6 +455,32 @@ def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:
     return store
 
 
+def _write_failed(exc: sqlite3.Error) -> bool:
+    """The error says writing is impossible (full disk, I/O, read-only), not that the file
+    is wrong: reading may still work."""
+    text = str(exc)
+    return any(w in text for w in ("full", "disk I/O", "readonly", "read-only"))
+
+
+def _open_unwritable(path: Path, exc: sqlite3.Error) -> Store | None:
+    """Getting the database ready for writing failed because nothing can be written (a full
+    disk, mostly): open it read-only instead, saying why, so that browsing still works."""
+    store = Store(path, readonly=True)
+    if disk_nearly_full(path):
+        store.readonly_reason = (
+            f"the disk holding it is full: {_free_text(path)} free ({exc}); free some space "
+            "to take notes again"
+        )
+    else:
+        store.readonly_reason = f"it cannot be written now ({exc})"
+    try:
+        _prepare(store, build_seeds=False)
+    except (sqlite3.Error, DatabaseProblem):
+        store.close()
+        return None
+    return store
+
+
 def _open_newer_readonly(store: Store, version: int) -> None:
     """A newer paradiplo-tui wrote this file: browse it read-only if its tables still fit.
 
@@ -555,8 +611,7 @@ def _try_note(conn: sqlite3.Connection, key: str, value: str) -> None:
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            schema.rollback(conn)
             raise
     except sqlite3.Error:
         pass

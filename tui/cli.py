@@ -206,6 +206,10 @@ def _force_rebuild(path: Path) -> None:
         store.close()
         _replace(path, f"{path} is damaged ({damage}).", "unreadable")
         return
+    if store.readonly:  # sound, but it cannot be written (a full disk): say why, change nothing
+        reason = store.readonly_reason
+        store.close()
+        raise ParadiploError(f"Cannot rebuild {path}: {reason}. Nothing was changed.")
     try:
         counts = seeds.build(store.conn, seeds.load_seeds())
     except SQLITE_ERRORS as exc:

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_helpers import MOUNTS_SKIP, ROOT, private_mounts_available, read_only_mount
+from tests.hostile_helpers import (
+    MOUNTS_SKIP,
+    ROOT,
+    private_mounts_available,
+    read_only_mount,
+    tiny_tmpfs,
+)
 
 
 def run_in_pty(
@@ -169,3 +175,19 @@ def test_the_app_browses_a_database_on_a_read_only_file_system(
     assert code == 0, seen[-600:]
     assert b"Traceback" not in seen and b"read-only" in seen
     assert sorted(p.name for p in folder.iterdir()) == ["p.db"]
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_the_app_browses_a_database_on_a_full_disk(seeded_template: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    db = disk / "p.db"
+    setup = (
+        f"{tiny_tmpfs(disk, 1024)} && cp '{seeded_template}' '{db}'"
+        f" && (dd if=/dev/zero of='{disk}/filler' bs=4k 2>/dev/null || true)"
+    )
+    prefix = ("unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh")
+    code, seen = run_in_pty(db, {"TERM": "xterm-256color"}, b"3jj4nq", (140, 40), prefix)
+    assert code == 0, seen[-600:]
+    assert b"Traceback" not in seen
+    assert b"read-only" in seen and b"disk" in seen and b"full" in seen
