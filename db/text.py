@@ -34,8 +34,20 @@ def find_quote(haystack: str, quote: str) -> tuple[int, int] | None:
     return m.start(), m.end()
 
 
+def as_text(value: object) -> str:
+    """A stored value as text, whatever SQLite handed back (a column declared TEXT can hold
+    a blob or a number written by another program): bytes are decoded, None is empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
+
+
 def strip_control(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    if not isinstance(text, str):
+        text = as_text(text)
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 

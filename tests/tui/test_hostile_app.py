@@ -470,3 +470,41 @@ async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_odd_stored_case_values_show_and_the_app_starts(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Columns holding what another program wrote: a blob title, the largest integer as a
+    year, a number as status, JSON that does not parse. The app starts on that case."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE cases SET title = CAST('blob title' AS BLOB), year = 9223372036854775807,"
+        " date = '0000-99', status = 7, unclear = '{bad json', related = '42'"
+        " WHERE id = ?",
+        (CASE,),
+    )
+    conn.execute(
+        "UPDATE cases SET year = -5, unclear = '[1, null, {\"a\": 2}]' WHERE id = 'malang-nonsan-2017'"
+    )
+    conn.commit()
+    conn.close()
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        text = flat(screen_text(pilot))
+        assert "blob title" in text, text
+        await press(pilot, "3", "home", "j", "j", "j", "o", "o", "/", "escape")
+        assert app.is_running
+    from tests.hostile_helpers import cli
+
+    for args in (
+        ("cases", "list"),
+        ("cases", "show", CASE),
+        ("export", "cases", "--format", "csv"),
+    ):
+        res = cli(db_path, *args)
+        assert res.crashed is None and "Unexpected" not in res.err, (args, res.err)
