@@ -508,3 +508,28 @@ async def test_odd_stored_case_values_show_and_the_app_starts(
     ):
         res = cli(db_path, *args)
         assert res.crashed is None and "Unexpected" not in res.err, (args, res.err)
+
+
+async def test_a_list_row_that_cannot_be_drawn_says_so_and_the_list_goes_on(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.widgets import case_list
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE cases SET title = 'poison row' WHERE id = ?", (CASE,))
+    conn.commit()
+    conn.close()
+    real = case_list.one_line
+
+    def fragile(text: str, *args: object, **kwargs: object) -> object:
+        if "poison" in str(text):
+            raise RuntimeError("unforeseen value")
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(case_list, "one_line", fragile)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for_cases(pilot, 9)
+        text = flat(screen_text(pilot))
+        assert "this case cannot be shown" in text and "Malang" in text, text
+        assert app.is_running

@@ -96,6 +96,15 @@ def layout_columns(width: int) -> list[Column]:
 
 
 def row_cells(row: CaseRow, notes: int) -> dict[str, Text]:
+    """The cells of one row; a row whose stored values cannot be drawn says so in its place
+    (the list, and the app, go on)."""
+    try:
+        return _cells(row, notes)
+    except Exception as exc:
+        return {"title": Text(f"⚠ this case cannot be shown ({type(exc).__name__})", "bold red")}
+
+
+def _cells(row: CaseRow, notes: int) -> dict[str, Text]:
     partner = one_line(row.partner_name)
     if row.partner_country and row.partner_country != row.partner_name:
         partner.append_text(one_line(f" ({row.partner_country})", style="dim"))
