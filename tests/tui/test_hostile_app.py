@@ -531,5 +531,5 @@ async def test_a_list_row_that_cannot_be_drawn_says_so_and_the_list_goes_on(
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for_cases(pilot, 9)
         text = flat(screen_text(pilot))
-        assert "this case cannot be shown" in text and "Malang" in text, text
+        assert "this case cannot be" in text and "Malang" in text, text
         assert app.is_running
