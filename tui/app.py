@@ -30,7 +30,7 @@ from db.errors import ParadiploError
 from db.models import Draft, Filters, Note, SearchHit
 from db.store import Store, open_store, translate
 from db.text import display_safe
-from tui.keymap import keymap_in_force, unknown_ids
+from tui.keymap import load_keymap, unknown_ids
 from tui.screens.main import MainScreen, first_load
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
@@ -126,7 +126,7 @@ class ParadiploApp(App[int]):
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
-        keymap, problems = keymap_in_force()
+        keymap, problems = load_keymap()
         self.keymap_problems = problems
         if keymap:
             self.set_keymap(keymap)
@@ -220,8 +220,16 @@ class ParadiploApp(App[int]):
             self._look_for_drafts()
 
     def _check_keymap_ids(self) -> None:
-        from tui.screens.help import all_binding_ids
+        """After the first frame (the check imports every screen): keys that do not exist or
+        that are taken are not applied (see tui.keymap.check_keymap), and are reported."""
+        from tui.keymap import check_keymap
+        from tui.screens.help import all_binding_ids, binding_groups
 
+        checked, problems = check_keymap(self._keymap, binding_groups())
+        if checked != self._keymap:
+            self.set_keymap(checked)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=8)
         unknown = unknown_ids(self._keymap, all_binding_ids())
         if unknown:
             self.notify(

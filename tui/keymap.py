@@ -19,17 +19,6 @@ from db.smallfile import read_small
 from db.text import display_safe, quote_value
 
 
-def keymap_in_force(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
-    """The user's keymap as it can be applied (see `check_keymap`), with every problem."""
-    keymap, problems = load_keymap(path)
-    if not keymap:
-        return keymap, problems
-    from tui.screens.help import binding_groups
-
-    checked, more = check_keymap(keymap, binding_groups(), path)
-    return checked, problems + more
-
-
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """(keymap, problems). A missing file is an empty keymap; a broken one is reported.
 
