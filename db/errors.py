@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from db.text import show_invisible
+
 
 class ParadiploError(Exception):
-    """Base class: the message is shown to the user as is (one clear line or a short list)."""
+    """Base class: the message is shown to the user as is (one clear line or a short list).
+
+    Invisible characters in it (a no-break or zero-width space in a name the user typed) are
+    written as <U+XXXX>: a message quoting 'Surabaya\u00a0' must not look like 'Surabaya'.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (show_invisible(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class SeedError(ParadiploError):

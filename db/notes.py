@@ -136,21 +136,41 @@ def _note(
         if key not in labels:
             labels[key] = target_label(conn, ttype, tid)
         label, orphaned = labels[key]
+    # Columns hold whatever another program (or a damaged page) put there: a blob, a number,
+    # text where a number belongs. Each is read as the type the app expects, never trusted.
     return Note(
-        id=nid,
-        target_type=ttype,
-        target_id=tid,
-        target_label=label,
+        id=_stored_text(nid),
+        target_type=_stored_text(ttype),
+        target_id=_stored_text(tid),
+        target_label=_stored_text(label),
         orphaned=orphaned,
-        body=body,
+        body=_stored_text(body),
         tags=json_list(tags),
-        created_at=created,
-        updated_at=updated,
-        version=version,
-        anchor_start=a_start,
-        anchor_end=a_end,
-        anchor_quote=a_quote,
+        created_at=_stored_text(created),
+        updated_at=_stored_text(updated),
+        version=_stored_int(version) or 0,
+        anchor_start=_stored_int(a_start),
+        anchor_end=_stored_int(a_end),
+        anchor_quote=None if a_quote is None else _stored_text(a_quote),
     )
+
+
+def _stored_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
+
+
+def _stored_int(value: object) -> int | None:
+    """An integer column's value, or None if it holds something else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _index_note(conn: sqlite3.Connection, note_id: str) -> None:
@@ -161,10 +181,10 @@ def _index_note(conn: sqlite3.Connection, note_id: str) -> None:
     searchdocs.refresh_note(conn, note_id)
 
 
-def json_list(raw: str | None) -> list[str]:
+def json_list(raw: object) -> list[str]:
     try:
-        value = json.loads(raw or "[]")
-    except ValueError:
+        value = json.loads(_stored_text(raw) or "[]")
+    except (ValueError, RecursionError):
         return []
     return [str(v) for v in value] if isinstance(value, list) else []
 
@@ -552,7 +572,18 @@ def list_drafts(conn: sqlite3.Connection) -> list[Draft]:
         tag_list = json_list(tags)
         if nid and cur_body == body and json_list(cur_tags) == tag_list:
             continue
-        out.append(Draft(k, nid, tt, tid, body, tag_list, bv, upd))
+        out.append(
+            Draft(
+                _stored_text(k),
+                None if nid is None else _stored_text(nid),
+                _stored_text(tt),
+                _stored_text(tid),
+                _stored_text(body),
+                tag_list,
+                _stored_int(bv),
+                _stored_text(upd),
+            )
+        )
     return out
 
 

@@ -17,7 +17,7 @@ from db.errors import ImportProblem, NotFound, ParadiploError
 from db.io import read_text_file
 from db.models import Note
 from db.store import Store
-from db.text import display_safe
+from db.text import display_safe, local_stamp, quote_value
 
 FORMAT = "paradiplo-notes"
 FORMATS = ("md", "json")
@@ -66,10 +66,7 @@ def _one_line(text: str) -> str:
 
 def _stamp(iso: str) -> str:
     """A stored UTC timestamp in local time, as the app shows it."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso[:16].replace("T", " ")
+    return local_stamp(iso)
 
 
 def _note_block(n: Note, cite: Callable[[str], str | None]) -> list[str]:
@@ -279,6 +276,22 @@ def export_notes_to_file(conn: sqlite3.Connection, fmt: str, by: str = "case") -
 
 
 # ------------------------------------------------------------------------------ import
+# The largest character position an anchor may name: far beyond any source text, and well
+# inside what SQLite stores (a number past 2**63 would fail half-way through the import).
+MAX_OFFSET = 2**31 - 1
+
+
+def _is_timestamp(text: str) -> bool:
+    """An ISO 8601 date and time (a year from 1 to 9999, as Python reads it)."""
+    if len(text) > 40 or not text.isascii():
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _validate(items: list[Any]) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
@@ -301,10 +314,24 @@ def _validate(items: list[Any]) -> list[str]:
         for f in ("created_at", "updated_at", "anchor_quote"):
             if n.get(f) is not None and not isinstance(n.get(f), str):
                 problems.append(f"record {i}, field '{f}': text")
+        for f in ("created_at", "updated_at"):
+            if isinstance(n.get(f), str) and n[f] and not _is_timestamp(n[f]):
+                problems.append(
+                    f"record {i}, field '{f}': {quote_value(n[f])} is not a date and time "
+                    "(YYYY-MM-DDTHH:MM:SS, as notes export writes it)"
+                )
         for f in ("anchor_start", "anchor_end"):
             v = n.get(f)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                problems.append(f"record {i}, field '{f}': a whole number ≥ 0")
+            if v is not None and (
+                not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_OFFSET
+            ):
+                problems.append(
+                    f"record {i}, field '{f}': {quote_value(v)} is not a whole number "
+                    f"from 0 to {MAX_OFFSET:,} (a character position in the source)"
+                )
+        start, end = n.get("anchor_start"), n.get("anchor_end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= end < start <= MAX_OFFSET:
+            problems.append(f"record {i}, field 'anchor_end': {end} is before anchor_start {start}")
         nid = n.get("id")
         if isinstance(nid, str):
             if nid in seen:

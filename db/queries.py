@@ -29,6 +29,7 @@ from db.models import (
     Span,
 )
 from db.schema import case_sector_problems, summary_problems
+from db.text import clip
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
 # last, and written this way the default sort walks the cases_year index instead of sorting.
@@ -543,7 +544,7 @@ def _citation(row: sqlite3.Row | tuple[Any, ...]) -> tuple[str, str]:
     sid, file, kind, title, outlet, authors_raw, published, citation = row
     authors = _list(authors_raw)
     if citation and not (title or outlet):
-        return (citation[:60], citation)
+        return (clip(citation, 60), citation)
     who = ", ".join(authors) if authors else None
     parts = [
         who,
@@ -612,7 +613,7 @@ def find_case_id(conn: sqlite3.Connection, text: str) -> tuple[str, bool]:
     """(case id, whether it was completed from a prefix) for an id as typed: the whole id, or a
     unique beginning of one ('jabar-shizuoka-m'). An unknown or ambiguous beginning is refused,
     naming the candidates."""
-    wanted = text.strip()
+    wanted = text
     if conn.execute("SELECT 1 FROM cases WHERE id = ?", (wanted,)).fetchone():
         return wanted, False
     like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

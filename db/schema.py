@@ -411,16 +411,36 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def open_connection(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open a connection to an existing file (or create it, unless read-only)."""
+def open_connection(
+    path: Path, *, readonly: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    """Open a connection to an existing file (or create it, unless read-only).
+
+    `immutable` (read-only only) reads the file without its -wal/-shm and without locks:
+    for a folder or a disk where those cannot be made.
+    """
     if readonly:
         # as_uri() percent-encodes '?', '#' and '%' in the path, which a bare "file:" would misread.
-        uri = f"{path.absolute().as_uri()}?mode=ro"
+        uri = f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     _configure(conn)
     return conn
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if any, keeping the error that led here.
+
+    SQLite rolls back by itself after some failures (a full disk, an I/O error): a ROLLBACK
+    then fails with "cannot rollback - no transaction is active", which would hide the real
+    problem ("disk is full") from the user.
+    """
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -840,7 +860,7 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> Path | None:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         version += 1
     return saved

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from db import schema
 from db.analyze import ANALYZER_VERSION, search_terms
+from db.text import clip, display_safe
 
 CHUNK = 500
 
@@ -460,10 +461,14 @@ def refresh_notes(
         ):
             try:
                 tag_list = json.loads(tags or "[]")
-            except ValueError:
+            except (ValueError, TypeError):  # not JSON, or not text at all
+                tag_list = []
+            if not isinstance(tag_list, list):
                 tag_list = []
             tag_text = " ".join(f"#{t}" for t in tag_list)
-            first = body.strip().splitlines()[0][:80] if body.strip() else "(empty note)"
+            body = body if isinstance(body, str) else str(body or "")
+            safe = display_safe(body).strip()  # escapes out before the line is cut
+            first = clip(safe.splitlines()[0], 80) if safe else "(empty note)"
             rows.append(("note", nid, first, body, f"{tag_text} {ttype} {tid}", None, None))
             if ttype == "case":
                 on_cases[nid] = tid

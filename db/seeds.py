@@ -27,7 +27,7 @@ from typing import Any
 
 from db.derive import derive_category, derive_stage
 from db.errors import SeedError
-from db.text import find_quote
+from db.text import clip, find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
 LAW_STATUSES = {"in_force", "amended", "replaced", "revoked"}
@@ -308,7 +308,7 @@ def load_seeds(directory: Path | None = None) -> SeedData:
                 raise SeedError(
                     file,
                     rid,
-                    f'quote not found in source {sid}: "{quote[:80]}".',
+                    f'quote not found in source {sid}: "{clip(quote, 80, "…")}".',
                     "copy the passage verbatim from the source text "
                     "(whitespace may differ, nothing else).",
                 )
@@ -800,7 +800,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        schema.rollback(conn)
         raise
     return {
         "sources": len(data.sources),

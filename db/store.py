@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -69,23 +70,24 @@ class Store:
         cannot get one, so SQLite refuses to open it; `immutable=1` reads it without one (it
         then does not see changes another program makes while we run, which is said).
         """
-        conn = schema.open_connection(self.path, readonly=self.readonly)
         if not self.readonly:
-            return conn
+            return schema.open_connection(self.path)
+        conn: sqlite3.Connection | None = None
         try:
+            conn = schema.open_connection(self.path, readonly=True)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
         except sqlite3.OperationalError as exc:
-            if "unable to open" not in str(exc):
+            # Reading a WAL database needs its -shm file: in a folder that cannot be written,
+            # or on a full disk, it cannot be made ("unable to open", "attempt to write a
+            # readonly database", "disk I/O error").
+            if not any(w in str(exc) for w in ("unable to open", "readonly", "disk I/O")):
                 raise
-            conn.close()
-            conn = sqlite3.connect(
-                f"{self.path.absolute().as_uri()}?mode=ro&immutable=1",
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
-            )
-            if "changes" not in self.readonly_reason:
-                self.readonly_reason += "; changes other programs make now are not seen"
+            if conn is not None:
+                conn.close()
+        conn = schema.open_connection(self.path, readonly=True, immutable=True)
+        if "changes" not in self.readonly_reason:
+            self.readonly_reason += "; changes other programs make now are not seen"
         return conn
 
     def checkpoint(self) -> None:
@@ -131,8 +133,7 @@ class Store:
             yield conn
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            schema.rollback(conn)
             raise
 
 
@@ -143,8 +144,11 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
         return ReadOnlyError(f"{path} is read-only: {text}. Nothing was changed.")
     if "locked" in text or "busy" in text:
         return DatabaseProblem(f"{path} is locked by another program ({text}). Try again.")
-    if "disk is full" in text or "full" in text:
-        return DatabaseProblem(f"The disk holding {path} is full; nothing was saved. Free space.")
+    if "full" in text or ("disk I/O" in text and disk_nearly_full(path)):
+        return DatabaseProblem(
+            f"The disk holding {path} is full ({text}; {_free_text(path)} free); nothing was "
+            "saved and the database is as it was. Free some space and try again."
+        )
     if "unable to open" in text:
         return DatabaseProblem(
             f"Cannot open {path} ({text}): check that the file and its folder can be read "
@@ -156,6 +160,30 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
             "the old file is kept as a backup and your notes are copied from it."
         )
     return DatabaseProblem(f"{path}: {text}")
+
+
+# Below this much free space, an I/O error while writing is taken for a full disk (SQLite
+# says "disk I/O error" when it cannot grow its -shm file, "disk is full" elsewhere).
+NEARLY_FULL_BYTES = 4 * 1024 * 1024
+
+
+def _free_bytes(path: Path) -> int | None:
+    for folder in (path.parent, *path.parents):
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return None
+
+
+def disk_nearly_full(path: Path) -> bool:
+    free = _free_bytes(path)
+    return free is not None and free < NEARLY_FULL_BYTES
+
+
+def _free_text(path: Path) -> str:
+    free = _free_bytes(path)
+    return "unknown space" if free is None else f"{free / 1024:,.0f} KB"
 
 
 def _is_writable(path: Path) -> bool:
@@ -189,6 +217,42 @@ def _refuse_fresh(path: Path, create: bool, readonly: bool) -> None:
         raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_special(path: Path) -> None:
+    """Raise unless `path` is a regular file (through links) or nothing at all.
+
+    A directory, pipe, device or socket named as the database is never opened, created over,
+    moved or replaced: reading a pipe would hang, and `/dev/null` is not ours to delete.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DatabaseProblem(
+                f"{path} is a link to {os.readlink(path)}, which does not exist; it was left "
+                "as it is. Make the link point to a file, or use --db FILE."
+            ) from None
+        return
+    except OSError as exc:
+        raise DatabaseProblem(f"Cannot look at {path}: {exc.strerror}.") from exc
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    link = f" (a link to {os.readlink(path)})" if path.is_symlink() else ""
+    raise DatabaseProblem(
+        f"{path}{link} is {kind}, not a database file; it was left as it is. "
+        "Use --db FILE with a regular file or a new path."
+    )
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:
@@ -216,8 +280,7 @@ def open_store(
     `store.readonly_reason` saying why.
     """
     asked = readonly_requested() if readonly is None else readonly
-    if path.is_dir():
-        raise DatabaseProblem(f"{path} is a directory, not a database file. Use --db FILE.")
+    refuse_special(path)
     created = not path.exists() or path.stat().st_size == 0
     if created:
         _refuse_fresh(path, create, asked)
@@ -239,6 +302,10 @@ def open_store(
             damaged = _open_damaged(path, exc)
             if damaged is not None:
                 return damaged
+        elif not store.readonly and _write_failed(exc):
+            reading = _open_unwritable(path, exc)
+            if reading is not None:
+                return reading
         raise problem from exc
     except BaseException:
         store.close()
@@ -279,15 +346,20 @@ def _create(path: Path, *, build_seeds: bool) -> None:
         searchdocs.record_analyzer_version(conn)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-        if path.exists() and path.stat().st_size == 0:
-            path.unlink(missing_ok=True)
+        dest = path.resolve() if path.is_symlink() else path  # a link keeps pointing there
         try:
-            os.link(tmp, path)
+            there: os.stat_result | None = dest.lstat()
+        except FileNotFoundError:
+            there = None
+        if there is not None and stat.S_ISREG(there.st_mode) and there.st_size == 0:
+            dest.unlink(missing_ok=True)  # an empty regular file, never a device or a pipe
+        try:
+            os.link(tmp, dest)
         except FileExistsError:
             pass  # another process created it meanwhile: use theirs
         except OSError:  # no hard links on this file system: a rename is nearly as good
-            if not path.exists():
-                os.replace(tmp, path)
+            if not dest.exists():
+                os.replace(tmp, dest)
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
     finally:
@@ -380,6 +452,32 @@ def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:
         f"the file is damaged ({exc}); run 'paradiplo-tui db build --force' to make a new one "
         "with your notes copied into it"
     )
+    return store
+
+
+def _write_failed(exc: sqlite3.Error) -> bool:
+    """The error says writing is impossible (full disk, I/O, read-only), not that the file
+    is wrong: reading may still work."""
+    text = str(exc)
+    return any(w in text for w in ("full", "disk I/O", "readonly", "read-only"))
+
+
+def _open_unwritable(path: Path, exc: sqlite3.Error) -> Store | None:
+    """Getting the database ready for writing failed because nothing can be written (a full
+    disk, mostly): open it read-only instead, saying why, so that browsing still works."""
+    store = Store(path, readonly=True)
+    if disk_nearly_full(path):
+        store.readonly_reason = (
+            f"the disk holding it is full: {_free_text(path)} free ({exc}); free some space "
+            "to take notes again"
+        )
+    else:
+        store.readonly_reason = f"it cannot be written now ({exc})"
+    try:
+        _prepare(store, build_seeds=False)
+    except (sqlite3.Error, DatabaseProblem):
+        store.close()
+        return None
     return store
 
 
@@ -513,8 +611,7 @@ def _try_note(conn: sqlite3.Connection, key: str, value: str) -> None:
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            schema.rollback(conn)
             raise
     except sqlite3.Error:
         pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
@@ -33,8 +34,20 @@ def find_quote(haystack: str, quote: str) -> tuple[int, int] | None:
     return m.start(), m.end()
 
 
+def as_text(value: object) -> str:
+    """A stored value as text, whatever SQLite handed back (a column declared TEXT can hold
+    a blob or a number written by another program): bytes are decoded, None is empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
+
+
 def strip_control(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    if not isinstance(text, str):
+        text = as_text(text)
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
@@ -51,6 +64,68 @@ def display_safe(text: str) -> str:
     """Text fit for a terminal: escape sequences, control characters and bidi overrides
     removed (tab and newline kept)."""
     return _BIDI_CONTROL.sub("", strip_control(text))
+
+
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\t\n]")
+# Characters that draw nothing (or a blank) yet make two names differ: no-break and other
+# spaces, zero-width spaces and joiners, soft hyphen, byte order mark, bidi marks, Hangul fillers.
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+
+
+def _is_invisible(ch: str) -> bool:
+    return ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp")
+
+
+def _mark(ch: str) -> str:
+    return f"<U+{ord(ch):04X}>"
+
+
+def show_invisible(text: str) -> str:
+    """`text` with every invisible or blank-looking character other than the ordinary space,
+    tab and newline written as <U+XXXX>, so that 'Surabaya<U+00A0>' does not look like a
+    valid 'Surabaya'."""
+    return _NOT_PLAIN.sub(lambda m: _mark(m[0]) if _is_invisible(m[0]) else m[0], text)
+
+
+def quote_value(value: object, limit: int = 80) -> str:
+    """A value from the user's input, quoted for an error message: at most `limit` characters,
+    control characters and invisible ones shown as <U+XXXX>, escape sequences harmless.
+
+    Every error message that quotes user input goes through this (or through the message
+    itself: `ParadiploError` applies `show_invisible` to whatever it is given).
+    """
+    text = value if isinstance(value, str) else repr(value)
+    short = text[:limit]
+    shown = "".join(
+        _mark(ch) if ch in "\t\n" or unicodedata.category(ch) == "Cc" else ch for ch in short
+    )
+    more = "…" if len(text) > limit else ""
+    if not isinstance(value, str):  # a number, a list: as written in JSON-like form, unquoted
+        return show_invisible(shown) + more
+    return f"'{show_invisible(shown)}'" + more
+
+
+def clip(text: str, limit: int, more: str = "") -> str:
+    """`text` made display-safe, then cut to `limit` characters (`more` marks a cut).
+
+    In this order: cut first, an escape sequence broken at the cut no longer looks like one
+    and its tail (`]8;;http://ev`) would be shown.
+    """
+    safe = display_safe(text)
+    return safe if len(safe) <= limit else safe[:limit] + more
+
+
+def local_stamp(iso: object) -> str:
+    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM'; what cannot be read or moved to
+    local time (not a timestamp, the year 1 or 9999 pushed out of range by the time zone)
+    is shown as stored, never raised."""
+    text = display_safe(iso if isinstance(iso, str) else str(iso))
+    try:
+        d = datetime.fromisoformat(text).astimezone()
+        # Not strftime: its %Y writes the year 1 as "1" on some systems.
+        return f"{d.year:04d}-{d.month:02d}-{d.day:02d} {d.hour:02d}:{d.minute:02d}"
+    except (ValueError, OverflowError, OSError):
+        return text[:16].replace("T", " ")
 
 
 def slugify(text: str) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -162,3 +164,105 @@ def integrity(db: Path) -> str:
         return str(exc)
     finally:
         conn.close()
+
+
+# ------------------------------------------------- places file permissions cannot fake as root
+def _probe(cmd: list[str]) -> bool:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+_NS: dict[str, bool] = {}
+
+
+def private_mounts_available() -> bool:
+    """True if `unshare -rm` can give a command its own mounts (a user namespace: works for
+    root and, where the kernel allows, for anyone). A read-only or full file system stops
+    root too, so tests built on it never pass trivially as root."""
+    if "ok" not in _NS:
+        _NS["ok"] = shutil.which("unshare") is not None and _probe(
+            ["unshare", "-rm", "sh", "-c", "d=$(mktemp -d) && mount -t tmpfs -o size=64k t $d"]
+        )
+    return _NS["ok"]
+
+
+MOUNTS_SKIP = "no private mounts here (unshare -rm with mount is not allowed)"
+
+
+def in_private_mounts(
+    setup: str, argv: list[str], **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    """Run `argv` after the shell `setup` (mounts), in a mount namespace of its own."""
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh", *argv],
+        capture_output=True,
+        text=True,
+        timeout=kwargs.pop("timeout", 120),
+        cwd=ROOT,
+        **kwargs,
+    )
+
+
+def read_only_mount(folder: Path) -> str:
+    """Shell that makes `folder` read-only for every user, root included."""
+    return f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"
+
+
+def tiny_tmpfs(folder: Path, kib: int) -> str:
+    """Shell that mounts a `kib` KiB file system on `folder` (a disk that fills up)."""
+    return f"mount -t tmpfs -o size={kib}k paradiplo-test '{folder}'"
+
+
+def cli_command(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "tui.cli", "--db", str(db), *args]
+
+
+_NOBODY: dict[str, list[str] | None] = {}
+
+
+def unprivileged() -> list[str] | None:
+    """A command prefix that runs this project's Python where file permissions apply: as is
+    for a normal user; as root, as `nobody` (setpriv or runuser) with a Python it can run.
+    None if there is no such way (then the test is skipped, never passed as root)."""
+    if "cmd" in _NOBODY:
+        return _NOBODY["cmd"]
+    found: list[str] | None = None
+    if not IS_ROOT:
+        found = [sys.executable]
+    else:
+        import site
+        import sysconfig
+
+        paths = os.pathsep.join([str(ROOT), *site.getsitepackages(), sysconfig.get_path("purelib")])
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        pythons = [
+            sys.executable,
+            getattr(sys, "_base_executable", ""),
+            *(f"{d}/{version}" for d in ("/usr/bin", "/usr/local/bin", "/opt/python/bin")),
+        ]
+        for switch in (
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+            ["runuser", "-u", "nobody", "--"],
+        ):
+            if shutil.which(switch[0]) is None:
+                continue
+            for python in filter(None, dict.fromkeys(pythons)):
+                cmd = [*switch, "env", f"PYTHONPATH={paths}", "HOME=/tmp", python]
+                if _probe([*cmd, "-c", "import sqlite3, textual, click, rich, db.store"]):
+                    found = cmd
+                    break
+            if found:
+                break
+    _NOBODY["cmd"] = found
+    return found
+
+
+def world_dir() -> Path:
+    """A fresh folder anyone can enter and read (tmp_path may be private to root)."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="paradiplo-shared-"))
+    path.chmod(0o755)
+    return path

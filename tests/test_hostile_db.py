@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from db import notes, queries, schema
 from db import store as store_mod
@@ -23,14 +30,21 @@ from db.store import open_store
 
 from .hostile_helpers import (
     IS_ROOT,
+    MOUNTS_SKIP,
     ROOT_SKIP,
     add_sample_notes,
     assert_clear_failure,
     cli,
+    cli_command,
     cli_process,
+    in_private_mounts,
     integrity,
     overwrite_pages,
+    private_mounts_available,
+    read_only_mount,
     table_pages,
+    unprivileged,
+    world_dir,
 )
 
 BROWSE = [
@@ -97,6 +111,55 @@ def test_directory(tmp_path: Path) -> None:
     assert db.is_dir() and not list(db.iterdir())
 
 
+def _special(tmp_path: Path, kind: str) -> tuple[Path, Callable[[], bool]]:
+    """A special file (or a link to one) named as the database, and a check that it is intact."""
+    db = tmp_path / f"{kind}.db"
+    if kind == "fifo":
+        os.mkfifo(db)
+        return db, lambda: stat.S_ISFIFO(db.lstat().st_mode)
+    if kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(db))
+        return db, lambda: stat.S_ISSOCK(db.lstat().st_mode)
+    if kind == "dev-null-link":  # /dev/null itself only through a link: a regression must
+        db.symlink_to(os.devnull)  # never delete the real one on the machine running the tests
+        return db, lambda: db.is_symlink() and os.readlink(db) == os.devnull
+    if kind == "dangling-link":
+        db.symlink_to(tmp_path / "nowhere" / "x.db")
+        return db, lambda: db.is_symlink() and not (tmp_path / "nowhere").exists()
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "dev-null-link", "dangling-link"])
+def test_special_file_is_refused_and_left_alone(tmp_path: Path, kind: str) -> None:
+    db, intact = _special(tmp_path, kind)
+    for args in [
+        *BROWSE,
+        ("--read-only", "cases", "list"),
+        ("db", "build"),
+        ("db", "build", "--force"),
+        ("notes", "add", "x", "y"),
+    ]:
+        text = assert_clear_failure(cli(db, *args), str(db))
+        assert "left as it is" in text, text
+        assert intact(), (kind, args)
+    assert [p.name for p in tmp_path.iterdir()] == [db.name]  # no backup, no new file
+    with pytest.raises(DatabaseProblem, match=r"not a database file|does not exist"):
+        open_store(db)
+
+
+def test_link_to_a_database_is_followed(tmp_path: Path, db_path: Path) -> None:
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    assert cli(link, "cases", "list").code == 0
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    link2 = tmp_path / "link2.db"
+    link2.symlink_to(empty)
+    assert cli(link2, "cases", "list").code == 0
+    assert link2.is_symlink() and empty.stat().st_size > 0  # built where the link points
+
+
 # ------------------------------------------------------------------------------ read-only
 def test_read_only_switch_browses_and_refuses_notes(db_path: Path) -> None:
     before = digest(db_path)
@@ -158,6 +221,99 @@ def test_read_only_folder_browses(db_path: Path) -> None:  # pragma: no cover
         s.close()
     finally:
         db_path.parent.chmod(0o755)
+
+
+RO_BROWSE = [
+    ("cases", "list", "--json"),
+    ("--read-only", "cases", "list", "--json"),
+    ("cases", "show", "sidoarjo-jinan-2008", "--json"),
+    ("search", "Jinan", "--json"),
+    ("notes", "list", "--json"),
+    ("db", "stats"),
+]
+
+
+def _wal_database(folder: Path, template: Path) -> tuple[Path, str]:
+    """A WAL database in `folder` with no -shm beside it (as after a clean close), readable
+    by anyone; and its digest."""
+    db = folder / "p.db"
+    shutil.copy(template, db)
+    add_sample_notes(db)
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    db.chmod(0o644)
+    return db, digest(db)
+
+
+def _browses(results: list[subprocess.CompletedProcess[str]], db: Path, before: str) -> None:
+    for args, res in zip(RO_BROWSE, results, strict=True):
+        assert res.returncode == 0, (args, res.stderr)
+        assert "Traceback" not in res.stderr
+        if "--json" in args:
+            json.loads(res.stdout)
+    assert len(json.loads(results[0].stdout)) == 9
+    assert len(json.loads(results[4].stdout)) == 4  # the notes are there
+    assert digest(db) == before
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_read_only_file_system_browses_and_refuses_notes(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    """A read-only mount stops root too: this cannot pass trivially in CI."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db, before = _wal_database(folder, seeded_template)
+    setup = read_only_mount(folder)
+    results = [in_private_mounts(setup, cli_command(db, *args)) for args in RO_BROWSE]
+    _browses(results, db, before)
+    assert "read-only" in results[0].stderr  # said once, as a warning
+    res = in_private_mounts(setup, cli_command(db, "notes", "add", "sidoarjo-jinan-2008", "x"))
+    assert res.returncode == 1 and "read-only" in res.stderr and "Traceback" not in res.stderr
+    assert res.stderr.startswith("Warning: ") and "\nError: " in res.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["p.db"] and digest(db) == before
+
+
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_read_only_places_browse_for_an_unprivileged_user(seeded_template: Path, what: str) -> None:
+    """As root, run as `nobody` (file permissions do not stop root)."""
+    runner = unprivileged()
+    if runner is None:
+        pytest.skip("no unprivileged user to run as")
+    shared = world_dir()
+    try:
+        folder = shared / "data"
+        folder.mkdir()
+        db, before = _wal_database(folder, seeded_template)
+        if what == "folder":
+            folder.chmod(0o555)
+        else:
+            folder.chmod(0o777)  # the folder may be written (-shm), the file may not
+            db.chmod(0o444)
+        env = {**os.environ, "PARADIPLO_DATA_DIR": str(shared), "PARADIPLO_CONFIG_DIR": str(shared)}
+        results = [
+            subprocess.run(
+                [*runner, "-m", "tui.cli", "--db", str(db), *args],
+                capture_output=True, text=True, timeout=120, cwd="/", env=env,
+            )
+            for args in RO_BROWSE
+        ]  # fmt: skip
+        _browses(results, db, before)
+        res = subprocess.run(
+            [*runner, "-m", "tui.cli", "--db", str(db), "notes", "add", "sidoarjo-jinan-2008", "x"],
+            capture_output=True, text=True, timeout=120, cwd="/", env=env,
+        )  # fmt: skip
+        assert res.returncode == 1 and "read-only" in res.stderr, res.stderr
+        assert digest(db) == before
+    finally:
+        for p in (shared, *shared.rglob("*")):
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        shutil.rmtree(shared)
 
 
 # --------------------------------------------------------------------------------- locked
@@ -364,7 +520,7 @@ def test_damaged_notes_page_recovers_what_it_can(db_path: Path) -> None:
     overwrite_pages(db_path, table_pages(db_path, "notes"))
     res = cli(db_path, "db", "build", "--force")
     assert res.code == 0 and res.crashed is None, res.err
-    assert "too damaged to read" in res.out and "and 1 draft(s)" in res.out
+    assert "at least 4 note(s) could not be read" in res.out and "and 1 draft(s)" in res.out
     assert integrity(db_path) == "ok"
 
 
@@ -386,6 +542,78 @@ def test_damaged_start_of_file(db_path: Path, where: str) -> None:
     assert res.code == 0 and res.crashed is None, res.err
     assert integrity(db_path) == "ok"
     assert len(list(db_path.parent.glob("*.bak"))) == 1
+
+
+def _notes_over_time(db: Path, count: int = 23) -> dict[str, str]:
+    """`count` notes written over a database's life: half, then other data, then the rest, so
+    that notes sit in both halves of the file (and the schema's last page near its end)."""
+    store = open_store(db)
+    made = {}
+    for i in range(count):
+        if i == count // 2:
+            store.conn.execute("CREATE TABLE IF NOT EXISTS other_data(x)")
+            store.conn.executemany(
+                "INSERT INTO other_data VALUES (?)", [("z" * 1000,) for _ in range(400)]
+            )
+        body = f"note number {i:02d} about Jinan " + "words " * (i * 40)
+        note = notes.add_note(store, "case", "sidoarjo-jinan-2008", body, [f"t{i % 3}"])
+        made[note.id] = note.body
+    notes.save_draft(store, "case", "malang-nonsan-2017", "half-typed draft about Malang")
+    store.conn.execute("CREATE TABLE IF NOT EXISTS late_table(x)")  # a schema page at the end
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return made
+
+
+@pytest.mark.parametrize("cut", [1, 50])
+def test_truncated_file_gives_back_every_note_still_in_it(db_path: Path, cut: int) -> None:
+    made = _notes_over_time(db_path)
+    raw = db_path.read_bytes()
+    kept = raw[: len(raw) - len(raw) * cut // 100]
+    db_path.write_bytes(kept)
+    # SQLite itself cannot read this file at all (the schema's last page is gone).
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db_path).execute("SELECT count(*) FROM notes").fetchone()
+    # What is still in the file, byte for byte, must come back: every whole note body.
+    present = {nid for nid, body in made.items() if body.encode() in kept}
+    res = cli(db_path, "db", "build", "--force")
+    assert res.code == 0 and res.crashed is None, res.err
+    back = {n["id"]: n["body"] for n in json.loads(cli(db_path, "notes", "list", "--json").out)}
+    assert set(back) >= present and all(made[i] == back[i] for i in back)
+    assert integrity(db_path) == "ok"
+    if cut == 1:
+        assert set(back) == set(made)
+        assert "copied 23 note(s) and 1 draft(s)" in res.out and "could not" not in res.out
+    else:  # some notes were in the half that is gone: how many, at least, is said
+        assert 0 < len(back) < len(made), (len(back), len(present))
+        lost = int(res.out.split("at least ")[1].split(" ")[0])
+        assert 0 < lost <= len(made) - len(back), res.out
+    drafts = cli(db_path, "notes", "list", "--json")  # the draft is offered back by the app
+    assert drafts.code == 0
+    store = open_store(db_path)
+    assert [d.body for d in notes.list_drafts(store.conn)] == ["half-typed draft about Malang"]
+    store.close()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cuts=st.lists(st.tuples(st.integers(0, 600_000), st.binary(min_size=1, max_size=64)), max_size=8),
+    end=st.integers(0, 600_000),
+)  # fmt: skip
+def test_reading_pages_of_any_damaged_file_never_raises(
+    seeded_template: Path, tmp_path_factory: pytest.TempPathFactory, cuts: list, end: int
+) -> None:
+    from db import pages
+
+    raw = bytearray(seeded_template.read_bytes())
+    for at, junk in cuts:
+        raw[at : at + len(junk)] = junk
+    path = tmp_path_factory.mktemp("pages") / "x.db"
+    path.write_bytes(bytes(raw[: end or None]))
+    scan = pages.table_rows(path)
+    assert all(isinstance(r, tuple) for _page, _rowid, r in scan.rows)
 
 
 def test_damage_surfaces_as_a_database_problem_in_the_api(db_path: Path) -> None:

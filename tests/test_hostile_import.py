@@ -451,3 +451,65 @@ def test_bad_notes_import_files(
     with pytest.raises(ParadiploError, match=expect):
         notes_io.import_notes_json(store, path)
     assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == before
+
+
+def _note(**fields: Any) -> dict[str, Any]:
+    return {"id": "n1", "target_type": "passage", "target_id": "001_17fdbbb4dbe6a6d1",
+            "body": "b", **fields}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fields", "expect"),
+    [
+        ({"anchor_start": 10**20, "anchor_end": 10**20 + 1}, "field 'anchor_start': 100000000000000000000"),
+        ({"anchor_start": 2**63, "anchor_end": 2**63}, "field 'anchor_end'"),
+        ({"anchor_start": -1, "anchor_end": 3}, "field 'anchor_start': -1"),
+        ({"anchor_start": 1e20, "anchor_end": 3}, "field 'anchor_start'"),
+        ({"anchor_start": 9, "anchor_end": 3}, "field 'anchor_end': 3 is before"),
+        ({"created_at": "yesterday"}, "field 'created_at': 'yesterday' is not a date"),
+        ({"updated_at": "99999-01-01T00:00:00"}, "field 'updated_at'"),
+        ({"updated_at": "２０１７-01-01T00:00:00"}, "field 'updated_at'"),
+    ],
+    ids=["1e20", "2^63", "negative", "float", "end-before-start", "word", "year-99999", "fullwidth"],
+)  # fmt: skip
+def test_out_of_range_note_values_are_refused_with_record_and_field(
+    db_path: Path, tmp_path: Path, fields: dict[str, Any], expect: str
+) -> None:
+    path = write(tmp_path, "notes.json", json.dumps({"notes": [_note(**fields)]}))
+    res = cli(db_path, "import", "notes", str(path))
+    assert res.crashed is None and res.code == 1
+    assert res.err.startswith("Error: ") and "nothing was imported" in res.err, res.err
+    assert "Unexpected" not in res.err and "Traceback" not in res.err
+    assert f"record 1, {expect}" in res.err, res.err
+    assert json.loads(cli(db_path, "notes", "list", "--json").out) == []
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70)),
+    end=st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70)),
+    stamp=st.one_of(st.none(), st.datetimes().map(lambda d: d.isoformat()), st.text(max_size=30)),
+)  # fmt: skip
+def test_any_note_values_import_or_are_refused_and_export_back(
+    seeded_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start: int | None,
+    end: int | None,
+    stamp: str | None,
+) -> None:
+    from db import notes_io
+
+    store = _shared_store(seeded_template, tmp_path_factory)
+    path = tmp_path_factory.mktemp("notesprop") / "n.json"
+    nid = f"n-{time.monotonic_ns()}"
+    record = {**_note(anchor_start=start, anchor_end=end, created_at=stamp, updated_at=stamp),
+              "id": nid}  # fmt: skip
+    path.write_text(json.dumps({"notes": [record]}), encoding="utf-8")
+    try:
+        notes_io.import_notes_json(store, path)
+    except ImportProblem as exc:
+        assert all(p.startswith("record 1, field") for p in exc.problems), exc.problems
+    for fmt in ("md", "json"):  # whatever was stored exports (the year 1 and 9999 included)
+        notes_io.export_text(store.conn, fmt)

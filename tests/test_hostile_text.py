@@ -164,3 +164,52 @@ def test_display_safe_property(text: str) -> None:
     assert no_raw_escapes(safe)
     assert all(c in "\t\n" or unicodedata.category(c) != "Cc" for c in safe)
     assert display_safe(safe) == safe  # idempotent: safe text passes through unchanged
+
+
+# ------------------------------------------------- cut after stripping; invisible characters
+@pytest.mark.parametrize("at", [60, 70, 75, 78])
+def test_escapes_cut_by_a_short_column_leave_no_fragment(db_path: Path, at: int) -> None:
+    """The note list's first-line column is cut at 80: the escape sequence must be gone
+    before that, or its tail ('8;;http://ev') shows as text."""
+    link = "\x1b]8;;http://evil.example/steal\x07click\x1b]8;;\x07"
+    colour = "\x1b[38;2;255;0;0m"
+    store = open_store(db_path)
+    notes.add_note(store, "case", CASE, "a" * at + link + " tail")
+    notes.add_note(store, "case", CASE, "b" * at + colour + "red words")
+    store.close()
+    res = cli(db_path, "notes", "list")
+    assert res.code == 0 and no_raw_escapes(res.out)
+    for fragment in ("8;;", "http://ev", "evil", "38;2", "[38", ";255"):
+        assert fragment not in res.out, (fragment, res.out)
+    assert "click" in res.out or "…" in res.out
+
+
+@pytest.mark.parametrize(
+    ("args", "typed"),
+    [
+        (("cases", "show", f"{CASE}\u00a0"), "<U+00A0>"),
+        (("cases", "show", "sidoarjo\u200b-jinan-2008"), "<U+200B>"),
+        (("cases", "show", f"\ufeff{CASE}"), "<U+FEFF>"),
+        (("cases", "list", "--sector", "Tourism\u3000x"), "<U+3000>"),
+        (("notes", "add", f"{CASE}\u2060", "x"), "<U+2060>"),
+        (("cases", "list", "--partner-country", "Jap\u00adan"), "<U+00AD>"),
+    ],
+    ids=["no-break", "zero-width", "bom", "ideographic", "word-joiner", "soft-hyphen"],
+)
+def test_errors_quoting_a_name_show_invisible_characters(
+    db_path: Path, args: tuple[str, ...], typed: str
+) -> None:
+    res = cli(db_path, *args)
+    assert res.code != 0 and res.crashed is None
+    assert typed in res.err, res.err
+    assert not any(unicodedata.category(ch) in ("Cf", "Zs") and ch != " " for ch in res.err)
+
+
+def test_quote_value_shows_what_would_hide() -> None:
+    from db.text import quote_value, show_invisible
+
+    assert show_invisible("Kota\u00a0Malang") == "Kota<U+00A0>Malang"
+    assert show_invisible("👩🏽\u200d🔬 العربية e\u0301") == "👩🏽<U+200D>🔬 العربية e\u0301"
+    assert quote_value("a\nb\x1b[2J") == "'a<U+000A>b<U+001B>[2J'"
+    assert quote_value("x" * 100, limit=10) == "'" + "x" * 10 + "'…"
+    assert quote_value(10**20) == "100000000000000000000"

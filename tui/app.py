@@ -226,8 +226,16 @@ class ParadiploApp(App[int]):
             self._look_for_drafts()
 
     def _check_keymap_ids(self) -> None:
-        from tui.screens.help import all_binding_ids
+        """After the first frame (the check imports every screen): keys that do not exist or
+        that are taken are not applied (see tui.keymap.check_keymap), and are reported."""
+        from tui.keymap import check_keymap
+        from tui.screens.help import all_binding_ids, binding_groups
 
+        checked, problems = check_keymap(self._keymap, binding_groups())
+        if checked != self._keymap:
+            self.set_keymap(checked)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=8)
         unknown = unknown_ids(self._keymap, all_binding_ids())
         if unknown:
             self.notify(
@@ -610,8 +618,11 @@ def run_app(db_path: Path) -> int:
     """Open the database (errors go to the command line, not a traceback), then run the app."""
     store = open_store(db_path)
     app = ParadiploApp(db_path, store=store)
+    from tui.signals import end_cleanly_on_signals
+
     try:
-        result = app.run()
+        with end_cleanly_on_signals(app):
+            result = app.run()
     finally:
         store.close()
     return int(result or app.return_code or 0)

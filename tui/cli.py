@@ -34,7 +34,7 @@ from db.store import (
     swap_in,
     translate,
 )
-from db.text import display_safe, facts_label
+from db.text import clip, display_safe, facts_label
 
 
 class _OnFirstUse:
@@ -215,6 +215,10 @@ def _force_rebuild(path: Path) -> None:
         store.close()
         _replace(path, f"{path} is damaged ({damage}).", "unreadable")
         return
+    if store.readonly:  # sound, but it cannot be written (a full disk): say why, change nothing
+        reason = store.readonly_reason
+        store.close()
+        raise ParadiploError(f"Cannot rebuild {path}: {reason}. Nothing was changed.")
     try:
         counts = seeds.build(store.conn, seeds.load_seeds())
     except SQLITE_ERRORS as exc:
@@ -724,13 +728,14 @@ def notes_list(
     table = Table("id", "on", "tags", "edited", "note", title=f"{len(items)} note(s)")
     for n in items:
         on = n.target_label + (" (orphaned)" if n.orphaned else "")
-        first = n.body.strip().splitlines()[0] if n.body.strip() else ""
+        body = display_safe(n.body).strip()  # escapes out before the line is cut
+        first = body.splitlines()[0] if body else ""
         table.add_row(
             _t(n.id),
             _t(on),
             _t(" ".join("#" + t for t in n.tags)),
             _t(n.updated_at[:16].replace("T", " ")),
-            _t(first[:80]),
+            _t(clip(first, 80, "…")),
         )
     console.print(table)
 

@@ -7,13 +7,16 @@ with it in words, and tells the help screen which key each binding has now.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from db.paths import keymap_path
+from db.smallfile import read_small
+from db.text import display_safe, quote_value
 
 
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
@@ -24,13 +27,15 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """
     path = path or keymap_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_small(path))
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: cannot read it ({exc.strerror})."]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [f"{path}: cannot read it ({exc.strerror}); using the default keys."]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         return {}, [f"{path}: not valid TOML ({exc}); using the default keys."]
+    except ValueError as exc:  # too big, or a pipe or a directory
+        return {}, [f"{exc}; using the default keys."]
     table = raw.get("keys", raw) if isinstance(raw.get("keys"), dict) else raw
     keymap: dict[str, str] = {}
     problems: list[str] = []
@@ -58,3 +63,119 @@ def keys_in_force(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
 def with_key(binding: Binding, key: str) -> Binding:
     """The binding on another key (its own key_display no longer applies)."""
     return replace(binding, key=key, key_display=None)
+
+
+# ------------------------------------------------------------------- checking a keymap
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+@lru_cache(1)
+def _key_names() -> frozenset[str]:
+    """Every key name Textual can report, without its modifiers (escape, f1, pageup, slash…)."""
+    from textual import keys
+
+    names = {v.value.rpartition("+")[2] for v in keys.Keys if not v.value.startswith("<")}
+    names |= set(keys.KEY_NAME_REPLACEMENTS.values()) | set(keys.ASCII_KEY_NAMES.values())
+    return frozenset(names)
+
+
+def is_key_name(key: str) -> bool:
+    """True if `key` ("ctrl+f", "question_mark", "x", "f6") names a key a terminal can send."""
+    from textual.keys import key_to_character
+
+    *mods, base = key.split("+")
+    if not base or any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    return base in _key_names() or key_to_character(base) is not None
+
+
+def _keys(raw: str) -> list[str]:
+    return [k.strip() for k in raw.split(",") if k.strip()]
+
+
+def check_keymap(
+    keymap: Mapping[str, str], groups: Iterable[Iterable[Binding]], path: Path | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """(the keymap to apply, problems) for a user's keymap against the app's bindings.
+
+    `groups` are the sets of bindings in force at the same time (the keys everywhere, the main
+    screen and one pane; or a screen of its own). A key name that does not exist is dropped; a
+    remap that gives a key already in use in one of the groups (by default or by another line)
+    is not applied: that binding keeps its default key. So the default quit key stays unless
+    quit itself is moved to a valid, free key. Each problem names the binding ids concerned.
+    """
+    where = display_safe(str(path or keymap_path()))
+    members = [[_as_binding(b) for b in group] for group in groups]
+    defaults = {b.id: b.key for group in members for b in group if b.id}
+
+    def keeps(binding_id: str) -> str:
+        default = defaults.get(binding_id)
+        return f"{binding_id} keeps its default key" + (f" ({default})" if default else "")
+
+    problems: list[str] = []
+    out: dict[str, str] = {}
+    for binding_id, raw in keymap.items():
+        good = [k for k in _keys(raw) if is_key_name(k)]
+        bad = [k for k in _keys(raw) if not is_key_name(k)]
+        if bad:
+            problems.append(
+                f"{where}: {binding_id} = {quote_value(raw)}: "
+                + ", ".join(quote_value(k) for k in bad)
+                + " is not a key name (like x, ctrl+f, f6, escape, question_mark)"
+                + ("." if good else f"; {keeps(binding_id)}.")
+            )
+        if good:
+            out[binding_id] = ",".join(good)
+    for _round in range(len(out) + 1):  # each round drops at least one remap, or ends
+        dropped = _clashes(out, members, where, problems, keeps)
+        if not dropped:
+            break
+        for binding_id in dropped:
+            out.pop(binding_id, None)
+    return out, problems
+
+
+def _as_binding(b: BindingType) -> Binding:
+    return b if isinstance(b, Binding) else Binding(*b)
+
+
+def _name(b: Binding) -> str:
+    return b.id or f"{b.action} (built in)"
+
+
+def _clashes(
+    keymap: Mapping[str, str],
+    groups: list[list[Binding]],
+    where: str,
+    problems: list[str],
+    keeps: Callable[[str], str],
+) -> set[str]:
+    """Ids of remaps to drop because their key is taken in a group (problems appended)."""
+    dropped: set[str] = set()
+    for group in groups:
+        holders: dict[str, list[Binding]] = {}
+        for b in group:
+            for key in keys_in_force(b, keymap):
+                for one in _keys(key):
+                    if b not in holders.setdefault(one, []):
+                        holders[one].append(b)
+        for key, bs in holders.items():
+            names = list(dict.fromkeys(_name(b) for b in bs))
+            # Bindings the keymap moved onto this key (keeping one's own default key is not a
+            # move): they give way to whatever else holds it; two moved here both give way.
+            losers = [b.id for b in bs if b.id and b.id in keymap and key not in _keys(b.key)]
+            if len(names) < 2 or not losers:
+                continue
+            dropped.update(losers)
+            message = (
+                f"{where}: the key {quote_value(key)} is given to "
+                + " and ".join(dict.fromkeys(names))
+                + "; "
+                + ", ".join(keeps(i) for i in dict.fromkeys(losers))
+                + "."
+            )
+            if message not in problems:
+                problems.append(message)
+    return dropped

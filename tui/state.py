@@ -18,6 +18,7 @@ from typing import Any
 
 from db.models import SORTS, Filters
 from db.paths import state_path
+from db.smallfile import read_small
 
 
 @dataclass
@@ -48,8 +49,8 @@ def load_state(path: Path | None = None) -> UIState:
     """The remembered state, or defaults when there is none or it cannot be read."""
     path = path or state_path()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = json.loads(read_small(path))
+    except (OSError, ValueError, RecursionError):
         return UIState()
     if not isinstance(raw, dict):
         return UIState()

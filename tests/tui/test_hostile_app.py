@@ -18,6 +18,7 @@ from db.store import open_store
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
 from tests.tui.conftest import settle, wait_ready
 from tui.app import ParadiploApp
+from tui.screens import search as search_screen
 from tui.screens.main import MainScreen
 
 CASE_ID = "hostile-case"
@@ -272,3 +273,263 @@ async def test_newer_database_browses_read_only(db_path: Path) -> None:
         assert "newer paradiplo-tui" in messages
         await press(pilot, "n")
         assert any("notes are off" in str(n.message) for n in app._notifications)
+
+
+# ----------------------------------------------------------------- absurd stored values
+CASE = "sidoarjo-jinan-2008"
+
+
+def _store_absurd_notes(db_path: Path) -> None:
+    """Notes from the year 1 and 9999, and columns holding what another program put there."""
+    store = open_store(db_path)
+    old = notes_api.add_note(store, "case", CASE, "from the year one")
+    far = notes_api.add_note(store, "case", CASE, "from the year 9999")
+    odd = notes_api.add_note(store, "case", CASE, "odd columns")
+    store.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE notes SET created_at = '0001-01-01T00:00:00+00:00',"
+        " updated_at = '0001-01-01T00:30:00+00:00' WHERE id = ?",
+        (old.id,),
+    )
+    conn.execute(
+        "UPDATE notes SET created_at = '9999-12-31T23:59:00+00:00',"
+        " updated_at = '9999-12-31T23:59:59+00:00' WHERE id = ?",
+        (far.id,),
+    )
+    conn.execute(
+        "UPDATE notes SET body = CAST('blob body' AS BLOB), tags = 42, version = 'many',"
+        " anchor_start = 'here', updated_at = 12345 WHERE id = ?",
+        (odd.id,),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Tokyo"])
+def far_time_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A zone behind UTC (the year 1 falls into the year 0) or ahead (9999 into 10000)."""
+    import time
+
+    monkeypatch.setenv("TZ", str(request.param))
+    time.tzset()
+    request.addfinalizer(time.tzset)  # monkeypatch restores TZ first, then this runs
+    return str(request.param)
+
+
+async def test_notes_from_year_one_and_9999_show_and_the_app_starts(
+    db_path: Path, tmp_path: Path, far_time_zone: str
+) -> None:
+    _store_absurd_notes(db_path)
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "4", "end")
+        text = flat(screen_text(pilot))
+        assert "0001-01-01" in text and "9999-12-31" in text, text
+        assert "blob body" in text
+        await press(pilot, "N")
+        text = flat(screen_text(pilot))
+        assert "year one" in text or "0001-01-01" in text, text
+        assert app.is_running
+    from tests.hostile_helpers import cli
+
+    for fmt in ("md", "json"):
+        res = cli(db_path, "notes", "export", "--format", fmt)
+        assert res.code == 0 and res.crashed is None, res.err
+        assert "0001-01-01" in res.out and "year 9999" in res.out
+
+
+async def test_a_record_that_cannot_be_drawn_shows_an_error_in_its_place(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.widgets import note_text
+
+    store = open_store(db_path)
+    notes_api.add_note(store, "case", CASE, "poison")
+    notes_api.add_note(store, "case", CASE, "fine note")
+    store.close()
+
+    real = note_text.note_markdown
+
+    def fragile(body: str, limit: int = 3000) -> str:
+        if "poison" in body:
+            raise RuntimeError("unforeseen value")
+        return real(body, limit)
+
+    monkeypatch.setattr(note_text, "note_markdown", fragile)
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "4", "end")
+        text = flat(screen_text(pilot))
+        assert "could not be shown" in text and "unforeseen value" in text, text
+        assert "fine note" in text and app.is_running
+
+
+# ------------------------------------------------------- the app's own files, hostile
+
+
+def test_a_huge_history_file_is_not_read(tmp_path: Path) -> None:
+    """A history file far larger than 50 searches can take (752 MB in the report) is left
+    unread: an empty history, memory untouched, and the next search writes a small file."""
+    import tracemalloc
+
+    path = tmp_path / "search_history.json"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for _ in range(12_000):  # about 12 MB of plausible entries
+            fh.write(json.dumps("x" * 1000) + ",")
+        fh.write('"last"]')
+    tracemalloc.start()
+    try:
+        assert search_screen.load_history(path) == []
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * 1024 * 1024, peak
+    search_screen.save_history(
+        search_screen.remember(search_screen.load_history(path), "jinan"), path
+    )
+    assert search_screen.load_history(path) == ["jinan"] and path.stat().st_size < 100
+
+
+def test_history_that_is_a_pipe_or_has_huge_entries(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    pipe = tmp_path / "fifo.json"
+    os.mkfifo(pipe)
+    got: list[list[str]] = []
+    reader = threading.Thread(
+        target=lambda: got.append(search_screen.load_history(pipe)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=30)  # a blocking read would never return: no writer ever comes
+    assert got == [[]]
+    long = tmp_path / "long.json"
+    long.write_text(json.dumps(["y" * 5000, "short"]), encoding="utf-8")
+    assert search_screen.load_history(long) == ["short"]
+    assert search_screen.remember([], "z" * 5000) == []
+
+
+# ------------------------------------------------------------------------------ keymaps
+@pytest.mark.parametrize(
+    ("lines", "ids"),
+    [
+        ('quit = "qq"\nsearch = "n"\nsources = "nonsense_key"\n', ["quit", "search", "note_new", "sources"]),
+        ('quit = "x"\n"list.open" = "q"\n', ["quit", "clear_filters_x", "list.open"]),
+        ('quit = "ctrl+"\nhelp = "ctrl+q"\nglossary = "CTRL+G"\n', ["quit", "help", "glossary"]),
+    ],
+    ids=["invalid-and-taken", "quit-onto-a-taken-key", "malformed-names"],
+)  # fmt: skip
+async def test_keymap_problems_warn_with_ids_and_q_still_quits(
+    db_path: Path, tmp_path: Path, lines: str, ids: list[str]
+) -> None:
+    from db.paths import keymap_path
+
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text(lines, encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        warned = " ".join(str(n.message) for n in app._notifications if n.title == "Keymap")
+        for binding_id in ids:
+            assert binding_id in warned, (binding_id, warned)
+        await pilot.press("slash")  # search kept its own key
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running  # the way out stays
+
+
+async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
+    from db.paths import keymap_path
+
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text('quit = "ctrl+x"\nsearch = "n"\nnote_new = "slash"\n', "utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        assert not [n for n in app._notifications if n.title == "Keymap"]
+        await pilot.press("n")  # the swap of two keys is no clash
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_odd_stored_case_values_show_and_the_app_starts(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Columns holding what another program wrote: a blob title, the largest integer as a
+    year, a number as status, JSON that does not parse. The app starts on that case."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE cases SET title = CAST('blob title' AS BLOB), year = 9223372036854775807,"
+        " date = '0000-99', status = 7, unclear = '{bad json', related = '42'"
+        " WHERE id = ?",
+        (CASE,),
+    )
+    conn.execute(
+        "UPDATE cases SET year = -5, unclear = '[1, null, {\"a\": 2}]' WHERE id = 'malang-nonsan-2017'"
+    )
+    conn.commit()
+    conn.close()
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_ready(pilot)
+        text = flat(screen_text(pilot))
+        assert "blob title" in text, text
+        await press(pilot, "3", "home", "j", "j", "j", "o", "o", "/", "escape")
+        assert app.is_running
+    from tests.hostile_helpers import cli
+
+    for args in (
+        ("cases", "list"),
+        ("cases", "show", CASE),
+        ("export", "cases", "--format", "csv"),
+    ):
+        res = cli(db_path, *args)
+        assert res.crashed is None and "Unexpected" not in res.err, (args, res.err)
+
+
+async def test_a_list_row_that_cannot_be_drawn_says_so_and_the_list_goes_on(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.widgets import case_list
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE cases SET title = 'poison row' WHERE id = ?", (CASE,))
+    conn.commit()
+    conn.close()
+    real = case_list.one_line
+
+    def fragile(text: str, *args: object, **kwargs: object) -> object:
+        if "poison" in str(text):
+            raise RuntimeError("unforeseen value")
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(case_list, "one_line", fragile)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for_cases(pilot, 9)
+        text = flat(screen_text(pilot))
+        assert "this case cannot be" in text and "Malang" in text, text
+        assert app.is_running

@@ -7,6 +7,8 @@ import fcntl
 import os
 import re
 import select
+import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -16,17 +18,28 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_helpers import ROOT
+from tests.hostile_helpers import (
+    MOUNTS_SKIP,
+    ROOT,
+    private_mounts_available,
+    read_only_mount,
+    tiny_tmpfs,
+)
 
 
 def run_in_pty(
-    db: Path, env: dict[str, str], keys: bytes, size: tuple[int, int]
+    db: Path,
+    env: dict[str, str],
+    keys: bytes,
+    size: tuple[int, int],
+    prefix: tuple[str, ...] = (),
 ) -> tuple[int, bytes]:
-    """Start `paradiplo-tui --db db` on a pty; once it shows the case count, type `keys`."""
+    """Start `paradiplo-tui --db db` on a pty; once it shows the case count, type `keys`.
+    `prefix` runs it through another command (a private mount namespace)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db)],
+        [*prefix, sys.executable, "-m", "tui.cli", "--db", str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -74,3 +87,107 @@ def test_real_terminal_starts_and_quits(db_path: Path, env: dict[str, str]) -> N
         greys = set(range(232, 256)) | {0, 7, 8, 15, 16, 59, 102, 145, 188, 231}
         assert used and used <= greys, sorted(used - greys)
         assert not re.search(rb"[34]8;2;", seen)
+
+
+# ------------------------------------------------------------------ SIGTERM and SIGHUP
+def _read_until(master: int, proc: subprocess.Popen[bytes], seen: bytearray, want: bytes,
+                deadline: float) -> bool:  # fmt: skip
+    """Read what the app writes until `want` shows, the deadline, or the app has ended and
+    everything it wrote has been read."""
+    while time.monotonic() < deadline:
+        ended = proc.poll() is not None
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # the other side is closed: all was read
+                return want in seen
+        elif ended:
+            return want in seen
+        if want in seen:
+            return True
+    return want in seen
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_a_signal_saves_the_draft_and_restores_the_terminal(
+    db_path: Path, tmp_path: Path, sig: str
+) -> None:
+    from db import notes
+    from db.store import open_store
+
+    signum = getattr(signal, sig)
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--db", str(db_path)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=ROOT,
+        env={**os.environ, "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        deadline = time.monotonic() + 60
+        assert _read_until(master, proc, seen, b"cases", deadline), bytes(seen[-600:])
+        # The modes are on: alternate screen, mouse tracking, hidden cursor.
+        assert b"\x1b[?1049h" in seen and b"\x1b[?1000h" in seen and b"\x1b[?25l" in seen
+        time.sleep(0.5)
+        os.write(master, b"3n")  # the agreements list, then a new note on its case
+        assert _read_until(master, proc, seen, b"Ctrl+S", deadline) or b"Save" in seen
+        start = len(seen)
+        os.write(master, "signal-draft-\u00e9t\u00e9".encode())
+        _read_until(master, proc, seen, b"signal-draft", deadline)
+        assert b"signal-draft" in seen[start:], bytes(seen[-800:])
+        proc.send_signal(signum)  # before the half-second draft timer fires
+        _read_until(master, proc, seen, b"\x00never", time.monotonic() + 30)  # keep reading:
+        code = proc.wait(timeout=5)  # a full pty would block the app's last writes
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    tail = bytes(seen[-3000:])
+    assert code == 128 + signum, (code, tail)
+    assert b"Traceback" not in seen
+    for closing in (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1003l"):
+        assert closing in tail, (closing, tail)
+    store = open_store(db_path)
+    drafts = notes.list_drafts(store.conn)
+    store.close()
+    assert any(d.body == "signal-draft-\u00e9t\u00e9" for d in drafts), drafts
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_the_app_browses_a_database_on_a_read_only_file_system(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "p.db"
+    shutil.copy(seeded_template, db)
+    setup = read_only_mount(folder)
+    prefix = ("unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh")
+    code, seen = run_in_pty(db, {"TERM": "xterm-256color"}, b"3jj4q", (120, 40), prefix)
+    assert code == 0, seen[-600:]
+    assert b"Traceback" not in seen and b"read-only" in seen
+    assert sorted(p.name for p in folder.iterdir()) == ["p.db"]
+
+
+@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+def test_the_app_browses_a_database_on_a_full_disk(seeded_template: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    db = disk / "p.db"
+    setup = (
+        f"{tiny_tmpfs(disk, 1024)} && cp '{seeded_template}' '{db}'"
+        f" && (dd if=/dev/zero of='{disk}/filler' bs=4k 2>/dev/null || true)"
+    )
+    prefix = ("unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh")
+    code, seen = run_in_pty(db, {"TERM": "xterm-256color"}, b"3jj4nq", (140, 40), prefix)
+    assert code == 0, seen[-600:]
+    assert b"Traceback" not in seen
+    assert b"read-only" in seen and b"disk" in seen and b"full" in seen

@@ -20,7 +20,7 @@ from db import notes as notes_api
 from db.errors import ParadiploError
 from db.models import Draft
 from db.store import Store
-from db.text import display_safe
+from db.text import clip, display_safe
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
 from tui.screens.notes import first_line
 
@@ -142,7 +142,7 @@ class DraftsScreen(ModalScreen[Draft | None]):
                 "Discard this draft?",
                 "Its text was never saved; discarding it cannot be undone.",
                 [("discard", "y", "Discard"), ("keep", "n", "Keep it")],
-                detail=draft.body[:2000],
+                detail=clip(draft.body, 2000, "…"),
             ),
             lambda answer: self._discard(draft) if answer == "discard" else None,
         )

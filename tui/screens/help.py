@@ -168,6 +168,23 @@ def _as_binding(b: BindingType) -> Binding:
     return Binding(*b)
 
 
+PANES = ("1 Regions", "2 Sectors", "3 Agreements", "4 Detail")
+
+
+def binding_groups() -> list[list[BindingType]]:
+    """The sets of bindings in force at the same time, for checking a keymap: the keys that
+    work everywhere (Textual's own included) with the main screen and one pane, or with one
+    of the other screens."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    sections = dict(_sections())
+    everywhere = [*sections.pop("Everywhere"), *App.BINDINGS, *Screen.BINDINGS]
+    main = sections.pop("Main screen")
+    groups = [[*everywhere, *main, *sections.pop(pane)] for pane in PANES if pane in sections]
+    return groups + [[*everywhere, *bindings] for bindings in sections.values()]
+
+
 def all_binding_ids() -> list[str]:
     return [_as_binding(b).id or "" for _title, bs in _sections() for b in bs if _as_binding(b).id]
 

@@ -391,22 +391,38 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             else None
         )
 
+    def save_draft_now(self) -> None:
+        """Write the unsaved text as a draft at once, in this thread (the app is being ended,
+        by SIGTERM or a closed terminal: the timer that would have written it will not run)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if not self.is_mounted or not self.has_unsaved_changes():
+            return
+        body, tags = self._current()
+        with self._lock:
+            if self._edit_seq > self._saved_seq:
+                self._store_draft(body, tags)
+
+    def _store_draft(self, body: str, tags: list[str]) -> None:
+        notes_api.save_draft(
+            self.store,
+            self.target_type,
+            self.target_id,
+            body,
+            tags,
+            note_id=self._note_id,
+            base_version=self._version,
+            anchor=self._draft_anchor(),
+        )
+
     def _write_draft(self, body: str, tags: list[str], seq: int) -> None:
         """Runs in a thread. Holds the lock so a save and a draft never interleave."""
         with self._lock:
             if seq <= self._saved_seq:
                 return  # this text is saved (or discarded) already
             try:
-                notes_api.save_draft(
-                    self.store,
-                    self.target_type,
-                    self.target_id,
-                    body,
-                    tags,
-                    note_id=self._note_id,
-                    base_version=self._version,
-                    anchor=self._draft_anchor(),
-                )
+                self._store_draft(body, tags)
             except Exception as exc:
                 self.app.call_from_thread(self._draft_written, f"Draft not kept ({exc})")
                 return

@@ -14,6 +14,7 @@ in `search_history.json` in the config directory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -38,6 +39,7 @@ from db import search as search_api
 from db.errors import ParadiploError
 from db.models import Filters, SearchHit
 from db.paths import config_dir
+from db.smallfile import read_small
 from db.store import Store
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.scrolling import PaneSized
@@ -47,6 +49,7 @@ DEBOUNCE = 0.12  # seconds after the last key before searching
 LIMIT = 50  # hits shown
 FIRST_SHOWN = 12  # results put in the list at once; the rest follow a frame later
 HISTORY_MAX = 50
+QUERY_MAX = 500  # characters of one remembered search
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
 KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term"}
@@ -59,20 +62,23 @@ def history_path() -> Path:
 
 
 def load_history(path: Path | None = None) -> list[str]:
-    """Recent searches, newest first. A missing or unreadable file is an empty history."""
+    """Recent searches, newest first. A missing, unreadable or oversized file (more than
+    `smallfile.SMALL`: 50 searches never take that much) is an empty history, not read."""
     try:
-        data = json.loads((path or history_path()).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_small(path or history_path()))
+    except (OSError, ValueError, RecursionError):
         return []
     if not isinstance(data, list):
         return []
-    return [q for q in data if isinstance(q, str) and q.strip()][:HISTORY_MAX]
+    queries = (q for q in data if isinstance(q, str) and q.strip() and len(q) <= QUERY_MAX)
+    return list(itertools.islice(queries, HISTORY_MAX))
 
 
 def remember(history: list[str], query: str) -> list[str]:
-    """`history` with `query` first, once, and at most HISTORY_MAX entries."""
+    """`history` with `query` first, once, and at most HISTORY_MAX entries (a query longer
+    than QUERY_MAX characters, pasted text, is not kept)."""
     query = " ".join(query.split())
-    if not query:
+    if not query or len(query) > QUERY_MAX:
         return history
     return [query, *(q for q in history if q != query)][:HISTORY_MAX]
 

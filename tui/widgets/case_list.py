@@ -144,6 +144,15 @@ def type_cell(row: CaseRow, notes: int, width: int) -> Text:
 
 
 def row_cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Text]:
+    """The cells of one row; a row whose stored values cannot be drawn says so in its place
+    (the list, and the app, go on)."""
+    try:
+        return _cells(row, notes, widths)
+    except Exception as exc:
+        return {"title": Text(f"⚠ this case cannot be shown ({type(exc).__name__})", "bold red")}
+
+
+def _cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Text]:
     return {
         "year": Text(str(row.year) if row.year else "—", style="" if row.year else "dim"),
         "title": one_line(row.title),

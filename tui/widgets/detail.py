@@ -17,6 +17,7 @@ second); now it is one repaint of the pane.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ from textual.widget import Widget
 
 from db.errors import ParadiploError
 from db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
-from db.text import facts_label
+from db.text import clip, display_safe, facts_label
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import join, one_line, plain, render_text
 
@@ -377,6 +378,24 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     return out
 
 
+def cannot_draw(what: str, exc: BaseException) -> Text:
+    """What a record that could not be drawn shows in its place (the rest of the screen and
+    the app go on)."""
+    text = Text(f"⚠ {what} could not be shown ", style="bold red")
+    text.append(f"({type(exc).__name__}: {display_safe(str(exc))[:200]}). Please report it.")
+    return text
+
+
+def drawn(make: Callable[[], list[RenderableType]], what: str) -> list[RenderableType]:
+    """`make()`, or one line saying that `what` could not be shown if it raises: a value no
+    one foresaw in one record must not stop the case (or the app, which reopens the last
+    case at every launch) from showing."""
+    try:
+        return make()
+    except Exception as exc:
+        return [cannot_draw(what, exc)]
+
+
 def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
     """Every quote behind the case, numbered: the case's own first, then its parties,
     people, events and legal bases. The same passage is listed once."""
@@ -399,7 +418,7 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
     for p in d.people:
         add(f"person: {p.name}", p.evidence)
     for ev in d.events:
-        add(f"event: {ev.date_as_stated or ev.date or ev.description[:40]}", ev.evidence)
+        add(f"event: {ev.date_as_stated or ev.date or clip(ev.description, 40)}", ev.evidence)
     for lb in d.legal_bases:
         add(f"legal basis: {lb.short} (the source's claim)", lb.evidence)
     for k in d.conflicts:
@@ -487,7 +506,10 @@ class DetailView(ScrollView, can_focus=True):
         self.detail = detail
         self._empty = empty
         self.selected = -1
-        self.quotes = collect_quotes(detail) if detail is not None else []
+        try:
+            self.quotes = collect_quotes(detail) if detail is not None else []
+        except Exception:  # drawn below as an error in the facts' place
+            self.quotes = []
         self.notes = list(notes or [])
         self._build()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -520,13 +542,18 @@ class DetailView(ScrollView, can_focus=True):
         console = self.app.console
         options = self.app.console_options.update(highlight=False, height=None)
 
-        def add(renderable: RenderableType, at: int, item: int = -1) -> None:
+        def render(renderable: RenderableType, at: int) -> list[list[Segment]]:
             if isinstance(renderable, Grid):
-                rendered = renderable.lines(console, at)
-            elif isinstance(renderable, Text):
-                rendered = [render_text(console, t) for t in renderable.wrap(console, at)]
-            else:
-                rendered = console.render_lines(renderable, options.update_width(at), pad=False)
+                return renderable.lines(console, at)
+            if isinstance(renderable, Text):
+                return [render_text(console, t) for t in renderable.wrap(console, at)]
+            return console.render_lines(renderable, options.update_width(at), pad=False)
+
+        def add(renderable: RenderableType, at: int, item: int = -1) -> None:
+            try:
+                rendered = render(renderable, at)
+            except Exception as exc:  # one record that cannot be drawn: say so in its place
+                rendered = render(cannot_draw("this part", exc), at)
             # Merged segments: fewer to measure and copy on every repaint of the line.
             rendered = [list(Segment.simplify(line)) for line in rendered]
             lines.extend(rendered)
@@ -541,7 +568,7 @@ class DetailView(ScrollView, can_focus=True):
             add(Text(self._empty, style="dim"), width)
             gap()
         else:
-            for part in build_facts(detail, self.quotes):
+            for part in drawn(lambda: build_facts(detail, self.quotes), "the case's facts"):
                 add(part, width)
             gap()
             heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
@@ -553,7 +580,10 @@ class DetailView(ScrollView, can_focus=True):
             sector_labels = {s.id: s.label_en for s in detail.sectors}
             for i, ref in enumerate(self.quotes):
                 start = len(lines)
-                add(quote_text(ref, sector_labels), max(width - 2, 1), i)
+                for part in drawn(
+                    lambda r=ref: [quote_text(r, sector_labels)], f"quote {ref.number}"
+                ):
+                    add(part, max(width - 2, 1), i)
                 spans.append((start, len(lines)))
                 gap()
             add(self._notes_heading(), width)
@@ -564,8 +594,11 @@ class DetailView(ScrollView, can_focus=True):
                 for j, note in enumerate(self.notes[:MAX_NOTES]):
                     item = len(self.quotes) + j
                     start = len(lines)
-                    add(note_meta(note), max(width - 2, 1), item)
-                    add(markdown_text(note_markdown(note.body)), max(width - 2, 1), item)
+                    for part in drawn(
+                        lambda n=note: [note_meta(n), markdown_text(note_markdown(n.body))],
+                        f"note {note.id}",
+                    ):
+                        add(part, max(width - 2, 1), item)
                     spans.append((start, len(lines)))
                     gap()
         self._lines, self._line_quote, self._spans = lines, owner, spans

@@ -10,13 +10,12 @@ imported on first use: most cases have no notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from db.models import Note
-from db.text import display_safe
+from db.text import display_safe, local_stamp
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -53,11 +52,8 @@ def short_text(text: str, limit: int) -> str:
 
 
 def local_time(iso: str) -> str:
-    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM' (or the raw text if unparseable)."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso[:16].replace("T", " ")
+    """A stored UTC timestamp as local 'YYYY-MM-DD HH:MM' (as stored if it cannot be)."""
+    return local_stamp(iso)
 
 
 def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
