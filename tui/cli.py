@@ -644,11 +644,38 @@ def notes_list(
     help="Markdown grouping.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option(
+    "--bib",
+    type=click.Path(dir_okay=False),
+    help="Markdown: also write the BibTeX of every cited source to FILE (for pandoc --citeproc).",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["apa", "chicago", "apa-id"]),
+    default="apa",
+    show_default=True,
+    help="Style of the reference list that closes the Markdown.",
+)
 @pass_ctx
-def notes_export(ctx: Ctx, fmt: str, by: str, output: str | None) -> None:
-    """Export notes as Markdown (grouped by case, with sources cited) or JSON."""
+def notes_export(
+    ctx: Ctx, fmt: str, by: str, output: str | None, bib: str | None, style: str
+) -> None:
+    """Export notes as Markdown (grouped by case, sources cited as [@key]) or JSON."""
     with friendly_errors():
-        text = notes_io.export_text(ctx.store().conn, fmt, by)
+        if fmt == "md" and bib:
+            from db.cite import export_sources
+
+            conn = ctx.store().conn
+            bib_path = Path(bib)
+            if output:  # the Markdown names the BibTeX file as seen from where it is
+                rel = os.path.relpath(bib_path.absolute(), Path(output).absolute().parent)
+            else:
+                rel = str(bib_path)
+            text, cited = notes_io.notes_markdown_cited(conn, by=by, style=style, bib_name=rel)
+            notes_io.write_atomic(bib_path, export_sources(conn, "bibtex", cited))
+            err_console.print(_t(f"Wrote the BibTeX of {len(cited)} cited source(s) to {bib}."))
+        else:
+            text = notes_io.export_text(ctx.store().conn, fmt, by, style)
         if output:
             notes_io.write_atomic(Path(output), text)
             err_console.print(_t(f"Wrote notes to {output}."))
@@ -683,6 +710,9 @@ def entry() -> None:
             where = "the details could not be saved"
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
+
+# Commands defined in their own modules (they import this one).
+from tui import cli_cite  # noqa: E402,F401
 
 if __name__ == "__main__":
     entry()

@@ -19,6 +19,8 @@ from typing import Any
 from db.models import SORTS, Filters
 from db.paths import state_path
 
+CITE_STYLES = ("apa", "chicago", "apa-id")  # db.cite.STYLES, without loading db.cite
+
 
 @dataclass
 class UIState:
@@ -28,6 +30,7 @@ class UIState:
     sectors: list[str] = field(default_factory=list)
     sort: str = "-year"
     theme: str | None = None
+    cite_style: str = "apa"  # the citation style `y`, `c` and `cite` use (db.cite.STYLES)
 
     @property
     def filters(self) -> Filters:
@@ -61,6 +64,7 @@ def load_state(path: Path | None = None) -> UIState:
         sectors=[s for s in sectors if isinstance(s, str)] if isinstance(sectors, list) else [],
         sort=sort if sort in SORTS else "-year",
         theme=_str_or_none(raw.get("theme")),
+        cite_style=raw.get("cite_style") if raw.get("cite_style") in CITE_STYLES else "apa",
     )
 
 
