@@ -572,6 +572,8 @@ def _convert(markup: str, fmt: str) -> str:
     # Both bundled locales put a comma or full stop inside the closing quote
     # (punctuation-in-quote), which citeproc-py does not do itself.
     markup = re.sub(r"”((?:</[a-z]+>)*)([,.])", r"\2”\1", markup)
+    # A bracketed description stands in for a missing title without quotation marks (APA 9.8).
+    markup = re.sub(r"“(\[[^“”\]]*\])([,.]?)”", r"\1\2", markup)
     if fmt == "html":
         return markup
     out = []
@@ -619,14 +621,13 @@ class CitedFact:
 def _claim(d: CaseDetail, fact: str) -> str:
     partner = d.partner.name if d.partner else (d.partner_as_stated or "a partner not named")
     country = d.partner.country_name if d.partner and d.partner.country_name else None
-    parties = f"{d.region.name} and {partner}" + (f" ({country})" if country else "")
+    in_country = f" ({country})" if country and country != partner else ""
+    parties = f"{d.region.name} and {partner}{in_country}"
     kind, _, rest = fact.partition(":")
     if fact == "region":
         return f"The Indonesian party to “{d.title}” is {d.region.name}."
     if fact == "partner":
-        return f"The partner of {d.region.name} in “{d.title}” is {partner}" + (
-            f" ({country})." if country else "."
-        )
+        return f"The partner of {d.region.name} in “{d.title}” is {partner}{in_country}."
     if fact == "partner_country":
         return f"The partner of {d.region.name} in “{d.title}” is from {country or 'a country not stated'}."
     if fact == "facilitator" and d.facilitator:
@@ -635,7 +636,9 @@ def _claim(d: CaseDetail, fact: str) -> str:
         stated = f" (“{d.type_as_stated}”)" if d.type_as_stated else ""
         return f"The cooperation between {parties} is a {d.type_label.lower()}{stated}."
     if fact == "date":
-        when = d.date_as_stated or d.date or "an unstated date"
+        when = d.date or "a date not stated"
+        if d.date_as_stated and d.date_as_stated != d.date:
+            when += f" (“{d.date_as_stated}”)"
         return f"The cooperation between {parties} dates from {when}."
     if fact == "status":
         stated = d.status_as_stated or d.status or "not stated"
