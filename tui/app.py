@@ -531,8 +531,10 @@ class ParadiploApp(App[int]):
             self.notify("Exporting notes is not available in this build.", severity="warning")
             return
 
+        style = self.state.cite_style
+
         def run(store: Store) -> ExportDone:
-            return ExportDone(export(store.conn, fmt))
+            return ExportDone(export(store.conn, fmt, style=style))
 
         run_db(self, "export", run)
 
