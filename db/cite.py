@@ -344,6 +344,8 @@ def bibtex_entry(ref: SourceRef) -> str:
     if container:
         if entry_type == "article":
             fields.append(("journal", _bib_escape(container)))
+        elif entry_type == "online":  # the site or blog (Pandoc reads it as container-title)
+            fields.append(("journaltitle", _bib_escape(container)))
         else:
             fields.append(("organization", _bib_escape(container)))
     if ref.kind == "news":
@@ -450,6 +452,11 @@ class Formatted:
 
 _LOCK = threading.Lock()
 _STYLE_CACHE: dict[str, Any] = {}
+
+
+def style_file(style: str) -> Path:
+    """The CSL file of a style (for Pandoc's `csl:`)."""
+    return CSL_DIR / STYLES[check_style(style)][0]
 
 
 def check_style(style: str) -> str:

@@ -214,15 +214,19 @@ def notes_markdown_cited(
     by: str = "case",
     style: str = cite.DEFAULT_STYLE,
     bib_name: str | None = None,
+    csl_name: str | None = None,
 ) -> tuple[str, list[str]]:
     """Notes as Markdown, and the ids of the sources they cite.
 
     Each case group starts with its parties, date and the sources it cites as Pandoc
     citations (`[@key]`); a note on a passage or a source says so in words and quotes the
     passage with its citation; orphaned notes are listed with a mark; deleted notes are not
-    exported. A reference list in `style` closes the file, inside a `refs` div where Pandoc
-    puts its own when run with `--citeproc` (and `bibliography:` names `bib_name`, the BibTeX
-    file written beside it, if given).
+    exported. A reference list in `style` closes the file, for readers without Pandoc.
+
+    With `bib_name` (the BibTeX file written beside it) the file is for Pandoc: its metadata
+    names the bibliography, the style's CSL file (`csl_name`) and the locale, and it ends
+    with the empty `refs` div where `pandoc --citeproc` puts the references (Pandoc adds its
+    list to whatever the div holds, so ours would be printed twice).
     """
     if by not in GROUPINGS:
         raise ParadiploError(f"Notes are grouped by one of {', '.join(GROUPINGS)}, not '{by}'.")
@@ -233,7 +237,11 @@ def notes_markdown_cited(
     grouped = "tag" if by == "tag" else "case"
     lines = []
     if bib_name:
-        lines += ["---", f"bibliography: {json.dumps(bib_name, ensure_ascii=False)}", "---", ""]
+        meta = [f"bibliography: {json.dumps(bib_name, ensure_ascii=False)}"]
+        if csl_name:
+            meta.append(f"csl: {json.dumps(csl_name, ensure_ascii=False)}")
+        meta.append(f"lang: {cite.STYLES[style][1]}")
+        lines += ["---", *meta, "---", ""]
     lines += [
         "# Study notes",
         "",
@@ -264,13 +272,14 @@ def notes_markdown_cited(
         for group in _group_by_target(notes):
             lines += target_section(group, "##")
     cited = list(refs.cited)
-    if cited:
+    if cited and bib_name:
+        lines += ["## References", "", "::: {#refs}", ":::", ""]
+    elif cited:
         formatted = cite.format_refs([refs.by_id[i] for i in cited], style, "markdown")
         entries = sorted((f.reference for f in formatted), key=str.casefold)
-        lines += ["## References", "", "::: {#refs}", ""]
+        lines += ["## References", ""]
         for entry in entries:
             lines += [entry, ""]
-        lines += [":::", ""]
     return "\n".join(lines), cited
 
 

@@ -203,7 +203,7 @@ def test_unknown_style_is_refused(store: Store) -> None:
 def test_cite_prints_claim_quote_in_text_citation_and_reference(db_path: Path) -> None:
     code, out, err = run(db_path, "cite", "jabar-shizuoka-mou-2017", "--fact", "date")
     assert code == 0, err
-    assert "dates from November 2017" in out
+    assert "dates from 2017-11 (“November 2017”)" in out
     assert "“Jawa Barat telah menjalin kerjasama dengan Prefektur Shizuoka" in out
     assert "(“Kemitraan multisektor melalui kerjasama paradiplomasi,” n.d.)" in out
     assert APA_TEXT[KUMPARAN] in out
@@ -240,10 +240,19 @@ def test_notes_export_with_bib_beside_it(db_path: Path, tmp_path: Path) -> None:
     code, _, err = run(db_path, "notes", "export", "-o", str(md), "--bib", str(bib))
     assert code == 0, err
     text = md.read_text(encoding="utf-8")
-    assert text.startswith('---\nbibliography: "notes.bib"\n---\n')
-    assert "[@kompasiana_nd]" in text and "## References" in text
+    # For Pandoc: the bibliography, the style and the locale; Pandoc fills the refs div.
+    assert text.startswith('---\nbibliography: "notes.bib"\ncsl: "apa.csl"\nlang: en-US\n---\n')
+    assert "[@kompasiana_nd]" in text and text.endswith("## References\n\n::: {#refs}\n:::\n")
+    assert (md.parent / "apa.csl").read_bytes() == (cite.CSL_DIR / "apa.csl").read_bytes()
     library = bibtexparser.parse_string(bib.read_text(encoding="utf-8"))
     assert [e.key for e in library.entries] == ["kompasiana_nd"]
+    assert library.entries[0]["journaltitle"] == "Kompasiana"
+    # Without --bib, for readers without Pandoc: the references written out.
+    code, out, _ = run(db_path, "notes", "export", "--style", "apa-id")
+    assert code == 0 and out.rstrip().endswith(
+        "\\[Opinion post on paradiplomacy by regional governments in East Java\\]. (t.t.)."
+        " *Kompasiana*."
+    )
 
 
 # ------------------------------------------------------------------ imported citations

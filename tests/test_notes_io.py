@@ -68,10 +68,12 @@ def test_markdown_groups_by_case_with_parties_date_and_sources(store: Store) -> 
     assert "*Note on Jawa Timur*" in secs["Jawa Timur"]
     for internal in ("characters", ".txt", "001_17fdbbb4dbe6a6d1", "p:35", "sidoarjo-jinan"):
         assert internal not in md
-    # A reference list (APA) closes the file, in the div where Pandoc puts its own.
+    # A reference list (APA) closes the file.
     refs = md[md.index("## References") :]
-    assert "::: {#refs}" in refs
-    assert "\\[Opinion post on paradiplomacy by regional governments in East Java\\]. (n.d.). *Kompasiana*." in refs
+    assert (
+        "\\[Opinion post on paradiplomacy by regional governments in East Java\\]. (n.d.). *Kompasiana*."
+        in refs
+    )
     # Orphans last, marked.
     orphan_heading = next(h for h in secs if h.startswith("removed-case"))
     assert "(orphaned)" in orphan_heading and list(secs)[-2:] == [orphan_heading, "References"]

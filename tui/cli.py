@@ -663,17 +663,28 @@ def notes_export(
     """Export notes as Markdown (grouped by case, sources cited as [@key]) or JSON."""
     with friendly_errors():
         if fmt == "md" and bib:
-            from db.cite import export_sources
+            import shutil
+
+            from db.cite import export_sources, style_file
 
             conn = ctx.store().conn
             bib_path = Path(bib)
-            if output:  # the Markdown names the BibTeX file as seen from where it is
-                rel = os.path.relpath(bib_path.absolute(), Path(output).absolute().parent)
-            else:
-                rel = str(bib_path)
-            text, cited = notes_io.notes_markdown_cited(conn, by=by, style=style, bib_name=rel)
+            csl_path = bib_path.with_name(style_file(style).name)
+            here = Path(output).absolute().parent if output else Path.cwd()
+            text, cited = notes_io.notes_markdown_cited(
+                conn,
+                by=by,
+                style=style,
+                bib_name=os.path.relpath(bib_path.absolute(), here),
+                csl_name=os.path.relpath(csl_path.absolute(), here),
+            )
             notes_io.write_atomic(bib_path, export_sources(conn, "bibtex", cited))
-            err_console.print(_t(f"Wrote the BibTeX of {len(cited)} cited source(s) to {bib}."))
+            shutil.copyfile(style_file(style), csl_path)
+            err_console.print(
+                _t(
+                    f"Wrote the BibTeX of {len(cited)} cited source(s) to {bib}, the style to {csl_path}."
+                )
+            )
         else:
             text = notes_io.export_text(ctx.store().conn, fmt, by, style)
         if output:
