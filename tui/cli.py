@@ -723,7 +723,7 @@ def entry() -> None:
 
 
 # Commands defined in their own modules (they import this one).
-from tui import cli_cite  # noqa: E402,F401
+from tui import cli_cite, cli_publish  # noqa: E402,F401
 
 if __name__ == "__main__":
     entry()
