@@ -85,7 +85,9 @@ def serve_cmd(ctx: Ctx, out_dir: Path | None, port: int, host: str) -> None:
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_file)]
     if meta.is_file():
         args += ["--metadata", str(meta)]
-    args += ["--host", host, "--port", str(port)]
+    # Long quotes and references are cut in the table pages (a row stays a few lines high);
+    # each row's own page and the JSON and CSV exports have them whole.
+    args += ["--setting", "truncate_cells_html", "180", "--host", host, "--port", str(port)]
     sys.stdout.flush()
     sys.stderr.flush()
     # Datasette takes this process's place: a signal that stops `serve` stops the server.
