@@ -753,3 +753,77 @@ def cite_quote(
     (f,) = format_refs([ref], style, "text")
     lines = [*claims, f"“{' '.join(quote.split())}” {f.in_text}", "", f.reference]
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------- completing
+# The fields `complete_source` sets (CLI option -> column).
+EDITABLE = (
+    "kind", "title", "title_sentence", "description", "outlet", "container", "volume", "issue",
+    "pages", "publisher", "published", "url", "accessed", "language",
+)  # fmt: skip
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def parse_name(text: str) -> dict[str, str]:
+    """'Family, Given' or 'Given Family' (last word as family name) or '{Organisation}'."""
+    text = " ".join(text.split())
+    if text.startswith("{") and text.endswith("}") and len(text) > 2:
+        return {"literal": text[1:-1].strip()}
+    family, sep, given = text.partition(",")
+    if sep:
+        return (
+            {"family": family.strip(), "given": given.strip()}
+            if given.strip()
+            else {"family": family.strip()}
+        )
+    *given_words, last = text.split(" ")
+    return {"family": last, "given": " ".join(given_words)} if given_words else {"family": last}
+
+
+def complete_source(
+    store: Any,
+    source_id: str,
+    fields: dict[str, str],
+    authors: Sequence[str] | None = None,
+) -> SourceRef:
+    """Fill in a source's reference fields (a source the user added: the bundled ones are
+    rebuilt from seeds/sources.toml). An empty value clears a field. Returns the source."""
+    import sqlite_utils
+
+    problems = []
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        problems.append(f"unknown field(s) {', '.join(unknown)}")
+    kind = fields.get("kind")
+    if kind and kind not in KINDS:
+        problems.append(f"kind is one of {', '.join(k for k in KINDS if k != 'citation')}")
+    for name, word in (("published", "date"), ("accessed", "accessed")):
+        value = fields.get(name)
+        if value and not _DATE.fullmatch(value):
+            problems.append(f"{word} '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    url = fields.get("url")
+    if url and not re.match(r"https?://\S+$", url):
+        problems.append(f"url '{url}' does not start with http:// or https://")
+    names = [parse_name(a) for a in authors or [] if a.strip()]
+    if problems:
+        raise ParadiploError(f"Source '{source_id}': {'; '.join(problems)}. Nothing was changed.")
+    with store.write() as conn:
+        row = conn.execute("SELECT origin FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"No source with id '{source_id}'.")
+        if row[0] == "seed":
+            raise ParadiploError(
+                f"Source '{source_id}' is bundled: its fields come from seeds/sources.toml and"
+                " are rebuilt from it; change that file instead. Nothing was changed."
+            )
+        values: dict[str, Any] = {k: (v or None) for k, v in fields.items()}
+        if authors is not None:
+            values["creators"] = json.dumps(names, ensure_ascii=False)
+            values["authors"] = json.dumps(
+                [c.get("literal") or f"{c.get('given', '')} {c['family']}".strip() for c in names],
+                ensure_ascii=False,
+            )
+        if values:
+            sqlite_utils.Database(conn).table("sources").update(source_id, values)
+    (ref,) = read_sources(store.conn, [source_id])
+    return ref

@@ -277,3 +277,44 @@ def test_imported_citation_gets_a_source_to_complete(store: Store, tmp_path: Pat
     library = bibtexparser.parse_string(cite.export_sources(store.conn, "bibtex"))
     entry = next(e for e in library.entries if e.key == "municipal_1960")
     assert entry["title"] == "Municipal records, Bandung (1960)"
+
+
+def test_a_users_source_is_completed_field_by_field(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "in.json"
+    record = {
+        "title": "Bandung – Braunschweig sister city",
+        "region": "Kota Bandung",
+        "partner": "Braunschweig",
+        "partner_country": "DE",
+        "type": "sister city",
+        "source": "Municipal records, Bandung (1960)",
+    }
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    io.import_cases(store, path)
+    store.close()
+    code, out, _ = run(db_path, "sources", "--json")
+    sid = next(s["id"] for s in json.loads(out) if s["kind"] == "citation")
+    code, _, err = run(db_path, "sources", "set", sid, "--date", "1960-13", "--url", "ftp://x")
+    assert code == 1 and "date '1960-13'" in err and "url 'ftp://x'" in err
+    code, _, err = run(
+        db_path,
+        "sources",
+        "set",
+        sid,
+        "--kind",
+        "report",
+        "--title",
+        "Laporan kerja sama luar negeri Kota Bandung",
+        "--author",
+        "{Pemerintah Kota Bandung}",
+        "--date",
+        "1960",
+    )
+    assert code == 0 and "@pemerintah_1960_laporan" in err and "Still missing" not in err
+    code, out, _ = run(db_path, "sources", "export", "--format", "csl-json", "--source", sid)
+    (item,) = json.loads(out)
+    assert item["type"] == "report" and item["author"] == [{"literal": "Pemerintah Kota Bandung"}]
+    code, _, err = run(db_path, "sources", "set", KUMPARAN, "--url", "https://example.org/x")
+    assert code == 1 and "bundled" in err

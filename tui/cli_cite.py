@@ -113,3 +113,45 @@ def cite_cmd(
 
 
 main.add_command(sources_group)
+
+
+@sources_group.command("set")
+@click.argument("source_id")
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["news", "opinion", "journal_article", "report", "legal", "web", "book", "other"]
+    ),
+    help="Type of work (opinion: a blog or opinion post).",
+)
+@click.option("--title", help="Title as stated.")
+@click.option("--title-sentence", help="Title in sentence case, for APA and CSL.")
+@click.option("--description", help="Bracketed description of a work with no title.")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="'Family, Given' or '{Organisation}' (repeat, in order; --author '' clears).",
+)
+@click.option("--outlet", help="Newspaper, site or blog.")
+@click.option("--journal", "container", help="Journal (or the site when not the outlet).")
+@click.option("--volume")
+@click.option("--issue")
+@click.option("--pages")
+@click.option("--publisher")
+@click.option("--date", "published", help="Date issued: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--url")
+@click.option("--accessed", help="Date you read it online: YYYY-MM-DD.")
+@click.option("--language", help="Language code, e.g. id or en.")
+@pass_ctx
+def sources_set(ctx: Ctx, source_id: str, authors: tuple[str, ...], **fields: str | None) -> None:
+    """Complete a source you added (a case imported with a citation string gets one): the
+    fields its reference needs. `sources export` and the app then cite it in full."""
+    given = {k: v for k, v in fields.items() if v is not None}
+    with friendly_errors():
+        ref = _cite().complete_source(
+            ctx.store(), source_id, given, list(authors) if authors else None
+        )
+    missing = ref.missing()
+    still = f" Still missing: {', '.join(missing)}." if missing else " Complete."
+    err_console.print(_t(f"Updated {source_id} (cite as @{ref.key}).{still}"))

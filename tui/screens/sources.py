@@ -51,7 +51,11 @@ def reference_text(message: ReferenceLoaded) -> Text:
     if message.missing:
         text.append("\nMissing for a complete reference: ", style="bold")
         text.append_text(one_line(", ".join(message.missing)))
-        text.append("\n(not stated by the text, or not yet filled in)", style="dim")
+        text.append(
+            "\n(not stated by the text; a source you added is completed with"
+            f" paradiplo-tui sources set {message.source_id} ...)",
+            style="dim",
+        )
     return text
 
 
