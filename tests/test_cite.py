@@ -274,6 +274,12 @@ def test_imported_citation_gets_a_source_to_complete(store: Store, tmp_path: Pat
     ref = next(r for r in cite.read_sources(store.conn) if r.kind == "citation")
     assert ref.key == "municipal_1960"
     assert ref.missing() == ["type", "title", "authors", "date", "URL"]
+    # Until completed it is cited as the user wrote it: a style has nothing to format.
+    (f,) = cite.format_refs([ref], "apa", "text")
+    assert (f.reference, f.in_text) == (
+        "Municipal records, Bandung (1960)",
+        "(Municipal records, Bandung (1960))",
+    )
     library = bibtexparser.parse_string(cite.export_sources(store.conn, "bibtex"))
     entry = next(e for e in library.entries if e.key == "municipal_1960")
     assert entry["title"] == "Municipal records, Bandung (1960)"
