@@ -473,6 +473,8 @@ def _patch_citeproc() -> None:
       title was otherwise printed twice for a work with no author).
     - A `cs:label` of an empty variable prints nothing (Chicago printed "Edition." for every
       work without an edition).
+    - `initialize="false"` on a name keeps given names whole (Chicago's reference list names
+      authors in full; citeproc-py shortened them to initials).
     """
     from citeproc import model
 
@@ -530,6 +532,14 @@ def _patch_citeproc() -> None:
             found._paradiplo_root = root  # keeps the root alive while its id is a key
         return found
 
+    original_initialize = model.Name.initialize
+
+    def initialize(self: Any, given: str, mark: str, context: Any) -> Any:
+        if self.get("initialize") == "false":
+            return given
+        return original_initialize(self, given, mark, context)
+
+    model.Name.initialize = initialize
     model.Substitute.add_to_repressed_list = add_to_repressed_list
     model.Label.process = label_process
     model.CitationStylesElement.get_macro = get_macro

@@ -189,6 +189,9 @@ def test_chicago_and_indonesian_apa(store: Store) -> None:
     chicago = {f.key: f for f in cite.format_refs(refs, "chicago", "text")}
     assert chicago["kumparan_nd_kemitraan"].in_text == "(Kumparan, n.d.)"
     assert "Edition" not in " ".join(f.reference for f in chicago.values())
+    assert chicago["agustina_2025_peran"].reference.startswith(
+        "Agustina, Istiq, Andini Ika Febriyanti, Desta Nindia Putri, and Luki Oka Prasetio. 2025."
+    )
     apa_id = {f.key: f for f in cite.format_refs(refs, "apa-id", "text")}
     assert apa_id["agustina_2025_peran"].in_text == "(Agustina dkk., 2025)"
     assert "(t.t.)" in apa_id["kompasiana_nd"].reference
