@@ -6,13 +6,12 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from db import cite, paths, searchdocs
 from db import notes as notes_api
-from db import paths, searchdocs
 from db.errors import ImportProblem, NotFound, ParadiploError
 from db.io import read_text_file
 from db.models import Note
@@ -69,8 +68,9 @@ def _stamp(iso: str) -> str:
     return local_stamp(iso)
 
 
-def _note_block(n: Note, cite: Callable[[str], str | None]) -> list[str]:
-    """A note: when and tags, the passage it is anchored to (with citation), then its text.
+def _note_block(n: Note, refs: _Refs) -> list[str]:
+    """A note: when and tags, what it is on in words (a passage quoted, with its Pandoc
+    citation), then its text.
 
     The text is the user's own Markdown, as written; only terminal escape sequences and
     control characters are removed (a Markdown file is for reading, often with `cat`).
@@ -81,36 +81,49 @@ def _note_block(n: Note, cite: Callable[[str], str | None]) -> list[str]:
     if n.tags:
         meta += " · " + " ".join(f"`#{_one_line(t).replace('`', '')}`" for t in n.tags)
     out = [meta, ""]
+    ref = refs.get(n.target_id) if n.target_type in ("passage", "source") else None
+    if n.target_type == "region" and not n.orphaned:
+        out += [f"*Note on {cite.md_escape(_one_line(n.target_label))}*", ""]
+    elif n.target_type == "source" and ref is not None:
+        out += [f"*Note on {cite.md_escape(cite.short_label(ref))}* [@{ref.key}]", ""]
     if n.anchor_quote:
         quote = display_safe(n.anchor_quote).strip()
+        if ref is not None:
+            head = _one_line(quote)
+            head = head if len(head) <= 60 else head[:59].rstrip() + "…"
+            out += [
+                f"*Note on a passage of {cite.md_escape(cite.short_label(ref))}:"
+                f" “{cite.md_escape(head)}”*",
+                "",
+            ]
         out += ["> " + quote.replace("\n", "\n> ")]
-        where = cite(n.target_id) if n.target_type in ("passage", "source") else None
-        if where:
-            span = ""
-            if n.anchor_start is not None and n.anchor_end is not None:
-                span = f", characters {n.anchor_start}–{n.anchor_end}"
-            out += [">", f"> — {_one_line(where).rstrip('.')}{span}."]
+        if ref is not None:
+            out += [">", f"> [@{ref.key}]"]
         out += [""]
     out += [display_safe(n.body).rstrip(), "", "---", ""]
     return out
 
 
+class _Refs:
+    """Every source as a reference (with its key), read once; remembers which were cited."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.by_id = {r.id: r for r in cite.read_sources(conn)}
+        self.cited: dict[str, None] = {}
+
+    def get(self, source_id: str) -> cite.SourceRef | None:
+        ref = self.by_id.get(source_id)
+        if ref is not None:
+            self.cited[source_id] = None
+        return ref
+
+
 class _Headers:
     """Group headers (parties, date, cited sources) for each target, computed once."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, refs: _Refs) -> None:
         self.conn = conn
-        self._citations: dict[str, str | None] = {}
-
-    def citation(self, source_id: str) -> str | None:
-        if source_id not in self._citations:
-            from db.queries import get_source
-
-            try:
-                self._citations[source_id] = get_source(self.conn, source_id).citation
-            except NotFound:
-                self._citations[source_id] = None
-        return self._citations[source_id]
+        self.refs = refs
 
     def lines(self, first: Note) -> list[str]:
         ttype, tid = first.target_type, first.target_id
@@ -120,10 +133,12 @@ class _Headers:
         if ttype == "case":
             return self._case_lines(tid)
         if ttype in ("source", "passage"):
-            cite = self.citation(tid)
-            out = [f"- **Source:** {_one_line(cite)}"] if cite else []
-            return [*out, f"- **Source id:** `{tid}`", ""]
-        return [f"- **Region key:** `{tid}`", ""]
+            ref = self.refs.get(tid)
+            if ref is None:
+                return []
+            kind = cite.md_escape(ref.kind_words)
+            return [f"- **Source:** {kind} [@{ref.key}]", ""]
+        return []
 
     def _case_lines(self, case_id: str) -> list[str]:
         from db.queries import case_detail
@@ -131,19 +146,21 @@ class _Headers:
         try:
             d = case_detail(self.conn, case_id)
         except NotFound:
-            return [f"- **Case id:** `{case_id}`", ""]
+            return []
         partner = d.partner.name if d.partner else (d.partner_as_stated or "partner not named")
         pcountry = f" ({d.partner.country_name})" if d.partner and d.partner.country_name else ""
         lines = [
             f"- **Parties:** {_one_line(d.region.name)} – {_one_line(partner)}{pcountry}",
             f"- **Type:** {_one_line(d.type_label)}",
             f"- **Date:** {_date(d.date, d.date_as_stated)}",
-            f"- **Case id:** `{d.id}`",
         ]
-        cited: dict[str, str] = {}
+        keys = []
         for e in d.evidence:
-            cited.setdefault(e.source_id, e.citation)
-        lines += [f"- **Source:** {_one_line(c)}" for c in cited.values()]
+            ref = self.refs.get(e.source_id)
+            if ref is not None and f"@{ref.key}" not in keys:
+                keys.append(f"@{ref.key}")
+        if keys:
+            lines.append(f"- **Sources:** [{'; '.join(keys)}]")
         return [*lines, ""]
 
 
@@ -177,19 +194,52 @@ def _group_by_target(notes: list[Note]) -> list[list[Note]]:
     return [sorted(g, key=lambda n: (n.created_at, n.id)) for g in ordered]
 
 
-def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
-    """Notes as Markdown for a paper's working notes, grouped by case (or by tag).
+def notes_markdown(
+    conn: sqlite3.Connection,
+    *,
+    by: str = "case",
+    style: str = cite.DEFAULT_STYLE,
+    bib_name: str | None = None,
+) -> str:
+    """Notes as Markdown for a paper's working notes, grouped by case (or by tag)."""
+    return notes_markdown_cited(conn, by=by, style=style, bib_name=bib_name)[0]
 
-    Each case group starts with its parties, date and the sources it cites (outlet, authors,
-    date, file); notes on a passage quote it with its citation; orphaned notes are listed
-    with a mark. Deleted notes are not exported.
+
+def notes_markdown_cited(
+    conn: sqlite3.Connection,
+    *,
+    by: str = "case",
+    style: str = cite.DEFAULT_STYLE,
+    bib_name: str | None = None,
+    csl_name: str | None = None,
+) -> tuple[str, list[str]]:
+    """Notes as Markdown, and the ids of the sources they cite.
+
+    Each case group starts with its parties, date and the sources it cites as Pandoc
+    citations (`[@key]`); a note on a passage or a source says so in words and quotes the
+    passage with its citation; orphaned notes are listed with a mark; deleted notes are not
+    exported. A reference list in `style` closes the file, for readers without Pandoc.
+
+    With `bib_name` (the BibTeX file written beside it) the file is for Pandoc: its metadata
+    names the bibliography, the style's CSL file (`csl_name`) and the locale, and it ends
+    with the empty `refs` div where `pandoc --citeproc` puts the references (Pandoc adds its
+    list to whatever the div holds, so ours would be printed twice).
     """
     if by not in GROUPINGS:
         raise ParadiploError(f"Notes are grouped by one of {', '.join(GROUPINGS)}, not '{by}'.")
+    cite.check_style(style)
     notes = notes_api.list_notes(conn)
-    headers = _Headers(conn)
+    refs = _Refs(conn)
+    headers = _Headers(conn, refs)
     grouped = "tag" if by == "tag" else "case"
-    lines = [
+    lines = []
+    if bib_name:
+        meta = [f"bibliography: {json.dumps(bib_name, ensure_ascii=False)}"]
+        if csl_name:
+            meta.append(f"csl: {json.dumps(csl_name, ensure_ascii=False)}")
+        meta.append(f"lang: {cite.STYLES[style][1]}")
+        lines += ["---", *meta, "---", ""]
+    lines += [
         "# Study notes",
         "",
         f"Exported {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} from "
@@ -203,7 +253,7 @@ def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
         out = [f"{level} {_one_line(first.target_label)}{mark}", ""]
         out += headers.lines(first)
         for n in group:
-            out += _note_block(n, headers.citation)
+            out += _note_block(n, refs)
         return out
 
     if by == "tag":
@@ -215,11 +265,19 @@ def notes_markdown(conn: sqlite3.Connection, *, by: str = "case") -> str:
             lines += [f"## #{_one_line(tag)}" if tag else "## Untagged", ""]
             for group in _group_by_target(by_tag[tag]):
                 lines += target_section(group, "###")
-        return "\n".join(lines)
-
-    for group in _group_by_target(notes):
-        lines += target_section(group, "##")
-    return "\n".join(lines)
+    else:
+        for group in _group_by_target(notes):
+            lines += target_section(group, "##")
+    cited = list(refs.cited)
+    if cited and bib_name:
+        lines += ["## References", "", "::: {#refs}", ":::", ""]
+    elif cited:
+        formatted = cite.format_refs([refs.by_id[i] for i in cited], style, "markdown")
+        entries = sorted((f.reference for f in formatted), key=str.casefold)
+        lines += ["## References", ""]
+        for entry in entries:
+            lines += [entry, ""]
+    return "\n".join(lines), cited
 
 
 # ------------------------------------------------------------------------------ files
@@ -243,21 +301,25 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def export_text(conn: sqlite3.Connection, fmt: str, by: str = "case") -> str:
+def export_text(
+    conn: sqlite3.Connection, fmt: str, by: str = "case", style: str = cite.DEFAULT_STYLE
+) -> str:
     if fmt == "json":
         return notes_json_text(conn)
     if fmt == "md":
-        return notes_markdown(conn, by=by)
+        return notes_markdown(conn, by=by, style=style)
     raise ParadiploError(f"Notes export format is one of {', '.join(FORMATS)}, not '{fmt}'.")
 
 
-def export_notes_to_file(conn: sqlite3.Connection, fmt: str, by: str = "case") -> Path:
+def export_notes_to_file(
+    conn: sqlite3.Connection, fmt: str, by: str = "case", style: str = cite.DEFAULT_STYLE
+) -> Path:
     """Export every note to a new, timestamped file under the data dir's `exports` folder.
 
     Never overwrites an earlier export. Raises ParadiploError with the reason if the file
     cannot be written (the notes in the database are untouched either way).
     """
-    text = export_text(conn, fmt, by)
+    text = export_text(conn, fmt, by, style)
     folder = paths.data_dir() / "exports"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = "-by-tag" if fmt == "md" and by == "tag" else ""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.errors import DatabaseProblem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
 ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
@@ -457,6 +457,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(DDL)
     apply_fidelity(conn)
+    add_citation_columns(conn)
     if not _exists(conn, "search_docs_fts"):
         conn.execute(FTS_DDL)
         for sql in FTS_TRIGGERS:
@@ -818,7 +819,52 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+# ------------------------------------------------------------------ citation fields (schema 4)
+# What a reference needs beyond the provenance columns of `sources` (db/cite.py reads them).
+# Kept apart from DDL and added column by column when missing, so whoever creates the table
+# (DDL here, or another creator) gets them the same way, and an upgrade adds them in place.
+# `published` is the date issued (as precise as stated); `kind` the type of work.
+CITATION_COLUMNS: tuple[tuple[str, str], ...] = (
+    # [{"family": ..., "given": ...}] or [{"literal": ...}], in the order the work names them
+    ("creators", "TEXT NOT NULL DEFAULT '[]'"),
+    # the title in sentence case, as APA and CSL-JSON want it (`title` stays as stated)
+    ("title_sentence", "TEXT"),
+    # the bracketed description a reference gives an untitled work (APA 9.8), ours not the text's
+    ("description", "TEXT"),
+    # the journal, newspaper, site or blog the work appeared in, when not the outlet
+    ("container", "TEXT"),
+    ("volume", "TEXT"),
+    ("issue", "TEXT"),
+    ("pages", "TEXT"),
+    ("publisher", "TEXT"),
+    ("url", "TEXT"),
+    # the date the user read it online (YYYY-MM-DD)
+    ("accessed", "TEXT"),
+)
+
+
+def add_citation_columns(conn: sqlite3.Connection) -> list[str]:
+    """Add the citation columns `sources` lacks; returns their names."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+    added = []
+    for name, decl in CITATION_COLUMNS:
+        if name not in have:
+            conn.execute(f'ALTER TABLE sources ADD COLUMN "{name}" {decl}')
+            added.append(name)
+    return added
+
+
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Schema 4: sources get the fields a reference needs (CITATION_COLUMNS), empty. The seed
+    build fills those the bundled texts state; a user's sources are left for the user."""
+    add_citation_columns(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sqlite3
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -48,7 +49,9 @@ CASE_FACTS = {
     "description",
 }
 ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
-SOURCE_KINDS = {"news", "opinion", "journal_article", "report", "book", "web", "citation", "other"}
+SOURCE_KINDS = {
+    "news", "opinion", "journal_article", "report", "book", "web", "legal", "citation", "other",
+}  # fmt: skip
 
 
 def bundled_seeds_dir() -> Path:
@@ -168,6 +171,7 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 rec["file"], sid, "the text is not valid UTF-8.", "save it as UTF-8."
             ) from exc
+        _check_citation_fields(rec, src_file, sid)
     source_ids = _unique(data.sources, src_file, "source")
 
     # Vocabularies.
@@ -646,6 +650,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                     _j(s.get("inferred")),
                 ),
             )
+            _write_citation_fields(conn, s)
             conn.execute("DELETE FROM passages WHERE source_id = ?", (s["id"],))
             conn.executemany(
                 'INSERT INTO passages(source_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
@@ -924,3 +929,46 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
         " SELECT country_code FROM actors)"
     )
     conn.execute("DELETE FROM countries WHERE origin = 'seed'")
+
+
+# ------------------------------------------------------------------ citation fields
+# sources.toml fields that only a reference needs (schema.CITATION_COLUMNS); all optional.
+_CITATION_TEXT_FIELDS = (
+    "title_sentence", "description", "container", "volume", "issue", "pages", "publisher",
+    "url", "accessed",
+)  # fmt: skip
+
+
+def _check_citation_fields(rec: dict[str, Any], file: str, sid: str) -> None:
+    for name in _CITATION_TEXT_FIELDS:
+        if name in rec and not isinstance(rec[name], str | int):
+            raise SeedError(file, sid, f"'{name}' must be text.", f'write {name} = "...".')
+    creators = rec.get("creators", [])
+    ok = isinstance(creators, list) and all(
+        isinstance(c, dict)
+        and c
+        and set(c) <= {"family", "given", "literal"}
+        and all(isinstance(v, str) and v.strip() for v in c.values())
+        and ("family" in c or "literal" in c)
+        for c in creators
+    )
+    if not ok:
+        raise SeedError(
+            file,
+            sid,
+            "'creators' must be a list of names.",
+            'write creators = [{ family = "Agustina", given = "Istiq" }] or'
+            ' [{ literal = "Pemerintah Provinsi Jawa Barat" }].',
+        )
+    accessed = rec.get("accessed")
+    if isinstance(accessed, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed):
+        raise SeedError(file, sid, f"'accessed' is '{accessed}'.", "write it as YYYY-MM-DD.")
+
+
+def _write_citation_fields(conn: sqlite3.Connection, s: dict[str, Any]) -> None:
+    cols = ["creators", *_CITATION_TEXT_FIELDS]
+    values = [_j(s.get("creators"))] + [
+        None if s.get(c) is None else str(s[c]) for c in _CITATION_TEXT_FIELDS
+    ]
+    sets = ", ".join(f'"{c}" = ?' for c in cols)
+    conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*values, s["id"]])

@@ -76,7 +76,6 @@ class Store:
         try:
             conn = schema.open_connection(self.path, readonly=True)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
         except sqlite3.OperationalError as exc:
             # Reading a WAL database needs its -shm file: in a folder that cannot be written,
             # or on a full disk, it cannot be made ("unable to open", "attempt to write a
@@ -85,9 +84,10 @@ class Store:
                 raise
             if conn is not None:
                 conn.close()
-        conn = schema.open_connection(self.path, readonly=True, immutable=True)
-        if "changes" not in self.readonly_reason:
-            self.readonly_reason += "; changes other programs make now are not seen"
+            conn = schema.open_connection(self.path, readonly=True, immutable=True)
+            if "changes" not in self.readonly_reason:
+                self.readonly_reason += "; changes other programs make now are not seen"
+        _shadow_missing_user_tables(conn)
         return conn
 
     def checkpoint(self) -> None:
@@ -135,6 +135,28 @@ class Store:
         except BaseException:
             schema.rollback(conn)
             raise
+
+
+# The user-data tables a published copy leaves out (db/publish.py). A read-only connection to
+# such a file gets empty TEMP tables of the same names (temp tables are this connection's own,
+# and writable even on a read-only file), so the app and the commands read "no notes".
+_USER_TABLES = ("notes", "note_tags", "note_drafts")
+
+
+def _shadow_missing_user_tables(conn: sqlite3.Connection) -> None:
+    have = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+            _USER_TABLES,
+        )
+    }
+    if len(have) == len(_USER_TABLES):
+        return
+    for st in schema._ddl_statements():
+        for table in _USER_TABLES:
+            if table not in have and st.startswith(f"CREATE TABLE IF NOT EXISTS {table} ("):
+                conn.execute(st.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:

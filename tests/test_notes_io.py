@@ -53,21 +53,30 @@ def test_markdown_groups_by_case_with_parties_date_and_sources(store: Store) -> 
     jinan = secs["Sidoarjo – Jinan sister city"]
     assert "- **Parties:** Kabupaten Sidoarjo – Jinan (China)" in jinan
     assert "- **Date:** 2008 (“pada tahun 2008”)" in jinan
-    assert (
-        "- **Source:** Kompasiana. opinion piece. undated. file 001_17fdbbb4dbe6a6d1.txt." in jinan
-    )
+    # Sources as Pandoc citations; no file names, ids or character offsets for a paper.
+    assert "- **Sources:** [@kompasiana_nd]" in jinan
     # Both notes on the case, in the order they were written.
     assert jinan.index("Jinan first") < jinan.index("Jinan second")
     assert "`#china` `#compare`" in jinan
     wj = secs["West Java – Shizuoka Prefecture memorandum of understanding"]
-    assert "Kumparan" in wj and "West Java **MoU** note" in wj
+    assert "[@kumparan_nd_kemitraan]" in wj and "West Java **MoU** note" in wj
     # A passage note quotes its passage with the source's citation.
     passage = secs["Kompasiana"]
-    assert "> quoted passage" in passage and "characters 10–25" in passage
+    assert "*Note on a passage of Kompasiana, n.d.: “quoted passage”*" in passage
+    assert "> quoted passage\n>\n> [@kompasiana_nd]" in passage
     assert "East Java overall" in secs["Jawa Timur"]
+    assert "*Note on Jawa Timur*" in secs["Jawa Timur"]
+    for internal in ("characters", ".txt", "001_17fdbbb4dbe6a6d1", "p:35", "sidoarjo-jinan"):
+        assert internal not in md
+    # A reference list (APA) closes the file.
+    refs = md[md.index("## References") :]
+    assert (
+        "\\[Opinion post on paradiplomacy by regional governments in East Java\\]. (n.d.). *Kompasiana*."
+        in refs
+    )
     # Orphans last, marked.
     orphan_heading = next(h for h in secs if h.startswith("removed-case"))
-    assert "(orphaned)" in orphan_heading and list(secs)[-1] == orphan_heading
+    assert "(orphaned)" in orphan_heading and list(secs)[-2:] == [orphan_heading, "References"]
     assert "Orphaned thought" in secs[orphan_heading]
 
 
@@ -75,7 +84,7 @@ def test_markdown_by_tag(store: Store) -> None:
     add_some(store)
     md = notes_io.notes_markdown(store.conn, by="tag")
     secs = sections(md)
-    assert list(secs) == ["#china", "#compare", "#japan", "Untagged"]
+    assert list(secs) == ["#china", "#compare", "#japan", "Untagged", "References"]
     china = sections(secs["#china"], "### ")
     assert list(china) == ["Sidoarjo – Jinan sister city"]
     assert "Jinan first" in secs["#china"] and "Jinan second" in secs["#compare"]
@@ -100,7 +109,9 @@ def test_markdown_keeps_markup_but_not_escape_sequences(store: Store) -> None:
 def test_authors_and_date_cited(store: Store) -> None:
     notes_api.add_note(store, "passage", JOURNAL, "journal note", anchor=(0, 10, "Peran"))
     md = notes_io.notes_markdown(store.conn)
-    assert "Istiq Agustina" in md and "2025-12-30" in md and "004_51416a2b14608b89.txt" in md
+    assert "[@agustina_2025_peran]" in md
+    assert "Agustina, I., Febriyanti, A. I., Putri, D. N., & Prasetio, L. O. (2025)." in md
+    assert "004_51416a2b14608b89" not in md
 
 
 def test_json_round_trip_without_duplicates(store: Store, tmp_path: Path) -> None:

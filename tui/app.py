@@ -62,6 +62,23 @@ class ExportDone(DbResult):
     path: Path
 
 
+@dataclass
+class CitationReady(DbResult):
+    """A citation worked out in a thread, ready for the clipboard."""
+
+    text: str
+    with_claims: bool
+    style_label: str
+
+
+# db.cite.STYLES' labels, without loading db.cite (and citeproc) at start-up.
+CITE_STYLE_LABELS = {
+    "apa": "APA 7th edition",
+    "chicago": "Chicago author-date",
+    "apa-id": "APA 7th edition, Bahasa Indonesia",
+}
+
+
 class Opening:
     """Opens the store and reads the main screen's first data, in a thread of its own."""
 
@@ -111,6 +128,7 @@ class ParadiploApp(App[int]):
         Binding("n", "note_new", "Note", tooltip="New note on the focused thing", id="note_new"),
         Binding("N", "notes", "Notes", show=False, id="notes"),
         Binding("y", "copy_quote", "Copy quote", show=False, id="copy_quote"),
+        Binding("c", "cite_fact", "Cite fact", show=False, id="cite_fact"),
         Binding("s", "sources", "Sources", id="sources"),
         Binding("g", "glossary", "Glossary", tooltip="Glossary and laws", id="glossary"),
     ]
@@ -420,14 +438,58 @@ class ParadiploApp(App[int]):
         self.push_screen(GlossaryScreen(term_id))
 
     def action_copy_quote(self) -> None:
-        """Copy the selected quote with its citation (OSC 52: the terminal's clipboard)."""
-        getter = getattr(self.screen, "current_quote_text", None)
-        text = getter() if callable(getter) else None
-        if not text:
-            self.notify("Select a quote first (in the Detail pane or the source reader).")
+        """Copy the selected quote with its in-text citation and reference in the chosen
+        style (OSC 52: the terminal's clipboard)."""
+        self._copy_citation(with_claims=False)
+
+    def action_cite_fact(self) -> None:
+        """Copy "cite this fact": the facts the selected quote supports, the quote with its
+        in-text citation, and the reference."""
+        self._copy_citation(with_claims=True)
+
+    def _copy_citation(self, *, with_claims: bool) -> None:
+        getter = getattr(self.screen, "current_quote_ref", None)
+        ref = getter() if callable(getter) else None
+        if ref is None:
+            old = getattr(self.screen, "current_quote_text", None)
+            text = old() if callable(old) else None
+            if text:  # a screen that quotes without a source record (the glossary)
+                self.copy_to_clipboard(text)
+                self.notify("Copied the quote with its citation.", timeout=3)
+            else:
+                self.notify("Select a quote first (in the Detail pane or the source reader).")
             return
-        self.copy_to_clipboard(text)
-        self.notify("Copied the quote with its citation.", timeout=3)
+        if self.store is None:
+            return
+        style = self.state.cite_style
+
+        def work(store: Store) -> CitationReady:
+            from db import cite
+
+            claims: list[str] = []
+            if with_claims and ref.case_id and ref.supports:
+                claims = cite.claims_for(store.conn, ref.case_id, ref.supports)
+            elif with_claims and ref.context:
+                claims = [ref.context]
+            text = cite.cite_quote(store.conn, ref.source_id, ref.quote, style, claims)
+            return CitationReady(text, bool(claims), cite.STYLES[style][2])
+
+        run_db(self, "copy-citation", work)
+
+    def on_citation_ready(self, message: CitationReady) -> None:
+        self.copy_to_clipboard(message.text)
+        what = "the fact, its quote and reference" if message.with_claims else "the quote"
+        self.notify(f"Copied {what} ({message.style_label}).", timeout=3)
+
+    def set_cite_style(self, style: str) -> None:
+        """The citation style for `y`, `c` and `paradiplo-tui cite` (kept in state.json)."""
+        from tui.state import CITE_STYLES
+
+        if style not in CITE_STYLES:
+            return
+        self.state.cite_style = style
+        self._save_state()
+        self.notify(f"Citation style: {CITE_STYLE_LABELS.get(style, style)}.", timeout=3)
 
     def action_search(self) -> None:
         try:
@@ -506,8 +568,10 @@ class ParadiploApp(App[int]):
             self.notify("Exporting notes is not available in this build.", severity="warning")
             return
 
+        style = self.state.cite_style
+
         def run(store: Store) -> ExportDone:
-            return ExportDone(export(store.conn, fmt))
+            return ExportDone(export(store.conn, fmt, style=style))
 
         run_db(self, "export", run)
 

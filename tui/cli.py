@@ -750,11 +750,49 @@ def notes_list(
     help="Markdown grouping.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option(
+    "--bib",
+    type=click.Path(dir_okay=False),
+    help="Markdown: also write the BibTeX of every cited source to FILE (for pandoc --citeproc).",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["apa", "chicago", "apa-id"]),
+    default="apa",
+    show_default=True,
+    help="Style of the reference list that closes the Markdown.",
+)
 @pass_ctx
-def notes_export(ctx: Ctx, fmt: str, by: str, output: str | None) -> None:
-    """Export notes as Markdown (grouped by case, with sources cited) or JSON."""
+def notes_export(
+    ctx: Ctx, fmt: str, by: str, output: str | None, bib: str | None, style: str
+) -> None:
+    """Export notes as Markdown (grouped by case, sources cited as [@key]) or JSON."""
     with friendly_errors():
-        text = notes_io.export_text(ctx.store().conn, fmt, by)
+        if fmt == "md" and bib:
+            import shutil
+
+            from db.cite import export_sources, style_file
+
+            conn = ctx.store().conn
+            bib_path = Path(bib)
+            csl_path = bib_path.with_name(style_file(style).name)
+            here = Path(output).absolute().parent if output else Path.cwd()
+            text, cited = notes_io.notes_markdown_cited(
+                conn,
+                by=by,
+                style=style,
+                bib_name=os.path.relpath(bib_path.absolute(), here),
+                csl_name=os.path.relpath(csl_path.absolute(), here),
+            )
+            notes_io.write_atomic(bib_path, export_sources(conn, "bibtex", cited))
+            shutil.copyfile(style_file(style), csl_path)
+            err_console.print(
+                _t(
+                    f"Wrote the BibTeX of {len(cited)} cited source(s) to {bib}, the style to {csl_path}."
+                )
+            )
+        else:
+            text = notes_io.export_text(ctx.store().conn, fmt, by, style)
         if output:
             notes_io.write_atomic(Path(output), text)
             err_console.print(_t(f"Wrote notes to {output}."))
@@ -790,7 +828,12 @@ def entry() -> None:
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
 
-from tui import cli_laws  # noqa: E402, F401  (registers `laws` and `conflicts` on `main`)
+# Commands defined in their own modules (they import this one).
+from tui import (  # noqa: E402,F401
+    cli_cite,
+    cli_laws,
+    cli_publish,
+)
 
 if __name__ == "__main__":
     entry()

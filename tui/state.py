@@ -20,6 +20,8 @@ from db.models import SORTS, Filters
 from db.paths import state_path
 from db.smallfile import read_small
 
+CITE_STYLES = ("apa", "chicago", "apa-id")  # db.cite.STYLES, without loading db.cite
+
 
 @dataclass
 class UIState:
@@ -30,6 +32,7 @@ class UIState:
     sort: str = "-year"
     theme: str | None = None
     language: str | None = None  # chosen in the app; --lang and $PARADIPLO_LANG come first
+    cite_style: str = "apa"  # the citation style `y`, `c` and `cite` use (db.cite.STYLES)
 
     @property
     def filters(self) -> Filters:
@@ -64,6 +67,7 @@ def load_state(path: Path | None = None) -> UIState:
         sort=sort if sort in SORTS else "-year",
         theme=_str_or_none(raw.get("theme")),
         language=_str_or_none(raw.get("language")),
+        cite_style=raw.get("cite_style") if raw.get("cite_style") in CITE_STYLES else "apa",
     )
 
 

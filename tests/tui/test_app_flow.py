@@ -94,9 +94,12 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
         copied = reader.current_quote_text()
         assert copied is not None and reader.source.citation in copied
 
-        # y copies the passage with its citation.
+        # y copies the passage with its in-text citation and its reference (APA), and no
+        # file name or source id.
         await press(pilot, "y")
-        assert app.clipboard == copied
+        passage = " ".join(reader.source.text[quote.evidence.start : quote.evidence.end].split())
+        assert app.clipboard.startswith(f"“{passage}” (")
+        assert ".txt" not in app.clipboard and reader.source.id not in app.clipboard
 
         # Escape comes back to the case.
         await press(pilot, "escape")

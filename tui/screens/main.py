@@ -29,9 +29,10 @@ from db.errors import NotFound
 from db.i18n import N_, _, data_label, ngettext, number
 from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 from db.store import Store
+from tui.citing import QuoteCite
 from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, is_current, run_db, run_db_together
-from tui.widgets.detail import DetailView
+from tui.widgets.detail import CASE_CONTEXT, DetailView
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
 from tui.widgets.sectors import SectorList
@@ -632,6 +633,21 @@ class MainScreen(Screen[None]):
         if q is None or not q.evidence.quote:
             return None
         return f"“{q.evidence.quote}” — {q.evidence.citation}"
+
+    def current_quote_ref(self) -> QuoteCite | None:
+        """The quote under the Detail pane's cursor, for `y` and `c` (cite this fact)."""
+        view = self.query_one(DetailView)
+        q = view.current_quote
+        if q is None or not q.evidence.quote:
+            return None
+        on_case = q.context == CASE_CONTEXT
+        return QuoteCite(
+            q.evidence.source_id,
+            q.evidence.quote,
+            case_id=view.detail.id if view.detail is not None else None,
+            supports=tuple(q.evidence.supports) if on_case else (),
+            context=None if on_case else q.context,
+        )
 
     def refresh_notes(self, *, panel: bool = True) -> None:
         """After a note was saved or changed: the notes under the case and the list's mark."""

@@ -317,10 +317,11 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def action_export(self, fmt: str, by: str = "case") -> None:
         store = self.store
+        style = getattr(getattr(self.app, "state", None), "cite_style", "apa")
 
         def work() -> None:
             try:
-                path = notes_io.export_notes_to_file(store.conn, fmt, by)
+                path = notes_io.export_notes_to_file(store.conn, fmt, by, style)
             except ParadiploError as exc:
                 say(self, str(exc), severity="error")
                 return

@@ -41,6 +41,14 @@ COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     ("Export notes as Markdown", "Write your notes to a Markdown file", "export_notes", ("md",)),
     ("Export notes as JSON", "Write your notes to a JSON file", "export_notes", ("json",)),
     ("Keys and help", "Every key binding in force (?)", "action_help", ()),
+    *(
+        (f"Citation style: {label}", f"y and c copy citations in {label}", "set_cite_style", (sid,))
+        for sid, label in (
+            ("apa", "APA 7th edition"),
+            ("chicago", "Chicago author-date"),
+            ("apa-id", "APA 7th edition, Bahasa Indonesia"),
+        )
+    ),
     ("Clear filters", "Show every case", "clear_filters", ()),
     (
         "Language: English / Bahasa Indonesia",

@@ -25,6 +25,7 @@ from db.errors import ParadiploError
 from db.models import Source, Span
 from db.store import Store
 from db.text import display_safe
+from tui.citing import QuoteCite
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
@@ -355,6 +356,13 @@ class SourceReaderScreen(Screen[None]):
             return None
         s, e = self.passages[self.current]
         return f"“{self.source.text[s:e]}” — {self.source.citation}"
+
+    def current_quote_ref(self) -> QuoteCite | None:
+        """The current passage, for `y` and `c` (cite it)."""
+        if self.source is None or not (0 <= self.current < len(self.passages)):
+            return None
+        s, e = self.passages[self.current]
+        return QuoteCite(self.source.id, self.source.text[s:e])
 
     def focused_target(self) -> tuple[str, str, str, tuple[int, int, str] | None] | None:
         """A note on the current passage (anchored), or on the source when none is current."""

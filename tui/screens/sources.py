@@ -33,6 +33,33 @@ REGION_CREDIT = (
 
 
 @dataclass
+class ReferenceLoaded(DbResult):
+    """The highlighted source as a reference: formatted, its key, what it lacks."""
+
+    source_id: str
+    style_label: str
+    reference: str
+    key: str
+    missing: list[str]
+
+
+def reference_text(message: ReferenceLoaded) -> Text:
+    text = Text(f"Reference ({message.style_label})\n", style="bold")
+    text.append_text(plain(message.reference))
+    text.append("\nCitation key ", style="dim")
+    text.append_text(one_line(f"@{message.key}"))
+    if message.missing:
+        text.append("\nMissing for a complete reference: ", style="bold")
+        text.append_text(one_line(", ".join(message.missing)))
+        text.append(
+            "\n(not stated by the text; a source you added is completed with"
+            f" paradiplo-tui sources set {message.source_id} ...)",
+            style="dim",
+        )
+    return text
+
+
+@dataclass
 class SourcesLoaded(DbResult):
     count: int
     first_page: list[Source]
@@ -105,6 +132,7 @@ class SourcesScreen(Screen[str | None]):
             yield SourceList(id="sources-list", classes="pane")
             with VerticalScroll(id="sources-detail", classes="pane"):
                 yield Static(id="source-provenance")
+                yield Static(id="source-reference")
         yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
         yield KeyBar()
 
@@ -131,6 +159,28 @@ class SourcesScreen(Screen[str | None]):
     def on_source_list_highlighted(self, message: SourceList.Highlighted) -> None:
         if message.source is not None:
             self.query_one("#source-provenance", Static).update(provenance(message.source))
+            self._load_reference(message.source.id)
+
+    def _load_reference(self, source_id: str) -> None:
+        style = getattr(self.app, "state", None)
+        style_id = getattr(style, "cite_style", "apa")
+
+        def load(store: Store) -> ReferenceLoaded:
+            from db import cite
+
+            (ref,) = cite.read_sources(store.conn, [source_id])
+            (formatted,) = cite.format_refs([ref], style_id, "text")
+            label = cite.STYLES[style_id][2]
+            return ReferenceLoaded(source_id, label, formatted.reference, ref.key, ref.missing())
+
+        run_db(self, "source-reference", load)
+
+    def on_reference_loaded(self, message: ReferenceLoaded) -> None:
+        if not is_current(self, message):
+            return
+        current = self.query_one(SourceList).current
+        if current is not None and current.id == message.source_id:
+            self.query_one("#source-reference", Static).update(reference_text(message))
 
     def on_source_list_selected(self, message: SourceList.Selected) -> None:
         self.dismiss(message.source_id)

@@ -573,7 +573,8 @@ class DetailView(ScrollView, can_focus=True):
             gap()
             heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
             heading.append(
-                "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy", style="dim"
+                "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy · c cite fact",
+                style="dim",
             )
             add(heading, width)
             gap()
