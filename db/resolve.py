@@ -42,6 +42,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -145,6 +146,7 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"),
     None,
 )
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -153,6 +155,8 @@ def normalise(text: str) -> str:
     """The key names are matched by: 'Kab.\\u00a0MALANG ' -> 'kab malang', 'Türkiye' ->
     'turkiye'. Punctuation separates words; apostrophes join them ("People's" -> "peoples");
     invisible characters are dropped ("Sura\\u200bbaya" -> "surabaya")."""
+    if text.isascii():
+        return " ".join(text.lower().replace("'", "").translate(_ASCII_SEPARATORS).split())
     text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).casefold()
     text = _COMBINING.sub("", text).replace("'", "").replace("\u2019", "")
     return " ".join(_NON_WORD.sub(" ", text).split())
@@ -283,7 +287,7 @@ _AREA_SHORT: dict[str, tuple[str, ...]] = {
 # How each kind of written form reads, in order of preference when a name is ambiguous
 # (an official name beats a bare one).
 _PROVINCE_PREFIXES = ("provinsi", "prov", "propinsi", "pemprov", "pemerintah provinsi", "pemda")
-_PROVINCE_SUFFIXES = ("province",)
+_PROVINCE_SUFFIXES = ("province",)  # "East Java Province", "Province of East Java"
 _REGENCY_PREFIXES = ("kabupaten", "kab", "pemkab", "pemerintah kabupaten", "pemda")
 _REGENCY_SUFFIXES = ("regency",)
 _CITY_PREFIXES = (
@@ -350,42 +354,52 @@ def _places() -> _PlaceTables:
         forms: dict[str, list[str]] = {}
         suggest: dict[str, str] = {}
 
-        def add(key: str, code: str, form: str, rank: int) -> None:
-            for k in _spellings(normalise(key)):
+        def put(keys: Iterable[str], code: str, form: str, rank: int) -> None:
+            for k in keys:
                 entries = by_key.setdefault(k, [])
                 if not any(e.code == code for e in entries):
                     entries.append(_Entry(code, form, rank))
 
+        def add(name: str, code: str, form: str, rank: int) -> set[str]:
+            """Key `name` (in its variant spellings); returns those keys."""
+            keys = _spellings(normalise(name))
+            put(keys, code, form, rank)
+            return keys
+
+        def affixed(
+            keys: set[str], code: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]
+        ) -> None:
+            """Key the prefixed and suffixed forms of a name's keys (prefixes: lower case)."""
+            for pre in prefixes:
+                rank = 1 if pre != "pemda" else 2
+                put((f"{pre} {k}" for k in keys), code, "official name", rank)
+            for suf in suffixes:
+                put((f"{k} {suf}" for k in keys), code, "English name", 1)
+                put((f"{suf} of {k}" for k in keys), code, "English name", 1)
+            for gov in _GOVERNMENT_OF:
+                put((f"{gov} {k}" for k in keys), code, "regional government", 2)
+
         for p in by_code.values():
             shown = forms.setdefault(p.code, [])
-            add(p.code, p.code, "code", 0)
+            put((normalise(p.code),), p.code, "code", 0)
             if p.level == "province":
                 bare = p.name
                 # A bare province name can also be a city's or regency's bare name
                 # ("Bengkulu", "Gorontalo"): same rank as those, so it is ambiguous.
-                add(bare, p.code, "official name", 3)
+                keys = add(bare, p.code, "official name", 3)
                 shown += [bare, p.label]
                 suggest[normalise(p.label)] = p.label
-                names = [bare]
                 for en in _PROVINCE_EN[p.code]:
-                    add(en, p.code, "English name", 3 if normalise(en) == normalise(bare) else 1)
-                    names.append(en)
+                    same = normalise(en) == normalise(bare)
+                    keys |= add(en, p.code, "English name", 3 if same else 1)
                     shown.append(en)
                 for short in _PROVINCE_SHORT.get(p.code, ()):
-                    add(short, p.code, "abbreviation or popular name", 1)
-                    names.append(short)
+                    keys |= add(short, p.code, "abbreviation or popular name", 1)
                     shown.append(short)
                     suggest[normalise(short)] = p.label
                 for popular in _PROVINCE_SHARED.get(p.code, ()):
                     add(popular, p.code, "popular name", 3)
-                for n in names:
-                    for pre in _PROVINCE_PREFIXES:
-                        add(f"{pre} {n}", p.code, "official name", 1 if pre != "pemda" else 2)
-                    for suf in _PROVINCE_SUFFIXES:
-                        add(f"{n} {suf}", p.code, "English name", 1)
-                    add(f"province of {n}", p.code, "English name", 1)
-                    for gov in _GOVERNMENT_OF:
-                        add(f"{gov} {n}", p.code, "regional government", 2)
+                affixed(keys, p.code, _PROVINCE_PREFIXES, _PROVINCE_SUFFIXES)
                 continue
             kind, _, bare = p.name.partition(" ")
             bare = re.sub(r"^Administrasi\s+", "", bare)
@@ -393,22 +407,16 @@ def _places() -> _PlaceTables:
             add(f"{kind} {bare}", p.code, "official name", 0)
             shown += [p.name, bare] if bare not in shown else [p.name]
             suggest[normalise(p.name)] = p.name
-            prefixes, suffixes, english = (
-                (_CITY_PREFIXES, _CITY_SUFFIXES, "City of")
+            prefixes, suffixes = (
+                (_CITY_PREFIXES, _CITY_SUFFIXES)
                 if p.level == "city"
-                else (_REGENCY_PREFIXES, _REGENCY_SUFFIXES, "Regency of")
+                else (_REGENCY_PREFIXES, _REGENCY_SUFFIXES)
             )
-            names = [bare, *_AREA_SHORT.get(p.code, ())]
+            keys = set()
+            for n in (bare, *_AREA_SHORT.get(p.code, ())):
+                keys |= add(n, p.code, "name without Kota/Kabupaten", 3)
             shown += list(_AREA_SHORT.get(p.code, ()))
-            for n in names:
-                add(n, p.code, "name without Kota/Kabupaten", 3)
-                for pre in prefixes:
-                    add(f"{pre} {n}", p.code, "official name", 1 if pre != "pemda" else 2)
-                for suf in suffixes:
-                    add(f"{n} {suf}", p.code, "English name", 1)
-                add(f"{english} {n}", p.code, "English name", 1)
-                for gov in _GOVERNMENT_OF:
-                    add(f"{gov} {n}", p.code, "regional government", 2)
+            affixed(keys, p.code, prefixes, suffixes)
         return _PlaceTables(
             by_code,
             by_key,
