@@ -276,12 +276,7 @@ def proper_names() -> frozenset[str]:
     (``kepulauan``, ``islands``)."""
     from db import resolve
 
-    names: list[str] = []
-    for place in resolve.places():
-        names += resolve.place_forms(place.code)
-    for code in resolve.country_codes():
-        names += resolve.country_forms(code)
-    names += _seed_names()
+    names = resolve.written_names() + _seed_names()
     words = {w for n in names for w in tokens(n)}
     return frozenset(w for w in words if w.isalpha() and w not in _COMMON_IN_NAMES)
 
@@ -463,13 +458,16 @@ def search_terms(shown: str, hidden: str = "") -> str:
     analysed = list(map(_analysed, words))
     changed = " ".join(compress(analysed, map(ne, analysed, words)))
     joined = _joined_tokens(analysed, " ".join(analysed))
-    parts = [changed, _hidden_terms(hidden) if hidden else "", " ".join(joined)]
+    # Each line of `hidden` is analysed (and cached) apart: a case's place names (a line of
+    # their own) repeat across a collection far more than the rest.
+    hidden_terms = " ".join(_hidden_terms(line) for line in hidden.split("\n") if line)
+    parts = [changed, hidden_terms, " ".join(joined)]
     return " ".join(p for p in parts if p)
 
 
 def _names_digest() -> str:
-    """A digest of what `proper_names` is made of, without making it (~0.1 s, done on first
-    use): the official list and resolve.py's tables (as bytes), pycountry's country data and
+    """A digest of what `proper_names` is made of, without making it (done on first use):
+    the official list and resolve.py's tables (as bytes), pycountry's country data and
     Indonesian names (as bytes), the names in the seeds and the words left out."""
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(" ".join(sorted(_COMMON_IN_NAMES)).encode())

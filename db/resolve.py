@@ -427,6 +427,48 @@ def _places() -> _PlaceTables:
         )
 
 
+def written_names() -> list[str]:
+    """Every name this module knows, cheaply (no tables built, pycountry's own data files
+    read directly): official names of places with and without Kota/Kabupaten, the English,
+    short and popular names, and every country's names in English and Indonesian. For the
+    search analyser, which never stems them (db/analyze.py:proper_names)."""
+    out: list[str] = []
+    for r in _read_csv("provinces.csv"):
+        out.append(r["name"])
+    for r in _read_csv("regencies.csv"):
+        out.append(r["name"])
+    for table in (_PROVINCE_EN, _PROVINCE_SHORT, _PROVINCE_SHARED, _AREA_SHORT):
+        out += [n for names in table.values() for n in names]
+    out += list(_COUNTRY_SHORT) + list(_COUNTRY_ID.values())
+    out += _pycountry_names()
+    return out
+
+
+def _pycountry_names() -> list[str]:
+    """Country names from pycountry's data files, English and Indonesian, without importing
+    pycountry (its import reads package metadata, ~50 ms)."""
+    import gettext
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or not spec.origin:
+        return []
+    root = Path(spec.origin).parent
+    try:
+        data = json.loads((root / "databases" / "iso3166-1.json").read_text(encoding="utf-8"))
+        with (root / "locales" / "id" / "LC_MESSAGES" / "iso3166-1.mo").open("rb") as fh:
+            translate = gettext.GNUTranslations(fh).gettext
+    except (OSError, ValueError):
+        return []
+    out: list[str] = []
+    for rec in data.get("3166-1", []):
+        for key in ("name", "common_name", "official_name"):
+            if rec.get(key):
+                out += [rec[key], translate(rec[key])]
+    return out
+
+
 @lru_cache(maxsize=1)
 def province_groups() -> tuple[tuple[str, ...], ...]:
     """Each province's names that mean only it: official name, English names, abbreviations

@@ -198,7 +198,7 @@ class _Builder:
         self.add(alts, (*raw, *analysed), canonical)
 
 
-def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
+def _free_words(b: _Builder, words: list[str], typing: bool, every_prefix: bool = False) -> None:
     """Parts for unquoted words: known phrases first, then single words minus stop words.
 
     The word being typed (the last, with no space after it yet) matches as a prefix once it
@@ -223,12 +223,15 @@ def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
                 continue
             if droppable and word in STOP_WORDS and not last:
                 continue
-            b.word(word, last and len(word) >= MIN_PREFIX)
+            b.word(word, (last or every_prefix) and len(word) >= MIN_PREFIX)
 
 
 @lru_cache(maxsize=512)
-def parse_query(text: str) -> Query:
-    """Parse user text into a Query. Never raises; an empty Query matches nothing."""
+def parse_query(text: str, every_prefix: bool = False) -> Query:
+    """Parse user text into a Query. Never raises; an empty Query matches nothing.
+
+    `every_prefix`: every unquoted word matches as a prefix, not only the one being typed
+    (the command palette: "sido jin" finds Sidoarjo – Jinan)."""
     text = text[:MAX_QUERY]
     typing = bool(_WORD_END.search(text))
     segments = text.split('"')
@@ -242,7 +245,7 @@ def parse_query(text: str) -> Query:
             raw = tuple(words[:MAX_PARTS])
             b.quoted(raw, typing and is_last and len(raw[-1]) >= MIN_PREFIX)
         else:
-            _free_words(b, words[: MAX_PARTS * 2], typing and is_last)
+            _free_words(b, words[: MAX_PARTS * 2], typing and is_last, every_prefix)
     return Query(tuple(b.parts[:MAX_PARTS]), frozenset(b.words), tuple(dict.fromkeys(b.prefixes)))
 
 
@@ -497,6 +500,7 @@ def search(
     *,
     limit: int = 50,
     filters: Filters | None = None,
+    every_prefix: bool = False,
 ) -> list[SearchHit]:
     """The best `limit` hits for `text`, best first. Never raises on any query text.
 
@@ -504,12 +508,12 @@ def search(
     returned, as in the agreements pane. A hit's score is its bm25 (lower is better) or, for
     a broad query (see `_rows`), minus the number of query words in its title.
     """
-    q = parse_query(text)
+    q = parse_query(text, every_prefix)
     if q.fts is None or limit <= 0:
         return []
     restrict = filter_expression(filters)
     try:
-        if q.prefixes and _is_broad(conn, f'"{q.prefixes[0]}"'):
+        if q.prefixes and not every_prefix and _is_broad(conn, f'"{q.prefixes[0]}"'):
             # The word being typed is already a word found everywhere: match it as a word.
             # Its completions add nothing to a list that long, and merging them would cost
             # a pass over every document that has one (FTS5 merges prefix matches eagerly).

@@ -242,13 +242,13 @@ class CaseFields(NamedTuple):
 
 @lru_cache(maxsize=1024)
 def _province_label(province_code: str | None, area_code: str | None) -> str:
-    """ ", Provinsi Jawa Timur" after a regency or city, "" for a province or abroad."""
+    """ " (Jawa Timur)" after a regency or city, "" for a province or abroad."""
     if not province_code or not area_code:
         return ""
     from db import resolve
 
     place = resolve.place(province_code)
-    return f", {place.label}" if place else ""
+    return f" ({place.name})" if place else ""
 
 
 @lru_cache(maxsize=4096)
@@ -258,13 +258,26 @@ def place_names(province_code: str | None, area_code: str | None, country: str |
     Korea Selatan Korsel ..."). The same few hundred combinations recur in a collection."""
     from db import resolve
 
-    forms: list[str] = []
+    region: list[str] = []
     for code in (province_code, area_code):
         if code:
-            forms += resolve.place_forms(code)
-    if country:
-        forms += resolve.country_forms(country)
-    return " ".join(dict.fromkeys(forms))
+            region += resolve.place_forms(code)
+    abroad = list(resolve.country_forms(country)) if country else []
+    # The region's and the country's forms on two lines: each repeats across a collection
+    # (analysed once each, see analyze.search_terms), the pair much less.
+    return "\n".join(x for x in (_distinct(region), _distinct(abroad)) if x)
+
+
+def _distinct(forms: list[str]) -> str:
+    """The forms, less each one whose words all came before ("Malang" after "Kota Malang")."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for form in forms:
+        words = set(form.casefold().split())
+        if not words <= seen:
+            kept.append(form)
+            seen |= words
+    return " ".join(kept)
 
 
 def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
@@ -297,9 +310,12 @@ def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
             c.partner_as_stated,
             c.status_as_stated,
             " ".join(synonyms(syn) for *_, syn in c.sectors),
-            place_names(c.province_code, c.area_code, c.partner_country),
         )
     )
+    # On a line of its own: analysed once per place (see analyze.search_terms).
+    places = place_names(c.province_code, c.area_code, c.partner_country)
+    if places:
+        extra += "\n" + places
     return ("case", c.id, c.title, body, extra, None, None)
 
 
