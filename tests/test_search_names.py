@@ -173,3 +173,19 @@ def test_no_proper_name_is_changed_by_the_stemmer() -> None:
 def test_snippets_are_centred_on_the_match(shared: Store) -> None:
     for hit in hits(shared, "Kawakatsu") + hits(shared, "Nonsan"):
         assert search.HL_OPEN in hit.snippet, hit
+
+
+def test_a_snippet_is_centred_on_the_first_match() -> None:
+    body = " ".join(f"kata{i}" for i in range(200)) + " Kawakatsu " + " ".join(
+        f"lain{i}" for i in range(200)
+    )
+    q = search.parse_query("kawakatsu ")
+    snippet = search.make_snippet("", body, q)
+    plain = snippet.replace(search.HL_OPEN, "").replace(search.HL_CLOSE, "")
+    at = plain.index("Kawakatsu")
+    middle = at + len("Kawakatsu") / 2
+    assert abs(middle - len(plain) / 2) < len(plain) / 6, snippet
+    assert f"{search.HL_OPEN}Kawakatsu{search.HL_CLOSE}" in snippet
+    # near the end of a body, the snippet takes more words before the match
+    tail = search.make_snippet("", body[: body.index("Kawakatsu") + 10], q)
+    assert tail.startswith("…") and len(tail) > 100

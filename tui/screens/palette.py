@@ -36,7 +36,7 @@ KIND_WORDS = {
 COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     (
         "Search everything",
-        "Full-text search of cases, passages, notes, terms (/)",
+        "Full-text search of cases, passages, notes, terms and laws (/)",
         "action_search",
         (),
     ),
