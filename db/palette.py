@@ -171,6 +171,8 @@ def _names(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
             return known[1]
     entries = _entries(conn)
     with _cache_lock:
+        if len(_cache) > 8:  # connections come and go (one per worker thread)
+            _cache.clear()
         _cache[id(conn)] = (version, entries)
     return entries
 

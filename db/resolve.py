@@ -781,7 +781,15 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
             )
         return RegionFilter(key, possible, f"{found.describe()} ({p.code})")
     if isinstance(found, Ambiguous):
-        raise NotFound(f"{found.describe()}. Give the full name or the code.")
+        hint = ""
+        row = conn.execute(
+            "SELECT name FROM actors WHERE lower(as_stated) = lower(?) AND candidates != '[]'"
+            " AND id IN (SELECT region_id FROM cases) LIMIT 1",
+            (value,),
+        ).fetchone()
+        if row:  # "Malang (city or regency not stated)"
+            hint = f" (cases whose source does not say which: --region '{row[0]}')"
+        raise NotFound(f"{found.describe()}. Give the full name or the code{hint}.")
     # A region actor of that name (an imported region abroad, or one the official list
     # cannot place, such as "Malang (city or regency not stated)").
     row = conn.execute(

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from db import schema
-from db.analyze import ANALYZER_VERSION, search_terms
+from db.analyze import ANALYZER_VERSION, search_terms, tokens
 
 CHUNK = 500
 
@@ -252,31 +252,37 @@ def _province_label(province_code: str | None, area_code: str | None) -> str:
 
 
 @lru_cache(maxsize=4096)
-def place_names(province_code: str | None, area_code: str | None, country: str | None) -> str:
-    """The written forms of a case's province, area and partner country, for its index
-    terms ("Jawa Timur Provinsi Jawa Timur East Java Jatim Kota Malang Malang South Korea
-    Korea Selatan Korsel ..."). The same few hundred combinations recur in a collection."""
+def region_names(province_code: str | None, area_code: str | None, shown: str) -> str:
+    """The written forms of a case's province and area ("Provinsi East Java Jatim") that the
+    words `shown` (its region's name and its province's, in the body) leave out."""
     from db import resolve
 
-    region: list[str] = []
+    forms: list[str] = []
     for code in (province_code, area_code):
         if code:
-            region += resolve.place_forms(code)
-    abroad = list(resolve.country_forms(country)) if country else []
-    # The region's and the country's forms on two lines: each repeats across a collection
-    # (analysed once each, see analyze.search_terms), the pair much less.
-    return "\n".join(x for x in (_distinct(region), _distinct(abroad)) if x)
+            forms += resolve.place_forms(code)
+    return _new_words(forms, shown)
 
 
-def _distinct(forms: list[str]) -> str:
-    """The forms, less each one whose words all came before ("Malang" after "Kota Malang")."""
-    seen: set[str] = set()
+@lru_cache(maxsize=1024)
+def country_names(country: str | None, shown: str) -> str:
+    """The written forms of a partner country ("Korsel") that `shown` (its names and
+    synonyms, indexed with the case already) leave out."""
+    from db import resolve
+
+    return _new_words(list(resolve.country_forms(country)) if country else [], shown)
+
+
+def _new_words(forms: list[str], shown: str) -> str:
+    """The words of `forms` not in `shown` nor in an earlier form, in order; a form all of
+    whose words are new is kept whole ("East Java": its words make a phrase)."""
+    seen = set(tokens(shown))
     kept: list[str] = []
     for form in forms:
-        words = set(form.casefold().split())
-        if not words <= seen:
-            kept.append(form)
-            seen |= words
+        words = tokens(form)
+        new = [w for w in words if w not in seen]
+        kept += words if len(new) == len(words) else new
+        seen.update(words)
     return " ".join(kept)
 
 
@@ -312,10 +318,14 @@ def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
             " ".join(synonyms(syn) for *_, syn in c.sectors),
         )
     )
-    # On a line of its own: analysed once per place (see analyze.search_terms).
-    places = place_names(c.province_code, c.area_code, c.partner_country)
-    if places:
-        extra += "\n" + places
+    # The other forms of the names of its places, each on a line of its own: analysed once
+    # per place (see analyze.search_terms).
+    region = region_names(c.province_code, c.area_code, f"{c.region_name} {province}")
+    abroad = country_names(
+        c.partner_country,
+        f"{c.partner_country_en} {c.partner_country_id} {synonyms(c.partner_country_synonyms)}",
+    )
+    extra += "".join(f"\n{x}" for x in (region, abroad) if x)
     return ("case", c.id, c.title, body, extra, None, None)
 
 
