@@ -286,6 +286,16 @@ _AREA_SHORT: dict[str, tuple[str, ...]] = {
     "31.74": ("Jaksel", "South Jakarta"),
     "31.75": ("Jaktim", "East Jakarta"),
     "31.01": ("Thousand Islands",),
+    "36.74": ("Tangsel",),  # Kota Tangerang Selatan
+    "73.10": ("Pangkep",),  # Kabupaten Pangkajene dan Kepulauan
+    "12.12": ("Toba Samosir", "Tobasa"),  # Kabupaten Toba, so named until 2020
+    "12.72": ("Siantar",),  # Kota Pematangsiantar
+    "12.77": ("Padang Sidempuan",),  # Kota Padangsidimpuan
+    "12.01": ("Tapteng",),
+    "12.02": ("Taput",),
+    "12.03": ("Tapsel",),
+    "12.22": ("Labusel",),
+    "12.23": ("Labura",),
 }
 
 # How each kind of written form reads, in order of preference when a name is ambiguous
@@ -318,6 +328,7 @@ class _Entry:
 class _PlaceTables:
     by_code: dict[str, Place]
     by_key: dict[str, list[_Entry]]
+    squashed: dict[str, list[_Entry]]  # the same keys without spaces: "pangkalpinang"
     forms: dict[str, tuple[str, ...]]  # code -> indexable written forms
     suggest_keys: dict[str, str]  # normalised name -> label, for suggestions
 
@@ -355,14 +366,16 @@ def _places() -> _PlaceTables:
             by_code[r["code"]] = Place(r["code"], r["name"], level, pc, prov_names[pc])
 
         by_key: dict[str, list[_Entry]] = {}
+        squashed: dict[str, list[_Entry]] = {}
         forms: dict[str, list[str]] = {}
         suggest: dict[str, str] = {}
 
         def put(keys: Iterable[str], code: str, form: str, rank: int) -> None:
             for k in keys:
-                entries = by_key.setdefault(k, [])
-                if not any(e.code == code for e in entries):
-                    entries.append(_Entry(code, form, rank))
+                for table, key in ((by_key, k), (squashed, k.replace(" ", ""))):
+                    entries = table.setdefault(key, [])
+                    if not any(e.code == code for e in entries):
+                        entries.append(_Entry(code, form, rank))
 
         def add(name: str, code: str, form: str, rank: int) -> set[str]:
             """Key `name` (in its variant spellings); returns those keys."""
@@ -424,6 +437,7 @@ def _places() -> _PlaceTables:
         return _PlaceTables(
             by_code,
             by_key,
+            squashed,
             {c: tuple(dict.fromkeys(v)) for c, v in forms.items()},
             suggest,
         )
@@ -541,6 +555,13 @@ def resolve_place(
                     continue
                 return Unknown(hint, "place", _suggest_places(hint))
     entries = next((e for k in _keys(name) if (e := tables.by_key.get(k))), [])
+    key = normalise(name)
+    if not entries:  # written joined or apart: "Pangkalpinang", "Pematang Siantar", "Bau-Bau"
+        entries = tables.squashed.get(key.replace(" ", ""), [])
+    if not entries and (" adm " in f" {key} " or " administrasi " in f" {key} "):
+        # "Kab. Adm. Kepulauan Seribu": Jakarta's administrative regency and cities
+        bare = " ".join(w for w in key.split() if w not in ("adm", "administrasi"))
+        entries = tables.by_key.get(bare, [])
     if prov_code is not None:
         entries = [e for e in entries if tables.by_code[e.code].province_code == prov_code]
     if level is not None:
