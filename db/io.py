@@ -22,7 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from db import schema, searchdocs
+from db import resolve, schema, searchdocs
 from db.derive import derive_category, derive_stage
 from db.errors import ImportProblem, ParadiploError
 from db.queries import _citation, _list
@@ -454,6 +454,13 @@ class _Resolver:
         key = value.strip().casefold()
         if key in self.countries:
             return self.countries[key]
+        found = resolve.resolve_country(value)
+        if isinstance(found, resolve.Resolved):
+            code = found.value.code
+            if code not in self.countries.values():
+                self.new_countries[code] = found.value.name
+            self.countries[key] = code
+            return code
         code = "X-" + slugify(value).upper()
         self.countries[key] = code
         self.new_countries[code] = value.strip()
@@ -514,33 +521,27 @@ class _Resolver:
             }
             self.actors[(name.casefold(), country)] = (aid, "sub_state", None)
             return aid, None, None
-        matches = self.areas_by_name.get(name.casefold(), [])
         if province:
-            prov_matches = [
-                a for a in self.areas_by_name.get(province.casefold(), []) if a[2] == "province"
-            ]
-            if not prov_matches:
+            hint = resolve.resolve_place(province, level="province")
+            if not isinstance(hint, resolve.Resolved):
                 problems.append(
-                    f"{where}, field 'province': '{province}' is not one of "
+                    f"{where}, field 'province': '{display_safe(province)}' is not one of "
                     "Indonesia's 38 provinces in the official list"
                 )
                 return None
-            pcode = prov_matches[0][0]
-            matches = [m for m in matches if m[0] == pcode or m[3] == pcode]
-        if not matches:
+        found = resolve.resolve_place(name, province=province or None)
+        if isinstance(found, resolve.Unknown):
             problems.append(
-                f"{where}, field 'region': '{name}' is not in the official list of "
-                "Indonesia's regions; use its official name (e.g. 'Kota Surabaya')"
+                f"{where}, field 'region': {found.describe()}; use its official name"
+                " (e.g. 'Kota Surabaya')"
             )
             return None
-        if len(matches) > 1:
-            names = " or ".join(f"{m[1]} ({m[0]})" for m in matches)
-            problems.append(
-                f"{where}, field 'region': '{name}' is ambiguous: {names}; write "
-                "the full official name"
-            )
+        if isinstance(found, resolve.Ambiguous):
+            problems.append(f"{where}, field 'region': {found.describe()}; write the full name")
             return None
-        code, official, level, prov = matches[0]
+        place = found.value
+        code, official, level = place.code, place.name, place.level
+        prov = None if level == "province" else place.province_code
         existing = self.actors.get((official.casefold(), "ID"))
         if existing:
             return existing[0], prov or code, None if level == "province" else code
@@ -880,6 +881,7 @@ def _document_builder(
         r[0]: r[1:] for r in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors")
     }
     stated = dict(conn.execute("SELECT id, as_stated FROM actors WHERE as_stated IS NOT NULL"))
+    laws = searchdocs.source_laws(conn)
     none: tuple[None, None, None] = (None, None, None)
 
     def build() -> Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
@@ -910,6 +912,11 @@ def _document_builder(
                     None,  # status as stated: likewise
                     [(*sectors[s][:2], None, sectors[s][2]) for s in sector_ids],
                     [quote for _sid, quote, _a, _b in r["_evidence"] if quote is not None],
+                    r["province_code"],
+                    r["area_code"],
+                    r["partner_country"],
+                    (),  # people: not part of the import format
+                    searchdocs.laws_of((e[0] for e in r["_evidence"]), laws),
                 ]
             )
             docs.append(searchdocs.case_document(fields, synonyms))

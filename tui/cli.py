@@ -332,24 +332,44 @@ def cases_list(
     limit: int,
     as_json: bool,
 ) -> None:
-    """List cases, optionally filtered."""
+    """List cases, optionally filtered.
+
+    Names are read in any common form: `--region Jatim`, `"Pemkot Kediri"`, `"Malang
+    Regency"`, `--partner-country Korsel`. A regency or city also lists the cases whose
+    source leaves open whether it is that one (marked "may be").
+    """
     with friendly_errors():
         from db.derive import stage_id
 
         conn = ctx.store().conn
+        where = resolve.region_filter(conn, region) if region else None
+        partner = resolve.country_key(conn, partner_country) if partner_country else None
+        sectors = tuple(resolve.sector_id(conn, s) for s in sector)
+        stage_key = stage_id(stage) if stage else None
         filters = Filters(
-            region=resolve.region_key(conn, region) if region else None,
-            partner=resolve.country_key(conn, partner_country) if partner_country else None,
-            sectors=tuple(resolve.sector_id(conn, s) for s in sector),
-            stage=stage_id(stage) if stage else None,
+            region=where.key if where else None, partner=partner, sectors=sectors, stage=stage_key
         )
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
+        maybe: list[CaseRow] = []
+        for key in where.possible if where else ():
+            if limit and len(rows) + len(maybe) >= limit:
+                break
+            more = Filters(region=key, partner=partner, sectors=sectors, stage=stage_key)
+            maybe += queries.list_cases(conn, more, sort=sort, limit=limit or -1)
+        if limit:
+            maybe = maybe[: max(0, limit - len(rows))]
         if as_json:
-            ids = [r.id for r in rows]
+            ids = [r.id for r in rows + maybe]
             by_id = {rec["id"]: rec for rec in db_io.iter_case_records(conn, ids)} if ids else {}
-            emit_json([by_id[i] for i in ids])
+            possible = {r.id for r in maybe}
+            records = [by_id[i] for i in ids]
+            if where:
+                for rec in records:
+                    rec["region_match"] = "may be" if rec["id"] in possible else "is"
+            emit_json(records)
             return
-    console.print(cases_table(rows, console.width))
+    caption = _t(where.resolution) if where else None
+    console.print(cases_table(rows, console.width, maybe=maybe, caption=caption))
 
 
 TYPE_SHORT = {
@@ -369,11 +389,19 @@ def _short_region(name: str) -> str:
     return name
 
 
-def cases_table(rows: list[CaseRow], width: int) -> Table:
+def cases_table(
+    rows: list[CaseRow],
+    width: int,
+    *,
+    maybe: list[CaseRow] | None = None,
+    caption: Text | None = None,
+) -> Table:
     """The case list fitted to `width` columns of terminal: ids whole (the other commands take
     them), then the parties, then the type; what does not fit is shortened in that order
     (short type labels, the country as its code beside the partner, "Kab."/"Prov." for
-    regions, names cut with …), and headers never break. `--json` / `export` stay complete."""
+    regions, names cut with …), and headers never break. `--json` / `export` stay complete.
+    `maybe` are cases whose region may be the one asked for (listed after, marked so)."""
+    possible = list(maybe or [])
 
     def plan(level: int) -> tuple[list[str], list[list[str]]]:
         short = level >= 1
@@ -382,14 +410,15 @@ def cases_table(rows: list[CaseRow], width: int) -> Table:
             heads.append("country")
         heads.append("type")
         body = []
-        for r in rows:
+        for r in rows + possible:
             partner = r.partner_name
             if level >= 2 and r.partner_country and r.partner_country != r.partner_name:
                 partner += f" ({r.partner_country_code or r.partner_country})"
             line = [
                 str(r.year or "—"),
                 r.id,
-                _short_region(r.region_name) if level >= 3 else r.region_name,
+                (_short_region(r.region_name) if level >= 3 else r.region_name)
+                + (" (may be)" if r in possible else ""),
                 partner,
             ]
             if level < 2:
@@ -426,8 +455,12 @@ def cases_table(rows: list[CaseRow], width: int) -> Table:
             over -= 1
         if over <= 0:
             break
+    title = f"{len(rows)} case(s)"
+    if possible:
+        title += f" and {len(possible)} that may be it"
     table = Table(
-        title=f"{len(rows)} case(s)",
+        title=title,
+        caption=caption,
         box=box.SIMPLE_HEAD,
         show_edge=False,
         padding=(0, 1, 0, 0),

@@ -111,7 +111,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Sidoa")
+        await pilot.press(*"sidoarjo jinan")
         for _ in range(30):
             await pilot.pause(0.05)
             if app.screen.query_one(CommandList).option_count:

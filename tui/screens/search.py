@@ -52,7 +52,7 @@ HISTORY_MAX = 50
 QUERY_MAX = 500  # characters of one remembered search
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
-KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term"}
+KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term", "law": "law"}
 _MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
 
 
