@@ -178,6 +178,8 @@ class Source:
     label: str
     origin: str
     text: str = ""
+    url: str | None = None  # where the user found a source they added (None for bundled texts)
+    accessed: str | None = None  # when they read it there (YYYY-MM-DD)
 
 
 @dataclass(frozen=True)

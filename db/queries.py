@@ -45,6 +45,7 @@ SOURCE_KIND_LABELS = {
     "report": "report",
     "book": "book",
     "web": "web page",
+    "official": "official document",
     "citation": "citation",
     "other": "source",
 }
@@ -699,6 +700,8 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         notes,
         citation,
         origin,
+        url,
+        accessed,
     ) = row
     label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
     return Source(
@@ -717,12 +720,14 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         label,
         origin,
         text,
+        url,
+        accessed,
     )
 
 
 _SOURCE_FULL = (
     "id, file, kind, title, outlet, authors, affiliation, published, language, keywords, notes,"
-    " citation, origin"
+    " citation, origin, url, accessed"
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.errors import DatabaseProblem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
 ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
@@ -54,7 +54,10 @@ CREATE TABLE IF NOT EXISTS sources (
     citation TEXT,
     text TEXT NOT NULL DEFAULT '',
     origin TEXT NOT NULL DEFAULT 'seed',
-    added_at TEXT
+    added_at TEXT,
+    -- Schema 3: where the user found a source they added (NULL for the bundled texts).
+    url TEXT,
+    accessed TEXT
 );
 -- The sources list pages in this order (an import adds a citation source per citation).
 CREATE INDEX IF NOT EXISTS sources_list ON sources(origin DESC, id);
@@ -252,6 +255,14 @@ CREATE TABLE IF NOT EXISTS glossary (
     definition TEXT NOT NULL,
     reference INTEGER NOT NULL DEFAULT 0,
     origin TEXT NOT NULL DEFAULT 'seed'
+);
+-- Schema 3: the bin of the user's deleted cases. `record` is the case as `db.collection`
+-- wrote it (its row, sector tags and evidence, JSON), enough to put it back as it was.
+CREATE TABLE IF NOT EXISTS case_bin (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    record TEXT NOT NULL,
+    deleted_at TEXT NOT NULL
 );
 -- User data. Notes point at their target by stable id, never by foreign key, so that
 -- rebuilding or re-importing cases can never delete a note; a note whose target is gone
@@ -689,7 +700,18 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         rebuild_fts(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: sources get `url` and `accessed` (NULL for what is there); the bin of
+    deleted cases is made. Nothing else changes."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+    for column in ("url", "accessed"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+    for statement in _ddl_statements():  # new tables and indexes; the rest exist
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:

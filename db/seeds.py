@@ -44,7 +44,17 @@ CASE_FACTS = {
     "description",
 }
 ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
-SOURCE_KINDS = {"news", "opinion", "journal_article", "report", "book", "web", "citation", "other"}
+SOURCE_KINDS = {
+    "news",
+    "opinion",
+    "journal_article",
+    "report",
+    "book",
+    "web",
+    "official",
+    "citation",
+    "other",
+}
 
 
 def bundled_seeds_dir() -> Path:
