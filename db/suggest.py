@@ -206,6 +206,15 @@ def suggest_text(
             continue
         mentions = list(g.mentions(sentence))
         regions = [m for m in mentions if m.kind == "region"]
+        # A bare ambiguous name beside the same place written in full ("BANDUNG - Pemerintah
+        # Kota Bandung ..."): the full one says which it is.
+        named = {m.region.area.code for m in regions if m.region and m.region.area}
+        regions = [
+            m
+            for m in regions
+            if not (m.region and m.region.area is None)
+            or not named & {c.code for c in m.region.candidates}
+        ]
         countries = [m for m in mentions if m.kind == "country"]
         if not regions:
             continue
@@ -249,7 +258,17 @@ def suggest_text(
                     existing=tuple(cid for cid, _ in existing),
                 )
             )
-    return out
+    # An ambiguous name ("Bandung" in a headline) whose pairing a later sentence states with
+    # the region written in full ("Pemerintah Kota Bandung") is the same candidate.
+    full = {(s.region, places.partner_key(s.partner or ""), s.type) for s in out if s.region_code}
+    return [
+        s
+        for s in out
+        if s.region_code
+        or not any(
+            (c, places.partner_key(s.partner or ""), s.type) in full for c in s.region_candidates
+        )
+    ]
 
 
 def _partner_for(

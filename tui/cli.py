@@ -377,7 +377,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
             "Type",
             f"{d.type_label}" + (f" — as stated: {d.type_as_stated}" if d.type_as_stated else ""),
         ),
-        ("Date", d.date_as_stated or "not stated"),
+        ("Date", d.date_as_stated or d.date or "not stated"),
         ("Status", d.status_as_stated or d.status or "not stated"),
         ("Sectors", ", ".join(s.label_en for s in d.sectors) or "not stated"),
         ("Category", f"{d.category or '—'} (derived: {d.category_basis})"),
@@ -415,22 +415,6 @@ def sectors_cmd(ctx: Ctx, as_json: bool) -> None:
     table = Table("id", "English", "Indonesian", "cases")
     for c in counts:
         table.add_row(c.id, c.label_en, c.label_id, str(c.count))
-    console.print(table)
-
-
-@main.command("sources")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def sources_cmd(ctx: Ctx, as_json: bool) -> None:
-    """The sources with their provenance."""
-    with friendly_errors():
-        items = queries.list_sources(ctx.store().conn)
-    if as_json:
-        emit_json([asdict(s) for s in items])
-        return
-    table = Table(_id_column(s.id for s in items), "kind", "citation")
-    for s in items:
-        table.add_row(_t(s.id), _t(s.kind), _t(s.citation))
     console.print(table)
 
 
@@ -683,6 +667,9 @@ def entry() -> None:
             where = "the details could not be saved"
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
+
+# Commands defined in their own modules register themselves on `main` when imported.
+from tui import cli_collection  # noqa: E402, F401
 
 if __name__ == "__main__":
     entry()
