@@ -288,8 +288,9 @@ def add_source(store: Store, src: NewSource) -> str:
     stamp = now_iso()
     with _writing(store) as w:
         for (existing,) in w.execute(
-            "SELECT id FROM sources WHERE id = ? OR (origin = 'user' AND id LIKE ?)",
-            (sid, f"user\\_%\\_{digest}"),
+            "SELECT id FROM sources WHERE id = ? OR (substr(id, 1, 5) = 'user_'"
+            " AND substr(id, -12) = ?)",
+            (sid, digest),
         ).fetchall():
             raise DuplicateSource(existing)
         db = _sutils(w)
