@@ -22,7 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from db import schema, searchdocs
+from db import resolve, schema, searchdocs
 from db.errors import ImportProblem, ParadiploError
 from db.queries import _citation, _list
 from db.seeds import derive_category, year_of
@@ -448,6 +448,13 @@ class _Resolver:
         key = value.strip().casefold()
         if key in self.countries:
             return self.countries[key]
+        found = resolve.resolve_country(value)
+        if isinstance(found, resolve.Resolved):
+            code = found.value.code
+            if code not in self.countries.values():
+                self.new_countries[code] = found.value.name
+            self.countries[key] = code
+            return code
         code = "X-" + slugify(value).upper()
         self.countries[key] = code
         self.new_countries[code] = value.strip()
@@ -508,33 +515,27 @@ class _Resolver:
             }
             self.actors[(name.casefold(), country)] = (aid, "sub_state", None)
             return aid, None, None
-        matches = self.areas_by_name.get(name.casefold(), [])
         if province:
-            prov_matches = [
-                a for a in self.areas_by_name.get(province.casefold(), []) if a[2] == "province"
-            ]
-            if not prov_matches:
+            hint = resolve.resolve_place(province)
+            if not (isinstance(hint, resolve.Resolved) and hint.value.level == "province"):
                 problems.append(
-                    f"{where}, field 'province': '{province}' is not one of "
+                    f"{where}, field 'province': '{display_safe(province)}' is not one of "
                     "Indonesia's 38 provinces in the official list"
                 )
                 return None
-            pcode = prov_matches[0][0]
-            matches = [m for m in matches if m[0] == pcode or m[3] == pcode]
-        if not matches:
+        found = resolve.resolve_place(name, province=province or None)
+        if isinstance(found, resolve.Unknown):
             problems.append(
-                f"{where}, field 'region': '{name}' is not in the official list of "
-                "Indonesia's regions; use its official name (e.g. 'Kota Surabaya')"
+                f"{where}, field 'region': {found.describe()}; use its official name"
+                " (e.g. 'Kota Surabaya')"
             )
             return None
-        if len(matches) > 1:
-            names = " or ".join(f"{m[1]} ({m[0]})" for m in matches)
-            problems.append(
-                f"{where}, field 'region': '{name}' is ambiguous: {names}; write "
-                "the full official name"
-            )
+        if isinstance(found, resolve.Ambiguous):
+            problems.append(f"{where}, field 'region': {found.describe()}; write the full name")
             return None
-        code, official, level, prov = matches[0]
+        place = found.value
+        code, official, level = place.code, place.name, place.level
+        prov = None if level == "province" else place.province_code
         existing = self.actors.get((official.casefold(), "ID"))
         if existing:
             return existing[0], prov or code, None if level == "province" else code

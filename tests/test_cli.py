@@ -194,3 +194,41 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: P
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Error" not in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (["--region", "Jatim"], 7),
+        (["--region", "East Java"], 7),
+        (["--region", "Pemprov Jabar"], 2),
+        (["--region", "pemkot Kediri"], 1),
+        (["--partner-country", "Korsel"], 1),
+        (["--partner-country", "RRT"], 1),
+        (["--region", "Jatim", "--partner-country", "Australia"], 2),
+    ],
+)
+def test_filters_read_common_forms_of_names(db_path: Path, args: list[str], ids: int) -> None:
+    code, out, err = run(db_path, "cases", "list", *args, "--json")
+    assert code == 0, err
+    assert len(json.loads(out)) == ids
+
+
+def test_region_filter_also_lists_cases_that_may_be_it(db_path: Path) -> None:
+    code, out, err = run(db_path, "cases", "list", "--region", "Kota Malang", "--json")
+    assert code == 0, err
+    assert [(c["id"], c["region_match"]) for c in json.loads(out)] == [
+        ("malang-nonsan-2017", "may be")
+    ]
+    code, out, _ = run(db_path, "cases", "list", "--region", "Kabupaten Malang")
+    assert "may be" in out and "malang-nonsan-2017" in out
+    code, out, _ = run(db_path, "cases", "list", "--region", "Kota Surabaya", "--json")
+    assert [(c["id"], c["region_match"]) for c in json.loads(out)] == [
+        ("surabaya-sister-cities", "is")
+    ]
+
+
+def test_region_errors_show_invisible_characters_and_suggest(db_path: Path) -> None:
+    code, _, err = run(db_path, "cases", "list", "--region", "Surabya\u00a0")
+    assert code != 0
+    assert "Surabya\\u00a0" in err and "Kota Surabaya" in err

@@ -20,7 +20,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
-from db.models import Filters
+from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
     ENV_READONLY,
@@ -313,34 +313,55 @@ def cases_list(
     limit: int,
     as_json: bool,
 ) -> None:
-    """List cases, optionally filtered."""
+    """List cases, optionally filtered.
+
+    Names are read in any common form: `--region Jatim`, `"Pemkot Kediri"`, `"Malang
+    Regency"`, `--partner-country Korsel`. A regency or city also lists the cases whose
+    source leaves open whether it is that one (marked "may be").
+    """
     with friendly_errors():
         conn = ctx.store().conn
-        filters = Filters(
-            region=resolve.region_key(conn, region) if region else None,
-            partner=resolve.country_key(conn, partner_country) if partner_country else None,
-            sectors=tuple(resolve.sector_id(conn, s) for s in sector),
-        )
+        where = resolve.region_filter(conn, region) if region else None
+        partner = resolve.country_key(conn, partner_country) if partner_country else None
+        sectors = tuple(resolve.sector_id(conn, s) for s in sector)
+        filters = Filters(region=where.key if where else None, partner=partner, sectors=sectors)
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
+        maybe: list[CaseRow] = []
+        for key in where.possible if where else ():
+            if limit and len(rows) + len(maybe) >= limit:
+                break
+            more = Filters(region=key, partner=partner, sectors=sectors)
+            maybe += queries.list_cases(conn, more, sort=sort, limit=limit or -1)
+        if limit:
+            maybe = maybe[: max(0, limit - len(rows))]
         if as_json:
-            ids = [r.id for r in rows]
+            ids = [r.id for r in rows + maybe]
             by_id = {rec["id"]: rec for rec in db_io.iter_case_records(conn, ids)} if ids else {}
-            emit_json([by_id[i] for i in ids])
+            possible = {r.id for r in maybe}
+            records = [by_id[i] for i in ids]
+            if where:
+                for rec in records:
+                    rec["region_match"] = "may be" if rec["id"] in possible else "is"
+            emit_json(records)
             return
+    title = f"{len(rows)} case(s)"
+    if maybe:
+        title += f" and {len(maybe)} that may be it"
     table = Table(
         "year",
-        _id_column(r.id for r in rows),
+        _id_column(r.id for r in rows + maybe),
         "Indonesian party / region",
         "partner",
         "country",
         "type",
-        title=f"{len(rows)} case(s)",
+        title=title,
+        caption=_t(where.resolution) if where else None,
     )
-    for r in rows:
+    for r in rows + maybe:
         table.add_row(
             _t(r.year or "—"),
             _t(r.id),
-            _t(r.region_name),
+            _t(r.region_name) + (Text(" (may be)", style="italic") if r in maybe else Text()),
             _t(r.partner_name),
             _t(r.partner_country or ""),
             _t(r.type_label),
