@@ -35,6 +35,7 @@ from tui.screens.main import MainScreen, first_load
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
 from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
 # Worker groups that fill a main-screen pane: a failure there still counts for `ready`.
@@ -111,6 +112,7 @@ class ParadiploApp(App[int]):
         Binding("y", "copy_quote", "Copy quote", show=False, id="copy_quote"),
         Binding("s", "sources", "Sources", id="sources"),
         Binding("g", "glossary", "Glossary", show=False, id="glossary"),
+        Binding("a", "add_source", "Add source", id="add_source"),
     ]
 
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
@@ -218,6 +220,7 @@ class ParadiploApp(App[int]):
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
+        self.change_watcher = ChangeWatcher(self)
 
     def _check_keymap_ids(self) -> None:
         from tui.screens.help import all_binding_ids
@@ -476,6 +479,20 @@ class ParadiploApp(App[int]):
 
     def on_export_done(self, message: ExportDone) -> None:
         self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
+
+    # ------------------------------------------------------------------- collection
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another process changed the database: reload what is shown, keeping the place."""
+        self.main.reload()
+        for screen in self.screen_stack[1:]:
+            changed = getattr(screen, "data_changed", None)
+            if callable(changed):
+                changed()
+
+    def action_add_source(self) -> None:
+        from tui.screens.source_form import open_add_source
+
+        open_add_source(self)
 
     # ----------------------------------------------------------------------- drafts
     def _look_for_drafts(self) -> None:

@@ -72,6 +72,9 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Search", "tui.screens.search", "SearchScreen"),
         ("Notes screen", "tui.screens.notes", "NotesScreen"),
         ("Note editor", "tui.screens.note_editor", "NoteEditorScreen"),
+        ("Case form", "tui.screens.case_form", "CaseFormScreen"),
+        ("Attach a passage to a case", "tui.screens.evidence", "AttachEvidenceScreen"),
+        ("Add a source", "tui.screens.source_form", "SourceFormScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])

@@ -117,6 +117,9 @@ class MainScreen(Screen[None]):
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
         Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
+        Binding("E", "edit_case", "Edit case", show=False, id="case_edit"),
+        Binding("D", "delete_case", "Delete case", show=False, id="case_delete"),
+        Binding("U", "restore_case", "Restore case", show=False, id="case_restore"),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -592,6 +595,22 @@ class MainScreen(Screen[None]):
         pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
         if pane is not None:
             self.maximize(pane, container=False)
+
+    # ------------------------------------------------------------- own cases (E D U)
+    def action_edit_case(self) -> None:
+        from tui.screens.case_actions import edit_case
+
+        edit_case(self)
+
+    def action_delete_case(self) -> None:
+        from tui.screens.case_actions import delete_case
+
+        delete_case(self)
+
+    def action_restore_case(self) -> None:
+        from tui.screens.case_actions import restore_case
+
+        restore_case(self)
 
     # -------------------------------------------------------------------- for the app
     def focused_target(self) -> tuple[str, str, str] | None:
