@@ -215,6 +215,13 @@ def suggest_text(
             if not (m.region and m.region.area is None)
             or not named & {c.code for c in m.region.candidates}
         ]
+        # One region named twice ("SURABAYA - Pemerintah Kota Surabaya ..."): the fuller form.
+        fullest: dict[str, places.Mention] = {}
+        for m in regions:
+            code = m.region.area.code if m.region and m.region.area else m.text
+            if code not in fullest or len(m.text) > len(fullest[code].text):
+                fullest[code] = m
+        regions = sorted(fullest.values(), key=lambda m: m.start)
         countries = [m for m in mentions if m.kind == "country"]
         if not regions:
             continue
