@@ -5,9 +5,14 @@ the main screen, add a source with its provenance, and see another process's cha
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from db import collection, queries
 from db.store import open_store
@@ -15,9 +20,13 @@ from tests.tui.conftest import press, settle, wait_ready
 from tui.app import ParadiploApp
 from tui.screens.case_form import CaseFormScreen
 from tui.screens.evidence import AttachEvidenceScreen
+from tui.screens.main import MainScreen
 from tui.screens.reader import SourceReaderScreen
+from tui.screens.source_form import SourceFormScreen
+from tui.widgets.detail import DetailView
 
 SIZE = (120, 40)
+CLI = str(Path(sys.executable).with_name("paradiplo-tui"))
 ARTICLE = (
     "Bandung dan Braunschweig\n\n"
     "Pemerintah Kota Bandung dan Kota Braunschweig, Jerman, menandatangani kerja sama sister "
@@ -144,3 +153,154 @@ async def test_attach_a_passage_to_a_case(db_path: Path) -> None:
         mine = [e for e in detail.evidence if e.source_id == sid]
         assert len(mine) == 1 and set(mine[0].supports) == {"date", "region"}
         assert (mine[0].start, mine[0].end) == chosen
+
+
+async def test_edit_delete_and_restore_own_case(db_path: Path) -> None:
+    sid = add_article(db_path)
+    store = open_store(db_path)
+    quote = "Pemerintah Kota Bandung dan Kota Braunschweig"
+    case_id = collection.add_case(
+        store,
+        collection.CaseInput(
+            region="Kota Bandung",
+            type="sister-city",
+            source_id=sid,
+            partner="Braunschweig",
+            partner_country="DE",
+            title="Mine",
+            quotes=(collection.QuoteSpec(quote=quote, supports=("region",)),),
+        ),
+    )
+    store.close()
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        said: list[str] = []
+        shown = app.notify
+
+        def notify(message: str, **kwargs: Any) -> None:
+            said.append(str(message))
+            shown(message, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+        # A bundled case cannot be edited: it says why.
+        first = main.current_case
+        assert first is not None and first != case_id
+        await press(pilot, "E")
+        assert app.screen is main
+        await settle(pilot)
+        assert any("bundled case" in m for m in said), said
+        main.select_case(case_id)
+        await settle(pilot)
+        assert main.current_case == case_id
+        assert "added by you" in main.query_one(DetailView).plain_text()
+        await press(pilot, "E")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        assert form.query_one("#title", Input).value == "Mine"
+        form.query_one("#date", Input).value = "2019-13"
+        await until(pilot, lambda: "month" in line(form, "date") or "13" in line(form, "date"))
+        await press(pilot, "ctrl+s")
+        assert app.screen is form  # a bad date is refused, in the form
+        form.query_one("#date", Input).value = "2019-05"
+        form.query_one("#title", Input).value = "Mine, edited"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is main)
+        await until(pilot, lambda: "Mine, edited" in main.query_one(DetailView).plain_text())
+        assert queries.case_detail(app.store.conn, case_id).date == "2019-05"
+        # Delete asks first; U puts it back.
+        await press(pilot, "D")
+        await press(pilot, "y")
+        await until(pilot, lambda: main.current_case != case_id)
+        ids = {c.id for c in queries.list_cases(app.store.conn, queries.Filters())}
+        assert case_id not in ids
+        await press(pilot, "U")
+        await until(pilot, lambda: main.current_case == case_id)
+        ids = {c.id for c in queries.list_cases(app.store.conn, queries.Filters())}
+        assert case_id in ids
+
+
+async def test_add_a_source_from_a_file_and_from_pasted_text(db_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "article.txt"
+    page.write_text(ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, SourceFormScreen)
+        # An empty file: said in the dialog, nothing stored.
+        form.query_one("#source-path", Input).value = str(empty)
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: form.query_one("#source-problem").display)
+        assert "empty" in str(form.query_one("#source-problem", Static).render())
+        assert app.screen is form
+        form.query_one("#source-path", Input).value = str(page)
+        form.query_one("#source-title", Input).value = "Bandung [b]&[/b] Braunschweig"
+        form.query_one("#source-url", Input).value = "https://example.org/bandung"
+        form.query_one("#source-accessed", Input).value = "2026-12-01"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, SourceReaderScreen))
+        reader = app.screen
+        assert isinstance(reader, SourceReaderScreen)
+        await until(pilot, lambda: reader.source is not None)
+        assert reader.source is not None
+        assert reader.source.text == ARTICLE
+        assert reader.source.title == "Bandung [b]&[/b] Braunschweig"
+        assert reader.source.url == "https://example.org/bandung"
+        # Pasted text, the same again: refused as already stored, with a way to open it.
+        await press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, SourceFormScreen)
+        form.query_one("#source-text", TextArea).text = ARTICLE
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: form.query_one("#source-problem").display)
+        assert "already" in str(form.query_one("#source-problem", Static).render())
+        assert form.query_one("#open-existing").display
+
+
+async def test_another_process_change_reaches_the_running_app(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await press(pilot, "down")
+        place = main.current_case
+        before = main.count
+        # Another process: the command line adds a source and a case.
+        env = {**os.environ, "PARADIPLO_DB": str(db_path)}
+        article = Path(str(db_path) + ".txt")
+        article.write_text(ARTICLE, encoding="utf-8")
+        out = subprocess.run(
+            [CLI, "sources", "add", str(article), "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        sid = json.loads(out.stdout)["id"]
+        subprocess.run(
+            [CLI, "cases", "add", "--region", "Kota Bandung",
+             "--partner", "Braunschweig", "--partner-country", "Jerman", "--type",
+             "sister-city", "--source", sid, "--json"],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        # Within a few polls the list shows it, the user's place kept.
+        await until(pilot, lambda: main.count == before + 1, rounds=400)
+        assert main.current_case == place
+        # A note written elsewhere shows under the selected case.
+        other = open_store(db_path)
+        try:
+            from db import notes as notes_api
+
+            assert place is not None
+            notes_api.add_note(other, "case", place, "From [i]another[/i] window")
+        finally:
+            other.close()
+        view = main.query_one(DetailView)
+        await until(pilot, lambda: "From [i]another[/i] window" in view.plain_text(), rounds=400)

@@ -142,8 +142,9 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
     region = p.region
     if region.area is not None:
         g = places.for_connection(conn)
-        prov = g.province_of(region.area)
-        where = f" ({prov.name})" if prov is not region.area else ""
+        areas = getattr(g, "areas", {})
+        prov = areas.get(region.area.province_code or "")
+        where = f" ({prov.name})" if prov is not None and prov != region.area else ""
         lines["region"] = ("ok", f"→ {region.area.name}{where}")
     elif region.candidates:
         names = " / ".join(a.name for a in region.candidates)

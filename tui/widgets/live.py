@@ -29,6 +29,7 @@ class ChangeWatcher:
         self.version: int | None = None
         self.failed = False
         self.timer = app.set_interval(interval, self.check, name="data-version")
+        self.check()  # the version the shown data was read at
 
     def check(self) -> bool:
         """Look once; True (and `DataChanged` posted) when the database changed."""
