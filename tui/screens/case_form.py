@@ -13,7 +13,7 @@ a "Save anyway" choice. Ctrl+S saves, Escape cancels. Everything typed is data, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.text import Text
@@ -238,6 +238,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         super().__init__()
         self.store = store
         self.values = values
+        self.initial = replace(values, sectors=list(values.sectors))
         self.case_id = case_id
         self.source_id = source_id
         self.passage = passage
@@ -263,6 +264,7 @@ class CaseFormScreen(ModalScreen[str | None]):
                 q.append("”")
                 yield Static(q, id="form-quote")
             with VerticalScroll(id="form-fields"):
+                yield Static(Text(), id="form-note")
                 for name in ("region", "partner", "partner_country"):
                     yield from self._field(name, getattr(v, name))
                 with Horizontal(classes="form-row"):
@@ -294,7 +296,6 @@ class CaseFormScreen(ModalScreen[str | None]):
                         id="supports",
                     )
             yield OptionList(id="form-choices")
-            yield Static(Text(), id="form-note")
             yield Static(Text(), id="form-problems")
             with Horizontal(id="form-duplicate"):
                 yield Static(Text(), id="duplicate-text")
@@ -321,6 +322,8 @@ class CaseFormScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-duplicate").display = False
+        for line in self.query(".form-line"):
+            line.display = False  # until the preview says what the field resolves to
         self.query_one("#form-choices", OptionList).display = False
 
         def load(store: Store) -> FormChoices:
@@ -360,8 +363,6 @@ class CaseFormScreen(ModalScreen[str | None]):
                 sectors=[labels.get(s, s) for s in found.sectors],
             )
             note = f"Pre-filled from the passage (cue: “{found.cue}”); check every field."
-            if found.existing:
-                note += " Cases with these parties exist: " + ", ".join(found.existing)
             return SuggestionRead(values, note)
 
         run_db(self, "form-suggest", load)
@@ -584,6 +585,8 @@ class CaseFormScreen(ModalScreen[str | None]):
         choices.display = True
         choices.border_title = f"{len(message.items)} matching · ↓ to choose, Enter takes one"
         self._choices_for = message.field_name
+        # The list takes room from the fields: keep the field being typed in view.
+        self.call_after_refresh(focused.scroll_visible, animate=False)
 
     def on_key(self, event: Any) -> None:
         focused = self.focused
@@ -635,10 +638,9 @@ class CaseFormScreen(ModalScreen[str | None]):
         force = self.force
         case_id = self.case_id
         new_case = self._case_input(values)
+        before = self.initial
 
         def save(store: Store) -> DbResult:
-            from dataclasses import replace
-
             from db import collection
 
             try:
@@ -652,17 +654,24 @@ class CaseFormScreen(ModalScreen[str | None]):
                         facts += [f"sector:{s}" for s in p.sector_ids]
                         case = replace(case, quotes=(replace(q, supports=tuple(facts)),))
                     return Saved(collection.add_case(store, case, force=force))
+                # Only what was changed: a generated title then follows the edit.
                 changes: dict[str, Any] = {
-                    "region": values.region,
-                    "partner": values.partner,
-                    "partner_country": values.partner_country,
-                    "partner_kind": values.partner_kind,
-                    "type": values.type,
-                    "date": values.date,
-                    "status": values.status,
-                    "sectors": list(values.sectors),
-                    "title": values.title,
+                    name: value
+                    for name, value in (
+                        ("region", values.region),
+                        ("partner", values.partner),
+                        ("partner_country", values.partner_country),
+                        ("partner_kind", values.partner_kind),
+                        ("type", values.type),
+                        ("date", values.date),
+                        ("status", values.status),
+                        ("sectors", list(values.sectors)),
+                        ("title", values.title),
+                    )
+                    if value != getattr(before, name)
                 }
+                if not changes:
+                    return Saved(case_id)
                 dups = collection.preview_case(store.conn, new_case, exclude=case_id).duplicates
                 if dups and not force:
                     raise collection.DuplicateCase(list(dups))

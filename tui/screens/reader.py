@@ -397,7 +397,13 @@ class SourceReaderScreen(Screen[None]):
             status.update(text)
             return
         if not self.passages:
-            status.update(Text("This source has no cited passages.", style="dim"))
+            status.update(
+                Text(
+                    "This source has no cited passages yet · m selects a passage "
+                    "(then c takes a case from it, a attaches it to a case)",
+                    style="dim",
+                )
+            )
             return
         if self.current < 0:
             status.update(Text(f"{len(self.passages)} passages · ] next · [ previous", style="dim"))

@@ -52,6 +52,8 @@ def provenance(src: Source) -> Group:
         ("Language", src.language),
         ("Keywords", ", ".join(src.keywords)),
         ("File", src.file),
+        ("URL", getattr(src, "url", None)),
+        ("Accessed", getattr(src, "accessed", None)),
         ("Added by", "you (imported)" if src.origin == "user" else "the bundled seed data"),
     ]
     for label, value in rows:
