@@ -51,7 +51,7 @@ MAX_DEPTH = 64
 # for its message (line and column); a larger one is named by byte offset instead.
 RETRY_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
-JSON_BUFFER = 4 * 1024 * 1024
+JSON_BUFFER = 1024 * 1024
 
 Record = tuple[str, dict[str, Any]]
 
@@ -421,7 +421,8 @@ def _json_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
     stream: IO[bytes] = fh
     if rf.encoding == "utf-16":
         stream = _Utf8(rf.text(fh))  # type: ignore[assignment]
-    # A large read buffer: the C parser joins a long string piece by piece, per buffer.
+    # The C parser makes the events of a whole buffer at once (memory grows with the buffer)
+    # and joins a long string piece by piece, once per buffer (time grows as it shrinks).
     events = iter(ijson.basic_parse(stream, use_float=True, buf_size=JSON_BUFFER))
     n = 0
     yielded = 0  # records handed on (a record being built when the parser fails is not)

@@ -285,11 +285,7 @@ def _import_cases(
                 row["_where"] = where
                 prepared.append(row)
         if problems:
-            if stopped:
-                problems.append(
-                    f"(stopped reading at {stopped}: more than {MAX_PROBLEMS} problems)"
-                )
-            raise ImportProblem(str(path), problems)
+            raise ImportProblem(str(path), problems, stopped)
         if progress is not None:
             progress("reading", rf.size, rf.size)
         rows = [p for p in prepared if not p.get("unchanged")]
@@ -333,6 +329,10 @@ def _warn_duplicates(
         result.duplicates_total += 1
         if len(result.duplicates) < MAX_DUPLICATES_SHOWN:
             result.duplicates.append(
-                f"{r['_where']} (id {r['id']}): probably the same as case {other} (same region, "
-                "partner and type)"
+                f"{_with_id(r['_where'], r['id'])}: probably the same as case {other} (same "
+                "region, partner and type)"
             )
+
+
+def _with_id(where: str, cid: str) -> str:
+    return where if "(id " in where else f"{where} (id {cid})"
