@@ -154,9 +154,9 @@ def test_probable_duplicates_are_warned(db_path: Path, tmp_path: Path) -> None:
     assert "Warning" in err and "2 probable duplicate" in err
     assert "record 1 (id bdg-bs-2): probably the same as case bdg-bs" in err
     assert "record 3 (id sby-kk-2): probably the same as case sby-kk" in err
-    # Importing the same file again updates; it is not a duplicate of itself.
+    # Importing the same file again updates its case: never a duplicate of itself.
     code, out, err = run(db_path, "import", "cases", str(first))
-    assert "1 updated" in out and "Warning" not in err
+    assert "1 updated" in out and "same as case bdg-bs-2" in err and "case bdg-bs " not in err
 
 
 @pytest.mark.parametrize(
