@@ -482,12 +482,21 @@ class ParadiploApp(App[int]):
 
     # ------------------------------------------------------------------- collection
     def on_data_changed(self, message: DataChanged) -> None:
-        """Another process changed the database: reload what is shown, keeping the place."""
-        self.main.reload()
+        """Another process changed the database: reload what is shown, keeping the place.
+        The main screen reloads now if it is in front, else when it comes back (not under a
+        note being typed, whose drafts are changes too)."""
+        self._main_stale = True
+        if self.screen is self.main:
+            self.refresh_if_stale()
         for screen in self.screen_stack[1:]:
             changed = getattr(screen, "data_changed", None)
             if callable(changed):
                 changed()
+
+    def refresh_if_stale(self) -> None:
+        if getattr(self, "_main_stale", False):
+            self._main_stale = False
+            self.main.reload()
 
     def action_add_source(self) -> None:
         from tui.screens.source_form import open_add_source

@@ -304,3 +304,39 @@ async def test_another_process_change_reaches_the_running_app(db_path: Path) -> 
             other.close()
         view = main.query_one(DetailView)
         await until(pilot, lambda: "From [i]another[/i] window" in view.plain_text(), rounds=400)
+
+
+async def test_a_case_added_elsewhere_underlines_its_passage_in_the_open_reader(
+    db_path: Path,
+) -> None:
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        main = app.main
+        before = main.count
+        reader.select_passage(0, 7)  # "Bandung"
+        assert reader.passages == []
+        quote = "Pemerintah Kota Bandung dan Kota Braunschweig"
+        other = open_store(db_path)
+        try:
+            collection.add_case(
+                other,
+                collection.CaseInput(
+                    region="Kota Bandung",
+                    type="sister-city",
+                    source_id=sid,
+                    partner="Braunschweig",
+                    partner_country="DE",
+                    quotes=(collection.QuoteSpec(quote=quote),),
+                ),
+            )
+        finally:
+            other.close()
+        start = ARTICLE.index(quote)
+        await until(pilot, lambda: (start, start + len(quote)) in reader.passages, rounds=400)
+        assert reader.selected_range() == (0, 7)  # the selection is kept
+        # The main screen, behind the reader, shows it once back in front.
+        await press(pilot, "escape", "escape")
+        assert app.screen is main
+        await until(pilot, lambda: main.count == before + 1, rounds=400)

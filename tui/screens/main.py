@@ -596,6 +596,12 @@ class MainScreen(Screen[None]):
         if pane is not None:
             self.maximize(pane, container=False)
 
+    def on_screen_resume(self) -> None:
+        """Back in front: show what another process changed meanwhile (see the app)."""
+        refresh = getattr(self.app, "refresh_if_stale", None)
+        if callable(refresh):
+            refresh()
+
     # ------------------------------------------------------------- own cases (E D U)
     def action_edit_case(self) -> None:
         from tui.screens.case_actions import edit_case

@@ -65,6 +65,12 @@ class SourceLoaded(DbResult):
     titles: dict[str, str]
 
 
+@dataclass
+class SpansLoaded(DbResult):
+    spans: list[Span]
+    titles: dict[str, str]
+
+
 @dataclass(frozen=True)
 class Paragraph:
     start: int
@@ -317,6 +323,33 @@ class SourceReaderScreen(Screen[None]):
         box.focus()
         if self.current >= 0:
             self.call_after_refresh(self._scroll_to_current)
+        self._status()
+
+    def data_changed(self) -> None:
+        """Another process changed the database: show the passages cited now (a case added
+        from the command line underlines its quote), keeping the place and the selection."""
+        if self.source is None:
+            return
+        source_id = self.source_id
+
+        def load(store: Store) -> SpansLoaded:
+            spans = queries.source_spans(store.conn, source_id)
+            return SpansLoaded(spans, record_names(store.conn, spans))
+
+        run_db(self, "reader-spans", load)
+
+    def on_spans_loaded(self, message: SpansLoaded) -> None:
+        if not is_current(self, message) or self.source is None:
+            return
+        passages = sorted({(s.start, s.end) for s in message.spans})
+        if passages == self.passages and message.titles == self.titles:
+            self.spans = message.spans
+            self._status()
+            return
+        current = self.passages[self.current] if 0 <= self.current < len(self.passages) else None
+        self.spans, self.titles, self.passages = message.spans, message.titles, passages
+        self.current = passages.index(current) if current in passages else -1
+        self._render_all()
         self._status()
 
     def _passage_for(self, start: int, end: int | None) -> int:
