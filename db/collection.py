@@ -459,10 +459,13 @@ def preview_case(
     g = places.for_connection(conn)
     region = g.resolve_region(case.region, ambiguous)
     if region.status == "unknown":
-        problems.append(
-            f"region '{case.region}' is not in the official list of Indonesia's regions "
-            "(write e.g. 'Kota Surabaya', 'Kabupaten Malang', 'Jawa Timur' or 'East Java')"
-        )
+        if "did you mean" in region.detail:
+            problems.append(f"region: {region.detail}")
+        else:
+            problems.append(
+                f"region '{case.region}' is not in the official list of Indonesia's regions "
+                "(write e.g. 'Kota Surabaya', 'Kabupaten Malang', 'Jawa Timur' or 'East Java')"
+            )
     elif region.status == "ambiguous" and ambiguous != "keep":
         problems.append(
             f"region '{case.region}' is ambiguous: {region.describe().removeprefix('ambiguous: ')}; "
