@@ -340,3 +340,25 @@ async def test_a_case_added_elsewhere_underlines_its_passage_in_the_open_reader(
         await press(pilot, "escape", "escape")
         assert app.screen is main
         await until(pilot, lambda: main.count == before + 1, rounds=400)
+
+
+async def test_attach_by_keyboard_only(db_path: Path) -> None:
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        await press(pilot, "m", "down", "a")
+        dialog = app.screen
+        assert isinstance(dialog, AttachEvidenceScreen)
+        await pilot.press(*"Trenggalek")
+        await until(pilot, lambda: dialog.case_id is not None and "trenggalek" in dialog.case_id)
+        case_id = dialog.case_id
+        # ↓ into the list, Enter chooses the case, Space ticks its first fact, ↓ Space the next.
+        await press(pilot, "down", "enter")
+        await until(pilot, lambda: dialog.query_one("#facts", SelectionList).option_count > 0)
+        await press(pilot, "space", "down", "space", "ctrl+s")
+        await until(pilot, lambda: app.screen is reader)
+        assert case_id is not None
+        detail = queries.case_detail(app.store.conn, case_id)
+        [mine] = [e for e in detail.evidence if e.source_id == sid]
+        assert list(mine.supports) == ["region", "partner"]

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from db.errors import ParadiploError
 from db.store import Store
 from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.text import fact_label, one_line, plain
+from tui.widgets.text import count_label, fact_label, one_line, plain
 
 
 @dataclass
@@ -156,9 +156,10 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
             label.append_text(one_line(f"  {cid}", style="dim"))
             if origin == "user":
                 label.append("  (yours)", style="dim")
+            label.no_wrap, label.overflow = True, "ellipsis"
             options.add_option(Option(label, id=cid))
-        options.border_title = f"{len(message.cases)} cases" + (
-            " (first 50)" if len(message.cases) >= 50 else ""
+        options.border_title = count_label(len(message.cases), "case") + (
+            " (the first 50: type to narrow)" if len(message.cases) >= 50 else ""
         )
         if message.cases:
             options.highlighted = 0
@@ -194,6 +195,8 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
             label.append(": ")
             label.append_text(one_line(says))
             facts.add_option((Content.from_rich_text(label), key))
+        if facts.option_count:
+            facts.highlighted = 0  # Space ticks the first fact at once
 
     # ----------------------------------------------------------------------- attach
     def action_attach(self) -> None:
