@@ -453,8 +453,15 @@ class Checker:
         pc_raw = v["partner_country"]
         partner_country = res.country(pc_raw) if pc_raw else None
         partner_id = None
+        actor_partner: str | None = None
+        stated_partner: str | None = None
         if partner_name:
             partner_id, actor_kind = res.partner(partner_name, partner_country, kind)
+            # The partner's stored name (one per actor, as the summaries group them); the
+            # record's own wording is kept when it differs ("Kota Braunschweig").
+            actor_partner = res.region_name(partner_id)
+            if actor_partner != partner_name:
+                stated_partner = partner_name
             kind = kind or actor_kind
         ev_rows = []
         for e in evidence:
@@ -497,7 +504,7 @@ class Checker:
             "title": title,
             "region_id": region_id,
             "partner_id": partner_id,
-            "partner_as_stated": None,
+            "partner_as_stated": stated_partner,
             "partner_kind": kind or None,
             "type": type_id,
             "date": date or None,
@@ -518,7 +525,7 @@ class Checker:
             "region_country": region_country,
             "province_code": province_code,
             "area_code": area_code,
-            "partner_name": partner_name or "(not named)",
+            "partner_name": actor_partner or "(not named)",
             "partner_country": partner_country,
             "_sectors": sector_ids,
             "_evidence": ev_rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -446,3 +447,39 @@ def _tiny_pdf(text: str) -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def test_summaries_follow_every_change_without_a_recount(store: Any) -> None:
+    """Adding, editing, deleting and restoring cases keeps the summary tables exactly what a
+    recount gives (they are adjusted per case, not recounted)."""
+    from db import collection, schema
+
+    sid = collection.add_source(store, collection.NewSource(text=ARTICLE, title="Summaries"))
+    ids = []
+    for region, partner, sectors in (
+        ("Kota Bandung", "Braunschweig", ("Education", "Culture")),
+        ("Kota Bandung", "Hamburg", ("Education",)),
+        ("East Java", "Kota Braunschweig", ()),
+        ("Kab. Malang", None, ("Tourism", "Sport", "Culture")),
+    ):
+        ids.append(
+            collection.add_case(
+                store,
+                collection.CaseInput(
+                    region=region, type="mou", source_id=sid, partner=partner,
+                    partner_country="DE" if partner else "JP", sectors=sectors,
+                ),
+                force=True,
+            )
+        )  # fmt: skip
+        assert schema.summary_problems(store.conn) == 0
+    collection.update_case(store, ids[0], {"region": "Jatim", "sectors": "Sport"})
+    assert schema.summary_problems(store.conn) == 0
+    collection.update_case(store, ids[3], {"partner": "Osaka", "partner_country": "Japan"})
+    assert schema.summary_problems(store.conn) == 0
+    collection.delete_case(store, ids[1])
+    collection.delete_case(store, ids[3])
+    assert schema.summary_problems(store.conn) == 0
+    collection.restore_case(store, ids[3])
+    assert schema.summary_problems(store.conn) == 0
+    assert schema.case_sector_problems(store.conn) == 0
