@@ -19,6 +19,7 @@ Measured (PySastrawi 1.2.1): ~0.1 ms per word on first sight, ~0.2 µs once cach
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import threading
 import tomllib
@@ -29,11 +30,12 @@ from functools import lru_cache
 from importlib import resources
 from itertools import compress
 from operator import ne
+from pathlib import Path
 from typing import Any
 
 # Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
 # compound table adds its own digest.
-_RULES_VERSION = "5"
+_RULES_VERSION = "6"
 
 # Word characters as SQLite's unicode61 tokenizer sees them (letters and digits; `_` separates).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -101,6 +103,11 @@ def vocabulary() -> Vocabulary:
         for g in (raw["group"] if isinstance(raw.get("group"), list) else [])
         if isinstance(g, dict) and isinstance(g.get("terms"), list)
     )
+    # Each province's names and abbreviations ("Jawa Timur", "East Java", "Jatim") come from
+    # the one resolver of names (db/resolve.py), not from this file.
+    from db.resolve import province_groups
+
+    groups += tuple(g for g in province_groups() if len(g) > 1)
     # The index depends on the compounds and on the multi-word synonyms (indexed as one token
     # too, see `join_phrases`), so they make the analyzer version.
     phrases = sorted({fold(t) for g in groups for t in g if len(_TOKEN.findall(fold(t))) > 1})
@@ -212,16 +219,92 @@ def _compound(word: str) -> tuple[str, ...] | None:
     return None
 
 
+# ----------------------------------------------------------------------------- proper names
+# Ordinary words inside names: stemmed as usual ("Kepulauan Riau" still meets "pulau").
+_COMMON_IN_NAMES = frozenset(
+    [
+        "bagian",
+        "kepulauan",
+        "pegunungan",
+        "kesejahteraan",
+        "pelayanan",
+        "kolaborasi",
+        "masyarakat",
+        "islands",
+        "highlands",
+        "territories",
+        "states",
+        "emirates",
+        "terluar",
+        "international",
+        "foundation",
+        "seribu",
+    ]
+)
+
+
+def _seed_names() -> list[str]:
+    """Names in the bundled seeds: actors, people, places of events, outlets, countries."""
+    out: list[str] = []
+    try:
+        seeds = resources.files("seeds")
+        cases = tomllib.loads(seeds.joinpath("cases.toml").read_text(encoding="utf-8"))
+        vocab = tomllib.loads(seeds.joinpath("vocabulary.toml").read_text(encoding="utf-8"))
+        sources = tomllib.loads(seeds.joinpath("sources.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, ModuleNotFoundError):
+        return out
+    for table, keys in (
+        (cases.get("actor"), ("name", "as_stated")),
+        (cases.get("person"), ("name",)),
+        (cases.get("event"), ("place",)),
+        (vocab.get("country"), ("en", "id_label", "synonyms")),
+        (sources.get("source"), ("outlet", "authors")),
+    ):
+        for rec in table if isinstance(table, list) else []:
+            for key in keys:
+                value = rec.get(key) if isinstance(rec, dict) else None
+                out += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return out
+
+
+@lru_cache(maxsize=1)
+def proper_names() -> frozenset[str]:
+    """Folded words of proper names, indexed as they are and never stemmed (``Kediri`` is
+    not ``diri``, ``Pemalang`` not ``malang``): every place of the official list in its
+    written forms (db/resolve.py), every country's names (pycountry, English and
+    Indonesian) and the names in the bundled seeds, less the ordinary words inside names
+    (``kepulauan``, ``islands``)."""
+    from db import resolve
+
+    names = resolve.written_names() + _seed_names()
+    words = {w for n in names for w in tokens(n)}
+    return frozenset(w for w in words if w.isalpha() and w not in _COMMON_IN_NAMES)
+
+
+def _se_root(word: str, stemmed: str) -> str | None:
+    """PySastrawi takes ``se-`` for a prefix even where it belongs to the root: it stems
+    ``disepakati`` and ``menyepakati`` to ``pakat`` but ``kesepakatan`` to ``sepakat``. The
+    root with ``se`` kept, when it is a root and the word holds it (``nye`` for me-+s)."""
+    root = "se" + stemmed
+    if (root in word or "nye" + stemmed in word) and _is_root(root):
+        return root
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def analyse_word(word: str) -> tuple[str, ...]:
-    """Index terms for one folded word: usually one stem; a joined compound gives its parts."""
+    """Index terms for one folded word: usually one stem; a joined compound gives its parts;
+    a proper name itself."""
     if len(word) <= 2 or not word.isalpha() or not word.isascii():
+        return (word,)
+    if word in proper_names():
         return (word,)
     parts = _compound(word)
     if parts is not None:
         return parts
     stemmed = sastrawi_stem(word)
     if stemmed != word:
+        stemmed = _se_root(word, stemmed) or stemmed
         parts = _compound(stemmed)
         return parts if parts is not None else (stemmed,)
     if _is_root(word):
@@ -375,12 +458,37 @@ def search_terms(shown: str, hidden: str = "") -> str:
     analysed = list(map(_analysed, words))
     changed = " ".join(compress(analysed, map(ne, analysed, words)))
     joined = _joined_tokens(analysed, " ".join(analysed))
-    parts = [changed, _hidden_terms(hidden) if hidden else "", " ".join(joined)]
+    # Each line of `hidden` is analysed (and cached) apart: a case's place names (a line of
+    # their own) repeat across a collection far more than the rest.
+    hidden_terms = " ".join(_hidden_terms(line) for line in hidden.split("\n") if line)
+    parts = [changed, hidden_terms, " ".join(joined)]
     return " ".join(p for p in parts if p)
 
 
+def _names_digest() -> str:
+    """A digest of what `proper_names` is made of, without making it (done on first use):
+    the official list and resolve.py's tables (as bytes), pycountry's country data and
+    Indonesian names (as bytes), the names in the seeds and the words left out."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(" ".join(sorted(_COMMON_IN_NAMES)).encode())
+    digest.update("\n".join(_seed_names()).encode())
+    try:
+        digest.update(Path(__file__).with_name("resolve.py").read_bytes())
+        area = resources.files("seeds").joinpath("idn-area")
+        for name in ("provinces.csv", "regencies.csv"):
+            digest.update(area.joinpath(name).read_bytes())
+        spec = importlib.util.find_spec("pycountry")
+        if spec is not None and spec.origin:
+            root = Path(spec.origin).parent
+            digest.update((root / "databases" / "iso3166-1.json").read_bytes())
+            digest.update((root / "locales" / "id" / "LC_MESSAGES" / "iso3166-1.mo").read_bytes())
+    except (OSError, ModuleNotFoundError):
+        pass
+    return digest.hexdigest()[:8]
+
+
 def _version() -> str:
-    return f"{_RULES_VERSION}.{vocabulary().digest}"
+    return f"{_RULES_VERSION}.{vocabulary().digest}.{_names_digest()}"
 
 
 ANALYZER_VERSION = _version()

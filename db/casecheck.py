@@ -169,23 +169,14 @@ class Resolver:
             return aid, None, None
         province_code = None
         if province:
-            hint = resolve.resolve_place(province)
-            provinces = (
-                [hint.value]
-                if isinstance(hint, resolve.Resolved)
-                else list(hint.candidates)
-                if isinstance(hint, resolve.Ambiguous)
-                else []
-            )
-            # "Bengkulu" is a province and a city: as a province hint it is the province.
-            provinces = [p for p in provinces if p.level == "province"]
-            if len(provinces) != 1:
+            hint = resolve.resolve_place(province, level="province")
+            if not isinstance(hint, resolve.Resolved):
                 problems.append(
                     f"{where}, field 'province': '{display_safe(province)}' is not one of "
                     "Indonesia's 38 provinces in the official list"
                 )
                 return None
-            province_code = provinces[0].code
+            province_code = hint.value.code
         found = resolve.resolve_place(name, province=province_code)
         if isinstance(found, resolve.Unknown):
             problems.append(

@@ -64,6 +64,7 @@ def _document_builder(
         r[0]: r[1:] for r in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors")
     }
     stated = dict(conn.execute("SELECT id, as_stated FROM actors WHERE as_stated IS NOT NULL"))
+    laws = searchdocs.source_laws(conn)
     none: tuple[None, None, None] = (None, None, None)
 
     def build() -> Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
@@ -94,6 +95,11 @@ def _document_builder(
                     None,  # status as stated: likewise
                     [(*sectors[s][:2], None, sectors[s][2]) for s in sector_ids],
                     [quote for _sid, quote, _a, _b in r["_evidence"] if quote is not None],
+                    r["province_code"],
+                    r["area_code"],
+                    r["partner_country"],
+                    (),  # people: not part of the import format
+                    searchdocs.laws_of((e[0] for e in r["_evidence"]), laws),
                 ]
             )
             docs.append(searchdocs.case_document(fields, synonyms))

@@ -2,7 +2,7 @@
 
 Public API (everything else here is private):
 
-    resolve_place(text, *, province=None) -> Resolved[Place] | Ambiguous[Place] | Unknown
+    resolve_place(text, *, province=None, level=None) -> Resolved[Place] | Ambiguous[Place] | Unknown
         An Indonesian province, regency or city from any common written form: the official
         name ("Kota Malang", "Jawa Timur"), its prefixed forms ("Kab. Malang", "Kabupaten
         Malang", "Provinsi Jawa Timur", "Pemkot Kediri", "Pemkab Trenggalek", "Pemprov Jabar",
@@ -10,16 +10,18 @@ Public API (everything else here is private):
         "East Java Province"), abbreviations ("Jatim", "DIY", "NTB", "Kaltim", ...), former
         and popular names where unambiguous ("Jakarta", "NAD", "Irian Jaya Barat", "Solo"),
         or the official code ("35.73", "35"). "Kota Malang, Jawa Timur" narrows by province;
-        so does `province` (any form of a province).
+        so does `province` (any form of a province); `level` ("province", "regency", "city")
+        keeps only places of that level (a province field: "Bengkulu" is the province).
     resolve_country(text) -> Resolved[Country] | Ambiguous[Country] | Unknown
         A country from its English or Indonesian name (pycountry and its Indonesian
         translation), ISO alpha-2/alpha-3 code, or a common short form ("Korsel", "RRT",
         "Tiongkok", "AS", "UEA", "UK", ...).
-    place(code) -> Place | None,  country(code) -> Country | None
+    place(code) -> Place | None,  country(code) -> Country | None,  country_codes()
     place_forms(code) -> tuple[str, ...],  country_forms(code) -> tuple[str, ...]
         The written forms of a place or country worth indexing for search and the palette
         ("Jawa Timur", "Provinsi Jawa Timur", "East Java", "Jatim"), original casing.
     places() -> tuple[Place, ...]   every province, regency and city in the official list
+    province_groups()               each province's names that mean only it (search synonyms)
     normalise(text) -> str          the matching key: case, accents, punctuation, extra and
                                     invisible spaces folded away
     visible(text) -> str            `text` with invisible or unusual spaces spelled out
@@ -425,6 +427,63 @@ def _places() -> _PlaceTables:
         )
 
 
+def written_names() -> list[str]:
+    """Every name this module knows, cheaply (no tables built, pycountry's own data files
+    read directly): official names of places with and without Kota/Kabupaten, the English,
+    short and popular names, and every country's names in English and Indonesian. For the
+    search analyser, which never stems them (db/analyze.py:proper_names)."""
+    out: list[str] = []
+    for r in _read_csv("provinces.csv"):
+        out.append(r["name"])
+    for r in _read_csv("regencies.csv"):
+        out.append(r["name"])
+    for table in (_PROVINCE_EN, _PROVINCE_SHORT, _PROVINCE_SHARED, _AREA_SHORT):
+        out += [n for names in table.values() for n in names]
+    out += list(_COUNTRY_SHORT) + list(_COUNTRY_ID.values())
+    out += _pycountry_names()
+    return out
+
+
+def _pycountry_names() -> list[str]:
+    """Country names from pycountry's data files, English and Indonesian, without importing
+    pycountry (its import reads package metadata, ~50 ms)."""
+    import gettext
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or not spec.origin:
+        return []
+    root = Path(spec.origin).parent
+    try:
+        data = json.loads((root / "databases" / "iso3166-1.json").read_text(encoding="utf-8"))
+        with (root / "locales" / "id" / "LC_MESSAGES" / "iso3166-1.mo").open("rb") as fh:
+            translate = gettext.GNUTranslations(fh).gettext
+    except (OSError, ValueError):
+        return []
+    out: list[str] = []
+    for rec in data.get("3166-1", []):
+        for key in ("name", "common_name", "official_name"):
+            if rec.get(key):
+                out += [rec[key], translate(rec[key])]
+    return out
+
+
+@lru_cache(maxsize=1)
+def province_groups() -> tuple[tuple[str, ...], ...]:
+    """Each province's names that mean only it: official name, English names, abbreviations
+    and former names ("Jawa Timur", "East Java", "Jatim"), for search synonyms. Cheap: reads
+    the province list only."""
+    return tuple(
+        tuple(
+            dict.fromkeys(
+                (r["name"], *_PROVINCE_EN[r["code"]], *_PROVINCE_SHORT.get(r["code"], ()))
+            )
+        )
+        for r in _read_csv("provinces.csv")
+    )
+
+
 def places() -> tuple[Place, ...]:
     """Every province, regency and city in the official list, in code order."""
     return tuple(sorted(_places().by_code.values(), key=lambda p: p.code))
@@ -452,14 +511,18 @@ def _split_province(text: str) -> tuple[str, str | None]:
 
 
 def _province_code(text: str) -> str | None:
-    found = resolve_place(text)
+    found = resolve_place(text, level="province")
     if isinstance(found, Resolved) and found.value.level == "province":
         return found.value.code
     return None
 
 
-def resolve_place(text: str, *, province: str | None = None) -> PlaceResult:
-    """The Indonesian place `text` names (see the module docstring for the forms read)."""
+def resolve_place(
+    text: str, *, province: str | None = None, level: Level | None = None
+) -> PlaceResult:
+    """The Indonesian place `text` names (see the module docstring for the forms read),
+    within `province` if given, of `level` if given (a province field: "Bengkulu" is then
+    the province, not Kota Bengkulu)."""
     tables = _places()
     name, tail = _split_province(text)
     prov_code = None
@@ -474,6 +537,8 @@ def resolve_place(text: str, *, province: str | None = None) -> PlaceResult:
     entries = next((e for k in _keys(name) if (e := tables.by_key.get(k))), [])
     if prov_code is not None:
         entries = [e for e in entries if tables.by_code[e.code].province_code == prov_code]
+    if level is not None:
+        entries = [e for e in entries if tables.by_code[e.code].level == level]
     if not entries:
         return Unknown(text, "place", _suggest_places(name))
     best = min(e.rank for e in entries)
@@ -651,6 +716,11 @@ def _countries() -> _CountryTables:
         return _CountryTables(by_code, by_key, {c: tuple(v) for c, v in forms.items()}, suggest)
 
 
+def country_codes() -> tuple[str, ...]:
+    """The ISO alpha-2 code of every country, sorted."""
+    return tuple(sorted(_countries().by_code))
+
+
 def country(code: str) -> Country | None:
     """The country with this ISO alpha-2 code, or None."""
     return _countries().by_code.get(code.strip().upper())
@@ -711,7 +781,15 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
             )
         return RegionFilter(key, possible, f"{found.describe()} ({p.code})")
     if isinstance(found, Ambiguous):
-        raise NotFound(f"{found.describe()}. Give the full name or the code.")
+        hint = ""
+        row = conn.execute(
+            "SELECT name FROM actors WHERE lower(as_stated) = lower(?) AND candidates != '[]'"
+            " AND id IN (SELECT region_id FROM cases) LIMIT 1",
+            (value,),
+        ).fetchone()
+        if row:  # "Malang (city or regency not stated)"
+            hint = f" (cases whose source does not say which: --region '{row[0]}')"
+        raise NotFound(f"{found.describe()}. Give the full name or the code{hint}.")
     # A region actor of that name (an imported region abroad, or one the official list
     # cannot place, such as "Malang (city or regency not stated)").
     row = conn.execute(

@@ -9,9 +9,8 @@ from seeds/synonyms.toml, so ``Jepang`` finds ``Japan`` and ``bekerjasama`` find
 ``kerja sama``.
 
 Results are ranked by bm25 with a title match worth more than a body match, and each carries
-a one-line snippet with the matching words between HL_OPEN and HL_CLOSE. FTS5 chooses the
-snippet; when the match was on a stem or synonym that FTS5 cannot highlight, the words are
-found and marked here.
+a one-line snippet centred on the first matching word (as typed, stemmed or a synonym), with
+the matching words between HL_OPEN and HL_CLOSE.
 
 Speed (100,000 cases, per keystroke): bm25 needs a pass over every document holding each
 query word, so a query matching more than CANDIDATES documents is "broad" and ranked more
@@ -199,7 +198,7 @@ class _Builder:
         self.add(alts, (*raw, *analysed), canonical)
 
 
-def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
+def _free_words(b: _Builder, words: list[str], typing: bool, every_prefix: bool = False) -> None:
     """Parts for unquoted words: known phrases first, then single words minus stop words.
 
     The word being typed (the last, with no space after it yet) matches as a prefix once it
@@ -224,12 +223,15 @@ def _free_words(b: _Builder, words: list[str], typing: bool) -> None:
                 continue
             if droppable and word in STOP_WORDS and not last:
                 continue
-            b.word(word, last and len(word) >= MIN_PREFIX)
+            b.word(word, (last or every_prefix) and len(word) >= MIN_PREFIX)
 
 
 @lru_cache(maxsize=512)
-def parse_query(text: str) -> Query:
-    """Parse user text into a Query. Never raises; an empty Query matches nothing."""
+def parse_query(text: str, every_prefix: bool = False) -> Query:
+    """Parse user text into a Query. Never raises; an empty Query matches nothing.
+
+    `every_prefix`: every unquoted word matches as a prefix, not only the one being typed
+    (the command palette: "sido jin" finds Sidoarjo – Jinan)."""
     text = text[:MAX_QUERY]
     typing = bool(_WORD_END.search(text))
     segments = text.split('"')
@@ -243,7 +245,7 @@ def parse_query(text: str) -> Query:
             raw = tuple(words[:MAX_PARTS])
             b.quoted(raw, typing and is_last and len(raw[-1]) >= MIN_PREFIX)
         else:
-            _free_words(b, words[: MAX_PARTS * 2], typing and is_last)
+            _free_words(b, words[: MAX_PARTS * 2], typing and is_last, every_prefix)
     return Query(tuple(b.parts[:MAX_PARTS]), frozenset(b.words), tuple(dict.fromkeys(b.prefixes)))
 
 
@@ -292,26 +294,34 @@ def highlight(text: str, query: Query | str) -> str:
     return "".join(out)
 
 
-def _fragment(body: str, q: Query) -> str:
-    """About SNIPPET_WORDS words of the body around its first matching word (or its start)."""
+def _fragment(body: str, q: Query) -> tuple[str, bool]:
+    """About SNIPPET_WORDS words of the body centred on its first matching word (or from its
+    start), and whether a word matched."""
     head = body[:SCAN_CHARS]
     first = next(_spans(head, q), None)
-    at = first[0] if first else 0
+    at = (first[0] + first[1]) // 2 if first else 0
     size = SNIPPET_WORDS * 8  # characters, roughly
-    lo = max(0, at - size // 4)
+    lo = max(0, at - size // 2)
     hi = min(len(head), lo + size)
+    if hi - lo < size:  # near the end: take more before the match instead
+        lo = max(0, hi - size)
     if lo > 0:  # start and end on word boundaries
-        space = head.find(" ", lo, at)
+        space = head.find(" ", lo, first[0] if first else at)
         lo = space + 1 if space >= 0 else lo
     if hi < len(head):
         space = head.rfind(" ", first[1] if first else lo, hi)
         hi = space if space > 0 else hi
     more = hi < len(body)
-    return ("…" if lo > 0 else "") + _clean(head[lo:hi]) + ("…" if more else "")
+    text = ("…" if lo > 0 else "") + _clean(head[lo:hi]) + ("…" if more else "")
+    return text, first is not None
 
 
 def make_snippet(fts_snippet: str, body: str, q: Query) -> str:
-    """The snippet shown for a hit: FTS5's fragment, re-highlighted with stems and synonyms."""
+    """The snippet shown for a hit: the body's words around its first match, centred on it,
+    with stems and synonyms highlighted; FTS5's own fragment if only FTS5 saw the match."""
+    fragment, matched = _fragment(body, q)
+    if matched:
+        return highlight(fragment, q)
     if fts_snippet:
         marked = highlight(fts_snippet, q)
         if HL_OPEN in marked:
@@ -322,7 +332,7 @@ def make_snippet(fts_snippet: str, body: str, q: Query) -> str:
                 .replace("\x00", HL_OPEN)
                 .replace("\x01", HL_CLOSE)
             )
-    return highlight(_fragment(body, q), q)
+    return highlight(fragment, q)
 
 
 # --------------------------------------------------------------------------- searching
@@ -490,6 +500,7 @@ def search(
     *,
     limit: int = 50,
     filters: Filters | None = None,
+    every_prefix: bool = False,
 ) -> list[SearchHit]:
     """The best `limit` hits for `text`, best first. Never raises on any query text.
 
@@ -497,12 +508,12 @@ def search(
     returned, as in the agreements pane. A hit's score is its bm25 (lower is better) or, for
     a broad query (see `_rows`), minus the number of query words in its title.
     """
-    q = parse_query(text)
+    q = parse_query(text, every_prefix)
     if q.fts is None or limit <= 0:
         return []
     restrict = filter_expression(filters)
     try:
-        if q.prefixes and _is_broad(conn, f'"{q.prefixes[0]}"'):
+        if q.prefixes and not every_prefix and _is_broad(conn, f'"{q.prefixes[0]}"'):
             # The word being typed is already a word found everywhere: match it as a word.
             # Its completions add nothing to a list that long, and merging them would cost
             # a pass over every document that has one (FTS5 merges prefix matches eagerly).

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from db import schema
-from db.analyze import ANALYZER_VERSION, search_terms
+from db.analyze import ANALYZER_VERSION, search_terms, tokens
 
 CHUNK = 500
 
@@ -59,7 +59,7 @@ def delete_prefix(conn: sqlite3.Connection, kind: str, prefix: str) -> None:
 # broad query can rank the newest matches of each range quickly (see db/search.py) and the
 # user's notes, passages and glossary terms are never crowded out by a large case import.
 RANGE = 1 << 40
-KIND_BASE = {"case": 0, "passage": RANGE, "term": 2 * RANGE, "note": 3 * RANGE}
+KIND_BASE = {"case": 0, "passage": RANGE, "term": 2 * RANGE, "law": 2 * RANGE, "note": 3 * RANGE}
 OTHERS_BASE = RANGE  # every kind but cases lives at or above this rowid
 
 
@@ -139,11 +139,15 @@ def _store(conn: sqlite3.Connection, docs: Sequence[Doc]) -> None:
     """
     for kind in {d[0] for d in docs}:
         delete(conn, kind, [d[1] for d in docs if d[0] == kind])
-    next_ids = {kind: _next_id(conn, kind) for kind in {d[0] for d in docs}}
+    # Kinds sharing a range (terms and laws) take their rowids from one count.
+    next_ids = {
+        KIND_BASE.get(kind, 3 * RANGE): _next_id(conn, kind) for kind in {d[0] for d in docs}
+    }
     rows = []
     for kind, ref_id, title, body, terms, a, b in docs:
-        rows.append((next_ids[kind], kind, ref_id, title, body, terms, a, b))
-        next_ids[kind] += 1
+        base = KIND_BASE.get(kind, 3 * RANGE)
+        rows.append((next_ids[base], kind, ref_id, title, body, terms, a, b))
+        next_ids[base] += 1
     schema.insert_rows(
         conn,
         "INSERT INTO search_docs(id, kind, ref_id, title, body, terms, anchor_start, anchor_end)"
@@ -226,13 +230,68 @@ class CaseFields(NamedTuple):
     # (label_en, label_id, as stated, synonyms) of each sector, by sector id.
     sectors: list[tuple[str, str, str | None, str | None]]
     quotes: list[str]  # in evidence order
+    # Names a reader may search by (db/resolve.py gives their written forms): the region's
+    # province and area, the partner's country; people named in the case's evidence and
+    # events; the legal bases its sources cite (short name and title).
+    province_code: str | None = None
+    area_code: str | None = None
+    partner_country: str | None = None
+    people: tuple[str, ...] = ()
+    laws: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1024)
+def _province_label(province_code: str | None, area_code: str | None) -> str:
+    """ " (Jawa Timur)" after a regency or city, "" for a province or abroad."""
+    if not province_code or not area_code:
+        return ""
+    from db import resolve
+
+    place = resolve.place(province_code)
+    return f" ({place.name})" if place else ""
+
+
+@lru_cache(maxsize=4096)
+def region_names(province_code: str | None, area_code: str | None, shown: str) -> str:
+    """The written forms of a case's province and area ("Provinsi East Java Jatim") that the
+    words `shown` (its region's name and its province's, in the body) leave out."""
+    from db import resolve
+
+    forms: list[str] = []
+    for code in (province_code, area_code):
+        if code:
+            forms += resolve.place_forms(code)
+    return _new_words(forms, shown)
+
+
+@lru_cache(maxsize=1024)
+def country_names(country: str | None, shown: str) -> str:
+    """The written forms of a partner country ("Korsel") that `shown` (its names and
+    synonyms, indexed with the case already) leave out."""
+    from db import resolve
+
+    return _new_words(list(resolve.country_forms(country)) if country else [], shown)
+
+
+def _new_words(forms: list[str], shown: str) -> str:
+    """The words of `forms` not in `shown` nor in an earlier form, in order; a form all of
+    whose words are new is kept whole ("East Java": its words make a phrase)."""
+    seen = set(tokens(shown))
+    kept: list[str] = []
+    for form in forms:
+        words = tokens(form)
+        new = [w for w in words if w not in seen]
+        kept += words if len(new) == len(words) else new
+        seen.update(words)
+    return " ".join(kept)
 
 
 def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
     """A case's (unanalysed) search document: title; parties, countries in both languages,
     type, summary, sectors and quotes in the body; labels and synonyms as extra terms."""
+    province = _province_label(c.province_code, c.area_code)
     parts = [
-        f"{c.region_name} – {c.partner_name}"
+        f"{c.region_name}{province} – {c.partner_name}"
         + (f" ({c.partner_country_en} / {c.partner_country_id})" if c.partner_country_en else ""),
         " · ".join(x for x in (c.type_en, c.type_id, c.type_as_stated, c.date_as_stated) if x),
         c.summary or "",
@@ -240,6 +299,8 @@ def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
             f"{en} / {idl}" + (f" ({stated})" if stated else "") for en, idl, stated, _ in c.sectors
         ),
         *c.quotes,
+        ("People: " + ", ".join(c.people)) if c.people else "",
+        ("Legal bases: " + "; ".join(c.laws)) if c.laws else "",
     ]
     body = "\n".join(p for p in parts if p)
     extra = " ".join(
@@ -257,6 +318,14 @@ def case_document(c: CaseFields, synonyms: Callable[[str | None], str]) -> Doc:
             " ".join(synonyms(syn) for *_, syn in c.sectors),
         )
     )
+    # The other forms of the names of its places, each on a line of its own: analysed once
+    # per place (see analyze.search_terms).
+    region = region_names(c.province_code, c.area_code, f"{c.region_name} {province}")
+    abroad = country_names(
+        c.partner_country,
+        f"{c.partner_country_en} {c.partner_country_id} {synonyms(c.partner_country_synonyms)}",
+    )
+    extra += "".join(f"\n{x}" for x in (region, abroad) if x)
     return ("case", c.id, c.title, body, extra, None, None)
 
 
@@ -300,6 +369,16 @@ def _case_docs(
         chunk,
     ):
         quotes.setdefault(rid, []).append(quote)
+    people: dict[str, list[str]] = {}
+    for cid, name in conn.execute(
+        "SELECT cp.case_id, p.name FROM case_people cp JOIN people p ON p.id = cp.person_id"
+        f" WHERE cp.case_id IN ({marks}) UNION SELECT e.case_id, p.name FROM events e,"
+        " json_each(e.people) j JOIN people p ON p.id = j.value"
+        f" WHERE e.case_id IN ({marks}) ORDER BY 1, 2",
+        [*chunk, *chunk],
+    ):
+        people.setdefault(cid, []).append(name)
+    laws = case_laws(conn, chunk)
     rows: list[Doc] = []
     keys: dict[str, list[str]] = {}
     for r in conn.execute(
@@ -318,11 +397,53 @@ def _case_docs(
         chunk,
     ):
         cid = r[0]
-        fields = CaseFields._make([*r[:20], sectors.get(cid, []), quotes.get(cid, [])])
+        fields = CaseFields._make(
+            [
+                *r[:20],
+                sectors.get(cid, []),
+                quotes.get(cid, []),
+                r[21],
+                r[22],
+                r[24],
+                tuple(people.get(cid, ())),
+                laws.get(cid, ()),
+            ]
+        )
         rows.append(case_document(fields, synonyms))
         rc, prov, area, rid, pc, pid = r[20:]
         keys[cid] = case_keys(rc, prov, area, rid, pc, pid, sector_ids.get(cid, []))
     return rows, keys
+
+
+def source_laws(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Source id -> the short names and titles of the legal bases it cites (a case citing
+    that source is found by them, as its detail view lists them)."""
+    out: dict[str, list[str]] = {}
+    for sid, short, title in conn.execute(
+        "SELECT DISTINCT e.source_id, l.short, l.title FROM legal_bases l JOIN evidence e"
+        " ON e.record_type = 'legal_basis' AND e.record_id = l.id ORDER BY l.year, l.id"
+    ):
+        out.setdefault(sid, []).extend((short, title))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def laws_of(sources: Iterable[str], by_source: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The legal bases (short name, title) of a case citing `sources`."""
+    return tuple(dict.fromkeys(x for s in sorted(set(sources)) for x in by_source.get(s, ())))
+
+
+def case_laws(conn: sqlite3.Connection, case_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    by_source = source_laws(conn)
+    if not by_source:
+        return {}
+    cited: dict[str, set[str]] = {}
+    for cid, sid in conn.execute(
+        "SELECT record_id, source_id FROM evidence WHERE record_type = 'case'"
+        f" AND record_id IN ({_marks(len(case_ids))})",
+        list(case_ids),
+    ):
+        cited.setdefault(cid, set()).add(sid)
+    return {cid: laws_of(sids, by_source) for cid, sids in cited.items()}
 
 
 def case_synonyms() -> Callable[[str | None], str]:
@@ -428,12 +549,29 @@ def refresh_passages(conn: sqlite3.Connection, source_ids: Sequence[str]) -> Non
 
 
 def refresh_terms(conn: sqlite3.Connection) -> None:
+    """(Re)index the glossary terms and the legal bases (kind "law": its short name as the
+    title, its full title and summary as the body)."""
     delete_kind(conn, "term")
+    delete_kind(conn, "law")
     _put(
         conn,
         [
             ("term", tid, term, definition, "", None, None)
             for tid, term, definition in conn.execute("SELECT id, term, definition FROM glossary")
+        ]
+        + [
+            (
+                "law",
+                lid,
+                short,
+                f"{title}\n{summary or ''}",
+                f"{kind or ''} {year or ''}",
+                None,
+                None,
+            )
+            for lid, short, title, summary, kind, year in conn.execute(
+                "SELECT id, short, title, summary, kind, year FROM legal_bases"
+            )
         ],
     )
 

@@ -678,6 +678,7 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM legal_bases WHERE origin = 'seed'")
     conn.execute("DELETE FROM glossary WHERE origin = 'seed'")
     searchdocs.delete_kind(conn, "term")
+    searchdocs.delete_kind(conn, "law")
     conn.execute(
         "UPDATE actors SET origin = 'user' WHERE origin = 'seed' AND id IN ("
         " SELECT region_id FROM cases UNION SELECT partner_id FROM cases"

@@ -462,12 +462,19 @@ ANALYZER_INPUTS_KEY = "analyzer_inputs"
 
 
 def analyzer_inputs() -> str | None:
-    """A fingerprint of the files the search analyser is made of (db/analyze.py and the
-    bundled seeds/synonyms.toml), read as bytes: cheap, and no need to load the analyser.
+    """A fingerprint of the files the search analyser is made of (db/analyze.py and
+    db/resolve.py, the bundled seeds/synonyms.toml and the seeds' names), read as bytes: cheap, and no need to load the analyser.
     None if they cannot be read (then the analyser's own version decides)."""
     try:
         digest = hashlib.sha256(Path(__file__).with_name("analyze.py").read_bytes())
-        digest.update(resources.files("seeds").joinpath("synonyms.toml").read_bytes())
+        # The proper names the stemmer leaves alone come from resolve.py, the official list
+        # and the seeds (db/analyze.py:proper_names).
+        digest.update(Path(__file__).with_name("resolve.py").read_bytes())
+        seeds = resources.files("seeds")
+        for name in ("synonyms.toml", "cases.toml", "vocabulary.toml", "sources.toml"):
+            digest.update(seeds.joinpath(name).read_bytes())
+        for name in ("provinces.csv", "regencies.csv"):
+            digest.update(seeds.joinpath("idn-area", name).read_bytes())
     except (OSError, ModuleNotFoundError):
         return None
     return digest.hexdigest()[:20]

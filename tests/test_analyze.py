@@ -6,6 +6,7 @@ import pytest
 
 from db import analyze
 from db.analyze import analyse_word, fold, index_terms, join_phrases, search_terms, tokens
+from db.resolve import province_groups
 
 
 def test_fold_ignores_case_and_accents() -> None:
@@ -101,4 +102,6 @@ def test_the_synonyms_file_is_well_formed() -> None:
         assert tokens(joined) == [joined] and len(tokens(apart)) > 1, joined
     for group in raw["group"]:
         assert set(group) == {"terms"} and len(group["terms"]) >= 2, group
-    assert len(analyze.vocabulary().groups) == len(raw["group"])
+    # The file's groups, then each province's names from db/resolve.py.
+    provinces = [g for g in province_groups() if len(g) > 1]
+    assert len(analyze.vocabulary().groups) == len(raw["group"]) + len(provinces)

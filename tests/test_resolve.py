@@ -265,3 +265,25 @@ def test_every_official_name_resolves_to_itself() -> None:
         assert isinstance(found, Resolved) and found.value == p, p
         found = resolve_place(p.code)
         assert isinstance(found, Resolved) and found.value == p, p
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Bengkulu", "17"),
+        ("Gorontalo", "75"),
+        ("Jambi", "15"),
+        ("Jatim", "35"),
+        ("Malang", "unknown"),
+    ],
+)
+def test_a_province_field_reads_a_bare_name_as_the_province(typed: str, expected: str) -> None:
+    assert _outcome(resolve_place(typed, level="province")) == expected
+
+
+def test_a_province_narrows_a_name() -> None:
+    assert _outcome(resolve_place("Kota Bengkulu, Bengkulu")) == "17.71"
+    assert _outcome(resolve_place("Gorontalo", province="Gorontalo")) == (
+        "ambiguous:75,75.01,75.71"
+    )
+    assert _outcome(resolve_place("Kabupaten Gorontalo", province="Gorontalo")) == "75.01"

@@ -570,7 +570,7 @@ class ParadiploApp(App[int]):
         self.push_screen(SourceReaderScreen(source_id, anchor_start, case_id, anchor_end))
 
     def open_search_hit(self, hit: SearchHit | None) -> None:
-        """Open a search result: a case, a passage, a note's target or a glossary term."""
+        """Open a search result: a case, a passage, a note's target, a glossary term or law."""
         if hit is None:
             return
         if hit.kind == "case":
@@ -582,7 +582,7 @@ class ParadiploApp(App[int]):
                 self.open_case(hit.case_id)
             elif hit.source_id:
                 self.open_source(hit.source_id, hit.anchor_start)
-        elif hit.kind == "term":
+        elif hit.kind in ("term", "law"):
             self.action_glossary(hit.ref_id)
 
     def open_note_target(self, target: tuple[str, str, int | None] | None) -> None:

@@ -1,13 +1,15 @@
-"""Command palette (Ctrl+P): find cases, regions, partners, sectors and sources by name.
+"""Command palette (Ctrl+P): find regions, partners, countries, sectors, sources, laws,
+glossary terms and cases by name.
 
-Lookups run `queries.find_by_name` in a thread (with that thread's own connection), so typing
-never waits on the database. Names are shown literally: the palette renders plain strings as
+Lookups run `db.palette.find` in a thread, so typing never waits on the database: words in
+any order, each a prefix, through every written form of a name and the search synonyms. Names are shown literally: the palette renders plain strings as
 markup, so every prompt here is a `Content` and every help line is escaped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,22 +18,25 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from db import queries
+from db import palette
 from db.text import display_safe
 
 KIND_WORDS = {
     "case": "Case",
     "region": "Region",
-    "partner": "Partner country",
+    "country": "Partner country",
+    "partner": "Partner",
     "sector": "Sector",
     "source": "Source",
+    "law": "Law",
+    "term": "Glossary",
 }
 
 # (label, help, method name on the app, argument)
 COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     (
         "Search everything",
-        "Full-text search of cases, passages, notes, terms (/)",
+        "Full-text search of cases, passages, notes, terms and laws (/)",
         "action_search",
         (),
     ),
@@ -45,11 +50,16 @@ COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
 ]
 
 
-def _highlight(label: str, offsets: tuple[int, ...] | list[int]) -> Content:
+_WORD = re.compile(r"\w+")
+
+
+def _highlight(label: str, query: str) -> Content:
+    """The label with each word that starts with a typed word underlined."""
+    typed = [w.casefold() for w in _WORD.findall(query)]
     content = Content(label)
-    for i in offsets:
-        if 0 <= i < len(label) and not label[i].isspace():
-            content = content.stylize("bold underline", i, i + 1)
+    for m in _WORD.finditer(label):
+        if any(m.group().casefold().startswith(t) for t in typed):
+            content = content.stylize("bold underline", m.start(), m.end())
     return content
 
 
@@ -91,20 +101,18 @@ class PaletteCommands(Provider):
         text = query.strip()
         if store is None or not text:
             return
-        rows = await asyncio.to_thread(lambda: queries.find_by_name(store.conn, text, 15))
-        for kind, key, raw_label in rows:
-            label = " ".join(display_safe(raw_label).split())
-            score = matcher.match(label)
-            _score, offsets = matcher.fuzzy_search.match(matcher.query, label)
-            prompt = Content.assemble(
-                (KIND_WORDS.get(kind, kind) + ": ", "dim"), _highlight(label, offsets)
-            )
+        rows = await asyncio.to_thread(lambda: palette.find(store.conn, text, 20))
+        for hit in rows:
+            label = " ".join(display_safe(hit.label).split())
+            word = KIND_WORDS.get(hit.kind, hit.kind)
+            prompt = Content.assemble((word + ": ", "dim"), _highlight(label, text))
+            detail = " ".join(display_safe(hit.detail).split())
             yield Hit(
-                max(score, 0.3),
+                hit.score,
                 prompt,
-                partial(self._jump, kind, key, label),
-                text=f"{KIND_WORDS.get(kind, kind)}: {label}",
-                help=escape(_help(kind)),
+                partial(self._jump, hit.kind, hit.key, label),
+                text=f"{word}: {label}",
+                help=escape(" · ".join(x for x in (detail, _help(hit.kind)) if x)),
             )
 
     def _jump(self, kind: str, key: str, label: str) -> None:
@@ -113,7 +121,11 @@ class PaletteCommands(Provider):
             app.open_case(key)
         elif kind == "source":
             app.open_source(key, None)
-        elif kind in ("region", "partner", "sector"):
+        elif kind in ("law", "term"):
+            app.action_glossary(key)
+        elif kind in ("country", "partner"):
+            app.apply_filter("partner", key, label.split(" / ")[0])
+        elif kind in ("region", "sector"):
             app.apply_filter(kind, key, label.split(" / ")[0])
 
 
@@ -121,7 +133,10 @@ def _help(kind: str) -> str:
     return {
         "case": "Show this case",
         "region": "Filter the agreements to this region",
-        "partner": "Filter the agreements to this partner country",
+        "country": "Filter the agreements to this partner country",
+        "partner": "Filter the agreements to this partner",
+        "law": "Show this legal basis",
+        "term": "Show this glossary term",
         "sector": "Narrow the agreements to this sector",
         "source": "Open this source in the reader",
     }.get(kind, "")

@@ -49,7 +49,7 @@ FIRST_SHOWN = 12  # results put in the list at once; the rest follow a frame lat
 HISTORY_MAX = 50
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
-KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term"}
+KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term", "law": "law"}
 _MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
 
 

@@ -1,0 +1,257 @@
+"""What the command palette offers for what the user typed: regions, partners, countries,
+sectors, sources, laws, glossary terms and cases, best first.
+
+    find(conn, text, limit=20) -> list[PaletteHit]
+
+The words may come in any order and each is a prefix ("sido jin"). A name matches through
+its written forms (db/resolve.py: "jatim" is Jawa Timur, "korsel" South Korea) and the
+search synonyms (seeds/synonyms.toml); cases are found through the search index (db/search.py)
+with every word a prefix, so a case matches by its region, province, partner, country, type,
+sectors, people and laws as search finds it ("jatim australia" -> Kediri and Trenggalek).
+
+The names (a few hundred to a few thousand rows, however many cases) are read once per
+change of the database and matched in memory; cases are one search.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from db import resolve
+from db.analyze import analyse_word, tokens, vocabulary
+
+# How a kind ranks when its name matches equally well (higher first).
+_KIND_WEIGHT = {
+    "region": 0.9,
+    "partner": 0.85,
+    "country": 0.85,
+    "sector": 0.8,
+    "law": 0.8,
+    "term": 0.75,
+    "source": 0.7,
+    "case": 0.6,
+}
+
+
+@dataclass(frozen=True)
+class PaletteHit:
+    """One offer: `kind` (region, partner, country, sector, source, law, term, case), the
+    `key` to act on (a filter key 'p:35', 'a:35.73', 'r:ID', 'pc:KR', 'pa:ID', 's:ID', or a
+    case, source, law or term id), the `label` to show, a `detail` line and a `score` in
+    (0, 1], higher is better."""
+
+    kind: str
+    key: str
+    label: str
+    detail: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str
+    key: str
+    label: str
+    detail: str
+    words: frozenset[str]  # folded words of every form of the name, and their stems
+
+
+_cache_lock = threading.Lock()
+_cache: dict[int, tuple[tuple[int, int], tuple[_Entry, ...]]] = {}
+
+
+def _words(*texts: str | None) -> frozenset[str]:
+    out: set[str] = set()
+    for text in texts:
+        for w in tokens(text or ""):
+            out.add(w)
+            out.update(analyse_word(w))
+    return frozenset(out)
+
+
+def _json_list(raw: str | None) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _plural(n: int) -> str:
+    return f"{n:,} case" + ("" if n == 1 else "s")
+
+
+def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
+    """Every name the palette can offer, read from the database (see `find`)."""
+    out: list[_Entry] = []
+    counts_p = dict(
+        conn.execute(
+            "SELECT province_code, count(*) FROM cases WHERE province_code IS NOT NULL"
+            " GROUP BY province_code"
+        ).fetchall()
+    )
+    counts_a = dict(
+        conn.execute(
+            "SELECT area_code, count(*) FROM cases WHERE area_code IS NOT NULL GROUP BY area_code"
+        ).fetchall()
+    )
+    # Areas a case's region may be (the source leaves open which): offered, saying so.
+    maybe: dict[str, int] = {}
+    for candidates, n in conn.execute(
+        "SELECT a.candidates, count(*) FROM cases c JOIN actors a ON a.id = c.region_id"
+        " WHERE a.candidates != '[]' GROUP BY a.id"
+    ):
+        for code in _json_list(candidates):
+            maybe[code] = maybe.get(code, 0) + int(n)
+    for code, n in counts_p.items():
+        place = resolve.place(code)
+        if place is not None:
+            forms = resolve.place_forms(code)
+            out.append(_Entry("region", f"p:{code}", place.label, _plural(n), _words(*forms)))
+    for code in sorted(set(counts_a) | set(maybe)):
+        place = resolve.place(code)
+        if place is None:
+            continue
+        detail = _plural(counts_a.get(code, 0))
+        if code in maybe:
+            detail += f"; {_plural(maybe[code])} that may be it"
+        detail += f" · {place.province_name}"
+        forms = resolve.place_forms(code)
+        out.append(_Entry("region", f"a:{code}", place.label, detail, _words(*forms)))
+    # Regions the official list cannot place (abroad, or "Malang, city or regency not stated").
+    for aid, name, stated, n in conn.execute(
+        "SELECT a.id, a.name, a.as_stated, count(*) FROM cases c JOIN actors a"
+        " ON a.id = c.region_id WHERE c.area_code IS NULL AND (a.level IS NULL OR"
+        " a.level != 'province') GROUP BY a.id"
+    ):
+        out.append(_Entry("region", f"r:{aid}", name, _plural(n), _words(name, stated)))
+    for code, en, idl, n in conn.execute(
+        "SELECT c.partner_country, co.name_en, co.name_id, count(*) FROM cases c"
+        " JOIN countries co ON co.code = c.partner_country GROUP BY c.partner_country"
+    ):
+        label = en if not idl or idl == en else f"{en} / {idl}"
+        forms = resolve.country_forms(code)
+        out.append(_Entry("country", f"pc:{code}", label, _plural(n), _words(en, idl, *forms)))
+    for aid, name, stated, country, n in conn.execute(
+        "SELECT a.id, a.name, a.as_stated, co.name_en, count(*) FROM cases c JOIN actors a"
+        " ON a.id = c.partner_id LEFT JOIN countries co ON co.code = a.country_code"
+        " WHERE a.level IS NULL OR a.level != 'country' GROUP BY a.id"
+    ):
+        detail = _plural(n) + (f" · {country}" if country else "")
+        out.append(_Entry("partner", f"pa:{aid}", name, detail, _words(name, stated)))
+    for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
+        words = _words(en, idl, *_json_list(syn))
+        out.append(_Entry("sector", f"s:{sid}", f"{en} / {idl}", "Sector", words))
+    for sid, title, outlet, citation in conn.execute(
+        "SELECT id, title, outlet, citation FROM sources ORDER BY origin DESC, id LIMIT 5000"
+    ):
+        label = title or outlet or citation or sid
+        detail = " · ".join(x for x in (outlet, sid) if x and x != label)
+        out.append(_Entry("source", sid, label, detail, _words(title, outlet, citation, sid)))
+    for lid, short, title in conn.execute("SELECT id, short, title FROM legal_bases"):
+        out.append(_Entry("law", lid, short, title, _words(short, title)))
+    for tid, term in conn.execute("SELECT id, term FROM glossary"):
+        out.append(_Entry("term", tid, term, "Glossary term", _words(term)))
+    return tuple(out)
+
+
+def _names(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
+    """`_entries`, read again only when the database changed (by anyone)."""
+    version = (
+        int(conn.execute("PRAGMA data_version").fetchone()[0]),
+        conn.total_changes,
+    )
+    with _cache_lock:
+        known = _cache.get(id(conn))
+        if known is not None and known[0] == version:
+            return known[1]
+    entries = _entries(conn)
+    with _cache_lock:
+        if len(_cache) > 8:  # connections come and go (one per worker thread)
+            _cache.clear()
+        _cache[id(conn)] = (version, entries)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def _synonym_words() -> dict[str, frozenset[str]]:
+    """Analysed word -> the words of its one-word synonyms ("jepang" -> {"japan", ...})."""
+    out: dict[str, set[str]] = {}
+    for group in vocabulary().groups:
+        single = [t for t in group if len(tokens(t)) == 1]
+        words = {w for t in single for w in tokens(t)} | {
+            s for t in single for w in tokens(t) for s in analyse_word(w)
+        }
+        for w in words:
+            out.setdefault(w, set()).update(words)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _word_score(word: str, names: frozenset[str]) -> float:
+    """How well one typed word matches a name's words: 1 whole word (or its stem or a
+    synonym), 0.8 the start of one, 0 none."""
+    if word in names:
+        return 1.0
+    stems = analyse_word(word)
+    if any(s in names for s in stems):
+        return 1.0
+    synonyms = _synonym_words().get(word) or _synonym_words().get(stems[0], frozenset())
+    if synonyms & names:
+        return 0.95
+    if any(n.startswith(word) for n in names):
+        return 0.8
+    return 0.0
+
+
+def _match(words: list[str], entry: _Entry) -> float:
+    total = 0.0
+    for w in words:
+        s = _word_score(w, entry.words)
+        if s == 0.0:
+            return 0.0
+        total += s
+    return total / len(words) * _KIND_WEIGHT[entry.kind]
+
+
+def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[PaletteHit]:
+    """What to offer for `text` in the command palette, best first (see the module)."""
+    words = tokens(text)[:8]
+    if not words:
+        return []
+    # The whole text as one name in any written form ("Pemkot Kediri", "Korsel").
+    exact: set[str] = set()
+    place = resolve.resolve_place(text)
+    if isinstance(place, resolve.Resolved):
+        code = place.value.code
+        exact.add(f"p:{code}" if place.value.level == "province" else f"a:{code}")
+    country = resolve.resolve_country(text)
+    if isinstance(country, resolve.Resolved):
+        exact.add(f"pc:{country.value.code}")
+    hits: list[PaletteHit] = []
+    for entry in _names(conn):
+        score = 1.0 if entry.key in exact else _match(words, entry)
+        if score > 0:
+            hits.append(PaletteHit(entry.kind, entry.key, entry.label, entry.detail, score))
+    hits.sort(key=lambda h: (-h.score, h.kind, h.label))
+    hits = hits[:limit]
+    from db import search
+
+    found = search.search(conn, text, limit=limit, every_prefix=True)
+    cases = [h for h in found if h.kind == "case"]
+    if cases:
+        labels = dict(
+            conn.execute(
+                f"SELECT id, region_name FROM cases WHERE id IN ({','.join('?' * len(cases))})",
+                [h.ref_id for h in cases],
+            ).fetchall()
+        )
+        for rank, h in enumerate(cases):
+            score = _KIND_WEIGHT["case"] * (1.0 - rank / (2 * len(cases)))
+            detail = str(labels.get(h.ref_id, ""))
+            hits.append(PaletteHit("case", h.ref_id, h.title, detail, score))
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]
