@@ -65,6 +65,8 @@ class Resolver:
     region_memo: dict[tuple[str, str, str], tuple[str, str | None, str | None]] = field(
         default_factory=dict
     )
+    # official area code -> the actor of that region (seed actors first)
+    by_area: dict[str, str] = field(default_factory=dict)
     # (partner key, country) -> an actor: partners compared with government prefixes aside.
     partner_keys: dict[tuple[str, str], tuple[str, str, str | None]] = field(default_factory=dict)
 
@@ -86,6 +88,8 @@ class Resolver:
                 self.partner_keys.setdefault(pkey, (aid, kind, prov))
             self.actor_ids.add(aid)
             self.actor_geo[aid] = (name, prov, area)
+            if country == "ID" and area:
+                self.by_area.setdefault(area, aid)
         for sid, en, idl, _syn in c.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
             for name in (sid, en, idl):
                 self.sectors[name.casefold()] = sid
@@ -199,9 +203,13 @@ class Resolver:
         place = found.value
         code, official, level = place.code, place.name, place.level
         prov = None if level == "province" else place.province_code
+        # The region's actor, whatever its name ("Provinsi Jawa Barat" in the seeds for
+        # "West Java"): one actor per official region.
+        known = self.by_area.get(code)
         existing = self.actors.get((official.casefold(), "ID"))
-        if existing:
-            return existing[0], prov or code, None if level == "province" else code
+        if known or existing:
+            aid = known or existing[0]  # type: ignore[index]
+            return aid, prov or code, None if level == "province" else code
         aid = self.new_actor_id(official, "ID")
         self.new_actors[aid] = {
             "id": aid,
@@ -213,6 +221,7 @@ class Resolver:
             "province_code": prov or code,
         }
         self.actors[(official.casefold(), "ID")] = (aid, "sub_state", prov or code)
+        self.by_area[code] = aid
         return aid, prov or code, None if level == "province" else code
 
     def _as_stated(
