@@ -18,7 +18,7 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from db import places
 from db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
@@ -76,6 +76,11 @@ _PLACE_AFTER_WITH = re.compile(
     r"city\s+of|state\s+of)\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’-]+){0,3})",
     re.U,
 )
+_DIRECTION_AFTER = re.compile(r"\s+(?:Barat|Timur|Utara|Selatan|Tengah|Laut|Daya)\b")
+_DIRECTION_BEFORE = re.compile(
+    r"\b((?:Western|Eastern|Northern|Southern|Central|South|North|West|East)\s+)$"
+)
+_DATELINE = re.compile(r"\s*(?:,|-|–|—|\()")
 _ABBREV = re.compile(r"(?:\b(?:Kab|Prov|Kec|Kel|Dr|Ir|Prof|H|Hj|No|St|Jl|Mr|Mrs|Ms|dkk|dll)\.)$")
 _GENERIC = {
     "pemerintah", "pemkot", "pemkab", "pemprov", "wali", "walikota", "bupati", "gubernur",
@@ -198,7 +203,7 @@ def suggest_text(
     sector_res = _sector_patterns(conn)
     actors = _foreign_actors(conn)
     out: list[Suggestion] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: dict[tuple[str, str, str], int] = {}
     for a, b in sentences(text):
         sentence = text[a:b]
         cue = _cue(sentence)
@@ -215,6 +220,9 @@ def suggest_text(
             if not (m.region and m.region.area is None)
             or not named & {c.code for c in m.region.candidates}
         ]
+        # A dateline ("SURABAYA, KOMPAS.com –", "BANDUNG -") says where the news was written,
+        # not who cooperates.
+        regions = [m for m in regions if not _dateline(sentence, m)]
         # One region named twice ("SURABAYA - Pemerintah Kota Surabaya ..."): the fuller form.
         fullest: dict[str, places.Mention] = {}
         for m in regions:
@@ -236,8 +244,12 @@ def suggest_text(
                 continue
             key = (match.name, places.partner_key(partner or ""), cue[1])
             if key in seen:
+                # The same candidate again: keep the fuller sentence (a headline is short).
+                i = seen[key]
+                if len(sentence) > len(out[i].quote):
+                    out[i] = replace(out[i], quote=sentence, start=offset + a, end=offset + b)
                 continue
-            seen.add(key)
+            seen[key] = len(out)
             existing = find_duplicates(
                 conn,
                 match.area.code if match.area else None,
@@ -314,11 +326,24 @@ def _partner(
     """The foreign party a sentence names (from `since` on): a known partner of the
     collection, else a place written next to a country ("Kota Braunschweig, Jerman"), else
     the country alone."""
+    for c in countries:
+        # "Australia Barat", "Western Australia": a part of the country named after it.
+        part = _DIRECTION_AFTER.match(sentence, c.end) or _DIRECTION_BEFORE.search(
+            sentence[: c.start]
+        )
+        if part is not None:
+            if part.start() >= c.end:
+                return sentence[c.start : part.end()], c.country
+            return sentence[part.start(1) : c.end], c.country
     folded = places.fold(sentence[since:])
-    for name, key, code in actors:
-        if re.search(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", folded):
-            country = g.resolve_country(code) if code else None
-            return name, country
+    known = [
+        (len(key), name, code)
+        for name, key, code in actors
+        if re.search(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", folded)
+    ]
+    if known:  # the longest name the sentence holds ("Australia Barat" over "Australia")
+        _n, name, code = max(known)
+        return name, g.resolve_country(code) if code else None
     region_spans = [(m.start, m.end) for m in regions]
     for c in countries:
         before = sentence[: c.start]
@@ -362,3 +387,13 @@ def suggest_for_passage(
     start, end = max(0, start), min(len(text), end)
     found = suggest_text(conn, text[start:end], source_id, offset=start)
     return found[0] if found else None
+
+
+def _dateline(sentence: str, m: places.Mention) -> bool:
+    """A place written in capitals at the start of a sentence and followed by a comma or a
+    dash: a news dateline ("SURABAYA, KOMPAS.com –")."""
+    return (
+        not sentence[: m.start].strip()
+        and m.text.isupper()
+        and _DATELINE.match(sentence, m.end) is not None
+    )

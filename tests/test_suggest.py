@@ -105,3 +105,16 @@ def test_suggest_command(db_path: Path) -> None:
     assert r.exit_code == 0 and "Jinan" in r.stdout and "none is stored" in r.stderr
     r = runner.invoke(main, ["--db", str(db_path), "suggest", "no-such-source"])
     assert r.exit_code == 1 and "No source" in r.stderr
+
+
+def test_a_dateline_is_not_a_party_and_a_part_of_a_country_is_the_partner(store: Store) -> None:
+    text = (
+        "Jatim dan Australia Barat Perkuat Kerja Sama\n"
+        "SURABAYA, KOMPAS.com – Pemerintah Provinsi Jawa Timur dan Pemerintah Negara Bagian "
+        "Australia Barat sepakat memperkuat kerja sama sister province sejak 1990.\n"
+    )
+    found = suggest.suggest_text(store.conn, text, "s")
+    assert [(s.region, s.partner, s.partner_country, s.type) for s in found] == [
+        ("Jawa Timur", "Australia Barat", "AU", "sister-city")
+    ]
+    assert found[0].quote.startswith("SURABAYA, KOMPAS.com")  # the fuller sentence, not the title
