@@ -280,13 +280,24 @@ def suggest_text(
     # An ambiguous name ("Bandung" in a headline) whose pairing a later sentence states with
     # the region written in full ("Pemerintah Kota Bandung") is the same candidate.
     full = {(s.region, places.partner_key(s.partner or ""), s.type) for s in out if s.region_code}
-    return [
+    out = [
         s
         for s in out
         if s.region_code
         or not any(
             (c, places.partner_key(s.partner or ""), s.type) in full for c in s.region_candidates
         )
+    ]
+    # "Kerja sama" (form not stated) beside a sister city or an MoU of the same parties is
+    # that one: keep the specific candidate.
+    specific = {
+        (s.region, places.partner_key(s.partner or "")) for s in out if s.type != "cooperation"
+    }
+    return [
+        s
+        for s in out
+        if s.type != "cooperation"
+        or (s.region, places.partner_key(s.partner or "")) not in specific
     ]
 
 
