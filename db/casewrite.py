@@ -7,7 +7,7 @@ in its `Resolver`) and writes them; see db/io.py for the whole import.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -241,3 +241,65 @@ def _write_rows(
         [("case", r["id"], *e, "[]", "user") for r in rows for e in r["_evidence"]],
     )
     return remake
+
+
+# ------------------------------------------------------------------- one case at a time
+def adjust_summaries(w: sqlite3.Connection, case_ids: Sequence[str], sign: int) -> None:
+    """Add (+1, after writing) or take away (-1, before deleting or changing) these cases'
+    counts in the summary tables, as `schema.rebuild_summaries` would count them: a few rows
+    per case instead of a recount of the whole collection (a second at 100,000 cases).
+    `db check` compares the summaries with a recount."""
+    for cid in case_ids:
+        row = w.execute(
+            "SELECT region_country, province_code, area_code, region_id, partner_country,"
+            " partner_id, partner_name FROM cases WHERE id = ?",
+            (cid,),
+        ).fetchone()
+        if row is None:
+            continue
+        rc, prov, area, rid, pco, pid, pname = row
+        sectors = [
+            sid
+            for (sid,) in w.execute("SELECT sector_id FROM case_sectors WHERE case_id = ?", (cid,))
+        ]
+        for sec in ("", *sectors):
+            _bump(
+                w,
+                "summary_regions",
+                {"sector_id": sec, "region_country": rc, "province_code": prov,
+                 "area_code": area, "region_id": rid},
+                sign,
+            )  # fmt: skip
+            _bump(
+                w,
+                "summary_partners",
+                {"sector_id": sec, "partner_country": pco, "partner_id": pid},
+                sign,
+                {"partner_name": pname},
+            )
+        keys = [f"s:{a}" for a in sectors]
+        for sec in sectors:
+            for key in (*keys, f"pc:{pco or ''}", f"pa:{pid or ''}"):
+                _bump(w, "summary_sectors", {"key": key, "sector_id": sec}, sign)
+            for prefix, value in (("c", rc), ("p", prov), ("a", area), ("r", rid)):
+                if value is not None:
+                    _bump(
+                        w, "summary_sectors", {"key": f"{prefix}:{value}", "sector_id": sec}, sign
+                    )
+
+
+def _bump(
+    w: sqlite3.Connection,
+    table: str,
+    key: dict[str, object],
+    sign: int,
+    extra: dict[str, object] | None = None,
+) -> None:
+    where = " AND ".join(f"{k} IS ?" for k in key)
+    cur = w.execute(f"UPDATE {table} SET n = n + ? WHERE {where}", (sign, *key.values()))
+    if cur.rowcount == 0 and sign > 0:
+        cols = {**key, **(extra or {}), "n": sign}
+        marks = ", ".join("?" * len(cols))
+        w.execute(f"INSERT INTO {table}({', '.join(cols)}) VALUES ({marks})", list(cols.values()))
+    elif sign < 0:
+        w.execute(f"DELETE FROM {table} WHERE {where} AND n <= 0", list(key.values()))

@@ -293,3 +293,57 @@ def partner_key(name: str) -> str:
         if stripped == key or not stripped:
             return key
         key = stripped
+
+
+# --------------------------------------------------------------------------- completion
+def complete_regions(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(name, what it is) of official regions whose name contains `text` (English province
+    names and abbreviations too), for a form's completion."""
+    key = fold(text)
+    g = for_connection(conn)
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for alias, areas in sorted(
+        g.by_bare.items(), key=lambda kv: (not kv[0].startswith(key), kv[0])
+    ):
+        if key and key not in alias:
+            continue
+        for a in areas:
+            if a.code in seen:
+                continue
+            seen.add(a.code)
+            prov = g.areas.get(a.province_code or "")
+            out.append((a.name, f"{a.level}, {a.code}" + (f", {prov.name}" if prov else "")))
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def complete_countries(
+    conn: sqlite3.Connection, text: str, limit: int = 20
+) -> list[tuple[str, str]]:
+    """(English name, Indonesian name and code) of countries matching `text`."""
+    key = fold(text)
+    g = for_connection(conn)
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name, c in sorted(g.countries.items(), key=lambda kv: (not kv[0].startswith(key), kv[0])):
+        if (key and key not in name) or c.code in seen:
+            continue
+        seen.add(c.code)
+        out.append((c.name_en, f"{c.name_id or c.name_en}, {c.code}"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def complete_sectors(conn: sqlite3.Connection, text: str) -> list[tuple[str, str]]:
+    """(English label, Indonesian label) of sectors matching `text`."""
+    key = fold(text)
+    return [
+        (en, idl)
+        for sid, en, idl in conn.execute(
+            "SELECT id, label_en, label_id FROM sectors ORDER BY position"
+        )
+        if not key or key in fold(f"{sid} {en} {idl}")
+    ]
