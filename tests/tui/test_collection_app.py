@@ -19,6 +19,7 @@ from db.store import open_store
 from tests.tui.conftest import press, settle, wait_ready
 from tui.app import ParadiploApp
 from tui.screens.case_form import CaseFormScreen
+from tui.screens.dialogs import ConfirmScreen
 from tui.screens.evidence import AttachEvidenceScreen
 from tui.screens.main import MainScreen
 from tui.screens.reader import SourceReaderScreen
@@ -362,3 +363,23 @@ async def test_attach_by_keyboard_only(db_path: Path) -> None:
         detail = queries.case_detail(app.store.conn, case_id)
         [mine] = [e for e in detail.evidence if e.source_id == sid]
         assert list(mine.supports) == ["region", "partner"]
+
+
+async def test_leaving_a_form_with_typed_values_asks_first(db_path: Path) -> None:
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        await until(pilot, lambda: form.query_one("#form-note").display)
+        form.query_one("#status", Input).value = "agreed"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "n")  # keep editing
+        assert app.screen is form
+        form.query_one("#status", Input).value = ""
+        await press(pilot, "escape")
+        assert app.screen is reader

@@ -239,6 +239,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         self.store = store
         self.values = values
         self.initial = replace(values, sectors=list(values.sectors))
+        self.prefilled: CaseValues | None = None
         self.case_id = case_id
         self.source_id = source_id
         self.passage = passage
@@ -396,6 +397,11 @@ class CaseFormScreen(ModalScreen[str | None]):
                 pass
         self.query_one("#region", Input).cursor_position = 0
         self.query_one("#form-choices", OptionList).display = False
+        self.call_after_refresh(self._remember_prefill)
+
+    def _remember_prefill(self) -> None:
+        """What the suggestion filled in: leaving it unchanged loses nothing typed."""
+        self.prefilled = self.current_values()
 
     def on_form_choices(self, message: FormChoices) -> None:
         select = self.query_one("#type", Select)
@@ -719,7 +725,34 @@ class CaseFormScreen(ModalScreen[str | None]):
             if name:
                 self.query_one(f"#{name}", Input).focus()
             return
-        self.dismiss(None)
+        if not self.has_unsaved_changes():
+            self.dismiss(None)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave the form?",
+                "What you typed in this form is not saved. Leave it anyway?",
+                yes="Leave",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        """Typed but not saved (quitting the app asks first too)."""
+        if not self.is_mounted or self.saving:
+            return False
+        try:
+            now = self.current_values()
+        except Exception:  # not composed yet
+            return False
+        return now != self.initial and not (self.passage is not None and now == self.prefilled)
 
 
 def _field_problem(problem: str) -> bool:
