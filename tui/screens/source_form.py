@@ -282,10 +282,38 @@ class SourceFormScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.has_unsaved_changes():
+            self.dismiss(None)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave without adding?",
+                "The text and the fields you filled in are not saved. Leave anyway?",
+                yes="Leave",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        """Text pasted or fields typed and not added (quitting the app asks first too)."""
+        if not self.is_mounted or self.busy:
+            return False
+        try:
+            v = self._values()
+        except Exception:  # not composed yet
+            return False
+        typed = [v[k] for k in ("text", "title", "outlet", "published", "url", "accessed")]
+        return any(str(x).strip() for x in typed) or bool(v["authors"])
 
 
 def open_add_source(app: Any) -> None:
