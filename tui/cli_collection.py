@@ -3,6 +3,7 @@ deleted` and `suggest`. Registered on the group of tui/cli.py."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -346,11 +347,15 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
             console.print(
                 _t(f"   already in the collection: {', '.join(s.existing)}"), style="yellow"
             )
+        q = shlex.quote
+        region_arg = s.region if s.region_code else s.region_as_stated
         cmd = (
-            f"   paradiplo-tui cases add --source {s.source_id} --region '{s.region if s.region_code else s.region_as_stated}'"
-            + (f" --partner '{s.partner}'" if s.partner else "")
+            f"   paradiplo-tui cases add --source {q(s.source_id)} --region {q(region_arg)}"
+            + (f" --partner {q(s.partner)}" if s.partner else "")
             + (f" --partner-country {s.partner_country}" if s.partner_country else "")
-            + f" --type {s.type} --quote '<words of the sentence>'"
+            + f" --type {s.type}"
+            + "".join(f" --sector {q(x)}" for x in s.sectors)
+            + f" --quote {q(s.quote)}"
         )
         console.print(_t(cmd), style="dim")
     err_console.print(_t(f"{len(found)} candidate(s); none is stored until you add it."))
