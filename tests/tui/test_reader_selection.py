@@ -33,6 +33,9 @@ async def test_mark_and_extend_by_sentence_and_word(db_path: Path) -> None:
         assert reader.source is not None
         text = reader.source.text
         assert reader.selected_range() is None
+        # Without a selection, a and c say how to make one (and stay in the reader).
+        await press(pilot, "a", "c")
+        assert app.screen is reader
         await press(pilot, "m")
         first = reader.selected_range()
         assert first is not None

@@ -696,8 +696,8 @@ class SourceReaderScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("attach", "new_case"):
-            return True if self.selected_range() is not None else None
+        # attach / new_case stay enabled without a selection: they say how to make one
+        # (a disabled key would fall through to the app's `a`, adding a source).
         if action == "sel_swap":
             return self.selecting
         return True
@@ -705,7 +705,10 @@ class SourceReaderScreen(Screen[None]):
     def action_attach(self) -> None:
         chosen = self.selected_range()
         if chosen is None or self.source is None:
-            self.notify("Select a passage first: m, or drag with the mouse.")
+            self.notify(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then a attaches it to a case."
+            )
             return
         from tui.screens.case_form import open_attach_evidence
 
@@ -714,7 +717,10 @@ class SourceReaderScreen(Screen[None]):
     def action_new_case(self) -> None:
         chosen = self.selected_range()
         if chosen is None or self.source is None:
-            self.notify("Select a passage first: m, or drag with the mouse.")
+            self.notify(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then c starts a case from it."
+            )
             return
         from tui.screens.case_form import open_case_from_passage
 
