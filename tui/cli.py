@@ -640,12 +640,13 @@ def _import_progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not err_console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
         console=err_console,
         transient=True,
     )
@@ -653,7 +654,7 @@ def _import_progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
     def update(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
-            label = "Reading and checking" if stage == "reading" else "Writing"
+            label = "Reading and checking" if stage == "reading" else f"Writing {total:,} cases"
             tasks[stage] = bar.add_task(label, total=total or None)
         bar.update(tasks[stage], completed=done, total=total or None)
 
