@@ -94,6 +94,12 @@ async def test_new_case_from_a_passage(db_path: Path) -> None:
         assert "Kota Malang" in line(form, "region") and "Kabupaten Malang" in line(form, "region")
         form.query_one("#region", Input).value = "Pemkot Bandung"
         form.query_one("#title", Input).value = "Bandung [red]x[/] Braunschweig"
+        form.query_one("#sectors", Input).value = "pendidikan; Tourism"
+        await until(pilot, lambda: "Education, Tourism" in line(form, "sectors"))
+        ticks = form.query_one("#supports", SelectionList)
+        ticks.deselect("partner_country")
+        ticks.select("date")
+        ticks.select("sectors")
         await until(pilot, lambda: "Kota Bandung" in line(form, "region"))
         await press(pilot, "ctrl+s")
         await until(pilot, lambda: app.screen is reader)
@@ -104,7 +110,14 @@ async def test_new_case_from_a_passage(db_path: Path) -> None:
         detail = queries.case_detail(app.store.conn, cases[0].id)
         [ev] = detail.evidence
         assert (ev.start, ev.end) == (start, end)
-        assert {"region", "partner", "type"} <= set(ev.supports)
+        assert set(ev.supports) == {
+            "region",
+            "partner",
+            "type",
+            "date",
+            "sector:education",
+            "sector:tourism",
+        }
         # The passage is now a cited passage of the reader.
         await until(pilot, lambda: (start, end) in reader.passages)
 
@@ -254,7 +267,7 @@ async def test_add_a_source_from_a_file_and_from_pasted_text(db_path: Path, tmp_
         assert reader.source.title == "Bandung [b]&[/b] Braunschweig"
         assert reader.source.url == "https://example.org/bandung"
         # Pasted text, the same again: refused as already stored, with a way to open it.
-        await press(pilot, "a")
+        await press(pilot, "escape", "a")  # (in the reader, a attaches a passage)
         form = app.screen
         assert isinstance(form, SourceFormScreen)
         form.query_one("#source-text", TextArea).text = ARTICLE

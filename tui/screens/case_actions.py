@@ -80,8 +80,19 @@ def edit_case(main: Any) -> None:
     )
 
 
-def delete_case(main: Any) -> None:
+def _delete(store: Any, case_id: str) -> None:
+    from db import collection  # imported in the worker thread, not on the UI thread
+
+    collection.delete_case(store, case_id)
+
+
+def _restore(store: Any, case_id: str) -> None:
     from db import collection
+
+    collection.restore_case(store, case_id)
+
+
+def delete_case(main: Any) -> None:
     from tui.screens.dialogs import ConfirmScreen
 
     app = main.app
@@ -104,7 +115,7 @@ def delete_case(main: Any) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            _in_thread(app, lambda: collection.delete_case(app.store, case_id), deleted)
+            _in_thread(app, lambda: _delete(app.store, case_id), deleted)
 
     app.push_screen(
         ConfirmScreen(
@@ -119,8 +130,6 @@ def delete_case(main: Any) -> None:
 
 
 def restore_case(main: Any) -> None:
-    from db import collection
-
     app = main.app
     if not _writable(app):
         return
@@ -134,4 +143,4 @@ def restore_case(main: Any) -> None:
         main.select_case(case_id)
         app.notify(f"Restored {case_id}.", title="Case restored", timeout=4)
 
-    _in_thread(app, lambda: collection.restore_case(app.store, case_id), restored)
+    _in_thread(app, lambda: _restore(app.store, case_id), restored)

@@ -12,6 +12,7 @@ a "Save anyway" choice. Ctrl+S saves, Escape cancels. Everything typed is data, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -128,10 +129,40 @@ class SaveFailed(DbResult):
     duplicates: list[tuple[str, str]]
 
 
-def _split(value: str) -> list[str]:
-    from db.collection import split_list
+_LIST_SEP = re.compile(r"[;,|]")
 
-    return list(split_list(value))
+
+def _split(value: str) -> list[str]:
+    """'Tourism; Education, Culture' -> its items (as `db.collection.split_list` reads them)."""
+    return [p.strip() for p in _LIST_SEP.split(value) if p.strip()]
+
+
+def _make_case_input(
+    values: CaseValues,
+    source_id: str,
+    passage: tuple[int, int] | None,
+    supports: tuple[str, ...],
+) -> Any:
+    """The `CaseInput` the form's values state (built in a worker: db.collection is imported
+    there, not on the UI thread)."""
+    from db.collection import CaseInput, QuoteSpec
+
+    quotes: tuple[QuoteSpec, ...] = ()
+    if passage is not None:
+        quotes = (QuoteSpec(start=passage[0], end=passage[1], supports=supports),)
+    return CaseInput(
+        region=values.region,
+        type=values.type,
+        source_id=source_id,
+        partner=values.partner or None,
+        partner_country=values.partner_country or None,
+        partner_kind=values.partner_kind or None,
+        date=values.date or None,
+        status=values.status or None,
+        sectors=tuple(values.sectors),
+        title=values.title or None,
+        quotes=quotes,
+    )
 
 
 def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str, str]]:
@@ -433,27 +464,13 @@ class CaseFormScreen(ModalScreen[str | None]):
             title=text("title"),
         )
 
-    def _case_input(self, values: CaseValues) -> Any:
-        from db.collection import CaseInput, QuoteSpec
-
-        quotes: tuple[QuoteSpec, ...] = ()
+    def _case_input(self, values: CaseValues) -> Callable[[], Any]:
+        """A maker of the form's `CaseInput`, to call in a worker (the ticks are read now)."""
+        supports: tuple[str, ...] = ()
         if self.passage is not None:
-            quotes = (
-                QuoteSpec(start=self.passage[0], end=self.passage[1], supports=self.supports),
-            )
-        return CaseInput(
-            region=values.region,
-            type=values.type,
-            source_id=self.source_id or "",
-            partner=values.partner or None,
-            partner_country=values.partner_country or None,
-            partner_kind=values.partner_kind or None,
-            date=values.date or None,
-            status=values.status or None,
-            sectors=tuple(values.sectors),
-            title=values.title or None,
-            quotes=quotes,
-        )
+            supports = tuple(self.query_one("#supports", SelectionList).selected)
+        source_id, passage = self.source_id or "", self.passage
+        return lambda: _make_case_input(values, source_id, passage, supports)
 
     # ---------------------------------------------------------------------- preview
     @on(Input.Changed)
@@ -484,7 +501,7 @@ class CaseFormScreen(ModalScreen[str | None]):
             from db import collection
 
             conn = store.conn
-            p = collection.preview_case(conn, case, exclude=exclude)
+            p = collection.preview_case(conn, case(), exclude=exclude)
             problems = [x for x in p.problems if not (exclude and x.startswith("No source"))]
             return PreviewRead(_preview_lines(conn, p, values), problems, list(p.duplicates))
 
@@ -650,8 +667,9 @@ class CaseFormScreen(ModalScreen[str | None]):
             from db import collection
 
             try:
+                made = new_case()
                 if case_id is None:
-                    case = new_case
+                    case = made
                     if case.quotes and "sectors" in case.quotes[0].supports:
                         # "the sectors": each sector the case gets.
                         p = collection.preview_case(store.conn, replace(case, quotes=()))
@@ -678,7 +696,7 @@ class CaseFormScreen(ModalScreen[str | None]):
                 }
                 if not changes:
                     return Saved(case_id)
-                dups = collection.preview_case(store.conn, new_case, exclude=case_id).duplicates
+                dups = collection.preview_case(store.conn, made, exclude=case_id).duplicates
                 if dups and not force:
                     raise collection.DuplicateCase(list(dups))
                 collection.update_case(store, case_id, changes)
