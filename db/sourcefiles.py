@@ -11,6 +11,7 @@ saying which file and what is wrong. Nothing here writes.
 from __future__ import annotations
 
 import io
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +156,14 @@ def _html(html: str, where: str, name: str | None) -> ReadText:
         outlet=(meta.sitename if meta is not None else None) or None,
         published=_date(meta.date) if meta is not None else None,
         url=(meta.url if meta is not None else None) or None,
-        language=_language(meta.language if meta is not None else None),
+        language=_language(meta.language if meta is not None else None) or _html_lang(html),
     )
+
+
+def _html_lang(html: str) -> str | None:
+    """The page's declared language (<html lang="id">), if it is Indonesian or English."""
+    m = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2})", html[:4096], re.I)
+    return _language(m.group(1)) if m else None
 
 
 def _date(value: object) -> str | None:
