@@ -152,6 +152,7 @@ def test_sources_add_html_keeps_the_article_not_navigation_or_scripts(
         assert junk not in src.text
     assert src.title == "Surabaya dan Kitakyushu"
     assert src.outlet == "Warta Timur"
+    assert src.language == "id"
 
 
 def test_sources_add_reads_standard_input(db_path: Path) -> None:
