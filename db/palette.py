@@ -15,6 +15,7 @@ change of the database and matched in memory; cases are one search.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
@@ -60,8 +61,45 @@ class _Entry:
     words: frozenset[str]  # folded words of every form of the name, and their stems
 
 
+@dataclass(frozen=True)
+class _Names:
+    """The names, and an index of their words: each word (sorted, for prefixes) -> the
+    numbers of the names holding it."""
+
+    entries: tuple[_Entry, ...]
+    vocabulary: tuple[str, ...]
+    postings: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, entries: tuple[_Entry, ...]) -> _Names:
+        postings: dict[str, list[int]] = {}
+        for i, entry in enumerate(entries):
+            for w in entry.words:
+                postings.setdefault(w, []).append(i)
+        return cls(entries, tuple(sorted(postings)), {k: tuple(v) for k, v in postings.items()})
+
+    def scores(self, word: str) -> dict[int, float]:
+        """Name number -> how well `word` matches it: 1 a whole word (or its stem), 0.95 a
+        one-word synonym, 0.8 the start of a word."""
+        out: dict[int, float] = {}
+        i = bisect.bisect_left(self.vocabulary, word)
+        while i < len(self.vocabulary) and self.vocabulary[i].startswith(word):
+            for n in self.postings[self.vocabulary[i]]:
+                out[n] = 0.8
+            i += 1
+        stems = analyse_word(word)
+        synonyms = _synonym_words().get(word) or _synonym_words().get(stems[0], frozenset())
+        for w in synonyms:
+            for n in self.postings.get(w, ()):
+                out[n] = 0.95
+        for w in (word, *stems):
+            for n in self.postings.get(w, ()):
+                out[n] = 1.0
+        return out
+
+
 _cache_lock = threading.Lock()
-_cache: dict[int, tuple[tuple[int, int], tuple[_Entry, ...]]] = {}
+_cache: dict[int, tuple[tuple[int, int], _Names]] = {}
 
 
 def _words(*texts: str | None) -> frozenset[str]:
@@ -159,8 +197,8 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
     return tuple(out)
 
 
-def _names(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
-    """`_entries`, read again only when the database changed (by anyone)."""
+def _names(conn: sqlite3.Connection) -> _Names:
+    """`_entries` and their index, read again only when the database changed (by anyone)."""
     version = (
         int(conn.execute("PRAGMA data_version").fetchone()[0]),
         conn.total_changes,
@@ -169,12 +207,12 @@ def _names(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         known = _cache.get(id(conn))
         if known is not None and known[0] == version:
             return known[1]
-    entries = _entries(conn)
+    names = _Names.of(_entries(conn))
     with _cache_lock:
         if len(_cache) > 8:  # connections come and go (one per worker thread)
             _cache.clear()
-        _cache[id(conn)] = (version, entries)
-    return entries
+        _cache[id(conn)] = (version, names)
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -191,32 +229,6 @@ def _synonym_words() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _word_score(word: str, names: frozenset[str]) -> float:
-    """How well one typed word matches a name's words: 1 whole word (or its stem or a
-    synonym), 0.8 the start of one, 0 none."""
-    if word in names:
-        return 1.0
-    stems = analyse_word(word)
-    if any(s in names for s in stems):
-        return 1.0
-    synonyms = _synonym_words().get(word) or _synonym_words().get(stems[0], frozenset())
-    if synonyms & names:
-        return 0.95
-    if any(n.startswith(word) for n in names):
-        return 0.8
-    return 0.0
-
-
-def _match(words: list[str], entry: _Entry) -> float:
-    total = 0.0
-    for w in words:
-        s = _word_score(w, entry.words)
-        if s == 0.0:
-            return 0.0
-        total += s
-    return total / len(words) * _KIND_WEIGHT[entry.kind]
-
-
 def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[PaletteHit]:
     """What to offer for `text` in the command palette, best first (see the module)."""
     words = tokens(text)[:8]
@@ -224,18 +236,32 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[PaletteHi
         return []
     # The whole text as one name in any written form ("Pemkot Kediri", "Korsel").
     exact: set[str] = set()
-    place = resolve.resolve_place(text)
+    place = resolve.resolve_place(text, suggest=False)
     if isinstance(place, resolve.Resolved):
         code = place.value.code
         exact.add(f"p:{code}" if place.value.level == "province" else f"a:{code}")
-    country = resolve.resolve_country(text)
+    country = resolve.resolve_country(text, suggest=False)
     if isinstance(country, resolve.Resolved):
         exact.add(f"pc:{country.value.code}")
+    names = _names(conn)
+    totals: dict[int, float] | None = None
+    for word in words:  # every word must match: intersect, adding up the scores
+        scores = names.scores(word)
+        if totals is None:
+            totals = scores
+        else:
+            totals = {n: t + scores[n] for n, t in totals.items() if n in scores}
+        if not totals:
+            break
     hits: list[PaletteHit] = []
-    for entry in _names(conn):
-        score = 1.0 if entry.key in exact else _match(words, entry)
-        if score > 0:
-            hits.append(PaletteHit(entry.kind, entry.key, entry.label, entry.detail, score))
+    for n, total in (totals or {}).items():
+        entry = names.entries[n]
+        score = total / len(words) * _KIND_WEIGHT[entry.kind]
+        hits.append(PaletteHit(entry.kind, entry.key, entry.label, entry.detail, score))
+    for entry in names.entries:
+        if entry.key in exact:
+            hits = [h for h in hits if h.key != entry.key]
+            hits.append(PaletteHit(entry.kind, entry.key, entry.label, entry.detail, 1.0))
     hits.sort(key=lambda h: (-h.score, h.kind, h.label))
     hits = hits[:limit]
     from db import search

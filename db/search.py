@@ -112,9 +112,30 @@ class Query:
         return any(t in self.words for t in analyse_word(word))
 
     @cached_property
+    def literal(self) -> re.Pattern[str] | None:
+        """The query's words (whole) and prefixes as they may be written, for finding the
+        first match in a long text at C speed (a word only its stem matches is not in it)."""
+        words = _alternation(w for w in self.words if w)
+        prefixes = _alternation(p for p in self.prefixes if p)
+        # A word may carry Indonesian affixes or an English plural, or join another query
+        # word (be-kerja-sama-nya, di-sepakat-i, cities).
+        whole = f"{_AFFIX_BEFORE}(?:{words})(?:{words})?{_AFFIX_AFTER}(?![^\\W_])"
+        parts = [whole if words else "", f"(?:{prefixes})" if prefixes else ""]
+        alternatives = "|".join(p for p in parts if p)
+        if not alternatives:
+            return None
+        return re.compile(f"(?<![^\\W_])(?:{alternatives})", re.IGNORECASE)
+
+    @cached_property
     def _cores(self) -> re.Pattern[str] | None:
         cores = {(w[1:-1] if w.endswith("y") else w[1:]) for w in self.words if len(w) > 3}
         return re.compile(_alternation(cores)) if cores else None
+
+
+_AFFIX_BEFORE = (
+    "(?:memper|diper|meng|meny|peng|peny|mem|men|pem|pen|ber|per|ter|be|di|ke|me|pe|se)?"
+)
+_AFFIX_AFTER = "(?:kannya|annya|inya|nya|kan|an|i|lah|kah|s|es)?"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -298,7 +319,8 @@ def _fragment(body: str, q: Query) -> tuple[str, bool]:
     """About SNIPPET_WORDS words of the body centred on its first matching word (or from its
     start), and whether a word matched."""
     head = body[:SCAN_CHARS]
-    first = next(_spans(head, q), None)
+    literal = q.literal.search(head) if q.literal is not None else None
+    first = literal.span() if literal else next(_spans(head, q), None)
     at = (first[0] + first[1]) // 2 if first else 0
     size = SNIPPET_WORDS * 8  # characters, roughly
     lo = max(0, at - size // 2)

@@ -176,8 +176,10 @@ def test_snippets_are_centred_on_the_match(shared: Store) -> None:
 
 
 def test_a_snippet_is_centred_on_the_first_match() -> None:
-    body = " ".join(f"kata{i}" for i in range(200)) + " Kawakatsu " + " ".join(
-        f"lain{i}" for i in range(200)
+    body = (
+        " ".join(f"kata{i}" for i in range(200))
+        + " Kawakatsu "
+        + " ".join(f"lain{i}" for i in range(200))
     )
     q = search.parse_query("kawakatsu ")
     snippet = search.make_snippet("", body, q)
