@@ -207,3 +207,37 @@ def test_help_lists_the_fields_and_import_is_quiet_when_piped(
     path = csv_file(tmp_path, "Surabaya–Kitakyushu,Surabaya,Kitakyushu,Japan,sister-city,2012,l")
     code, out, err = run(db_path, "import", "cases", str(path))
     assert code == 0 and err == ""  # no progress bar when stderr is not a terminal
+
+
+def test_a_rejected_record_leaves_no_partner_or_citation_behind(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.json"
+    bad = rec(
+        id="bad",
+        partner="Zzyzx City",
+        source="Zzyzx Gazette (1999)",
+        evidence=[{"source": "001_17fdbbb4dbe6a6d1", "quote": "words the text does not have"}],
+    )
+    path.write_text(json.dumps([rec(id="ok"), bad]), encoding="utf-8")
+    result = io.import_cases(store, path, skip_invalid=True)
+    assert (result.added, result.rejected) == (1, 1)
+    assert "quote not found" in result.problems[0]
+    conn = store.conn
+    assert conn.execute("SELECT count(*) FROM actors WHERE name LIKE 'Zzyzx%'").fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM sources WHERE citation LIKE 'Zzyzx%'").fetchone()[0] == 0
+    )
+
+
+def test_progress_is_reported_while_reading_and_writing(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "many.json"
+    path.write_text(
+        json.dumps([rec(id=f"p{i}", partner=f"Partner {i}") for i in range(1200)]), encoding="utf-8"
+    )
+    seen: list[tuple[str, int, int]] = []
+    io.import_cases(store, path, progress=lambda *a: seen.append(a))
+    stages = [s for s, _, _ in seen]
+    assert "reading" in stages and stages[-1] == "writing"
+    size = path.stat().st_size
+    assert ("reading", size, size) in seen and seen[-1] == ("writing", 1200, 1200)
