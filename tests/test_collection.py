@@ -484,3 +484,34 @@ def test_summaries_follow_every_change_without_a_recount(store: Any) -> None:
     collection.restore_case(store, ids[3])
     assert schema.summary_problems(store.conn) == 0
     assert schema.case_sector_problems(store.conn) == 0
+
+
+def test_attach_a_passage_as_evidence_by_offsets(store: Any) -> None:
+    from db import collection, queries
+
+    sid = collection.add_source(store, collection.NewSource(text=ARTICLE, title="Attach"))
+    start = ARTICLE.index("Penandatanganan")
+    end = ARTICLE.index("Balai Kota Bandung.") + len("Balai Kota Bandung.")
+    eid = collection.attach_evidence(
+        store,
+        "malang-nonsan-2017",  # a bundled case: the evidence is the user's
+        sid,
+        collection.QuoteSpec(start=start, end=end, supports=("date",)),
+    )
+    ev = next(
+        e for e in queries.case_detail(store.conn, "malang-nonsan-2017").evidence if e.id == eid
+    )
+    assert (ev.start, ev.end, ev.supports) == (start, end, ["date"])
+    assert ev.quote == ARTICLE[start:end]
+    with pytest.raises(collection.CaseProblem, match="no fact 'colour'"):
+        collection.attach_evidence(
+            store,
+            "malang-nonsan-2017",
+            sid,
+            collection.QuoteSpec(start=0, end=10, supports=("colour",)),
+        )
+    with pytest.raises(collection.CollectionError, match="not a passage"):
+        collection.attach_evidence(
+            store, "malang-nonsan-2017", sid, collection.QuoteSpec(start=5, end=99999)
+        )
+    assert queries.check(store.conn) == []
