@@ -288,7 +288,7 @@ def db_path(ctx: Ctx) -> None:
 # ------------------------------------------------------------------------------ cases
 @main.group("cases")
 def cases_group() -> None:
-    """List and show cases."""
+    """List and show cases; add your own, edit, delete and restore them."""
 
 
 @cases_group.command("list")
