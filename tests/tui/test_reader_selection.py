@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.geometry import Offset
-from textual.selection import Selection
-
 from tests.tui.conftest import press, settle, wait_ready
 from tui.app import ParadiploApp
 from tui.screens.reader import ParagraphText, SourceReaderScreen
@@ -74,8 +71,10 @@ async def test_mouse_selection_becomes_the_passage(db_path: Path) -> None:
         widget = reader.query(ParagraphText).first()
         para = reader.paragraphs[widget.index]
         raw = reader.source.text[para.start : para.end]
-        # What Textual sets when the mouse drags over the first 20 characters of line 0.
-        reader.selections = {widget: Selection(Offset(0, 0), Offset(20, 0))}
+        # Drag over the first 20 characters of the paragraph's first line.
+        await pilot.mouse_down(widget, offset=(0, 0))
+        await pilot.hover(widget, offset=(19, 0))
+        await pilot.mouse_up(widget, offset=(19, 0))
         await settle(pilot)
         chosen = reader.selected_range()
         assert chosen is not None
