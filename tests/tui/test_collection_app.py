@@ -396,3 +396,40 @@ async def test_leaving_a_form_with_typed_values_asks_first(db_path: Path) -> Non
         form.query_one("#status", Input).value = ""
         await press(pilot, "escape")
         assert app.screen is reader
+
+
+async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from db import notes as notes_api
+    from tui.screens.notes import NotesScreen
+    from tui.screens.sources import SourcesScreen
+    from tui.widgets.source_list import SourceList
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        case_id = app.main.current_case
+        assert case_id is not None
+        await press(pilot, "N")
+        notes_screen = app.screen
+        assert isinstance(notes_screen, NotesScreen)
+        table = notes_screen.query_one(DataTable)
+        assert table.row_count == 0
+        other = open_store(db_path)
+        try:
+            notes_api.add_note(other, "case", case_id, "Written in [b]another[/b] window")
+        finally:
+            other.close()
+        await until(pilot, lambda: table.row_count == 1, rounds=400)
+
+        await press(pilot, "escape", "s")
+        sources = app.screen
+        assert isinstance(sources, SourcesScreen)
+        listed = sources.query_one(SourceList)
+        await press(pilot, "down")
+        place = listed.current
+        before = listed.count
+        add_article(db_path)
+        await until(pilot, lambda: listed.count == before + 1, rounds=400)
+        assert listed.current == place  # the cursor stays on the source it was on
