@@ -19,7 +19,6 @@ Measured (PySastrawi 1.2.1): ~0.1 ms per word on first sight, ~0.2 µs once cach
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 import threading
 import tomllib
@@ -30,7 +29,6 @@ from functools import lru_cache
 from importlib import resources
 from itertools import compress
 from operator import ne
-from pathlib import Path
 from typing import Any
 
 # Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
@@ -465,30 +463,12 @@ def search_terms(shown: str, hidden: str = "") -> str:
     return " ".join(p for p in parts if p)
 
 
-def _names_digest() -> str:
-    """A digest of what `proper_names` is made of, without making it (done on first use):
-    the official list and resolve.py's tables (as bytes), pycountry's country data and
-    Indonesian names (as bytes), the names in the seeds and the words left out."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(" ".join(sorted(_COMMON_IN_NAMES)).encode())
-    digest.update("\n".join(_seed_names()).encode())
-    try:
-        digest.update(Path(__file__).with_name("resolve.py").read_bytes())
-        area = resources.files("seeds").joinpath("idn-area")
-        for name in ("provinces.csv", "regencies.csv"):
-            digest.update(area.joinpath(name).read_bytes())
-        spec = importlib.util.find_spec("pycountry")
-        if spec is not None and spec.origin:
-            root = Path(spec.origin).parent
-            digest.update((root / "databases" / "iso3166-1.json").read_bytes())
-            digest.update((root / "locales" / "id" / "LC_MESSAGES" / "iso3166-1.mo").read_bytes())
-    except (OSError, ModuleNotFoundError):
-        pass
-    return digest.hexdigest()[:8]
-
-
 def _version() -> str:
-    return f"{_RULES_VERSION}.{vocabulary().digest}.{_names_digest()}"
+    # The proper names change the index too (~30 ms to gather; only when the analyser loads).
+    names = hashlib.sha1(
+        " ".join(sorted(proper_names())).encode(), usedforsecurity=False
+    ).hexdigest()[:8]
+    return f"{_RULES_VERSION}.{vocabulary().digest}.{names}"
 
 
 ANALYZER_VERSION = _version()

@@ -24,6 +24,7 @@ Public API (everything else here is private):
         ("Jawa Timur", "Provinsi Jawa Timur", "East Java", "Jatim"), original casing.
     places() -> tuple[Place, ...]   every province, regency and city in the official list
     province_groups()               each province's names that mean only it (search synonyms)
+    written_names() -> list[str]    every name known here, cheaply (the analyser never stems them)
     normalise(text) -> str          the matching key: case, accents, punctuation, extra and
                                     invisible spaces folded away
     visible(text) -> str            `text` with invisible or unusual spaces spelled out
