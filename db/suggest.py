@@ -81,6 +81,13 @@ _DIRECTION_BEFORE = re.compile(
     r"\b((?:Western|Eastern|Northern|Southern|Central|South|North|West|East)\s+)$"
 )
 _DATELINE = re.compile(r"\s*(?:,|-|–|—|\()")
+# A sentence that goes on about the cooperation just named.
+_FOLLOW_UP = re.compile(
+    r"\s*[\"“]?(?:(?:kerja\s*sama|kolaborasi|kemitraan|program|nota\s+kesepahaman|mou|"
+    r"perjanjian|kesepakatan)\s+(?:itu|ini|tersebut)|(?:the|this)\s+(?:cooperation|"
+    r"partnership|agreement|programme|program|memorandum|mou))\b",
+    re.I,
+)
 _ABBREV = re.compile(r"(?:\b(?:Kab|Prov|Kec|Kel|Dr|Ir|Prof|H|Hj|No|St|Jl|Mr|Mrs|Ms|dkk|dll)\.)$")
 _GENERIC = {
     "pemerintah", "pemkot", "pemkab", "pemprov", "wali", "walikota", "bupati", "gubernur",
@@ -204,7 +211,8 @@ def suggest_text(
     actors = _foreign_actors(conn)
     out: list[Suggestion] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for a, b in sentences(text):
+    spans = list(sentences(text))
+    for n, (a, b) in enumerate(spans):
         sentence = text[a:b]
         cue = _cue(sentence)
         if cue is None:
@@ -233,7 +241,14 @@ def suggest_text(
         countries = [m for m in mentions if m.kind == "country"]
         if not regions:
             continue
-        sectors = tuple(sid for sid, rx in sector_res if rx.search(sentence))
+        # The fields often follow in the next sentence ("Kerja sama itu meliputi pendidikan
+        # dan pariwisata."): read it too when it goes on about the cooperation itself.
+        scope = sentence
+        if n + 1 < len(spans):
+            following = text[spans[n + 1][0] : spans[n + 1][1]]
+            if _FOLLOW_UP.match(following):
+                scope += " " + following
+        sectors = tuple(sid for sid, rx in sector_res if rx.search(scope))
         for i, r in enumerate(regions):
             partner, country = _partner_for(sentence, regions, i, countries, actors, g)
             if partner is None and country is None:

@@ -118,3 +118,14 @@ def test_a_dateline_is_not_a_party_and_a_part_of_a_country_is_the_partner(store:
         ("Jawa Timur", "Australia Barat", "AU", "sister-city")
     ]
     assert found[0].quote.startswith("SURABAYA, KOMPAS.com")  # the fuller sentence, not the title
+
+
+def test_sectors_named_in_the_next_sentence_about_the_cooperation(store: Store) -> None:
+    text = (
+        "Pemkot Surabaya menandatangani nota kesepahaman dengan Kota Kitakyushu, Jepang. "
+        "Kerja sama itu meliputi pengelolaan sampah dan pendidikan. "
+        "Warga juga menikmati festival pariwisata."
+    )
+    (s,) = suggest.suggest_text(store.conn, text, "s")
+    assert set(s.sectors) == {"waste-management", "education"}  # not tourism: another topic
+    assert s.quote.endswith("Kitakyushu, Jepang.")  # the quote stays the naming sentence
