@@ -244,10 +244,11 @@ def suggest_text(
         # The fields often follow in the next sentence ("Kerja sama itu meliputi pendidikan
         # dan pariwisata."): read it too when it goes on about the cooperation itself.
         scope = sentence
-        if n + 1 < len(spans):
-            following = text[spans[n + 1][0] : spans[n + 1][1]]
-            if _FOLLOW_UP.match(following):
-                scope += " " + following
+        for fa, fb in spans[n + 1 : n + 3]:
+            following = text[fa:fb]
+            if not _FOLLOW_UP.match(following):
+                break
+            scope += " " + following
         sectors = tuple(sid for sid, rx in sector_res if rx.search(scope))
         for i, r in enumerate(regions):
             partner, country = _partner_for(sentence, regions, i, countries, actors, g)
