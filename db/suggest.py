@@ -262,6 +262,8 @@ def suggest_text(
             if key in seen:
                 # The same candidate again: keep the fuller sentence (a headline is short).
                 i = seen[key]
+                both = tuple(dict.fromkeys((*out[i].sectors, *sectors)))
+                out[i] = replace(out[i], sectors=both)
                 if len(sentence) > len(out[i].quote):
                     out[i] = replace(out[i], quote=sentence, start=offset + a, end=offset + b)
                 continue
