@@ -494,9 +494,17 @@ class ParadiploApp(App[int]):
                 changed()
 
     def refresh_if_stale(self) -> None:
-        if getattr(self, "_main_stale", False):
+        """Reload the main screen if another process changed the database, now if it is in
+        front and idle; the watcher's next poll tries again otherwise (and after five tries
+        reloads anyway)."""
+        if not getattr(self, "_main_stale", False) or self.screen is not self.main:
+            return
+        tries = getattr(self, "_refresh_tries", 0)
+        if self.main.refresh_from_elsewhere(force=tries >= 5):
             self._main_stale = False
-            self.main.reload()
+            self._refresh_tries = 0
+        else:
+            self._refresh_tries = tries + 1
 
     def action_add_source(self) -> None:
         from tui.screens.source_form import open_add_source

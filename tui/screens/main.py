@@ -410,7 +410,9 @@ class MainScreen(Screen[None]):
         view = self.query_one(DetailView)
         self._detail_shown = case_id
         self._detail_want = case_id
-        if detail is None or detail != view.detail or (notes or []) != view.notes:
+        if detail is not None and detail == view.detail and (notes or []) != view.notes:
+            view.set_notes(notes or [])  # only the notes changed: keep the place in the pane
+        elif detail is None or detail != view.detail:
             view.show_now(detail, empty=empty or "No case selected.", notes=notes)
         self._loaded("detail")
 
@@ -595,6 +597,15 @@ class MainScreen(Screen[None]):
         pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
         if pane is not None:
             self.maximize(pane, container=False)
+
+    def refresh_from_elsewhere(self, *, force: bool = False) -> bool:
+        """Reload for a change another process made, keeping the filters and the case under
+        the cursor. Not while a load is on its way (a case being opened, a filter change):
+        reloading then would select the case the cursor was on before; False says "later"."""
+        if not force and (self._waiting or self._detail_loading):
+            return False
+        self.reload()
+        return True
 
     def on_screen_resume(self) -> None:
         """Back in front: show what another process changed meanwhile (see the app)."""

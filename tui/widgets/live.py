@@ -46,6 +46,10 @@ class ChangeWatcher:
         self.version = version
         if changed:
             self.app.post_message(DataChanged())
+        else:
+            retry = getattr(self.app, "refresh_if_stale", None)
+            if callable(retry):
+                retry()  # a reload put off while the screen was busy
         return changed
 
     def stop(self) -> None:
