@@ -131,6 +131,7 @@ class SizeResult:
     bare_start_s: list[float] = field(default_factory=list)
     bare: dict[str, Any] = field(default_factory=dict)  # the bare app's timed UI actions
     app_start_s: list[float] = field(default_factory=list)
+    growth: dict[str, list[float]] = field(default_factory=dict)  # adding to the collection
 
 
 # ------------------------------------------------------------------------------ loading
@@ -234,6 +235,97 @@ def measure_queries(db: Path, res: SizeResult, rng: random.Random, quick: bool) 
         "moves": 4 if quick else 40,
         "queries": ["shiz"] if quick else QUERIES,
     }
+
+
+# ------------------------------------------------------------------------------ growing
+GROWTH_TEXT = (
+    "BANDUNG - Pemerintah Kota Bandung dan Kota Braunschweig, Jerman, memperpanjang kerja sama "
+    "sister city yang telah terjalin sejak 1960.\n"
+    "Wali Kota Bandung mengatakan kerja sama itu difokuskan pada pendidikan vokasi.\n"
+)
+
+
+def measure_growth(db: Path, res: SizeResult, env: dict[str, str], quick: bool) -> None:
+    """What a user waits for when adding to a collection of this size: a source, a case
+    (resolving names, checking the quote, duplicates, search index and summaries), an edit,
+    a delete and a restore, through db/collection.py; and `cases add` through the CLI."""
+    from db import collection
+
+    store = open_store(db)
+    g: dict[str, list[float]] = {}
+    text = GROWTH_TEXT + f"Bench run {time.time()}.\n"
+    sid = ""
+
+    def add_source() -> None:
+        nonlocal sid
+        sid = collection.add_source(store, collection.NewSource(text=text, title="Bench"))
+
+    g["source_ms"] = [timed_ms(add_source)]
+    case = collection.CaseInput(
+        region="Pemkot Bandung",
+        partner="Braunschweig",
+        partner_country="Jerman",
+        type="sister city",
+        date="1960",
+        sectors=("Education",),
+        source_id=sid,
+        quotes=(collection.QuoteSpec("memperpanjang kerja sama sister city"),),
+    )
+    ids: list[str] = []
+    for _ in range(3 if quick else 7):
+        g.setdefault("case_ms", []).append(
+            timed_ms(lambda: ids.append(collection.add_case(store, case, force=True)))
+        )
+    for cid in ids[:3]:
+        g.setdefault("edit_ms", []).append(
+            timed_ms(lambda c=cid: collection.update_case(store, c, {"status": "renewed"}))
+        )
+        g.setdefault("delete_ms", []).append(
+            timed_ms(lambda c=cid: collection.delete_case(store, c))
+        )
+        g.setdefault("restore_ms", []).append(
+            timed_ms(lambda c=cid: collection.restore_case(store, c))
+        )
+    store.close()
+    g["cli_case_s"] = [
+        run_cli(
+            env, "--db", str(db), "cases", "add", "--region", "Kota Bandung", "--partner",
+            "Hamburg", "--partner-country", "DE", "--type", "mou", "--source", sid, "--force",
+        )
+    ]  # fmt: skip
+    res.growth = g
+
+
+def growth_table(results: list[SizeResult]) -> str:
+    head = [
+        "cases",
+        "add a source ms",
+        "add a case ms p50 / p95",
+        "edit ms p50",
+        "delete / restore ms p50",
+        "`cases add` CLI s",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        g = r.growth
+        if not g:
+            continue
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{r.n:,}",
+                    f"{g['source_ms'][0]:.0f}",
+                    fmt_pair(g["case_ms"]),
+                    f"{statistics.median(g['edit_ms']):.0f}",
+                    f"{statistics.median(g['delete_ms']):.0f} / "
+                    f"{statistics.median(g['restore_ms']):.0f}",
+                    f"{g['cli_case_s'][0]:.2f}",
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ the app
@@ -532,6 +624,11 @@ def report(results: list[SizeResult], argv: list[str], started: float, loads: li
         "",
         table(results),
         "",
+        "Growing the collection (db/collection.py, after the app's runs; the CLI time includes"
+        " start-up):",
+        "",
+        growth_table(results),
+        "",
         "Filter change, by part (p95 ms; the app runs the three one after another in one worker):",
         "",
         parts_table(results),
@@ -605,6 +702,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_app:
                 print(f"[{n:,} cases] starting the app …", file=sys.stderr, flush=True)
                 measure_app(db, res, plan, env, repeat, not args.no_exercise, work)
+            print(f"[{n:,} cases] adding to the collection …", file=sys.stderr, flush=True)
+            measure_growth(db, res, env, args.quick)
             results.append(res)
     finally:
         if args.work is None:

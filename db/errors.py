@@ -36,11 +36,13 @@ class SeedError(ParadiploError):
 class ImportProblem(ParadiploError):
     """An import file is malformed; nothing was imported. Lists every problem found."""
 
-    def __init__(self, file: str, problems: list[str]) -> None:
+    def __init__(self, file: str, problems: list[str], stopped_at: str | None = None) -> None:
         self.file = file
         self.problems = problems
         shown = problems[:20]
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        if stopped_at:
+            more += f" (reading stopped at {stopped_at}, after {len(problems)} problems)"
         super().__init__(
             f"{file}: nothing was imported; fix these and import again:\n  "
             + "\n  ".join(shown)

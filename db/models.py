@@ -255,6 +255,8 @@ class Source:
     inferred: list[str] = field(default_factory=list)  # fields inferred, not stated by the text
     abstract: list[Excerpt] = field(default_factory=list)
     findings: list[Excerpt] = field(default_factory=list)
+    url: str | None = None  # where the user found a source they added (None for bundled texts)
+    accessed: str | None = None  # when they read it there (YYYY-MM-DD)
 
 
 @dataclass(frozen=True)

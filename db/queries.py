@@ -48,6 +48,7 @@ SOURCE_KIND_LABELS = {
     "report": "report",
     "book": "book",
     "web": "web page",
+    "official": "official document",
     "citation": "citation",
     "other": "source",
 }
@@ -746,6 +747,8 @@ def _source(
         citation,
         origin,
         inferred,
+        url,
+        accessed,
     ) = row
     label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
     parts = (extracts or {}).get(sid, [])
@@ -768,12 +771,14 @@ def _source(
         _list(inferred),
         [x for part, x in parts if part == "abstract"],
         [x for part, x in parts if part == "findings"],
+        url,
+        accessed,
     )
 
 
 _SOURCE_FULL = (
     "id, file, kind, title, outlet, authors, affiliation, published, language, keywords, notes,"
-    " citation, origin, inferred"
+    " citation, origin, inferred, url, accessed"
 )
 
 
@@ -974,6 +979,8 @@ def check(conn: sqlite3.Connection) -> list[str]:
         if text is None:
             problems.append(f"evidence {eid} ({rtype} {rid}) cites missing source {sid}")
             continue
+        if not text and start is None and end is None:
+            continue  # a citation-only source has no text to check the quote against
         if start is None or end is None or find_quote(text[start:end], quote) is None:
             problems.append(
                 f"evidence {eid} ({rtype} {rid}): quote not at its stored offsets in {sid}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.errors import DatabaseProblem
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
 ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS sources (
     text TEXT NOT NULL DEFAULT '',
     origin TEXT NOT NULL DEFAULT 'seed',
     added_at TEXT
+    -- `url` and `accessed` (where and when the user read a source they added; NULL for the
+    -- bundled texts) come with the citation columns (CITATION_COLUMNS, schema 4).
 );
 -- The sources list pages in this order (an import adds a citation source per citation).
 CREATE INDEX IF NOT EXISTS sources_list ON sources(origin DESC, id);
@@ -252,6 +254,14 @@ CREATE TABLE IF NOT EXISTS glossary (
     definition TEXT NOT NULL,
     reference INTEGER NOT NULL DEFAULT 0,
     origin TEXT NOT NULL DEFAULT 'seed'
+);
+-- Schema 3: the bin of the user's deleted cases. `record` is the case as `db.collection`
+-- wrote it (its row, sector tags and evidence, JSON), enough to put it back as it was.
+CREATE TABLE IF NOT EXISTS case_bin (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    record TEXT NOT NULL,
+    deleted_at TEXT NOT NULL
 );
 -- User data. Notes point at their target by stable id, never by foreign key, so that
 -- rebuilding or re-importing cases can never delete a note; a note whose target is gone
@@ -860,10 +870,23 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     add_citation_columns(conn)
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """Schema 5: sources have `url` and `accessed` (schema 4 adds them with the citation
+    fields; a database that has them already keeps them); the bin of deleted cases is made.
+    Nothing else changes."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+    for column in ("url", "accessed"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
+    for statement in _ddl_statements():  # new tables and indexes; the rest exist
+        conn.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

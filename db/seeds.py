@@ -50,7 +50,8 @@ CASE_FACTS = {
 }
 ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
 SOURCE_KINDS = {
-    "news", "opinion", "journal_article", "report", "book", "web", "legal", "citation", "other",
+    "news", "opinion", "journal_article", "report", "book", "web", "legal", "official",
+    "citation", "other",
 }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from tui.screens.main import MainScreen, first_load
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
 from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
 # Worker groups that fill a main-screen pane: a failure there still counts for `ready`.
@@ -131,6 +132,7 @@ class ParadiploApp(App[int]):
         Binding("c", "cite_fact", "Cite fact", show=False, id="cite_fact"),
         Binding("s", "sources", "Sources", id="sources"),
         Binding("g", "glossary", "Glossary", tooltip="Glossary and laws", id="glossary"),
+        Binding("a", "add_source", "Add source", id="add_source"),
     ]
 
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
@@ -242,6 +244,7 @@ class ParadiploApp(App[int]):
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
+        self.change_watcher = ChangeWatcher(self)
 
     def _check_keymap_ids(self) -> None:
         """After the first frame (the check imports every screen): keys that do not exist or
@@ -577,6 +580,37 @@ class ParadiploApp(App[int]):
 
     def on_export_done(self, message: ExportDone) -> None:
         self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
+
+    # ------------------------------------------------------------------- collection
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another process changed the database: reload what is shown, keeping the place.
+        The main screen reloads now if it is in front, else when it comes back (not under a
+        note being typed, whose drafts are changes too)."""
+        self._main_stale = True
+        if self.screen is self.main:
+            self.refresh_if_stale()
+        for screen in self.screen_stack[1:]:
+            changed = getattr(screen, "data_changed", None)
+            if callable(changed):
+                changed()
+
+    def refresh_if_stale(self) -> None:
+        """Reload the main screen if another process changed the database, now if it is in
+        front and idle; the watcher's next poll tries again otherwise (and after five tries
+        reloads anyway)."""
+        if not getattr(self, "_main_stale", False) or self.screen is not self.main:
+            return
+        tries = getattr(self, "_refresh_tries", 0)
+        if self.main.refresh_from_elsewhere(force=tries >= 5):
+            self._main_stale = False
+            self._refresh_tries = 0
+        else:
+            self._refresh_tries = tries + 1
+
+    def action_add_source(self) -> None:
+        from tui.screens.source_form import open_add_source
+
+        open_add_source(self)
 
     # ----------------------------------------------------------------------- drafts
     def _look_for_drafts(self) -> None:

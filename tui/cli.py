@@ -301,7 +301,7 @@ def db_path(ctx: Ctx) -> None:
 # ------------------------------------------------------------------------------ cases
 @main.group("cases")
 def cases_group() -> None:
-    """List and show cases."""
+    """List and show cases; add your own, edit, delete and restore them."""
 
 
 @cases_group.command("list")
@@ -513,7 +513,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
             "Type",
             f"{d.type_label}" + (f" — as stated: {d.type_as_stated}" if d.type_as_stated else ""),
         ),
-        ("Date", d.date_as_stated or "not stated"),
+        ("Date", d.date_as_stated or d.date or "not stated"),
         ("Status", d.status_as_stated or d.status or "not stated"),
         ("Sectors", ", ".join(s.label_en for s in d.sectors) or "not stated"),
         ("Category", f"{d.category or '—'} (derived: {d.category_basis})"),
@@ -553,22 +553,6 @@ def sectors_cmd(ctx: Ctx, as_json: bool) -> None:
     table = Table("id", "English", "Indonesian", "cases")
     for c in counts:
         table.add_row(c.id, c.label_en, c.label_id, str(c.count))
-    console.print(table)
-
-
-@main.command("sources")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def sources_cmd(ctx: Ctx, as_json: bool) -> None:
-    """The sources with their provenance."""
-    with friendly_errors():
-        items = queries.list_sources(ctx.store().conn)
-    if as_json:
-        emit_json([asdict(s) for s in items])
-        return
-    table = Table(_id_column(s.id for s in items), "kind", "citation")
-    for s in items:
-        table.add_row(_t(s.id), _t(s.kind), _t(s.citation))
     console.print(table)
 
 
@@ -688,19 +672,111 @@ def import_group() -> None:
     """Import cases or notes."""
 
 
-@import_group.command("cases")
+_IMPORT_FIELDS_HELP = """Import cases from JSON or CSV (marked as yours).
+
+\b
+All or nothing by default: a file with any bad record imports nothing, and every problem is
+named by line or record and field. --skip-invalid imports the valid records and writes the
+rejected ones, with their reasons, to FILE.rejected.json (fix them and import that file).
+
+\b
+Fields (JSON keys or CSV columns; title, region and type required):
+  id              stable id (made from region, partner and title if empty)
+  title           short title
+  region          the Indonesian party: 'Kota Surabaya', 'Pemkot Surabaya', 'Kab. Malang',
+                  'East Java', 'Jatim', 'Jakarta'; a bare name shared by a Kota and a
+                  Kabupaten ('Bandung', 'Malang') follows --ambiguous
+  region_country  home-side country (default Indonesia)
+  province        the home-side province (optional; narrows a bare name)
+  partner         the foreign party (empty when the source names none)
+  partner_country English or Indonesian name or ISO code ('Germany', 'Jerman', 'DE')
+  partner_kind    state, sub_state, non_state or unknown
+  type            sister-city, mou, cooperation, programme, proposal, exploratory (or labels)
+  date            YYYY, YYYY-MM or YYYY-MM-DD (a real date); date_as_stated keeps the wording
+  status, summary as stated
+  sectors         sector labels ('paradiplo-tui sectors'); in CSV separated by ';'
+  source          a source id or a citation (required)
+  evidence        list of {"source", "quote"}; in CSV a JSON list, or a 'quote' column
+  unclear         what the source leaves open
+"""
+
+
+@import_group.command("cases", help=_IMPORT_FIELDS_HELP)
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid records; write the rejected ones to FILE.rejected.json.",
+)
+@click.option(
+    "--ambiguous",
+    type=click.Choice(["error", "city", "regency", "keep"]),
+    default="error",
+    show_default=True,
+    help="A bare name shared by a Kota and a Kabupaten: refuse the record, take the city, "
+    "take the regency, or keep it as stated (marked unresolved).",
+)
 @pass_ctx
-def import_cases(ctx: Ctx, file: Path) -> None:
-    """Import cases from JSON or CSV (all or nothing; marked as yours)."""
-    with friendly_errors():
-        result = db_io.import_cases(ctx.store(), file)
-    console.print(
-        _t(
-            f"Imported {file}: {result.added} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
+def import_cases(ctx: Ctx, file: Path, skip_invalid: bool, ambiguous: str) -> None:
+    with friendly_errors(), _import_progress() as progress:
+        result = db_io.import_cases(
+            ctx.store(), file, skip_invalid=skip_invalid, ambiguous=ambiguous, progress=progress
         )
+    summary = (
+        f"Imported {file}: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
     )
+    if skip_invalid:
+        summary += f", {result.rejected} rejected"
+    console.print(_t(summary + "."))
+    if result.rejected:
+        err_console.print(
+            _t(f"Rejected {result.rejected} record(s), written to {result.rejected_file}:")
+        )
+        for p in result.problems[:20]:
+            err_console.print(_t(f"  {p}"))
+        if result.rejected > 20 or len(result.problems) > 20:
+            err_console.print(_t(f"  ... see {result.rejected_file} for every one"))
+    if result.duplicates_total:
+        err_console.print(
+            Text("Warning: ", style="yellow")
+            + _t(f"{result.duplicates_total} probable duplicate(s):")
+        )
+        for d in result.duplicates:
+            err_console.print(_t(f"  {d}"))
+        if result.duplicates_total > len(result.duplicates):
+            err_console.print(
+                _t(f"  ... and {result.duplicates_total - len(result.duplicates)} more")
+            )
+
+
+@contextmanager
+def _import_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar on stderr while an import reads and writes, when stderr is a
+    terminal; nothing when it is piped or redirected."""
+    if not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            label = "Reading and checking" if stage == "reading" else f"Writing {total:,} cases"
+            tasks[stage] = bar.add_task(label, total=total or None)
+        bar.update(tasks[stage], completed=done, total=total or None)
+
+    with bar:
+        yield update
 
 
 @import_group.command("notes")
@@ -861,9 +937,10 @@ def entry() -> None:
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
 
-# Commands defined in their own modules (they import this one).
+# Commands defined in their own modules (they import this one and register on `main`).
 from tui import (  # noqa: E402,F401
     cli_cite,
+    cli_collection,
     cli_laws,
     cli_publish,
 )

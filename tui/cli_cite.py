@@ -1,7 +1,7 @@
 """Commands for citing: `sources export` (BibTeX, CSL-JSON, RIS) and `cite CASE_ID`.
 
-Registered on the group of tui/cli.py (the last lines there import this module). `sources`
-becomes a group here: with no subcommand it lists the sources as before.
+Registered on the group of tui/cli.py (the last lines there import this module); `export` and
+`set` join the `sources` group of tui/cli_collection.py (which lists and adds sources).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from tui.cli import (
     friendly_errors,
     main,
     pass_ctx,
-    sources_cmd,
 )
+from tui.cli_collection import sources_group
 
 
 def _cite() -> Any:
@@ -46,16 +46,6 @@ def write_or_print(text: str, output: str | None, what: str) -> None:
         err_console.print(_t(f"Wrote {what} to {output}."))
     else:
         click.echo(text, nl=False)
-
-
-@click.group("sources", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_context
-def sources_group(cctx: click.Context, as_json: bool) -> None:
-    """The sources with their provenance; `sources export` writes them for Zotero, Pandoc or
-    EndNote."""
-    if cctx.invoked_subcommand is None:
-        cctx.invoke(sources_cmd, as_json=as_json)
 
 
 @sources_group.command("export")
@@ -110,9 +100,6 @@ def cite_cmd(
         facts = cite.case_facts(ctx.store().conn, case_id, fact)
         text = cite.render_facts(facts, style or default_style(), fmt)
         write_or_print(text, output, "the citation")
-
-
-main.add_command(sources_group)
 
 
 @sources_group.command("set")

@@ -73,6 +73,9 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         (N_("Search"), "tui.screens.search", "SearchScreen"),
         (N_("Notes screen"), "tui.screens.notes", "NotesScreen"),
         (N_("Note editor"), "tui.screens.note_editor", "NoteEditorScreen"),
+        (N_("Case form"), "tui.screens.case_form", "CaseFormScreen"),
+        (N_("Attach a passage to a case"), "tui.screens.evidence", "AttachEvidenceScreen"),
+        (N_("Add a source"), "tui.screens.source_form", "SourceFormScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])

@@ -119,6 +119,9 @@ class MainScreen(Screen[None]):
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
         Binding("z", "zoom", "Zoom", tooltip="Maximise / restore the pane", id="zoom"),
+        Binding("E", "edit_case", "Edit case", show=False, id="case_edit"),
+        Binding("D", "delete_case", "Delete case", show=False, id="case_delete"),
+        Binding("U", "restore_case", "Restore case", show=False, id="case_restore"),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -413,7 +416,9 @@ class MainScreen(Screen[None]):
         view = self.query_one(DetailView)
         self._detail_shown = case_id
         self._detail_want = case_id
-        if detail is None or detail != view.detail or (notes or []) != view.notes:
+        if detail is not None and detail == view.detail and (notes or []) != view.notes:
+            view.set_notes(notes or [])  # only the notes changed: keep the place in the pane
+        elif detail is None or detail != view.detail:
             view.show_now(detail, empty=empty or "No case selected.", notes=notes)
         self._loaded("detail")
 
@@ -612,6 +617,37 @@ class MainScreen(Screen[None]):
         pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
         if pane is not None:
             self.maximize(pane, container=False)
+
+    def refresh_from_elsewhere(self, *, force: bool = False) -> bool:
+        """Reload for a change another process made, keeping the filters and the case under
+        the cursor. Not while a load is on its way (a case being opened, a filter change):
+        reloading then would select the case the cursor was on before; False says "later"."""
+        if not force and (self._waiting or self._detail_loading):
+            return False
+        self.reload()
+        return True
+
+    def on_screen_resume(self) -> None:
+        """Back in front: show what another process changed meanwhile (see the app)."""
+        refresh = getattr(self.app, "refresh_if_stale", None)
+        if callable(refresh):
+            refresh()
+
+    # ------------------------------------------------------------- own cases (E D U)
+    def action_edit_case(self) -> None:
+        from tui.screens.case_actions import edit_case
+
+        edit_case(self)
+
+    def action_delete_case(self) -> None:
+        from tui.screens.case_actions import delete_case
+
+        delete_case(self)
+
+    def action_restore_case(self) -> None:
+        from tui.screens.case_actions import restore_case
+
+        restore_case(self)
 
     # -------------------------------------------------------------------- for the app
     def focused_target(self) -> tuple[str, str, str] | None:

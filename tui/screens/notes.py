@@ -150,6 +150,19 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
         self.run_worker(load, thread=True, group="notes-screen", exit_on_error=False)
 
+    def data_changed(self) -> None:
+        """Another process (or window) changed the database: list the notes again, keeping
+        the cursor; when a screen covers this one (a note being typed), once it is back."""
+        if self.is_current:
+            self.reload(tags=True)
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.reload(tags=True)
+
     def _show(
         self,
         token: int,

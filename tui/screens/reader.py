@@ -4,6 +4,12 @@ Opened from a quote it scrolls to that passage and marks it as the current one. 
 Tab/Shift+Tab) step through the passages, `y` copies the current one with its citation, `n`
 writes a note on it, Enter goes to the case it supports, Escape goes back to the case.
 The text is split into paragraphs (one widget each) so a long source stays cheap to redraw.
+
+A passage of one's own is selected with `m` (the sentence at the reading position, or the
+current cited passage), then Shift+↓/↑ (a sentence) and Shift+→/← (a word) move its end, `o`
+swaps its ends, ↓/↑ move it to the next/previous sentence; or with the mouse (drag). `a`
+attaches the selection to a case as evidence, `c` starts a new case from it (the form is
+pre-filled from what the suggestion finder reads in that passage).
 """
 
 from __future__ import annotations
@@ -28,7 +34,20 @@ from db.text import display_safe
 from tui.citing import QuoteCite
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
+from tui.widgets.passage import (
+    Sentence,
+    line_col_offset,
+    preview,
+    sentence_at,
+    sentences,
+    step_sentence,
+    step_word,
+    trimmed,
+)
 from tui.widgets.text import one_line, plain
+
+# How the passage being selected is drawn (readable on the dark and the light theme).
+SELECTION_STYLE = "black on #ffd75f"
 
 RECORD_WORDS = {
     "case": "case",
@@ -45,6 +64,12 @@ RECORD_WORDS = {
 @dataclass
 class SourceLoaded(DbResult):
     source: Source
+    spans: list[Span]
+    titles: dict[str, str]
+
+
+@dataclass
+class SpansLoaded(DbResult):
     spans: list[Span]
     titles: dict[str, str]
 
@@ -133,8 +158,31 @@ def record_names(conn: Any, spans: list[Span]) -> dict[str, str]:
     return names
 
 
+class ParagraphText(Static):
+    """One paragraph of the source text (the mouse can select in it)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(Text(), classes="paragraph", markup=False)
+        self.index = index
+
+
 class SourceText(VerticalScroll, can_focus=True):
-    """The text: arrows scroll, the passage cursor is driven by the screen."""
+    """The text: arrows scroll, the passage cursor is driven by the screen; while a passage
+    is being selected, ↓/↑ move the selection to the next/previous sentence instead."""
+
+    def action_scroll_down(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SourceReaderScreen) and screen.selecting:
+            screen.action_sel_move(1)
+        else:
+            super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SourceReaderScreen) and screen.selecting:
+            screen.action_sel_move(-1)
+        else:
+            super().action_scroll_up()
 
 
 class SourceReaderScreen(Screen[None]):
@@ -159,6 +207,56 @@ class SourceReaderScreen(Screen[None]):
         Binding("enter", "goto_record", "Go to case", id="reader.goto"),
         Binding("j", "scroll(1)", "Down", show=False, id="reader.down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="reader.up"),
+        Binding(
+            "m",
+            "mark",
+            "Select",
+            tooltip="Select a passage (the sentence at the reading position); m again: clear",
+            id="reader.mark",
+        ),
+        Binding(
+            "shift+down",
+            "sel_extend('sentence', 1)",
+            "Selection: end one sentence further",
+            show=False,
+            id="reader.sel_sentence_next",
+        ),
+        Binding(
+            "shift+up",
+            "sel_extend('sentence', -1)",
+            "Selection: end one sentence back",
+            show=False,
+            id="reader.sel_sentence_prev",
+        ),
+        Binding(
+            "shift+right",
+            "sel_extend('word', 1)",
+            "Selection: end one word further",
+            show=False,
+            id="reader.sel_word_next",
+        ),
+        Binding(
+            "shift+left",
+            "sel_extend('word', -1)",
+            "Selection: end one word back",
+            show=False,
+            id="reader.sel_word_prev",
+        ),
+        Binding("o", "sel_swap", "Other end", show=False, id="reader.sel_swap"),
+        Binding(
+            "a",
+            "attach",
+            "Attach to case",
+            tooltip="Attach the selected passage to a case as evidence",
+            id="reader.attach",
+        ),
+        Binding(
+            "c",
+            "new_case",
+            "New case",
+            tooltip="Start a new case from the selected passage",
+            id="reader.new_case",
+        ),
     ]
 
     def __init__(
@@ -179,6 +277,11 @@ class SourceReaderScreen(Screen[None]):
         self.current = -1
         self.paragraphs: list[Paragraph] = []
         self.titles: dict[str, str] = {}
+        # The passage being selected: anchor and head offsets (keyboard), or the mouse's.
+        self.sel_anchor: int | None = None
+        self.sel_head: int | None = None
+        self.mouse_range: tuple[int, int] | None = None
+        self._sentences: list[Sentence] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -189,6 +292,11 @@ class SourceReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#reader-text").border_title = "Source"
+        self.watch(self, "selections", self._mouse_selected, init=False)
+        self.load_source()
+
+    def load_source(self) -> None:
+        """Read the source, its passages and what they support (again after a change)."""
         source_id = self.source_id
 
         def load(store: Store) -> SourceLoaded:
@@ -217,16 +325,44 @@ class SourceReaderScreen(Screen[None]):
         self.paragraphs = split_paragraphs(src.text)
         box = self.query_one(SourceText)
         await box.remove_children()
-        await box.mount_all(
-            [Static(Text(), classes="paragraph", markup=False) for _ in self.paragraphs]
-        )
+        await box.mount_all([ParagraphText(i) for i in range(len(self.paragraphs))])
         del text
+        self._sentences = None
+        self.sel_anchor = self.sel_head = None
+        self.mouse_range = None
         if self.anchor_start is not None:
             self.current = self._passage_for(self.anchor_start, self.anchor_end)
         self._render_all()
         box.focus()
         if self.current >= 0:
             self.call_after_refresh(self._scroll_to_current)
+        self._status()
+
+    def data_changed(self) -> None:
+        """Another process changed the database: show the passages cited now (a case added
+        from the command line underlines its quote), keeping the place and the selection."""
+        if self.source is None:
+            return
+        source_id = self.source_id
+
+        def load(store: Store) -> SpansLoaded:
+            spans = queries.source_spans(store.conn, source_id)
+            return SpansLoaded(spans, record_names(store.conn, spans))
+
+        run_db(self, "reader-spans", load)
+
+    def on_spans_loaded(self, message: SpansLoaded) -> None:
+        if not is_current(self, message) or self.source is None:
+            return
+        passages = sorted({(s.start, s.end) for s in message.spans})
+        if passages == self.passages and message.titles == self.titles:
+            self.spans = message.spans
+            self._status()
+            return
+        current = self.passages[self.current] if 0 <= self.current < len(self.passages) else None
+        self.spans, self.titles, self.passages = message.spans, message.titles, passages
+        self.current = passages.index(current) if current in passages else -1
+        self._render_all()
         self._status()
 
     def _passage_for(self, start: int, end: int | None) -> int:
@@ -256,6 +392,10 @@ class SourceReaderScreen(Screen[None]):
                 a, b = max(s, para.start) - para.start, min(e, para.end) - para.start
                 style = "bold reverse" if i == self.current else "underline"
                 text.stylize(style, a, b)
+            sel = self.keyboard_range()
+            if sel is not None and sel[0] < para.end and sel[1] > para.start:
+                a, b = max(sel[0], para.start) - para.start, min(sel[1], para.end) - para.start
+                text.stylize(SELECTION_STYLE, a, b)
         return text
 
     def _render_all(self) -> None:
@@ -266,10 +406,12 @@ class SourceReaderScreen(Screen[None]):
     def _render_passage(self, index: int) -> None:
         if not (0 <= index < len(self.passages)):
             return
-        s, e = self.passages[index]
+        self._render_range(*self.passages[index])
+
+    def _render_range(self, s: int, e: int) -> None:
         widgets = list(self.query(".paragraph").results(Static))
         for widget, para in zip(widgets, self.paragraphs, strict=False):
-            if not (e <= para.start or s >= para.end):
+            if not (e < para.start or s > para.end):
                 widget.update(self._paragraph_text(para))
 
     def _scroll_to_current(self) -> None:
@@ -289,8 +431,25 @@ class SourceReaderScreen(Screen[None]):
 
     def _status(self) -> None:
         status = self.query_one("#reader-status", Static)
+        chosen = self.selected_range()
+        if chosen is not None and self.source is not None:
+            s, e = chosen
+            text = Text("Selected: ", style="bold")
+            text.append_text(one_line(f"“{preview(self.source.text[s:e])}”", style="italic"))
+            text.append(
+                "  a attach to a case · c new case · shift+arrows change · Esc clear",
+                style="dim",
+            )
+            status.update(text)
+            return
         if not self.passages:
-            status.update(Text("This source has no cited passages.", style="dim"))
+            status.update(
+                Text(
+                    "This source has no cited passages yet · m selects a passage "
+                    "(then c takes a case from it, a attaches it to a case)",
+                    style="dim",
+                )
+            )
             return
         if self.current < 0:
             status.update(Text(f"{len(self.passages)} passages · ] next · [ previous", style="dim"))
@@ -325,6 +484,9 @@ class SourceReaderScreen(Screen[None]):
         self.query_one(SourceText).scroll_relative(y=step, animate=False)
 
     def action_back(self) -> None:
+        if self.selected_range() is not None:
+            self.clear_passage_selection()
+            return
         self.dismiss(None)
 
     def action_goto_record(self) -> None:
@@ -350,11 +512,241 @@ class SourceReaderScreen(Screen[None]):
             return self.case_id
         return cases[0] if cases else self.case_id
 
+    # ------------------------------------------------------------------ selecting
+    @property
+    def selecting(self) -> bool:
+        """A passage is being selected with the keyboard."""
+        return self.sel_anchor is not None and self.sel_head is not None
+
+    def keyboard_range(self) -> tuple[int, int] | None:
+        if self.source is None or self.sel_anchor is None or self.sel_head is None:
+            return None
+        s, e = trimmed(self.source.text, self.sel_anchor, self.sel_head)
+        return (s, e) if e > s else None
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The passage selected (by the mouse or the keyboard) as offsets, or None."""
+        if self.mouse_range is not None:
+            return self.mouse_range
+        return self.keyboard_range()
+
+    def select_passage(self, start: int, end: int) -> None:
+        """Select text[start:end] as if by the keyboard (anchor at start, head at end)."""
+        self._set_selection(start, end)
+
+    def clear_passage_selection(self) -> None:
+        self.mouse_range = None
+        if self.selections:
+            self.clear_selection()
+        self._set_selection(None, None)
+
+    def sentence_list(self) -> list[Sentence]:
+        if self._sentences is None:
+            text = self.source.text if self.source else ""
+            self._sentences = sentences(text, [(p.start, p.end) for p in self.paragraphs])
+        return self._sentences
+
+    def _set_selection(self, anchor: int | None, head: int | None) -> None:
+        old = self.keyboard_range()
+        self.sel_anchor, self.sel_head = anchor, head
+        new = self.keyboard_range()
+        for r in (old, new):
+            if r is not None:
+                self._render_range(*r)
+        if head is not None:
+            self._scroll_to_offset(head)
+        self._status()
+        self.refresh_bindings()
+
+    def _reading_offset(self) -> int:
+        """Where a new selection starts: the current cited passage when it is on screen,
+        else the first sentence shown at the top of the text."""
+        box = self.query_one(SourceText)
+        top = box.scroll_y
+        widgets = list(self.query(ParagraphText))
+        for widget in widgets:
+            region = widget.virtual_region
+            if region.y + region.height <= top or widget.index >= len(self.paragraphs):
+                continue
+            para = self.paragraphs[widget.index]
+            if region.y >= top:
+                return para.start
+            width = widget.content_region.width or widget.size.width
+            raw = self.source.text[para.start : para.end] if self.source else ""
+            for sentence in self.sentence_list():
+                if para.start <= sentence.start < para.end:
+                    line = line_of_offset(raw, sentence.start - para.start, width)
+                    if region.y + line >= top:
+                        return sentence.start
+            return para.start
+        return 0
+
+    def _start_selection(self) -> bool:
+        """Begin a selection (adopting the mouse's, if any). False when there is no text."""
+        if self.source is None or not self.source.text.strip():
+            return False
+        if self.mouse_range is not None:
+            s, e = self.mouse_range
+            self.mouse_range = None
+            self.clear_selection()
+            self._set_selection(s, e)
+            return True
+        if 0 <= self.current < len(self.passages) and self._on_screen(self.passages[self.current]):
+            self._set_selection(*self.passages[self.current])
+            return True
+        items = self.sentence_list()
+        i = sentence_at(items, self._reading_offset())
+        if i < 0:
+            return False
+        self._set_selection(items[i].start, items[i].end)
+        return True
+
+    def _on_screen(self, span: tuple[int, int]) -> bool:
+        box = self.query_one(SourceText)
+        top, bottom = box.scroll_y, box.scroll_y + box.size.height
+        y = self._offset_y(span[0])
+        return y is not None and top <= y < bottom
+
+    def _offset_y(self, offset: int) -> int | None:
+        """The virtual line of the text box where `offset` is drawn."""
+        for widget in self.query(ParagraphText):
+            if widget.index >= len(self.paragraphs):
+                continue
+            para = self.paragraphs[widget.index]
+            if para.start <= offset <= para.end:
+                width = widget.content_region.width or widget.size.width
+                raw = self.source.text[para.start : para.end] if self.source else ""
+                return widget.virtual_region.y + line_of_offset(raw, offset - para.start, width)
+        return None
+
+    def _scroll_to_offset(self, offset: int) -> None:
+        box = self.query_one(SourceText)
+        y = self._offset_y(offset)
+        if y is None or not box.size.height:
+            return
+        top, height = box.scroll_y, box.size.height
+        if y < top:
+            box.scroll_to(y=max(y - 1, 0), animate=False, immediate=True)
+        elif y >= top + height:
+            box.scroll_to(y=y - height + 2, animate=False, immediate=True)
+
+    def action_mark(self) -> None:
+        """m: select the sentence at the reading position; m again clears the selection."""
+        if self.selected_range() is not None:
+            self.clear_passage_selection()
+            return
+        if not self._start_selection():
+            self.notify("This source has no text to select from.")
+
+    def action_sel_extend(self, unit: str, step: int) -> None:
+        """Shift+arrows: move the selection's end by a sentence or a word."""
+        if not self.selecting or self.mouse_range is not None:
+            if not self._start_selection():
+                return
+            if unit == "sentence" and step > 0:
+                return  # the first press selects the sentence itself
+        assert self.source is not None and self.sel_head is not None
+        text = self.source.text
+        ends = self.sel_head >= (self.sel_anchor or 0)
+        if unit == "sentence":
+            head = step_sentence(self.sentence_list(), self.sel_head, step, ends=ends)
+        else:
+            head = step_word(text, self.sel_head, step, ends=ends)
+        anchor = self.sel_anchor or 0
+        if head != anchor and (head > anchor) == (self.sel_head > anchor):
+            self._set_selection(self.sel_anchor, head)
+
+    def action_sel_move(self, step: int) -> None:
+        """↓/↑ while selecting: select the next / previous sentence instead."""
+        if not self.selecting:
+            return
+        assert self.sel_head is not None and self.sel_anchor is not None
+        items = self.sentence_list()
+        lo, hi = sorted((self.sel_anchor, self.sel_head))
+        if step > 0:
+            i = sentence_at(items, max(hi - 1, lo)) + 1
+        else:
+            i = sentence_at(items, lo) - 1
+        i = max(0, min(i, len(items) - 1))
+        self._set_selection(items[i].start, items[i].end)
+
+    def action_sel_swap(self) -> None:
+        if self.selecting:
+            self._set_selection(self.sel_head, self.sel_anchor)
+
+    def _mouse_selected(self, selections: dict[Any, Any]) -> None:
+        """The mouse selected text: remember it as offsets into the source."""
+        if self.source is None:
+            return
+        spans: list[tuple[int, int]] = []
+        for widget, sel in selections.items():
+            if not isinstance(widget, ParagraphText) or widget.index >= len(self.paragraphs):
+                continue
+            para = self.paragraphs[widget.index]
+            raw = self.source.text[para.start : para.end]
+            s = (
+                para.start
+                if sel.start is None
+                else para.start + line_col_offset(raw, *sel.start.transpose)
+            )
+            e = (
+                para.end
+                if sel.end is None
+                else para.start + line_col_offset(raw, *sel.end.transpose)
+            )
+            spans.append((s, e))
+        if not spans:
+            if self.mouse_range is not None:
+                self.mouse_range = None
+                self._status()
+                self.refresh_bindings()
+            return
+        s, e = trimmed(self.source.text, min(a for a, _ in spans), max(b for _, b in spans))
+        if self.selecting:
+            self._set_selection(None, None)
+        self.mouse_range = (s, e) if e > s else None
+        self._status()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # attach / new_case stay enabled without a selection: they say how to make one
+        # (a disabled key would fall through to the app's `a`, adding a source).
+        if action == "sel_swap":
+            return self.selecting
+        return True
+
+    def action_attach(self) -> None:
+        chosen = self.selected_range()
+        if chosen is None or self.source is None:
+            self.notify(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then a attaches it to a case."
+            )
+            return
+        from tui.screens.case_form import open_attach_evidence
+
+        open_attach_evidence(self, self.source, chosen, self.case_id)
+
+    def action_new_case(self) -> None:
+        chosen = self.selected_range()
+        if chosen is None or self.source is None:
+            self.notify(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then c starts a case from it."
+            )
+            return
+        from tui.screens.case_form import open_case_from_passage
+
+        open_case_from_passage(self, self.source, chosen)
+
     # -------------------------------------------------------------------- for the app
     def current_quote_text(self) -> str | None:
-        if self.source is None or not (0 <= self.current < len(self.passages)):
+        if self.source is None:
             return None
-        s, e = self.passages[self.current]
+        chosen = self.selected_range()
+        if chosen is None and not (0 <= self.current < len(self.passages)):
+            return None
+        s, e = chosen or self.passages[self.current]
         return f"“{self.source.text[s:e]}” — {self.source.citation}"
 
     def current_quote_ref(self) -> QuoteCite | None:
@@ -369,7 +761,8 @@ class SourceReaderScreen(Screen[None]):
         if self.source is None:
             return None
         label = self.source.title or self.source.label
-        if 0 <= self.current < len(self.passages):
-            s, e = self.passages[self.current]
+        chosen = self.selected_range()
+        if chosen is not None or 0 <= self.current < len(self.passages):
+            s, e = chosen or self.passages[self.current]
             return ("passage", self.source.id, label, (s, e, self.source.text[s:e]))
         return ("source", self.source.id, label, None)

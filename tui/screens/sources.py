@@ -79,6 +79,8 @@ def provenance(src: Source) -> Group:
         ("Language", src.language),
         ("Keywords", ", ".join(src.keywords)),
         ("File", src.file),
+        ("URL", getattr(src, "url", None)),
+        ("Accessed", getattr(src, "accessed", None)),
         ("Added by", "you (imported)" if src.origin == "user" else "the bundled seed data"),
     ]
     fields = {"Kind": "kind", "Outlet": "outlet", "Title": "title", "Authors": "authors"}
@@ -139,7 +141,14 @@ class SourcesScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"
         self.query_one("#sources-detail").border_title = "Provenance"
+        self._load()
+        self.query_one(SourceList).focus()
 
+    def data_changed(self) -> None:
+        """Another process added or changed sources: list them again, keeping the place."""
+        self._load()
+
+    def _load(self) -> None:
         def load(store: Store) -> SourcesLoaded:
             conn = store.conn
             return SourcesLoaded(
@@ -147,14 +156,17 @@ class SourcesScreen(Screen[str | None]):
             )
 
         run_db(self, "sources", load)
-        self.query_one(SourceList).focus()
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         if not is_current(self, message):
             return
         source_list = self.query_one(SourceList)
+        was = source_list.current.id if source_list.count and source_list.current else None
         source_list.border_title = f"Sources ({message.count:,})"
         source_list.reset(message.count, message.first_page)
+        keep = next((i for i, s in enumerate(message.first_page) if s.id == was), None)
+        if keep:
+            source_list.cursor = keep
 
     def on_source_list_highlighted(self, message: SourceList.Highlighted) -> None:
         if message.source is not None:

@@ -255,7 +255,9 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
 
     head = one_line(d.title, style="bold")
     if d.origin == "user":
-        head.append("  (added by you)", style="dim")
+        head.append("  (added by you: E edits, D deletes)", style="dim")
+    else:
+        head.append("  (from the bundled texts)", style="dim")
     out: list[RenderableType] = [head]
     if d.summary:
         out.append(plain(d.summary, style="italic"))

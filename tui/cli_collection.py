@@ -1,0 +1,365 @@
+"""Commands that grow the collection: `sources` (list, add), `cases add/edit/delete/restore/
+deleted` and `suggest`. Registered on the group of tui/cli.py."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from db import queries
+from tui.cli import (
+    Ctx,
+    _id_column,
+    _OnFirstUse,
+    _t,
+    cases_group,
+    console,
+    emit_json,
+    err_console,
+    friendly_errors,
+    main,
+    pass_ctx,
+)
+
+collection = _OnFirstUse("db.collection")
+sourcefiles = _OnFirstUse("db.sourcefiles")
+suggest_api = _OnFirstUse("db.suggest")
+
+SOURCE_KINDS = ("news", "opinion", "journal_article", "report", "official", "other")
+FACTS_HELP = "region, partner, partner_country, type, date, status, summary, title or sector:ID"
+
+
+# ----------------------------------------------------------------------------- sources
+@click.group("sources", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def sources_group(click_ctx: click.Context, as_json: bool) -> None:
+    """The sources with their provenance (`sources add FILE` adds one)."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(sources_list, as_json=as_json)
+
+
+@sources_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def sources_list(ctx: Ctx, as_json: bool) -> None:
+    """List the sources with their provenance."""
+    with friendly_errors():
+        items = queries.list_sources(ctx.store().conn)
+    if as_json:
+        emit_json([asdict(s) for s in items])
+        return
+    table = Table(_id_column(s.id for s in items), "kind", "citation")
+    for s in items:
+        cite = s.citation + (f" {s.url}" if s.url else "")
+        if s.accessed:
+            cite += f" (accessed {s.accessed})"
+        table.add_row(_t(s.id), _t(s.kind), _t(cite))
+    console.print(table)
+
+
+@sources_group.command("add")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--title", help="Title (default: the page's own title for HTML and PDF).")
+@click.option("--author", "authors", multiple=True, help="Author (repeatable).")
+@click.option("--outlet", help="Outlet or publisher, e.g. Kompas, Jakarta Post.")
+@click.option("--published", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--url", help="Where you found it.")
+@click.option("--accessed", metavar="DATE", help="When you read it there (YYYY-MM-DD).")
+@click.option("--language", type=click.Choice(["id", "en"]), help="Language of the text.")
+@click.option(
+    "--kind", type=click.Choice(SOURCE_KINDS), default="news", show_default=True, help="What it is."
+)
+@click.option("--json", "as_json", is_flag=True, help='Print JSON ({"id": ...}).')
+@pass_ctx
+def sources_add(
+    ctx: Ctx,
+    file: Path,
+    title: str | None,
+    authors: tuple[str, ...],
+    outlet: str | None,
+    published: str | None,
+    url: str | None,
+    accessed: str | None,
+    language: str | None,
+    kind: str,
+    as_json: bool,
+) -> None:
+    """Add a source text: FILE is .txt, .md, .html (its main text), .pdf, or - (standard input).
+
+    The text is stored verbatim, split into passages, searchable and citable; the source
+    reader shows it. `suggest ID` then proposes cases from it.
+    """
+    with friendly_errors():
+        got = sourcefiles.read_source(file, stdin=sys.stdin.buffer if str(file) == "-" else None)
+        src = collection.NewSource(
+            text=got.text,
+            title=title or got.title,
+            authors=authors or got.authors,
+            outlet=outlet or got.outlet,
+            published=published or got.published,
+            url=url or got.url,
+            accessed=accessed,
+            language=language or got.language,
+            kind=kind,
+            file=got.file,
+        )
+        store = ctx.store()
+        sid = collection.add_source(store, src)
+        n = store.conn.execute("SELECT count(*) FROM passages WHERE source_id = ?", (sid,))
+        passages = int(n.fetchone()[0])
+    if as_json:
+        emit_json({"id": sid, "passages": passages, "characters": len(got.text)})
+        return
+    console.print(_t(f"Added source {sid}: {len(got.text):,} characters in {passages} passage(s)."))
+    console.print(_t(f"Next: paradiplo-tui suggest {sid}"), style="dim")
+
+
+# ----------------------------------------------------------------------------- cases
+def _quote_specs(quotes: tuple[str, ...], supports: tuple[str, ...]) -> tuple[Any, ...]:
+    facts = tuple(s.strip() for part in supports for s in part.split(",") if s.strip())
+    return tuple(collection.QuoteSpec(quote=q, supports=facts) for q in quotes)
+
+
+@cases_group.command("add")
+@click.option(
+    "--region",
+    required=True,
+    help="Indonesian party: 'Kota Bandung', 'Pemkot Bandung', 'East Java'.",
+)
+@click.option("--partner", help="Foreign party as the source names it (empty if none).")
+@click.option(
+    "--partner-country", help="Partner's country: English or Indonesian name, or ISO code."
+)
+@click.option(
+    "--type",
+    "type_",
+    required=True,
+    help="sister-city, mou, cooperation, programme, proposal, exploratory.",
+)
+@click.option("--partner-kind", type=click.Choice(["state", "sub_state", "non_state", "unknown"]))
+@click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.")
+@click.option("--date-as-stated", help="The date in the source's words.")
+@click.option("--status", help="As stated: agreed, established, proposed, explored, ...")
+@click.option("--sector", "sectors", multiple=True, help="Sector label or id (repeatable).")
+@click.option("--title", help="Short title (default: made from the parties and type).")
+@click.option("--summary", help="One-sentence summary.")
+@click.option(
+    "--source", "source_id", required=True, help="The source's id (paradiplo-tui sources)."
+)
+@click.option(
+    "--quote", "quotes", multiple=True, help="Verbatim passage of the source (repeatable)."
+)
+@click.option(
+    "--supports", "supports", multiple=True, help=f"Facts the quotes support: {FACTS_HELP}."
+)
+@click.option(
+    "--ambiguous",
+    type=click.Choice(["error", "city", "regency", "keep"]),
+    default="error",
+    show_default=True,
+    help="A bare name shared by a Kota and a Kabupaten (Bandung, Malang): refuse, take one, or keep it as stated.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add it even if a case with the same region, partner and type exists.",
+)
+@click.option("--json", "as_json", is_flag=True, help='Print JSON ({"id": ...}).')
+@pass_ctx
+def cases_add(
+    ctx: Ctx,
+    region: str,
+    partner: str | None,
+    partner_country: str | None,
+    type_: str,
+    partner_kind: str | None,
+    date: str | None,
+    date_as_stated: str | None,
+    status: str | None,
+    sectors: tuple[str, ...],
+    title: str | None,
+    summary: str | None,
+    source_id: str,
+    quotes: tuple[str, ...],
+    supports: tuple[str, ...],
+    ambiguous: str,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Add your own case, citing a source; each --quote is checked against its text."""
+    with friendly_errors():
+        store = ctx.store()
+        case = collection.CaseInput(
+            region=region,
+            type=type_,
+            source_id=source_id,
+            partner=partner,
+            partner_country=partner_country,
+            partner_kind=partner_kind,
+            date=date,
+            date_as_stated=date_as_stated,
+            status=status,
+            sectors=collection.split_list(sectors),
+            title=title,
+            summary=summary,
+            quotes=_quote_specs(quotes, supports),
+        )
+        cid = collection.add_case(store, case, force=force, ambiguous=ambiguous)
+        d = queries.case_detail(store.conn, cid)
+    if as_json:
+        emit_json(
+            {"id": cid, "title": d.title, "region": d.region.name, "evidence": len(d.evidence)}
+        )
+        return
+    console.print(
+        _t(f"Added case {cid}: {d.title} ({len([e for e in d.evidence if e.quote])} quote(s)).")
+    )
+
+
+@cases_group.command("edit")
+@click.argument("case_id")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    required=True,
+    metavar="FIELD=VALUE",
+    help="title, region, partner, partner_country, partner_kind, type, date, date_as_stated, "
+    "status, summary or sectors ('a; b'); an empty VALUE clears it. Repeatable.",
+)
+@click.option(
+    "--ambiguous",
+    type=click.Choice(["error", "city", "regency", "keep"]),
+    default="error",
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def cases_edit(
+    ctx: Ctx, case_id: str, sets: tuple[str, ...], ambiguous: str, as_json: bool
+) -> None:
+    """Change fields of one of your cases (bundled cases cannot be edited)."""
+    changes: dict[str, str] = {}
+    for item in sets:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--set '{item}': write FIELD=VALUE, e.g. --set date=2019")
+        changes[key.strip().replace("-", "_")] = value
+    with friendly_errors():
+        store = ctx.store()
+        collection.update_case(store, case_id, changes, ambiguous=ambiguous)
+        d = queries.case_detail(store.conn, case_id)
+    if as_json:
+        emit_json({"id": case_id, "title": d.title, "changed": sorted(changes)})
+        return
+    console.print(_t(f"Changed {', '.join(sorted(changes))} of {case_id}: {d.title}."))
+
+
+@cases_group.command("delete")
+@click.argument("case_id")
+@pass_ctx
+def cases_delete(ctx: Ctx, case_id: str) -> None:
+    """Move one of your cases to the bin (`cases restore ID` puts it back; notes are kept)."""
+    with friendly_errors():
+        store = ctx.store()
+        from db import notes as notes_api
+
+        n_notes = len(notes_api.notes_for_case(store.conn, case_id))
+        collection.delete_case(store, case_id)
+    kept = f"; its {n_notes} note(s) are kept and listed as orphaned" if n_notes else ""
+    console.print(
+        _t(f"Deleted {case_id} (in the bin: paradiplo-tui cases restore {case_id}){kept}.")
+    )
+
+
+@cases_group.command("restore")
+@click.argument("case_id")
+@pass_ctx
+def cases_restore(ctx: Ctx, case_id: str) -> None:
+    """Put a deleted case back from the bin."""
+    with friendly_errors():
+        collection.restore_case(ctx.store(), case_id)
+    console.print(_t(f"Restored {case_id}."))
+
+
+@cases_group.command("deleted")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def cases_deleted(ctx: Ctx, as_json: bool) -> None:
+    """The bin: your deleted cases, newest first."""
+    with friendly_errors():
+        items = collection.list_deleted(ctx.store().conn)
+    if as_json:
+        emit_json([asdict(i) for i in items])
+        return
+    if not items:
+        console.print("The bin is empty.")
+        return
+    table = Table(
+        _id_column(i.id for i in items), "title", "deleted", title=f"{len(items)} deleted"
+    )
+    for i in items:
+        table.add_row(_t(i.id), _t(i.title), _t(i.deleted_at[:16].replace("T", " ")))
+    console.print(table)
+
+
+# ----------------------------------------------------------------------------- suggest
+@click.command("suggest")
+@click.argument("source_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
+    """Candidate cases in a source's text (sentences naming an Indonesian region, a foreign
+    place or country and a cooperation cue). Nothing is stored: add one with `cases add`."""
+    with friendly_errors():
+        found = suggest_api.suggest(ctx.store().conn, source_id)
+    if as_json:
+        emit_json([asdict(s) for s in found])
+        return
+    if not found:
+        console.print(_t(f"No candidate cases found in {source_id}."))
+        return
+    for n, s in enumerate(found, 1):
+        region = (
+            s.region
+            if s.region_code
+            else f"{s.region_as_stated} (ambiguous: {' or '.join(s.region_candidates)})"
+        )
+        partner = s.partner or "(partner not named)"
+        country = f", {s.partner_country_name}" if s.partner_country_name else ""
+        head = Text(f"{n}. ", style="bold") + _t(f"{region} – {partner}{country}")
+        head += Text(f"  [{s.type}]", style="cyan")
+        if s.sectors:
+            head += Text(f"  sectors: {', '.join(s.sectors)}", style="dim")
+        console.print(head)
+        console.print(
+            Text("   “", style="dim") + _t(s.quote) + Text(f"”  ({s.start}-{s.end})", style="dim")
+        )
+        if s.existing:
+            console.print(
+                _t(f"   already in the collection: {', '.join(s.existing)}"), style="yellow"
+            )
+        q = shlex.quote
+        region_arg = s.region if s.region_code else s.region_as_stated
+        cmd = (
+            f"   paradiplo-tui cases add --source {q(s.source_id)} --region {q(region_arg)}"
+            + (f" --partner {q(s.partner)}" if s.partner else "")
+            + (f" --partner-country {s.partner_country}" if s.partner_country else "")
+            + f" --type {s.type}"
+            + "".join(f" --sector {q(x)}" for x in s.sectors)
+            + f" --quote {q(s.quote)}"
+        )
+        console.print(_t(cmd), style="dim")
+    err_console.print(_t(f"{len(found)} candidate(s); none is stored until you add it."))
+
+
+main.add_command(sources_group)
+main.add_command(suggest_cmd)

@@ -1,0 +1,146 @@
+"""Editing, deleting and restoring one's own cases from the main screen (E, D, U).
+
+Bundled cases come from the source texts: E and D on one say why they cannot be changed (and
+what to do instead). D asks first; the case goes to the bin (`db.collection.delete_case`),
+its notes are kept; U puts the last deleted case back (as does `paradiplo-tui cases restore`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from db.errors import ParadiploError
+
+SEED_REFUSAL = (
+    "{title} is a bundled case, taken from the source texts: it cannot be {verb}. "
+    "Write a note on it (n), or add your own case from a passage (s, open a source, m, c)."
+)
+
+
+def deleted_cases(app: Any) -> list[str]:
+    """The cases deleted in this session, newest last (U restores them in turn)."""
+    stack: list[str] | None = getattr(app, "_deleted_cases", None)
+    if stack is None:
+        stack = []
+        app._deleted_cases = stack
+    return stack
+
+
+def _current(main: Any) -> Any:
+    from tui.widgets.detail import DetailView
+
+    detail = main.query_one(DetailView).detail
+    if detail is None or detail.id != main.current_case:
+        main.app.notify("Select a case first.")
+        return None
+    return detail
+
+
+def _writable(app: Any) -> bool:
+    if app.store is None or app.store.readonly:
+        app.notify("The database is open read-only: cases cannot be changed.", severity="warning")
+        return False
+    return True
+
+
+def _in_thread(app: Any, work: Callable[[], None], done: Callable[[], None]) -> None:
+    def run() -> None:
+        try:
+            work()
+        except ParadiploError as exc:
+            app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
+            return
+        app.call_from_thread(done)
+
+    app.run_worker(run, thread=True, group="case-change", exit_on_error=False)
+
+
+def edit_case(main: Any) -> None:
+    from tui.screens.case_form import CaseFormScreen, values_from_detail
+
+    app = main.app
+    detail = _current(main)
+    if detail is None or not _writable(app):
+        return
+    if detail.origin != "user":
+        app.notify(SEED_REFUSAL.format(title=detail.title, verb="edited"), timeout=8)
+        return
+
+    def done(case_id: str | None) -> None:
+        if case_id:
+            main.reload()
+            app.notify("Case saved.", timeout=3)
+
+    app.push_screen(
+        CaseFormScreen(
+            app.store, values_from_detail(detail), case_id=detail.id, heading=f"Edit {detail.id}"
+        ),
+        done,
+    )
+
+
+def _delete(store: Any, case_id: str) -> None:
+    from db import collection  # imported in the worker thread, not on the UI thread
+
+    collection.delete_case(store, case_id)
+
+
+def _restore(store: Any, case_id: str) -> None:
+    from db import collection
+
+    collection.restore_case(store, case_id)
+
+
+def delete_case(main: Any) -> None:
+    from tui.screens.dialogs import ConfirmScreen
+
+    app = main.app
+    detail = _current(main)
+    if detail is None or not _writable(app):
+        return
+    if detail.origin != "user":
+        app.notify(SEED_REFUSAL.format(title=detail.title, verb="deleted"), timeout=8)
+        return
+    case_id, title = detail.id, detail.title
+
+    def deleted() -> None:
+        deleted_cases(app).append(case_id)
+        main.reload()
+        app.notify(
+            f"Deleted {title} (its notes are kept). Press U to restore it.",
+            title="Case deleted",
+            timeout=10,
+        )
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            _in_thread(app, lambda: _delete(app.store, case_id), deleted)
+
+    app.push_screen(
+        ConfirmScreen(
+            "Delete this case?",
+            f"{title} ({case_id}) goes to the bin; notes on it are kept. "
+            "U (or 'paradiplo-tui cases restore ID') puts it back.",
+            yes="Delete",
+            no="Keep it",
+        ),
+        answered,
+    )
+
+
+def restore_case(main: Any) -> None:
+    app = main.app
+    if not _writable(app):
+        return
+    stack = deleted_cases(app)
+    if not stack:
+        app.notify("No case deleted in this session ('paradiplo-tui cases deleted' lists the bin).")
+        return
+    case_id = stack.pop()
+
+    def restored() -> None:
+        main.select_case(case_id)
+        app.notify(f"Restored {case_id}.", title="Case restored", timeout=4)
+
+    _in_thread(app, lambda: _restore(app.store, case_id), restored)

@@ -1,0 +1,870 @@
+"""The case form: add a case (from a passage of a source) or edit one of your own.
+
+Fields: region, partner, partner country, partner kind, type, date, status, sectors, title.
+Under each field a line says what the name resolves to before anything is saved
+("→ Kota Bandung (Jawa Barat)", "ambiguous: Kota Malang / Kabupaten Malang"), read by
+`db.collection.preview_case` in a thread a moment after typing stops. The region, the
+country and the sectors complete: the names starting with what is typed appear inline (→ or
+End takes one), and the list under the form shows every match (↓ goes there, Enter takes one).
+A case with the same region, partner and type as an existing one is refused, naming it, with
+a "Save anyway" choice. Ctrl+S saves, Escape cancels. Everything typed is data, never markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from db.errors import ParadiploError
+from db.store import Store
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.text import one_line, plain
+
+PREVIEW_DELAY_S = 0.25
+COMPLETING = ("region", "partner_country", "sectors")
+PARTNER_KIND_LABELS = {
+    "sub_state": "sub-state government (a city, prefecture, state…)",
+    "state": "state (a national government)",
+    "non_state": "non-state body (a university, company, foundation…)",
+    "unknown": "not stated",
+}
+FIELD_LABELS = {
+    "region": "Region",
+    "partner": "Partner",
+    "partner_country": "Partner country",
+    "partner_kind": "Partner kind",
+    "type": "Type",
+    "date": "Date",
+    "status": "Status",
+    "sectors": "Sectors",
+    "title": "Title",
+}
+PLACEHOLDERS = {
+    "region": "Kota Bandung, Pemkot Surabaya, Jawa Timur, East Java…",
+    "partner": "Braunschweig, Kitakyushu City, Osaka Prefecture…",
+    "partner_country": "Germany / Jerman / DE",
+    "date": "YYYY, YYYY-MM or YYYY-MM-DD",
+    "status": "agreed, established, reported, proposed, explored…",
+    "sectors": "Tourism; Education (separate with ; or ,)",
+    "title": "left empty: made from region, partner and type",
+}
+
+
+@dataclass
+class CaseValues:
+    """What the form holds (all text, as the user typed it)."""
+
+    region: str = ""
+    partner: str = ""
+    partner_country: str = ""
+    partner_kind: str = "unknown"
+    type: str = ""
+    date: str = ""
+    status: str = ""
+    sectors: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class FormChoices(DbResult):
+    types: list[tuple[str, str]]  # (id, label)
+
+
+@dataclass
+class PreviewRead(DbResult):
+    lines: dict[str, tuple[str, str]]  # field -> (style: ok|warn|error|info, text)
+    problems: list[str]
+    duplicates: list[tuple[str, str]]
+
+
+@dataclass
+class SuggestionRead(DbResult):
+    values: CaseValues | None
+    note: str
+
+
+# What a passage can be ticked as supporting in the form ("sectors": each sector chosen).
+PASSAGE_FACTS = (
+    ("region", "the region"),
+    ("partner", "the partner"),
+    ("partner_country", "the partner's country"),
+    ("type", "the type"),
+    ("date", "the date"),
+    ("status", "the status"),
+    ("sectors", "the sectors"),
+)
+DEFAULT_SUPPORTS = ("region", "partner", "partner_country", "type")
+
+
+@dataclass
+class Completions(DbResult):
+    field_name: str
+    typed: str
+    items: list[tuple[str, str]]  # (name, what it is)
+
+
+@dataclass
+class Saved(DbResult):
+    case_id: str
+
+
+@dataclass
+class SaveFailed(DbResult):
+    message: str
+    problems: list[str]
+    duplicates: list[tuple[str, str]]
+
+
+_LIST_SEP = re.compile(r"[;,|]")
+
+
+def _split(value: str) -> list[str]:
+    """'Tourism; Education, Culture' -> its items (as `db.collection.split_list` reads them)."""
+    return [p.strip() for p in _LIST_SEP.split(value) if p.strip()]
+
+
+def _make_case_input(
+    values: CaseValues,
+    source_id: str,
+    passage: tuple[int, int] | None,
+    supports: tuple[str, ...],
+) -> Any:
+    """The `CaseInput` the form's values state (built in a worker: db.collection is imported
+    there, not on the UI thread)."""
+    from db.collection import CaseInput, QuoteSpec
+
+    quotes: tuple[QuoteSpec, ...] = ()
+    if passage is not None:
+        quotes = (QuoteSpec(start=passage[0], end=passage[1], supports=supports),)
+    return CaseInput(
+        region=values.region,
+        type=values.type,
+        source_id=source_id,
+        partner=values.partner or None,
+        partner_country=values.partner_country or None,
+        partner_kind=values.partner_kind or None,
+        date=values.date or None,
+        status=values.status or None,
+        sectors=tuple(values.sectors),
+        title=values.title or None,
+        quotes=quotes,
+    )
+
+
+def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str, str]]:
+    """What each field resolves to, one line each (runs in the worker)."""
+    from db import places
+
+    lines: dict[str, tuple[str, str]] = {}
+    region = p.region
+    if region.area is not None:
+        g = places.for_connection(conn)
+        areas = getattr(g, "areas", {})
+        prov = areas.get(region.area.province_code or "")
+        where = f" ({prov.name})" if prov is not None and prov != region.area else ""
+        lines["region"] = ("ok", f"→ {region.area.name}{where}")
+    elif region.candidates:
+        names = " / ".join(a.name for a in region.candidates)
+        lines["region"] = ("warn", f"ambiguous: {names} — write Kota … or Kabupaten …")
+    elif values.region.strip():
+        lines["region"] = ("error", "not in the official list of Indonesia's regions")
+    else:
+        lines["region"] = ("error", "required")
+    if values.partner_country.strip():
+        c = p.partner_country
+        if c is not None:
+            other = f" / {c.name_id}" if c.name_id and c.name_id != c.name_en else ""
+            lines["partner_country"] = ("ok", f"→ {c.name_en}{other} ({c.code})")
+        else:
+            lines["partner_country"] = (
+                "error",
+                "not a country known here (English, Indonesian or ISO code)",
+            )
+    if values.partner.strip():
+        lines["partner"] = ("info", f"→ {p.partner}")
+    else:
+        lines["partner"] = ("info", "not named (the source names no partner)")
+    if p.type_label:
+        lines["type"] = ("ok", f"→ {p.type_label}")
+    if values.date.strip():
+        bad = [x for x in p.problems if x.startswith("date:")]
+        lines["date"] = ("error", bad[0]) if bad else ("ok", f"→ {values.date.strip()}")
+    items = _split(", ".join(values.sectors))
+    if items:
+        unknown = [x for x in p.problems if x.startswith("unknown sector")]
+        if unknown:
+            lines["sectors"] = ("error", "; ".join(unknown))
+        else:
+            from db import ui_queries
+
+            labels = ui_queries.sector_labels(conn)
+            lines["sectors"] = ("ok", "→ " + ", ".join(labels.get(s, s) for s in p.sector_ids))
+    if not values.title.strip():
+        lines["title"] = ("info", f"→ {p.title}")
+    return lines
+
+
+class NameSuggester(Suggester):
+    """Inline completion from the names the form's last completion list found."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.names: list[str] = []
+        self.list_mode = False  # complete the last item of a ;/, separated list
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, last = "", value
+        if self.list_mode:
+            cut = max(value.rfind(";"), value.rfind(","))
+            head, last = value[: cut + 1], value[cut + 1 :]
+            if head and not last.startswith(" ") and last:
+                pass
+            last = last.lstrip()
+            if head:
+                head = head + " "
+        if not last:
+            return None
+        folded = last.casefold()
+        for name in self.names:
+            if name.casefold().startswith(folded) and len(name) > len(last):
+                return head + name
+        return None
+
+
+class CaseFormScreen(ModalScreen[str | None]):
+    """Add or edit a case; dismissed with the saved case's id (None when cancelled)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="case_form.save"),
+        Binding("escape", "cancel", "Cancel", id="case_form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        values: CaseValues,
+        *,
+        case_id: str | None = None,
+        source_id: str | None = None,
+        passage: tuple[int, int] | None = None,
+        quote: str | None = None,
+        heading: str = "",
+        supports: tuple[str, ...] = DEFAULT_SUPPORTS,
+        suggest: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.values = values
+        self.initial = replace(values, sectors=list(values.sectors))
+        self.prefilled: CaseValues | None = None
+        self.case_id = case_id
+        self.source_id = source_id
+        self.passage = passage
+        self.quote = quote
+        self.heading = heading or ("Edit case" if case_id else "New case")
+        self.supports = supports
+        self.suggest = suggest
+        self.force = False
+        self.saving = False
+        self._preview_timer: Timer | None = None
+        self._suggesters: dict[str, NameSuggester] = {}
+        self.duplicates: list[tuple[str, str]] = []
+        self.problems: list[str] = []
+
+    # ------------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        v = self.values
+        with Vertical(classes="dialog case-form"):
+            yield Static(Text(self.heading, style="bold"), classes="dialog-title")
+            if self.quote:
+                q = Text("“", style="italic")
+                q.append_text(one_line(self.quote, style="italic"))
+                q.append("”")
+                yield Static(q, id="form-quote")
+            with VerticalScroll(id="form-fields"):
+                yield Static(Text(), id="form-note")
+                for name in ("region", "partner", "partner_country"):
+                    yield from self._field(name, getattr(v, name))
+                with Horizontal(classes="form-row"):
+                    yield Label(FIELD_LABELS["partner_kind"], classes="form-label")
+                    yield Select(
+                        [(Content(label), kind) for kind, label in PARTNER_KIND_LABELS.items()],
+                        value=v.partner_kind
+                        if v.partner_kind in PARTNER_KIND_LABELS
+                        else "unknown",
+                        allow_blank=False,
+                        compact=True,
+                        id="partner_kind",
+                    )
+                with Horizontal(classes="form-row"):
+                    yield Label(FIELD_LABELS["type"], classes="form-label")
+                    yield Select([], prompt="choose a type", compact=True, id="type")
+                yield Static(Text(), id="type-line", classes="form-line")
+                for name in ("date", "status"):
+                    yield from self._field(name, getattr(v, name))
+                yield from self._field("sectors", "; ".join(v.sectors))
+                yield from self._field("title", v.title)
+                if self.passage is not None:
+                    yield Label("The passage supports (Space ticks)", classes="form-label-wide")
+                    yield SelectionList[str](
+                        *[
+                            (Content(label), key, key in self.supports)
+                            for key, label in PASSAGE_FACTS
+                        ],
+                        id="supports",
+                    )
+            yield OptionList(id="form-choices")
+            yield Static(Text(), id="form-problems")
+            with Horizontal(id="form-duplicate"):
+                yield Static(Text(), id="duplicate-text")
+                yield Button("Save anyway", variant="warning", id="save-anyway")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save  ^s", variant="primary", id="save")
+                yield Button("Cancel  esc", id="cancel")
+
+    def _field(self, name: str, value: str) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(FIELD_LABELS[name], classes="form-label")
+            suggester = None
+            if name in COMPLETING:
+                suggester = self._suggesters[name] = NameSuggester()
+                suggester.list_mode = name == "sectors"
+            yield Input(
+                value=value,
+                placeholder=PLACEHOLDERS.get(name, ""),
+                id=name,
+                compact=True,
+                suggester=suggester,
+            )
+        yield Static(Text(), id=f"{name}-line", classes="form-line")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-duplicate").display = False
+        for line in self.query(".form-line"):
+            line.display = False  # until the preview says what the field resolves to
+        self.query_one("#form-choices", OptionList).display = False
+
+        def load(store: Store) -> FormChoices:
+            from db import places, ui_queries
+
+            conn = store.conn
+            places.for_connection(conn)  # load the gazetteer here, not on the first key
+            return FormChoices(ui_queries.case_types(conn))
+
+        run_db(self, "form-choices", load)
+        self.query_one("#form-note").display = False
+        if self.suggest and self.source_id and self.passage is not None:
+            self._load_suggestion(self.source_id, *self.passage)
+        self.query_one("#region", Input).focus()
+
+    def _load_suggestion(self, source_id: str, start: int, end: int) -> None:
+        def load(store: Store) -> SuggestionRead:
+            from db import suggest
+
+            found = suggest.suggest_for_passage(store.conn, source_id, start, end)
+            if found is None:
+                return SuggestionRead(
+                    None,
+                    "The passage names no Indonesian region with a foreign partner and a "
+                    "cooperation word: fill in the form yourself.",
+                )
+            from db import ui_queries
+
+            labels = ui_queries.sector_labels(store.conn)
+            region = found.region if found.region_code else found.region_as_stated
+            values = CaseValues(
+                region=region,
+                partner=found.partner or "",
+                partner_country=found.partner_country_name or found.partner_country or "",
+                partner_kind="sub_state" if found.partner else "unknown",
+                type=found.type,
+                sectors=[labels.get(s, s) for s in found.sectors],
+            )
+            note = f"Pre-filled from the passage (cue: “{found.cue}”); check every field."
+            return SuggestionRead(values, note)
+
+        run_db(self, "form-suggest", load)
+
+    def on_suggestion_read(self, message: SuggestionRead) -> None:
+        if not is_current(self, message):
+            return
+        note = self.query_one("#form-note", Static)
+        note.update(plain(message.note, style="dim"))
+        note.display = True
+        v = message.values
+        if v is None:
+            return
+        for name in ("region", "partner", "partner_country", "date", "status", "title"):
+            widget = self.query_one(f"#{name}", Input)
+            value = getattr(v, name)
+            if value and not widget.value.strip():
+                widget.value = value
+        sectors = self.query_one("#sectors", Input)
+        if v.sectors and not sectors.value.strip():
+            sectors.value = "; ".join(v.sectors)
+        kind = self.query_one("#partner_kind", Select)
+        if kind.value == "unknown" and v.partner_kind:
+            kind.value = v.partner_kind
+        self.values.type = self.values.type or v.type
+        type_select = self.query_one("#type", Select)
+        if v.type and type_select.is_blank():
+            try:
+                type_select.value = v.type
+            except Exception:  # the types are not loaded yet: on_form_choices sets it
+                pass
+        self.query_one("#region", Input).cursor_position = 0
+        self.query_one("#form-choices", OptionList).display = False
+        self.call_after_refresh(self._remember_prefill)
+
+    def _remember_prefill(self) -> None:
+        """What the suggestion filled in: leaving it unchanged loses nothing typed."""
+        self.prefilled = self.current_values()
+
+    def on_form_choices(self, message: FormChoices) -> None:
+        select = self.query_one("#type", Select)
+        select.set_options([(Content(label), tid) for tid, label in message.types])
+        wanted = self.values.type
+        ids = {tid for tid, _ in message.types}
+        by_label = {label.casefold(): tid for tid, label in message.types}
+        chosen = wanted if wanted in ids else by_label.get(wanted.casefold())
+        if chosen:
+            select.value = chosen
+        self._schedule_preview(now=True)
+
+    # ------------------------------------------------------------------------ values
+    def current_values(self) -> CaseValues:
+        def text(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value.strip()
+
+        kind = self.query_one("#partner_kind", Select).value
+        type_ = self.query_one("#type", Select).value
+        return CaseValues(
+            region=text("region"),
+            partner=text("partner"),
+            partner_country=text("partner_country"),
+            partner_kind=str(kind) if isinstance(kind, str) else "unknown",
+            type=str(type_) if isinstance(type_, str) else "",
+            date=text("date"),
+            status=text("status"),
+            sectors=_split(text("sectors")),
+            title=text("title"),
+        )
+
+    def _case_input(self, values: CaseValues) -> Callable[[], Any]:
+        """A maker of the form's `CaseInput`, to call in a worker (the ticks are read now)."""
+        supports: tuple[str, ...] = ()
+        if self.passage is not None:
+            supports = tuple(self.query_one("#supports", SelectionList).selected)
+        source_id, passage = self.source_id or "", self.passage
+        return lambda: _make_case_input(values, source_id, passage, supports)
+
+    # ---------------------------------------------------------------------- preview
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        name = event.input.id or ""
+        self.force = False
+        self._schedule_preview()
+        if name in COMPLETING:
+            self._complete(name, event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        self.force = False
+        self._schedule_preview()
+
+    def _schedule_preview(self, *, now: bool = False) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(0 if now else PREVIEW_DELAY_S, self._preview)
+
+    def _preview(self) -> None:
+        self._preview_timer = None
+        values = self.current_values()
+        case = self._case_input(values)
+        exclude = self.case_id
+
+        def load(store: Store) -> PreviewRead:
+            from db import collection
+
+            conn = store.conn
+            p = collection.preview_case(conn, case(), exclude=exclude)
+            problems = [x for x in p.problems if not (exclude and x.startswith("No source"))]
+            return PreviewRead(_preview_lines(conn, p, values), problems, list(p.duplicates))
+
+        run_db(self, "form-preview", load)
+
+    def on_preview_read(self, message: PreviewRead) -> None:
+        if not is_current(self, message):
+            return
+        styles = {"ok": "green", "warn": "yellow", "error": "red", "info": "dim"}
+        for name in (
+            "region",
+            "partner",
+            "partner_country",
+            "type",
+            "date",
+            "status",
+            "sectors",
+            "title",
+        ):
+            line = message.lines.get(name)
+            widget = self.query_one(f"#{name}-line", Static)
+            if line is None:
+                widget.update(Text())
+                widget.display = False
+                continue
+            style, text = line
+            widget.update(one_line(text, style=styles.get(style, "")))
+            widget.display = True
+        self.problems = message.problems
+        self.duplicates = message.duplicates
+        self._show_problems(message.problems, message.duplicates, saving=False)
+
+    def _show_problems(
+        self, problems: list[str], duplicates: list[tuple[str, str]], *, saving: bool
+    ) -> None:
+        box = self.query_one("#form-problems", Static)
+        shown = [p for p in problems if not _field_problem(p)] if not saving else problems
+        if shown:
+            text = Text()
+            for i, p in enumerate(shown):
+                if i:
+                    text.append("\n")
+                text.append("✗ ", style="bold red")
+                text.append_text(plain(p))
+            box.update(text)
+            box.display = True
+        else:
+            box.update(Text())
+            box.display = False
+        dup = self.query_one("#form-duplicate")
+        if duplicates:
+            text = Text(
+                "Already in the collection with the same region, partner and type: ",
+                style="bold yellow",
+            )
+            text.append_text(one_line("; ".join(f"{title} ({cid})" for cid, title in duplicates)))
+            self.query_one("#duplicate-text", Static).update(text)
+            dup.display = True
+        else:
+            dup.display = False
+
+    # ------------------------------------------------------------------- completion
+    def _complete(self, name: str, typed: str) -> None:
+        last = typed
+        if name == "sectors":
+            cut = max(typed.rfind(";"), typed.rfind(","))
+            last = typed[cut + 1 :].strip()
+
+        def load(store: Store) -> Completions:
+            from db import collection
+
+            conn = store.conn
+            if name == "region":
+                items = collection.complete_regions(conn, last, limit=30)
+            elif name == "partner_country":
+                items = collection.complete_countries(conn, last, limit=30)
+            else:
+                items = collection.complete_sectors(conn, last)
+            return Completions(name, typed, items)
+
+        run_db(self, "form-complete", load)
+
+    def on_completions(self, message: Completions) -> None:
+        if not is_current(self, message):
+            return
+        suggester = self._suggesters.get(message.field_name)
+        if suggester is not None:
+            suggester.names = [n for n, _ in message.items]
+        choices = self.query_one("#form-choices", OptionList)
+        focused = self.focused
+        if not isinstance(focused, Input) or focused.id != message.field_name:
+            return
+        choices.clear_options()
+        last = message.typed
+        if message.field_name == "sectors":
+            last = last[max(last.rfind(";"), last.rfind(",")) + 1 :].strip()
+        if not last or not message.items:
+            choices.display = False
+            return
+        for name, what in message.items[:30]:
+            label = one_line(name, style="bold")
+            label.append_text(one_line(f"  {what}", style="dim"))
+            choices.add_option(Option(label, id=name))
+        choices.display = True
+        choices.border_title = f"{len(message.items)} matching · ↓ to choose, Enter takes one"
+        self._choices_for = message.field_name
+        # The list takes room from the fields: keep the field being typed in view.
+        self.call_after_refresh(focused.scroll_visible, animate=False)
+
+    def on_key(self, event: Any) -> None:
+        focused = self.focused
+        choices = self.query_one("#form-choices", OptionList)
+        if (
+            event.key == "down"
+            and isinstance(focused, Input)
+            and focused.id in COMPLETING
+            and choices.display
+            and choices.option_count
+        ):
+            event.stop()
+            event.prevent_default()
+            choices.focus()
+            choices.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#form-choices")
+    def _choice_taken(self, event: OptionList.OptionSelected) -> None:
+        name = getattr(self, "_choices_for", None)
+        if not name:
+            return
+        value = event.option.id or ""
+        field_input = self.query_one(f"#{name}", Input)
+        if name == "sectors":
+            current = field_input.value
+            cut = max(current.rfind(";"), current.rfind(","))
+            head = current[: cut + 1]
+            value = (head + " " if head else "") + value + "; "
+        field_input.value = value
+        field_input.cursor_position = len(value)
+        event.option_list.display = False
+        field_input.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        # Enter in a field moves to the next one (Ctrl+S saves).
+        self.focus_next()
+
+    # ------------------------------------------------------------------------- save
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        values = self.current_values()
+        if not values.type:
+            self._show_problems(["Choose a type."], [], saving=True)
+            self.query_one("#type", Select).focus()
+            return
+        self.saving = True
+        force = self.force
+        case_id = self.case_id
+        new_case = self._case_input(values)
+        before = self.initial
+
+        def save(store: Store) -> DbResult:
+            from db import collection
+
+            try:
+                made = new_case()
+                if case_id is None:
+                    case = made
+                    if case.quotes and "sectors" in case.quotes[0].supports:
+                        # "the sectors": each sector the case gets.
+                        p = collection.preview_case(store.conn, replace(case, quotes=()))
+                        q = case.quotes[0]
+                        facts = [f for f in q.supports if f != "sectors"]
+                        facts += [f"sector:{s}" for s in p.sector_ids]
+                        case = replace(case, quotes=(replace(q, supports=tuple(facts)),))
+                    return Saved(collection.add_case(store, case, force=force))
+                # Only what was changed: a generated title then follows the edit.
+                changes: dict[str, Any] = {
+                    name: value
+                    for name, value in (
+                        ("region", values.region),
+                        ("partner", values.partner),
+                        ("partner_country", values.partner_country),
+                        ("partner_kind", values.partner_kind),
+                        ("type", values.type),
+                        ("date", values.date),
+                        ("status", values.status),
+                        ("sectors", list(values.sectors)),
+                        ("title", values.title),
+                    )
+                    if value != getattr(before, name)
+                }
+                if not changes:
+                    return Saved(case_id)
+                dups = collection.preview_case(store.conn, made, exclude=case_id).duplicates
+                if dups and not force:
+                    raise collection.DuplicateCase(list(dups))
+                collection.update_case(store, case_id, changes)
+                return Saved(case_id)
+            except collection.DuplicateCase as exc:
+                return SaveFailed(str(exc), [], list(exc.existing))
+            except collection.CaseProblem as exc:
+                return SaveFailed(str(exc), list(exc.problems), [])
+            except ParadiploError as exc:
+                return SaveFailed(str(exc), [str(exc)], [])
+
+        run_db(self, "form-save", save)
+
+    def on_saved(self, message: Saved) -> None:
+        self.saving = False
+        self.dismiss(message.case_id)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.saving = False
+        if message.duplicates:
+            self._show_problems([], message.duplicates, saving=True)
+            self.query_one("#save-anyway", Button).focus()
+            return
+        self._show_problems(message.problems or [message.message], [], saving=True)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save-anyway")
+    def _save_anyway(self) -> None:
+        self.force = True
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        choices = self.query_one("#form-choices", OptionList)
+        if choices.display and self.focused is choices:
+            choices.display = False
+            name = getattr(self, "_choices_for", None)
+            if name:
+                self.query_one(f"#{name}", Input).focus()
+            return
+        if not self.has_unsaved_changes():
+            self.dismiss(None)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave the form?",
+                "What you typed in this form is not saved. Leave it anyway?",
+                yes="Leave",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        """Typed but not saved (quitting the app asks first too)."""
+        if not self.is_mounted or self.saving:
+            return False
+        try:
+            now = self.current_values()
+        except Exception:  # not composed yet
+            return False
+        return now != self.initial and not (self.passage is not None and now == self.prefilled)
+
+
+def _field_problem(problem: str) -> bool:
+    """Problems a field's own line shows already."""
+    return problem.startswith(
+        ("region '", "partner country", "unknown type", "date:", "unknown sector")
+    )
+
+
+# ------------------------------------------------------------------ opening the form
+def values_from_detail(detail: Any) -> CaseValues:
+    """A case as the form shows it for editing (from `queries.case_detail`)."""
+    region = detail.region
+    region_text = region.name
+    if region.level == "regency_or_city" and region.as_stated:
+        region_text = region.as_stated
+    partner = detail.partner
+    return CaseValues(
+        region=region_text,
+        partner=partner.name if partner is not None else "",
+        partner_country=(partner.country_name or "") if partner is not None else "",
+        partner_kind=detail.partner_kind or "unknown",
+        type=detail.type or "",
+        date=detail.date or "",
+        status=detail.status or "",
+        sectors=[s.label_en for s in detail.sectors],
+        title=detail.title,
+    )
+
+
+def open_case_form(
+    node: Any,
+    values: CaseValues,
+    done: Callable[[str | None], None],
+    **kwargs: Any,
+) -> None:
+    app = node.app
+    app.push_screen(CaseFormScreen(app.store, values, **kwargs), done)
+
+
+def open_case_from_passage(reader: Any, source: Any, passage: tuple[int, int]) -> None:
+    """A new case citing the selected passage, the form pre-filled from its suggestion."""
+    app = reader.app
+    if getattr(app.store, "readonly", False):
+        app.notify("The database is open read-only: cases cannot be added.", severity="warning")
+        return
+    start, end = passage
+
+    def done(case_id: str | None) -> None:
+        if case_id is None:
+            return
+        app.notify(f"Case {case_id} added. Enter on the passage opens it.", title="Case added")
+        reload = getattr(reader, "load_source", None)
+        if callable(reload):
+            reader.anchor_start, reader.anchor_end = start, end
+            reload()
+
+    app.push_screen(
+        CaseFormScreen(
+            app.store,
+            CaseValues(),
+            source_id=source.id,
+            passage=passage,
+            quote=source.text[start:end],
+            heading="New case from the passage",
+            suggest=True,
+        ),
+        done,
+    )
+
+
+def open_attach_evidence(
+    reader: Any, source: Any, passage: tuple[int, int], case_id: str | None
+) -> None:
+    """Attach the selected passage to a case (chosen in a dialog) as evidence."""
+    from tui.screens.evidence import AttachEvidenceScreen
+
+    app = reader.app
+    if getattr(app.store, "readonly", False):
+        app.notify("The database is open read-only: evidence cannot be added.", severity="warning")
+        return
+    start, end = passage
+
+    def done(chosen: str | None) -> None:
+        if chosen is None:
+            return
+        app.notify(f"The passage is now evidence for {chosen}.", title="Evidence attached")
+        reload = getattr(reader, "load_source", None)
+        if callable(reload):
+            reader.anchor_start, reader.anchor_end = start, end
+            reader.case_id = chosen
+            reload()
+
+    app.push_screen(
+        AttachEvidenceScreen(app.store, source.id, passage, source.text[start:end], case_id),
+        done,
+    )

@@ -1,0 +1,250 @@
+"""Attach a selected passage to a case as evidence, choosing the facts it supports.
+
+Type to narrow the cases (title, id, region or partner); ↑/↓ choose one; the facts of that case
+are listed below (Space ticks one: the passage states the region, the partner, the date, a
+sector…); Ctrl+S attaches. The passage is checked against the source's text by
+`db.collection.attach_evidence` and stored with its offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from db.errors import ParadiploError
+from db.store import Store
+from db.text import fact_label
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.text import count_label, one_line, plain
+
+
+@dataclass
+class CasesFound(DbResult):
+    cases: list[tuple[str, str, str]]  # (id, title, origin)
+
+
+@dataclass
+class FactsRead(DbResult):
+    case_id: str
+    facts: list[tuple[str, str]]  # (supports key, what it says)
+
+
+@dataclass
+class Attached(DbResult):
+    case_id: str
+    supports: tuple[str, ...]
+
+
+@dataclass
+class AttachFailed(DbResult):
+    message: str
+
+
+def case_facts(detail: Any) -> list[tuple[str, str]]:
+    """The facts of a case a passage can support, each with what the case says."""
+    out: list[tuple[str, str]] = [("region", detail.region.name)]
+    if detail.partner is not None:
+        out.append(("partner", detail.partner.name))
+        if detail.partner.country_name:
+            out.append(("partner_country", detail.partner.country_name))
+    if detail.partner_kind:
+        out.append(("partner_kind", detail.partner_kind.replace("_", "-")))
+    out.append(("type", detail.type_label or detail.type or "not stated"))
+    out.append(("date", detail.date_as_stated or detail.date or "not stated"))
+    out.append(("status", detail.status_as_stated or detail.status or "not stated"))
+    out.append(("title", detail.title))
+    out += [(f"sector:{s.id}", s.label_en) for s in detail.sectors]
+    return out
+
+
+class AttachEvidenceScreen(ModalScreen[str | None]):
+    """Choose a case and the facts the passage supports; dismissed with the case id."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "attach", "Attach", priority=True, id="attach.save"),
+        Binding("escape", "cancel", "Cancel", id="attach.cancel"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        source_id: str,
+        passage: tuple[int, int],
+        quote: str,
+        case_id: str | None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.source_id = source_id
+        self.passage = passage
+        self.quote = quote
+        self.first_case = case_id
+        self.case_id: str | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog attach-form"):
+            yield Static(Text("Attach the passage to a case", style="bold"), classes="dialog-title")
+            q = Text("“", style="italic")
+            q.append_text(one_line(self.quote, style="italic"))
+            q.append("”")
+            yield Static(q, id="attach-quote")
+            yield Input(
+                placeholder="type to find a case (title, region, partner, id)",
+                id="case-filter",
+                compact=True,
+            )
+            yield OptionList(id="case-choices")
+            yield Static(Text("It supports (Space ticks):", style="bold"), id="facts-title")
+            yield SelectionList[str](id="facts")
+            yield Static(Text(), id="attach-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Attach  ^s", variant="primary", id="attach")
+                yield Button("Cancel  esc", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#attach-problem").display = False
+        self._find("")
+        self.query_one("#case-filter", Input).focus()
+
+    # ------------------------------------------------------------------------ cases
+    def _find(self, text: str) -> None:
+        first = self.first_case
+
+        def load(store: Store) -> CasesFound:
+            from db import ui_queries
+
+            conn = store.conn
+            cases = ui_queries.find_cases(conn, text.strip())
+            if first and not text.strip():
+                mine = [c for c in ui_queries.find_cases(conn, first, limit=5) if c[0] == first]
+                cases = mine + [c for c in cases if c[0] != first]
+            return CasesFound(cases)
+
+        run_db(self, "attach-cases", load)
+
+    @on(Input.Changed, "#case-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._find(event.value)
+
+    @on(Input.Submitted, "#case-filter")
+    def _to_list(self) -> None:
+        self.query_one("#case-choices", OptionList).focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.focused is self.query_one("#case-filter"):
+            event.stop()
+            event.prevent_default()
+            self.query_one("#case-choices", OptionList).focus()
+
+    def on_cases_found(self, message: CasesFound) -> None:
+        if not is_current(self, message):
+            return
+        options = self.query_one("#case-choices", OptionList)
+        options.clear_options()
+        for cid, title, origin in message.cases:
+            label = one_line(title, style="bold")
+            label.append_text(one_line(f"  {cid}", style="dim"))
+            if origin == "user":
+                label.append("  (yours)", style="dim")
+            label.no_wrap, label.overflow = True, "ellipsis"
+            options.add_option(Option(label, id=cid))
+        options.border_title = count_label(len(message.cases), "case") + (
+            " (the first 50: type to narrow)" if len(message.cases) >= 50 else ""
+        )
+        if message.cases:
+            options.highlighted = 0
+        else:
+            self.case_id = None
+            self.query_one("#facts", SelectionList).clear_options()
+
+    @on(OptionList.OptionHighlighted, "#case-choices")
+    def _case_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        case_id = event.option.id
+        if not case_id or case_id == self.case_id:
+            return
+        self.case_id = case_id
+
+        def load(store: Store) -> FactsRead:
+            from db import queries
+
+            return FactsRead(case_id, case_facts(queries.case_detail(store.conn, case_id)))
+
+        run_db(self, "attach-facts", load)
+
+    @on(OptionList.OptionSelected, "#case-choices")
+    def _case_chosen(self) -> None:
+        self.query_one("#facts", SelectionList).focus()
+
+    def on_facts_read(self, message: FactsRead) -> None:
+        if not is_current(self, message) or message.case_id != self.case_id:
+            return
+        facts = self.query_one("#facts", SelectionList)
+        facts.clear_options()
+        for key, says in message.facts:
+            label = Text(fact_label(key), style="bold")
+            label.append(": ")
+            label.append_text(one_line(says))
+            facts.add_option((Content.from_rich_text(label), key))
+        if facts.option_count:
+            facts.highlighted = 0  # Space ticks the first fact at once
+
+    # ----------------------------------------------------------------------- attach
+    def action_attach(self) -> None:
+        if self.busy:
+            return
+        case_id = self.case_id
+        if case_id is None:
+            self._problem("Choose a case first.")
+            return
+        supports = tuple(self.query_one("#facts", SelectionList).selected)
+        source_id, (start, end) = self.source_id, self.passage
+        self.busy = True
+
+        def save(store: Store) -> DbResult:
+            from db import collection
+
+            try:
+                spec = collection.QuoteSpec(start=start, end=end, supports=supports)
+                collection.attach_evidence(store, case_id, source_id, spec)
+            except ParadiploError as exc:
+                return AttachFailed(str(exc))
+            return Attached(case_id, supports)
+
+        run_db(self, "attach-save", save)
+
+    def on_attached(self, message: Attached) -> None:
+        self.busy = False
+        self.dismiss(message.case_id)
+
+    def on_attach_failed(self, message: AttachFailed) -> None:
+        self.busy = False
+        self._problem(message.message)
+
+    def _problem(self, message: str) -> None:
+        box = self.query_one("#attach-problem", Static)
+        text = Text("✗ ", style="bold red")
+        text.append_text(plain(message))
+        box.update(text)
+        box.display = True
+
+    @on(Button.Pressed, "#attach")
+    def _attach_pressed(self) -> None:
+        self.action_attach()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
