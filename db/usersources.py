@@ -290,3 +290,9 @@ def locate_quote(conn: sqlite3.Connection, source_id: str, spec: QuoteSpec) -> L
         raise QuoteNotFound(source_id, quote, nearest_passage(conn, source_id, quote))
     start, end = found
     return LocatedQuote(source_id, text[start:end], start, end, tuple(spec.supports))
+
+
+def passage_count(conn: sqlite3.Connection, source_id: str) -> int:
+    """How many passages a source's text was split into."""
+    row = conn.execute("SELECT count(*) FROM passages WHERE source_id = ?", (source_id,))
+    return int(row.fetchone()[0])

@@ -13,7 +13,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from db import queries
+from db import queries, usersources
 from tui.cli import (
     Ctx,
     _id_column,
@@ -113,8 +113,7 @@ def sources_add(
         )
         store = ctx.store()
         sid = collection.add_source(store, src)
-        n = store.conn.execute("SELECT count(*) FROM passages WHERE source_id = ?", (sid,))
-        passages = int(n.fetchone()[0])
+        passages = usersources.passage_count(store.conn, sid)
     if as_json:
         emit_json({"id": sid, "passages": passages, "characters": len(got.text)})
         return
