@@ -433,3 +433,23 @@ async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path:
         add_article(db_path)
         await until(pilot, lambda: listed.count == before + 1, rounds=400)
         assert listed.current == place  # the cursor stays on the source it was on
+
+
+async def test_typed_markup_and_escapes_stay_text_in_the_form(db_path: Path) -> None:
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        form.query_one("#region", Input).value = "[bold]Kota[/bold] \x1b[31mBandung"
+        form.query_one("#partner", Input).value = "Braun[i]schweig[/i] \x1b]0;title\x07"
+        form.query_one("#partner_country", Input).value = "[link=x]DE"
+        form.query_one("#sectors", Input).value = "[red]tourism[/red]"
+        await until(pilot, lambda: "Braun[i]schweig[/i]" in line(form, "partner"))
+        assert "\x1b" not in line(form, "partner")
+        await until(pilot, lambda: "[red]tourism[/red]" in line(form, "sectors"))
+        assert "[link=x]DE" in line(form, "partner_country")
+        assert "[bold]Kota[/bold]" in line(form, "region")

@@ -181,7 +181,10 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
         names = " / ".join(a.name for a in region.candidates)
         lines["region"] = ("warn", f"ambiguous: {names} — write Kota … or Kabupaten …")
     elif values.region.strip():
-        lines["region"] = ("error", "not in the official list of Indonesia's regions")
+        lines["region"] = (
+            "error",
+            f"“{values.region.strip()}” is not in the official list of Indonesia's regions",
+        )
     else:
         lines["region"] = ("error", "required")
     if values.partner_country.strip():
@@ -192,7 +195,8 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
         else:
             lines["partner_country"] = (
                 "error",
-                "not a country known here (English, Indonesian or ISO code)",
+                f"“{values.partner_country.strip()}” is not a country known here "
+                "(English or Indonesian name, or ISO code)",
             )
     if values.partner.strip():
         lines["partner"] = ("info", f"→ {p.partner}")
