@@ -233,13 +233,10 @@ class NameSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         head, last = "", value
         if self.list_mode:
+            # The last item of the list, after its separator and spaces (kept as typed).
             cut = max(value.rfind(";"), value.rfind(","))
-            head, last = value[: cut + 1], value[cut + 1 :]
-            if head and not last.startswith(" ") and last:
-                pass
-            last = last.lstrip()
-            if head:
-                head = head + " "
+            last = value[cut + 1 :].lstrip()
+            head = value[: len(value) - len(last)]
         if not last:
             return None
         folded = last.casefold()
