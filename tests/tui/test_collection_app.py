@@ -453,3 +453,51 @@ async def test_typed_markup_and_escapes_stay_text_in_the_form(db_path: Path) -> 
         await until(pilot, lambda: "[red]tourism[/red]" in line(form, "sectors"))
         assert "[link=x]DE" in line(form, "partner_country")
         assert "[bold]Kota[/bold]" in line(form, "region")
+
+
+async def test_region_country_and_sector_completion(db_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        await until(pilot, lambda: form.query_one("#form-note").display)
+        region = form.query_one("#region", Input)
+        region.value = ""
+        region.focus()
+        await pilot.press(*"Malan")
+        choices = form.query_one("#form-choices", OptionList)
+
+        def offered() -> list[str]:
+            return [str(choices.get_option_at_index(i).id) for i in range(choices.option_count)]
+
+        await until(pilot, lambda: choices.display and "Kabupaten Malang" in offered())
+        assert "Kota Malang" in offered()
+        # ↓ into the list, to "Kabupaten Malang", Enter takes it.
+        await press(pilot, "down")
+        assert form.focused is choices
+        while str(choices.get_option_at_index(choices.highlighted or 0).id) != "Kabupaten Malang":
+            await press(pilot, "down")
+        await press(pilot, "enter")
+        assert region.value == "Kabupaten Malang" and form.focused is region
+        await until(pilot, lambda: "→ Kabupaten Malang" in line(form, "region"))
+        # A country by its Indonesian name; a sector by its Indonesian label.
+        country = form.query_one("#partner_country", Input)
+        country.value = ""
+        country.focus()
+        await pilot.press(*"Jepan")
+        await until(pilot, lambda: choices.display and "Japan" in offered())
+        sectors = form.query_one("#sectors", Input)
+        sectors.focus()
+        await settle(pilot)
+        sectors.value = "Tourism; "
+        sectors.cursor_position = len(sectors.value)
+        await pilot.press(*"pendid")
+        await until(pilot, lambda: choices.display and "Education" in offered())
+        await press(pilot, "down", "enter")
+        assert sectors.value.startswith("Tourism; Education")
