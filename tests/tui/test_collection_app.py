@@ -501,3 +501,47 @@ async def test_region_country_and_sector_completion(db_path: Path) -> None:
         await until(pilot, lambda: choices.display and "Education" in offered())
         await press(pilot, "down", "enter")
         assert sectors.value.startswith("Tourism; Education")
+
+
+async def test_an_ambiguous_region_can_be_kept_as_stated(db_path: Path) -> None:
+    from textual.widgets import Checkbox
+
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        await until(pilot, lambda: form.query_one("#form-note").display)
+        keep = form.query_one("#keep-ambiguous", Checkbox)
+        assert not keep.display
+        form.query_one("#region", Input).value = "Malang"
+        form.query_one("#partner", Input).value = "Nonsan"
+        form.query_one("#partner_country", Input).value = "Korea Selatan"
+        form.query_one("#type", Select).value = "mou"
+        await until(pilot, lambda: "ambiguous" in line(form, "region"))
+        assert keep.display
+        await press(pilot, "ctrl+s")
+        assert app.screen is form  # refused: which Malang?
+        keep.value = True
+        await until(pilot, lambda: "kept as stated" in line(form, "region"))
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is reader)
+        [mine] = [
+            c for c in queries.list_cases(app.store.conn, queries.Filters()) if c.origin == "user"
+        ]
+        detail = queries.case_detail(app.store.conn, mine.id)
+        assert detail.region.level == "regency_or_city"
+        # Editing it keeps it as stated (the box is ticked in the form).
+        app.open_case(mine.id)
+        await settle(pilot)
+        await press(pilot, "E")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        assert form.query_one("#keep-ambiguous", Checkbox).value
+        form.query_one("#status", Input).value = "agreed"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is app.main)
+        assert queries.case_detail(app.store.conn, mine.id).status == "agreed"
