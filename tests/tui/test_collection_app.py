@@ -433,3 +433,115 @@ async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path:
         add_article(db_path)
         await until(pilot, lambda: listed.count == before + 1, rounds=400)
         assert listed.current == place  # the cursor stays on the source it was on
+
+
+async def test_typed_markup_and_escapes_stay_text_in_the_form(db_path: Path) -> None:
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        form.query_one("#region", Input).value = "[bold]Kota[/bold] \x1b[31mBandung"
+        form.query_one("#partner", Input).value = "Braun[i]schweig[/i] \x1b]0;title\x07"
+        form.query_one("#partner_country", Input).value = "[link=x]DE"
+        form.query_one("#sectors", Input).value = "[red]tourism[/red]"
+        await until(pilot, lambda: "Braun[i]schweig[/i]" in line(form, "partner"))
+        assert "\x1b" not in line(form, "partner")
+        await until(pilot, lambda: "[red]tourism[/red]" in line(form, "sectors"))
+        assert "[link=x]DE" in line(form, "partner_country")
+        assert "[bold]Kota[/bold]" in line(form, "region")
+
+
+async def test_region_country_and_sector_completion(db_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        await until(pilot, lambda: form.query_one("#form-note").display)
+        region = form.query_one("#region", Input)
+        region.value = ""
+        region.focus()
+        await pilot.press(*"Malan")
+        choices = form.query_one("#form-choices", OptionList)
+
+        def offered() -> list[str]:
+            return [str(choices.get_option_at_index(i).id) for i in range(choices.option_count)]
+
+        await until(pilot, lambda: choices.display and "Kabupaten Malang" in offered())
+        assert "Kota Malang" in offered()
+        # ↓ into the list, to "Kabupaten Malang", Enter takes it.
+        await press(pilot, "down")
+        assert form.focused is choices
+        while str(choices.get_option_at_index(choices.highlighted or 0).id) != "Kabupaten Malang":
+            await press(pilot, "down")
+        await press(pilot, "enter")
+        assert region.value == "Kabupaten Malang" and form.focused is region
+        await until(pilot, lambda: "→ Kabupaten Malang" in line(form, "region"))
+        # A country by its Indonesian name; a sector by its Indonesian label.
+        country = form.query_one("#partner_country", Input)
+        country.value = ""
+        country.focus()
+        await pilot.press(*"Jepan")
+        await until(pilot, lambda: choices.display and "Japan" in offered())
+        sectors = form.query_one("#sectors", Input)
+        sectors.focus()
+        await settle(pilot)
+        sectors.value = "Tourism; "
+        sectors.cursor_position = len(sectors.value)
+        await pilot.press(*"pendid")
+        await until(pilot, lambda: choices.display and "Education" in offered())
+        await press(pilot, "down", "enter")
+        assert sectors.value.startswith("Tourism; Education")
+
+
+async def test_an_ambiguous_region_can_be_kept_as_stated(db_path: Path) -> None:
+    from textual.widgets import Checkbox
+
+    sid = add_article(db_path)
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader_at(pilot, app, sid)
+        reader.select_passage(0, 7)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        await until(pilot, lambda: form.query_one("#form-note").display)
+        keep = form.query_one("#keep-ambiguous", Checkbox)
+        assert not keep.display
+        form.query_one("#region", Input).value = "Malang"
+        form.query_one("#partner", Input).value = "Nonsan"
+        form.query_one("#partner_country", Input).value = "Korea Selatan"
+        form.query_one("#type", Select).value = "mou"
+        await until(pilot, lambda: "ambiguous" in line(form, "region"))
+        assert keep.display
+        await press(pilot, "ctrl+s")
+        assert app.screen is form  # refused: which Malang?
+        keep.value = True
+        await until(pilot, lambda: "kept as stated" in line(form, "region"))
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is reader)
+        [mine] = [
+            c for c in queries.list_cases(app.store.conn, queries.Filters()) if c.origin == "user"
+        ]
+        detail = queries.case_detail(app.store.conn, mine.id)
+        assert detail.region.level == "regency_or_city"
+        # Editing it keeps it as stated (the box is ticked in the form).
+        app.open_case(mine.id)
+        await settle(pilot)
+        await press(pilot, "E")
+        form = app.screen
+        assert isinstance(form, CaseFormScreen)
+        assert form.query_one("#keep-ambiguous", Checkbox).value
+        form.query_one("#status", Input).value = "agreed"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: app.screen is app.main)
+        assert queries.case_detail(app.store.conn, mine.id).status == "agreed"

@@ -26,7 +26,16 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.widgets.option_list import Option
 
 from db.errors import ParadiploError
@@ -77,6 +86,8 @@ class CaseValues:
     status: str = ""
     sectors: list[str] = field(default_factory=list)
     title: str = ""
+    # A bare name shared by a Kota and a Kabupaten (Malang), kept as the source states it.
+    keep_ambiguous: bool = False
 
 
 @dataclass
@@ -177,11 +188,20 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
         prov = areas.get(region.area.province_code or "")
         where = f" ({prov.name})" if prov is not None and prov != region.area else ""
         lines["region"] = ("ok", f"→ {region.area.name}{where}")
+    elif region.candidates and values.keep_ambiguous:
+        names = " or ".join(a.name for a in region.candidates)
+        lines["region"] = (
+            "ok",
+            f"→ kept as stated: {region.as_stated} ({names}: not stated which)",
+        )
     elif region.candidates:
         names = " / ".join(a.name for a in region.candidates)
         lines["region"] = ("warn", f"ambiguous: {names} — write Kota … or Kabupaten …")
     elif values.region.strip():
-        lines["region"] = ("error", "not in the official list of Indonesia's regions")
+        lines["region"] = (
+            "error",
+            f"“{values.region.strip()}” is not in the official list of Indonesia's regions",
+        )
     else:
         lines["region"] = ("error", "required")
     if values.partner_country.strip():
@@ -192,7 +212,8 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
         else:
             lines["partner_country"] = (
                 "error",
-                "not a country known here (English, Indonesian or ISO code)",
+                f"“{values.partner_country.strip()}” is not a country known here "
+                "(English or Indonesian name, or ISO code)",
             )
     if values.partner.strip():
         lines["partner"] = ("info", f"→ {p.partner}")
@@ -229,13 +250,10 @@ class NameSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         head, last = "", value
         if self.list_mode:
+            # The last item of the list, after its separator and spaces (kept as typed).
             cut = max(value.rfind(";"), value.rfind(","))
-            head, last = value[: cut + 1], value[cut + 1 :]
-            if head and not last.startswith(" ") and last:
-                pass
-            last = last.lstrip()
-            if head:
-                head = head + " "
+            last = value[cut + 1 :].lstrip()
+            head = value[: len(value) - len(last)]
         if not last:
             return None
         folded = last.casefold()
@@ -297,7 +315,14 @@ class CaseFormScreen(ModalScreen[str | None]):
                 yield Static(q, id="form-quote")
             with VerticalScroll(id="form-fields"):
                 yield Static(Text(), id="form-note")
-                for name in ("region", "partner", "partner_country"):
+                yield from self._field("region", v.region)
+                yield Checkbox(
+                    "The source does not say which: keep the name as stated",
+                    value=v.keep_ambiguous,
+                    compact=True,
+                    id="keep-ambiguous",
+                )
+                for name in ("partner", "partner_country"):
                     yield from self._field(name, getattr(v, name))
                 with Horizontal(classes="form-row"):
                     yield Label(FIELD_LABELS["partner_kind"], classes="form-label")
@@ -356,6 +381,8 @@ class CaseFormScreen(ModalScreen[str | None]):
         self.query_one("#form-duplicate").display = False
         for line in self.query(".form-line"):
             line.display = False  # until the preview says what the field resolves to
+        keep = self.query_one("#keep-ambiguous", Checkbox)
+        keep.display = keep.value  # shown when the region is ambiguous
         self.query_one("#form-choices", OptionList).display = False
 
         def load(store: Store) -> FormChoices:
@@ -462,6 +489,7 @@ class CaseFormScreen(ModalScreen[str | None]):
             status=text("status"),
             sectors=_split(text("sectors")),
             title=text("title"),
+            keep_ambiguous=self.query_one("#keep-ambiguous", Checkbox).value,
         )
 
     def _case_input(self, values: CaseValues) -> Callable[[], Any]:
@@ -481,6 +509,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         if name in COMPLETING:
             self._complete(name, event.value)
 
+    @on(Checkbox.Changed)
     @on(Select.Changed)
     def _select_changed(self) -> None:
         self.force = False
@@ -501,7 +530,8 @@ class CaseFormScreen(ModalScreen[str | None]):
             from db import collection
 
             conn = store.conn
-            p = collection.preview_case(conn, case(), exclude=exclude)
+            ambiguous: Any = "keep" if values.keep_ambiguous else "error"
+            p = collection.preview_case(conn, case(), ambiguous, exclude=exclude)
             problems = [x for x in p.problems if not (exclude and x.startswith("No source"))]
             return PreviewRead(_preview_lines(conn, p, values), problems, list(p.duplicates))
 
@@ -530,6 +560,9 @@ class CaseFormScreen(ModalScreen[str | None]):
             style, text = line
             widget.update(one_line(text, style=styles.get(style, "")))
             widget.display = True
+        keep = self.query_one("#keep-ambiguous", Checkbox)
+        region_line = message.lines.get("region", ("", ""))
+        keep.display = keep.value or region_line[0] == "warn"
         self.problems = message.problems
         self.duplicates = message.duplicates
         self._show_problems(message.problems, message.duplicates, saving=False)
@@ -662,6 +695,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         case_id = self.case_id
         new_case = self._case_input(values)
         before = self.initial
+        ambiguous: Any = "keep" if values.keep_ambiguous else "error"
 
         def save(store: Store) -> DbResult:
             from db import collection
@@ -672,12 +706,12 @@ class CaseFormScreen(ModalScreen[str | None]):
                     case = made
                     if case.quotes and "sectors" in case.quotes[0].supports:
                         # "the sectors": each sector the case gets.
-                        p = collection.preview_case(store.conn, replace(case, quotes=()))
+                        p = collection.preview_case(store.conn, replace(case, quotes=()), ambiguous)
                         q = case.quotes[0]
                         facts = [f for f in q.supports if f != "sectors"]
                         facts += [f"sector:{s}" for s in p.sector_ids]
                         case = replace(case, quotes=(replace(q, supports=tuple(facts)),))
-                    return Saved(collection.add_case(store, case, force=force))
+                    return Saved(collection.add_case(store, case, force=force, ambiguous=ambiguous))
                 # Only what was changed: a generated title then follows the edit.
                 changes: dict[str, Any] = {
                     name: value
@@ -696,10 +730,12 @@ class CaseFormScreen(ModalScreen[str | None]):
                 }
                 if not changes:
                     return Saved(case_id)
-                dups = collection.preview_case(store.conn, made, exclude=case_id).duplicates
+                dups = collection.preview_case(
+                    store.conn, made, ambiguous, exclude=case_id
+                ).duplicates
                 if dups and not force:
                     raise collection.DuplicateCase(list(dups))
-                collection.update_case(store, case_id, changes)
+                collection.update_case(store, case_id, changes, ambiguous=ambiguous)
                 return Saved(case_id)
             except collection.DuplicateCase as exc:
                 return SaveFailed(str(exc), [], list(exc.existing))
@@ -785,7 +821,8 @@ def values_from_detail(detail: Any) -> CaseValues:
     """A case as the form shows it for editing (from `queries.case_detail`)."""
     region = detail.region
     region_text = region.name
-    if region.level == "regency_or_city" and region.as_stated:
+    kept = region.level == "regency_or_city" and bool(region.as_stated)
+    if kept:
         region_text = region.as_stated
     partner = detail.partner
     return CaseValues(
@@ -798,6 +835,7 @@ def values_from_detail(detail: Any) -> CaseValues:
         status=detail.status or "",
         sectors=[s.label_en for s in detail.sectors],
         title=detail.title,
+        keep_ambiguous=kept,
     )
 
 
