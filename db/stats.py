@@ -573,3 +573,26 @@ def network_graph(conn: sqlite3.Connection, filters: Filters | None = None) -> A
             attrs["year"] = edge.year
         graph.add_edge(edge.source, edge.target, key=edge.case_id, **attrs)
     return graph
+
+
+def type_id(conn: sqlite3.Connection, text: str) -> str:
+    """A case type's id from its id or its English or Indonesian label (any case)."""
+    wanted = text.strip().casefold()
+    rows = conn.execute("SELECT id, label_en, label_id, synonyms FROM case_types").fetchall()
+    for tid, en, idl, synonyms in rows:
+        names = {tid, en, idl, *(_json_list(synonyms))}
+        if wanted in {n.casefold() for n in names if n}:
+            return str(tid)
+    raise ParadiploError(
+        f"Unknown case type '{text}'. Use one of: {', '.join(r[0] for r in rows)}."
+    )
+
+
+def _json_list(raw: str | None) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -295,6 +295,9 @@ def cases_group() -> None:
 @click.option("--region", "-r", help="Province, regency/city or country (name or code).")
 @click.option("--sector", "-s", multiple=True, help="Sector id or label (repeat to narrow).")
 @click.option("--partner-country", "-c", help="Partner country (name or code).")
+@click.option("--year", "year", type=int, help="Only cases dated in this year.")
+@click.option("--from", "year_from", type=int, help="Only cases dated in or after this year.")
+@click.option("--to", "year_to", type=int, help="Only cases dated in or before this year.")
 @click.option(
     "--sort",
     type=click.Choice(["year", "-year", "title", "region", "partner"]),
@@ -309,17 +312,25 @@ def cases_list(
     region: str | None,
     sector: tuple[str, ...],
     partner_country: str | None,
+    year: int | None,
+    year_from: int | None,
+    year_to: int | None,
     sort: str,
     limit: int,
     as_json: bool,
 ) -> None:
-    """List cases, optionally filtered."""
+    """List cases, optionally filtered (--year 2017, or --from 2010 --to 2020)."""
+    from tui.cli_stats import years
+
     with friendly_errors():
         conn = ctx.store().conn
+        y0, y1 = years(year, year_from, year_to)
         filters = Filters(
             region=resolve.region_key(conn, region) if region else None,
             partner=resolve.country_key(conn, partner_country) if partner_country else None,
             sectors=tuple(resolve.sector_id(conn, s) for s in sector),
+            year_from=y0,
+            year_to=y1,
         )
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
         if as_json:
@@ -683,6 +694,9 @@ def entry() -> None:
             where = "the details could not be saved"
         fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
 
+
+# Commands defined in their own modules, registered on the groups above.
+from tui import cli_stats  # noqa: E402, F401
 
 if __name__ == "__main__":
     entry()
