@@ -28,15 +28,25 @@ class UIState:
     sectors: list[str] = field(default_factory=list)
     sort: str = "-year"
     theme: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
 
     @property
     def filters(self) -> Filters:
-        return Filters(region=self.region, partner=self.partner, sectors=tuple(self.sectors))
+        return Filters(
+            region=self.region,
+            partner=self.partner,
+            sectors=tuple(self.sectors),
+            year_from=self.year_from,
+            year_to=self.year_to,
+        )
 
     def set_filters(self, filters: Filters) -> None:
         self.region = filters.region
         self.partner = filters.partner
         self.sectors = list(filters.sectors)
+        self.year_from = filters.year_from
+        self.year_to = filters.year_to
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -61,7 +71,13 @@ def load_state(path: Path | None = None) -> UIState:
         sectors=[s for s in sectors if isinstance(s, str)] if isinstance(sectors, list) else [],
         sort=sort if sort in SORTS else "-year",
         theme=_str_or_none(raw.get("theme")),
+        year_from=_year_or_none(raw.get("year_from")),
+        year_to=_year_or_none(raw.get("year_to")),
     )
+
+
+def _year_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 _LOCK = threading.Lock()

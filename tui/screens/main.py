@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
         Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
+        Binding("t", "ask_years", "Years", tooltip="Filter by a year or a range", id="years"),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -463,7 +464,30 @@ class MainScreen(Screen[None]):
         if f.sectors:
             names = [self.labels.get(s, s) for s in f.sectors]
             parts.append(Text("sectors: ", style="dim") + one_line(" + ".join(names)))
+        if f.years_label():
+            parts.append(Text("years: ", style="dim") + Text(f.years_label()))
+        if f.case_type is not None:
+            label = self.labels.get(f"type:{f.case_type}", f.case_type or "not stated")
+            parts.append(Text("type: ", style="dim") + one_line(label))
+        if f.stage is not None:
+            parts.append(Text("stage: ", style="dim") + one_line(f.stage))
         return parts
+
+    def action_ask_years(self) -> None:
+        """Ask for a year or a range of years and filter by it (empty: no year filter)."""
+        from tui.screens.overview import YearsDialog
+
+        def answered(years: tuple[int | None, int | None] | None) -> None:
+            if years is not None:
+                self.filters = replace(self.filters, year_from=years[0], year_to=years[1])
+
+        self.app.push_screen(YearsDialog(self.filters), answered)
+
+    def show_filters(self, filters: Filters, labels: dict[str, str] | None = None) -> None:
+        """Show the cases under `filters` (from the overview, matrix or network), in the list."""
+        self.labels.update(labels or {})
+        self.filters = filters
+        self.action_focus_pane("agreements")
 
     # ------------------------------------------------------------------------ filters
     def watch_filters(self, old: Filters, new: Filters) -> None:
