@@ -111,6 +111,11 @@ class MatrixScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def set_filters(self, filters: Filters) -> None:
+        """Count again under other filters."""
+        self.filters = filters
+        self.reload()
+
     def reload(self) -> None:
         run_db(self, "matrix", load_matrix(self.filters, self.rows_dim, self.cols_dim))
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from rich.bar import Bar
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -61,18 +62,23 @@ class BarLine:
         self.color = color
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Drawn as one line of segments (label, Rich's Bar, count) rather than a Table: a
+        # chart lays out every bar whenever the filters change, and a Table per bar made
+        # that the slowest part of redrawing the overview.
         width = options.max_width
         label_width = max(6, min(self.label_width, width * 2 // 5))
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(width=label_width, no_wrap=True, overflow="ellipsis")
-        grid.add_column(ratio=1)
-        grid.add_column(width=self.count_width, justify="right", no_wrap=True)
-        grid.add_row(
-            one_line(self.label),
-            Bar(self.peak, 0, self.count, color=self.color),
-            Text(f"{self.count:,}", style="bold"),
-        )
-        yield grid
+        bar_width = max(1, width - label_width - self.count_width - 2)
+        label = one_line(self.label)
+        label.truncate(label_width, overflow="ellipsis", pad=True)
+        yield from label.render(console)
+        yield Segment(" ")
+        bar = Bar(self.peak, 0, self.count, width=bar_width, color=self.color)
+        for segment in bar.__rich_console__(console, options.update_width(bar_width)):
+            if segment.text != "\n":
+                yield segment
+        yield Segment(" ")
+        yield Segment(f"{self.count:,}".rjust(self.count_width), Style(bold=True))
+        yield Segment.line()
 
 
 def bar_options(
