@@ -16,9 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.bar import Bar
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.segment import Segment
-from rich.style import Style
+from rich.console import Console
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -48,48 +46,53 @@ CHARTS = (
 
 
 # ------------------------------------------------------------------------ the bars
-class BarLine:
-    """One bar: the label, Rich's Bar scaled to the chart's largest count, and the count."""
+def bar_line(
+    console: Console,
+    label: str,
+    count: int,
+    peak: int,
+    widths: tuple[int, int, int],
+    color: str,
+) -> Text:
+    """One bar as a line of text: the label, Rich's `Bar` scaled to the chart's largest
+    count, and the count. Plain `Text` (not a renderable of our own, nor a Table): a chart
+    lays out every bar whenever the filters change, and Text is what Textual lays out
+    fastest."""
+    label_width, bar_width, count_width = widths
+    line = one_line(label)
+    line.truncate(label_width, overflow="ellipsis", pad=True)
+    line.append(" ")
+    bar = Bar(max(peak, 1), 0, count, width=bar_width, color=color)
+    for segment in bar.__rich_console__(console, console.options.update_width(bar_width)):
+        if segment.text != "\n":
+            line.append(segment.text, segment.style)
+    line.append(" ")
+    line.append(f"{count:,}".rjust(count_width), style="bold")
+    return line
 
-    def __init__(
-        self, label: str, count: int, peak: int, label_width: int, count_width: int, color: str
-    ) -> None:
-        self.label = label
-        self.count = count
-        self.peak = max(peak, 1)
-        self.label_width = label_width
-        self.count_width = count_width
-        self.color = color
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        # Drawn as one line of segments (label, Rich's Bar, count) rather than a Table: a
-        # chart lays out every bar whenever the filters change, and a Table per bar made
-        # that the slowest part of redrawing the overview.
-        width = options.max_width
-        label_width = max(6, min(self.label_width, width * 2 // 5))
-        bar_width = max(1, width - label_width - self.count_width - 2)
-        label = one_line(self.label)
-        label.truncate(label_width, overflow="ellipsis", pad=True)
-        yield from label.render(console)
-        yield Segment(" ")
-        bar = Bar(self.peak, 0, self.count, width=bar_width, color=self.color)
-        for segment in bar.__rich_console__(console, options.update_width(bar_width)):
-            if segment.text != "\n":
-                yield segment
-        yield Segment(" ")
-        yield Segment(f"{self.count:,}".rjust(self.count_width), Style(bold=True))
-        yield Segment.line()
+def bar_widths(items: list[stats_api.Count], width: int) -> tuple[int, int, int]:
+    """(label, bar, count) widths for a chart's bars in `width` cells."""
+    count_width = max((len(f"{c.count:,}") for c in items), default=1)
+    longest = max((len(c.label) for c in items), default=4)
+    label_width = max(6, min(longest, width * 2 // 5))
+    return label_width, max(1, width - label_width - count_width - 2), count_width
 
 
 def bar_options(
-    dim: str, items: list[stats_api.Count], color: str, *, selectable: bool = True
+    console: Console,
+    dim: str,
+    items: list[stats_api.Count],
+    color: str,
+    width: int,
+    *,
+    selectable: bool = True,
 ) -> list[Option]:
     peak = max((c.count for c in items), default=1)
-    label_width = max((len(c.label) for c in items), default=4)
-    count_width = max((len(f"{c.count:,}") for c in items), default=1)
+    widths = bar_widths(items, width)
     return [
         Option(
-            BarLine(c.label, c.count, peak, label_width, count_width, color),
+            bar_line(console, c.label, c.count, peak, widths, color),
             id=f"{dim}\t{i}",
             disabled=not selectable,
         )
@@ -109,13 +112,45 @@ class BarChart(OptionList):
         super().__init__(**kwargs)
         self.dim = dim
         self.items: list[stats_api.Count] = []
+        self._drawn: tuple[Any, ...] | None = None
+        self._color = "magenta"
+        self._selectable = True
+
+    def _bar_width(self) -> int:
+        # The room for a line: the chart's width less its scrollbar (always reserved).
+        width = self.scrollable_content_region.width or self.size.width
+        return max(width, 20)
 
     def show(self, items: list[stats_api.Count], color: str, *, selectable: bool = True) -> None:
-        keep = self.highlighted
         self.items = items
-        self.set_options(bar_options(self.dim, items, color, selectable=selectable))
-        if items:
-            self.highlighted = min(keep or 0, len(items) - 1)
+        self._color, self._selectable = color, selectable
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self._bar_width()
+        wanted = (tuple(self.items), self._color, self._selectable, width)
+        if wanted == self._drawn:
+            return  # the same bars at the same width: nothing to redraw
+        self._drawn = wanted
+        keep = self.highlighted
+        if not self.items:
+            self.set_options([Option(Text("no cases", style="dim"), disabled=True)])
+            return
+        self.set_options(
+            bar_options(
+                self.app.console,
+                self.dim,
+                self.items,
+                self._color,
+                width,
+                selectable=self._selectable,
+            )
+        )
+        self.highlighted = min(keep or 0, len(self.items) - 1)
+
+    def on_resize(self) -> None:
+        if self._drawn is not None:
+            self._draw()
 
     def current(self) -> stats_api.Count | None:
         i = self.highlighted
@@ -123,6 +158,12 @@ class BarChart(OptionList):
 
 
 # ------------------------------------------------------------------------ the screen
+class ChartPane(Vertical):
+    """A chart's bordered, titled pane, maximisable with `z`."""
+
+    ALLOW_MAXIMIZE = True
+
+
 @dataclass
 class OverviewLoaded(DbResult):
     filters: Filters
@@ -223,7 +264,7 @@ class OverviewScreen(Screen[None]):
         yield Static(Text("Counting…", style="dim"), id="overview-bar")
         with Grid(id="charts"):
             for dim, title in CHARTS:
-                with Vertical(classes="pane chart-pane", id=f"pane-{dim}") as pane:
+                with ChartPane(classes="pane chart-pane", id=f"pane-{dim}") as pane:
                     pane.border_title = title
                     yield BarChart(dim, id=f"chart-{dim}")
         yield KeyBar()
@@ -247,8 +288,6 @@ class OverviewScreen(Screen[None]):
                 items = message.charts[dim]
                 selectable = dim != "stage" or message.has_stage
                 chart.show(items, color, selectable=selectable)
-                if not items:
-                    chart.set_options([Option(Text("no cases", style="dim"), disabled=True)])
             stage_pane = self.query_one("#pane-stage")
             stage_pane.border_title = "Stage" if message.has_stage else "Stage (not recorded)"
             self.labels.update(message.labels)
