@@ -2,7 +2,7 @@
 country, province, type and lifecycle stage, each bar labelled with its count.
 
 Every chart is one SQL aggregate (db/stats.py), read in one thread worker per filter change.
-The bars are Rich's `Bar` in rows of Textual's `OptionList`: keyboard-selectable, readable at
+The bars are Rich's `Bar` in rows of a line-drawn list (tui/widgets/barchart.py): selectable, readable at
 80 columns, labelled on the left and counted on the right. Enter on a bar shows its cases in
 the main screen; `f` narrows the overview to it instead, `x` clears the overview's filters.
 `m` opens the matrix, `w` the network of the highlighted province or country (or of the
@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.bar import Bar
-from rich.console import Console
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,12 +22,12 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from db import stats as stats_api
 from db.models import Filters
 from db.store import Store
+from tui.widgets.barchart import BarChart
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import count_label, one_line
@@ -46,117 +44,6 @@ CHARTS = (
 
 
 # ------------------------------------------------------------------------ the bars
-def bar_line(
-    console: Console,
-    label: str,
-    count: int,
-    peak: int,
-    widths: tuple[int, int, int],
-    color: str,
-) -> Text:
-    """One bar as a line of text: the label, Rich's `Bar` scaled to the chart's largest
-    count, and the count. Plain `Text` (not a renderable of our own, nor a Table): a chart
-    lays out every bar whenever the filters change, and Text is what Textual lays out
-    fastest."""
-    label_width, bar_width, count_width = widths
-    line = one_line(label)
-    line.truncate(label_width, overflow="ellipsis", pad=True)
-    line.append(" ")
-    bar = Bar(max(peak, 1), 0, count, width=bar_width, color=color)
-    for segment in bar.__rich_console__(console, console.options.update_width(bar_width)):
-        if segment.text != "\n":
-            line.append(segment.text, segment.style)
-    line.append(" ")
-    line.append(f"{count:,}".rjust(count_width), style="bold")
-    return line
-
-
-def bar_widths(items: list[stats_api.Count], width: int) -> tuple[int, int, int]:
-    """(label, bar, count) widths for a chart's bars in `width` cells."""
-    count_width = max((len(f"{c.count:,}") for c in items), default=1)
-    longest = max((len(c.label) for c in items), default=4)
-    label_width = max(6, min(longest, width * 2 // 5))
-    return label_width, max(1, width - label_width - count_width - 2), count_width
-
-
-def bar_options(
-    console: Console,
-    dim: str,
-    items: list[stats_api.Count],
-    color: str,
-    width: int,
-    *,
-    selectable: bool = True,
-) -> list[Option]:
-    peak = max((c.count for c in items), default=1)
-    widths = bar_widths(items, width)
-    return [
-        Option(
-            bar_line(console, c.label, c.count, peak, widths, color),
-            id=f"{dim}\t{i}",
-            disabled=not selectable,
-        )
-        for i, c in enumerate(items)
-    ]
-
-
-class BarChart(OptionList):
-    """A chart: one OptionList row per bar."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    def __init__(self, dim: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.dim = dim
-        self.items: list[stats_api.Count] = []
-        self._drawn: tuple[Any, ...] | None = None
-        self._color = "magenta"
-        self._selectable = True
-
-    def _bar_width(self) -> int:
-        # The room for a line: the chart's width less its scrollbar (always reserved).
-        width = self.scrollable_content_region.width or self.size.width
-        return max(width, 20)
-
-    def show(self, items: list[stats_api.Count], color: str, *, selectable: bool = True) -> None:
-        self.items = items
-        self._color, self._selectable = color, selectable
-        self._draw()
-
-    def _draw(self) -> None:
-        width = self._bar_width()
-        wanted = (tuple(self.items), self._color, self._selectable, width)
-        if wanted == self._drawn:
-            return  # the same bars at the same width: nothing to redraw
-        self._drawn = wanted
-        keep = self.highlighted
-        if not self.items:
-            self.set_options([Option(Text("no cases", style="dim"), disabled=True)])
-            return
-        self.set_options(
-            bar_options(
-                self.app.console,
-                self.dim,
-                self.items,
-                self._color,
-                width,
-                selectable=self._selectable,
-            )
-        )
-        self.highlighted = min(keep or 0, len(self.items) - 1)
-
-    def on_resize(self) -> None:
-        if self._drawn is not None:
-            self._draw()
-
-    def current(self) -> stats_api.Count | None:
-        i = self.highlighted
-        return self.items[i] if i is not None and 0 <= i < len(self.items) else None
-
-
 # ------------------------------------------------------------------------ the screen
 class ChartPane(Vertical):
     """A chart's bordered, titled pane, maximisable with `z`."""
@@ -306,14 +193,12 @@ class OverviewScreen(Screen[None]):
                 return focused.dim, item
         return None
 
-    @on(OptionList.OptionSelected)
-    def bar_selected(self, event: OptionList.OptionSelected) -> None:
-        chart = event.option_list
-        if not isinstance(chart, BarChart):
+    @on(BarChart.Selected)
+    def bar_selected(self, event: BarChart.Selected) -> None:
+        chart = event.chart
+        if not 0 <= event.index < len(chart.items):
             return
-        item = chart.items[event.option_index] if event.option_index < len(chart.items) else None
-        if item is None:
-            return
+        item = chart.items[event.index]
         narrowed = stats_api.narrowed(self.filters, chart.dim, item.key)
         if narrowed is None:
             self.notify(f"“{item.label}” cannot be a filter.", timeout=3)
