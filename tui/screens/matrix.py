@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from db import stats as stats_api
 from db.models import Filters
@@ -21,10 +21,9 @@ from db.store import Store
 from tui.screens.overview import filter_labels, filter_line, show_in_main
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
-from tui.widgets.text import one_line
+from tui.widgets.matrixgrid import LABEL_WIDTH, GridData, MatrixGrid, MatrixHeader, cell_width
 
-ROWS_PAGE = 50
-LABEL_WIDTH = 28
+ROWS_PAGE = 100
 
 
 @dataclass
@@ -104,7 +103,8 @@ class MatrixScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Counting…", style="dim"), id="matrix-bar")
-        yield DataTable(id="matrix-table", cursor_type="cell", zebra_stripes=True)
+        yield MatrixHeader(id="matrix-header")
+        yield MatrixGrid(id="matrix-table")
         yield Static("", id="matrix-status")
         yield KeyBar()
 
@@ -132,36 +132,29 @@ class MatrixScreen(Screen[None]):
         m = self.matrix
         if m is None:
             return
-        table = self.query_one(DataTable)
-        self.col_starts = column_pages(m.cols, max(self.size.width, 40))
+        self.col_starts = column_pages(m.cols, max(self.size.width, 40), m.rows)
         self.col_page = min(self.col_page, len(self.col_starts) - 1)
         rows, cols = self._page_items()
+        label = stats_api.DIMENSION_LABELS
+        data = GridData(
+            f"{label[m.rows_dim]} \\ {label[m.cols_dim]}",
+            [(c.label, c.count) for c in cols],
+            [(r.label, [m.cell(r.key, c.key) for c in cols], r.count) for r in rows],
+            m.total,
+        )
         with self.app.batch_update():
-            table.clear(columns=True)
-            label = stats_api.DIMENSION_LABELS
-            table.add_column(Text(f"{label[m.rows_dim]} \\ {label[m.cols_dim]}"), key="_label")
-            for i, c in enumerate(cols):
-                table.add_column(one_line(c.label[:18]), key=f"c{i}")
-            table.add_column(Text("total", style="bold"), key="_total")
-            for j, r in enumerate(rows):
-                cells = [m.cell(r.key, c.key) for c in cols]
-                table.add_row(
-                    one_line(r.label[:LABEL_WIDTH]),
-                    *[
-                        Text(f"{n:,}" if n else "·", justify="right", style="" if n else "dim")
-                        for n in cells
-                    ],
-                    Text(f"{r.count:,}", justify="right", style="bold"),
-                    key=f"r{j}",
-                )
-            bar = filter_line(m.total, self.filters, self.labels)
-            self.query_one("#matrix-bar", Static).update(bar)
+            self.query_one(MatrixHeader).show(data)
+            self.query_one(MatrixGrid).show(data)
+            self.query_one("#matrix-bar", Static).update(
+                filter_line(m.total, self.filters, self.labels)
+            )
             n_rows, n_cols = len(m.rows), len(m.cols)
+            first_row = self.row_page * ROWS_PAGE
+            first_col = self.col_starts[self.col_page]
             status = Text(
-                f"rows {self.row_page * ROWS_PAGE + 1 if rows else 0}–"
-                f"{self.row_page * ROWS_PAGE + len(rows)} of {n_rows:,} {label[m.rows_dim]}"
-                f" · columns {self.col_starts[self.col_page] + 1 if cols else 0}–"
-                f"{self.col_starts[self.col_page] + len(cols)} of {n_cols:,} {label[m.cols_dim]}"
+                f"rows {first_row + 1 if rows else 0}–{first_row + len(rows)} of {n_rows:,}"
+                f" {label[m.rows_dim]} · columns {first_col + 1 if cols else 0}–"
+                f"{first_col + len(cols)} of {n_cols:,} {label[m.cols_dim]}"
                 " · sorted by totals · Enter: the cases of a cell",
                 style="dim",
             )
@@ -177,18 +170,16 @@ class MatrixScreen(Screen[None]):
         cols = m.cols[starts[self.col_page] : starts[self.col_page + 1]]
         return rows, cols
 
-    @on(DataTable.CellSelected)
-    def cell_selected(self, event: DataTable.CellSelected) -> None:
+    @on(MatrixGrid.CellChosen)
+    def cell_chosen(self, event: MatrixGrid.CellChosen) -> None:
         if self.matrix is None:
             return
         rows, cols = self._page_items()
-        coord = event.coordinate
-        if not 0 <= coord.row < len(rows):
+        if not 0 <= event.row < len(rows):
             return
-        row = rows[coord.row]
+        row = rows[event.row]
+        col = cols[event.column] if event.column is not None and event.column < len(cols) else None
         f: Filters | None = stats_api.narrowed(self.filters, self.matrix.rows_dim, row.key)
-        labels = {**self.labels}
-        col = cols[coord.column - 1] if 1 <= coord.column <= len(cols) else None
         if f is not None and col is not None:
             f = stats_api.narrowed(f, self.matrix.cols_dim, col.key)
         if f is None:
@@ -198,7 +189,7 @@ class MatrixScreen(Screen[None]):
             return
         from tui.screens.overview import bar_labels
 
-        labels.update(bar_labels(self.matrix.rows_dim, row))
+        labels = {**self.labels, **bar_labels(self.matrix.rows_dim, row)}
         if col is not None:
             labels.update(bar_labels(self.matrix.cols_dim, col))
         show_in_main(self, f, labels)
@@ -241,14 +232,17 @@ class MatrixScreen(Screen[None]):
         self.draw()
 
 
-def column_pages(cols: list[stats_api.Count], width: int) -> list[int]:
-    """The first column of each page: as many columns as fit beside the row labels and
-    the totals in `width` cells."""
-    room = max(width - (LABEL_WIDTH + 2) - 9 - 2, 8)
+def column_pages(
+    cols: list[stats_api.Count], width: int, rows: list[stats_api.Count] | None = None
+) -> list[int]:
+    """The first column of each page: as many columns as fit beside the row labels and the
+    totals in `width` cells (as `MatrixGrid` lays them out)."""
+    label_width = min(LABEL_WIDTH, max((len(r.label) for r in rows or []), default=8))
+    room = max(width - (label_width + 1) - 9 - 2, 8)
     starts = [0]
     used = 0
     for i, c in enumerate(cols):
-        need = max(min(len(c.label), 18), len(f"{c.count:,}")) + 2
+        need = cell_width(c.label, c.count) + 2
         if used and used + need > room:
             starts.append(i)
             used = 0
