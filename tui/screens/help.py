@@ -72,6 +72,11 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Search", "tui.screens.search", "SearchScreen"),
         ("Notes screen", "tui.screens.notes", "NotesScreen"),
         ("Note editor", "tui.screens.note_editor", "NoteEditorScreen"),
+        ("Overview (v)", "tui.screens.overview", "OverviewScreen"),
+        ("A chart in the overview", "tui.widgets.barchart", "BarChart"),
+        ("Matrix (m in the overview)", "tui.screens.matrix", "MatrixScreen"),
+        ("A matrix's cells", "tui.widgets.matrixgrid", "MatrixGrid"),
+        ("Network (w in the overview)", "tui.screens.network", "NetworkScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])
