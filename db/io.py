@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from db import schema, searchdocs
+from db.derive import derive_category, derive_stage
 from db.errors import ImportProblem, ParadiploError
 from db.queries import _citation, _list
-from db.seeds import derive_category, year_of
+from db.seeds import year_of
 from db.store import Store
 from db.text import clean_user_text, display_safe, find_quote, slugify
 
@@ -48,6 +49,7 @@ CASE_FIELDS = [
     "evidence",
     "unclear",
     "category",
+    "stage",
     "origin",
 ]
 REQUIRED = ("title", "region", "type")
@@ -158,6 +160,8 @@ def iter_case_records(
                 "unclear": _list(c["unclear"]),
                 "category": c["category"],
                 "category_derived": True,
+                "stage": c["stage"],
+                "stage_derived": True,
                 "origin": c["origin"],
             }
         if case_ids is not None:
@@ -298,7 +302,9 @@ def _check_header(path: Path, fieldnames: list[str] | None) -> None:
     unknown = [
         h
         for h in header
-        if h and h not in CASE_FIELDS and h not in ("quote", "source_citation", "category_derived")
+        if h
+        and h not in CASE_FIELDS
+        and h not in ("quote", "source_citation", "category_derived", "stage_derived")
     ]
     missing = [f for f in REQUIRED if f not in header]
     if missing:
@@ -774,7 +780,10 @@ def _import_cases(store: Store, path: Path) -> ImportResult:
             else:
                 prepared.append({"id": cid, "unchanged": True})
             continue
-        category, basis = derive_category(region_country, kind or None)
+        category, basis = derive_category(
+            region_country, kind or None, year_of(date), partner_name or None
+        )
+        stage, stage_basis = derive_stage(type_id, v["status"] or None)
         unclear = rec.get("unclear") or []
         prepared.append(
             {
@@ -792,6 +801,8 @@ def _import_cases(store: Store, path: Path) -> ImportResult:
                 "summary": v["summary"] or None,
                 "category": category,
                 "category_basis": basis,
+                "stage": stage,
+                "stage_basis": stage_basis,
                 "unclear": "[]"
                 if not unclear
                 else json.dumps(

@@ -15,8 +15,9 @@ class Filters:
     key: ``pc:JP`` a partner country, ``pa:<actor id>`` one partner.
     `sectors` narrows to cases tagged with every sector listed. `year_from`/`year_to` keep the
     cases dated within those years (both included; either may be open; an undated case is
-    outside any year range). `case_type` keeps one type of case (a `case_types` id), `stage`
-    one lifecycle stage (where the database records stages).
+    outside any year range). `case_type` keeps one type of case (a `case_types` id). `stage`
+    narrows to one derived lifecycle stage (db/derive.py STAGES: exploration, intent,
+    agreement, implementation, unknown).
     """
 
     region: str | None = None
@@ -142,15 +143,76 @@ class Event:
     description: str
     people: list[str]
     evidence: list[Evidence] = field(default_factory=list)
+    date_gloss: str | None = None  # an explanation of date_as_stated, not the source's words
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an outside reference can be checked: the official publication, the database
+    that holds it and its address, and which parts of the reference it backs."""
+
+    publication: str
+    database: str
+    address: str
+    supports: list[str]
+
+
+@dataclass(frozen=True)
+class LawReference:
+    """A law's status and description from OUTSIDE the bundled texts, with citations."""
+
+    status: str  # in_force | amended | replaced | revoked
+    status_text: str
+    replaced_by: str | None
+    replaced_by_short: str | None
+    amended_by: list[str]
+    description: str
+    citations: list[Citation]
+    checked: str | None
+    outside_bundled_texts: bool = True
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one source says, in its own voice, about laws or concepts, with its quotes."""
+
+    id: str
+    source_id: str
+    source_label: str
+    about: list[str]  # 'law:<id>', 'term:<id>'
+    claim: str
+    title_as_cited: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Claims of different sources on the same question that disagree."""
+
+    id: str
+    question: str
+    about: list[str]
+    claims: list[Claim]
+    note: str | None
 
 
 @dataclass(frozen=True)
 class LegalBasis:
+    """A law under its official short and full title. `claims` are what the bundled sources
+    say about it (their quotes are `evidence`); `reference` is from outside the texts; `cited`
+    is False for a law that frames the field but no bundled text cites."""
+
     id: str
     short: str
     title: str
     summary: str | None
     evidence: list[Evidence] = field(default_factory=list)
+    kind: str | None = None
+    number: str | None = None
+    year: int | None = None
+    cited: bool = True
+    claims: list[Claim] = field(default_factory=list)
+    reference: LawReference | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +243,15 @@ class CaseDetail:
     people: list[Person]
     events: list[Event]
     legal_bases: list[LegalBasis]
+    # Derived by this app (db/derive.py), never stated: the lifecycle stage and what it rests on.
+    stage: str | None = None
+    stage_label: str | None = None
+    stage_basis: str | None = None
+    # Explanations kept apart from the source's own words (status_as_stated, date_as_stated).
+    status_gloss: str | None = None
+    date_note: str | None = None
+    # Disagreements between the sources this case is drawn from.
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def evidence_for(self, fact: str) -> list[Evidence]:
         """The passages that support one fact ('partner', 'date', 'sector:tourism', ...)."""
@@ -204,6 +275,19 @@ class Source:
     label: str
     origin: str
     text: str = ""
+    inferred: list[str] = field(default_factory=list)  # fields inferred, not stated by the text
+    abstract: list[Excerpt] = field(default_factory=list)
+    findings: list[Excerpt] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A verbatim stretch of a source text with its offsets."""
+
+    text: str
+    start: int | None
+    end: int | None
+    language: str | None
 
 
 @dataclass(frozen=True)
@@ -224,6 +308,7 @@ class GlossaryTerm:
     definition: str
     reference: bool
     evidence: list[Evidence] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

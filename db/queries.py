@@ -17,6 +17,7 @@ from db.models import (
     CaseRow,
     Event,
     Evidence,
+    Excerpt,
     Filters,
     GlossaryTerm,
     LegalBasis,
@@ -117,8 +118,7 @@ def narrowing_conditions(
     """The year, type and stage conditions of `filters` on rows of `alias`.
 
     With `via_case`, `alias` is a case_sectors row: it carries the case's year, and the type
-    and stage are looked up on its case (one primary-key probe a row). A type of '' means
-    "not stated"; a case without a stage counts as 'unknown'.
+    and stage are looked up on its case. A type of '' means "not stated".
     """
     conds: list[str] = []
     params: list[Any] = []
@@ -128,6 +128,12 @@ def narrowing_conditions(
     if filters.year_to is not None:
         conds.append(f"{alias}.year <= ?")
         params.append(filters.year_to)
+    if filters.stage is not None:
+        if via_case:  # the stage is not copied onto the sector rows: ask the cases (indexed)
+            conds.append(f"{alias}.case_id IN (SELECT id FROM cases WHERE stage = ?)")
+        else:
+            conds.append(f"{alias}.stage = ?")
+        params.append(filters.stage)
     case_conds: list[str] = []
     row = "x" if via_case else alias
     if filters.case_type is not None:
@@ -136,9 +142,6 @@ def narrowing_conditions(
         else:
             case_conds.append(f"{row}.type = ?")
             params.append(filters.case_type)
-    if filters.stage is not None:
-        case_conds.append(f"coalesce({row}.stage, 'unknown') = ?")
-        params.append(filters.stage)
     if via_case and case_conds:
         conds.append(
             f"EXISTS (SELECT 1 FROM cases x WHERE x.id = {alias}.case_id AND "
@@ -643,7 +646,8 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
         "SELECT c.id, c.title, c.summary, c.region_id, c.partner_id, c.partner_as_stated,"
         " c.partner_kind, c.facilitator_id, c.type, coalesce(t.label_en, c.type, ''),"
         " c.type_as_stated, c.date, c.date_as_stated, c.status, c.status_as_stated,"
-        " c.scope_article, c.category, c.category_basis, c.unclear, c.related, c.origin"
+        " c.scope_article, c.category, c.category_basis, c.unclear, c.related, c.origin,"
+        " c.stage, c.stage_basis, c.status_gloss, c.date_note"
         " FROM cases c LEFT JOIN case_types t ON t.id = c.type WHERE c.id = ?",
         (case_id,),
     ).fetchone()
@@ -682,26 +686,19 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
             desc,
             [names.get(p, p) for p in _list(ppl)],
             _evidence(conn, "event", eid),
+            gloss,
         )
-        for eid, date, stated, place, desc, ppl in conn.execute(
-            "SELECT id, date, date_as_stated, place, description, people FROM events"
+        for eid, date, stated, place, desc, ppl, gloss in conn.execute(
+            "SELECT id, date, date_as_stated, place, description, people, date_gloss FROM events"
             " WHERE case_id = ? ORDER BY date IS NULL, date, id",
             (case_id,),
         )
     ]
+    from db import laws
+    from db.derive import STAGE_LABELS
+
     source_ids = sorted({e.source_id for e in evidence})
-    legal = []
-    if source_ids:
-        marks = ",".join("?" * len(source_ids))
-        for lid, short, title, summary in conn.execute(
-            "SELECT DISTINCT l.id, l.short, l.title, l.summary FROM legal_bases l"
-            " JOIN evidence e ON e.record_type = 'legal_basis' AND e.record_id = l.id"
-            f" WHERE e.source_id IN ({marks}) ORDER BY l.year, l.id",
-            source_ids,
-        ):
-            legal.append(
-                LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
-            )
+    legal = laws.laws_cited_in(conn, source_ids)
     return CaseDetail(
         id=r[0],
         title=r[1],
@@ -729,10 +726,18 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
         people=people,
         events=events,
         legal_bases=legal,
+        stage=r[21],
+        stage_label=STAGE_LABELS.get(r[21] or "", r[21]),
+        stage_basis=r[22],
+        status_gloss=r[23],
+        date_note=r[24],
+        conflicts=laws.conflicts_of_sources(conn, source_ids),
     )
 
 
-def _source(row: tuple[Any, ...], text: str = "") -> Source:
+def _source(
+    row: tuple[Any, ...], text: str = "", extracts: dict[str, list[Any]] | None = None
+) -> Source:
     (
         sid,
         file,
@@ -747,8 +752,10 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         notes,
         citation,
         origin,
+        inferred,
     ) = row
     label, full = _citation((sid, file, kind, title, outlet, authors, published, citation))
+    parts = (extracts or {}).get(sid, [])
     return Source(
         sid,
         file,
@@ -765,13 +772,37 @@ def _source(row: tuple[Any, ...], text: str = "") -> Source:
         label,
         origin,
         text,
+        _list(inferred),
+        [x for part, x in parts if part == "abstract"],
+        [x for part, x in parts if part == "findings"],
     )
 
 
 _SOURCE_FULL = (
     "id, file, kind, title, outlet, authors, affiliation, published, language, keywords, notes,"
-    " citation, origin"
+    " citation, origin, inferred"
 )
+
+
+def _extracts(conn: sqlite3.Connection, source_ids: list[str]) -> dict[str, list[Any]]:
+    """The abstract and findings passages of bundled sources (verbatim, with offsets)."""
+    out: dict[str, list[Any]] = {}
+    for i in range(0, len(source_ids), 500):
+        chunk = source_ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for sid, quote, start, end, supports in conn.execute(
+            'SELECT record_id, quote, start, "end", supports FROM evidence'
+            f" WHERE record_type = 'source' AND record_id IN ({marks})"
+            " AND (supports LIKE '%\"abstract\"%' OR supports LIKE '%\"findings\"%')"
+            " ORDER BY id",
+            chunk,
+        ):
+            facts = _list(supports)
+            lang = next((f[9:] for f in facts if str(f).startswith("language:")), None)
+            for part in ("abstract", "findings"):
+                if part in facts:
+                    out.setdefault(sid, []).append((part, Excerpt(quote, start, end, lang)))
+    return out
 
 
 def list_sources(
@@ -782,13 +813,12 @@ def list_sources(
     An import adds one citation source per distinct citation, so a large collection has tens
     of thousands: a list on screen should page (`limit`/`offset`, `count_sources`).
     """
-    return [
-        _source(tuple(r))
-        for r in conn.execute(
-            f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
-        )
-    ]
+    rows = conn.execute(
+        f"SELECT {_SOURCE_FULL} FROM sources ORDER BY origin DESC, id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
+    ).fetchall()
+    extracts = _extracts(conn, [r[0] for r in rows if r[-2] == "seed" or r[1]])
+    return [_source(tuple(r), extracts=extracts) for r in rows]
 
 
 def count_sources(conn: sqlite3.Connection) -> int:
@@ -800,7 +830,7 @@ def get_source(conn: sqlite3.Connection, source_id: str) -> Source:
     row = r.fetchone()
     if row is None:
         raise NotFound(f"No source with id '{source_id}'.")
-    return _source(tuple(row[:-1]), row[-1])
+    return _source(tuple(row[:-1]), row[-1], _extracts(conn, [source_id]))
 
 
 def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
@@ -816,8 +846,17 @@ def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
 
 
 def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
+    from db import laws
+
     return [
-        GlossaryTerm(tid, term, definition, bool(ref), _evidence(conn, "term", tid))
+        GlossaryTerm(
+            tid,
+            term,
+            definition,
+            bool(ref),
+            _evidence(conn, "term", tid),
+            laws.conflicts_about(conn, f"term:{tid}"),
+        )
         for tid, term, definition, ref in conn.execute(
             "SELECT id, term, definition, reference FROM glossary ORDER BY term COLLATE NOCASE"
         )
@@ -825,12 +864,10 @@ def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
 
 
 def legal_bases(conn: sqlite3.Connection) -> list[LegalBasis]:
-    return [
-        LegalBasis(lid, short, title, summary, _evidence(conn, "legal_basis", lid))
-        for lid, short, title, summary in conn.execute(
-            "SELECT id, short, title, summary FROM legal_bases ORDER BY year, id"
-        )
-    ]
+    """Every law: official titles, the sources' claims, the outside reference (db/laws.py)."""
+    from db import laws
+
+    return laws.laws(conn)
 
 
 def find_by_name(
@@ -907,6 +944,8 @@ def stats(conn: sqlite3.Connection) -> dict[str, int]:
         "people",
         "events",
         "legal_bases",
+        "claims",
+        "conflicts",
         "glossary",
         "areas",
         "countries",

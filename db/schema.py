@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.errors import DatabaseProblem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
 ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
@@ -307,6 +307,77 @@ CREATE TABLE IF NOT EXISTS search_docs (
 );
 """
 
+# ------------------------------------------------------------- schema 3: fidelity block
+# Kept apart from DDL so that it carries over as one block. Columns added to existing tables,
+# then the new index and tables: what the app derives about a case (its lifecycle stage), the
+# sources' own words kept apart from glosses, and the laws with what the sources claim about
+# them and a reference from outside the bundled texts. A new database gets them by the same
+# statements as an upgraded one (`apply_fidelity`), so both have exactly the same schema.
+FIDELITY_COLUMNS = (
+    # Derived by db/derive.py (derive_stage) from the case's type and status; never stated.
+    ("cases", "stage", "TEXT"),
+    ("cases", "stage_basis", "TEXT"),
+    # Glosses of the as-stated words, kept out of the *_as_stated fields (the source's words).
+    ("cases", "status_gloss", "TEXT"),
+    ("cases", "date_note", "TEXT"),
+    ("events", "date_gloss", "TEXT"),
+    # Provenance fields of a source that are inferred rather than stated by its text.
+    ("sources", "inferred", "TEXT NOT NULL DEFAULT '[]'"),
+    # 1: a law that frames the field but that no bundled text cites (a reference only).
+    ("legal_bases", "reference", "INTEGER NOT NULL DEFAULT 0"),
+)
+FIDELITY_DDL = """
+CREATE INDEX IF NOT EXISTS cases_stage ON cases(stage, year DESC, id);
+-- A law's status and description from outside the bundled texts, each with its citations
+-- (a JSON list of {database, address, publication}); `checked` says what was checked.
+CREATE TABLE IF NOT EXISTS law_references (
+    law_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    status_text TEXT NOT NULL,
+    replaced_by TEXT,
+    amended_by TEXT NOT NULL DEFAULT '[]',
+    description TEXT NOT NULL,
+    citations TEXT NOT NULL DEFAULT '[]',
+    checked TEXT,
+    origin TEXT NOT NULL DEFAULT 'seed'
+);
+-- What one source claims, in its own voice, about laws or concepts (`about`: a JSON list of
+-- 'law:<id>' / 'term:<id>'); its quotes are evidence rows (record_type 'claim').
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    about TEXT NOT NULL DEFAULT '[]',
+    claim TEXT NOT NULL,
+    title_as_cited TEXT,
+    origin TEXT NOT NULL DEFAULT 'seed'
+);
+-- Claims of different sources on the same question that disagree.
+CREATE TABLE IF NOT EXISTS conflicts (
+    id TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    about TEXT NOT NULL DEFAULT '[]',
+    claims TEXT NOT NULL DEFAULT '[]',
+    note TEXT,
+    origin TEXT NOT NULL DEFAULT 'seed'
+);
+"""
+
+
+def _fidelity_statements() -> list[str]:
+    bare = re.sub(r"--[^\n]*", "", FIDELITY_DDL)
+    return [" ".join(st.split()) for st in bare.split(";") if st.strip()]
+
+
+def apply_fidelity(conn: sqlite3.Connection) -> None:
+    """Add the schema 3 columns, index and tables where they are missing (idempotent)."""
+    for table, column, decl in FIDELITY_COLUMNS:
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        if column not in have:
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN {column} {decl}')
+    for statement in _fidelity_statements():
+        conn.execute(statement)
+
+
 # The FTS5 index over search_docs (external content), with prefix indexes for 2 and 3
 # characters: the word being typed matches as a prefix at every keystroke, and without them
 # FTS5 merges the doclists of every word with that prefix (for "ke" on 100,000 cases, ~100 ms
@@ -368,6 +439,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     database."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(DDL)
+    apply_fidelity(conn)
     if not _exists(conn, "search_docs_fts"):
         conn.execute(FTS_DDL)
         for sql in FTS_TRIGGERS:
@@ -585,7 +657,8 @@ def case_sector_problems(conn: sqlite3.Connection) -> int:
 
 
 INDEX_DDL = [
-    " ".join(m.split()) for m in re.findall(r"^CREATE INDEX IF NOT EXISTS [^;]+", DDL, re.M)
+    " ".join(m.split())
+    for m in re.findall(r"^CREATE INDEX IF NOT EXISTS [^;]+", DDL + FIDELITY_DDL, re.M)
 ]
 
 
@@ -692,7 +765,43 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         rebuild_fts(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: the fidelity block (a case's stage, glosses apart from the as-stated words,
+    laws with their references, claims and conflicts). Every case gets its stage, and its
+    PP 28/2018 category is derived again by today's rule (a foreign state is neither KSDPL
+    nor KSDLL). The seed records are rebuilt afterwards from the new seed files; notes,
+    drafts and imported cases are kept."""
+    from db.derive import derive_category, derive_stage
+
+    apply_fidelity(conn)
+    updates = []
+    for (
+        cid,
+        type_id,
+        status,
+        type_stated,
+        status_stated,
+        country,
+        kind,
+        year,
+        partner,
+    ) in conn.execute(
+        "SELECT c.id, c.type, c.status, c.type_as_stated, c.status_as_stated,"
+        " c.region_country, coalesce(c.partner_kind, a.kind), c.year,"
+        " CASE WHEN c.partner_id IS NULL THEN NULL ELSE c.partner_name END"
+        " FROM cases c LEFT JOIN actors a ON a.id = c.partner_id"
+    ):
+        stage, stage_basis = derive_stage(type_id, status, type_stated, status_stated)
+        category, basis = derive_category(country, kind, year, partner)
+        updates.append((stage, stage_basis, category, basis, cid))
+    conn.executemany(
+        "UPDATE cases SET stage = ?, stage_basis = ?, category = ?, category_basis = ?"
+        " WHERE id = ?",
+        updates,
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:

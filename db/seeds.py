@@ -3,7 +3,9 @@
 The seed files live in the `seeds` package (shipped with the install):
   sources.toml     provenance of each bundled source text (<id>.txt beside it)
   vocabulary.toml  sectors, case types and countries
-  cases.toml       actors, cases, people, events, legal bases, glossary terms
+  cases.toml       actors, cases, people, events, glossary terms
+  laws.toml        laws (official titles, references from outside the texts), the sources'
+                   claims about laws and concepts, and where the sources disagree
   idn-area/        the official list of Indonesia's provinces, regencies and cities (ODbL)
 
 Building never touches user data: notes, drafts, and user-origin records are kept.
@@ -23,10 +25,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from db.derive import derive_category, derive_stage
 from db.errors import SeedError
 from db.text import find_quote
 
-SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml")
+SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
+LAW_STATUSES = {"in_force", "amended", "replaced", "revoked"}
 CASE_FACTS = {
     "region",
     "partner",
@@ -70,6 +74,8 @@ class SeedData:
     people: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     legal_bases: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
     terms: list[dict[str, Any]] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
     # (record_type, record_id, source_id, quote, start, end, supports)
@@ -189,8 +195,11 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     data.cases = _records(doc, "case", cf)
     data.people = _records(doc, "person", cf)
     data.events = _records(doc, "event", cf)
-    data.legal_bases = _records(doc, "legal_basis", cf)
     data.terms = _records(doc, "term", cf)
+    lf = "laws.toml"
+    data.legal_bases = _records(docs[lf], "law", lf)
+    data.claims = _records(docs[lf], "claim", lf)
+    data.conflicts = _records(docs[lf], "conflict", lf)
 
     all_ids: dict[str, set[str]] = {}
     for kind, recs, required in (
@@ -198,12 +207,19 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         ("case", data.cases, ["title", "region", "type"]),
         ("person", data.people, ["name"]),
         ("event", data.events, ["case", "description"]),
-        ("legal_basis", data.legal_bases, ["short", "title"]),
         ("term", data.terms, ["term", "definition"]),
     ):
         for rec in recs:
             _require(rec, required, cf, kind)
         all_ids[kind] = _unique(recs, cf, kind)
+    for kind, recs, required in (
+        ("law", data.legal_bases, ["short", "title"]),
+        ("claim", data.claims, ["source", "claim"]),
+        ("conflict", data.conflicts, ["question"]),
+    ):
+        for rec in recs:
+            _require(rec, required, lf, kind)
+        all_ids[kind] = _unique(recs, lf, kind)
 
     def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
         if value is not None and (not isinstance(value, str) or value not in pool):
@@ -313,20 +329,188 @@ def load_seeds(directory: Path | None = None) -> SeedData:
 
     for rec in data.sources:
         provenance = [{"source": rec["id"], **item} for item in rec.get("provenance", [])]
+        for part in ("abstract", "findings"):
+            items = rec.get(part, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise SeedError(
+                    src_file,
+                    rec["id"],
+                    f"'{part}' must be a list of tables.",
+                    f'write {part} = [{{ language = "en", quote = "..." }}].',
+                )
+            provenance += [
+                {
+                    "source": rec["id"],
+                    "quote": item.get("quote"),
+                    "supports": [part, f"language:{item.get('language') or 'und'}"],
+                }
+                for item in items
+            ]
+        inferred = rec.get("inferred", [])
+        if not isinstance(inferred, list) or not all(isinstance(i, str) for i in inferred):
+            raise SeedError(src_file, rec["id"], "'inferred' must be a list of field names.")
         take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
     for kind, recs in (
         ("actor", data.actors),
         ("case", data.cases),
         ("person", data.people),
         ("event", data.events),
-        ("legal_basis", data.legal_bases),
         ("term", data.terms),
     ):
         for rec in recs:
             take_evidence(cf, kind, rec)
 
+    for rec in data.claims:
+        take_evidence(lf, "claim", rec)
+    _check_laws(data, all_ids, source_ids)
+    _check_as_stated(data)
     data.digest = seed_digest(directory)
     return data
+
+
+def _check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) -> None:
+    """Laws carry a reference from outside the texts with a citation for each part; claims
+    are about known laws and terms; conflicts set claims of different sources side by side."""
+    lf = "laws.toml"
+    for rec in data.legal_bases:
+        rid = rec["id"]
+        if rec.get("evidence"):
+            raise SeedError(
+                lf,
+                rid,
+                "a [[law]] takes no evidence: what a source says about it is a [[claim]].",
+                'move the quotes into a [[claim]] with about = ["law:<id>"].',
+            )
+        ref = rec.get("reference")
+        if not isinstance(ref, dict):
+            raise SeedError(
+                lf,
+                rid,
+                "the law has no [law.reference] (its status and description from outside the "
+                "bundled texts).",
+                "add status, status_text, description and cites.",
+            )
+        for f in ("status", "status_text", "description"):
+            if not isinstance(ref.get(f), str) or not ref[f].strip():
+                raise SeedError(lf, rid, f"reference field '{f}' is missing.", f"add '{f}'.")
+        if ref["status"] not in LAW_STATUSES:
+            raise SeedError(
+                lf, rid, f"unknown status '{ref['status']}'.", f"use one of {sorted(LAW_STATUSES)}."
+            )
+        if ref.get("replaced_by") is not None and ref["replaced_by"] not in ids["law"]:
+            raise SeedError(
+                lf, rid, f"'replaced_by' names unknown law '{ref['replaced_by']}'.", "add it."
+            )
+        if ref["status"] == "replaced" and not ref.get("replaced_by"):
+            raise SeedError(lf, rid, "a replaced law needs 'replaced_by'.", "name the law.")
+        cites = ref.get("cites")
+        if not isinstance(cites, list) or not cites:
+            raise SeedError(
+                lf, rid, "the reference cites nothing.", "add cites = [{ publication, ... }]."
+            )
+        covered: set[str] = set()
+        for cite in cites:
+            if not isinstance(cite, dict) or not all(
+                isinstance(cite.get(k), str) and cite[k].strip()
+                for k in ("publication", "database", "address")
+            ):
+                raise SeedError(
+                    lf,
+                    rid,
+                    "each citation needs 'publication', 'database' and 'address'.",
+                    "say which official publication and database, and give the address.",
+                )
+            if not cite["address"].startswith("https://"):
+                raise SeedError(lf, rid, "a citation's address is not an https address.")
+            covered.update(cite.get("supports", []))
+        missing = {"status", "description"} - covered
+        if missing:
+            raise SeedError(
+                lf,
+                rid,
+                f"no citation supports the reference's {', '.join(sorted(missing))}.",
+                'give a citation with supports = ["status", "description"].',
+            )
+    for rec in data.claims:
+        rid = rec["id"]
+        if rec["source"] not in source_ids:
+            raise SeedError(lf, rid, f"unknown source '{rec['source']}'.")
+        if any(item.get("source") != rec["source"] for item in rec.get("evidence", [])):
+            raise SeedError(
+                lf, rid, "a claim quotes only its own source.", "split it into one per source."
+            )
+        about = rec.get("about", [])
+        if not isinstance(about, list) or not about:
+            raise SeedError(lf, rid, "'about' is missing.", 'e.g. about = ["law:uu-32-2004"].')
+        for topic in about:
+            kind, _, value = str(topic).partition(":")
+            pool = {"law": ids["law"], "term": ids["term"]}.get(kind)
+            if pool is None or value not in pool:
+                raise SeedError(
+                    lf,
+                    rid,
+                    f"'about' names unknown '{topic}'.",
+                    "use 'law:<law id>' or 'term:<glossary term id>'.",
+                )
+        cited = rec.get("title_as_cited")
+        if cited is not None and find_quote(data.texts[rec["source"]], str(cited)) is None:
+            raise SeedError(
+                lf,
+                rid,
+                f'title_as_cited is not in the source: "{str(cited)[:80]}".',
+                "copy the title exactly as the source writes it.",
+            )
+    claim_source = {c["id"]: c["source"] for c in data.claims}
+    for rec in data.conflicts:
+        rid = rec["id"]
+        claims = rec.get("claims", [])
+        if not isinstance(claims, list) or any(c not in claim_source for c in claims):
+            raise SeedError(lf, rid, "'claims' must name [[claim]] ids.")
+        if len({claim_source[c] for c in claims}) < 2:
+            raise SeedError(
+                lf,
+                rid,
+                "a conflict needs claims of at least two different sources.",
+                "name a claim of each source that disagrees.",
+            )
+        for topic in rec.get("about", []):
+            kind, _, value = str(topic).partition(":")
+            if value not in {"law": ids["law"], "term": ids["term"]}.get(kind, set()):
+                raise SeedError(lf, rid, f"'about' names unknown '{topic}'.")
+
+
+def _check_as_stated(data: SeedData) -> None:
+    """Every *_as_stated wording is the source's own words: it must appear verbatim in a
+    source the record quotes. A gloss goes into its own field (status_gloss, date_gloss)."""
+    cf = "cases.toml"
+
+    def check(kind: str, rec: dict[str, Any], field_name: str, value: Any) -> None:
+        if value is None:
+            return
+        sources = {i.get("source") for i in rec.get("evidence", []) if isinstance(i, dict)}
+        texts = [data.texts[s] for s in sources if s in data.texts]
+        if not texts:
+            return  # a reference record: nothing to check against
+        if not isinstance(value, str) or not any(find_quote(t, value) for t in texts):
+            raise SeedError(
+                cf,
+                rec.get("id"),
+                f'{field_name} is not the source\'s own words: "{str(value)[:80]}".',
+                "copy the wording verbatim from a source the record quotes; put a gloss or "
+                "explanation in its own field (e.g. status_gloss, date_gloss) or in 'unclear'.",
+            )
+
+    for rec in data.cases:
+        for f in ("type_as_stated", "status_as_stated", "date_as_stated", "partner_as_stated"):
+            check("case", rec, f, rec.get(f))
+        for sector, wording in (rec.get("sectors") or {}).items():
+            check("case", rec, f"sector {sector}'s wording", wording)
+    for rec in data.actors:
+        check("actor", rec, "as_stated", rec.get("as_stated"))
+    for rec in data.people:
+        check("person", rec, "office_as_stated", rec.get("office_as_stated"))
+    for rec in data.events:
+        check("event", rec, "date_as_stated", rec.get("date_as_stated"))
 
 
 def seed_digest(directory: Path | None = None) -> str:
@@ -378,24 +562,6 @@ def load_areas(directory: Path) -> list[dict[str, Any]]:
                 }
             )
     return areas
-
-
-def derive_category(region_country: str | None, partner_kind: str | None) -> tuple[str | None, str]:
-    """The case's category under PP 28/2018, derived from the partner's kind (not stated)."""
-    if region_country not in (None, "ID"):
-        return None, "Derived: PP 28/2018 applies only to Indonesian regions."
-    if partner_kind == "sub_state":
-        return "KSDPL", (
-            "Derived from the partner's kind (a regional government abroad): KSDPL, kerja sama "
-            "daerah dengan pemerintah daerah di luar negeri (PP 28/2018). No source states it."
-        )
-    if partner_kind in ("non_state", "state"):
-        return "KSDLL", (
-            "Derived from the partner's kind (an institution abroad, not a regional "
-            "government): KSDLL, kerja sama daerah dengan lembaga di luar negeri (PP 28/2018). "
-            "No source states it."
-        )
-    return None, "Cannot be derived: the partner's kind is not known."
 
 
 def year_of(date: str | None) -> int | None:
@@ -460,8 +626,8 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         for s in data.sources:
             conn.execute(
                 "INSERT OR REPLACE INTO sources(id, file, kind, title, outlet, authors, affiliation,"
-                " published, language, keywords, notes, citation, text, origin, added_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?)",
+                " published, language, keywords, notes, citation, text, origin, added_at, inferred)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?, ?)",
                 (
                     s["id"],
                     s["file"],
@@ -477,6 +643,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                     s.get("citation"),
                     data.texts[s["id"]],
                     stamp,
+                    _j(s.get("inferred")),
                 ),
             )
             conn.execute("DELETE FROM passages WHERE source_id = ?", (s["id"],))
@@ -517,7 +684,15 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             region = actor_by_id[c["region"]]
             partner = actor_by_id.get(c.get("partner") or "")
             partner_kind = c.get("partner_kind") or (partner["kind"] if partner else None)
-            category, basis = derive_category(region.get("country"), partner_kind)
+            category, basis = derive_category(
+                region.get("country"),
+                partner_kind,
+                year_of(c.get("date")),
+                partner["name"] if partner else None,
+            )
+            stage, stage_basis = derive_stage(
+                c.get("type"), c.get("status"), c.get("type_as_stated"), c.get("status_as_stated")
+            )
             area_code = region.get("area_code")
             if area_code and area_by_code[area_code]["level"] == "province":
                 area_code = None
@@ -526,8 +701,9 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                 " partner_kind, facilitator_id, type, type_as_stated, date, date_as_stated, year,"
                 " status, status_as_stated, scope_article, summary, category, category_basis,"
                 " unclear, related, origin, added_at, region_name, region_country,"
-                " province_code, area_code, partner_name, partner_country)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?,?,?,?,?,?,?)",
+                " province_code, area_code, partner_name, partner_country, stage, stage_basis,"
+                " status_gloss, date_note)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     c["id"],
                     c["title"],
@@ -556,6 +732,10 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                     area_code,
                     partner["name"] if partner else "(not named)",
                     partner.get("country") if partner else None,
+                    stage,
+                    stage_basis,
+                    c.get("status_gloss"),
+                    c.get("date_note"),
                 ),
             )
             conn.execute("DELETE FROM case_sectors WHERE case_id = ?", (c["id"],))
@@ -573,7 +753,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         for e in data.events:
             conn.execute(
                 "INSERT OR REPLACE INTO events(id, case_id, date, date_as_stated, place,"
-                " description, people, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
+                " description, people, origin, date_gloss) VALUES (?,?,?,?,?,?,?, 'seed', ?)",
                 (
                     e["id"],
                     e["case"],
@@ -582,22 +762,10 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                     e.get("place"),
                     e["description"],
                     _j(e.get("people")),
+                    e.get("date_gloss"),
                 ),
             )
-        for lb in data.legal_bases:
-            conn.execute(
-                "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
-                " origin) VALUES (?,?,?,?,?,?,?, 'seed')",
-                (
-                    lb["id"],
-                    lb["short"],
-                    lb["title"],
-                    lb.get("kind"),
-                    lb.get("number"),
-                    lb.get("year"),
-                    lb.get("summary"),
-                ),
-            )
+        _build_laws(conn, data)
         for t in data.terms:
             conn.execute(
                 "INSERT OR REPLACE INTO glossary(id, term, definition, reference, origin)"
@@ -642,10 +810,66 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         "people": len(data.people),
         "events": len(data.events),
         "legal_bases": len(data.legal_bases),
+        "claims": len(data.claims),
+        "conflicts": len(data.conflicts),
         "terms": len(data.terms),
         "sectors": len(data.sectors),
         "areas": len(data.areas),
     }
+
+
+def _build_laws(conn: sqlite3.Connection, data: SeedData) -> None:
+    """Laws (a reference only when no claim is about them), their outside references, the
+    sources' claims and the conflicts between them."""
+    cited = {
+        str(t)[4:] for c in data.claims for t in c.get("about", []) if str(t).startswith("law:")
+    }
+    for lb in data.legal_bases:
+        ref = lb["reference"]
+        conn.execute(
+            "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
+            " origin, reference) VALUES (?,?,?,?,?,?, NULL, 'seed', ?)",
+            (
+                lb["id"],
+                lb["short"],
+                lb["title"],
+                lb.get("kind"),
+                lb.get("number"),
+                lb.get("year"),
+                0 if lb["id"] in cited else 1,
+            ),
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO law_references(law_id, status, status_text, replaced_by,"
+            " amended_by, description, citations, checked, origin)"
+            " VALUES (?,?,?,?,?,?,?,?, 'seed')",
+            (
+                lb["id"],
+                ref["status"],
+                ref["status_text"],
+                ref.get("replaced_by"),
+                _j(ref.get("amended_by")),
+                ref["description"],
+                _j(ref["cites"]),
+                ref.get("checked"),
+            ),
+        )
+    conn.executemany(
+        "INSERT OR REPLACE INTO claims(id, source_id, about, claim, title_as_cited, origin)"
+        " VALUES (?,?,?,?,?, 'seed')",
+        [
+            (c["id"], c["source"], _j(c.get("about")), c["claim"], c.get("title_as_cited"))
+            for c in data.claims
+        ],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO conflicts(id, question, about, claims, note, origin)"
+        " VALUES (?,?,?,?,?, 'seed')",
+        [
+            (k["id"], k["question"], _j(k.get("about")), _j(k.get("claims")), k.get("note"))
+            for k in data.conflicts
+        ],
+    )
 
 
 def _clear_seed_rows(conn: sqlite3.Connection) -> None:
@@ -666,6 +890,9 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM cases WHERE origin = 'seed'")
     searchdocs.delete(conn, "case", seed_cases)
     conn.execute("DELETE FROM legal_bases WHERE origin = 'seed'")
+    conn.execute("DELETE FROM law_references WHERE origin = 'seed'")
+    conn.execute("DELETE FROM claims WHERE origin = 'seed'")
+    conn.execute("DELETE FROM conflicts WHERE origin = 'seed'")
     conn.execute("DELETE FROM glossary WHERE origin = 'seed'")
     searchdocs.delete_kind(conn, "term")
     conn.execute(

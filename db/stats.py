@@ -47,7 +47,7 @@ _MISSING = {
     "stage": "unknown",
     "category": "not derived",
 }
-STAGES = ("exploration", "intent", "agreement", "implementation", "unknown")
+from db.derive import STAGES  # noqa: E402  (the lifecycle stages, in their order)
 
 
 class UnknownDimension(ParadiploError):
@@ -168,7 +168,7 @@ def _expression(conn: sqlite3.Connection, dim: str, base: _Base) -> tuple[str, s
     if dim == "stage":
         if not has_stage(conn):
             return "'unknown'", ""
-        return f"coalesce({k}.stage, 'unknown')", join
+        return f"{k}.stage", join
     raise UnknownDimension(f"Unknown dimension '{dim}'.")
 
 
@@ -193,6 +193,10 @@ def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, st
                 conn.execute(f"SELECT id, name FROM actors WHERE id IN ({marks})", part).fetchall()
             )
         return out
+    if dim == "stage":
+        from db.derive import STAGE_LABELS
+
+        return {k: STAGE_LABELS.get(k, k).split(" (")[0] for k in keys if k is not None}
     return {k: str(k) for k in keys if k is not None}
 
 

@@ -299,6 +299,11 @@ def cases_group() -> None:
 @click.option("--from", "year_from", type=int, help="Only cases dated in or after this year.")
 @click.option("--to", "year_to", type=int, help="Only cases dated in or before this year.")
 @click.option(
+    "--stage",
+    help="Derived lifecycle stage: exploration (penjajakan), intent (LoI), agreement (MoU),"
+    " implementation, unknown.",
+)
+@click.option(
     "--sort",
     type=click.Choice(["year", "-year", "title", "region", "partner"]),
     default="-year",
@@ -315,6 +320,7 @@ def cases_list(
     year: int | None,
     year_from: int | None,
     year_to: int | None,
+    stage: str | None,
     sort: str,
     limit: int,
     as_json: bool,
@@ -323,6 +329,8 @@ def cases_list(
     from tui.cli_stats import years
 
     with friendly_errors():
+        from db.derive import stage_id
+
         conn = ctx.store().conn
         y0, y1 = years(year, year_from, year_to)
         filters = Filters(
@@ -331,6 +339,7 @@ def cases_list(
             sectors=tuple(resolve.sector_id(conn, s) for s in sector),
             year_from=y0,
             year_to=y1,
+            stage=stage_id(stage) if stage else None,
         )
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
         if as_json:
@@ -392,6 +401,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         ("Status", d.status_as_stated or d.status or "not stated"),
         ("Sectors", ", ".join(s.label_en for s in d.sectors) or "not stated"),
         ("Category", f"{d.category or '—'} (derived: {d.category_basis})"),
+        ("Stage", f"{d.stage_label or '—'} ({d.stage_basis})"),
     ]
     for k, v in rows:
         console.print(Text(f"{k}: ", style="bold") + _t(v))
@@ -696,7 +706,8 @@ def entry() -> None:
 
 
 # Commands defined in their own modules, registered on the groups above.
-from tui import cli_stats  # noqa: E402, F401
+from tui import cli_laws  # noqa: E402, F401, I001  (registers `laws` and `conflicts` on `main`)
+from tui import cli_stats  # noqa: E402, F401  (registers `stats` and `export network`)
 
 if __name__ == "__main__":
     entry()

@@ -88,8 +88,10 @@ def make_filters(conn: Any, opts: dict[str, Any]) -> Filters:
     y0, y1 = years(opts.get("year"), opts.get("year_from"), opts.get("year_to"))
     region, partner = opts.get("region"), opts.get("partner_country")
     stage = opts.get("stage")
-    if stage is not None and stage not in stats_api.STAGES:
-        raise ParadiploError(f"Unknown stage '{stage}'. Use one of: {', '.join(stats_api.STAGES)}.")
+    if stage is not None:
+        from db.derive import stage_id
+
+        stage = stage_id(stage)
     ctype = opts.get("case_type")
     return Filters(
         region=resolve.region_key(conn, region) if region else None,

@@ -1,4 +1,9 @@
-"""The glossary: concepts the sources define, and the legal bases they cite, with quotes.
+"""The glossary: concepts the sources define, and the laws, with quotes.
+
+A law shows its official title, what the bundled sources claim about it (their quotes), and,
+kept apart and marked as such, its status and description from outside the bundled texts with
+their citations; laws no bundled text cites are listed as references. A term shows where the
+sources disagree about it, each side with its quotes.
 
 ↑/↓ move, Enter opens the source at the first quote, `y` copies it, Escape goes back.
 """
@@ -17,8 +22,9 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import queries
-from db.models import Evidence, GlossaryTerm, LegalBasis
+from db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
 from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.detail import legal_basis_text
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
@@ -36,6 +42,28 @@ def quotes_text(evidence: list[Evidence]) -> Text:
         text.append_text(plain(e.quote or "(the source as a whole)", style="italic"))
         text.append("”\n   — ")
         text.append_text(plain(e.citation, style="dim"))
+        text.append("\n")
+    return text
+
+
+def conflicts_text(conflicts: list[Conflict]) -> Text:
+    """Where the sources disagree: the question, then each source's claim with its quotes."""
+    text = Text()
+    for k in conflicts:
+        text.append("\nSources disagree: ", style="bold reverse")
+        text.append(" ")
+        text.append_text(plain(k.question, style="bold"))
+        for c in k.claims:
+            text.append("\n")
+            text.append_text(one_line(f"{c.source_label}: ", style="bold"))
+            text.append_text(plain(c.claim))
+            for e in c.evidence:
+                text.append("\n   “")
+                text.append_text(plain(e.quote or "", style="italic"))
+                text.append("”")
+        if k.note:
+            text.append("\n")
+            text.append_text(plain(k.note, style="dim"))
         text.append("\n")
     return text
 
@@ -61,7 +89,7 @@ class GlossaryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#glossary-list").border_title = "Glossary · legal bases"
+        self.query_one("#glossary-list").border_title = "Glossary · laws"
         self.query_one("#glossary-detail").border_title = "Definition and sources"
         run_db(
             self,
@@ -86,12 +114,11 @@ class GlossaryScreen(Screen[None]):
             options.append(None)
             for law in message.laws:
                 self.entries["l:" + law.id] = law
-                options.append(
-                    Option(
-                        one_line(law.short, style="bold") + Text("  (law)", style="dim"),
-                        id="l:" + law.id,
-                    )
-                )
+                mark = "  (law)" if law.cited else "  (law; reference, not in the texts)"
+                prompt = one_line(law.short, style="bold") + Text(mark, style="dim")
+                if law.reference is not None and law.reference.status in ("replaced", "revoked"):
+                    prompt.append(f"  {law.reference.status}", style="italic")
+                options.append(Option(prompt, id="l:" + law.id))
         olist = self.query_one("#glossary-list", OptionList)
         olist.set_options(options)
         if self.want:
@@ -115,16 +142,15 @@ class GlossaryScreen(Screen[None]):
                     one_line(entry.term, style="bold"),
                     plain(entry.definition),
                     quotes_text(entry.evidence),
+                    conflicts_text(entry.conflicts),
                 )
             )
         elif isinstance(entry, LegalBasis):
+            heading = Text(
+                "What the bundled sources say about it" if entry.claims else "", style="underline"
+            )
             static.update(
-                Group(
-                    one_line(entry.short, style="bold"),
-                    plain(entry.title, style="italic"),
-                    plain(entry.summary or ""),
-                    quotes_text(entry.evidence),
-                )
+                Group(legal_basis_text(entry), Text(), heading, quotes_text(entry.evidence))
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

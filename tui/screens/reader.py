@@ -36,6 +36,8 @@ RECORD_WORDS = {
     "event": "event",
     "legal_basis": "legal basis",
     "term": "glossary term",
+    "claim": "the source's claim about",
+    "source": "provenance",
 }
 
 
@@ -117,6 +119,16 @@ def record_names(conn: Any, spans: list[Span]) -> dict[str, str]:
                 names[f"actor:{actor.id}"] = actor.name
         names.update({f"person:{p.id}": p.name for p in d.people})
         names.update({f"event:{e.id}": e.date_as_stated or e.description for e in d.events})
+    if any(k == "claim" for k, _ in wanted):
+        from db import laws
+
+        topics = {f"law:{lb.id}": lb.short for lb in queries.legal_bases(conn)}
+        topics.update({f"term:{t.id}": t.term for t in queries.glossary(conn)})
+        for kind, rid in wanted:
+            if kind == "claim":
+                about = [c.about for c in laws.claims_about_ids(conn, [rid])]
+                labels = [topics.get(t, t) for ts in about for t in ts]
+                names[f"claim:{rid}"] = ", ".join(labels) or rid
     return names
 
 

@@ -54,14 +54,28 @@ def provenance(src: Source) -> Group:
         ("File", src.file),
         ("Added by", "you (imported)" if src.origin == "user" else "the bundled seed data"),
     ]
+    fields = {"Kind": "kind", "Outlet": "outlet", "Title": "title", "Authors": "authors"}
     for label, value in rows:
         if value:
-            table.add_row(label, plain(value))
+            cell = plain(value)
+            if fields.get(label) in src.inferred:
+                cell.append("  inferred, not stated by the text", style="reverse")
+            table.add_row(label, cell)
     parts: list[Text | Table] = [
         one_line(src.title or src.label, style="bold"),
         plain(src.citation, style="italic"),
         table,
     ]
+    for heading, excerpts in (("Abstract", src.abstract), ("Findings", src.findings)):
+        if not excerpts:
+            continue
+        block = Text(f"{heading} (verbatim from the text)\n", style="bold")
+        for x in excerpts:
+            if x.language:
+                block.append(f"[{x.language}] ", style="dim")
+            block.append_text(plain(x.text, style="italic"))
+            block.append("\n")
+        parts.append(block)
     if src.notes:
         notes = Text("Notes on this source\n", style="bold")
         for n in src.notes:

@@ -2,7 +2,10 @@
 
 Facts show what the sources say ("as stated") next to the normalised value, with the numbers of
 the quotes that support them (⟨1⟩). What the sources leave unclear is listed as unclear, and the
-PP 28/2018 category is marked as derived by this app. The quotes are a cursor list: ↑/↓ (j/k)
+PP 28/2018 category and the lifecycle stage are marked as derived by this app. A gloss of the
+source's words is shown as a gloss, apart from them. Each legal basis shows what the source
+claims about it, and apart from that, marked as such, its status from outside the bundled
+texts (a replaced law shows as replaced). Where the case's sources disagree, both sides show. The quotes are a cursor list: ↑/↓ (j/k)
 move between them, Enter opens the source at the quote, `y` copies it with its citation.
 
 The pane draws its own lines (Textual's line API, like the Agreements list): a case is
@@ -30,7 +33,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from db.errors import ParadiploError
-from db.models import Actor, CaseDetail, Evidence, Note
+from db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import fact_label, join, one_line, plain, render_text
 
@@ -173,8 +176,70 @@ class Grid:
             yield Segment.line()
 
 
+OUTSIDE = "reference from outside the bundled texts"
+STATUS_WORDS = {
+    "in_force": "in force",
+    "amended": "in force, amended",
+    "replaced": "replaced",
+    "revoked": "revoked",
+}
+
+
+def _claim_text(c: Claim, refs: str) -> Text:
+    """A source's claim in its own voice, with the quote numbers behind it."""
+    text = Text()
+    if c.title_as_cited:
+        text.append("cited as ", style="dim")
+        text.append_text(one_line(f"“{c.title_as_cited}”", style="italic"))
+        text.append("\n")
+    text.append_text(plain(c.claim))
+    text.append(refs, style="bold")
+    return text
+
+
+def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
+    """A law: official title, what the sources claim about it, and (marked) its status and
+    description from outside the bundled texts with their citations."""
+    line = one_line(lb.short, style="bold")
+    ref = lb.reference
+    if ref is not None and ref.status in ("replaced", "revoked"):
+        status = STATUS_WORDS.get(ref.status, ref.status).upper()
+        if ref.replaced_by_short:
+            status += f" by {ref.replaced_by_short}"
+        line.append("  ")
+        line.append_text(one_line(status, style="bold reverse"))
+    line.append("\n")
+    line.append_text(plain(lb.title, style="italic"))
+    for c in lb.claims:
+        line.append("\n")
+        line.append_text(_claim_text(c, refs))
+    if not lb.claims:
+        line.append("\nnot cited by the bundled texts", style="dim italic")
+    if ref is not None:
+        line.append(f"\n{OUTSIDE}: ", style="reverse")
+        line.append(" ")
+        line.append_text(one_line(STATUS_WORDS.get(ref.status, ref.status), style="bold"))
+        line.append("\n")
+        line.append_text(plain(ref.status_text, style="dim"))
+        line.append("\n")
+        line.append_text(plain(ref.description, style="dim"))
+        for cite in ref.citations:
+            line.append("\n")
+            line.append_text(
+                plain(f"[{', '.join(cite.supports) or 'reference'}] ", style="dim")
+                + plain(f"{cite.publication}. {cite.database}: {cite.address}", style="dim")
+            )
+    return line
+
+
 def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     """The title, summary and fact table of a case, as renderables (all literal text)."""
+    by_evidence = {q.evidence.id: q.number for q in quotes}
+
+    def refs_of(evidence: list[Evidence]) -> str:
+        found = sorted({by_evidence[e.id] for e in evidence if e.id in by_evidence})
+        return ("  ⟨" + ",".join(map(str, found)) + "⟩") if found else ""
+
     numbers: dict[str, list[int]] = {}
     for q in quotes:
         if q.context != CASE_CONTEXT:
@@ -211,12 +276,20 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         if d.date and d.date != d.date_as_stated:
             date.append_text(one_line(f" ({d.date})", style="dim"))
         date.append(refs("date"), style="bold")
+        if d.date_note:
+            date.append("\n")
+            date.append("ambiguous", style="bold reverse")
+            date.append(" ")
+            date.append_text(plain(d.date_note, style="dim"))
     elif d.date:
         date = one_line(d.date) + Text(refs("date"), style="bold")
     else:
         date = Text("not stated in the sources", style="dim italic")
     table.add_row("Date", date)
-    table.add_row("Status", _stated(d.status, d.status_as_stated, refs("status"), "not stated"))
+    status = _stated(d.status, d.status_as_stated, refs("status"), "not stated")
+    if d.status_gloss:
+        status.append_text(one_line(f"  (gloss: {d.status_gloss})", style="dim"))
+    table.add_row("Status", status)
     if d.sectors:
         sectors = Text()
         for i, s in enumerate(d.sectors):
@@ -239,8 +312,19 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             category.append("\n")
             category.append_text(plain(d.category_basis, style="dim"))
     else:
-        category.append("not derived", style="dim italic")
+        category.append("none can be derived", style="bold")
+        if d.category_basis:
+            category.append("\n")
+            category.append_text(plain(d.category_basis, style="dim"))
     table.add_row("PP 28/2018 category", category)
+    if d.stage:
+        stage = one_line(d.stage_label or d.stage, style="bold")
+        stage.append(refs("type", "status"), style="bold")
+        stage.append("  derived by this app, not stated in the sources", style="reverse")
+        if d.stage_basis:
+            stage.append("\n")
+            stage.append_text(plain(d.stage_basis, style="dim"))
+        table.add_row("Stage", stage)
     for item in d.unclear:
         table.add_row(Text("Unclear", style="bold reverse"), plain(item))
     out.append(table)
@@ -264,18 +348,28 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
                 what.append_text(one_line(f" — {ev.place}", style="dim"))
             if ev.people:
                 what.append_text(one_line(" — with " + ", ".join(ev.people), style="dim"))
+            if ev.date_gloss and ev.date_as_stated:
+                what.append_text(one_line(f" — date gloss: {ev.date_gloss}", style="dim"))
             events_table.add_row(one_line(when), what)
         out += [Text("Events", style="bold underline"), events_table]
     if d.legal_bases:
         legal = Grid()
         for lb in d.legal_bases:
-            line = one_line(lb.short, style="bold")
-            line.append_text(one_line(f" — {lb.title}"))
-            if lb.summary:
-                line.append("\n")
-                line.append_text(plain(lb.summary, style="dim"))
-            legal.add_row(line)
+            legal.add_row(legal_basis_text(lb, refs_of(lb.evidence)))
         out += [Text("Legal bases cited in its sources", style="bold underline"), legal]
+    if d.conflicts:
+        disagree = Grid()
+        for k in d.conflicts:
+            block = plain(k.question, style="bold")
+            for c in k.claims:
+                block.append("\n")
+                block.append_text(one_line(f"{c.source_label}: ", style="bold"))
+                block.append_text(_claim_text(c, refs_of(c.evidence)))
+            if k.note:
+                block.append("\n")
+                block.append_text(plain(k.note, style="dim"))
+            disagree.add_row(block)
+        out += [Text("Sources disagree", style="bold underline"), disagree]
     if d.related:
         related = join([one_line(title) for _cid, title in d.related], ", ")
         out += [Text("Related cases", style="bold underline"), related]
@@ -306,7 +400,10 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
     for ev in d.events:
         add(f"event: {ev.date_as_stated or ev.date or ev.description[:40]}", ev.evidence)
     for lb in d.legal_bases:
-        add(f"legal basis: {lb.short}", lb.evidence)
+        add(f"legal basis: {lb.short} (the source's claim)", lb.evidence)
+    for k in d.conflicts:
+        for c in k.claims:
+            add(f"sources disagree: {c.source_label}", c.evidence)
     return out
 
 
