@@ -148,3 +148,29 @@ def test_matrix_snapshot(snap_compare, db_path: Path, size: tuple[int, int]) -> 
 @pytest.mark.parametrize("size", SIZES)
 def test_network_snapshot(snap_compare, db_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_network)
+
+
+async def test_network_from_the_region_tree(db_path: Path) -> None:
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "1", "w")  # the tree's first row is a heading: no network
+        assert app.screen is app.main
+        await press(pilot, "down", "w")  # the first province
+        screen = app.screen
+        assert type(screen).__name__ == "NetworkScreen"
+        net = screen.network
+        assert net is not None and net.key.startswith("p:") and net.side == "region"
+        assert sum(nb.count for nb in net.neighbours) == net.count
+        await press(pilot, "escape")
+        assert app.screen is app.main
+
+
+def test_years_are_remembered(tmp_path: Path) -> None:
+    from tui.state import UIState, load_state, save_state
+
+    path = tmp_path / "state.json"
+    state = UIState()
+    state.set_filters(Filters(region="p:35", year_from=2010, year_to=2020))
+    save_state(state, path)
+    assert load_state(path).filters == Filters(region="p:35", year_from=2010, year_to=2020)

@@ -118,6 +118,14 @@ class MainScreen(Screen[None]):
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
         Binding("z", "zoom", "Zoom pane", tooltip="Maximise / restore the pane", id="zoom"),
         Binding("t", "ask_years", "Years", tooltip="Filter by a year or a range", id="years"),
+        Binding(
+            "w",
+            "network",
+            "Network",
+            show=False,
+            tooltip="The partners of the highlighted region (or the regions of a partner)",
+            id="network",
+        ),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -482,6 +490,26 @@ class MainScreen(Screen[None]):
                 self.filters = replace(self.filters, year_from=years[0], year_to=years[1])
 
         self.app.push_screen(YearsDialog(self.filters), answered)
+
+    def action_network(self) -> None:
+        """The network of the region or partner highlighted in the region tree (when it has
+        the focus), else of the region or partner filter."""
+        from tui.screens.network import NetworkScreen
+
+        key = None
+        tree = self.query_one(RegionTree)
+        if self.focused is tree:
+            node = tree.chosen_node()
+            key = node.key if node is not None and node.key else None
+        key = key or self.filters.region or self.filters.partner
+        if not key:
+            self.notify(
+                "Highlight a region or partner in the Regions pane (or filter by one) to see "
+                "its network.",
+                timeout=4,
+            )
+            return
+        self.app.push_screen(NetworkScreen(key, self.filters))
 
     def show_filters(self, filters: Filters, labels: dict[str, str] | None = None) -> None:
         """Show the cases under `filters` (from the overview, matrix or network), in the list."""
