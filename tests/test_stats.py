@@ -207,3 +207,12 @@ def test_unknown_dimension_is_a_clear_error(store: Store) -> None:
         stats.counts(store.conn, "colour")
     with pytest.raises(stats.UnknownDimension, match="two dimensions"):
         stats.matrix(store.conn, "year", "year")
+
+
+def test_counts_many_as_counts_one_by_one(big: Store) -> None:
+    conn = big.conn
+    dims = ["year", "sector", "country", "province", "type", "stage"]
+    for f in [*random_filters(conn, random.Random(23), 10), Filters(sectors=("tourism",))]:
+        together = stats.counts_many(conn, dims, f)
+        for dim in dims:
+            assert {c.key: c.count for c in together[dim]} == plain_counts(conn, dim, f), (dim, f)

@@ -65,7 +65,7 @@ def load_overview(filters: Filters) -> Any:
         from db import queries
 
         conn = store.conn
-        charts = {dim: stats_api.counts(conn, dim, filters) for dim, _ in CHARTS}
+        charts = stats_api.counts_many(conn, [dim for dim, _ in CHARTS], filters)
         labels = filter_labels(conn, filters)
         return OverviewLoaded(
             filters,
