@@ -10,7 +10,7 @@ in each of its sectors, so sector counts can add up to more than the cases.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -241,8 +241,12 @@ def counts_many(
             items = _ordered(
                 dim, [Count(k, _label(dim, k, labels), n) for k, n in tally.items() if n]
             )
-            _memoised(conn, ("stats.counts", dim, f), lambda items=items: items)
+            _memoised(conn, ("stats.counts", dim, f), _constant(items))
     return {dim: counts(conn, dim, f) for dim in dims}
+
+
+def _constant(items: list[Count]) -> Callable[[], list[Count]]:
+    return lambda: items
 
 
 def _summary_rows(conn: sqlite3.Connection, dim: str, f: Filters) -> list[tuple[Any, int]] | None:
