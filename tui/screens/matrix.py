@@ -18,7 +18,7 @@ from textual.widgets import Static
 from db import stats as stats_api
 from db.models import Filters
 from db.store import Store
-from tui.screens.overview import filter_labels, filter_line, show_in_main
+from tui.screens.overview import filter_labels, filter_line, show_in_main, show_line
 from tui.widgets.dbwork import DbResult, is_current, run_db
 from tui.widgets.keybar import KeyBar
 from tui.widgets.matrixgrid import LABEL_WIDTH, GridData, MatrixGrid, MatrixHeader, cell_width
@@ -145,8 +145,9 @@ class MatrixScreen(Screen[None]):
         with self.app.batch_update():
             self.query_one(MatrixHeader).show(data)
             self.query_one(MatrixGrid).show(data)
-            self.query_one("#matrix-bar", Static).update(
-                filter_line(m.total, self.filters, self.labels)
+            show_line(
+                self.query_one("#matrix-bar", Static),
+                filter_line(m.total, self.filters, self.labels),
             )
             n_rows, n_cols = len(m.rows), len(m.cols)
             first_row = self.row_page * ROWS_PAGE
@@ -160,7 +161,7 @@ class MatrixScreen(Screen[None]):
             )
             if not m.rows:
                 status = Text("No case matches these filters.", style="bold")
-            self.query_one("#matrix-status", Static).update(status)
+            show_line(self.query_one("#matrix-status", Static), status)
 
     def _page_items(self) -> tuple[list[stats_api.Count], list[stats_api.Count]]:
         m = self.matrix

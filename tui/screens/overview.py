@@ -123,6 +123,14 @@ def filter_line(total: int, f: Filters, labels: dict[str, str]) -> Text:
     return text
 
 
+def show_line(bar: Static, text: Text) -> None:
+    """Update a one- or two-line bar, asking for a layout of the screen only when its height
+    changes (a layout re-arranges every widget: the costliest part of a redraw)."""
+    width = bar.content_region.width
+    lines = 1 if width and text.cell_len <= width else 2
+    bar.update(text, layout=lines != bar.size.height)
+
+
 class OverviewScreen(Screen[None]):
     """Charts of the cases under the filters; Enter on a bar shows its cases."""
 
@@ -176,11 +184,14 @@ class OverviewScreen(Screen[None]):
                 selectable = dim != "stage" or message.has_stage
                 chart.show(items, color, selectable=selectable)
             stage_pane = self.query_one("#pane-stage")
-            stage_pane.border_title = "Stage" if message.has_stage else "Stage (not recorded)"
+            stage_title = "Stage" if message.has_stage else "Stage (not recorded)"
+            if stage_pane.border_title != stage_title:
+                stage_pane.border_title = stage_title
             self.labels.update(message.labels)
             self.total = message.total
-            self.query_one("#overview-bar", Static).update(
-                filter_line(message.total, message.filters, self.labels)
+            show_line(
+                self.query_one("#overview-bar", Static),
+                filter_line(message.total, message.filters, self.labels),
             )
             self.shown = message.filters
 

@@ -4,7 +4,9 @@ count, the count), a cursor to select a bar with the keys or the mouse.
 Drawn with Textual's line API (`render_line`), as the agreements list is: a filter change
 redraws six charts at once, and an OptionList, which lays out every option as a widget line
 with its own styles, took several times longer to draw the same rows. Rows are rendered
-once per content, width and cursor state, and reused.
+once per content, width and cursor state, and reused. The scrollbar is always there
+(`overflow-y: scroll`): a chart that grows or shrinks past its height then needs no layout
+of the screen (tui/widgets/scrolling.py).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class BarChart(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"barchart--cursor", "barchart--empty"}
 
     DEFAULT_CSS = """
-    BarChart { height: 1fr; overflow-x: hidden; overflow-y: auto; }
+    BarChart { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     BarChart > .barchart--cursor { background: $block-cursor-blurred-background;
         text-style: $block-cursor-blurred-text-style; }
     BarChart:focus > .barchart--cursor { background: $block-cursor-background;

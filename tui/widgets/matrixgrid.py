@@ -87,7 +87,7 @@ class MatrixGrid(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"matrixgrid--cursor", "matrixgrid--zero", "matrixgrid--total"}
 
     DEFAULT_CSS = """
-    MatrixGrid { height: 1fr; overflow-x: hidden; overflow-y: auto; }
+    MatrixGrid { height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     MatrixGrid > .matrixgrid--cursor { background: $block-cursor-blurred-background; }
     MatrixGrid:focus > .matrixgrid--cursor { background: $block-cursor-background;
         color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
