@@ -132,12 +132,13 @@ class MatrixScreen(Screen[None]):
         m = self.matrix
         if m is None:
             return
-        self.col_starts = column_pages(m.cols, max(self.size.width, 40), m.rows)
+        label = stats_api.DIMENSION_LABELS
+        corner = f"{label[m.rows_dim]} \\ {label[m.cols_dim]}"
+        self.col_starts = column_pages(m.cols, max(self.size.width, 40), m.rows, corner)
         self.col_page = min(self.col_page, len(self.col_starts) - 1)
         rows, cols = self._page_items()
-        label = stats_api.DIMENSION_LABELS
         data = GridData(
-            f"{label[m.rows_dim]} \\ {label[m.cols_dim]}",
+            corner,
             [(c.label, c.count) for c in cols],
             [(r.label, [m.cell(r.key, c.key) for c in cols], r.count) for r in rows],
             m.total,
@@ -234,11 +235,14 @@ class MatrixScreen(Screen[None]):
 
 
 def column_pages(
-    cols: list[stats_api.Count], width: int, rows: list[stats_api.Count] | None = None
+    cols: list[stats_api.Count],
+    width: int,
+    rows: list[stats_api.Count] | None = None,
+    corner: str = "",
 ) -> list[int]:
     """The first column of each page: as many columns as fit beside the row labels and the
     totals in `width` cells (as `MatrixGrid` lays them out)."""
-    label_width = min(LABEL_WIDTH, max((len(r.label) for r in rows or []), default=8))
+    label_width = min(LABEL_WIDTH, max([len(corner), *(len(r.label) for r in rows or [])]))
     room = max(width - (label_width + 1) - 9 - 2, 8)
     starts = [0]
     used = 0

@@ -40,6 +40,12 @@ class GridData:
     total: int
 
 
+def label_width(data: GridData) -> int:
+    """The row labels' column: the longest label (or the corner's), at most LABEL_WIDTH."""
+    longest = max([len(data.corner), *(len(r[0]) for r in data.rows)])
+    return min(LABEL_WIDTH, longest)
+
+
 def cell_width(label: str, total: int) -> int:
     return max(min(len(label), CELL_MAX), len(f"{total:,}"), 3)
 
@@ -70,9 +76,9 @@ class MatrixHeader(Widget):
         if d is None:
             return Text()
         line = Text(" ")
-        label_width = min(LABEL_WIDTH, max((len(r[0]) for r in d.rows), default=8))
+        width_of_labels = label_width(d)
         line.append_text(one_line(d.corner))
-        line.truncate(label_width + 1, overflow="ellipsis", pad=True)
+        line.truncate(width_of_labels + 1, overflow="ellipsis", pad=True)
         for label, total in d.columns:
             w = cell_width(label, total)
             seg = _fit(label, w, right=True)
@@ -170,8 +176,8 @@ class MatrixGrid(ScrollView, can_focus=True):
     def _render_row(self, d: GridData, index: int, marked: int) -> Strip:
         base, cursor, zero, bold = self._styles
         label, cells, total = d.rows[index]
-        label_width = min(LABEL_WIDTH, max((len(r[0]) for r in d.rows), default=8))
-        segments = [Segment(" ", base), _fit(label, label_width, style=base)]
+        width_of_labels = label_width(d)
+        segments = [Segment(" ", base), _fit(label, width_of_labels, style=base)]
         for i, ((clabel, ctotal), n) in enumerate(zip(d.columns, cells, strict=True)):
             w = cell_width(clabel, ctotal)
             style = cursor if i == marked else (base if n else zero)
@@ -225,7 +231,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         index = int(self.scroll_y) + offset.y
         if index >= len(d.rows):
             return
-        x = 1 + min(LABEL_WIDTH, max((len(r[0]) for r in d.rows), default=8))
+        x = 1 + label_width(d)
         col = len(d.columns)
         for i, (clabel, ctotal) in enumerate(d.columns):
             x += 2 + cell_width(clabel, ctotal)
