@@ -281,6 +281,10 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     except Exception as exc:
         out["app_error_sources"] = f"sources: {type(exc).__name__}: {exc}"
     try:
+        out.update(await _overview(app, pilot, plan))
+    except Exception as exc:
+        out["app_error_overview"] = f"overview: {type(exc).__name__}: {exc}"
+    try:
         echo, results, work = [], [], []
         for query in plan["queries"]:
             await _timed(app, pilot, lambda: pilot.press("slash"))
@@ -321,6 +325,48 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
         out["app_search_key_ms"] = work
     except Exception as exc:
         out["app_error_search"] = f"search: {type(exc).__name__}: {exc}"
+    return out
+
+
+async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any]:
+    """The overview ('v', six charts) and the matrix ('m', province x partner country), each
+    timed from a filter change (the plan's regions, then sectors, then year ranges) until
+    the frame that shows its new counts is written."""
+    from db.models import Filters
+    from tui.screens.matrix import MatrixScreen
+    from tui.screens.overview import OverviewScreen
+
+    changes = [Filters(region=k) for k in plan["regions"]]
+    changes += [Filters(sectors=(k,)) for k in plan["sectors"]]
+    changes += [Filters(year_from=y, year_to=y + 5) for y in range(1990, 2021, 3)]
+    out: dict[str, Any] = {}
+    await _timed(app, pilot, lambda: pilot.press("v"))
+    overview = app.screen
+    assert isinstance(overview, OverviewScreen), type(overview).__name__
+    times = []
+    for f in changes:
+
+        def change(f: Filters = f) -> None:
+            overview.filters = f
+
+        times.append(await _shown(app, change, lambda f=f: overview.shown == f))
+        await _settle(app, pilot)
+    out["app_overview_ms"] = times
+    await _timed(app, pilot, lambda: pilot.press("m"))
+    matrix = app.screen
+    assert isinstance(matrix, MatrixScreen), type(matrix).__name__
+    times = []
+    for f in changes:
+
+        def change_matrix(f: Filters = f) -> None:
+            matrix.set_filters(f)
+
+        want = lambda f=f: matrix.shown == (f, matrix.rows_dim, matrix.cols_dim)  # noqa: E731
+        times.append(await _shown(app, change_matrix, want))
+        await _settle(app, pilot)
+    out["app_matrix_ms"] = times
+    await _timed(app, pilot, lambda: pilot.press("escape"))
+    await _timed(app, pilot, lambda: pilot.press("escape"))
     return out
 
 

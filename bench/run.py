@@ -62,6 +62,7 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 BAR_START_RATIO = 2.0
 BAR_FILTER_P95_MS = 50.0
 BAR_SEARCH_P95_MS = 30.0
+BAR_OVERVIEW_P95_MS = 100.0  # issue 17: the overview and the matrix after a filter change
 BAR_RSS_MIB = 250.0
 BAR_IMPORT_100K_S = 30.0
 BAR_GROWTH = 3.0
@@ -511,6 +512,14 @@ def bars(results: list[SizeResult]) -> list[str]:
                 + (f" ({'; '.join(against)})" if against else "")
                 + f" (bar {BAR_FILTER_P95_MS:.0f})",
             )
+    for name, key in (("overview", "app_overview_ms"), ("matrix", "app_matrix_ms")):
+        if big.app.get(key):
+            v = pct(big.app[key], 95)
+            check(
+                v < BAR_OVERVIEW_P95_MS,
+                f"{name} drawn after a filter change, through the app, p95 {v:.0f} ms"
+                f" (bar {BAR_OVERVIEW_P95_MS:.0f})",
+            )
     v = pct(big.search_ms, 95)
     check(
         v < BAR_SEARCH_P95_MS, f"search per keystroke p95 {v:.1f} ms (bar {BAR_SEARCH_P95_MS:.0f})"
@@ -578,12 +587,21 @@ def bars(results: list[SizeResult]) -> list[str]:
                 f"{r.app['app_sources_ms'][0]:.0f} ms; peak memory before it "
                 f"{r.app['maxrss_before_sources_mib']:.0f} MiB, after {r.app['maxrss_mib']:.0f} MiB"
             )
+        for what, key in (
+            ("the overview (v)", "app_overview_ms"),
+            ("the matrix (m)", "app_matrix_ms"),
+        ):
+            if r.app.get(key):
+                out.append(
+                    f"- note ({r.n:,}): {what} drawn after a filter change p50 / p95 "
+                    f"{fmt_pair(r.app[key])} ms ({len(r.app[key])} changes)"
+                )
         if r.app.get("app_notes_ms"):
             out.append(
                 f"- note ({r.n:,}): opening the notes list ('N', {r.n // 10:,} notes) took "
                 f"{r.app['app_notes_ms'][0]:.0f} ms"
             )
-        for k in ("app_error", "app_error_search", "app_error_sources"):
+        for k in ("app_error", "app_error_search", "app_error_sources", "app_error_overview"):
             if r.app.get(k):
                 out.append(f"- note ({r.n:,}): {r.app[k]}")
     return out

@@ -13,18 +13,42 @@ class Filters:
     ``p:35`` a province, ``a:35.78`` an official regency or city, ``r:<actor id>`` a home
     actor without an official code (e.g. an ambiguous 'Malang'). `partner` is a partner-tree
     key: ``pc:JP`` a partner country, ``pa:<actor id>`` one partner.
-    `sectors` narrows to cases tagged with every sector listed. `stage` narrows to one derived
-    lifecycle stage (db/derive.py STAGES: exploration, intent, agreement, implementation,
-    unknown).
+    `sectors` narrows to cases tagged with every sector listed. `year_from`/`year_to` keep the
+    cases dated within those years (both included; either may be open; an undated case is
+    outside any year range). `case_type` keeps one type of case (a `case_types` id). `stage`
+    narrows to one derived lifecycle stage (db/derive.py STAGES: exploration, intent,
+    agreement, implementation, unknown).
     """
 
     region: str | None = None
     partner: str | None = None
     sectors: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    case_type: str | None = None
     stage: str | None = None
 
     def is_empty(self) -> bool:
-        return not (self.region or self.partner or self.sectors or self.stage)
+        return not (self.region or self.partner or self.sectors or self.narrows_more())
+
+    def narrows_more(self) -> bool:
+        """True if a year, type or stage filter is set: conditions the summary tables (which
+        hold counts by region, partner and sector only) cannot answer."""
+        return (
+            self.year_from is not None
+            or self.year_to is not None
+            or self.case_type is not None
+            or self.stage is not None
+        )
+
+    def years_label(self) -> str:
+        """'2017', '2010–2020', 'from 2010', 'to 2020' or '' (no year filter)."""
+        a, b = self.year_from, self.year_to
+        if a is None and b is None:
+            return ""
+        if a is not None and b is not None:
+            return str(a) if a == b else f"{a}–{b}"
+        return f"from {a}" if a is not None else f"to {b}"
 
 
 SORTS = ("year", "-year", "title", "region", "partner")

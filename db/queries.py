@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from db.errors import NotFound
@@ -108,10 +109,51 @@ def where_clause(
                 " AND cs.sector_id = ?)"
             )
         params.append(sector)
-    if filters.stage:
-        conds.append(f"{alias}.stage = ?")
-        params.append(filters.stage)
+    more, more_params = narrowing_conditions(filters, alias)
+    conds += more
+    params += more_params
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def narrowing_conditions(
+    filters: Filters, alias: str = "c", *, via_case: bool = False
+) -> tuple[list[str], list[Any]]:
+    """The year, type and stage conditions of `filters` on rows of `alias`.
+
+    With `via_case`, `alias` is a case_sectors row: it carries the case's year, and the type
+    and stage are looked up on its case. A type of '' means "not stated".
+    """
+    conds: list[str] = []
+    params: list[Any] = []
+    if filters.year_from is not None:
+        conds.append(f"{alias}.year >= ?")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        conds.append(f"{alias}.year <= ?")
+        params.append(filters.year_to)
+    if filters.stage is not None:
+        if via_case:  # the stage is not copied onto the sector rows: ask the cases (indexed)
+            conds.append(f"{alias}.case_id IN (SELECT id FROM cases WHERE stage = ?)")
+        else:
+            conds.append(f"{alias}.stage = ?")
+        params.append(filters.stage)
+    case_conds: list[str] = []
+    row = "x" if via_case else alias
+    if filters.case_type is not None:
+        if filters.case_type == "":
+            case_conds.append(f"{row}.type IS NULL")
+        else:
+            case_conds.append(f"{row}.type = ?")
+            params.append(filters.case_type)
+    if via_case and case_conds:
+        conds.append(
+            f"EXISTS (SELECT 1 FROM cases x WHERE x.id = {alias}.case_id AND "
+            + " AND ".join(case_conds)
+            + ")"
+        )
+    else:
+        conds += case_conds
+    return conds, params
 
 
 def sector_where(filters: Filters, alias: str = "cs") -> tuple[str, list[Any]]:
@@ -125,13 +167,11 @@ def sector_where(filters: Filters, alias: str = "cs") -> tuple[str, list[Any]]:
     where, params = where_clause(Filters(region=filters.region, partner=filters.partner), alias)
     conds = [f"{alias}.sector_id = ?", *([where[len("WHERE ") :]] if where else [])]
     params = [filters.sectors[0], *params]
-    if filters.stage:  # the stage is not copied onto the sector rows: ask the case
-        conds.append(f"{alias}.case_id IN (SELECT id FROM cases WHERE stage = ?)")
-        params.append(filters.stage)
     for sector in filters.sectors[1:]:
         conds.append(f"{alias}.case_id IN (SELECT case_id FROM case_sectors WHERE sector_id = ?)")
         params.append(sector)
-    return "WHERE " + " AND ".join(conds), params
+    more, more_params = narrowing_conditions(filters, alias, via_case=True)
+    return "WHERE " + " AND ".join(conds + more), params + more_params
 
 
 # ------------------------------------------------------------------ memo of aggregates
@@ -197,7 +237,7 @@ def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
 def _count_from_summary(conn: sqlite3.Connection, filters: Filters) -> int | None:
     """The number of cases under no filter, or one region or partner filter alone, summed from
     the trees' summary rows (a few hundred at most, however many cases), or None."""
-    if filters.sectors or filters.stage or (filters.region and filters.partner):
+    if filters.sectors or (filters.region and filters.partner) or filters.narrows_more():
         return None
     key = filters.region or filters.partner
     if key is None:
@@ -223,7 +263,9 @@ def _count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
     summed = _count_from_summary(conn, filters)
     if summed is not None:
         return summed
-    if len(filters.sectors) == 1 and not (filters.region or filters.partner or filters.stage):
+    if len(filters.sectors) == 1 and not (
+        filters.region or filters.partner or filters.narrows_more()
+    ):
         sector = filters.sectors[0]
         row = conn.execute(
             "SELECT n FROM summary_sectors WHERE key = ? AND sector_id = ?", (f"s:{sector}", sector)
@@ -333,18 +375,14 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
 
     Counts honour the sector and partner filters (not the region filter itself).
     """
-    f = (
-        Filters(partner=filters.partner, sectors=filters.sectors, stage=filters.stage)
-        if filters
-        else Filters()
-    )
+    f = replace(filters, region=None) if filters else Filters()
     return list(_memoised(conn, ("region_tree", f), lambda: _region_tree(conn, f)))
 
 
 def _summarised(f: Filters) -> str | None:
     """The summary rows' sector_id for a tree under `f` ('' for no filter, the sector for
     one sector alone), or None if the tree must be counted from the cases."""
-    if f.region or f.partner or f.stage or len(f.sectors) > 1:
+    if f.region or f.partner or len(f.sectors) > 1 or f.narrows_more():
         return None
     return f.sectors[0] if f.sectors else ""
 
@@ -435,11 +473,7 @@ def _by_label(nodes: list[RegionNode]) -> list[RegionNode]:
 
 def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
     """Partner side: country, then partner, with case counts (honours region and sectors)."""
-    f = (
-        Filters(region=filters.region, sectors=filters.sectors, stage=filters.stage)
-        if filters
-        else Filters()
-    )
+    f = replace(filters, partner=None) if filters else Filters()
     return list(_memoised(conn, ("partner_tree", f), lambda: _partner_tree(conn, f)))
 
 
@@ -492,7 +526,7 @@ def sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCoun
 def _summary_key(filters: Filters) -> str | None:
     """The one filter key of `filters` ('s:tourism', 'p:35', 'pc:JP'), or None if it has
     none or several: summary_sectors holds the sector counts under each single key."""
-    if filters.stage:
+    if filters.narrows_more():
         return None
     keys = [k for k in (filters.region, filters.partner) if k]
     keys += [f"s:{sector}" for sector in filters.sectors]
@@ -517,7 +551,7 @@ def _sector_counts(conn: sqlite3.Connection, filters: Filters) -> list[SectorCou
             for sector in (sector_set or "").split():
                 counts[sector] = counts.get(sector, 0) + n
     else:
-        if filters.region or filters.partner or filters.stage:
+        if filters.region or filters.partner or filters.narrows_more():
             where, params = where_clause(filters, sectors_as="in")
             sql = (
                 "SELECT cs.sector_id, count(*) FROM case_sectors cs"

@@ -144,6 +144,9 @@ CREATE INDEX IF NOT EXISTS cases_area_year
     ON cases(area_code, year DESC, id, partner_country, partner_id, partner_name);
 CREATE INDEX IF NOT EXISTS cases_partner_group ON cases(partner_country, partner_id, partner_name);
 CREATE INDEX IF NOT EXISTS cases_year_desc ON cases(year DESC, id);
+-- The overview's counts (db/stats.py) under a year or a type filter read only these.
+CREATE INDEX IF NOT EXISTS cases_year_dims ON cases(year, province_code, partner_country, type);
+CREATE INDEX IF NOT EXISTS cases_type_dims ON cases(type, year, province_code, partner_country);
 CREATE INDEX IF NOT EXISTS cases_title ON cases(title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_region_name ON cases(region_name COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS cases_partner_name ON cases(partner_name COLLATE NOCASE, id);

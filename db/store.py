@@ -430,7 +430,29 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
             seeds.build(conn, seeds.load_seeds())
             store.rebuilt_seeds = True
     _reindex_if_stale(store)
+    _add_missing_indexes(conn)
     return store
+
+
+def _add_missing_indexes(conn: sqlite3.Connection) -> None:
+    """Create the indexes this version adds to a database of the same schema (a second or
+    two, once, at 100,000 cases); a database locked by another writer gets them next time."""
+    if not schema.missing_indexes(conn):
+        return
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            schema.ensure_indexes(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {schema.BUSY_TIMEOUT_MS}")
 
 
 def _upgrade(store: Store, version: int) -> Path | None:

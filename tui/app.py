@@ -133,6 +133,13 @@ class ParadiploApp(App[int]):
         Binding("s", "sources", "Sources", id="sources"),
         Binding("g", "glossary", "Glossary", tooltip="Glossary and laws", id="glossary"),
         Binding("a", "add_source", "Add source", id="add_source"),
+        Binding(
+            "v",
+            "overview",
+            "Overview",
+            tooltip="Charts of the cases under the filters",
+            id="overview",
+        ),
     ]
 
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
@@ -503,6 +510,14 @@ class ParadiploApp(App[int]):
         if self.store is None or isinstance(self.screen, SearchScreen):
             return
         self.push_screen(SearchScreen(self.store, self.main.filters), self.open_search_hit)
+
+    def action_overview(self) -> None:
+        """Charts of the cases under the main screen's filters (v)."""
+        from tui.screens.overview import OverviewScreen
+
+        if self.store is None or isinstance(self.screen, OverviewScreen):
+            return
+        self.push_screen(OverviewScreen(self.main.filters))
 
     def action_notes(self) -> None:
         try:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -308,6 +308,9 @@ def cases_group() -> None:
 @click.option("--region", "-r", help="Province, regency/city or country (name or code).")
 @click.option("--sector", "-s", multiple=True, help="Sector id or label (repeat to narrow).")
 @click.option("--partner-country", "-c", help="Partner country (name or code).")
+@click.option("--year", "year", type=int, help="Only cases dated in this year.")
+@click.option("--from", "year_from", type=int, help="Only cases dated in or after this year.")
+@click.option("--to", "year_to", type=int, help="Only cases dated in or before this year.")
 @click.option(
     "--stage",
     help="Derived lifecycle stage: exploration (penjajakan), intent (LoI), agreement (MoU),"
@@ -327,6 +330,9 @@ def cases_list(
     region: str | None,
     sector: tuple[str, ...],
     partner_country: str | None,
+    year: int | None,
+    year_from: int | None,
+    year_to: int | None,
     stage: str | None,
     sort: str,
     limit: int,
@@ -336,8 +342,11 @@ def cases_list(
 
     Names are read in any common form: `--region Jatim`, `"Pemkot Kediri"`, `"Malang
     Regency"`, `--partner-country Korsel`. A regency or city also lists the cases whose
-    source leaves open whether it is that one (marked "may be").
+    source leaves open whether it is that one (marked "may be"). Years: --year 2017, or
+    --from 2010 --to 2020.
     """
+    from tui.cli_stats import years
+
     with friendly_errors():
         from db.derive import stage_id
 
@@ -346,15 +355,21 @@ def cases_list(
         partner = resolve.country_key(conn, partner_country) if partner_country else None
         sectors = tuple(resolve.sector_id(conn, s) for s in sector)
         stage_key = stage_id(stage) if stage else None
+        y0, y1 = years(year, year_from, year_to)
         filters = Filters(
-            region=where.key if where else None, partner=partner, sectors=sectors, stage=stage_key
+            region=where.key if where else None,
+            partner=partner,
+            sectors=sectors,
+            stage=stage_key,
+            year_from=y0,
+            year_to=y1,
         )
         rows = queries.list_cases(conn, filters, sort=sort, limit=limit or -1)
         maybe: list[CaseRow] = []
         for key in where.possible if where else ():
             if limit and len(rows) + len(maybe) >= limit:
                 break
-            more = Filters(region=key, partner=partner, sectors=sectors, stage=stage_key)
+            more = replace(filters, region=key)
             maybe += queries.list_cases(conn, more, sort=sort, limit=limit or -1)
         if limit:
             maybe = maybe[: max(0, limit - len(rows))]
@@ -943,6 +958,7 @@ from tui import (  # noqa: E402,F401
     cli_collection,
     cli_laws,
     cli_publish,
+    cli_stats,
 )
 
 if __name__ == "__main__":

@@ -33,15 +33,25 @@ class UIState:
     theme: str | None = None
     language: str | None = None  # chosen in the app; --lang and $PARADIPLO_LANG come first
     cite_style: str = "apa"  # the citation style `y`, `c` and `cite` use (db.cite.STYLES)
+    year_from: int | None = None
+    year_to: int | None = None
 
     @property
     def filters(self) -> Filters:
-        return Filters(region=self.region, partner=self.partner, sectors=tuple(self.sectors))
+        return Filters(
+            region=self.region,
+            partner=self.partner,
+            sectors=tuple(self.sectors),
+            year_from=self.year_from,
+            year_to=self.year_to,
+        )
 
     def set_filters(self, filters: Filters) -> None:
         self.region = filters.region
         self.partner = filters.partner
         self.sectors = list(filters.sectors)
+        self.year_from = filters.year_from
+        self.year_to = filters.year_to
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -68,7 +78,13 @@ def load_state(path: Path | None = None) -> UIState:
         theme=_str_or_none(raw.get("theme")),
         language=_str_or_none(raw.get("language")),
         cite_style=raw.get("cite_style") if raw.get("cite_style") in CITE_STYLES else "apa",
+        year_from=_year_or_none(raw.get("year_from")),
+        year_to=_year_or_none(raw.get("year_to")),
     )
+
+
+def _year_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 _LOCK = threading.Lock()

@@ -76,6 +76,11 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         (N_("Case form"), "tui.screens.case_form", "CaseFormScreen"),
         (N_("Attach a passage to a case"), "tui.screens.evidence", "AttachEvidenceScreen"),
         (N_("Add a source"), "tui.screens.source_form", "SourceFormScreen"),
+        (N_("Overview (v)"), "tui.screens.overview", "OverviewScreen"),
+        (N_("A chart in the overview"), "tui.widgets.barchart", "BarChart"),
+        (N_("Matrix (m in the overview)"), "tui.screens.matrix", "MatrixScreen"),
+        (N_("A matrix's cells"), "tui.widgets.matrixgrid", "MatrixGrid"),
+        (N_("Network (w in the overview)"), "tui.screens.network", "NetworkScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])

@@ -122,6 +122,15 @@ class MainScreen(Screen[None]):
         Binding("E", "edit_case", "Edit case", show=False, id="case_edit"),
         Binding("D", "delete_case", "Delete case", show=False, id="case_delete"),
         Binding("U", "restore_case", "Restore case", show=False, id="case_restore"),
+        Binding("t", "ask_years", "Years", tooltip="Filter by a year or a range", id="years"),
+        Binding(
+            "w",
+            "network",
+            "Network",
+            show=False,
+            tooltip="The partners of the highlighted region (or the regions of a partner)",
+            id="network",
+        ),
     ]
 
     filters: reactive[Filters] = reactive(Filters, init=False, always_update=False, repaint=False)
@@ -481,7 +490,50 @@ class MainScreen(Screen[None]):
         if f.sectors:
             names = [data_label("sector", s, self.labels.get(s, s)) for s in f.sectors]
             parts.append(Text(_("sectors:") + " ", style="dim") + one_line(" + ".join(names)))
+        if f.years_label():
+            parts.append(Text(_("years:") + " ", style="dim") + Text(f.years_label()))
+        if f.case_type is not None:
+            label = self.labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
+            parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
+        if f.stage is not None:
+            parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
         return parts
+
+    def action_ask_years(self) -> None:
+        """Ask for a year or a range of years and filter by it (empty: no year filter)."""
+        from tui.screens.overview import YearsDialog
+
+        def answered(years: tuple[int | None, int | None] | None) -> None:
+            if years is not None:
+                self.filters = replace(self.filters, year_from=years[0], year_to=years[1])
+
+        self.app.push_screen(YearsDialog(self.filters), answered)
+
+    def action_network(self) -> None:
+        """The network of the region or partner highlighted in the region tree (when it has
+        the focus), else of the region or partner filter."""
+        from tui.screens.network import NetworkScreen
+
+        key = None
+        tree = self.query_one(RegionTree)
+        if self.focused is tree:
+            node = tree.chosen_node()
+            key = node.key if node is not None and node.key else None
+        key = key or self.filters.region or self.filters.partner
+        if not key:
+            self.notify(
+                "Highlight a region or partner in the Regions pane (or filter by one) to see "
+                "its network.",
+                timeout=4,
+            )
+            return
+        self.app.push_screen(NetworkScreen(key, self.filters))
+
+    def show_filters(self, filters: Filters, labels: dict[str, str] | None = None) -> None:
+        """Show the cases under `filters` (from the overview, matrix or network), in the list."""
+        self.labels.update(labels or {})
+        self.filters = filters
+        self.action_focus_pane("agreements")
 
     # ------------------------------------------------------------------------ filters
     def watch_filters(self, old: Filters, new: Filters) -> None:

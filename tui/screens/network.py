@@ -1,0 +1,166 @@
+"""The network of a region or a partner (`w` in the overview): the partners a region works
+with (or the regions a partner works with), each with its cases, types and years.
+
+Enter steps to the highlighted neighbour's own network, Backspace steps back, `c` shows the
+cases of the pair in the main screen, Escape closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import stats as stats_api
+from db.models import Filters
+from db.store import Store
+from tui.screens.overview import describe_filters, filter_labels, show_in_main
+from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.keybar import KeyBar
+from tui.widgets.text import count_label, one_line
+
+
+@dataclass
+class NetworkLoaded(DbResult):
+    key: str
+    network: stats_api.Network
+    labels: dict[str, str]
+
+
+def neighbour_row(nb: stats_api.Neighbour) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(ratio=3, no_wrap=True, overflow="ellipsis")
+    grid.add_column(width=7, justify="right", no_wrap=True)
+    grid.add_column(ratio=2, no_wrap=True, overflow="ellipsis")
+    years = ""
+    if nb.year_from is not None:
+        years = str(nb.year_from) if nb.year_from == nb.year_to else f"{nb.year_from}–{nb.year_to}"
+    name = one_line(nb.label, style="bold" if nb.steppable else "dim")
+    name.append_text(Text(f"  {nb.where}", style="dim"))
+    detail = Text(years or "undated", style="dim")
+    if nb.types:
+        detail.append("  ")
+        detail.append_text(one_line(", ".join(nb.types)))
+    grid.add_row(name, Text(f"{nb.count:,}", style="bold"), detail)
+    return grid
+
+
+class NetworkScreen(Screen[None]):
+    """A region's partners or a partner's regions; Enter steps to a neighbour's network."""
+
+    AUTO_FOCUS = "#network-list"
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="network.close"),
+        Binding("backspace", "step_back", "Step back", id="network.back"),
+        Binding("c", "show_cases", "Cases of the pair", id="network.cases"),
+        Binding("j", "down", "Down", show=False, id="network.down"),
+        Binding("k", "up", "Up", show=False, id="network.up"),
+    ]
+
+    def __init__(self, key: str, filters: Filters | None = None) -> None:
+        super().__init__()
+        self.filters = replace(filters or Filters(), region=None, partner=None)
+        self.key = key
+        self.history: list[tuple[str, str]] = []  # (key, label) of the networks stepped from
+        self.network: stats_api.Network | None = None
+        self.labels: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Reading…", style="dim"), id="network-head")
+        yield OptionList(id="network-list")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.load(self.key)
+
+    def load(self, key: str) -> None:
+        filters = self.filters
+
+        def read(store: Store) -> NetworkLoaded:
+            conn = store.conn
+            return NetworkLoaded(
+                key, stats_api.network(conn, key, filters), filter_labels(conn, filters)
+            )
+
+        run_db(self, "network", read)
+
+    def on_network_loaded(self, message: NetworkLoaded) -> None:
+        if not is_current(self, message):
+            return
+        net = message.network
+        self.key = message.key
+        self.network = net
+        self.labels.update(message.labels)
+        with self.app.batch_update():
+            head = Text()
+            head.append_text(one_line(net.label, style="bold"))
+            kind = "its partners" if net.side == "region" else "the regions it works with"
+            head.append(f"  ·  {count_label(net.count, 'case')}  ·  {kind}: ", style="dim")
+            head.append(f"{len(net.neighbours):,}")
+            parts = describe_filters(self.filters, self.labels)
+            if parts:
+                head.append("\n")
+                head.append_text(Text("  ·  ", style="dim").join(parts))
+            if self.history:
+                head.append("\n")
+                head.append("Backspace: back to ", style="dim")
+                head.append_text(one_line(self.history[-1][1]))
+            self.query_one("#network-head", Static).update(head)
+            options = self.query_one(OptionList)
+            options.set_options(
+                [Option(neighbour_row(nb), id=str(i)) for i, nb in enumerate(net.neighbours)]
+                or [Option(Text("No cases under these filters.", style="dim"), disabled=True)]
+            )
+            if net.neighbours:
+                options.highlighted = 0
+
+    def _current(self) -> stats_api.Neighbour | None:
+        net = self.network
+        i = self.query_one(OptionList).highlighted
+        if net is None or i is None or not 0 <= i < len(net.neighbours):
+            return None
+        return net.neighbours[i]
+
+    @on(OptionList.OptionSelected)
+    def step(self, event: OptionList.OptionSelected) -> None:
+        nb = self._current()
+        if nb is None or self.network is None:
+            return
+        if not nb.steppable:
+            self.notify("This partner is not named: it has no network of its own.", timeout=3)
+            return
+        self.history.append((self.key, self.network.label))
+        self.load(nb.key)
+
+    def action_step_back(self) -> None:
+        if self.history:
+            self.load(self.history.pop()[0])
+
+    def action_show_cases(self) -> None:
+        nb = self._current()
+        net = self.network
+        if net is None:
+            return
+        here = {"region": net.key} if net.side == "region" else {"partner": net.key}
+        labels = {**self.labels, net.key: net.label}
+        if nb is not None:
+            there = {"partner": nb.key} if net.side == "region" else {"region": nb.key}
+            here.update(there)
+            labels[nb.key] = nb.label
+        show_in_main(self, replace(self.filters, **here), labels)
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss()
