@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeGuard
 
 from db import schema
 from db.errors import DatabaseProblem, ReadOnlyError
@@ -134,6 +135,11 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def is_sqlite_error(error: BaseException) -> TypeGuard[sqlite3.Error]:
+    """True for an error raised by SQLite itself (for callers that do not import sqlite3)."""
+    return isinstance(error, sqlite3.Error)
 
 
 def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:

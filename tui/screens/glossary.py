@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from db import queries
 from db.models import Evidence, GlossaryTerm, LegalBasis
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
@@ -63,17 +63,16 @@ class GlossaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#glossary-list").border_title = "Glossary · legal bases"
         self.query_one("#glossary-detail").border_title = "Definition and sources"
-        run_db(
-            self,
-            "glossary",
-            lambda store: GlossaryLoaded(
-                queries.glossary(store.conn), queries.legal_bases(store.conn)
-            ),
-        )
+        self.load()
         self.query_one("#glossary-list").focus()
 
+    @db_work("glossary")
+    def load(self) -> GlossaryLoaded:
+        conn = app_of(self).store.conn
+        return GlossaryLoaded(queries.glossary(conn), queries.legal_bases(conn))
+
     def on_glossary_loaded(self, message: GlossaryLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         options: list[Option | None] = []
         for term in message.terms:

@@ -23,9 +23,8 @@ from textual.widgets import Header, Static
 from db import queries
 from db.errors import ParadiploError
 from db.models import Source, Span
-from db.store import Store
 from db.text import display_safe
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
 
@@ -176,19 +175,16 @@ class SourceReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#reader-text").border_title = "Source"
-        source_id = self.source_id
+        self.load(self.source_id)
 
-        def load(store: Store) -> SourceLoaded:
-            conn = store.conn
-            spans = queries.source_spans(conn, source_id)
-            return SourceLoaded(
-                queries.get_source(conn, source_id), spans, record_names(conn, spans)
-            )
-
-        run_db(self, "reader", load)
+    @db_work("reader")
+    def load(self, source_id: str) -> SourceLoaded:
+        conn = app_of(self).store.conn
+        spans = queries.source_spans(conn, source_id)
+        return SourceLoaded(queries.get_source(conn, source_id), spans, record_names(conn, spans))
 
     async def on_source_loaded(self, message: SourceLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         self.source = message.source
         self.spans = message.spans

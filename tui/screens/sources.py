@@ -19,8 +19,7 @@ from textual.widgets import Header, Static
 
 from db import queries
 from db.models import Source
-from db.store import Store
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.keybar import KeyBar
 from tui.widgets.source_list import PAGE, SourceList
 from tui.widgets.text import one_line, plain
@@ -97,18 +96,18 @@ class SourcesScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"
         self.query_one("#sources-detail").border_title = "Provenance"
-
-        def load(store: Store) -> SourcesLoaded:
-            conn = store.conn
-            return SourcesLoaded(
-                queries.count_sources(conn), queries.list_sources(conn, limit=PAGE, offset=0)
-            )
-
-        run_db(self, "sources", load)
+        self.load()
         self.query_one(SourceList).focus()
 
+    @db_work("sources")
+    def load(self) -> SourcesLoaded:
+        conn = app_of(self).store.conn
+        return SourcesLoaded(
+            queries.count_sources(conn), queries.list_sources(conn, limit=PAGE, offset=0)
+        )
+
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         source_list = self.query_one(SourceList)
         source_list.border_title = f"Sources ({message.count:,})"

@@ -25,14 +25,13 @@ from textual.widgets import Static
 
 from db import notes as notes_api
 from db import queries
+from db.browse import PAGE
 from db.models import CaseRow, Filters
-from db.store import Store
-from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.paging import PageCache
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
-PAGE = 100
 KEEP_PAGES = 24
 ROW_CACHE = 400  # rendered rows kept (a few screens' worth)
 
@@ -247,15 +246,14 @@ class CaseList(ScrollView, can_focus=True):
     def _want_page(self, page: int) -> None:
         if not self.rows.claim(page):
             return
-        filters, sort, gen = self.filters, self.sort, self.list_generation
+        self.load_page(self.filters, self.sort, self.list_generation, page)
 
-        def load(store: Store) -> CaseList.PageLoaded:
-            conn = store.conn
-            rows = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=page * PAGE)
-            counts = notes_api.note_counts(conn, [r.id for r in rows])
-            return CaseList.PageLoaded(gen, page, rows, counts)
-
-        run_db(self, "case-page", load, exclusive=False, description=f"case page {page}")
+    @db_work("case-page", exclusive=False)
+    def load_page(self, filters: Filters, sort: str, gen: int, page: int) -> PageLoaded:
+        conn = app_of(self).store.conn
+        rows = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=page * PAGE)
+        counts = notes_api.note_counts(conn, [r.id for r in rows])
+        return CaseList.PageLoaded(gen, page, rows, counts)
 
     def on_case_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
