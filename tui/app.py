@@ -26,12 +26,13 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from db import notes as notes_api
+from db.browse import Selection
 from db.errors import ParadiploError
 from db.models import Draft, Filters, Note, SearchHit
 from db.store import Store, is_sqlite_error, open_store, translate
 from db.text import display_safe
 from tui.keymap import load_keymap, unknown_ids
-from tui.screens.main import MainScreen
+from tui.screens.main import Browsed, MainScreen, read_view
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
 from tui.widgets.dbwork import DbResult, WorkFailed, db_work
@@ -103,8 +104,21 @@ class ParadiploApp(App[int]):
             self.state.theme if self.state.theme in self.available_themes else (DEFAULT_THEME)
         )
         self.sub_title = display_safe(self.db_path.name)
-        self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.push_screen(self.main)
+
+    def on_load(self) -> None:
+        # The first view is read now, in the browse worker: it opens the store and reads
+        # while Textual reads the styles and builds the main screen.
+        main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
+        main.expect_first(self.open_and_browse(main.filters, main.sort, Selection(main.want_case)))
+
+    @db_work("browse")
+    def open_and_browse(self, filters: Filters, sort: str, selection: Selection) -> Browsed:
+        """The start: open the store, then read the main screen's first view."""
+        return read_view(self.open_store(), filters, sort, selection)
+
+    def on_browsed(self, message: Browsed) -> None:
+        self.main.show_view(message.view)
 
     # ------------------------------------------------------------------------- store
     @property
@@ -221,8 +235,14 @@ class ParadiploApp(App[int]):
     # ------------------------------------------------------------------------ errors
     def on_work_failed(self, message: WorkFailed) -> None:
         """Database work failed where no screen handled it: say so."""
-        if not message.stale:
-            self.report_error(message.error)
+        if message.stale:
+            return
+        if message.group == "browse" and self._store is None:
+            self.opening_failed(message.error)
+            return
+        text = self.report_error(message.error)
+        if message.group == "browse":
+            self.main.view_failed(text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker of the App itself (not database work) failed: say so."""

@@ -19,11 +19,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import Worker
 
 from db import notes as notes_api
 from db.browse import PARTS, BrowseView, CaseView, Selection, browse, case_view
 from db.browse import labels as browse_labels
 from db.models import CaseDetail, Filters, Note
+from db.store import Store
 from tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from tui.widgets.dbwork import DbResult, WorkFailed, app_of, db_work
 from tui.widgets.detail import DetailView
@@ -40,6 +42,11 @@ class Browsed(DbResult):
     def __init__(self, view: BrowseView) -> None:
         super().__init__()
         self.view = view
+
+
+def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -> Browsed:
+    """The work of the browse worker: one `BrowseView`, failing parts recorded in it."""
+    return Browsed(browse(store.conn, filters, sort, selection, strict=False))
 
 
 class CaseLoaded(DbResult):
@@ -108,7 +115,6 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.set_reactive(MainScreen.filters, filters or Filters())
         self.set_reactive(MainScreen.sort, sort)
-        self._preset_breakpoints()
         self.want_case = case_id
         self.current_case: str | None = None
         self.current_title = ""
@@ -117,6 +123,10 @@ class MainScreen(Screen[None]):
         self.labels: dict[str, str] = {}
         self.failed: set[str] = set()  # panes whose data could not be read
         self.opened = False  # the first view has been shown
+        self.mounted = False
+        self._early: BrowseView | None = None
+        self._shown: BrowseView | None = None
+        self._first: Worker[DbResult | None] | None = None
         self._detail_want: str | None = None
         self._detail_shown: str | None = None
         self._detail_loading = False  # a detail load runs and its result has not arrived
@@ -143,6 +153,7 @@ class MainScreen(Screen[None]):
         self.update_classes(classes, update=False)
 
     def compose(self) -> ComposeResult:
+        self._preset_breakpoints()
         yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
@@ -172,7 +183,20 @@ class MainScreen(Screen[None]):
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
         self.query_one(CaseList).focus()
-        self.reload()  # the start: opens the store and reads the first view
+        self.mounted = True
+        first = self._first
+        if self._early is not None:  # the first view came before the screen was built
+            self.show_view(self._early)
+        elif first is not None and first.is_finished:
+            # Read, its message not handled yet: shown now, in the screen's first frame.
+            if isinstance(first.result, Browsed):
+                self.show_view(first.result.view)
+        elif first is None:
+            self.reload()
+
+    def expect_first(self, worker: Worker[DbResult | None]) -> None:
+        """The app reads the first view (in `worker`, started as it loads)."""
+        self._first = worker
 
     # ------------------------------------------------------------------------ loading
     # Every change (filters, sort, a case picked elsewhere, the start) reads one BrowseView in
@@ -183,14 +207,22 @@ class MainScreen(Screen[None]):
 
     @db_work("browse")
     def load(self, filters: Filters, sort: str, selection: Selection) -> Browsed:
-        """Read what the panes show (opening the store first, at the start)."""
-        store = app_of(self).open_store()
-        return Browsed(browse(store.conn, filters, sort, selection, strict=False))
+        """Read what the panes show."""
+        return read_view(app_of(self).open_store(), filters, sort, selection)
 
     def on_browsed(self, message: Browsed) -> None:
-        if message.stale:
+        message.stop()
+        if not message.stale:
+            self.show_view(message.view)
+
+    def show_view(self, view: BrowseView) -> None:
+        """Show a view in every pane, in one batch (kept until mounted if it came first)."""
+        if not self.mounted:
+            self._early = view
             return
-        view = message.view
+        if view is self._shown:
+            return
+        self._shown = view
         first = not self.opened
         self.opened = True
         with self.app.batch_update():
@@ -211,23 +243,18 @@ class MainScreen(Screen[None]):
             app_of(self).started()
 
     def on_work_failed(self, message: WorkFailed) -> None:
-        """Work of this screen failed: say so in its pane (the App notifies as well)."""
-        if message.stale:
-            message.stop()
-            return
-        if message.group == "browse" and not self.opened:
-            message.stop()  # the store could not be opened: the App says so, and stops
-            app_of(self).opening_failed(message.error)
-            return
-        message.stop()
-        text = app_of(self).report_error(message.error)
-        if message.group == "browse":
-            for part in PARTS:
-                self.pane_failed(part, text)
-            self._all_loaded()
-        elif message.group == "detail":
+        """A case could not be read: say so in the Detail pane (the App notifies; it handles
+        a failed view as well, the first one included, see `view_failed`)."""
+        if message.group == "detail":
             self._detail_loading = False
-            self.pane_failed("detail", text)
+            if not message.stale:
+                self.pane_failed("detail", app_of(self).error_text(message.error))
+
+    def view_failed(self, text: str) -> None:
+        """No view could be read: every pane says why."""
+        for part in PARTS:
+            self.pane_failed(part, text)
+        self._all_loaded()
 
     def _show_trees(self, view: BrowseView) -> None:
         tree = self.query_one(RegionTree)

@@ -2,7 +2,8 @@
 
 A method decorated with `@db_work(group)` runs in a Textual thread worker (`@work(thread=True,
 exclusive=True)`), reads through `app_of(self).store` (`store.conn` is that thread's own
-connection) and returns one typed message, a `DbResult`, which is posted to the node. A newer
+connection) and returns one typed message, a `DbResult`, which is posted to the node (and is
+the worker's result). A newer
 call of the same method replaces the older (exclusive): the older's result is not posted, and
 a result that arrives after a newer call was made says so (`message.stale`). A failure posts
 `WorkFailed`, which bubbles from the node up to the App: a screen may mark its pane first,
@@ -56,7 +57,8 @@ def app_of(node: MessagePump) -> ParadiploApp:
 def db_work(
     group: str, *, exclusive: bool = True
 ) -> Callable[
-    [Callable[Concatenate[N, P], DbResult | None]], Callable[Concatenate[N, P], Worker[None]]
+    [Callable[Concatenate[N, P], DbResult | None]],
+    Callable[Concatenate[N, P], Worker[DbResult | None]],
 ]:
     """Run the decorated method in a thread worker of `group` and post the message it returns.
 
@@ -66,9 +68,9 @@ def db_work(
 
     def decorate(
         method: Callable[Concatenate[N, P], DbResult | None],
-    ) -> Callable[Concatenate[N, P], Worker[None]]:
+    ) -> Callable[Concatenate[N, P], Worker[DbResult | None]]:
         @functools.wraps(method)
-        def job(node: N, *args: P.args, **kwargs: P.kwargs) -> None:
+        def job(node: N, *args: P.args, **kwargs: P.kwargs) -> DbResult | None:
             worker = get_current_worker()
             message: DbResult | None
             try:
@@ -78,8 +80,9 @@ def db_work(
             if message is not None and not worker.is_cancelled:
                 message.worker = worker
                 node.post_message(message)
+            return message
 
         runner = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)
-        return cast(Callable[Concatenate[N, P], Worker[None]], runner(job))
+        return cast(Callable[Concatenate[N, P], "Worker[DbResult | None]"], runner(job))
 
     return decorate
