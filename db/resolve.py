@@ -6,6 +6,7 @@ import re
 import sqlite3
 
 from db.errors import NotFound
+from db.text import json_list
 
 
 def region_key(conn: sqlite3.Connection, text: str) -> str:
@@ -70,17 +71,7 @@ def country_key(conn: sqlite3.Connection, text: str) -> str:
         "SELECT code, name_en, name_id, synonyms FROM countries"
     ):
         names = {code.casefold(), (en or "").casefold(), (idl or "").casefold()}
-        names |= {s.casefold() for s in _json_list(syn)}
+        names |= {s.casefold() for s in json_list(syn)}
         if folded in names:
             return f"pc:{code}"
     raise NotFound(f"No country '{text}' in the collection.")
-
-
-def _json_list(raw: str | None) -> list[str]:
-    import json
-
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []

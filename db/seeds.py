@@ -18,13 +18,12 @@ import sqlite3
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from db.errors import SeedError
-from db.text import find_quote
+from db.text import find_quote, now_iso
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml")
 CASE_FACTS = {
@@ -49,10 +48,6 @@ SOURCE_KINDS = {"news", "opinion", "journal_article", "report", "book", "web", "
 
 def bundled_seeds_dir() -> Path:
     return Path(str(resources.files("seeds")))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -427,7 +422,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     """Replace the seed-origin records with `data` in one transaction. User data is kept."""
     from db import schema, searchdocs
 
-    stamp = now_iso()
+    stamp = now_iso("seconds")
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA defer_foreign_keys = ON")

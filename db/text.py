@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
@@ -57,3 +59,17 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "item"
+
+
+def json_list(raw: str | None) -> list[str]:
+    """A JSON array stored in a text column, as strings; [] if empty or not an array."""
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def now_iso(timespec: str = "milliseconds") -> str:
+    """The time now in UTC, ISO 8601 (as stored in the database)."""
+    return datetime.now(UTC).isoformat(timespec=timespec)

@@ -20,6 +20,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
+from db.files import atomic_text, write_atomic
 from db.models import Filters
 from db.paths import resolve_db_path
 from db.store import (
@@ -536,10 +537,8 @@ def export_cases(ctx: Ctx, fmt: str, output: str | None) -> None:
     with friendly_errors():
         conn = ctx.store().conn
         if output:
-            tmp = Path(output + ".part")
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
+            with atomic_text(Path(output), newline="") as fh:
                 n = db_io.export_cases(conn, fmt, fh)
-            tmp.replace(output)
             err_console.print(_t(f"Wrote {n} case(s) to {output}."))
         else:
             db_io.export_cases(conn, fmt, sys.stdout)
@@ -650,7 +649,7 @@ def notes_export(ctx: Ctx, fmt: str, by: str, output: str | None) -> None:
     with friendly_errors():
         text = notes_io.export_text(ctx.store().conn, fmt, by)
         if output:
-            notes_io.write_atomic(Path(output), text)
+            write_atomic(Path(output), text)
             err_console.print(_t(f"Wrote notes to {output}."))
         else:
             click.echo(text, nl=False)

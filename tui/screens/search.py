@@ -15,7 +15,6 @@ in `search_history.json` in the config directory.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,6 +35,7 @@ from textual.worker import get_current_worker
 from db import notes as notes_api
 from db import search as search_api
 from db.errors import ParadiploError
+from db.files import write_atomic
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.store import Store
@@ -81,10 +81,7 @@ def save_history(history: list[str], path: Path | None = None) -> None:
     """Write the history atomically (a crash leaves the old file or the new one, never half)."""
     path = path or history_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(history[:HISTORY_MAX], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(history[:HISTORY_MAX], ensure_ascii=False))
     except OSError:
         pass  # remembering searches is a convenience: never an error for the user
 
