@@ -92,6 +92,7 @@ class ParadiploApp(App[int]):
         self._save_timer: Timer | None = None
         self.keymap_problems: list[str] = []
         self.notices: deque[str] = deque(maxlen=NOTICES_KEPT)
+        self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
         self._frozen_threshold: tuple[int, int, int] | None = None
 
     # ---------------------------------------------------------------------- start-up

@@ -86,3 +86,34 @@ def db_work(
         return cast(Callable[Concatenate[N, P], "Worker[DbResult | None]"], runner(job))
 
     return decorate
+
+
+class NoteChanged(DbResult):
+    """A note was deleted (and can be restored with undo) or restored."""
+
+    def __init__(self, change: str, note_id: str) -> None:
+        super().__init__()
+        self.change = change
+        self.note_id = note_id
+
+
+def change_note(node: MessagePump, change: str, note_id: str) -> NoteChanged:
+    """Delete or restore a note (in a worker: see `noted` for the UI's part)."""
+    from db import notes as notes_api
+
+    store = app_of(node).store
+    if change == "delete":
+        notes_api.delete_note(store, note_id)
+    else:
+        notes_api.restore_note(store, note_id)
+    return NoteChanged(change, note_id)
+
+
+def noted(node: MessagePump, message: NoteChanged) -> None:
+    """After `change_note`: keep a deleted note for undo (u), and say what happened."""
+    app = app_of(node)
+    if message.change == "delete":
+        app.deleted_notes.append(message.note_id)
+        app.notify("Note deleted (u to undo)")
+    else:
+        app.notify("Note restored")

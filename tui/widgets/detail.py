@@ -15,7 +15,6 @@ second); now it is one repaint of the pane.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
@@ -27,10 +26,9 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
-from db.errors import ParadiploError
 from db.models import Actor, CaseDetail, Evidence, Note
+from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import fact_label, join, one_line, plain, render_text
 
@@ -360,8 +358,6 @@ class DetailView(ScrollView, can_focus=True):
         self.quotes: list[QuoteRef] = []
         self.notes: list[Note] = []
         self.selected = -1  # no item selected: the facts are in view
-        # None: the notes are drawn in this view now (kept for callers that look for it).
-        self.notes_panel: Widget | None = None
         self._empty = "No case selected."
         # The case as lines at `_width`: each line's segments (text styles only), and the
         # item (quote, then note) each line belongs to (-1: facts, a heading or a gap).
@@ -374,10 +370,6 @@ class DetailView(ScrollView, can_focus=True):
         self._styles: tuple[Style, ...] | None = None
 
     # ------------------------------------------------------------------------ content
-    async def show(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
-        """Show a case (None: a placeholder message)."""
-        self.show_now(detail, empty=empty)
-
     def show_now(
         self,
         detail: CaseDetail | None,
@@ -645,70 +637,47 @@ class DetailView(ScrollView, can_focus=True):
             self.action_open_quote()
 
     # ------------------------------------------------------------------------ notes
-    def _store(self) -> Any:
-        return getattr(self.app, "store", None)
-
     def _notes_changed(self) -> None:
         if self.detail is not None:
             self.post_message(self.NotesChanged(self.detail.id))
 
     def action_edit_note(self) -> None:
-        note, store = self.current_note, self._store()
-        if note is None or store is None:
+        note = self.current_note
+        if note is None:
             return
         from tui.screens.note_editor import NoteEditorScreen
 
         self.app.push_screen(
-            NoteEditorScreen(store, note.target_type, note.target_id, note.target_label, note),
+            NoteEditorScreen(
+                app_of(self).store, note.target_type, note.target_id, note.target_label, note
+            ),
             lambda saved: self._notes_changed() if saved is not None else None,
         )
 
     def action_delete_note(self) -> None:
-        note, store = self.current_note, self._store()
-        if note is None or store is None:
+        note = self.current_note
+        if note is None:
             return
         from tui.screens.note_editor import confirm_delete
 
-        confirm_delete(self, note, lambda: self._change_note("delete", note.id))
+        confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 
     def action_undo_delete(self) -> None:
-        from tui.widgets.notes_panel import deleted_this_session
-
-        stack = deleted_this_session(self.app)
+        stack = app_of(self).deleted_notes
         if not stack:
             self.app.notify("Nothing to undo.", markup=False)
             return
-        self._change_note("restore", stack.pop())
+        self.change_note("restore", stack.pop())
 
-    def _change_note(self, change: str, note_id: str) -> None:
-        """Delete or restore a note in a thread worker; the screen then reloads the notes."""
-        from db import notes as notes_api
-        from tui.widgets.notes_panel import deleted_this_session
+    @db_work("notes-change")
+    def change_note(self, change: str, note_id: str) -> NoteChanged:
+        """Delete or restore a note; the screen then reloads the notes."""
+        return change_note(self, change, note_id)
 
-        store, app = self._store(), self.app
-        if store is None:
-            return
-
-        def work() -> None:
-            try:
-                if change == "delete":
-                    notes_api.delete_note(store, note_id)
-                else:
-                    notes_api.restore_note(store, note_id)
-            except ParadiploError as exc:
-                app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
-                return
-            app.call_from_thread(done)
-
-        def done() -> None:
-            if change == "delete":
-                deleted_this_session(app).append(note_id)
-                app.notify("Note deleted (u to undo)", markup=False)
-            else:
-                app.notify("Note restored", markup=False)
-            self._notes_changed()
-
-        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+    def on_note_changed(self, message: NoteChanged) -> None:
+        message.stop()
+        noted(self, message)
+        self._notes_changed()
 
 
 MAX_NOTES = 50  # notes drawn under a case; the notes screen (N) lists them all
