@@ -32,6 +32,7 @@ from db.models import Draft, Filters, Note, SearchHit
 from db.store import Store, is_sqlite_error, open_store, translate
 from db.text import display_safe
 from tui.keymap import load_keymap, unknown_ids
+from tui.roles import HoldsUnsavedText, OffersNoteTarget, OffersQuote, ShowsNotes
 from tui.screens.main import Browsed, MainScreen, read_view
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
@@ -91,6 +92,7 @@ class ParadiploApp(App[int]):
         self.state: UIState = load_state()
         self._save_timer: Timer | None = None
         self.keymap_problems: list[str] = []
+        self.keymap: dict[str, str] = {}  # binding id -> key, from keymap.toml
         self.notices: deque[str] = deque(maxlen=NOTICES_KEPT)
         self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
         self._frozen_threshold: tuple[int, int, int] | None = None
@@ -99,6 +101,7 @@ class ParadiploApp(App[int]):
     def on_mount(self) -> None:
         keymap, problems = load_keymap()
         self.keymap_problems = problems
+        self.keymap = keymap
         if keymap:
             self.set_keymap(keymap)
         self.theme = (
@@ -128,6 +131,10 @@ class ParadiploApp(App[int]):
         if self._store is None:
             raise RuntimeError("the store is not open yet")
         return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
 
     def open_store(self) -> Store:
         """The store, opened now if it is not yet (in the main screen's first worker)."""
@@ -183,7 +190,7 @@ class ParadiploApp(App[int]):
             )
         for problem in self.keymap_problems:
             self.notify(problem, title="Keymap", severity="warning", timeout=8)
-        if self._keymap:
+        if self.keymap:
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
@@ -191,7 +198,7 @@ class ParadiploApp(App[int]):
     def _check_keymap_ids(self) -> None:
         from tui.screens.help import all_binding_ids
 
-        unknown = unknown_ids(self._keymap, all_binding_ids())
+        unknown = unknown_ids(self.keymap, all_binding_ids())
         if unknown:
             self.notify(
                 "Unknown binding ids in keymap.toml: " + ", ".join(unknown),
@@ -298,7 +305,8 @@ class ParadiploApp(App[int]):
         save_state(self.state, generation=next_generation())
 
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "state", None) is not None and self.state.theme != theme:
+        state: UIState | None = getattr(self, "state", None)  # None while App.__init__ runs
+        if state is not None and state.theme != theme:
             self.state.theme = theme
             if self.is_running:
                 self._save_state()
@@ -309,7 +317,7 @@ class ParadiploApp(App[int]):
         unsaved = [
             s
             for s in self.screen_stack
-            if callable(getattr(s, "has_unsaved_changes", None)) and s.has_unsaved_changes()
+            if isinstance(s, HoldsUnsavedText) and s.has_unsaved_changes()
         ]
         if unsaved:
             from tui.screens.dialogs import ConfirmScreen
@@ -366,8 +374,8 @@ class ParadiploApp(App[int]):
 
     def action_copy_quote(self) -> None:
         """Copy the selected quote with its citation (OSC 52: the terminal's clipboard)."""
-        getter = getattr(self.screen, "current_quote_text", None)
-        text = getter() if callable(getter) else None
+        screen = self.screen
+        text = screen.current_quote_text() if isinstance(screen, OffersQuote) else None
         if not text:
             self.notify("Select a quote first (in the Detail pane or the source reader).")
             return
@@ -398,12 +406,12 @@ class ParadiploApp(App[int]):
                 severity="warning",
             )
             return
-        getter = getattr(self.screen, "focused_target", None)
-        target = getter() if callable(getter) else None
+        screen = self.screen
+        target = screen.focused_target() if isinstance(screen, OffersNoteTarget) else None
         if target is None:
             self.notify("Select a case, a region or a passage to write a note on.")
             return
-        anchor = target[3] if len(target) > 3 else None
+        anchor = target[3] if len(target) == 4 else None
         self.open_note_editor(target[0], target[1], target[2], anchor=anchor)
 
     def open_note_editor(
@@ -429,9 +437,9 @@ class ParadiploApp(App[int]):
         if note is None:
             return
         self.main.refresh_notes()
-        refresh = getattr(self.screen, "refresh_notes", None)
-        if callable(refresh) and self.screen is not self.main:
-            refresh()
+        screen: object = self.screen
+        if screen is not self.main and isinstance(screen, ShowsNotes):
+            screen.refresh_notes()
         self.notify("Note saved.", timeout=3)
 
     @db_work("export")

@@ -21,8 +21,9 @@ from db.errors import ParadiploError
 from db.models import Draft
 from db.store import Store
 from db.text import display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
 from tui.screens.notes import first_line
+from tui.widgets.note_text import local_time
 
 
 def draft_prompt(draft: Draft, label: str) -> Text:

@@ -131,9 +131,7 @@ class GlossaryScreen(Screen[None]):
         if entry is None or not entry.evidence:
             return
         e = entry.evidence[0]
-        opener = getattr(self.app, "open_source", None)
-        if opener is not None:
-            opener(e.source_id, e.start)
+        app_of(self).open_source(e.source_id, e.start)
 
     def current_quote_text(self) -> str | None:
         olist = self.query_one("#glossary-list", OptionList)

@@ -514,7 +514,7 @@ class MainScreen(Screen[None]):
         if focused is None:
             return
         pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
-        if pane is not None:
+        if isinstance(pane, Widget):
             self.maximize(pane, container=False)
 
     # -------------------------------------------------------------------- for the app

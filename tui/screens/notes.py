@@ -24,11 +24,12 @@ from db import notes_io
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
 from tui.widgets.dbwork import DbResult, NoteChanged, app_of, change_note, db_work, noted
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.note_card import NoteCard
+from tui.widgets.note_text import local_time
 
 FILTER_DELAY = 0.2
 MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down

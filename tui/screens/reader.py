@@ -316,9 +316,7 @@ class SourceReaderScreen(Screen[None]):
         if case_id is None:
             self.notify("This passage supports no case directly.")
             return
-        open_case = getattr(self.app, "open_case", None)
-        if open_case is not None:
-            open_case(case_id)
+        app_of(self).open_case(case_id)
 
     def _passage_case(self) -> str | None:
         if not (0 <= self.current < len(self.passages)):

@@ -362,11 +362,11 @@ class CaseList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old)
-        self.refresh_lines(new)
+        self._refresh_row(old)
+        self._refresh_row(new)
         self._announce()
 
-    def refresh_lines(self, index: int) -> None:
+    def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y)
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))

@@ -117,7 +117,9 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """Cheaper than rendering the label (the tree asks for every line's width)."""
         data = node.data
         count = self._counts.get((data.side, data.key)) if data is not None else None
-        width = node.label.cell_len + (len(f" {count:,}") if count is not None else 0)
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
+        width += len(f" {count:,}") if count is not None else 0
         return width + (cell_len(self.ICON_NODE) if node.allow_expand else 0)
 
     def _name_text(self, data: NodeData) -> Text:
@@ -306,10 +308,10 @@ class RegionTree(PaneSized, Tree[NodeData]):
                 child.data = NodeData(side, n.key, n.label)
                 child.set_label(self._name_text(child.data))
             self._set_count(child, n.count)
-            key = (side, n.key)
-            if key in self._deferred or (n.children and not child.children):
+            side_key = (side, n.key)
+            if side_key in self._deferred or (n.children and not child.children):
                 child.allow_expand = True
-                self._defer(key, n.children)  # added when expanded, with these counts
+                self._defer(side_key, n.children)  # added when expanded, with these counts
             elif n.children:
                 self._merge(child, n.children, side)
             elif child.children:

@@ -143,18 +143,18 @@ class SourceList(ScrollView, can_focus=True):
         source = self.source_at(index)
         if source is None:
             self.call_later(self._want_page, index // PAGE)
-            text = " …" if part == 0 else ""
-            return Strip([Segment(text.ljust(width), loading_style)], width)
+            loading = " …" if part == 0 else ""
+            return Strip([Segment(loading.ljust(width), loading_style)], width)
         selected = index == self.cursor
         key = (source.id, part, selected, width)
         strip = self._rows.get(key)
         if strip is None:
             if part == 0:
-                text = one_line(source.label, style="bold")
+                label = one_line(source.label, style="bold")
             else:
                 kind = queries.SOURCE_KIND_LABELS.get(source.kind, source.kind)
-                text = one_line(source.title or kind, style="dim")
-            text = Text(" ") + text
+                label = one_line(source.title or kind, style="dim")
+            text = Text(" ") + label
             text.truncate(width, overflow="ellipsis", pad=True)
             style = cursor_style if selected else base
             segments = [
