@@ -346,10 +346,12 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
 
 
 def _upgrade(store: Store, version: int) -> Path | None:
-    """`schema.upgrade`, with a failed migration put in words: where it stopped, the backup."""
+    """`migrations.upgrade`, with a failed migration put in words: where it stopped, the backup."""
+    from db import migrations
+
     path = store.path
     try:
-        return schema.upgrade(store.conn, path)
+        return migrations.upgrade(store.conn, path)
     except DatabaseProblem:
         raise
     except Exception as exc:
