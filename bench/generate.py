@@ -290,110 +290,43 @@ def write_collection(n: int, folder: Path, seed: int = 6) -> tuple[Path, Path]:
 # this one is synthesised: real city names per country, and further towns made from each
 # country's naming patterns, with the ambiguities real lists have (the same name in several
 # countries, one city written two ways). Indonesian towns use the official names.
-WORLD: dict[str, tuple[list[str], list[str], list[str]]] = {
-    # country: (real cities, name stems, suffixes for further towns)
-    "Germany": (
-        ["Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", "Stuttgart", "Bremen"],
-        ["Oster", "Wald", "Linden", "Brandt", "Stein", "Eichen", "Rosen", "Hohen", "Neu"],
-        ["burg", "heim", "dorf", "hausen", "feld", "stadt", "bach", "berg"],
-    ),
-    "France": (
-        ["Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Bordeaux", "Lille", "Rennes"],
-        ["Saint-Martin", "Mont", "Ville", "Châtel", "Beau", "Saint-Jean", "Fontaine"],
-        ["-sur-Loire", "-la-Forêt", "-le-Château", "ville", "-en-Bresse", "-sur-Mer"],
-    ),
-    "United States": (
-        ["Seattle", "Portland", "San Francisco", "Los Angeles", "Boston", "Chicago", "Austin"],
-        ["Spring", "Oak", "Green", "Fair", "Lake", "Madison", "Franklin", "Clin"],
-        ["field", "ville", "wood", " City", "ton", " Falls", " Heights", "burg"],
-    ),
-    "Japan": (
-        ["Tokyo", "Osaka", "Kyoto", "Kitakyushu", "Fukuoka", "Sapporo", "Shizuoka", "Kobe"],
-        ["Higashi", "Nishi", "Kita", "Minami", "Yama", "Kawa", "Shima", "Naka", "Taka"],
-        ["moto", "hara", "saki", "mura", "yama", "gawa", "shima", "oka"],
-    ),
-    "China": (
-        ["Beijing", "Shanghai", "Guangzhou", "Xiamen", "Hangzhou", "Nanning", "Chongqing"],
-        ["Jin", "Xin", "Chang", "Nan", "Bei", "Dong", "Hai", "Lu", "Feng"],
-        ["zhou", "yang", "an", "ning", "shan", "cheng", "jiang", "de"],
-    ),
-    "South Korea": (
-        ["Seoul", "Busan", "Daegu", "Incheon", "Gwangju", "Changwon", "Jeonju", "Nonsan"],
-        ["Gyeong", "Chung", "Jeon", "Gang", "Yang", "Suwon", "Pyeong", "Hwa"],
-        ["-si", "-gun", "ju", "san", "won", "cheon"],
-    ),
-    "Italy": (
-        ["Roma", "Milano", "Napoli", "Torino", "Firenze", "Bologna", "Venezia"],
-        ["San ", "Monte", "Castel", "Villa", "Borgo ", "Santa "],
-        ["vecchio", "franco", " Giorgio", "nuovo", " Maria", "fiore"],
-    ),
-    "Poland": (
-        ["Warszawa", "Kraków", "Łódź", "Wrocław", "Poznań", "Gdańsk", "Szczecin"],
-        ["Nowy ", "Stary ", "Biała ", "Zielona ", "Wola ", "Górny "],
-        ["Dwór", "Gród", "Targ", "Sącz", "Brzeg", "Las"],
-    ),
-    "Russia": (
-        ["Moskva", "Sankt-Peterburg", "Kazan", "Novosibirsk", "Yekaterinburg", "Vladivostok"],
-        ["Novo", "Staro", "Krasno", "Belo", "Pereslavl", "Sosno"],
-        ["gorsk", "grad", "slavl", "ovka", "dar", "yarsk"],
-    ),
-    "Brazil": (
-        ["São Paulo", "Rio de Janeiro", "Curitiba", "Recife", "Salvador", "Fortaleza"],
-        ["São ", "Santa ", "Nova ", "Porto ", "Campo ", "Vila "],
-        ["José", "Cruz", "Esperança", "Alegre", "Grande", "Verde"],
-    ),
-    "Mexico": (
-        ["Ciudad de México", "Guadalajara", "Monterrey", "Puebla", "Mérida", "Oaxaca"],
-        ["San ", "Santa ", "Villa ", "Puerto ", "Ciudad "],
-        ["Juan", "Cruz", "Victoria", "Hidalgo", "del Carmen", "Guadalupe"],
-    ),
-    "Spain": (
-        ["Madrid", "Barcelona", "Valencia", "Sevilla", "Córdoba", "Santiago de Compostela"],
-        ["San ", "Villa", "Puerto ", "Torre", "Alcalá de ", "Castro"],
-        ["nueva", "Real", "franca", "Henares", "del Río", "mar"],
-    ),
-    "Argentina": (
-        ["Buenos Aires", "Córdoba", "Rosario", "Mendoza", "La Plata", "Salta"],
-        ["San ", "Villa ", "General ", "Santa "],
-        ["Martín", "Rosa", "Rafael", "Fe", "Pico", "Luis"],
-    ),
-    "Australia": (
-        ["Perth", "Darwin", "Brisbane", "Sydney", "Melbourne", "Adelaide", "Victoria"],
-        ["Port ", "Mount ", "New ", "Broken ", "Alice "],
-        ["Hedland", "Gambier", "castle", "Hill", "Springs", "Augusta"],
-    ),
-    "Canada": (
-        ["Toronto", "Vancouver", "Montréal", "Ottawa", "Calgary", "Victoria", "Halifax"],
-        ["Saint-", "Port ", "North ", "New ", "Prince "],
-        ["Laurent", "Hope", "Bay", "Westminster", "George", "Albert"],
-    ),
-    "United Kingdom": (
-        ["London", "Liverpool", "Birmingham", "Edinburgh", "Manchester", "Glasgow"],
-        ["Ash", "Brad", "Chester", "Kings", "Mil", "Wey", "Stan"],
-        ["ford", "ton", "bridge", "field", "mouth", "ley", "wick"],
-    ),
-    "Netherlands": (
-        ["Amsterdam", "Rotterdam", "Den Haag", "Groningen", "Zwolle", "Utrecht"],
-        ["Oost", "West", "Noord", "Zuid", "Heer", "Hoog"],
-        ["erhout", "voorde", "dam", "veen", "wijk", "horst"],
-    ),
-    "Turkey": (
-        ["İstanbul", "İzmir", "Bursa", "Ankara", "Antalya", "Konya"],
-        ["Kara", "Ak", "Yeni", "Eski", "Kızıl", "Sarı"],
-        ["köy", "hisar", "şehir", "dere", "ova", "pınar"],
-    ),
-    "Philippines": (
-        ["Manila", "Davao City", "Cebu City", "Zamboanga City", "Quezon City", "Iloilo City"],
-        ["San ", "Santa ", "General ", "Santo "],
-        ["Fernando", "Rosa", "Tomas", "Pablo", "Carlos", "Nicolas"],
-    ),
-    "Malaysia": (
-        ["Kuala Lumpur", "Penang", "Johor Bahru", "Melaka", "Kuching", "Kota Kinabalu"],
-        ["Kota ", "Kuala ", "Bandar ", "Sungai ", "Batu "],
-        ["Bharu", "Terengganu", "Petani", "Pahat", "Tinggi", "Raja"],
-    ),
-    "Timor-Leste": (["Dili", "Baucau", "Maliana", "Suai"], [], []),
-}
+# country: real cities|name stems|suffixes for further towns (each list split on ";").
+WORLD_TABLE = """
+Germany: Berlin;Hamburg;München;Köln;Frankfurt am Main;Stuttgart;Bremen|Oster;Wald;Linden;Brandt;Stein;Eichen;Rosen;Hohen;Neu|burg;heim;dorf;hausen;feld;stadt;bach;berg
+France: Paris;Lyon;Marseille;Toulouse;Nantes;Bordeaux;Lille;Rennes|Saint-Martin;Mont;Ville;Châtel;Beau;Saint-Jean;Fontaine|-sur-Loire;-la-Forêt;-le-Château;ville;-en-Bresse;-sur-Mer
+United States: Seattle;Portland;San Francisco;Los Angeles;Boston;Chicago;Austin|Spring;Oak;Green;Fair;Lake;Madison;Franklin;Clin|field;ville;wood; City;ton; Falls; Heights;burg
+Japan: Tokyo;Osaka;Kyoto;Kitakyushu;Fukuoka;Sapporo;Shizuoka;Kobe|Higashi;Nishi;Kita;Minami;Yama;Kawa;Shima;Naka;Taka|moto;hara;saki;mura;yama;gawa;shima;oka
+China: Beijing;Shanghai;Guangzhou;Xiamen;Hangzhou;Nanning;Chongqing|Jin;Xin;Chang;Nan;Bei;Dong;Hai;Lu;Feng|zhou;yang;an;ning;shan;cheng;jiang;de
+South Korea: Seoul;Busan;Daegu;Incheon;Gwangju;Changwon;Jeonju;Nonsan|Gyeong;Chung;Jeon;Gang;Yang;Suwon;Pyeong;Hwa|-si;-gun;ju;san;won;cheon
+Italy: Roma;Milano;Napoli;Torino;Firenze;Bologna;Venezia|San ;Monte;Castel;Villa;Borgo ;Santa |vecchio;franco; Giorgio;nuovo; Maria;fiore
+Poland: Warszawa;Kraków;Łódź;Wrocław;Poznań;Gdańsk;Szczecin|Nowy ;Stary ;Biała ;Zielona ;Wola ;Górny |Dwór;Gród;Targ;Sącz;Brzeg;Las
+Russia: Moskva;Sankt-Peterburg;Kazan;Novosibirsk;Yekaterinburg;Vladivostok|Novo;Staro;Krasno;Belo;Pereslavl;Sosno|gorsk;grad;slavl;ovka;dar;yarsk
+Brazil: São Paulo;Rio de Janeiro;Curitiba;Recife;Salvador;Fortaleza|São ;Santa ;Nova ;Porto ;Campo ;Vila |José;Cruz;Esperança;Alegre;Grande;Verde
+Mexico: Ciudad de México;Guadalajara;Monterrey;Puebla;Mérida;Oaxaca|San ;Santa ;Villa ;Puerto ;Ciudad |Juan;Cruz;Victoria;Hidalgo;del Carmen;Guadalupe
+Spain: Madrid;Barcelona;Valencia;Sevilla;Córdoba;Santiago de Compostela|San ;Villa;Puerto ;Torre;Alcalá de ;Castro|nueva;Real;franca;Henares;del Río;mar
+Argentina: Buenos Aires;Córdoba;Rosario;Mendoza;La Plata;Salta|San ;Villa ;General ;Santa |Martín;Rosa;Rafael;Fe;Pico;Luis
+Australia: Perth;Darwin;Brisbane;Sydney;Melbourne;Adelaide;Victoria|Port ;Mount ;New ;Broken ;Alice |Hedland;Gambier;castle;Hill;Springs;Augusta
+Canada: Toronto;Vancouver;Montréal;Ottawa;Calgary;Victoria;Halifax|Saint-;Port ;North ;New ;Prince |Laurent;Hope;Bay;Westminster;George;Albert
+United Kingdom: London;Liverpool;Birmingham;Edinburgh;Manchester;Glasgow|Ash;Brad;Chester;Kings;Mil;Wey;Stan|ford;ton;bridge;field;mouth;ley;wick
+Netherlands: Amsterdam;Rotterdam;Den Haag;Groningen;Zwolle;Utrecht|Oost;West;Noord;Zuid;Heer;Hoog|erhout;voorde;dam;veen;wijk;horst
+Turkey: İstanbul;İzmir;Bursa;Ankara;Antalya;Konya|Kara;Ak;Yeni;Eski;Kızıl;Sarı|köy;hisar;şehir;dere;ova;pınar
+Philippines: Manila;Davao City;Cebu City;Zamboanga City;Quezon City;Iloilo City|San ;Santa ;General ;Santo |Fernando;Rosa;Tomas;Pablo;Carlos;Nicolas
+Malaysia: Kuala Lumpur;Penang;Johor Bahru;Melaka;Kuching;Kota Kinabalu|Kota ;Kuala ;Bandar ;Sungai ;Batu |Bharu;Terengganu;Petani;Pahat;Tinggi;Raja
+Timor-Leste: Dili;Baucau;Maliana;Suai||
+"""
+
+
+def _world() -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """WORLD_TABLE read: country -> (real cities, name stems, suffixes)."""
+    out = {}
+    for line in WORLD_TABLE.strip("\n").splitlines():
+        country, _, rest = line.partition(": ")
+        real, stems, suffixes = ([x for x in part.split(";") if x] for part in rest.split("|"))
+        out[country] = (real, stems, suffixes)
+    return out
+
+
+WORLD = _world()
 
 
 def generate_pairs(n: int = 26_000, seed: int = 26) -> list[dict[str, Any]]:

@@ -403,6 +403,17 @@ def year_of(date: str | None) -> int | None:
 AREA_COLUMNS = ("code", "name", "level", "province_code")
 
 
+def _vocab(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A sector or case type of vocabulary.toml as a row."""
+    return {
+        "id": entry["id"],
+        "label_en": entry["en"],
+        "label_id": entry["id_label"],
+        "synonyms": _j(entry.get("synonyms")),
+        "origin": "seed",
+    }
+
+
 def _j(value: Any) -> str:
     return json.dumps(value if value is not None else [], ensure_ascii=False)
 
@@ -465,33 +476,10 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         )
         put(
             "sectors",
-            (
-                {
-                    "id": x["id"],
-                    "label_en": x["en"],
-                    "label_id": x["id_label"],
-                    "synonyms": _j(x.get("synonyms")),
-                    "position": i,
-                    **seed,
-                }
-                for i, x in enumerate(data.sectors)
-            ),
+            ({**_vocab(x), "position": i} for i, x in enumerate(data.sectors)),
             replace=True,
         )
-        put(
-            "case_types",
-            (
-                {
-                    "id": t["id"],
-                    "label_en": t["en"],
-                    "label_id": t["id_label"],
-                    "synonyms": _j(t.get("synonyms")),
-                    **seed,
-                }
-                for t in data.types
-            ),
-            replace=True,
-        )
+        put("case_types", (_vocab(t) for t in data.types), replace=True)
         put(
             "sources",
             (

@@ -25,7 +25,7 @@ from db.models import Note
 from db.store import Store
 from db.text import display_safe
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
-from tui.widgets.dbwork import DbResult, NoteChanged, app_of, change_note, db_work, noted
+from tui.widgets.dbwork import DbResult, NoteChanged, change_note, db_work, noted, undo_delete
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.note_card import NoteCard
@@ -276,11 +276,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self.change_note("delete", note.id)
 
     def action_undo(self) -> None:
-        stack = app_of(self).deleted_notes
-        if not stack:
-            say(self, "Nothing to undo.")
-            return
-        self.change_note("restore", stack.pop())
+        undo_delete(self, self.change_note)
 
     @db_work("notes-change")
     def change_note(self, change: str, note_id: str) -> NoteChanged:

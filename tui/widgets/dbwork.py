@@ -109,6 +109,15 @@ def change_note(node: MessagePump, change: str, note_id: str) -> NoteChanged:
     return NoteChanged(change, note_id)
 
 
+def undo_delete(node: MessagePump, change: Callable[[str, str], object]) -> None:
+    """Restore the note deleted last in this session (u), through `change("restore", id)`."""
+    stack = app_of(node).deleted_notes
+    if not stack:
+        app_of(node).notify("Nothing to undo.")
+        return
+    change("restore", stack.pop())
+
+
 def noted(node: MessagePump, message: NoteChanged) -> None:
     """After `change_note`: keep a deleted note for undo (u), and say what happened."""
     app = app_of(node)

@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.models import Actor, CaseDetail, Evidence, Note
-from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted
+from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted, undo_delete
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import fact_label, join, one_line, plain, render_text
 
@@ -663,11 +663,7 @@ class DetailView(ScrollView, can_focus=True):
         confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 
     def action_undo_delete(self) -> None:
-        stack = app_of(self).deleted_notes
-        if not stack:
-            self.app.notify("Nothing to undo.", markup=False)
-            return
-        self.change_note("restore", stack.pop())
+        undo_delete(self, self.change_note)
 
     @db_work("notes-change")
     def change_note(self, change: str, note_id: str) -> NoteChanged:
