@@ -125,7 +125,7 @@ class MainScreen(Screen[None]):
         self.opened = False  # the first view has been shown
         self.mounted = False
         self._early: BrowseView | None = None
-        self._shown: BrowseView | None = None
+        self.view: BrowseView | None = None  # the view on screen
         self._first: Worker[DbResult | None] | None = None
         self._detail_want: str | None = None
         self._detail_shown: str | None = None
@@ -220,9 +220,9 @@ class MainScreen(Screen[None]):
         if not self.mounted:
             self._early = view
             return
-        if view is self._shown:
+        if view is self.view:
             return
-        self._shown = view
+        self.view = view
         first = not self.opened
         self.opened = True
         with self.app.batch_update():
@@ -347,6 +347,16 @@ class MainScreen(Screen[None]):
         self._detail_want = case_id
         if detail is None or detail != view.detail or (notes or []) != view.notes:
             view.show_now(detail, empty=empty or "No case selected.", notes=notes)
+
+    @property
+    def detail_case(self) -> str | None:
+        """The id of the case the Detail pane shows."""
+        return self._detail_shown
+
+    def shows(self, filters: Filters, sort: str) -> bool:
+        """True once the view on screen answers `filters` and `sort` (a change is shown)."""
+        view = self.view
+        return view is not None and view.asked == filters and view.sort == sort
 
     def pane_failed(self, part: str, message: str) -> None:
         """A pane's query failed: say so in the pane."""
