@@ -39,7 +39,8 @@ from tui.state import UIState, load_state, next_generation, save_state
 from tui.widgets.dbwork import DbResult, WorkFailed, db_work
 
 DEFAULT_THEME = "textual-dark"
-NOTICES_KEPT = 50  # the newest notifications, kept in `notices`
+NOTICES_KEPT = 50
+FIRST_VIEW_WAIT_S = 0.3  # the longest the main screen waits for its first view  # the newest notifications, kept in `notices`
 
 
 @dataclass
@@ -108,11 +109,17 @@ class ParadiploApp(App[int]):
             self.state.theme if self.state.theme in self.available_themes else (DEFAULT_THEME)
         )
         self.sub_title = display_safe(self.db_path.name)
-        self.push_screen(self.main)
+        # The main screen is shown when its first view is read (then it is laid out and
+        # drawn once, with the data) or after FIRST_VIEW_WAIT_S, whichever comes first.
+        self.set_timer(FIRST_VIEW_WAIT_S, self._show_main)
+
+    def _show_main(self) -> None:
+        if not self.main.is_attached:
+            self.push_screen(self.main)
 
     def on_load(self) -> None:
         # The first view is read now, in the browse worker: it opens the store and reads
-        # while Textual reads the styles and builds the main screen.
+        # while Textual reads the styles (the UI thread waits for nothing meanwhile).
         main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         main.expect_first(self.open_and_browse(main.filters, main.sort, Selection(main.want_case)))
 
@@ -123,6 +130,7 @@ class ParadiploApp(App[int]):
 
     def on_browsed(self, message: Browsed) -> None:
         self.main.show_view(message.view)
+        self._show_main()
 
     # ------------------------------------------------------------------------- store
     @property
@@ -150,6 +158,7 @@ class ParadiploApp(App[int]):
         """The database could not be opened: say why, and how to go on."""
         from tui.screens.dialogs import FatalScreen
 
+        self._show_main()
         self.push_screen(FatalScreen(self.error_text(error)))
 
     def warm_up(self) -> None:
