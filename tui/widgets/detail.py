@@ -311,7 +311,7 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
 class DetailView(ScrollView, can_focus=True):
     """The case shown in full, then the user's notes on it; a cursor moves over the quotes
     and the notes (j/k). Enter opens a quote's source or edits a note; e, d and u edit,
-    delete and restore notes, as in the notes panel."""
+    delete and restore notes, as in the notes screen."""
 
     COMPONENT_CLASSES = {"detail--selected", "detail--bar", "detail--note-bar"}
 
@@ -327,7 +327,7 @@ class DetailView(ScrollView, can_focus=True):
         Binding("up,k", "quote(-1)", "Prev quote", show=False, id="detail.prev"),
         Binding("down,j", "quote(1)", "Next quote", show=False, id="detail.next"),
         Binding("enter", "open_quote", "Open source", id="detail.open"),
-        # The notes panel's ids: a key remapped for notes keeps working here.
+        # The ids the notes keys have always had (keymap.toml may name them).
         Binding("e", "edit_note", "Edit note", show=False, id="note_panel.edit"),
         Binding("d", "delete_note", "Delete note", show=False, id="note_panel.delete"),
         Binding("u", "undo_delete", "Undo delete", show=False, id="note_panel.undo"),
