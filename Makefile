@@ -19,7 +19,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy db
+	$(BIN)/mypy db tui
 
 test: lint
 	$(BIN)/pytest -q -n 2

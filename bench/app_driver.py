@@ -234,7 +234,7 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     main = app.main
 
     def reloaded() -> bool:
-        return not main._waiting and not main._pending and main._hold_timer is None
+        return bool(main.shows(main.filters, main.sort))
 
     try:
         for key, name, make in (
@@ -263,7 +263,7 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
                     app,
                     case_list.action_cursor_down,
                     lambda b=before: (
-                        main.current_case != b and main._detail_shown == main.current_case
+                        main.current_case != b and main.detail_case == main.current_case
                     ),
                 )
             )

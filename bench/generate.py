@@ -282,3 +282,110 @@ def write_collection(n: int, folder: Path, seed: int = 6) -> tuple[Path, Path]:
         json.dumps(generate_notes(cases, seed), ensure_ascii=False), encoding="utf-8"
     )
     return cases_path, notes_path
+
+
+# ------------------------------------------------------------------- world sister-city pairs
+# A list of town twinnings as the world's lists hold them (~26,000 pairs): both sides are
+# cities of any country, named as people write them. No such list ships with the project, so
+# this one is synthesised: real city names per country, and further towns made from each
+# country's naming patterns, with the ambiguities real lists have (the same name in several
+# countries, one city written two ways). Indonesian towns use the official names.
+# country: real cities|name stems|suffixes for further towns (each list split on ";").
+WORLD_TABLE = """
+Germany: Berlin;Hamburg;München;Köln;Frankfurt am Main;Stuttgart;Bremen|Oster;Wald;Linden;Brandt;Stein;Eichen;Rosen;Hohen;Neu|burg;heim;dorf;hausen;feld;stadt;bach;berg
+France: Paris;Lyon;Marseille;Toulouse;Nantes;Bordeaux;Lille;Rennes|Saint-Martin;Mont;Ville;Châtel;Beau;Saint-Jean;Fontaine|-sur-Loire;-la-Forêt;-le-Château;ville;-en-Bresse;-sur-Mer
+United States: Seattle;Portland;San Francisco;Los Angeles;Boston;Chicago;Austin|Spring;Oak;Green;Fair;Lake;Madison;Franklin;Clin|field;ville;wood; City;ton; Falls; Heights;burg
+Japan: Tokyo;Osaka;Kyoto;Kitakyushu;Fukuoka;Sapporo;Shizuoka;Kobe|Higashi;Nishi;Kita;Minami;Yama;Kawa;Shima;Naka;Taka|moto;hara;saki;mura;yama;gawa;shima;oka
+China: Beijing;Shanghai;Guangzhou;Xiamen;Hangzhou;Nanning;Chongqing|Jin;Xin;Chang;Nan;Bei;Dong;Hai;Lu;Feng|zhou;yang;an;ning;shan;cheng;jiang;de
+South Korea: Seoul;Busan;Daegu;Incheon;Gwangju;Changwon;Jeonju;Nonsan|Gyeong;Chung;Jeon;Gang;Yang;Suwon;Pyeong;Hwa|-si;-gun;ju;san;won;cheon
+Italy: Roma;Milano;Napoli;Torino;Firenze;Bologna;Venezia|San ;Monte;Castel;Villa;Borgo ;Santa |vecchio;franco; Giorgio;nuovo; Maria;fiore
+Poland: Warszawa;Kraków;Łódź;Wrocław;Poznań;Gdańsk;Szczecin|Nowy ;Stary ;Biała ;Zielona ;Wola ;Górny |Dwór;Gród;Targ;Sącz;Brzeg;Las
+Russia: Moskva;Sankt-Peterburg;Kazan;Novosibirsk;Yekaterinburg;Vladivostok|Novo;Staro;Krasno;Belo;Pereslavl;Sosno|gorsk;grad;slavl;ovka;dar;yarsk
+Brazil: São Paulo;Rio de Janeiro;Curitiba;Recife;Salvador;Fortaleza|São ;Santa ;Nova ;Porto ;Campo ;Vila |José;Cruz;Esperança;Alegre;Grande;Verde
+Mexico: Ciudad de México;Guadalajara;Monterrey;Puebla;Mérida;Oaxaca|San ;Santa ;Villa ;Puerto ;Ciudad |Juan;Cruz;Victoria;Hidalgo;del Carmen;Guadalupe
+Spain: Madrid;Barcelona;Valencia;Sevilla;Córdoba;Santiago de Compostela|San ;Villa;Puerto ;Torre;Alcalá de ;Castro|nueva;Real;franca;Henares;del Río;mar
+Argentina: Buenos Aires;Córdoba;Rosario;Mendoza;La Plata;Salta|San ;Villa ;General ;Santa |Martín;Rosa;Rafael;Fe;Pico;Luis
+Australia: Perth;Darwin;Brisbane;Sydney;Melbourne;Adelaide;Victoria|Port ;Mount ;New ;Broken ;Alice |Hedland;Gambier;castle;Hill;Springs;Augusta
+Canada: Toronto;Vancouver;Montréal;Ottawa;Calgary;Victoria;Halifax|Saint-;Port ;North ;New ;Prince |Laurent;Hope;Bay;Westminster;George;Albert
+United Kingdom: London;Liverpool;Birmingham;Edinburgh;Manchester;Glasgow|Ash;Brad;Chester;Kings;Mil;Wey;Stan|ford;ton;bridge;field;mouth;ley;wick
+Netherlands: Amsterdam;Rotterdam;Den Haag;Groningen;Zwolle;Utrecht|Oost;West;Noord;Zuid;Heer;Hoog|erhout;voorde;dam;veen;wijk;horst
+Turkey: İstanbul;İzmir;Bursa;Ankara;Antalya;Konya|Kara;Ak;Yeni;Eski;Kızıl;Sarı|köy;hisar;şehir;dere;ova;pınar
+Philippines: Manila;Davao City;Cebu City;Zamboanga City;Quezon City;Iloilo City|San ;Santa ;General ;Santo |Fernando;Rosa;Tomas;Pablo;Carlos;Nicolas
+Malaysia: Kuala Lumpur;Penang;Johor Bahru;Melaka;Kuching;Kota Kinabalu|Kota ;Kuala ;Bandar ;Sungai ;Batu |Bharu;Terengganu;Petani;Pahat;Tinggi;Raja
+Timor-Leste: Dili;Baucau;Maliana;Suai||
+"""
+
+
+def _world() -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """WORLD_TABLE read: country -> (real cities, name stems, suffixes)."""
+    out = {}
+    for line in WORLD_TABLE.strip("\n").splitlines():
+        country, _, rest = line.partition(": ")
+        real, stems, suffixes = ([x for x in part.split(";") if x] for part in rest.split("|"))
+        out[country] = (real, stems, suffixes)
+    return out
+
+
+WORLD = _world()
+
+
+def generate_pairs(n: int = 26_000, seed: int = 26) -> list[dict[str, Any]]:
+    """`n` sister-city pairs in the import format, both sides anywhere in the world."""
+    rng = random.Random(seed)
+    areas, _provinces = _areas()
+    towns: list[tuple[str, str]] = []
+    for country, (real, stems, suffixes) in WORLD.items():
+        towns += [(c, country) for c in real]
+        towns += [(s + x, country) for s in stems for x in suffixes]
+        towns += [
+            (a + b.lower() + x, country)
+            for a in stems
+            for b in stems
+            if a != b and not a.endswith((" ", "-")) and not b.endswith((" ", "-"))
+            for x in suffixes
+        ]
+    # The same town written two ways, as merged lists do.
+    towns += [("Frankfurt (Main)", "Germany"), ("Cebu", "Philippines"), ("Kobe City", "Japan")]
+    weights = _zipf_weights(len(towns), rng, 0.6)
+    area_w = _zipf_weights(len(areas), rng)
+    out = []
+    seen: set[tuple[str, str, str, str]] = set()
+    i = 0
+    while len(out) < n:
+        i += 1
+        if rng.random() < 0.1:  # an Indonesian town, with its official name and province
+            home, province = rng.choices(areas, area_w)[0]
+            home_country = "Indonesia"
+        else:
+            (home, home_country), province = rng.choices(towns, weights)[0], ""
+        partner, country = rng.choices(towns, weights)[0]
+        if country == home_country or (home, home_country, partner, country) in seen:
+            continue
+        seen.add((home, home_country, partner, country))
+        year = rng.randint(1950, 2024)
+        out.append(
+            {
+                "id": f"pair-{len(out):06d}",
+                "title": f"{home} – {partner}",
+                "region": home,
+                "region_country": home_country,
+                "province": province,
+                "partner": partner,
+                "partner_country": country,
+                "partner_kind": "sub_state",
+                "type": "sister-city",
+                "date": str(year) if rng.random() < 0.7 else "",
+                "status": "established",
+                "sectors": [],
+                "source": f"Sister cities of {home_country} (compiled list, {year // 10 * 10}s)",
+            }
+        )
+    return out
+
+
+def write_pairs(n: int, folder: Path, seed: int = 26) -> Path:
+    """Write pairs-N.json into `folder`; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"pairs-{n}.json"
+    path.write_text(json.dumps(generate_pairs(n, seed), ensure_ascii=False), encoding="utf-8")
+    return path

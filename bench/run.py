@@ -46,7 +46,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from generate import write_collection  # noqa: E402
+from generate import write_collection, write_pairs  # noqa: E402
 
 from db import notes as notes_api  # noqa: E402
 from db import queries  # noqa: E402
@@ -60,6 +60,10 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 # The bars of issue 6 (at the largest size).
 BAR_START_RATIO = 2.0
+# The bars of issue 13: the first screen against a bare Textual app, measured side by side.
+BAR_FIRST_SEED = 1.3
+BAR_FIRST_PAIRS = 1.5
+PAIRS = 26_000
 BAR_FILTER_P95_MS = 50.0
 BAR_SEARCH_P95_MS = 30.0
 BAR_OVERVIEW_P95_MS = 100.0  # issue 17: the overview and the matrix after a filter change
@@ -379,6 +383,75 @@ def measure_app(
         res.app = run_driver("app", env, str(db))
 
 
+# -------------------------------------------------------------------------- first screen
+@dataclass
+class FirstScreen:
+    """Start-up to the first screen filled, against a bare Textual app in the same run."""
+
+    label: str
+    bar: float
+    app_s: list[float] = field(default_factory=list)
+    bare_s: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.app_s) / statistics.median(self.bare_s)
+
+    def row(self) -> str:
+        a, b = statistics.median(self.app_s), statistics.median(self.bare_s)
+        spread = f"{min(self.app_s) * 1000:.0f}-{max(self.app_s) * 1000:.0f}"
+        return (
+            f"| {self.label} | {a * 1000:.0f} ({spread}) | {b * 1000:.0f} | {self.ratio:.2f}x "
+            f"| {self.bar}x |"
+        )
+
+
+def measure_first_screen(work: Path, env: dict[str, str], repeat: int) -> list[FirstScreen]:
+    """The first screen of a database holding the seed data only, and of one with ~26,000
+    world sister-city pairs imported (bench/generate.py `generate_pairs`: synthesised, no real
+    list ships with the project); each started alternately with the bare app."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "db"), str(ROOT / "tui")],
+        check=True,
+    )
+    seed_db, pairs_db = work / "first-seed.db", work / f"first-pairs-{PAIRS}.db"
+    for db in (seed_db, pairs_db):
+        for p in work.glob(db.name + "*"):
+            p.unlink()
+        run_cli(env, "--db", str(db), "db", "build")
+    run_cli(env, "--db", str(pairs_db), "import", "cases", str(write_pairs(PAIRS, work / "data")))
+    out = []
+    for label, db, bar in (
+        ("seed data", seed_db, BAR_FIRST_SEED),
+        (f"{PAIRS:,} sister-city pairs", pairs_db, BAR_FIRST_PAIRS),
+    ):
+        first = FirstScreen(label, bar)
+        run_driver("app", env, str(db))  # once unmeasured: the database's pages in the cache
+        for _ in range(repeat):
+            first.bare_s.append(run_driver("bare", env)["start_s"])
+            first.app_s.append(run_driver("app", env, str(db))["start_s"])
+        out.append(first)
+    return out
+
+
+def first_screen_report(firsts: list[FirstScreen]) -> list[str]:
+    lines = [
+        "First screen (issue 13): process spawn to the four panes filled, headless at 160x50, "
+        "medians (app range) in ms:",
+        "",
+        "| database | app ms | bare ms | ratio | bar |",
+        "|---|---|---|---|---|",
+        *(f.row() for f in firsts),
+        "",
+    ]
+    lines += [
+        f"- {'met' if f.ratio <= f.bar else 'NOT met'}: first screen with {f.label} "
+        f"{f.ratio:.2f}x bare Textual (bar {f.bar}x)"
+        for f in firsts
+    ]
+    return lines
+
+
 # ------------------------------------------------------------------------------ reporting
 def fmt_pair(values: list[float]) -> str:
     if not values:
@@ -631,7 +704,13 @@ def machine() -> list[str]:
     ]
 
 
-def report(results: list[SizeResult], argv: list[str], started: float, loads: list[float]) -> str:
+def report(
+    results: list[SizeResult],
+    argv: list[str],
+    started: float,
+    loads: list[float],
+    firsts: list[FirstScreen] | None = None,
+) -> str:
     lines = [
         f"Command: `python bench/run.py {' '.join(argv)}`".replace("run.py `", "run.py`"),
         f"Run at {time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}, took "
@@ -640,6 +719,11 @@ def report(results: list[SizeResult], argv: list[str], started: float, loads: li
         "",
         *machine(),
         "",
+        *([*first_screen_report(firsts), ""] if firsts else []),
+    ]
+    if not results:
+        return "\n".join(lines)
+    lines += [
         table(results),
         "",
         "Growing the collection (db/collection.py, after the app's runs; the CLI time includes"
@@ -685,6 +769,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
     ap.add_argument("--results", type=Path, default=None, help="write the report into this file")
     ap.add_argument("--json", type=Path, default=None, help="write raw figures as JSON")
+    ap.add_argument(
+        "--first-screen-only",
+        action="store_true",
+        help="time only the first screen (seed data; 26,000 sister-city pairs)",
+    )
     args = ap.parse_args(args_list)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     repeat = args.app_runs if args.app_runs is not None else (2 if args.quick else 5)
@@ -703,8 +792,12 @@ def main(argv: list[str] | None = None) -> int:
     Path(env["PARADIPLO_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     rng = random.Random(6)
     results = []
+    firsts: list[FirstScreen] = []
     try:
-        for n in sizes:
+        if not args.no_app:
+            print("[first screen] seed data and sister-city pairs …", file=sys.stderr, flush=True)
+            firsts = measure_first_screen(work, env, repeat)
+        for n in [] if args.first_screen_only else sizes:
             print(f"[{n:,} cases] generating and importing …", file=sys.stderr, flush=True)
             db, res = load(n, work, env)
             print(
@@ -726,7 +819,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    text = report(results, args_list, started, [load0, os.getloadavg()[0]])
+    text = report(results, args_list, started, [load0, os.getloadavg()[0]], firsts)
     print(text)
     if args.results:
         write_results(args.results, text)

@@ -21,23 +21,18 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store, translate
-from db.text import clean_user_text, strip_control
+from db.text import clean_user_text, json_list, now_iso, strip_control
 
 TARGET_TYPES = ("case", "source", "region", "passage")
 TARGET_WORDS = {"case": "case", "source": "source", "passage": "source", "region": "region"}
 MAX_TAG_LEN = 64
 
 Anchor = tuple[int, int, str]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def normalise_tags(tags: Iterable[str]) -> list[str]:
@@ -179,14 +174,6 @@ def _index_note(conn: sqlite3.Connection, note_id: str) -> None:
     from db import searchdocs
 
     searchdocs.refresh_note(conn, note_id)
-
-
-def json_list(raw: object) -> list[str]:
-    try:
-        value = json.loads(_stored_text(raw) or "[]")
-    except (ValueError, RecursionError):
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def get_note(conn: sqlite3.Connection, note_id: str, *, include_deleted: bool = False) -> Note:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,10 +11,11 @@ from typing import Any
 from db import cite, paths, searchdocs
 from db import notes as notes_api
 from db.errors import ImportProblem, NotFound, ParadiploError
+from db.files import write_atomic
 from db.io import read_text_file
 from db.models import Note
 from db.store import Store
-from db.text import display_safe, local_stamp, quote_value
+from db.text import display_safe, json_list, local_stamp, quote_value
 
 FORMAT = "paradiplo-notes"
 FORMATS = ("md", "json")
@@ -281,26 +280,6 @@ def notes_markdown_cited(
 
 
 # ------------------------------------------------------------------------------ files
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves either the old file or the new one.
-
-    The file gets the usual permissions (0666 less the umask): an export is meant to be read
-    by other programs, unlike a private temporary file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def export_text(
     conn: sqlite3.Connection, fmt: str, by: str = "case", style: str = cite.DEFAULT_STYLE
 ) -> str:
@@ -461,12 +440,12 @@ def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
         )
         return "added"
     body, cur_tags, cur_updated, deleted_at = row
-    same = body == n["body"] and notes_api.json_list(cur_tags) == tags
+    same = body == n["body"] and json_list(cur_tags) == tags
     newer = (n.get("updated_at") or "") > cur_updated
     if deleted_at is None and (same or not newer):
         return "unchanged"
     if same or not newer:  # deleted here: bring back our copy as it is
-        body_out, tags_out = body, notes_api.json_list(cur_tags)
+        body_out, tags_out = body, json_list(cur_tags)
     else:
         body_out, tags_out = n["body"], tags
     notes_api.overwrite_note(

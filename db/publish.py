@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import cite, schema
+from db import cite, fts, schema
 from db.errors import ParadiploError
 from db.store import Store
 
@@ -121,7 +121,7 @@ def _strip(conn: sqlite3.Connection, *, with_notes: bool) -> None:
             for table in PERSONAL_TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         # Rebuilt from what is left: no deleted text survives in the index's segments.
-        schema.rebuild_fts(conn)
+        fts.rebuild_fts(conn)
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('published_at', ?)", (_now(),)
         )

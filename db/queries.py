@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -30,7 +29,9 @@ from db.models import (
     Span,
 )
 from db.schema import case_sector_problems, summary_problems
-from db.text import clip
+from db.text import clip, json_list
+
+_list = json_list  # the name db/io.py imports
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
 # last, and written this way the default sort walks the cases_year index instead of sorting.
@@ -53,14 +54,6 @@ SOURCE_KIND_LABELS = {
     "citation": "citation",
     "other": "source",
 }
-
-
-def _list(raw: str | None) -> list[Any]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
 
 
 # Region and partner filter keys ('p:35', 'pc:JP') by prefix: the column of cases (and of the

@@ -1,23 +1,44 @@
-"""The database schema, its version, connections and in-place upgrades."""
+"""The database schema: its version, its tables (DDL: the one place that says what tables and
+columns there are), connections, creating a database and its indexes.
+
+Beside it: db/fts.py (the search index), db/summaries.py (case_sectors and the summary tables),
+db/migrations.py (in-place upgrades), db/bulk.py (many-row inserts). The names other modules
+have always used from here (`insert_rows`, `CASE_KEYS`, `write_case_sectors`,
+`rebuild_summaries`) are imported here too.
+"""
 
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
-import time
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from db.errors import DatabaseProblem
+from db.bulk import insert_rows
+from db.fts import FTS_DDL, FTS_TOKENIZE, FTS_TRIGGERS
+from db.summaries import (
+    CASE_KEYS,
+    case_sector_problems,
+    rebuild_summaries,
+    summary_problems,
+    write_case_sectors,
+)
+
+__all__ = [
+    "CASE_KEYS",
+    "FTS_TOKENIZE",
+    "case_sector_problems",
+    "insert_rows",
+    "rebuild_summaries",
+    "summary_problems",
+    "write_case_sectors",
+]
 
 SCHEMA_VERSION = 5
 # meta: the version of db/analyze.py the search index was built with (see db/searchdocs.py).
 ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
 BUSY_TIMEOUT_MS = 10_000
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 # Tables holding curated or imported data. `origin` is 'seed' or 'user'.
 DDL = """
@@ -388,36 +409,6 @@ def apply_fidelity(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# The FTS5 index over search_docs (external content), with prefix indexes for 2 and 3
-# characters: the word being typed matches as a prefix at every keystroke, and without them
-# FTS5 merges the doclists of every word with that prefix (for "ke" on 100,000 cases, ~100 ms
-# per query). They double the size of the index.
-FTS_PREFIX = "2 3"
-FTS_DDL = (
-    'CREATE VIRTUAL TABLE "search_docs_fts" USING FTS5 ("title", "body", "terms",'
-    f" tokenize='{FTS_TOKENIZE}', content=\"search_docs\", prefix='{FTS_PREFIX}')"
-)
-# The sync triggers (as sqlite-utils' enable_fts(create_triggers=True) writes them).
-FTS_TRIGGERS = (
-    'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
-    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
-    'CREATE TRIGGER "search_docs_ad" AFTER DELETE ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
-    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\nEND',
-    'CREATE TRIGGER "search_docs_au" AFTER UPDATE ON "search_docs" BEGIN\n'
-    '  INSERT INTO "search_docs_fts" ("search_docs_fts", rowid, "title", "body", "terms")'
-    ' VALUES(\'delete\', old.rowid, old."title", old."body", old."terms");\n'
-    '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'
-    ' VALUES (new.rowid, new."title", new."body", new."terms");\nEND',
-)
-# FTS5 keeps the terms of new documents in memory and writes them out as one segment when
-# they pass this size (default 1 MiB). A bulk load with a larger buffer writes far fewer,
-# larger segments and merges far less: 100,000 case documents index in about half the time.
-FTS_BULK_HASHSIZE = 32 * 1024 * 1024
-FTS_DEFAULT_HASHSIZE = 1024 * 1024
-
-
 def _configure(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -482,208 +473,6 @@ def create_schema(conn: sqlite3.Connection) -> None:
 def _exists(conn: sqlite3.Connection, name: str) -> bool:
     return (
         conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
-    )
-
-
-# ------------------------------------------------------------------------- the FTS index
-def drop_fts_triggers(conn: sqlite3.Connection) -> None:
-    for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
-    ).fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
-
-
-def create_fts_triggers(conn: sqlite3.Connection) -> None:
-    drop_fts_triggers(conn)
-    for sql in FTS_TRIGGERS:
-        conn.execute(sql)
-
-
-def set_fts_hashsize(conn: sqlite3.Connection, size: int) -> None:
-    conn.execute(
-        "INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES ('hashsize', ?)", (size,)
-    )
-
-
-def rebuild_fts(conn: sqlite3.Connection) -> None:
-    """(Re)create the FTS5 table and its triggers and index every search document in one pass
-    (in the caller's transaction). Several times faster than indexing row by row, and the
-    index comes out compact: one segment."""
-    drop_fts_triggers(conn)
-    conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
-    conn.execute(FTS_DDL)
-    set_fts_hashsize(conn, FTS_BULK_HASHSIZE)
-    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('rebuild')")
-    # One segment, off FTS5's first level: else the 16th small write afterwards would merge
-    # the whole index at once (a pause of seconds at 100,000 cases).
-    conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES ('optimize')")
-    set_fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
-    create_fts_triggers(conn)
-
-
-def fts_is_current(conn: sqlite3.Connection) -> bool:
-    """True if the FTS table is this version's (prefix indexes) and its triggers are there."""
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_docs_fts'").fetchone()
-    triggers = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_docs'"
-    ).fetchone()[0]
-    return row is not None and f"prefix='{FTS_PREFIX}'" in str(row[0]) and triggers == 3
-
-
-# ------------------------------------------------------------------------- bulk inserts
-def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]]) -> None:
-    """`head` ("INSERT INTO t(a, b) VALUES") for many rows, up to 1,000 rows a statement.
-
-    Faster than executemany (a statement per row), and each statement runs inside SQLite as
-    one step: an insert trigger fires inside a single statement, and Python's lock is free
-    for other threads meanwhile.
-    """
-    if not rows:
-        return
-    width = len(rows[0])
-    per = max(1, min(1000, 30_000 // width))
-    group = "(" + ", ".join("?" * width) + ")"
-    full = f"{head} {', '.join([group] * per)}"
-    for i in range(0, len(rows), per):
-        part = rows[i : i + per]
-        sql = full if len(part) == per else f"{head} {', '.join([group] * len(part))}"
-        conn.execute(sql, [value for row in part for value in row])
-
-
-# ------------------------------------------------------------------------- case sectors
-# The columns of a case copied onto each of its case_sectors rows (same names on both).
-CASE_KEYS = (
-    "year",
-    "region_id",
-    "region_country",
-    "province_code",
-    "area_code",
-    "partner_country",
-    "partner_id",
-    "partner_name",
-)
-_INSERT_CASE_SECTOR = (
-    "INSERT OR IGNORE INTO case_sectors(case_id, sector_id, as_stated, sector_set, "
-    + ", ".join(CASE_KEYS)
-    + ") SELECT c.id, ?, ?, ?, "
-    + ", ".join(f"c.{k}" for k in CASE_KEYS)
-    + " FROM cases c WHERE c.id = ?"
-)
-_INSERT_CASE_SECTOR_VALUES = (
-    "INSERT OR IGNORE INTO case_sectors(case_id, sector_id, as_stated, sector_set, "
-    + ", ".join(CASE_KEYS)
-    + ") VALUES"
-)
-
-
-def write_case_sectors(
-    conn: sqlite3.Connection,
-    tags: Mapping[str, Sequence[tuple[str, str | None]]],
-    keys: Mapping[str, Sequence[object]] | None = None,
-) -> None:
-    """Tag cases with sectors: case id -> every (sector id, as stated) of that case.
-
-    Call it after the cases are written, with all of each case's sectors at once and none of
-    its old rows left: each row copies the case's keys (CASE_KEYS) and the case's whole set of
-    sectors. `keys` (case id -> the values of CASE_KEYS, as just written to cases) saves
-    reading them back; without it, a case that is not there gets no rows.
-    """
-    looked_up: list[tuple[object, ...]] = []
-    given: list[tuple[object, ...]] = []
-    for case_id, pairs in tags.items():
-        sector_set = " ".join(sorted({sector for sector, _ in pairs}))
-        known = keys.get(case_id) if keys is not None else None
-        if known is None:
-            looked_up += [(sector, stated, sector_set, case_id) for sector, stated in pairs]
-        else:
-            given += [(case_id, sector, stated, sector_set, *known) for sector, stated in pairs]
-    conn.executemany(_INSERT_CASE_SECTOR, looked_up)
-    insert_rows(conn, _INSERT_CASE_SECTOR_VALUES, given)
-
-
-# What the summaries hold. The roll-ups read the per-sector tree rows ({regions},
-# {partners}): the tables when rebuilding, a recount when checking.
-_SUMMARY_REGIONS = (
-    "SELECT '' AS sector_id, region_country, province_code, area_code, region_id,"
-    " count(*) AS n FROM cases GROUP BY 2, 3, 4, 5",
-    "SELECT sector_id, region_country, province_code, area_code, region_id, count(*)"
-    " FROM case_sectors GROUP BY 1, 2, 3, 4, 5",
-)
-_SUMMARY_PARTNERS = (
-    "SELECT '' AS sector_id, partner_country, partner_id, partner_name, count(*) AS n"
-    " FROM cases GROUP BY partner_country, partner_id",
-    "SELECT sector_id, partner_country, partner_id, partner_name, count(*) FROM case_sectors"
-    " GROUP BY sector_id, partner_country, partner_id",
-)
-_SUMMARY_SECTORS = (
-    # Under a sector: every sector of the cases tagged with it.
-    "SELECT 's:' || a.sector_id, b.sector_id, count(*) FROM case_sectors a"
-    " JOIN case_sectors b ON b.case_id = a.case_id GROUP BY 1, 2",
-    # Under a region or partner key: rolled up from the per-sector tree rows.
-    *(
-        f"SELECT '{prefix}:' || {column}, sector_id, sum(n) FROM {{regions}}"
-        f" WHERE sector_id != '' AND {column} IS NOT NULL GROUP BY 1, 2"
-        for prefix, column in (
-            ("c", "region_country"),
-            ("p", "province_code"),
-            ("a", "area_code"),
-            ("r", "region_id"),
-        )
-    ),
-    *(
-        f"SELECT '{prefix}:' || coalesce({column}, ''), sector_id, sum(n) FROM {{partners}}"
-        " WHERE sector_id != '' GROUP BY 1, 2"
-        for prefix, column in (("pc", "partner_country"), ("pa", "partner_id"))
-    ),
-)
-
-
-def rebuild_summaries(conn: sqlite3.Connection) -> None:
-    """Recount the summary tables from cases and case_sectors (in the caller's transaction).
-
-    Every writer of cases calls it before committing (about a second for 100,000 cases),
-    so the summaries always agree with the cases they summarise.
-    """
-    for table, selects in (
-        ("summary_regions", _SUMMARY_REGIONS),
-        ("summary_partners", _SUMMARY_PARTNERS),
-        ("summary_sectors", _SUMMARY_SECTORS),
-    ):
-        conn.execute(f"DELETE FROM {table}")
-        for select in selects:
-            sql = select.format(regions="summary_regions", partners="summary_partners")
-            conn.execute(f"INSERT INTO {table} {sql}")
-
-
-def summary_problems(conn: sqlite3.Connection) -> int:
-    """How many summary rows a recount would change (0 when the summaries are right). Reads
-    only, so it runs on a read-only database too."""
-    regions = "(" + " UNION ALL ".join(_SUMMARY_REGIONS) + ")"
-    partners = "(" + " UNION ALL ".join(_SUMMARY_PARTNERS) + ")"
-    wrong = 0
-    for table, selects in (
-        ("summary_regions", _SUMMARY_REGIONS),
-        ("summary_partners", _SUMMARY_PARTNERS),
-        ("summary_sectors", _SUMMARY_SECTORS),
-    ):
-        stored = Counter(conn.execute(f"SELECT * FROM {table}").fetchall())
-        recount: Counter[tuple[object, ...]] = Counter()
-        for select in selects:
-            sql = select.replace("{regions}", regions).replace("{partners}", partners)
-            recount.update(conn.execute(sql).fetchall())
-        wrong += sum(((stored - recount) + (recount - stored)).values())
-    return wrong
-
-
-def case_sector_problems(conn: sqlite3.Connection) -> int:
-    """How many case_sectors rows disagree with their case or with the case's other rows."""
-    keys = " OR ".join(f"cs.{k} IS NOT c.{k}" for k in CASE_KEYS)
-    return int(
-        conn.execute(
-            f"SELECT count(*) FROM case_sectors cs JOIN cases c ON c.id = cs.case_id WHERE {keys}"
-            " OR cs.sector_set IS NOT (SELECT group_concat(sector_id, ' ') FROM (SELECT"
-            " x.sector_id FROM case_sectors x WHERE x.case_id = cs.case_id ORDER BY x.sector_id))"
-        ).fetchone()[0]
     )
 
 
@@ -760,76 +549,10 @@ def extra_indexes(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-# Upgrades: MIGRATIONS[n] takes a database at version n to n + 1. Each runs in one transaction
-# after a backup of the file has been written next to it.
 def _ddl_statements() -> list[str]:
     """The statements of DDL, one by one (executescript would commit the open transaction)."""
     bare = re.sub(r"--[^\n]*", "", DDL)
     return [" ".join(st.split()) for st in bare.split(";") if st.strip()]
-
-
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """Schema 2: case_sectors is made again in sector order, each row carrying its case's keys
-    and sector set; the summary tables are made and counted; the case indexes of the current
-    DDL replace older ones; the FTS table gets its prefix indexes if an earlier version did
-    not give them. Notes and drafts are untouched."""
-    for name in extra_indexes(conn):
-        conn.execute(f'DROP INDEX "{name}"')
-    table = next(
-        s for s in _ddl_statements() if s.startswith("CREATE TABLE IF NOT EXISTS case_sectors")
-    )
-    conn.execute(table.replace("case_sectors (", "case_sectors_v2 (", 1))
-    keys = ", ".join(CASE_KEYS)
-    conn.execute(
-        f"INSERT INTO case_sectors_v2(case_id, sector_id, as_stated, {keys}, sector_set)"
-        f" SELECT cs.case_id, cs.sector_id, cs.as_stated, {', '.join(f'c.{k}' for k in CASE_KEYS)},"
-        " (SELECT group_concat(sector_id, ' ') FROM (SELECT x.sector_id FROM case_sectors x"
-        " WHERE x.case_id = cs.case_id ORDER BY x.sector_id))"
-        " FROM case_sectors cs LEFT JOIN cases c ON c.id = cs.case_id"
-    )
-    conn.execute("DROP TABLE case_sectors")
-    conn.execute("ALTER TABLE case_sectors_v2 RENAME TO case_sectors")
-    for statement in _ddl_statements():  # new tables and indexes; the rest exist
-        conn.execute(statement)
-    rebuild_summaries(conn)
-    if not fts_is_current(conn):
-        rebuild_fts(conn)
-
-
-def _v2_to_v3(conn: sqlite3.Connection) -> None:
-    """Schema 3: the fidelity block (a case's stage, glosses apart from the as-stated words,
-    laws with their references, claims and conflicts). Every case gets its stage, and its
-    PP 28/2018 category is derived again by today's rule (a foreign state is neither KSDPL
-    nor KSDLL). The seed records are rebuilt afterwards from the new seed files; notes,
-    drafts and imported cases are kept."""
-    from db.derive import derive_category, derive_stage
-
-    apply_fidelity(conn)
-    updates = []
-    for (
-        cid,
-        type_id,
-        status,
-        type_stated,
-        status_stated,
-        country,
-        kind,
-        year,
-        partner,
-    ) in conn.execute(
-        "SELECT c.id, c.type, c.status, c.type_as_stated, c.status_as_stated,"
-        " c.region_country, coalesce(c.partner_kind, a.kind), c.year,"
-        " CASE WHEN c.partner_id IS NULL THEN NULL ELSE c.partner_name END"
-        " FROM cases c LEFT JOIN actors a ON a.id = c.partner_id"
-    ):
-        stage, stage_basis = derive_stage(type_id, status, type_stated, status_stated)
-        category, basis = derive_category(country, kind, year, partner)
-        updates.append((stage, stage_basis, category, basis, cid))
-    conn.executemany(
-        "UPDATE cases SET stage = ?, stage_basis = ?, category = ?, category_basis = ?"
-        " WHERE id = ?",
-        updates,
-    )
 
 
 # ------------------------------------------------------------------ citation fields (schema 4)
@@ -865,78 +588,3 @@ def add_citation_columns(conn: sqlite3.Connection) -> list[str]:
             conn.execute(f'ALTER TABLE sources ADD COLUMN "{name}" {decl}')
             added.append(name)
     return added
-
-
-def _v3_to_v4(conn: sqlite3.Connection) -> None:
-    """Schema 4: sources get the fields a reference needs (CITATION_COLUMNS), empty. The seed
-    build fills those the bundled texts state; a user's sources are left for the user."""
-    add_citation_columns(conn)
-
-
-def _v4_to_v5(conn: sqlite3.Connection) -> None:
-    """Schema 5: sources have `url` and `accessed` (schema 4 adds them with the citation
-    fields; a database that has them already keeps them); the bin of deleted cases is made.
-    Nothing else changes."""
-    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
-    for column in ("url", "accessed"):
-        if column not in have:
-            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
-    for statement in _ddl_statements():  # new tables and indexes; the rest exist
-        conn.execute(statement)
-
-
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _v1_to_v2,
-    2: _v2_to_v3,
-    3: _v3_to_v4,
-    4: _v4_to_v5,
-}
-
-
-def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
-    """Write a consistent copy of the database next to it and return its path."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    n = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
-        n += 1
-    dest = sqlite3.connect(str(target))
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target
-
-
-def upgrade(conn: sqlite3.Connection, path: Path) -> Path | None:
-    """Bring a database of an older schema version up to date. Returns the backup path."""
-    version = user_version(conn)
-    if version == SCHEMA_VERSION:
-        return None
-    if version > SCHEMA_VERSION:
-        raise DatabaseProblem(
-            f"{path} was written by a newer paradiplo-tui (schema {version}, this one reads "
-            f"up to {SCHEMA_VERSION}). Upgrade paradiplo-tui, or use --db to open another file."
-        )
-    saved = backup(conn, path, f"v{version}")
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise DatabaseProblem(
-                f"{path}: no upgrade path from schema {version}; a backup is at {saved}."
-            )
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            step(conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            rollback(conn)
-            raise
-        version += 1
-    return saved
-
-
-def copy_file(src: Path, dest: Path) -> None:
-    shutil.copy2(src, dest)

@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import NamedTuple
 
-from db import schema
+from db import fts, schema
 from db.analyze import ANALYZER_VERSION, search_terms, tokens
 from db.text import clip, display_safe
 
@@ -657,8 +657,8 @@ def record_analyzer_version(conn: sqlite3.Connection) -> None:
 
 
 # The FTS table and its triggers are made by db/schema.py (with prefix indexes since schema 2).
-FTS_PREFIX = schema.FTS_PREFIX
-fts_is_current = schema.fts_is_current
+FTS_PREFIX = fts.FTS_PREFIX
+fts_is_current = fts.fts_is_current
 
 
 # ------------------------------------------------------------------------- bulk writes
@@ -677,10 +677,10 @@ def _fts_config(conn: sqlite3.Connection, key: str, value: int) -> None:
 def _bulk_triggers(conn: sqlite3.Connection, marks: dict[int, int]) -> None:
     """The delete and update triggers, limited to documents indexed already (rowids up to
     their range's mark); no insert trigger."""
-    schema.drop_fts_triggers(conn)
+    fts.drop_fts_triggers(conn)
     ranges = " ".join(f"WHEN {b // RANGE} THEN {m}" for b, m in sorted(marks.items()))
     indexed = f"WHEN old.id <= CASE old.id / {RANGE} {ranges} ELSE {marks[max(marks)]} END"
-    for sql in schema.FTS_TRIGGERS:
+    for sql in fts.FTS_TRIGGERS:
         if "AFTER INSERT" not in sql:
             conn.execute(sql.replace(" BEGIN\n", f" {indexed} BEGIN\n", 1))
 
@@ -726,15 +726,15 @@ def bulk(conn: sqlite3.Connection, n: int) -> Iterator[None]:
         raise RuntimeError("searchdocs.bulk runs inside a write transaction")
     marks = {base: _top(conn, base) for base in set(KIND_BASE.values())}
     automerge = _setting(conn, "automerge", 4)
-    hashsize = _setting(conn, "hashsize", schema.FTS_DEFAULT_HASHSIZE)
+    hashsize = _setting(conn, "hashsize", fts.FTS_DEFAULT_HASHSIZE)
     pages = _fts_pages(conn)
     _bulk_triggers(conn, marks)
     _fts_config(conn, "automerge", 0)
-    _fts_config(conn, "hashsize", schema.FTS_BULK_HASHSIZE)
+    _fts_config(conn, "hashsize", fts.FTS_BULK_HASHSIZE)
     with _untriggered(conn, marks):
         yield
         index_pending(conn)
-    schema.create_fts_triggers(conn)
+    fts.create_fts_triggers(conn)
     # The new documents sit in large segments on FTS5's first level. Left there, the 16th
     # small write after the import (a note) would merge them all at once, a pause of a
     # second or more; merged now (as much work again as the pages written), they move up.
@@ -770,11 +770,11 @@ def reindex_all(conn: sqlite3.Connection) -> int:
     db/analyze.py (or the compounds and phrases of seeds/synonyms.toml) change: stored `terms`
     are the old analysis and queries analysed the new way would miss them. The FTS table is
     dropped first (its pages are reused for the new documents) and made again from them in
-    one pass at the end (`schema.rebuild_fts`). Cases and notes are read in chunks, so memory
+    one pass at the end (`fts.rebuild_fts`). Cases and notes are read in chunks, so memory
     stays flat however large the collection.
     Returns the number of documents written.
     """
-    schema.drop_fts_triggers(conn)
+    fts.drop_fts_triggers(conn)
     conn.execute('DROP TABLE IF EXISTS "search_docs_fts"')
     conn.execute("DELETE FROM search_docs")
     with _untriggered(conn):
@@ -791,6 +791,6 @@ def reindex_all(conn: sqlite3.Connection) -> int:
             " FROM search_docs d WHERE d.kind = 'note' AND d.ref_id = n.id) ORDER BY id LIMIT ?",
         ):
             refresh_notes(conn, ids)
-    schema.rebuild_fts(conn)
+    fts.rebuild_fts(conn)
     record_analyzer_version(conn)
     return int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0])

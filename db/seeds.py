@@ -21,14 +21,13 @@ import sqlite3
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from db.derive import derive_category, derive_stage
 from db.errors import SeedError
-from db.text import clip, find_quote
+from db.text import clip, find_quote, now_iso
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
 LAW_STATUSES = {"in_force", "amended", "replaced", "revoked"}
@@ -57,10 +56,6 @@ SOURCE_KINDS = {
 
 def bundled_seeds_dir() -> Path:
     return Path(str(resources.files("seeds")))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -576,6 +571,20 @@ def year_of(date: str | None) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+AREA_COLUMNS = ("code", "name", "level", "province_code")
+
+
+def _vocab(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A sector or case type of vocabulary.toml as a row."""
+    return {
+        "id": entry["id"],
+        "label_en": entry["en"],
+        "label_id": entry["id_label"],
+        "synonyms": _j(entry.get("synonyms")),
+        "origin": "seed",
+    }
+
+
 def _j(value: Any) -> str:
     return json.dumps(value if value is not None else [], ensure_ascii=False)
 
@@ -595,70 +604,87 @@ def split_passages(text: str) -> list[tuple[int, int, str]]:
 
 
 def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
-    """Replace the seed-origin records with `data` in one transaction. User data is kept."""
+    """Replace the seed-origin records with `data` in one transaction. User data is kept.
+
+    The rows are written with sqlite-utils (`insert_all`, OR REPLACE where a record may be
+    there already): a new column is one more key in a record.
+    """
+    from sqlite_utils import Database  # ~65 ms to import: only here, in the build
+
     from db import schema, searchdocs
 
-    stamp = now_iso()
+    stamp = now_iso("seconds")
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA defer_foreign_keys = ON")
         _clear_seed_rows(conn)
-        conn.executemany(
-            "INSERT OR REPLACE INTO areas(code, name, level, province_code) VALUES (?,?,?,?)",
-            [(a["code"], a["name"], a["level"], a["province_code"]) for a in data.areas],
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO countries(code, name_en, name_id, synonyms, origin) "
-            "VALUES (?,?,?,?, 'seed')",
-            [
-                (c["code"], c["en"], c.get("id_label"), _j(c.get("synonyms")))
+        db = Database(conn)
+
+        def put(
+            table: str,
+            rows: Iterable[dict[str, Any]],
+            *,
+            replace: bool = False,
+            ignore: bool = False,
+        ) -> None:
+            db.table(table).insert_all(rows, replace=replace, ignore=ignore)
+
+        seed = {"origin": "seed"}
+        put("areas", ({k: a[k] for k in AREA_COLUMNS} for a in data.areas), replace=True)
+        put(
+            "countries",
+            (
+                {
+                    "code": c["code"],
+                    "name_en": c["en"],
+                    "name_id": c.get("id_label"),
+                    "synonyms": _j(c.get("synonyms")),
+                    **seed,
+                }
                 for c in data.countries
-            ],
+            ),
+            replace=True,
         )
-        conn.executemany(
-            "INSERT OR REPLACE INTO sectors(id, label_en, label_id, synonyms, position, origin) "
-            "VALUES (?,?,?,?,?, 'seed')",
-            [
-                (s["id"], s["en"], s["id_label"], _j(s.get("synonyms")), i)
-                for i, s in enumerate(data.sectors)
-            ],
+        put(
+            "sectors",
+            ({**_vocab(x), "position": i} for i, x in enumerate(data.sectors)),
+            replace=True,
         )
-        conn.executemany(
-            "INSERT OR REPLACE INTO case_types(id, label_en, label_id, synonyms, origin) "
-            "VALUES (?,?,?,?, 'seed')",
-            [(t["id"], t["en"], t["id_label"], _j(t.get("synonyms"))) for t in data.types],
+        put("case_types", (_vocab(t) for t in data.types), replace=True)
+        put(
+            "sources",
+            (
+                {
+                    "id": x["id"],
+                    "file": x["file"],
+                    "kind": x["kind"],
+                    "title": x.get("title"),
+                    "outlet": x.get("outlet"),
+                    "authors": _j(x.get("authors")),
+                    "affiliation": x.get("affiliation"),
+                    "published": x.get("published"),
+                    "language": x.get("language"),
+                    "keywords": _j(x.get("keywords")),
+                    "notes": _j(x.get("notes")),
+                    "citation": x.get("citation"),
+                    "text": data.texts[x["id"]],
+                    "added_at": stamp,
+                    "inferred": _j(x.get("inferred")),
+                    **seed,
+                }
+                for x in data.sources
+            ),
+            replace=True,
         )
-        for s in data.sources:
-            conn.execute(
-                "INSERT OR REPLACE INTO sources(id, file, kind, title, outlet, authors, affiliation,"
-                " published, language, keywords, notes, citation, text, origin, added_at, inferred)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?, ?)",
+        for x in data.sources:
+            _write_citation_fields(conn, x)
+            conn.execute("DELETE FROM passages WHERE source_id = ?", (x["id"],))
+            put(
+                "passages",
                 (
-                    s["id"],
-                    s["file"],
-                    s["kind"],
-                    s.get("title"),
-                    s.get("outlet"),
-                    _j(s.get("authors")),
-                    s.get("affiliation"),
-                    s.get("published"),
-                    s.get("language"),
-                    _j(s.get("keywords")),
-                    _j(s.get("notes")),
-                    s.get("citation"),
-                    data.texts[s["id"]],
-                    stamp,
-                    _j(s.get("inferred")),
+                    {"source_id": x["id"], "seq": i, "start": a, "end": b, "text": t}
+                    for i, (a, b, t) in enumerate(split_passages(data.texts[x["id"]]))
                 ),
-            )
-            _write_citation_fields(conn, s)
-            conn.execute("DELETE FROM passages WHERE source_id = ?", (s["id"],))
-            conn.executemany(
-                'INSERT INTO passages(source_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
-                [
-                    (s["id"], i, a, b, t)
-                    for i, (a, b, t) in enumerate(split_passages(data.texts[s["id"]]))
-                ],
             )
         area_by_code = {a["code"]: a for a in data.areas}
         actor_by_id = {}
@@ -668,24 +694,28 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
                 (area["province_code"] or area["code"]) if area else None
             )
             actor_by_id[a["id"]] = {**a, "province_code": province}
-            conn.execute(
-                "INSERT OR REPLACE INTO actors(id, name, as_stated, country_code, level, kind,"
-                " area_code, province_code, candidates, resolution, unclear, origin)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?, 'seed')",
-                (
-                    a["id"],
-                    a["name"],
-                    a.get("as_stated"),
-                    a.get("country"),
-                    a.get("level"),
-                    a["kind"],
-                    a.get("area_code"),
-                    province,
-                    _j(a.get("candidates")),
-                    a.get("resolution"),
-                    _j(a.get("unclear")),
-                ),
-            )
+        put(
+            "actors",
+            (
+                {
+                    "id": a["id"],
+                    "name": a["name"],
+                    "as_stated": a.get("as_stated"),
+                    "country_code": a.get("country"),
+                    "level": a.get("level"),
+                    "kind": a["kind"],
+                    "area_code": a.get("area_code"),
+                    "province_code": actor_by_id[a["id"]]["province_code"],
+                    "candidates": _j(a.get("candidates")),
+                    "resolution": a.get("resolution"),
+                    "unclear": _j(a.get("unclear")),
+                    **seed,
+                }
+                for a in data.actors
+            ),
+            replace=True,
+        )
+        cases = []
         for c in data.cases:
             region = actor_by_id[c["region"]]
             partner = actor_by_id.get(c.get("partner") or "")
@@ -702,98 +732,136 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             area_code = region.get("area_code")
             if area_code and area_by_code[area_code]["level"] == "province":
                 area_code = None
-            conn.execute(
-                "INSERT OR REPLACE INTO cases(id, title, region_id, partner_id, partner_as_stated,"
-                " partner_kind, facilitator_id, type, type_as_stated, date, date_as_stated, year,"
-                " status, status_as_stated, scope_article, summary, category, category_basis,"
-                " unclear, related, origin, added_at, region_name, region_country,"
-                " province_code, area_code, partner_name, partner_country, stage, stage_basis,"
-                " status_gloss, date_note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'seed', ?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    c["id"],
-                    c["title"],
-                    c["region"],
-                    c.get("partner"),
-                    c.get("partner_as_stated"),
-                    partner_kind,
-                    c.get("facilitator"),
-                    c["type"],
-                    c.get("type_as_stated"),
-                    c.get("date"),
-                    c.get("date_as_stated"),
-                    year_of(c.get("date")),
-                    c.get("status"),
-                    c.get("status_as_stated"),
-                    c.get("scope_article"),
-                    c.get("summary"),
-                    category,
-                    basis,
-                    _j(c.get("unclear")),
-                    _j(c.get("related")),
-                    stamp,
-                    region["name"],
-                    region.get("country"),
-                    region.get("province_code"),
-                    area_code,
-                    partner["name"] if partner else "(not named)",
-                    partner.get("country") if partner else None,
-                    stage,
-                    stage_basis,
-                    c.get("status_gloss"),
-                    c.get("date_note"),
-                ),
+            cases.append(
+                {
+                    "id": c["id"],
+                    "title": c["title"],
+                    "region_id": c["region"],
+                    "partner_id": c.get("partner"),
+                    "partner_as_stated": c.get("partner_as_stated"),
+                    "partner_kind": partner_kind,
+                    "facilitator_id": c.get("facilitator"),
+                    "type": c["type"],
+                    "type_as_stated": c.get("type_as_stated"),
+                    "date": c.get("date"),
+                    "date_as_stated": c.get("date_as_stated"),
+                    "year": year_of(c.get("date")),
+                    "status": c.get("status"),
+                    "status_as_stated": c.get("status_as_stated"),
+                    "scope_article": c.get("scope_article"),
+                    "summary": c.get("summary"),
+                    "category": category,
+                    "category_basis": basis,
+                    "unclear": _j(c.get("unclear")),
+                    "related": _j(c.get("related")),
+                    "added_at": stamp,
+                    "region_name": region["name"],
+                    "region_country": region.get("country"),
+                    "province_code": region.get("province_code"),
+                    "area_code": area_code,
+                    "partner_name": partner["name"] if partner else "(not named)",
+                    "partner_country": partner.get("country") if partner else None,
+                    "stage": stage,
+                    "stage_basis": stage_basis,
+                    "status_gloss": c.get("status_gloss"),
+                    "date_note": c.get("date_note"),
+                    **seed,
+                }
             )
+        put("cases", cases, replace=True)
+        for c in data.cases:
             conn.execute("DELETE FROM case_sectors WHERE case_id = ?", (c["id"],))
-            schema.write_case_sectors(conn, {c["id"]: list(c.get("sectors", {}).items())})
-        for p in data.people:
-            conn.execute(
-                "INSERT OR REPLACE INTO people(id, name, office, office_as_stated, actor_id,"
-                " origin) VALUES (?,?,?,?,?, 'seed')",
-                (p["id"], p["name"], p.get("office"), p.get("office_as_stated"), p.get("actor")),
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO case_people(case_id, person_id) VALUES (?,?)",
-                [(cid, p["id"]) for cid in p.get("cases", [])],
-            )
-        for e in data.events:
-            conn.execute(
-                "INSERT OR REPLACE INTO events(id, case_id, date, date_as_stated, place,"
-                " description, people, origin, date_gloss) VALUES (?,?,?,?,?,?,?, 'seed', ?)",
-                (
-                    e["id"],
-                    e["case"],
-                    e.get("date"),
-                    e.get("date_as_stated"),
-                    e.get("place"),
-                    e["description"],
-                    _j(e.get("people")),
-                    e.get("date_gloss"),
-                ),
-            )
+        schema.write_case_sectors(
+            conn, {c["id"]: list(c.get("sectors", {}).items()) for c in data.cases}
+        )
+        put(
+            "people",
+            (
+                {
+                    "id": x["id"],
+                    "name": x["name"],
+                    "office": x.get("office"),
+                    "office_as_stated": x.get("office_as_stated"),
+                    "actor_id": x.get("actor"),
+                    **seed,
+                }
+                for x in data.people
+            ),
+            replace=True,
+        )
+        put(
+            "case_people",
+            (
+                {"case_id": cid, "person_id": x["id"]}
+                for x in data.people
+                for cid in x.get("cases", [])
+            ),
+            ignore=True,
+        )
+        put(
+            "events",
+            (
+                {
+                    "id": e["id"],
+                    "case_id": e["case"],
+                    "date": e.get("date"),
+                    "date_as_stated": e.get("date_as_stated"),
+                    "place": e.get("place"),
+                    "description": e["description"],
+                    "people": _j(e.get("people")),
+                    "date_gloss": e.get("date_gloss"),
+                    **seed,
+                }
+                for e in data.events
+            ),
+            replace=True,
+        )
         _build_laws(conn, data)
-        for t in data.terms:
-            conn.execute(
-                "INSERT OR REPLACE INTO glossary(id, term, definition, reference, origin)"
-                " VALUES (?,?,?,?, 'seed')",
-                (t["id"], t["term"], t["definition"], 1 if t.get("reference") else 0),
-            )
-        conn.executemany(
-            'INSERT INTO evidence(record_type, record_id, source_id, quote, start, "end",'
-            " supports, origin) VALUES (?,?,?,?,?,?,?, 'seed')",
-            [(rt, rid, sid, q, a, b, _j(sup)) for rt, rid, sid, q, a, b, sup in data.evidence],
+        put(
+            "glossary",
+            (
+                {
+                    "id": t["id"],
+                    "term": t["term"],
+                    "definition": t["definition"],
+                    "reference": 1 if t.get("reference") else 0,
+                    **seed,
+                }
+                for t in data.terms
+            ),
+            replace=True,
+        )
+        put(
+            "evidence",
+            (
+                {
+                    "record_type": rt,
+                    "record_id": rid,
+                    "source_id": sid,
+                    "quote": q,
+                    "start": a,
+                    "end": b,
+                    "supports": _j(sup),
+                    **seed,
+                }
+                for rt, rid, sid, q, a, b, sup in data.evidence
+            ),
         )
         schema.rebuild_summaries(conn)
         searchdocs.refresh_cases(conn, [c["id"] for c in data.cases])
         searchdocs.refresh_passages(conn, [s["id"] for s in data.sources])
         searchdocs.refresh_terms(conn)
-        conn.executemany(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [
-                ("seed_digest", data.digest),
-                ("seeds_built_at", stamp),
-                ("schema_version", str(schema.SCHEMA_VERSION)),
-            ],
+        put(
+            "meta",
+            (
+                {"key": k, "value": v}
+                for k, v in (
+                    ("seed_digest", data.digest),
+                    ("seeds_built_at", stamp),
+                    ("schema_version", str(schema.SCHEMA_VERSION)),
+                )
+            ),
+            replace=True,
         )
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeGuard
 
 from db import schema
 from db.errors import DatabaseProblem, ReadOnlyError
@@ -157,6 +158,11 @@ def _shadow_missing_user_tables(conn: sqlite3.Connection) -> None:
         for table in _USER_TABLES:
             if table not in have and st.startswith(f"CREATE TABLE IF NOT EXISTS {table} ("):
                 conn.execute(st.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+
+
+def is_sqlite_error(error: BaseException) -> TypeGuard[sqlite3.Error]:
+    """True for an error raised by SQLite itself (for callers that do not import sqlite3)."""
+    return isinstance(error, sqlite3.Error)
 
 
 def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
@@ -456,10 +462,12 @@ def _add_missing_indexes(conn: sqlite3.Connection) -> None:
 
 
 def _upgrade(store: Store, version: int) -> Path | None:
-    """`schema.upgrade`, with a failed migration put in words: where it stopped, the backup."""
+    """`migrations.upgrade`, with a failed migration put in words: where it stopped, the backup."""
+    from db import migrations
+
     path = store.path
     try:
-        return schema.upgrade(store.conn, path)
+        return migrations.upgrade(store.conn, path)
     except DatabaseProblem:
         raise
     except Exception as exc:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
@@ -204,3 +205,22 @@ def target_word(target_type: str, target_id: str, label: str = "") -> str:
         if label.startswith(("Kabupaten ", "Kab. ")):
             return "regency"
     return word
+
+
+def json_list(raw: object) -> list[str]:
+    """A JSON array stored in a text column, as strings; [] if empty or not an array (or if
+    another program stored something else there: a blob, a number, deep nesting)."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        return []
+    try:
+        value = json.loads(raw or "[]")
+    except (ValueError, RecursionError):
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def now_iso(timespec: str = "milliseconds") -> str:
+    """The time now in UTC, ISO 8601 (as stored in the database)."""
+    return datetime.now(UTC).isoformat(timespec=timespec)

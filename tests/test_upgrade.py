@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from db import notes, queries, schema
+from db import fts, migrations, notes, queries, schema
 from db.errors import DatabaseProblem
 from db.search import search
 from db.store import open_store
@@ -94,7 +94,7 @@ def test_an_upgraded_database_has_the_schema_of_a_new_one(old_db: Path, tmp_path
         assert _shape(upgraded.conn) == _shape(fresh.conn)
         for conn in (upgraded.conn, fresh.conn):
             assert schema.summary_problems(conn) == 0 and schema.case_sector_problems(conn) == 0
-            assert schema.fts_is_current(conn)
+            assert fts.fts_is_current(conn)
     finally:
         upgraded.close()
         fresh.close()
@@ -189,7 +189,7 @@ def test_a_future_migration_backs_up_first_and_fails_safely(
 
     current = max(schema.SCHEMA_VERSION, start)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setitem(schema.MIGRATIONS, current, breaking)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, breaking)
     with pytest.raises(DatabaseProblem, match=r"failed .*disk I/O error.* A copy from before"):
         open_store(old_db)
     assert seen == [1], "the backup must exist before the migration runs"
@@ -199,7 +199,7 @@ def test_a_future_migration_backs_up_first_and_fails_safely(
     def adding(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE notes ADD COLUMN colour TEXT")
 
-    monkeypatch.setitem(schema.MIGRATIONS, current, adding)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, adding)
     store = open_store(old_db)
     try:
         assert schema.user_version(store.conn) == current + 1

@@ -1,9 +1,9 @@
 """The Textual app: the case browser a user meets when running `paradiplo-tui`.
 
-`ParadiploApp(db_path)` opens the database in a thread (or takes an open `store`), shows the
-main screen and loads its four panes in thread workers; `ready` is set once all four show data.
-Every worker runs on the App, so one handler (`on_worker_state_changed`) turns any failure into
-a readable notification. Keys can be remapped in `keymap.toml` (ids listed on the help screen);
+`ParadiploApp(db_path)` shows the main screen, whose first worker opens the database (unless an
+open `store` was given) and reads its four panes; `ready` is set once all four show data.
+Database work runs in thread workers (tui/widgets/dbwork.py); a failure bubbles up to the App as
+`WorkFailed` and becomes a readable notification. Keys can be remapped in `keymap.toml` (ids listed on the help screen);
 the last case, filters, sort and theme are remembered in `state.json`.
 """
 
@@ -13,35 +13,37 @@ import asyncio
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from db import notes as notes_api
+from db.browse import Selection
 from db.errors import ParadiploError
 from db.i18n import _, chosen_explicitly, language, set_language
 from db.models import Draft, Filters, Note, SearchHit
-from db.store import Store, open_store, translate
+from db.store import Store, is_sqlite_error, open_store, translate
 from db.text import display_safe
 from tui.keymap import load_keymap, unknown_ids
-from tui.screens.main import MainScreen, first_load
+from tui.roles import HoldsUnsavedText, OffersNoteTarget, ShowsNotes
+from tui.screens.main import Browsed, MainScreen, read_view
 from tui.screens.palette import PaletteCommands
 from tui.state import UIState, load_state, next_generation, save_state
-from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.dbwork import DbResult, WorkFailed, db_work, run_db
 from tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
-# Worker groups that fill a main-screen pane: a failure there still counts for `ready`.
-PANE_GROUPS = {"trees": "regions", "sectors": "sectors", "cases": "agreements", "detail": "detail"}
+NOTICES_KEPT = 50
+FIRST_VIEW_WAIT_S = 0.3  # the longest the main screen waits for its first view  # the newest notifications, kept in `notices`
 
 
 @dataclass
@@ -80,38 +82,6 @@ CITE_STYLE_LABELS = {
 }
 
 
-class Opening:
-    """Opens the store and reads the main screen's first data, in a thread of its own."""
-
-    def __init__(self, db_path: Path, store: Store | None, state: UIState) -> None:
-        self.db_path = db_path
-        self.store = store
-        self.state = state
-        self.results: list[DbResult] | None = None
-        self.error: str | None = None
-        self.taken = False
-        self.done = threading.Event()
-        threading.Thread(target=self._run, name="paradiplo-open", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            if self.store is None:
-                self.store = open_store(self.db_path)
-        except ParadiploError as exc:
-            self.error = str(exc)
-        except OSError as exc:
-            self.error = f"{self.db_path}: {exc.strerror or exc}"
-        else:
-            state = self.state
-            try:
-                self.results = first_load(self.store, state.filters, state.sort, state.case_id)
-            except Exception:
-                # The panes then load one by one, and each reports its own failure.
-                self.results = None
-        finally:
-            self.done.set()
-
-
 class ParadiploApp(App[int]):
     """Browse paradiplomacy cases, their sources and your notes."""
 
@@ -145,19 +115,24 @@ class ParadiploApp(App[int]):
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
         super().__init__()
         self.db_path = db_path
-        self.store: Store = store  # type: ignore[assignment]
+        self._store = store
         self._given_store = store is not None
+        self._open_lock = threading.Lock()
         self.ready = asyncio.Event()
-        self.db_generations: dict[str, int] = {}
         self.state: UIState = load_state()
-        self._save_timer: Any = None
+        self._save_timer: Timer | None = None
         self.keymap_problems: list[str] = []
         self._last_notified = 0.0
+        self.keymap: dict[str, str] = {}  # binding id -> key, from keymap.toml
+        self.notices: deque[str] = deque(maxlen=NOTICES_KEPT)
+        self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
+        self._frozen_threshold: tuple[int, int, int] | None = None
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
         keymap, problems = load_keymap()
         self.keymap_problems = problems
+        self.keymap = keymap
         if keymap:
             self.set_keymap(keymap)
         self.theme = (
@@ -166,57 +141,69 @@ class ParadiploApp(App[int]):
         self.sub_title = display_safe(self.db_path.name)
         if self.state.language and not chosen_explicitly():
             set_language(self.state.language)  # the setting chosen in the app
-        self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
-        self.push_screen(self.main)
-        self._await_opening()
+        # The main screen is shown when its first view is read (then it is laid out and
+        # drawn once, with the data) or after FIRST_VIEW_WAIT_S, whichever comes first.
+        self.set_timer(FIRST_VIEW_WAIT_S, self._show_main)
 
-    def _fatal(self, message: str) -> None:
+    def _show_main(self) -> None:
+        if not self.main.is_attached:
+            self.push_screen(self.main)
+
+    def on_load(self) -> None:
+        # The first view is read now, in the browse worker: it opens the store and reads
+        # while Textual reads the styles (the UI thread waits for nothing meanwhile).
+        main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
+        main.expect_first(self.open_and_browse(main.filters, main.sort, Selection(main.want_case)))
+
+    @db_work("browse")
+    def open_and_browse(self, filters: Filters, sort: str, selection: Selection) -> Browsed:
+        """The start: open the store, then read the main screen's first view."""
+        return read_view(self.open_store(), filters, sort, selection)
+
+    def on_browsed(self, message: Browsed) -> None:
+        self.main.show_view(message.view)
+        self._show_main()
+
+    # ------------------------------------------------------------------------- store
+    @property
+    def store(self) -> Store:
+        """The open store (the main screen's first worker opens it: see `open_store`)."""
+        if self._store is None:
+            raise RuntimeError("the store is not open yet")
+        return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
+
+    def open_store(self) -> Store:
+        """The store, opened now if it is not yet (in the main screen's first worker)."""
+        with self._open_lock:
+            if self._store is None:
+                try:
+                    self._store = open_store(self.db_path)
+                except OSError as exc:
+                    raise ParadiploError(f"{self.db_path}: {exc.strerror or exc}") from exc
+            return self._store
+
+    def opening_failed(self, error: BaseException) -> None:
+        """The database could not be opened: say why, and how to go on."""
         from tui.screens.dialogs import FatalScreen
 
-        self.push_screen(FatalScreen(message))
-
-    # The store is opened, and the main screen's first data read, in a thread started as the
-    # app loads: it runs while Textual reads the styles and builds the screen, instead of after.
-    def on_load(self) -> None:
-        self._opening = Opening(self.db_path, self.store, self.state)
-
-    @work(thread=True, exit_on_error=False, group="open")
-    def _await_opening(self) -> None:
-        self._opening.done.wait()
-        self.call_from_thread(self.opened)
-
-    def opened(self, wait: float = 0.0) -> bool:
-        """Show the opened store's data, once (the main screen calls this before its first
-        frame with a short `wait`; the opening thread's watcher calls it when done)."""
-        opening = self._opening
-        if not self.main.panes_mounted:
-            return False  # too early: the main screen takes it from its on_mount
-        if opening.taken or not opening.done.wait(wait):
-            return opening.taken
-        opening.taken = True
-        if opening.error is not None:
-            self._fatal(opening.error)
-            return True
-        assert opening.store is not None
-        self.store = opening.store
-        self._started(opening.results)
-        return True
+        self._show_main()
+        self.push_screen(FatalScreen(self.error_text(error)))
 
     def warm_up(self) -> None:
         """Once the first screen is up: load in a thread what the first search and the first
         note would otherwise load while the user waits (the stemmer, the Markdown parser)."""
 
         def warm() -> None:
+            from db import search as search_api
             from tui.widgets.note_text import safe_parser
 
             safe_parser()
-            try:
-                from db import search as search_api
-            except ImportError:
-                pass
-            else:
-                search_api.warm()
+            search_api.warm()
             self.call_from_thread(self._freeze_heap)
 
         self.run_worker(warm, thread=True, group="warm", exit_on_error=False)
@@ -226,16 +213,14 @@ class ParadiploApp(App[int]):
         main screen's widgets): with 100,000 cases a full collection walked it all and froze
         the app for 100-200 ms every few seconds of browsing. `on_unmount` undoes it."""
         gc.freeze()
-        self._frozen = True
         # And fewer full collections (one per 100 of the middle generation, not 10): each
         # walks every object the browsing has kept (cached rows, trees, pages).
-        self._gc_threshold = gc.get_threshold()
-        young, middle, _old = self._gc_threshold
+        self._frozen_threshold = gc.get_threshold()
+        young, middle, _old = self._frozen_threshold
         gc.set_threshold(young, middle, 100)
 
-    def _started(self, prefetched: list[DbResult] | None = None) -> None:
-        """The store is open: load the panes, then say what needs saying."""
-        self.main.start(prefetched)
+    def started(self) -> None:
+        """The store is open and the first screen shown: say what needs saying."""
         if self.store.readonly:
             self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
             self.notify(
@@ -247,7 +232,7 @@ class ParadiploApp(App[int]):
             )
         for problem in self.keymap_problems:
             self.notify(problem, title="Keymap", severity="warning", timeout=8)
-        if self._keymap:
+        if self.keymap:
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
             self._look_for_drafts()
@@ -259,12 +244,13 @@ class ParadiploApp(App[int]):
         from tui.keymap import check_keymap
         from tui.screens.help import all_binding_ids, binding_groups
 
-        checked, problems = check_keymap(self._keymap, binding_groups())
-        if checked != self._keymap:
+        checked, problems = check_keymap(self.keymap, binding_groups())  # type: ignore[arg-type]
+        if checked != self.keymap:
+            self.keymap = checked
             self.set_keymap(checked)
         for problem in problems:
             self.notify(problem, title="Keymap", severity="warning", timeout=8)
-        unknown = unknown_ids(self._keymap, all_binding_ids())
+        unknown = unknown_ids(self.keymap, all_binding_ids())
         if unknown:
             self.notify(
                 "Unknown binding ids in keymap.toml: " + ", ".join(unknown),
@@ -302,6 +288,8 @@ class ParadiploApp(App[int]):
         text = message.plain if isinstance(message, Text) else str(message)
         text = _(text)  # a literal message is in the catalog (extracted as notify:1)
         self._last_notified = time.monotonic()
+        shown_title = display_safe(str(title))
+        self.notices.append(f"{shown_title}: {display_safe(text)}" if title else display_safe(text))
         super().notify(
             display_safe(text),
             title=display_safe(str(title)),
@@ -318,40 +306,52 @@ class ParadiploApp(App[int]):
 
     def on_unmount(self) -> None:
         """However the app ends: remember the state, close the store it opened itself."""
-        if getattr(self, "_frozen", False):
+        if self._frozen_threshold is not None:
             gc.unfreeze()
-            gc.set_threshold(*self._gc_threshold)
-            self._frozen = False
+            gc.set_threshold(*self._frozen_threshold)
+            self._frozen_threshold = None
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_state_now()
-        if not self._given_store and self.store is not None:
-            self.store.close()
+        if not self._given_store and self._store is not None:
+            self._store.close()
 
     # ------------------------------------------------------------------------ errors
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place where worker failures become messages a user can act on."""
-        if event.state != WorkerState.ERROR:
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """Database work failed where no screen handled it: say so."""
+        if message.stale:
             return
-        self.db_failed(event.worker.group, event.worker.error, event.worker)
+        if message.group == "browse" and self._store is None:
+            self.opening_failed(message.error)
+            return
+        text = self.report_error(message.error)
+        if message.group == "browse":
+            self.main.view_failed(text)
 
-    def db_failed(self, group: str, error: BaseException | None, worker: object = None) -> None:
-        """A query of `group` failed: say so, and mark its pane (see `PANE_GROUPS`)."""
-        pane = PANE_GROUPS.get(group)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of the App itself (not database work) failed: say so."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.error)
+
+    def error_text(self, error: BaseException) -> str:
+        """What to tell a user about `error` (with what to do, where there is something)."""
         if isinstance(error, ParadiploError):
-            message = str(error)
-        elif type(error).__module__ == "sqlite3" and isinstance(error, Exception):
+            return str(error)
+        if is_sqlite_error(error):
             # A raw SQLite error (a damaged page met while browsing): say what to do.
-            message = str(translate(error, self.db_path))  # type: ignore[arg-type]
-        else:
-            message = (
-                f"Something went wrong ({type(error).__name__}: {error}). "
-                "The app keeps running; your notes are safe."
-            )
-            self.log.error(worker, error)
+            return str(translate(error, self.db_path))
+        return (
+            f"Something went wrong ({type(error).__name__}: {error}). "
+            "The app keeps running; your notes are safe."
+        )
+
+    def report_error(self, error: BaseException) -> str:
+        """Notify a user of `error`; returns the text shown."""
+        message = self.error_text(error)
+        if not (isinstance(error, ParadiploError) or is_sqlite_error(error)):
+            self.log.error(error)
         self.notify(message, title="Error", severity="error", timeout=10)
-        if pane is not None:
-            self.main.pane_failed(pane, message)
+        return message
 
     # ------------------------------------------------------------------------- state
     def remember(self, filters: Filters, sort: str, case_id: str | None) -> None:
@@ -381,7 +381,8 @@ class ParadiploApp(App[int]):
         save_state(self.state, generation=next_generation())
 
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "state", None) is not None and self.state.theme != theme:
+        state: UIState | None = getattr(self, "state", None)  # None while App.__init__ runs
+        if state is not None and state.theme != theme:
             self.state.theme = theme
             if self.is_running:
                 self._save_state()
@@ -392,7 +393,7 @@ class ParadiploApp(App[int]):
         unsaved = [
             s
             for s in self.screen_stack
-            if callable(getattr(s, "has_unsaved_changes", None)) and s.has_unsaved_changes()
+            if isinstance(s, HoldsUnsavedText) and s.has_unsaved_changes()
         ]
         if unsaved:
             from tui.screens.dialogs import ConfirmScreen
@@ -429,7 +430,7 @@ class ParadiploApp(App[int]):
     def action_sources(self) -> None:
         from tui.screens.sources import SourcesScreen
 
-        if self.store is not None and not isinstance(self.screen, SourcesScreen):
+        if self._store is not None and not isinstance(self.screen, SourcesScreen):
             self.push_screen(SourcesScreen(), self._source_chosen)
 
     def _source_chosen(self, source_id: str | None) -> None:
@@ -439,7 +440,7 @@ class ParadiploApp(App[int]):
     def action_glossary(self, term_id: str | None = None) -> None:
         from tui.screens.glossary import GlossaryScreen
 
-        if self.store is None:
+        if self._store is None:
             return
         if isinstance(self.screen, GlossaryScreen):
             if term_id:
@@ -469,7 +470,7 @@ class ParadiploApp(App[int]):
             else:
                 self.notify("Select a quote first (in the Detail pane or the source reader).")
             return
-        if self.store is None:
+        if not self.store_is_open:
             return
         style = self.state.cite_style
 
@@ -502,12 +503,9 @@ class ParadiploApp(App[int]):
         self.notify(f"Citation style: {CITE_STYLE_LABELS.get(style, style)}.", timeout=3)
 
     def action_search(self) -> None:
-        try:
-            from tui.screens.search import SearchScreen
-        except ImportError:
-            self.notify("Search is not available in this build.", severity="warning")
-            return
-        if self.store is None or isinstance(self.screen, SearchScreen):
+        from tui.screens.search import SearchScreen
+
+        if self._store is None or isinstance(self.screen, SearchScreen):
             return
         self.push_screen(SearchScreen(self.store, self.main.filters), self.open_search_hit)
 
@@ -515,23 +513,20 @@ class ParadiploApp(App[int]):
         """Charts of the cases under the main screen's filters (v)."""
         from tui.screens.overview import OverviewScreen
 
-        if self.store is None or isinstance(self.screen, OverviewScreen):
+        if not self.store_is_open or isinstance(self.screen, OverviewScreen):
             return
         self.push_screen(OverviewScreen(self.main.filters))
 
     def action_notes(self) -> None:
-        try:
-            from tui.screens.notes import NotesScreen
-        except ImportError:
-            self.notify("The notes screen is not available in this build.", severity="warning")
-            return
-        if self.store is None or isinstance(self.screen, NotesScreen):
+        from tui.screens.notes import NotesScreen
+
+        if self._store is None or isinstance(self.screen, NotesScreen):
             return
         self.push_screen(NotesScreen(self.store), self.open_note_target)
 
     def action_note_new(self) -> None:
         """A new note on what has focus: a case, a region node, or a passage in the reader."""
-        if self.store is None:
+        if self._store is None:
             return
         if self.store.readonly:
             self.notify(
@@ -539,12 +534,12 @@ class ParadiploApp(App[int]):
                 severity="warning",
             )
             return
-        getter = getattr(self.screen, "focused_target", None)
-        target = getter() if callable(getter) else None
+        screen = self.screen
+        target = screen.focused_target() if isinstance(screen, OffersNoteTarget) else None
         if target is None:
             self.notify("Select a case, a region or a passage to write a note on.")
             return
-        anchor = target[3] if len(target) > 3 else None
+        anchor = target[3] if len(target) == 4 else None
         self.open_note_editor(target[0], target[1], target[2], anchor=anchor)
 
     def open_note_editor(
@@ -557,11 +552,8 @@ class ParadiploApp(App[int]):
         draft: Draft | None = None,
         anchor: tuple[int, int, str] | None = None,
     ) -> None:
-        try:
-            from tui.screens.note_editor import NoteEditorScreen
-        except ImportError:
-            self.notify("The note editor is not available in this build.", severity="warning")
-            return
+        from tui.screens.note_editor import NoteEditorScreen
+
         self.push_screen(
             NoteEditorScreen(
                 self.store, target_type, target_id, label, note=note, draft=draft, anchor=anchor
@@ -573,25 +565,18 @@ class ParadiploApp(App[int]):
         if note is None:
             return
         self.main.refresh_notes()
-        refresh = getattr(self.screen, "refresh_notes", None)
-        if callable(refresh) and self.screen is not self.main:
-            refresh()
+        screen: object = self.screen
+        if screen is not self.main and isinstance(screen, ShowsNotes):
+            screen.refresh_notes()
         self.notify("Note saved.", timeout=3)
 
-    def export_notes(self, fmt: str) -> None:
+    @db_work("export")
+    def export_notes(self, fmt: str) -> ExportDone:
         from db import notes_io
 
-        export: Callable[..., Path] | None = getattr(notes_io, "export_notes_to_file", None)
-        if export is None:
-            self.notify("Exporting notes is not available in this build.", severity="warning")
-            return
-
-        style = self.state.cite_style
-
-        def run(store: Store) -> ExportDone:
-            return ExportDone(export(store.conn, fmt, style=style))
-
-        run_db(self, "export", run)
+        return ExportDone(
+            notes_io.export_notes_to_file(self.store.conn, fmt, style=self.state.cite_style)
+        )
 
     def on_export_done(self, message: ExportDone) -> None:
         self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
@@ -628,37 +613,31 @@ class ParadiploApp(App[int]):
         open_add_source(self)
 
     # ----------------------------------------------------------------------- drafts
-    def _look_for_drafts(self) -> None:
-        def load(store: Store) -> DraftsFound | None:
-            drafts = notes_api.list_drafts(store.conn)
-            return DraftsFound(drafts) if drafts else None
-
-        run_db(self, "drafts", load)
+    @db_work("drafts")
+    def _look_for_drafts(self) -> DraftsFound | None:
+        drafts = notes_api.list_drafts(self.store.conn)
+        return DraftsFound(drafts) if drafts else None
 
     def on_drafts_found(self, message: DraftsFound) -> None:
-        try:
-            from tui.screens.drafts import DraftsScreen
-        except ImportError:
-            return
+        from tui.screens.drafts import DraftsScreen
 
         self.push_screen(DraftsScreen(self.store, message.drafts), self._draft_chosen)
 
     def _draft_chosen(self, draft: Draft | None) -> None:
-        if draft is None:
-            return
+        if draft is not None:
+            self._resolve_draft(draft)
 
-        def load(store: Store) -> TargetResolved:
-            conn = store.conn
-            label, _orphaned = notes_api.target_label(conn, draft.target_type, draft.target_id)
-            note = None
-            if draft.note_id:
-                try:
-                    note = notes_api.get_note(conn, draft.note_id)
-                except ParadiploError:
-                    note = None
-            return TargetResolved(draft, label, note)
-
-        run_db(self, "draft-target", load)
+    @db_work("draft-target")
+    def _resolve_draft(self, draft: Draft) -> TargetResolved:
+        conn = self.store.conn
+        label, _orphaned = notes_api.target_label(conn, draft.target_type, draft.target_id)
+        note = None
+        if draft.note_id:
+            try:
+                note = notes_api.get_note(conn, draft.note_id)
+            except ParadiploError:
+                note = None
+        return TargetResolved(draft, label, note)
 
     def on_target_resolved(self, message: TargetResolved) -> None:
         d = message.draft

@@ -21,6 +21,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
+from db.files import atomic_text, write_atomic
 from db.i18n import LANGUAGES, set_language
 from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
@@ -673,10 +674,8 @@ def export_cases(ctx: Ctx, fmt: str, output: str | None) -> None:
     with friendly_errors():
         conn = ctx.store().conn
         if output:
-            tmp = Path(output + ".part")
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
+            with atomic_text(Path(output), newline="") as fh:
                 n = db_io.export_cases(conn, fmt, fh)
-            tmp.replace(output)
             err_console.print(_t(f"Wrote {n} case(s) to {output}."))
         else:
             db_io.export_cases(conn, fmt, sys.stdout)
@@ -918,7 +917,7 @@ def notes_export(
         else:
             text = notes_io.export_text(ctx.store().conn, fmt, by, style)
         if output:
-            notes_io.write_atomic(Path(output), text)
+            write_atomic(Path(output), text)
             err_console.print(_t(f"Wrote notes to {output}."))
         else:
             click.echo(text, nl=False)

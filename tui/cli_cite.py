@@ -40,7 +40,7 @@ STYLE_IDS = ("apa", "chicago", "apa-id")
 
 def write_or_print(text: str, output: str | None, what: str) -> None:
     if output:
-        from db.notes_io import write_atomic
+        from db.files import write_atomic
 
         write_atomic(Path(output), text)
         err_console.print(_t(f"Wrote {what} to {output}."))
@@ -131,7 +131,9 @@ def cite_cmd(
 @click.option("--accessed", help="Date you read it online: YYYY-MM-DD.")
 @click.option("--language", help="Language code, e.g. id or en.")
 @pass_ctx
-def sources_set(ctx: Ctx, source_id: str, authors: tuple[str, ...], **fields: str | None) -> None:
+def sources_set(
+    ctx: Ctx, /, source_id: str, authors: tuple[str, ...], **fields: str | None
+) -> None:
     """Complete a source you added (a case imported with a citation string gets one): the
     fields its reference needs. `sources export` and the app then cite it in full."""
     given = {k: v for k, v in fields.items() if v is not None}

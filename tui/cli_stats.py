@@ -15,6 +15,7 @@ import click
 from rich.table import Column, Table
 
 from db import stats as stats_api
+from db.derive import STAGES
 from db.errors import ParadiploError
 from db.models import Filters
 from tui.cli import (
@@ -77,7 +78,7 @@ def filter_options(fn: F) -> F:
             click.option(
                 "--type", "case_type", help="Case type id or label (e.g. mou, sister-city)."
             ),
-            click.option("--stage", help="Lifecycle stage (" + ", ".join(stats_api.STAGES) + ")."),
+            click.option("--stage", help="Lifecycle stage (" + ", ".join(STAGES) + ")."),
         ]
     ):
         fn = option(fn)
@@ -163,7 +164,13 @@ def _describe(f: Filters) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The chart's file.")
 @click.pass_context
 def stats_group(
-    ctx: click.Context, by: str | None, as_json: bool, fmt: str, output: str | None, **opts: Any
+    ctx: click.Context,
+    /,
+    by: str | None,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+    **opts: Any,
 ) -> None:
     """Count cases by province, region, partner country, sector, year, type, stage or category.
 
@@ -235,6 +242,7 @@ def stats_group(
 @pass_ctx
 def stats_matrix(
     ctx: Ctx,
+    /,
     rows_dim: str,
     cols_dim: str,
     as_json: bool,
@@ -341,7 +349,7 @@ def stats_matrix(
 )
 @filter_options
 @pass_ctx
-def export_network(ctx: Ctx, fmt: str, output: str | None, **opts: Any) -> None:
+def export_network(ctx: Ctx, /, fmt: str, output: str | None, **opts: Any) -> None:
     """Regions and partners as nodes, cases as edges, for Gephi or networkx.
 
     Nodes carry name, side (region or partner), country, level, kind and province; each case

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.files import write_atomic
 from db.models import SORTS, Filters
 from db.paths import state_path
 from db.smallfile import read_small
@@ -77,7 +76,7 @@ def load_state(path: Path | None = None) -> UIState:
         sort=sort if sort in SORTS else "-year",
         theme=_str_or_none(raw.get("theme")),
         language=_str_or_none(raw.get("language")),
-        cite_style=raw.get("cite_style") if raw.get("cite_style") in CITE_STYLES else "apa",
+        cite_style=str(raw["cite_style"]) if raw.get("cite_style") in CITE_STYLES else "apa",
         year_from=_year_or_none(raw.get("year_from")),
         year_to=_year_or_none(raw.get("year_to")),
     )
@@ -115,16 +114,6 @@ def save_state(state: UIState, path: Path | None = None, *, generation: int | No
 
 def _write(state: UIState, path: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(asdict(state), fh, ensure_ascii=False, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, json.dumps(asdict(state), ensure_ascii=False, indent=2))
     except OSError:
         pass

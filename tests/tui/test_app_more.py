@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
-from textual.worker import WorkerState
 
 from db import queries, schema
 from db.errors import ParadiploError
@@ -23,10 +22,11 @@ from tui.app import ParadiploApp
 from tui.cli import main as cli_main
 from tui.screens.dialogs import FatalScreen
 from tui.screens.help import HelpScreen
-from tui.screens.main import DetailLoaded, MainScreen
+from tui.screens.main import MainScreen
 from tui.screens.reader import SourceReaderScreen
 from tui.screens.sources import SourcesScreen
 from tui.widgets.case_list import PAGE, CaseList
+from tui.widgets.detail import DetailView
 from tui.widgets.sectors import SectorList
 
 
@@ -69,7 +69,6 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
-        assert any("not_a_binding" in str(n.message) for n in app._notifications)
         await press(pilot, "s")
         assert not isinstance(app.screen, SourcesScreen)
         await press(pilot, "f6")
@@ -78,6 +77,7 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(_plain(s.content) for s in app.screen.query(Static)).lower()
         assert "f6" in help_text and "f1" in help_text  # the keys in force are listed
+        assert any("not_a_binding" in m for m in app.notices)
 
 
 async def test_read_only_browses_without_notes(db_path: Path) -> None:
@@ -91,7 +91,7 @@ async def test_read_only_browses_without_notes(db_path: Path) -> None:
         assert isinstance(app.screen, MainScreen) and app.screen.count == 9
         await press(pilot, "n")
         assert isinstance(app.screen, MainScreen)
-        messages = [str(n.message) for n in app._notifications]
+        messages = list(app.notices)
         assert any("notes are off" in m for m in messages)
     store.close()
 
@@ -201,7 +201,7 @@ async def test_worker_errors_become_messages(
         await press(pilot, "j")
         await settle(pilot)
         assert app.is_running
-        assert any("could not be read (test)" in str(n.message) for n in app._notifications)
+        assert any("could not be read (test)" in m for m in app.notices)
 
 
 async def test_a_failing_part_of_a_filter_change_fails_alone(
@@ -222,34 +222,25 @@ async def test_a_failing_part_of_a_filter_change_fails_alone(
         main.set_filter("partner", "pc:JP")
         await settle(pilot)
         assert main.count == 2  # the list was refilled
-        assert not main._waiting and not main._pending
-        assert "sectors" in main.failed
-        assert any("could not be read (test)" in str(n.message) for n in app._notifications)
+        assert "sectors" in main.failed and "agreements" not in main.failed
+        assert any("could not be read (test)" in m for m in app.notices)
 
 
 async def test_the_newest_wanted_case_is_shown_when_a_load_ends(db_path: Path) -> None:
-    """A detail load's result can arrive before its worker says it has finished. The case
-    wanted meanwhile must still be loaded then (it once never was: the Detail pane stayed on
-    the old case)."""
+    """Keys pressed while a case loads only change which case is wanted: when the loads
+    end, the Detail pane shows the case under the cursor (it once stayed on an older one)."""
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
-        ids = [r.id for r in queries.list_cases(app.store.conn, main.filters, limit=3)]
-        old, new = ids[1], ids[2]
-
-        class Running:  # a worker that has posted its result but not yet said it is done
-            state = WorkerState.RUNNING
-
-        main._detail_worker = Running()  # type: ignore[assignment]
-        main._detail_loading = True
-        main.current_case = new
-        main._detail_want = new
-        detail = queries.case_detail(app.store.conn, old)
-        main.post_message(DetailLoaded(old, detail, []))
+        for _ in range(4):
+            await pilot.press("j")  # no waiting between keys: the loads overlap
         await settle(pilot)
-        assert main._detail_shown == new
+        detail = main.query_one(DetailView).detail
+        assert main.current_case is not None
+        assert detail is not None and detail.id == main.current_case
+        assert main.query_one(CaseList).cursor == 4
 
 
 def _grow(db_path: Path, copies: int) -> int:
@@ -328,7 +319,7 @@ async def test_new_note_targets_and_export_command(db_path: Path) -> None:
 
         app.export_notes("md")
         await settle(pilot)
-        exported = [str(n.message) for n in app._notifications if "exported" in str(n.message)]
+        exported = [m for m in app.notices if "exported" in m]
         assert exported and Path(exported[-1].split(" to ", 1)[1]).exists()
 
 

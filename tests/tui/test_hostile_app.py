@@ -192,11 +192,11 @@ async def test_hostile_database_path_in_notifications(
         await wait_ready(pilot)
         await pilot.pause(0.1)
         await shows(pilot, "read-only notice", "read-only")
-        messages = [str(n.message) for n in app._notifications]
+        messages = list(app.notices)
         assert any("[@click=app.quit]dir/[bold]y.db is open read-only" in m for m in messages)
         await press(pilot, "n")
         assert isinstance(app.screen, MainScreen)
-        assert any("notes are off" in str(n.message) for n in app._notifications)
+        assert any("notes are off" in m for m in app.notices)
 
 
 def make_damaged(db_path: Path) -> str:
@@ -228,11 +228,11 @@ async def test_damaged_database_browses_read_only(db_path: Path) -> None:
         await wait_for_cases(pilot, 9)
         assert app.store.readonly and app.store.damaged
         assert "read-only" in app.sub_title
-        messages = " ".join(str(n.message) for n in app._notifications)
+        messages = " ".join(app.notices)
         assert "damaged" in messages and "db build --force" in messages
         await press(pilot, "j", "k", "4", "n", failing=True)  # the detail needs the evidence
         assert_safe(pilot, "damaged detail")
-        assert any("notes are off" in str(n.message) for n in app._notifications)
+        assert any("notes are off" in m for m in app.notices)
         assert app.is_running
     check = open_store(db_path)
     assert notes_api.get_note(check.conn, note_id).body == "still readable"
@@ -244,9 +244,9 @@ async def test_damage_met_while_browsing_names_the_way_forward(db_path: Path) ->
     app = ParadiploApp(db_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for_cases(pilot, 9)
-        app._notifications.clear()
+        app.notices.clear()
         await press(pilot, "j", failing=True)
-        failures = [str(n.message) for n in app._notifications if "malformed" in str(n.message)]
+        failures = [m for m in app.notices if "malformed" in m]
         assert failures and all("db build --force" in m for m in failures)
 
 
@@ -269,10 +269,10 @@ async def test_newer_database_browses_read_only(db_path: Path) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_ready(pilot)
         assert app.store.readonly and app.store.written_by_newer
-        messages = " ".join(str(n.message) for n in app._notifications)
+        messages = " ".join(app.notices)
         assert "newer paradiplo-tui" in messages
         await press(pilot, "n")
-        assert any("notes are off" in str(n.message) for n in app._notifications)
+        assert any("notes are off" in m for m in app.notices)
 
 
 # ----------------------------------------------------------------- absurd stored values
@@ -439,7 +439,7 @@ async def test_keymap_problems_warn_with_ids_and_q_still_quits(
     app = ParadiploApp(db_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_ready(pilot)
-        warned = " ".join(str(n.message) for n in app._notifications if n.title == "Keymap")
+        warned = " ".join(m for m in app.notices if m.startswith("Keymap:"))
         for binding_id in ids:
             assert binding_id in warned, (binding_id, warned)
         await pilot.press("slash")  # search kept its own key
@@ -461,7 +461,7 @@ async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
     app = ParadiploApp(db_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_ready(pilot)
-        assert not [n for n in app._notifications if n.title == "Keymap"]
+        assert not [m for m in app.notices if m.startswith("Keymap:")]
         await pilot.press("n")  # the swap of two keys is no clash
         await settle(pilot)
         assert type(app.screen).__name__ == "SearchScreen"

@@ -49,7 +49,7 @@ def add_hostile(store: Store, *, big: bool = True) -> None:
     )
 
 
-def test_notes_panel_renders_hostile_notes_literally(store: Store, snap_compare: Any) -> None:
+def test_detail_notes_render_hostile_notes_literally(store: Store, snap_compare: Any) -> None:
     add_hostile(store)
 
     async def run_before(pilot: Pilot[Any]) -> None:

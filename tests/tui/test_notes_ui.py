@@ -1,4 +1,5 @@
-"""The note editor, notes panel, notes screen and drafts screen, driven by keys on a tiny app."""
+"""The note editor, the notes under a case in the Detail pane, the notes screen and the drafts
+screen, driven by keys on a tiny app."""
 
 from __future__ import annotations
 
@@ -11,18 +12,19 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Markdown, Select, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from db import notes as notes_api
+from db.browse import case_view
 from db.models import Draft
 from db.paths import data_dir
 from db.store import Store, open_store
-from db.text import display_safe
 from tui.screens import note_editor
 from tui.screens.drafts import DraftsScreen, editor_for_draft
 from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
 from tui.screens.notes import NotesScreen
-from tui.widgets.notes_panel import NoteCard, NotesPanel
+from tui.widgets.dbwork import WorkFailed
+from tui.widgets.detail import DetailView
 
 CASE = "sidoarjo-jinan-2008"
 LABEL = "Sidoarjo – Jinan sister city"
@@ -31,21 +33,40 @@ SIZE = (100, 36)
 
 
 class Harness(App[None]):
-    """A notes panel on one case; optionally pushes a screen on mount and keeps its result."""
+    """One case in the Detail pane with its notes, as the main screen shows it; optionally
+    pushes a screen on mount and keeps its result. Offers what the app offers these screens
+    (`store`, `deleted_notes`, `report_error`)."""
 
     def __init__(self, store: Store, make: Callable[[], Screen[Any]] | None = None) -> None:
         super().__init__()
         self.store = store
         self.make = make
         self.results: list[Any] = []
+        self.deleted_notes: list[str] = []
+        self.notices: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield NotesPanel(id="panel")
+        yield DetailView(id="detail")
 
     def on_mount(self) -> None:
-        self.query_one(NotesPanel).show_target(self.store, "case", CASE, LABEL)
+        self.refresh_notes()
         if self.make is not None:
             self.push_screen(self.make(), self.results.append)
+
+    def refresh_notes(self) -> None:
+        case = case_view(self.store.conn, CASE)
+        self.query_one(DetailView).show_now(case.detail, notes=case.notes)
+
+    def on_detail_view_notes_changed(self) -> None:
+        self.refresh_notes()
+
+    def report_error(self, error: BaseException) -> str:
+        self.notices.append(str(error))
+        self.notify(str(error), severity="error", markup=False)
+        return str(error)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.report_error(message.error)
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
@@ -127,10 +148,8 @@ async def test_write_tag_and_save_by_keys(store: Store) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, NoteEditorScreen)
         assert [n.id for n in app.results] == [note.id]
-        panel = app.query_one(NotesPanel)
-        panel.refresh_notes()
-        await settle(pilot)
-        assert [n.id for n in panel.notes] == [note.id]
+        app.refresh_notes()
+        assert [n.id for n in app.query_one(DetailView).notes] == [note.id]
 
 
 async def test_leaving_with_unsaved_changes_asks(store: Store) -> None:
@@ -328,30 +347,51 @@ async def test_failed_save_keeps_the_text_and_says_why(db_path: Path) -> None:
     ro.close()
 
 
-async def test_panel_edit_delete_confirm_and_undo(store: Store) -> None:
+def selected_note(view: DetailView) -> str:
+    note = view.current_note
+    return note.body if note is not None else ""
+
+
+async def select_note(pilot: Pilot[Any], view: DetailView, body: str) -> None:
+    """Move the Detail pane's cursor (over the quotes, then the notes) to the note `body`."""
+    view.focus()
+    while view.selected >= 0:  # back to the facts
+        await pilot.press("k")
+    for _ in range(len(view.quotes) + len(view.notes) + 2):
+        if selected_note(view) == body:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"no note {body[:40]!r} in the Detail pane")
+
+
+async def test_detail_notes_edit_delete_confirm_and_undo(store: Store) -> None:
     old = notes_api.add_note(store, "case", CASE, "older note", created_at="2024-01-01T00:00:00Z")
     new = notes_api.add_note(store, "case", CASE, "newer note", created_at="2025-01-01T00:00:00Z")
     notes_api.add_note(store, "case", "malang-nonsan-2017", "elsewhere")
     app = Harness(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        panel = app.query_one(NotesPanel)
-        assert [n.id for n in panel.notes] == [new.id, old.id]
-        assert [c.note.id for c in panel.query(NoteCard)] == [new.id, old.id]
-        panel.focus()
-        await pilot.press("down", "d")
+        view = app.query_one(DetailView)
+        assert [n.id for n in view.notes] == [new.id, old.id]
+        text = view.plain_text()
+        assert text.index("newer note") < text.index("older note")
+        assert "elsewhere" not in text
+        await select_note(pilot, view, "older note")  # j moves over the quotes, then the notes
+        await pilot.press("d")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")  # keep it
         await settle(pilot)
-        assert len(panel.notes) == 2
+        assert len(view.notes) == 2
         await pilot.press("d", "y")
         await settle(pilot)
-        assert [n.id for n in panel.notes] == [new.id]
+        assert [n.id for n in view.notes] == [new.id]
         assert notes_api.is_deleted(store.conn, old.id)
+        assert "older note" not in view.plain_text()
         await pilot.press("u")
         await settle(pilot)
-        assert [n.id for n in panel.notes] == [new.id, old.id]
-        await pilot.press("up", "e")
+        assert [n.id for n in view.notes] == [new.id, old.id]
+        await select_note(pilot, view, "newer note")
+        await pilot.press("e")
         await settle(pilot)
         assert editor(app).query_one(TextArea).text == "newer note"
         await paste(pilot, ", edited")
@@ -359,7 +399,8 @@ async def test_panel_edit_delete_confirm_and_undo(store: Store) -> None:
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert panel.notes[0].body == "newer note, edited"
+        assert view.notes[0].body == "newer note, edited"
+        assert "newer note, edited" in view.plain_text()
 
 
 async def test_notes_screen_filters_opens_and_exports(store: Store) -> None:
@@ -436,14 +477,13 @@ async def test_markup_looking_and_huge_notes_stay_text(store: Store) -> None:
     app = Harness(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        panel = app.query_one(NotesPanel)
-        sources = [md.source for md in panel.query(Markdown)]
-        assert display_safe(HOSTILE) in sources
-        assert len(sources[0]) < 5000 and "more characters" in sources[0]
-        assert all("\x1b" not in s for s in sources)
-        await pilot.click(NoteCard)
-        panel.focus()
-        await pilot.press("down", "e")
+        view = app.query_one(DetailView)
+        text = view.plain_text()
+        assert "[@click=app.quit]quit[/]" in text and "[b]word[/b]" in text
+        assert "\x1b" not in text
+        assert len(text) < 100_000  # a long note is cut to a preview
+        await select_note(pilot, view, HOSTILE)
+        await pilot.press("e")
         await settle(pilot)
         ta = editor(app).query_one(TextArea)
         assert "\x1b" not in ta.text and "[@click=app.quit]quit[/]" in ta.text

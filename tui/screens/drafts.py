@@ -7,6 +7,8 @@ in the editor (the app does that with the Draft this screen dismisses with); d d
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,8 +23,10 @@ from db.errors import ParadiploError
 from db.models import Draft
 from db.store import Store
 from db.text import clip, display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
 from tui.screens.notes import first_line
+from tui.widgets.dbwork import DbResult, db_work
+from tui.widgets.note_text import local_time
 
 
 def draft_prompt(draft: Draft, label: str) -> Text:
@@ -42,6 +46,20 @@ def draft_prompt(draft: Draft, label: str) -> Text:
 def editor_for_draft(store: Store, draft: Draft, label: str = "") -> NoteEditorScreen:
     """The editor reopened on a draft; it loads the label, note and passage it needs."""
     return NoteEditorScreen(store, draft.target_type, draft.target_id, label, draft=draft)
+
+
+class LabelsRead(DbResult):
+    """What each draft is on (draft key -> label)."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        super().__init__()
+        self.labels = labels
+
+
+class Discarded(DbResult):
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
 
 
 class DraftsScreen(ModalScreen[Draft | None]):
@@ -87,24 +105,20 @@ class DraftsScreen(ModalScreen[Draft | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        store, drafts = self.store, list(self.drafts)
+        self.load_labels(list(self.drafts))
 
-        def load() -> None:
-            labels: dict[str, str] = {}
-            try:
-                for d in drafts:
-                    label, _orphaned = notes_api.target_label(
-                        store.conn, d.target_type, d.target_id
-                    )
-                    labels[d.key] = label
-            except ParadiploError:
-                return
-            self.app.call_from_thread(self._labels_loaded, labels)
+    @db_work("draft-labels")
+    def load_labels(self, drafts: list[Draft]) -> LabelsRead:
+        conn = self.store.conn
+        try:
+            return LabelsRead(
+                {d.key: notes_api.target_label(conn, d.target_type, d.target_id)[0] for d in drafts}
+            )
+        except ParadiploError:  # a label is a nicety: the drafts are listed without
+            return LabelsRead({})
 
-        self.run_worker(load, thread=True, exit_on_error=False)
-
-    def _labels_loaded(self, labels: dict[str, str]) -> None:
-        self.labels = labels
+    def on_labels_read(self, message: LabelsRead) -> None:
+        self.labels = message.labels
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -144,23 +158,20 @@ class DraftsScreen(ModalScreen[Draft | None]):
                 [("discard", "y", "Discard"), ("keep", "n", "Keep it")],
                 detail=clip(draft.body, 2000, "…"),
             ),
-            lambda answer: self._discard(draft) if answer == "discard" else None,
+            partial(self._answered, draft),
         )
 
-    def _discard(self, draft: Draft) -> None:
-        store = self.store
+    def _answered(self, draft: Draft, answer: str | None) -> None:
+        if answer == "discard":
+            self._discard(draft)
 
-        def work() -> None:
-            try:
-                notes_api.discard_draft(store, draft.key)
-            except ParadiploError as exc:
-                say(self, str(exc), severity="error")
-                return
-            self.app.call_from_thread(self._discarded, draft)
+    @db_work("draft-discard")
+    def _discard(self, draft: Draft) -> Discarded:
+        notes_api.discard_draft(self.store, draft.key)
+        return Discarded(draft)
 
-        self.run_worker(work, thread=True, exit_on_error=False)
-
-    def _discarded(self, draft: Draft) -> None:
+    def on_discarded(self, message: Discarded) -> None:
+        draft = message.draft
         self.drafts = [d for d in self.drafts if d.key != draft.key]
         if not self.drafts:
             self.dismiss(None)

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from db import queries
 from db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.detail import legal_basis_text
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import one_line, plain
@@ -91,17 +91,16 @@ class GlossaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#glossary-list").border_title = "Glossary · laws"
         self.query_one("#glossary-detail").border_title = "Definition and sources"
-        run_db(
-            self,
-            "glossary",
-            lambda store: GlossaryLoaded(
-                queries.glossary(store.conn), queries.legal_bases(store.conn)
-            ),
-        )
+        self.load()
         self.query_one("#glossary-list").focus()
 
+    @db_work("glossary")
+    def load(self) -> GlossaryLoaded:
+        conn = app_of(self).store.conn
+        return GlossaryLoaded(queries.glossary(conn), queries.legal_bases(conn))
+
     def on_glossary_loaded(self, message: GlossaryLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         options: list[Option | None] = []
         for term in message.terms:
@@ -158,9 +157,7 @@ class GlossaryScreen(Screen[None]):
         if entry is None or not entry.evidence:
             return
         e = entry.evidence[0]
-        opener = getattr(self.app, "open_source", None)
-        if opener is not None:
-            opener(e.source_id, e.start)
+        app_of(self).open_source(e.source_id, e.start)
 
     def current_quote_text(self) -> str | None:
         olist = self.query_one("#glossary-list", OptionList)

@@ -20,6 +20,7 @@ from db.i18n import N_, _
 from db.paths import keymap_path
 from db.text import display_safe
 from tui.keymap import keys_in_force, with_key
+from tui.widgets.dbwork import app_of
 
 
 def _sections() -> list[tuple[str, list[BindingType]]]:
@@ -233,7 +234,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        keymap = dict(app_of(self).keymap)
         parts: list[Static] = [
             Static(Text(_("Keys"), style="bold"), classes="help-title"),
             Static(

@@ -1,15 +1,14 @@
 """The main screen: Regions, Sectors, Agreements and Detail panes, wired to the filters.
 
-The screen owns the filters and the sort. Any change reloads, each in its own thread worker:
-the region/partner tree counts, the sector counts, and the agreement count with its first page
-(and the row of the case to keep selected). The list then pages the rest as it scrolls; moving
-its cursor loads that case into the Detail pane.
+The screen owns the filters and the sort. The start and every change read one `BrowseView`
+(db/browse.py: the trees, sector counts, counts, the first page and the selected case) in one
+thread worker, shown in one batch. The list then pages the rest as it scrolls; moving its
+cursor loads that case into the Detail pane.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual import events, on
@@ -18,20 +17,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from db import notes as notes_api
-from db import queries
-from db.errors import NotFound
+from db.browse import PARTS, BrowseView, CaseView, Selection, browse, case_view
+from db.browse import labels as browse_labels
 from db.i18n import N_, _, data_label, ngettext, number
-from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
+from db.models import CaseDetail, Filters, Note
 from db.store import Store
 from tui.citing import QuoteCite
-from tui.widgets.case_list import PAGE, SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
-from tui.widgets.dbwork import DbResult, is_current, run_db, run_db_together
+from tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
+from tui.widgets.dbwork import DbResult, WorkFailed, app_of, db_work
 from tui.widgets.detail import CASE_CONTEXT, DetailView
 from tui.widgets.keybar import KeyBar
 from tui.widgets.regions import ClearRequest, RegionTree
@@ -40,45 +38,34 @@ from tui.widgets.text import one_line
 from tui.widgets.titlebar import TitleBar
 
 
-@dataclass
-class TreesLoaded(DbResult):
-    regions: list[RegionNode]
-    partners: list[RegionNode]
+class Browsed(DbResult):
+    """A `BrowseView` read for the screen (the first, on mount, opens the store too)."""
+
+    def __init__(self, view: BrowseView) -> None:
+        super().__init__()
+        self.view = view
 
 
-@dataclass
-class SectorsLoaded(DbResult):
-    counts: list[SectorCount]
+def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -> Browsed:
+    """The work of the browse worker: one `BrowseView`, failing parts recorded in it."""
+    return Browsed(browse(store.conn, filters, sort, selection, strict=False))
 
 
-@dataclass
-class CasesLoaded(DbResult):
-    filters: Filters
-    sort: str
-    count: int
-    total: int
-    first_page: list[CaseRow]
-    notes: dict[str, int]
-    cursor: int
-    cursor_page: list[CaseRow] | None
-    # The case under the cursor, read in the same worker: the list and its detail then
-    # appear in one frame, with no second round trip.
-    detail: CaseDetail | None = None
-    case_notes: list[Note] | None = None
+class CaseLoaded(DbResult):
+    """The case the list's cursor moved to, with its notes."""
+
+    def __init__(self, case: CaseView) -> None:
+        super().__init__()
+        self.case = case
 
 
-@dataclass
-class DetailLoaded(DbResult):
-    case_id: str
-    detail: CaseDetail | None
-    case_notes: list[Note] | None = None
+class NotesLoaded(DbResult):
+    """The notes of a case, read again after one was saved or changed."""
 
-
-HOLD_S = 0.04  # how long the first result of a reload waits for the others
-# How long the screen waits, before its first frame, for the store to open and its panes'
-# data to be read: if they are ready by then, the first frame shows them (and the screen is
-# laid out and drawn once, not twice).
-FIRST_DATA_WAIT_S = 0.25
+    def __init__(self, case_id: str, notes: list[Note]) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.notes = notes
 
 
 class FilterBar(Static):
@@ -142,7 +129,6 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.set_reactive(MainScreen.filters, filters or Filters())
         self.set_reactive(MainScreen.sort, sort)
-        self._preset_breakpoints()
         self.want_case = case_id
         self.current_case: str | None = None
         self.current_title = ""
@@ -152,16 +138,14 @@ class MainScreen(Screen[None]):
         self.count = 0
         self.total = 0
         self.labels: dict[str, str] = {}
-        self.loaded: set[str] = set()
-        self.failed: set[str] = set()
-        self.panes_mounted = False  # set in on_mount: the panes can take data
-        self._waiting: set[str] = set()
-        self._pending: dict[str, DbResult] = {}
-        self._hold_timer: Timer | None = None
-        self._labelled: tuple[list[RegionNode] | None, list[RegionNode] | None] = (None, None)
+        self.failed: set[str] = set()  # panes whose data could not be read
+        self.opened = False  # the first view has been shown
+        self.mounted = False
+        self._early: BrowseView | None = None
+        self.view: BrowseView | None = None  # the view on screen
+        self._first: Worker[DbResult | None] | None = None
         self._detail_want: str | None = None
         self._detail_shown: str | None = None
-        self._detail_worker: Worker[None] | None = None
         self._detail_loading = False  # a detail load runs and its result has not arrived
 
     # ------------------------------------------------------------------------ layout
@@ -186,6 +170,7 @@ class MainScreen(Screen[None]):
         self.update_classes(classes, update=False)
 
     def compose(self) -> ComposeResult:
+        self._preset_breakpoints()
         yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
@@ -215,146 +200,112 @@ class MainScreen(Screen[None]):
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
         self.query_one(CaseList).focus()
-        # Fill the panes now if the store and their data are ready (or nearly): the first
-        # frame then shows them, and the screen is laid out and drawn once.
-        self.panes_mounted = True
-        opened = getattr(self.app, "opened", None)
-        if opened is not None:
-            opened(FIRST_DATA_WAIT_S)
+        self.mounted = True
+        first = self._first
+        if self._early is not None:  # the first view came before the screen was built
+            self.show_view(self._early)
+        elif first is not None and first.is_finished:
+            # Read, its message not handled yet: shown now, in the screen's first frame.
+            if isinstance(first.result, Browsed):
+                self.show_view(first.result.view)
+        elif first is None:
+            self.reload()
 
-    def start(self, prefetched: list[DbResult] | None = None) -> None:
-        """Called by the app once the store is open: load every pane (or show what was
-        read already, see `first_load`)."""
-        if not prefetched:
-            self.reload(first=True)
-            return
-        gens: dict[str, int] = self.app.db_generations  # type: ignore[attr-defined]
-        for message, group in zip(prefetched, ("trees", "sectors", "cases"), strict=True):
-            gens[group] = gens.get(group, 0) + 1
-            message.group, message.generation = group, gens[group]
-            self._waiting.add(group)
-        for message in prefetched:
-            self._arrived(message)
+    def expect_first(self, worker: Worker[DbResult | None]) -> None:
+        """The app reads the first view (in `worker`, started as it loads)."""
+        self._first = worker
 
     # ------------------------------------------------------------------------ loading
-    # A filter change loads three things (trees, sector counts, the list with the case under
-    # its cursor). Their results are held until all have arrived (or HOLD_S has passed
-    # since the first), then shown together: one layout and one repaint instead of one per
-    # result, which at 160x50 cost more than every query.
-    def reload(self, *, first: bool = False) -> None:
-        # One worker runs the three, one after another: each takes milliseconds, and three
-        # threads would spend more than that starting and contending with the UI thread.
-        select = self.want_case if first else self.current_case
-        self._waiting.update(("cases", "trees", "sectors"))
-        run_db_together(
-            self,
-            [
-                ("cases", _cases_loader(self.filters, self.sort, select, False)),
-                ("trees", _trees_loader(self.filters)),
-                ("sectors", _sectors_loader(self.filters)),
-            ],
-        )
+    # Every change (filters, sort, a case picked elsewhere, the start) reads one BrowseView in
+    # one worker and shows it in one batch: one layout and one frame for the four panes.
+    def reload(self, *, reveal: bool = False) -> None:
+        select = self.want_case if not self.opened or reveal else self.current_case
+        self.load(self.filters, self.sort, Selection(select, reveal))
 
-    def _load_trees(self) -> None:
-        self._waiting.add("trees")
-        run_db(self, "trees", _trees_loader(self.filters))
+    @db_work("browse")
+    def load(self, filters: Filters, sort: str, selection: Selection) -> Browsed:
+        """Read what the panes show."""
+        return read_view(app_of(self).open_store(), filters, sort, selection)
 
-    def _load_sectors(self) -> None:
-        self._waiting.add("sectors")
-        run_db(self, "sectors", _sectors_loader(self.filters))
+    def on_browsed(self, message: Browsed) -> None:
+        message.stop()
+        if not message.stale:
+            self.show_view(message.view)
 
-    def _load_cases(self, select: str | None = None, *, clear_if_hidden: bool = False) -> None:
-        """Count and first page (and the page of `select`) under the filters, with the case
-        under the cursor and its notes.
-
-        With `clear_if_hidden`, a case that the filters hide is shown by clearing them.
-        """
-        self._waiting.add("cases")
-        run_db(self, "cases", _cases_loader(self.filters, self.sort, select, clear_if_hidden))
-
-    def _arrived(self, message: DbResult) -> None:
-        """Hold a pane's result until the others of the same reload are in (or HOLD_S)."""
-        self._pending[message.group] = message
-        self._waiting.discard(message.group)
-        if not self._waiting:
-            self._apply_pending()
-        elif self._hold_timer is None:
-            self._hold_timer = self.set_timer(HOLD_S, self._apply_pending)
-
-    def _apply_pending(self) -> None:
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-        pending, self._pending = self._pending, {}
-        # Trees and sectors first: they carry the labels the filter bar shows.
+    def show_view(self, view: BrowseView) -> None:
+        """Show a view in every pane, in one batch (kept until mounted if it came first)."""
+        if not self.mounted:
+            self._early = view
+            return
+        if view is self.view:
+            return
+        self.view = view
+        first = not self.opened
+        self.opened = True
         with self.app.batch_update():
-            for group, apply in (
-                ("trees", self._show_trees),
-                ("sectors", self._show_sectors),
-                ("cases", self._show_cases),
-            ):
-                message = pending.get(group)
-                if message is not None and is_current(self, message):
-                    apply(message)  # type: ignore[operator]
+            if view.revealed:
+                # The case asked for was hidden by the filters, so they were cleared to show it.
+                self.filters_before_jump = self.filters
+                self.set_reactive(MainScreen.filters, view.filters)
+                self._remember()
+                self.notify(
+                    "Filters cleared to show that case: Escape brings yours back.", timeout=4
+                )
+            self.labels.update(browse_labels(view))
+            self._show_trees(view)
+            self._show_sectors(view)
+            self._show_cases(view)
             self._show_filterbar()  # once, with the labels and counts just shown
+            for part, error in view.failures.items():
+                self.pane_failed(part, app_of(self).report_error(error))
+        self._all_loaded()
+        if first:
+            app_of(self).started()
 
-    def on_trees_loaded(self, message: TreesLoaded) -> None:
-        if is_current(self, message):
-            self._arrived(message)
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A case could not be read: say so in the Detail pane (the App notifies; it handles
+        a failed view as well, the first one included, see `view_failed`)."""
+        if message.group == "detail":
+            self._detail_loading = False
+            if not message.stale:
+                self.pane_failed("detail", app_of(self).error_text(message.error))
 
-    def on_sectors_loaded(self, message: SectorsLoaded) -> None:
-        if is_current(self, message):
-            self._arrived(message)
+    def view_failed(self, text: str) -> None:
+        """No view could be read: every pane says why."""
+        for part in PARTS:
+            self.pane_failed(part, text)
+        self._all_loaded()
 
-    def on_cases_loaded(self, message: CasesLoaded) -> None:
-        if is_current(self, message):
-            self._arrived(message)
-
-    def _show_trees(self, message: TreesLoaded) -> None:
+    def _show_trees(self, view: BrowseView) -> None:
         tree = self.query_one(RegionTree)
-        tree.set_choice(self.filters.region, self.filters.partner)
-        tree.show(message.regions, message.partners)
-        if message.regions is not self._labelled[0] or message.partners is not self._labelled[1]:
-            self._labelled = (message.regions, message.partners)
-            for node in _walk(message.regions + message.partners):
-                self.labels[node.key] = node.label
-        self.labels.setdefault("pc:", "partner not named")
-        self._loaded("regions")
+        tree.set_choice(view.filters.region, view.filters.partner)
+        if "regions" not in view.failures:
+            tree.show(view.regions, view.partners)
 
-    def _show_sectors(self, message: SectorsLoaded) -> None:
-        self.query_one(SectorList).show(message.counts, self.filters.sectors)
-        self.labels.update({c.id: c.label_en for c in message.counts})
-        self._loaded("sectors")
+    def _show_sectors(self, view: BrowseView) -> None:
+        if "sectors" not in view.failures:
+            self.query_one(SectorList).show(view.sectors, view.filters.sectors)
 
-    def _show_cases(self, message: CasesLoaded) -> None:
-        if message.filters != self.filters:
-            # The case asked for was hidden by the filters, so they were cleared to show it.
-            self.filters_before_jump = self.filters
-            self.set_reactive(MainScreen.filters, message.filters)
-            self.query_one(RegionTree).set_choice(None, None)
-            self._load_trees()
-            self._load_sectors()
-            self._remember()
-            self.notify("Filters cleared to show that case: Escape brings yours back.", timeout=4)
-        self.count, self.total = message.count, message.total
-        if message.detail is not None:
+    def _show_cases(self, view: BrowseView) -> None:
+        self.count, self.total = view.count, view.total
+        if view.case is not None:
             # Shown before the list moves its cursor there, so the list's Highlighted
             # finds the case in place and loads nothing.
-            self._show_case(message.detail.id, message.detail, message.case_notes)
+            self._show_case(view.case.case_id, view.case.detail, view.case.notes)
         case_list = self.query_one(CaseList)
         case_list.reset(
-            message.filters,
-            message.sort,
-            message.count,
-            message.first_page,
-            message.notes,
-            message.cursor,
-            message.cursor_page,
+            view.filters,
+            view.sort,
+            view.count,
+            view.first_page,
+            view.note_counts,
+            view.cursor,
+            view.cursor_page,
         )
-        self.query_one(CaseHeader).sort = message.sort
-        self.query_one(CaseHeader).display = message.count > 0
-        if message.count == 0:
-            if message.total == 0:
+        self.query_one(CaseHeader).sort = view.sort
+        self.query_one(CaseHeader).display = view.count > 0
+        if view.count == 0:
+            if view.total == 0:
                 case_list.set_empty_message(
                     Text(
                         "The database has no cases yet. Import some with "
@@ -372,10 +323,6 @@ class MainScreen(Screen[None]):
                 case_list.set_empty_message(msg)
             self.current_case = None
             self._show_case(None, None, None, empty="No case under these filters.")
-            self._loaded("agreements")
-            self._loaded("detail")
-        else:
-            self._loaded("agreements")
 
     # ------------------------------------------------------------------------ detail
     # Moving the cursor loads the case under it. One load runs at a time: keys pressed
@@ -384,34 +331,27 @@ class MainScreen(Screen[None]):
     # be read, and never queues a backlog of stale ones).
     def _request_detail(self, case_id: str) -> None:
         self._detail_want = case_id
-        worker = self._detail_worker
-        if (
-            self._detail_loading
-            and worker is not None
-            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ):
+        if self._detail_loading:
             return
         self._detail_loading = True
+        self.load_case(case_id)
 
-        def load(store: Store) -> DetailLoaded:
-            detail, notes = _read_case(store, case_id)
-            return DetailLoaded(case_id, detail, notes)
+    @db_work("detail", exclusive=False)
+    def load_case(self, case_id: str) -> CaseLoaded:
+        return CaseLoaded(case_view(app_of(self).store.conn, case_id))
 
-        self._detail_worker = run_db(self, "detail", load, exclusive=False)
-
-    def on_detail_loaded(self, message: DetailLoaded) -> None:
-        # The load is over once its result is here, even if its worker has not said so yet
-        # (the worker's state changes after the message is posted: waiting for it here left
-        # the newest wanted case never loaded).
+    def on_case_loaded(self, message: CaseLoaded) -> None:
+        # The load is over once its result is here.
         self._detail_loading = False
+        case = message.case
         want = self._detail_want
-        if message.case_id != want:
+        if case.case_id != want:
             if want is not None and want != self._detail_shown:
                 self._request_detail(want)
             return
-        if message.case_id != self.current_case:
+        if case.case_id != self.current_case:
             return
-        self._show_case(message.case_id, message.detail, message.case_notes)
+        self._show_case(case.case_id, case.detail, case.notes)
 
     def _show_case(
         self,
@@ -429,35 +369,33 @@ class MainScreen(Screen[None]):
             view.set_notes(notes or [])  # only the notes changed: keep the place in the pane
         elif detail is None or detail != view.detail:
             view.show_now(detail, empty=empty or "No case selected.", notes=notes)
-        self._loaded("detail")
+
+    @property
+    def detail_case(self) -> str | None:
+        """The id of the case the Detail pane shows."""
+        return self._detail_shown
+
+    def shows(self, filters: Filters, sort: str) -> bool:
+        """True once the view on screen answers `filters` and `sort` (a change is shown)."""
+        view = self.view
+        return view is not None and view.asked == filters and view.sort == sort
 
     def pane_failed(self, part: str, message: str) -> None:
-        """A pane's query failed: say so in the pane, and count it as shown for `ready`
-        (the app is usable; the benchmark and tests must not wait forever)."""
+        """A pane's query failed: say so in the pane."""
         text = Text("Could not load this: ", style="bold") + one_line(message)
-        group = {"regions": "trees", "sectors": "sectors", "agreements": "cases"}.get(part)
-        if group is not None and group in self._waiting:
-            self._waiting.discard(group)
-            if not self._waiting and self._pending:
-                self._apply_pending()
         if part == "agreements":
             self.query_one(FilterBar).show(text)
         elif part == "detail":
             self._detail_shown = None
             self.query_one(DetailView).show_now(None, empty=text.plain)
         self.failed.add(part)
-        self._loaded(part)
 
-    def _loaded(self, part: str) -> None:
-        self.loaded.add(part)
-        if self.loaded >= {"regions", "sectors", "agreements", "detail"}:
-            ready = getattr(self.app, "ready", None)
-            if ready is not None and not ready.is_set():
-                # Set once the filled panes are on screen (after the next frame).
-                self.app.call_after_refresh(ready.set)
-                warm_up = getattr(self.app, "warm_up", None)
-                if warm_up is not None:
-                    self.app.call_after_refresh(warm_up)
+    def _all_loaded(self) -> None:
+        """Every pane shows data (or says why not): set the app's `ready` after this frame."""
+        app = app_of(self)
+        if not app.ready.is_set():
+            self.app.call_after_refresh(app.ready.set)
+            self.app.call_after_refresh(app.warm_up)
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
@@ -542,13 +480,11 @@ class MainScreen(Screen[None]):
         self._remember()
 
     def watch_sort(self, old: str, new: str) -> None:
-        self._load_cases(select=self.current_case)
+        self.reload()
         self._remember()
 
     def _remember(self) -> None:
-        remember = getattr(self.app, "remember", None)
-        if remember is not None:
-            remember(self.filters, self.sort, self.current_case)
+        app_of(self).remember(self.filters, self.sort, self.current_case)
 
     @on(RegionTree.Chosen)
     def region_chosen(self, message: RegionTree.Chosen) -> None:
@@ -627,7 +563,7 @@ class MainScreen(Screen[None]):
     def select_case(self, case_id: str) -> None:
         """Show a case: keep the filters when it is under them, otherwise clear them."""
         self.want_case = case_id
-        self._load_cases(select=case_id, clear_if_hidden=True)
+        self.reload(reveal=True)
         self.action_focus_pane("detail")
 
     # ------------------------------------------------------------------------ panes
@@ -667,23 +603,24 @@ class MainScreen(Screen[None]):
         if focused is None:
             return
         pane = next((a for a in focused.ancestors_with_self if a.has_class("pane")), None)
-        if pane is not None:
+        if isinstance(pane, Widget):
             self.maximize(pane, container=False)
 
     def refresh_from_elsewhere(self, *, force: bool = False) -> bool:
         """Reload for a change another process made, keeping the filters and the case under
         the cursor. Not while a load is on its way (a case being opened, a filter change):
         reloading then would select the case the cursor was on before; False says "later"."""
-        if not force and (self._waiting or self._detail_loading):
+        loading = any(
+            w.group == "browse" and w.node is self and w.is_running for w in self.app.workers
+        )
+        if not force and (loading or self._detail_loading):
             return False
         self.reload()
         return True
 
     def on_screen_resume(self) -> None:
         """Back in front: show what another process changed meanwhile (see the app)."""
-        refresh = getattr(self.app, "refresh_if_stale", None)
-        if callable(refresh):
-            refresh()
+        app_of(self).refresh_if_stale()
 
     # ------------------------------------------------------------- own cases (E D U)
     def action_edit_case(self) -> None:
@@ -737,131 +674,21 @@ class MainScreen(Screen[None]):
             context=None if on_case else q.context,
         )
 
-    def refresh_notes(self, *, panel: bool = True) -> None:
+    def refresh_notes(self) -> None:
         """After a note was saved or changed: the notes under the case and the list's mark."""
-        case_id = self.current_case
-        if case_id is None:
-            return
+        if self.current_case is not None:
+            self.load_notes(self.current_case)
 
-        def load(store: Store) -> NoteCount:
-            conn = store.conn
-            notes = notes_api.list_notes(conn, target_type="case", target_id=case_id)
-            return NoteCount(case_id, len(notes), notes)
-
-        run_db(self, "note-count", load)
+    @db_work("note-count")
+    def load_notes(self, case_id: str) -> NotesLoaded:
+        return NotesLoaded(case_id, notes_api.notes_for_case(app_of(self).store.conn, case_id))
 
     @on(DetailView.NotesChanged)
     def detail_notes_changed(self, message: DetailView.NotesChanged) -> None:
         self.refresh_notes()
 
-    def on_note_count(self, message: NoteCount) -> None:
-        self.query_one(CaseList).update_note_count(message.case_id, message.count)
+    def on_notes_loaded(self, message: NotesLoaded) -> None:
+        self.query_one(CaseList).update_note_count(message.case_id, len(message.notes))
         view = self.query_one(DetailView)
         if view.detail is not None and view.detail.id == message.case_id:
             view.set_notes(message.notes)
-
-
-def first_load(store: Store, filters: Filters, sort: str, case_id: str | None) -> list[DbResult]:
-    """What `MainScreen.start` shows first (trees, sector counts, cases), read in the thread
-    that opened the store: `start(results)` takes them."""
-    return [
-        _trees_loader(filters)(store),
-        _sectors_loader(filters)(store),
-        _cases_loader(filters, sort, case_id, False)(store),
-    ]
-
-
-def _trees_loader(filters: Filters) -> Callable[[Store], DbResult]:
-    def load(store: Store) -> TreesLoaded:
-        conn = store.conn
-        return TreesLoaded(queries.region_tree(conn, filters), queries.partner_tree(conn, filters))
-
-    return load
-
-
-def _sectors_loader(filters: Filters) -> Callable[[Store], DbResult]:
-    def load(store: Store) -> SectorsLoaded:
-        return SectorsLoaded(queries.sector_counts(store.conn, filters))
-
-    return load
-
-
-def _cases_loader(
-    filters: Filters, sort: str, select: str | None, clear_if_hidden: bool
-) -> Callable[[Store], DbResult]:
-    def load(store: Store) -> CasesLoaded:
-        conn = store.conn
-        shown = filters
-        hidden = (
-            select
-            and clear_if_hidden
-            and not shown.is_empty()
-            and queries.case_position(conn, shown, sort, select) is None
-        )
-        if hidden:
-            shown = Filters()
-        count = queries.count_cases(conn, shown)
-        total = count if shown.is_empty() else queries.count_cases(conn, Filters())
-        first = queries.list_cases(conn, shown, sort=sort, limit=PAGE, offset=0)
-        cursor = 0
-        cursor_page = None
-        if select and count:
-            pos = _first_page_position(first, select)
-            if pos is None:
-                pos = queries.case_position(conn, shown, sort, select)
-            if pos is not None:
-                cursor = pos
-                if pos >= PAGE:
-                    start = (pos // PAGE) * PAGE
-                    cursor_page = queries.list_cases(
-                        conn, shown, sort=sort, limit=PAGE, offset=start
-                    )
-        ids = [r.id for r in first] + [r.id for r in cursor_page or []]
-        notes = notes_api.note_counts(conn, ids)
-        rows = cursor_page if cursor_page is not None else first
-        row = rows[cursor % PAGE] if cursor % PAGE < len(rows) else None
-        detail = case_notes = None
-        if row is not None:
-            try:
-                detail, case_notes = _read_case(store, row.id)
-            except Exception:
-                # The list must show even if this case cannot be read (a damaged page):
-                # the Detail pane then loads it on its own and reports the failure.
-                detail = case_notes = None
-        return CasesLoaded(
-            shown, sort, count, total, first, notes, cursor, cursor_page, detail, case_notes
-        )
-
-    return load
-
-
-def _first_page_position(rows: list[CaseRow], case_id: str) -> int | None:
-    """The case's row on the first page, if it is there (no need to count in SQL)."""
-    return next((i for i, r in enumerate(rows) if r.id == case_id), None)
-
-
-def _read_case(store: Store, case_id: str) -> tuple[CaseDetail | None, list[Note]]:
-    """A case and the notes on it, as the Detail pane shows them (in a worker thread)."""
-    conn = store.conn
-    try:
-        detail = queries.case_detail(conn, case_id)
-    except NotFound:
-        return None, []
-    return detail, notes_api.list_notes(conn, target_type="case", target_id=case_id)
-
-
-@dataclass
-class NoteCount(DbResult):
-    case_id: str
-    count: int
-    notes: list[Note]
-
-
-def _walk(nodes: list[RegionNode]) -> list[RegionNode]:
-    out: list[RegionNode] = []
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(node.children)
-    return out

@@ -148,13 +148,16 @@ class NetworkScreen(Screen[None]):
         net = self.network
         if net is None:
             return
-        here = {"region": net.key} if net.side == "region" else {"partner": net.key}
+        region, partner = (net.key, None) if net.side == "region" else (None, net.key)
         labels = {**self.labels, net.key: net.label}
         if nb is not None:
-            there = {"partner": nb.key} if net.side == "region" else {"region": nb.key}
-            here.update(there)
+            if net.side == "region":
+                partner = nb.key
+            else:
+                region = nb.key
             labels[nb.key] = nb.label
-        show_in_main(self, replace(self.filters, **here), labels)
+        filters = replace(self.filters, region=region or self.filters.region)
+        show_in_main(self, replace(filters, partner=partner or filters.partner), labels)
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

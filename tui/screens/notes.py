@@ -7,6 +7,7 @@ Dismisses with (target_type, target_id, anchor_start) for the app to open, or No
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -20,15 +21,22 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from db import notes as notes_api
 from db import notes_io
-from db.errors import ParadiploError
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, local_time, say
+from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
+from tui.widgets.dbwork import (
+    DbResult,
+    NoteChanged,
+    change_note,
+    db_work,
+    noted,
+    undo_delete,
+)
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.keybar import KeyBar
 from tui.widgets.note_card import NoteCard
-from tui.widgets.notes_panel import deleted_this_session
+from tui.widgets.note_text import local_time
 
 FILTER_DELAY = 0.2
 MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down
@@ -54,6 +62,24 @@ def first_line(body: str, limit: int = 80) -> str:
         if line.strip():
             return line.strip()[:limit]
     return ""
+
+
+class NotesRead(DbResult):
+    """The notes under the filters (at most MAX_ROWS), how many match, and the tags."""
+
+    def __init__(
+        self, notes: list[Note], matching: int, tags: list[tuple[str, int]] | None
+    ) -> None:
+        super().__init__()
+        self.notes = notes
+        self.matching = matching
+        self.tags = tags
+
+
+class Exported(DbResult):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class NotesScreen(Screen[tuple[str, str, int | None] | None]):
@@ -88,7 +114,6 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         super().__init__()
         self.store = store
         self.notes: list[Note] = []
-        self._token = 0
         self._filter_timer: Timer | None = None
         self._matching = 0
 
@@ -128,27 +153,18 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def reload(self, *, tags: bool = False) -> None:
         """Load the notes matching the filters (and the tag list) in a thread."""
-        self._token += 1
-        token, store = self._token, self.store
-        text = self.query_one("#notes-filter", Input).value
-        tag = self.tag
+        self.load(self.query_one("#notes-filter", Input).value, self.tag, tags)
 
-        def load() -> None:
-            try:
-                conn = store.conn
-                if text.strip():  # matched in Python: every note is read
-                    notes = notes_api.list_notes(conn, tag=tag, text=text)
-                    matching = len(notes)
-                else:  # the newest MAX_ROWS, and a count of the rest
-                    notes = notes_api.list_notes(conn, tag=tag, limit=MAX_ROWS)
-                    matching = notes_api.count_notes(conn, tag=tag)
-                tag_list = notes_api.all_tags(conn) if tags else None
-            except ParadiploError as exc:
-                say(self, str(exc), severity="error")
-                return
-            self.app.call_from_thread(self._show, token, notes, matching, tag_list)
-
-        self.run_worker(load, thread=True, group="notes-screen", exit_on_error=False)
+    @db_work("notes-screen")
+    def load(self, text: str, tag: str | None, tags: bool) -> NotesRead:
+        conn = self.store.conn
+        if text.strip():  # matched in Python: every note is read
+            notes = notes_api.list_notes(conn, tag=tag, text=text)
+            matching = len(notes)
+        else:  # the newest MAX_ROWS, and a count of the rest
+            notes = notes_api.list_notes(conn, tag=tag, limit=MAX_ROWS)
+            matching = notes_api.count_notes(conn, tag=tag)
+        return NotesRead(notes, matching, notes_api.all_tags(conn) if tags else None)
 
     def data_changed(self) -> None:
         """Another process (or window) changed the database: list the notes again, keeping
@@ -163,15 +179,10 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             self._stale = False
             self.reload(tags=True)
 
-    def _show(
-        self,
-        token: int,
-        notes: list[Note],
-        matching: int,
-        tag_list: list[tuple[str, int]] | None,
-    ) -> None:
-        if token != self._token:
+    def on_notes_read(self, message: NotesRead) -> None:
+        if message.stale:
             return
+        tag_list = message.tags
         if tag_list is not None:
             select = self.query_one("#notes-tag", Select)
             current = self.tag
@@ -182,8 +193,8 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
                     select.value = current
         table = self.query_one("#notes-table", DataTable)
         keep = self.current.id if self.current else None
-        self._matching = matching
-        notes = notes[:MAX_ROWS]
+        self._matching = message.matching
+        notes = message.notes[:MAX_ROWS]
         self.notes = notes
         table.clear()
         for n in notes:
@@ -292,52 +303,25 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         )
 
     def _delete(self, note: Note) -> None:
-        store = self.store
-
-        def work() -> None:
-            try:
-                notes_api.delete_note(store, note.id)
-            except ParadiploError as exc:
-                say(self, str(exc), severity="error")
-                return
-            self.app.call_from_thread(self._after_change, note.id, "Note deleted (u to undo)")
-
-        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+        self.change_note("delete", note.id)
 
     def action_undo(self) -> None:
-        stack = deleted_this_session(self.app)
-        if not stack:
-            say(self, "Nothing to undo.")
-            return
-        note_id = stack.pop()
-        store = self.store
+        undo_delete(self, self.change_note)
 
-        def work() -> None:
-            try:
-                notes_api.restore_note(store, note_id)
-            except ParadiploError as exc:
-                say(self, str(exc), severity="error")
-                return
-            self.app.call_from_thread(self._after_change, None, "Note restored")
+    @db_work("notes-change")
+    def change_note(self, change: str, note_id: str) -> NoteChanged:
+        return change_note(self, change, note_id)
 
-        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
-
-    def _after_change(self, deleted: str | None, message: str) -> None:
-        if deleted:
-            deleted_this_session(self.app).append(deleted)
-        say(self, message)
+    def on_note_changed(self, message: NoteChanged) -> None:
+        noted(self, message)
         self.reload(tags=True)
 
-    def action_export(self, fmt: str, by: str = "case") -> None:
-        store = self.store
-        style = getattr(getattr(self.app, "state", None), "cite_style", "apa")
+    @db_work("notes-export", exclusive=False)
+    def action_export(self, fmt: str, by: str = "case") -> Exported:
+        from tui.state import load_state
 
-        def work() -> None:
-            try:
-                path = notes_io.export_notes_to_file(store.conn, fmt, by, style)
-            except ParadiploError as exc:
-                say(self, str(exc), severity="error")
-                return
-            say(self, f"Notes exported to {path}", title="Export", timeout=10)
+        style = load_state().cite_style  # the citation style chosen in the app
+        return Exported(notes_io.export_notes_to_file(self.store.conn, fmt, by, style))
 
-        self.run_worker(work, thread=True, group="notes-export", exit_on_error=False)
+    def on_exported(self, message: Exported) -> None:
+        say(self, f"Notes exported to {message.path}", title="Export", timeout=10)

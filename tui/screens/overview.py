@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db import stats as stats_api
@@ -243,7 +244,7 @@ class OverviewScreen(Screen[None]):
             self.minimize()
             return
         focused = self.focused
-        if focused is not None and focused.parent is not None:
+        if focused is not None and isinstance(focused.parent, Widget):
             self.maximize(focused.parent, container=False)
 
     def action_matrix(self) -> None:

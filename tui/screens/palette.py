@@ -20,6 +20,7 @@ from textual.markup import escape
 
 from db import palette
 from db.text import display_safe
+from tui.widgets.dbwork import app_of
 
 KIND_WORDS = {
     "case": "Case",
@@ -81,18 +82,13 @@ class PaletteCommands(Provider):
     """Jump to a case, region, partner country, sector or source; run the app's commands."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        app = self.app
+        app = app_of(self.screen)
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for label, help_text, method, args in COMMANDS:
             if method == "clear_filters":
-                main = getattr(app, "main", None)
-                if main is None:
-                    continue
-                out.append((label, help_text, main.action_clear_filters))
-                continue
-            fn = getattr(app, method, None)
-            if fn is not None:
-                out.append((label, help_text, partial(fn, *args)))
+                out.append((label, help_text, app.main.action_clear_filters))
+            else:
+                out.append((label, help_text, partial(getattr(app, method), *args)))
         return out
 
     async def discover(self) -> Hits:
@@ -111,10 +107,11 @@ class PaletteCommands(Provider):
                     text=label,
                     help=escape(help_text),
                 )
-        store = getattr(self.app, "store", None)
+        app = app_of(self.screen)
         text = query.strip()
-        if store is None or not text:
+        if not app.store_is_open or not text:
             return
+        store = app.store
         rows = await asyncio.to_thread(lambda: palette.find(store.conn, text, 20))
         for hit in rows:
             label = " ".join(display_safe(hit.label).split())

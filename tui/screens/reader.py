@@ -29,10 +29,9 @@ from textual.widgets import Header, Static
 from db import queries
 from db.errors import ParadiploError
 from db.models import Source, Span
-from db.store import Store
 from db.text import display_safe
 from tui.citing import QuoteCite
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.keybar import KeyBar
 from tui.widgets.passage import (
     Sentence,
@@ -293,23 +292,16 @@ class SourceReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#reader-text").border_title = "Source"
         self.watch(self, "selections", self._mouse_selected, init=False)
-        self.load_source()
+        self.load(self.source_id)
 
-    def load_source(self) -> None:
-        """Read the source, its passages and what they support (again after a change)."""
-        source_id = self.source_id
-
-        def load(store: Store) -> SourceLoaded:
-            conn = store.conn
-            spans = queries.source_spans(conn, source_id)
-            return SourceLoaded(
-                queries.get_source(conn, source_id), spans, record_names(conn, spans)
-            )
-
-        run_db(self, "reader", load)
+    @db_work("reader")
+    def load(self, source_id: str) -> SourceLoaded:
+        conn = app_of(self).store.conn
+        spans = queries.source_spans(conn, source_id)
+        return SourceLoaded(queries.get_source(conn, source_id), spans, record_names(conn, spans))
 
     async def on_source_loaded(self, message: SourceLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         self.source = message.source
         self.spans = message.spans
@@ -341,18 +333,17 @@ class SourceReaderScreen(Screen[None]):
     def data_changed(self) -> None:
         """Another process changed the database: show the passages cited now (a case added
         from the command line underlines its quote), keeping the place and the selection."""
-        if self.source is None:
-            return
-        source_id = self.source_id
+        if self.source is not None:
+            self.load_spans(self.source_id)
 
-        def load(store: Store) -> SpansLoaded:
-            spans = queries.source_spans(store.conn, source_id)
-            return SpansLoaded(spans, record_names(store.conn, spans))
-
-        run_db(self, "reader-spans", load)
+    @db_work("reader-spans")
+    def load_spans(self, source_id: str) -> SpansLoaded:
+        conn = app_of(self).store.conn
+        spans = queries.source_spans(conn, source_id)
+        return SpansLoaded(spans, record_names(conn, spans))
 
     def on_spans_loaded(self, message: SpansLoaded) -> None:
-        if not is_current(self, message) or self.source is None:
+        if message.stale or self.source is None:
             return
         passages = sorted({(s.start, s.end) for s in message.spans})
         if passages == self.passages and message.titles == self.titles:
@@ -495,9 +486,7 @@ class SourceReaderScreen(Screen[None]):
         if case_id is None:
             self.notify("This passage supports no case directly.")
             return
-        open_case = getattr(self.app, "open_case", None)
-        if open_case is not None:
-            open_case(case_id)
+        app_of(self).open_case(case_id)
 
     def _passage_case(self) -> str | None:
         if not (0 <= self.current < len(self.passages)):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,20 +26,20 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from db import notes as notes_api
 from db import search as search_api
 from db.errors import ParadiploError
+from db.files import write_atomic
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.smallfile import read_small
 from db.store import Store
+from tui.widgets.dbwork import DbResult, db_work
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.scrolling import PaneSized
 from tui.widgets.text import one_line
@@ -87,10 +86,7 @@ def save_history(history: list[str], path: Path | None = None) -> None:
     """Write the history atomically (a crash leaves the old file or the new one, never half)."""
     path = path or history_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(history[:HISTORY_MAX], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(history[:HISTORY_MAX], ensure_ascii=False))
     except OSError:
         pass  # remembering searches is a convenience: never an error for the user
 
@@ -151,7 +147,7 @@ def describe_filters(store: Store, filters: Filters) -> str:
 
 # ------------------------------------------------------------------------------ screen
 @dataclass
-class SearchDone(Message):
+class SearchDone(DbResult):
     """Hits for one search; `generation` says which keystroke they answer."""
 
     generation: int
@@ -162,7 +158,7 @@ class SearchDone(Message):
 
 
 @dataclass
-class FiltersDescribed(Message):
+class FiltersDescribed(DbResult):
     text: str
 
 
@@ -268,14 +264,15 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self._show_recent()
         self.run_worker(search_api.warm, thread=True, group="search-warm")
         if not self.filters.is_empty():
-            self.run_worker(self._describe_filters, thread=True, group="search-filters")
+            self.load_filter_labels()
 
-    def _describe_filters(self) -> None:
+    @db_work("search-filters")
+    def load_filter_labels(self) -> FiltersDescribed:
         try:
             text = describe_filters(self.store, self.filters)
-        except (ParadiploError, Exception):  # a label is a nicety; keep the keys
+        except Exception:  # a label is a nicety; keep the keys
             text = ""
-        self.post_message(FiltersDescribed(text))
+        return FiltersDescribed(text)
 
     def on_filters_described(self, message: FiltersDescribed) -> None:
         self.filters_text = message.text
@@ -349,17 +346,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             return
         filters = self.filters if self.apply_filters else None
         self._status(Text("Searching…", style="dim"))
-        self.run_worker(
-            partial(self._search, generation, text, filters),
-            thread=True,
-            exclusive=True,
-            group="search",
-            exit_on_error=False,
-        )
+        self.search(generation, text, filters)
 
-    def _search(self, generation: int, text: str, filters: Filters | None) -> None:
-        """In a thread: run the search and make the results' lines; post them unless a
-        newer search was asked for."""
+    @db_work("search")
+    def search(self, generation: int, text: str, filters: Filters | None) -> SearchDone | None:
+        """Run the search and make the results' lines (unless a newer search was asked for
+        meanwhile)."""
         hits: list[SearchHit] = []
         error = ""
         try:
@@ -368,10 +360,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             error = str(exc)
         except Exception as exc:  # the database failing must not close the screen
             error = f"Search failed ({type(exc).__name__}: {exc})."
-        if get_current_worker().is_cancelled or generation != self.generation:
-            return
+        if generation != self.generation:
+            return None
         options = [Option(hit_prompt(h, text), id=f"r:{i}") for i, h in enumerate(hits)]
-        self.post_message(SearchDone(generation, text, hits, error, options))
+        return SearchDone(generation, text, hits, error, options)
 
     def on_search_done(self, message: SearchDone) -> None:
         if message.generation != self.generation:

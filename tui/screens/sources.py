@@ -20,7 +20,7 @@ from textual.widgets import Header, Static
 from db import queries
 from db.models import Source
 from db.store import Store
-from tui.widgets.dbwork import DbResult, is_current, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
 from tui.widgets.keybar import KeyBar
 from tui.widgets.source_list import PAGE, SourceList
 from tui.widgets.text import one_line, plain
@@ -141,24 +141,22 @@ class SourcesScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = "Sources"
         self.query_one("#sources-detail").border_title = "Provenance"
-        self._load()
+        self.load()
         self.query_one(SourceList).focus()
 
     def data_changed(self) -> None:
         """Another process added or changed sources: list them again, keeping the place."""
-        self._load()
+        self.load()
 
-    def _load(self) -> None:
-        def load(store: Store) -> SourcesLoaded:
-            conn = store.conn
-            return SourcesLoaded(
-                queries.count_sources(conn), queries.list_sources(conn, limit=PAGE, offset=0)
-            )
-
-        run_db(self, "sources", load)
+    @db_work("sources")
+    def load(self) -> SourcesLoaded:
+        conn = app_of(self).store.conn
+        return SourcesLoaded(
+            queries.count_sources(conn), queries.list_sources(conn, limit=PAGE, offset=0)
+        )
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
-        if not is_current(self, message):
+        if message.stale:
             return
         source_list = self.query_one(SourceList)
         was = source_list.current.id if source_list.count and source_list.current else None

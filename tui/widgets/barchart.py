@@ -49,7 +49,7 @@ def bar_line(
     line.append(" ")
     bar = Bar(max(peak, 1), 0, count, width=bar_width, color=color)
     for segment in bar.__rich_console__(console, console.options.update_width(bar_width)):
-        if segment.text != "\n":
+        if isinstance(segment, Segment) and segment.text != "\n":
             line.append(segment.text, segment.style)
     line.append(" ")
     line.append(f"{count:,}".rjust(count_width), style="bold")
@@ -173,7 +173,7 @@ class BarChart(ScrollView, can_focus=True):
         options = self.app.console.options.update_width(bar_width)
         bar_style = style + Style(color=self.color)  # the cursor row keeps its background
         for seg in bar.__rich_console__(self.app.console, options):
-            if seg.text != "\n":
+            if isinstance(seg, Segment) and seg.text != "\n":
                 segments.append(Segment(seg.text, bar_style))
         segments.append(Segment(" ", style))
         segments.append(Segment(f"{c.count:,}".rjust(count_width), style + _BOLD))

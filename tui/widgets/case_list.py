@@ -25,16 +25,15 @@ from textual.widgets import Static
 
 from db import notes as notes_api
 from db import queries
+from db.browse import PAGE
 from db.i18n import N_, _, data_label
 from db.models import CaseRow, Filters
-from db.store import Store
-from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.paging import PageCache
 from tui.widgets.regions import short_name as region_short
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
-PAGE = 100
 KEEP_PAGES = 24
 ROW_CACHE = 400  # rendered rows kept (a few screens' worth)
 
@@ -314,15 +313,14 @@ class CaseList(ScrollView, can_focus=True):
     def _want_page(self, page: int) -> None:
         if not self.rows.claim(page):
             return
-        filters, sort, gen = self.filters, self.sort, self.list_generation
+        self.load_page(self.filters, self.sort, self.list_generation, page)
 
-        def load(store: Store) -> CaseList.PageLoaded:
-            conn = store.conn
-            rows = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=page * PAGE)
-            counts = notes_api.note_counts(conn, [r.id for r in rows])
-            return CaseList.PageLoaded(gen, page, rows, counts)
-
-        run_db(self, "case-page", load, exclusive=False, description=f"case page {page}")
+    @db_work("case-page", exclusive=False)
+    def load_page(self, filters: Filters, sort: str, gen: int, page: int) -> PageLoaded:
+        conn = app_of(self).store.conn
+        rows = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=page * PAGE)
+        counts = notes_api.note_counts(conn, [r.id for r in rows])
+        return CaseList.PageLoaded(gen, page, rows, counts)
 
     def on_case_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
@@ -443,11 +441,11 @@ class CaseList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old)
-        self.refresh_lines(new)
+        self._refresh_row(old)
+        self._refresh_row(new)
         self._announce()
 
-    def refresh_lines(self, index: int) -> None:
+    def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y)
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))

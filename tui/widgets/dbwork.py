@@ -1,122 +1,158 @@
-"""Database work off the UI thread: one way for every widget to query, one place for errors.
+"""Database work off the UI thread: the one pattern every screen and widget uses.
 
-`run_db(node, group, fn)` runs `fn(store)` in a thread worker owned by the App (so the App's
-single `on_worker_state_changed` handler reports every failure) and posts the message `fn`
-returns to `node`. Each group has a generation counter: a newer request in the same group makes
-older results stale, and stale results are dropped both in the thread and on arrival.
-`store.conn` inside `fn` is that thread's own connection.
+A method decorated with `@db_work(group)` runs in a Textual thread worker (`@work(thread=True,
+exclusive=True)`), reads through `app_of(self).store` (`store.conn` is that thread's own
+connection) and returns one typed message, a `DbResult`, which is posted to the node (and is
+the worker's result). A newer
+call of the same method replaces the older (exclusive): the older's result is not posted, and
+a result that arrives after a newer call was made says so (`message.stale`). A failure posts
+`WorkFailed`, which bubbles from the node up to the App: a screen may mark its pane first,
+the App turns it into a notification a user can act on.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
+from textual import work
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, get_current_worker
 
-from db.store import Store
+if TYPE_CHECKING:
+    from db.store import Store
+    from tui.app import ParadiploApp
+
+P = ParamSpec("P")
+N = TypeVar("N", bound=MessagePump)
 
 
 class DbResult(Message):
-    """A query result delivered to a widget; `group`/`generation` say which request it answers."""
+    """A result of database work, posted by the worker that read it."""
 
-    group: str = ""
-    generation: int = 0
+    worker: Worker[Any] | None = None
+
+    @property
+    def stale(self) -> bool:
+        """True when a newer call of the same work was made after this one (this one's
+        worker was cancelled by it)."""
+        return self.worker is not None and self.worker.is_cancelled
 
 
-def _app(node: MessagePump) -> Any:
-    return node.app
+class WorkFailed(DbResult):
+    """Database work of `group` raised `error`."""
+
+    def __init__(self, group: str, error: Exception) -> None:
+        super().__init__()
+        self.group = group
+        self.error = error
 
 
-def is_current(node: MessagePump, message: DbResult) -> bool:
-    """False when a newer request in the same group was made after this result's."""
-    gens: dict[str, int] = _app(node).db_generations
-    return gens.get(message.group, 0) == message.generation
+def app_of(node: MessagePump) -> ParadiploApp:
+    """The running app, typed (every node of this program runs in a ParadiploApp)."""
+    return cast("ParadiploApp", node.app)
+
+
+def db_work(
+    group: str, *, exclusive: bool = True
+) -> Callable[
+    [Callable[Concatenate[N, P], DbResult | None]],
+    Callable[Concatenate[N, P], Worker[DbResult | None]],
+]:
+    """Run the decorated method in a thread worker of `group` and post the message it returns.
+
+    With `exclusive=False` calls run side by side and none replaces another (pages of a list,
+    which say themselves which request they answer).
+    """
+
+    def decorate(
+        method: Callable[Concatenate[N, P], DbResult | None],
+    ) -> Callable[Concatenate[N, P], Worker[DbResult | None]]:
+        @functools.wraps(method)
+        def job(node: N, *args: P.args, **kwargs: P.kwargs) -> DbResult | None:
+            return _post(node, group, lambda: method(node, *args, **kwargs))
+
+        runner = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)
+        return cast(Callable[Concatenate[N, P], "Worker[DbResult | None]"], runner(job))
+
+    return decorate
+
+
+def _post(node: MessagePump, group: str, read: Callable[[], DbResult | None]) -> DbResult | None:
+    """In the worker: run `read` and post its message (or WorkFailed) unless superseded."""
+    worker = get_current_worker()
+    message: DbResult | None
+    try:
+        message = read()
+    except Exception as exc:
+        message = WorkFailed(group, exc)
+    if message is not None and not worker.is_cancelled:
+        message.worker = worker
+        node.post_message(message)
+    return message
 
 
 def run_db(
     node: MessagePump,
     group: str,
-    fn: Callable[[Store], DbResult | None],
+    read: Callable[[Store], DbResult | None],
     *,
     exclusive: bool = True,
-    description: str = "",
-) -> Worker[None]:
-    """Run `fn(store)` in a thread; post its result message to `node` unless superseded.
-
-    With `exclusive=False` several requests of the group run side by side and none makes
-    another stale (used for pages of the case list, which carry their own generation).
-    """
-    app = _app(node)
-    gens: dict[str, int] = app.db_generations
-    generation = gens.get(group, 0) + (1 if exclusive else 0)
-    gens[group] = generation
-    store: Store = app.store
-
-    def job() -> None:
-        message = fn(store)
-        if message is None:
-            return
-        if get_current_worker().is_cancelled or gens.get(group, 0) != generation:
-            return
-        message.group = group
-        message.generation = generation
-        node.post_message(message)
-
-    worker: Worker[None] = app.run_worker(
-        job,
-        name=description or group,
-        group=group,
+) -> Worker[DbResult | None]:
+    """`db_work` for a closure: run `read(store)` in a thread worker of `group` and post the
+    message it returns, the same way (for reads built from local values, as the forms do)."""
+    store = app_of(node).store
+    return node.run_worker(  # type: ignore[attr-defined,no-any-return]
+        lambda: _post(node, group, lambda: read(store)),
         thread=True,
         exclusive=exclusive,
+        group=group,
         exit_on_error=False,
     )
-    return worker
 
 
-def run_db_together(
-    node: MessagePump,
-    jobs: list[tuple[str, Callable[[Store], DbResult | None]]],
-    *,
-    name: str = "reload",
-) -> Worker[None]:
-    """Run several groups' requests one after another in one thread worker, posting each
-    result as it is ready; each group's generation is bumped as by `run_db`.
+def is_current(node: MessagePump, message: DbResult) -> bool:
+    """Whether `message` answers the newest call of its work (older ones are dropped)."""
+    return not message.stale
 
-    Cheaper than one worker a group when the queries are short: no thread start-up per group,
-    and no threads contending for the interpreter with each other and the UI. A group whose
-    query fails is reported as that group's failure (`App.db_failed`), as its own worker's
-    would be; the groups after it still run.
-    """
-    app = _app(node)
-    gens: dict[str, int] = app.db_generations
-    wanted: list[tuple[str, int, Callable[[Store], DbResult | None]]] = []
-    for group, fn in jobs:
-        gens[group] = gens.get(group, 0) + 1
-        wanted.append((group, gens[group], fn))
-        # A request of the group still running is stale now: let it stop early.
-        app.workers.cancel_group(app, group)
-    store: Store = app.store
 
-    def job() -> None:
-        worker = get_current_worker()
-        for group, generation, fn in wanted:
-            if worker.is_cancelled or gens.get(group, 0) != generation:
-                continue
-            try:
-                message = fn(store)
-            except Exception as exc:  # reported as its own group's failure; the others go on
-                app.call_from_thread(app.db_failed, group, exc)
-                continue
-            if message is None or worker.is_cancelled or gens.get(group, 0) != generation:
-                continue
-            message.group = group
-            message.generation = generation
-            node.post_message(message)
+class NoteChanged(DbResult):
+    """A note was deleted (and can be restored with undo) or restored."""
 
-    worker: Worker[None] = app.run_worker(
-        job, name=name, group=name, thread=True, exclusive=True, exit_on_error=False
-    )
-    return worker
+    def __init__(self, change: str, note_id: str) -> None:
+        super().__init__()
+        self.change = change
+        self.note_id = note_id
+
+
+def change_note(node: MessagePump, change: str, note_id: str) -> NoteChanged:
+    """Delete or restore a note (in a worker: see `noted` for the UI's part)."""
+    from db import notes as notes_api
+
+    store = app_of(node).store
+    if change == "delete":
+        notes_api.delete_note(store, note_id)
+    else:
+        notes_api.restore_note(store, note_id)
+    return NoteChanged(change, note_id)
+
+
+def undo_delete(node: MessagePump, change: Callable[[str, str], object]) -> None:
+    """Restore the note deleted last in this session (u), through `change("restore", id)`."""
+    stack = app_of(node).deleted_notes
+    if not stack:
+        app_of(node).notify("Nothing to undo.")
+        return
+    change("restore", stack.pop())
+
+
+def noted(node: MessagePump, message: NoteChanged) -> None:
+    """After `change_note`: keep a deleted note for undo (u), and say what happened."""
+    app = app_of(node)
+    if message.change == "delete":
+        app.deleted_notes.append(message.note_id)
+        app.notify("Note deleted (u to undo)")
+    else:
+        app.notify("Note restored")

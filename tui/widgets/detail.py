@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
@@ -31,11 +31,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
-from db.errors import ParadiploError
 from db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from db.text import clip, display_safe, facts_label
+from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted, undo_delete
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import join, one_line, plain, render_text
 
@@ -65,6 +64,16 @@ class QuoteRef:
     number: int
     context: str
     evidence: Evidence
+
+
+def _quote_parts(ref: QuoteRef, sectors: dict[str, str]) -> list[RenderableType]:
+    return [quote_text(ref, sectors)]
+
+
+def _note_parts(note: Note) -> list[RenderableType]:
+    from tui.widgets.note_text import markdown_text, note_markdown, note_meta
+
+    return [note_meta(note), markdown_text(note_markdown(note.body))]
 
 
 def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
@@ -432,7 +441,7 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
 class DetailView(ScrollView, can_focus=True):
     """The case shown in full, then the user's notes on it; a cursor moves over the quotes
     and the notes (j/k). Enter opens a quote's source or edits a note; e, d and u edit,
-    delete and restore notes, as in the notes panel."""
+    delete and restore notes, as in the notes screen."""
 
     COMPONENT_CLASSES = {"detail--selected", "detail--bar", "detail--note-bar"}
 
@@ -448,7 +457,7 @@ class DetailView(ScrollView, can_focus=True):
         Binding("up,k", "quote(-1)", "Prev quote", show=False, id="detail.prev"),
         Binding("down,j", "quote(1)", "Next quote", show=False, id="detail.next"),
         Binding("enter", "open_quote", "Open source", id="detail.open"),
-        # The notes panel's ids: a key remapped for notes keeps working here.
+        # The ids the notes keys have always had (keymap.toml may name them).
         Binding("e", "edit_note", "Edit note", show=False, id="note_panel.edit"),
         Binding("d", "delete_note", "Delete note", show=False, id="note_panel.delete"),
         Binding("u", "undo_delete", "Undo delete", show=False, id="note_panel.undo"),
@@ -479,8 +488,6 @@ class DetailView(ScrollView, can_focus=True):
         self.quotes: list[QuoteRef] = []
         self.notes: list[Note] = []
         self.selected = -1  # no item selected: the facts are in view
-        # None: the notes are drawn in this view now (kept for callers that look for it).
-        self.notes_panel: Widget | None = None
         self._empty = "No case selected."
         # The case as lines at `_width`: each line's segments (text styles only), and the
         # item (quote, then note) each line belongs to (-1: facts, a heading or a gap).
@@ -493,10 +500,6 @@ class DetailView(ScrollView, can_focus=True):
         self._styles: tuple[Style, ...] | None = None
 
     # ------------------------------------------------------------------------ content
-    async def show(self, detail: CaseDetail | None, *, empty: str = "No case selected.") -> None:
-        """Show a case (None: a placeholder message)."""
-        self.show_now(detail, empty=empty)
-
     def show_now(
         self,
         detail: CaseDetail | None,
@@ -583,24 +586,17 @@ class DetailView(ScrollView, can_focus=True):
             sector_labels = {s.id: s.label_en for s in detail.sectors}
             for i, ref in enumerate(self.quotes):
                 start = len(lines)
-                for part in drawn(
-                    lambda r=ref: [quote_text(r, sector_labels)], f"quote {ref.number}"
-                ):
+                for part in drawn(partial(_quote_parts, ref, sector_labels), f"quote {ref.number}"):
                     add(part, max(width - 2, 1), i)
                 spans.append((start, len(lines)))
                 gap()
             add(self._notes_heading(), width)
             gap()
             if self.notes:
-                from tui.widgets.note_text import markdown_text, note_markdown, note_meta
-
                 for j, note in enumerate(self.notes[:MAX_NOTES]):
                     item = len(self.quotes) + j
                     start = len(lines)
-                    for part in drawn(
-                        lambda n=note: [note_meta(n), markdown_text(note_markdown(n.body))],
-                        f"note {note.id}",
-                    ):
+                    for part in drawn(partial(_note_parts, note), f"note {note.id}"):
                         add(part, max(width - 2, 1), item)
                     spans.append((start, len(lines)))
                     gap()
@@ -780,70 +776,43 @@ class DetailView(ScrollView, can_focus=True):
             self.action_open_quote()
 
     # ------------------------------------------------------------------------ notes
-    def _store(self) -> Any:
-        return getattr(self.app, "store", None)
-
     def _notes_changed(self) -> None:
         if self.detail is not None:
             self.post_message(self.NotesChanged(self.detail.id))
 
     def action_edit_note(self) -> None:
-        note, store = self.current_note, self._store()
-        if note is None or store is None:
+        note = self.current_note
+        if note is None:
             return
         from tui.screens.note_editor import NoteEditorScreen
 
         self.app.push_screen(
-            NoteEditorScreen(store, note.target_type, note.target_id, note.target_label, note),
+            NoteEditorScreen(
+                app_of(self).store, note.target_type, note.target_id, note.target_label, note
+            ),
             lambda saved: self._notes_changed() if saved is not None else None,
         )
 
     def action_delete_note(self) -> None:
-        note, store = self.current_note, self._store()
-        if note is None or store is None:
+        note = self.current_note
+        if note is None:
             return
         from tui.screens.note_editor import confirm_delete
 
-        confirm_delete(self, note, lambda: self._change_note("delete", note.id))
+        confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 
     def action_undo_delete(self) -> None:
-        from tui.widgets.notes_panel import deleted_this_session
+        undo_delete(self, self.change_note)
 
-        stack = deleted_this_session(self.app)
-        if not stack:
-            self.app.notify("Nothing to undo.", markup=False)
-            return
-        self._change_note("restore", stack.pop())
+    @db_work("notes-change")
+    def change_note(self, change: str, note_id: str) -> NoteChanged:
+        """Delete or restore a note; the screen then reloads the notes."""
+        return change_note(self, change, note_id)
 
-    def _change_note(self, change: str, note_id: str) -> None:
-        """Delete or restore a note in a thread worker; the screen then reloads the notes."""
-        from db import notes as notes_api
-        from tui.widgets.notes_panel import deleted_this_session
-
-        store, app = self._store(), self.app
-        if store is None:
-            return
-
-        def work() -> None:
-            try:
-                if change == "delete":
-                    notes_api.delete_note(store, note_id)
-                else:
-                    notes_api.restore_note(store, note_id)
-            except ParadiploError as exc:
-                app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
-                return
-            app.call_from_thread(done)
-
-        def done() -> None:
-            if change == "delete":
-                deleted_this_session(app).append(note_id)
-                app.notify("Note deleted (u to undo)", markup=False)
-            else:
-                app.notify("Note restored", markup=False)
-            self._notes_changed()
-
-        self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
+    def on_note_changed(self, message: NoteChanged) -> None:
+        message.stop()
+        noted(self, message)
+        self._notes_changed()
 
 
 MAX_NOTES = 50  # notes drawn under a case; the notes screen (N) lists them all

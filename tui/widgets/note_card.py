@@ -1,8 +1,8 @@
 """One note as a card: its times and tags, then its text as safe Markdown.
 
-Kept apart from the notes panel because Markdown (markdown-it, Textual's Markdown widget and
-the note editor's helpers) costs about a tenth of a second to import: the main screen shows a
-notes panel at once, but most cases have no notes, so this loads when the first card is due.
+Used by the notes screen (N) for the note under the cursor. A module of its own because
+Markdown (markdown-it, Textual's Markdown widget and the note editor's helpers) costs about a
+tenth of a second to import: it loads when the notes screen opens, never at start-up.
 """
 
 from __future__ import annotations
@@ -15,12 +15,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Markdown, Static
 
 from db.models import Note
-from tui.widgets.note_text import (  # noqa: F401  (re-exported for older imports)
-    PREVIEW_CHARS,
-    note_markdown,
-    note_meta,
-    safe_parser,
-)
+from tui.widgets.note_text import note_markdown, note_meta, safe_parser
 
 
 class NoteCard(Vertical):

@@ -156,7 +156,9 @@ class RegionTree(PaneSized, Tree[NodeData]):
         wider than the pane: long names are cut before their count, not scrolled."""
         data = node.data
         count = self._counts.get((data.side, data.key)) if data is not None else None
-        width = node.label.cell_len + (len(f" {count:,}") if count is not None else 0)
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
+        width += len(f" {count:,}") if count is not None else 0
         width += cell_len(self.ICON_NODE) if node.allow_expand else 0
         room = self.scrollable_content_region.width - self._guide_width(node)
         return min(width, room) if room > 0 else width
@@ -361,10 +363,10 @@ class RegionTree(PaneSized, Tree[NodeData]):
                 child.data = NodeData(side, n.key, n.label)
                 child.set_label(self._name_text(child.data))
             self._set_count(child, n.count)
-            key = (side, n.key)
-            if key in self._deferred or (n.children and not child.children):
+            side_key = (side, n.key)
+            if side_key in self._deferred or (n.children and not child.children):
                 child.allow_expand = True
-                self._defer(key, n.children)  # added when expanded, with these counts
+                self._defer(side_key, n.children)  # added when expanded, with these counts
             elif n.children:
                 self._merge(child, n.children, side)
             elif child.children:

@@ -78,7 +78,7 @@ class SectorList(ScrollView, can_focus=True):
         Binding("pageup", "page_up_rows", "Page up", show=False),
         Binding("pagedown", "page_down_rows", "Page down", show=False),
         Binding(
-            "space,enter", "toggle", "Tick / untick (ticked sectors narrow the list)", show=False
+            "space,enter", "tick", "Tick / untick (ticked sectors narrow the list)", show=False
         ),
         Binding("escape", "clear", "Clear", show=False, id="sectors.clear"),
     ]
@@ -247,7 +247,7 @@ class SectorList(ScrollView, can_focus=True):
     def action_page_down_rows(self) -> None:
         self._move(max(self.size.height - 1, 1))
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         option = self.highlighted_option
         if option is None:
             return
@@ -266,7 +266,7 @@ class SectorList(ScrollView, can_focus=True):
         index = int(self.scroll_y) + offset.y
         if 0 <= index < len(self.options):
             self.highlighted = index
-            self.action_toggle()
+            self.action_tick()
 
     def action_clear(self) -> None:
         if self._selected:

@@ -24,8 +24,7 @@ from textual.strip import Strip
 
 from db import queries
 from db.models import Source
-from db.store import Store
-from tui.widgets.dbwork import DbResult, run_db
+from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.paging import PageCache
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
@@ -106,14 +105,13 @@ class SourceList(ScrollView, can_focus=True):
         return self.source_at(self.cursor) if self.count else None
 
     def _want_page(self, page: int) -> None:
-        if not self.rows.claim(page):
-            return
+        if self.rows.claim(page):
+            self.load_page(page)
 
-        def load(store: Store) -> SourceList.PageLoaded:
-            rows = queries.list_sources(store.conn, limit=PAGE, offset=page * PAGE)
-            return SourceList.PageLoaded(page, rows)
-
-        run_db(self, "source-page", load, exclusive=False, description=f"source page {page}")
+    @db_work("source-page", exclusive=False)
+    def load_page(self, page: int) -> PageLoaded:
+        rows = queries.list_sources(app_of(self).store.conn, limit=PAGE, offset=page * PAGE)
+        return SourceList.PageLoaded(page, rows)
 
     def on_source_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
@@ -145,18 +143,18 @@ class SourceList(ScrollView, can_focus=True):
         source = self.source_at(index)
         if source is None:
             self.call_later(self._want_page, index // PAGE)
-            text = " …" if part == 0 else ""
-            return Strip([Segment(text.ljust(width), loading_style)], width)
+            loading = " …" if part == 0 else ""
+            return Strip([Segment(loading.ljust(width), loading_style)], width)
         selected = index == self.cursor
         key = (source.id, part, selected, width)
         strip = self._rows.get(key)
         if strip is None:
             if part == 0:
-                text = one_line(source.label, style="bold")
+                label = one_line(source.label, style="bold")
             else:
                 kind = queries.SOURCE_KIND_LABELS.get(source.kind, source.kind)
-                text = one_line(source.title or kind, style="dim")
-            text = Text(" ") + text
+                label = one_line(source.title or kind, style="dim")
+            text = Text(" ") + label
             text.truncate(width, overflow="ellipsis", pad=True)
             style = cursor_style if selected else base
             segments = [

@@ -1,0 +1,188 @@
+"""The browse read model: everything the case browser shows for one set of filters, in one call.
+
+`browse(conn, filters, sort, selection)` returns a `BrowseView`: the region and partner trees
+with their counts, the sector counts, the number of cases (filtered and in all), the first page
+of the list and the page holding the selected case, the note counts of those rows, and the
+selected case in full with its notes. The app's main screen shows one `BrowseView` per change
+(filters, sort, a case picked elsewhere); the command line can ask for the same view.
+
+The filters are taken as they are (a `Filters` object, whatever fields it has): every query
+below takes the whole object, so a new filter field needs no change here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from db import notes as notes_api
+from db import queries
+from db.errors import NotFound
+from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
+
+PAGE = 100  # rows in a page of the case list
+T = TypeVar("T")
+
+# The parts of a view, named as the panes that show them.
+PARTS = ("regions", "sectors", "agreements", "detail")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The case to keep selected (by id). With `reveal`, a case the filters hide is shown by
+    clearing the filters (a case picked in search or the palette)."""
+
+    case_id: str | None = None
+    reveal: bool = False
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case as the Detail pane shows it: the case (None if it is gone) and its notes."""
+
+    case_id: str
+    detail: CaseDetail | None
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BrowseView:
+    """What the browser shows for `filters` (which may differ from the filters asked for: see
+    `Selection.reveal`) and `sort`.
+
+    `failures` maps a part (see `PARTS`) whose queries failed to the error; that part's fields
+    then hold their empty values. `browse(strict=True)` raises instead.
+    """
+
+    filters: Filters
+    sort: str
+    regions: list[RegionNode] = field(default_factory=list)
+    partners: list[RegionNode] = field(default_factory=list)
+    sectors: list[SectorCount] = field(default_factory=list)
+    count: int = 0
+    total: int = 0
+    first_page: list[CaseRow] = field(default_factory=list)
+    cursor: int = 0
+    cursor_page: list[CaseRow] | None = None
+    note_counts: dict[str, int] = field(default_factory=dict)
+    case: CaseView | None = None
+    failures: dict[str, Exception] = field(default_factory=dict)
+    asked: Filters = field(default_factory=Filters)  # the filters asked for
+
+    @property
+    def revealed(self) -> bool:
+        """True when the filters were cleared to show the selected case."""
+        return self.filters != self.asked
+
+    @property
+    def cursor_row(self) -> CaseRow | None:
+        """The row under the cursor, if it was read."""
+        rows = self.cursor_page if self.cursor_page is not None else self.first_page
+        i = self.cursor % PAGE
+        return rows[i] if i < len(rows) else None
+
+
+def case_view(conn: sqlite3.Connection, case_id: str) -> CaseView:
+    """A case and the notes on it; a case that is gone is `CaseView(case_id, None)`."""
+    try:
+        detail = queries.case_detail(conn, case_id)
+    except NotFound:
+        return CaseView(case_id, None)
+    return CaseView(case_id, detail, notes_api.notes_for_case(conn, case_id))
+
+
+def browse(
+    conn: sqlite3.Connection,
+    filters: Filters,
+    sort: str = "-year",
+    selection: Selection | None = None,
+    *,
+    strict: bool = True,
+) -> BrowseView:
+    """The browser's view of `filters` and `sort`, with the cursor on `selection`'s case.
+
+    With `strict=False` a part whose queries fail is recorded in `failures` and the other
+    parts are still read (the app shows what it can and marks the failed pane).
+    """
+    selection = selection or Selection()
+    failures: dict[str, Exception] = {}
+
+    def part(name: str, read: Callable[[], T], empty: T) -> T:
+        if strict:
+            return read()
+        try:
+            return read()
+        except Exception as exc:  # reported as that part's failure; the others go on
+            failures[name] = exc
+            return empty
+
+    shown = part("agreements", lambda: _shown_filters(conn, filters, sort, selection), filters)
+    view = replace(
+        part("agreements", lambda: _cases(conn, shown, sort, selection.case_id), None)
+        or BrowseView(shown, sort),
+        asked=filters,
+    )
+    row = view.cursor_row
+    case = part("detail", lambda: case_view(conn, row.id), None) if row is not None else None
+    return replace(
+        view,
+        regions=part("regions", lambda: queries.region_tree(conn, shown), []),
+        partners=part("regions", lambda: queries.partner_tree(conn, shown), []),
+        sectors=part("sectors", lambda: queries.sector_counts(conn, shown), []),
+        case=case,
+        failures=failures,
+    )
+
+
+def _shown_filters(
+    conn: sqlite3.Connection, filters: Filters, sort: str, selection: Selection
+) -> Filters:
+    """`filters`, or no filters when they hide the case to reveal."""
+    case_id = selection.case_id
+    if not (selection.reveal and case_id) or filters.is_empty():
+        return filters
+    if queries.case_position(conn, filters, sort, case_id) is None:
+        return Filters()
+    return filters
+
+
+def _cases(conn: sqlite3.Connection, filters: Filters, sort: str, select: str | None) -> BrowseView:
+    """Counts, the first page, and the page and position of `select` (if listed)."""
+    count = queries.count_cases(conn, filters)
+    total = count if filters.is_empty() else queries.count_cases(conn, Filters())
+    first = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=0)
+    cursor, cursor_page = 0, None
+    if select and count:
+        pos = next((i for i, r in enumerate(first) if r.id == select), None)
+        if pos is None:
+            pos = queries.case_position(conn, filters, sort, select)
+        if pos is not None:
+            cursor = pos
+            if pos >= PAGE:
+                start = (pos // PAGE) * PAGE
+                cursor_page = queries.list_cases(conn, filters, sort=sort, limit=PAGE, offset=start)
+    ids = [r.id for r in first] + [r.id for r in cursor_page or []]
+    return BrowseView(
+        filters,
+        sort,
+        count=count,
+        total=total,
+        first_page=first,
+        cursor=cursor,
+        cursor_page=cursor_page,
+        note_counts=notes_api.note_counts(conn, ids),
+    )
+
+
+def labels(view: BrowseView) -> dict[str, str]:
+    """Every tree key and sector id of the view with its label (for naming active filters)."""
+    out: dict[str, str] = {"pc:": "partner not named"}
+    stack = [*view.regions, *view.partners]
+    while stack:
+        node = stack.pop()
+        out[node.key] = node.label
+        stack.extend(node.children)
+    out.update({s.id: s.label_en for s in view.sectors})
+    return out

@@ -1,0 +1,84 @@
+"""The browse read model (db/browse.py): what the case browser shows for one set of filters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db import queries
+from db.browse import PAGE, Selection, browse, case_view, labels
+from db.errors import ParadiploError
+from db.models import Filters
+from db.store import open_store
+
+
+def test_one_view_holds_every_pane(db_path: Path) -> None:
+    store = open_store(db_path)
+    try:
+        view = browse(store.conn, Filters())
+        assert view.count == view.total == 9 and len(view.first_page) == 9
+        assert view.regions and view.partners and view.sectors
+        assert view.case is not None and view.case.case_id == view.first_page[0].id
+        assert view.cursor == 0 and not view.revealed and not view.failures
+        names = labels(view)
+        assert names["pc:JP"] == "Japan" and names["pc:"].lower() == "partner not named"
+    finally:
+        store.close()
+
+
+def test_a_selected_case_is_kept_and_a_hidden_one_revealed(db_path: Path) -> None:
+    store = open_store(db_path)
+    try:
+        conn = store.conn
+        last = queries.list_cases(conn, Filters(), limit=PAGE)[-1].id
+        view = browse(conn, Filters(), "-year", Selection(last))
+        assert view.cursor == 8 and view.case is not None and view.case.case_id == last
+        japan = Filters(partner="pc:JP")
+        hidden = next(r.id for r in view.first_page if r.partner_country != "Japan")
+        kept = browse(conn, japan, "-year", Selection(hidden))
+        assert kept.filters == japan and kept.count == 2  # not revealed: the cursor moves
+        shown = browse(conn, japan, "-year", Selection(hidden, reveal=True))
+        assert shown.revealed and shown.filters == Filters() and shown.asked == japan
+        assert shown.case is not None and shown.case.case_id == hidden
+    finally:
+        store.close()
+
+
+def test_a_failing_part_is_recorded_or_raised(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: object, filters: object) -> None:
+        raise ParadiploError("no sector counts (test)")
+
+    monkeypatch.setattr(queries, "sector_counts", broken)
+    store = open_store(db_path)
+    try:
+        view = browse(store.conn, Filters(), strict=False)
+        assert set(view.failures) == {"sectors"} and view.count == 9 and view.regions
+        with pytest.raises(ParadiploError):
+            browse(store.conn, Filters())
+    finally:
+        store.close()
+
+
+def test_a_gone_case_reads_as_none(db_path: Path) -> None:
+    store = open_store(db_path)
+    try:
+        assert case_view(store.conn, "no-such-case").detail is None
+    finally:
+        store.close()
+
+
+def test_the_first_screen_path_does_not_load_sqlite_utils(db_path: Path) -> None:
+    """sqlite-utils takes ~65 ms to import: only writes load it, never opening and browsing."""
+    code = (
+        "import sys; from pathlib import Path; import tui.app; from db.store import open_store;"
+        "from db.browse import browse; from db.models import Filters;"
+        f"s = open_store(Path({str(db_path)!r})); browse(s.conn, Filters());"
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
