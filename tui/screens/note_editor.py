@@ -15,6 +15,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -58,47 +59,41 @@ def say(
     )
 
 
+@dataclass
 class StatusSaid(DbResult):
     """A line for the editor's status (kind "draft": how the last draft write went)."""
 
-    def __init__(self, text: str, kind: str) -> None:
-        super().__init__()
-        self.text = text
-        self.kind = kind
+    text: str
+    kind: str
 
 
+@dataclass
 class ContextLoaded(DbResult):
-    def __init__(self, label: str, anchor: tuple[int, int, str] | None, note: Note | None) -> None:
-        super().__init__()
-        self.label = label
-        self.anchor = anchor
-        self.note = note
+    label: str
+    anchor: tuple[int, int, str] | None
+    note: Note | None
 
 
+@dataclass
 class Saved(DbResult):
-    def __init__(self, note: Note) -> None:
-        super().__init__()
-        self.note = note
+    note: Note
 
 
+@dataclass
 class SaveFailed(DbResult):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str
 
 
+@dataclass
 class Conflicted(DbResult):
-    def __init__(self, error: ConflictError, deleted: bool) -> None:
-        super().__init__()
-        self.error = error
-        self.deleted = deleted
+    error: ConflictError
+    deleted: bool
 
 
+@dataclass
 class TheirsLoaded(DbResult):
-    def __init__(self, note: Note, deleted: bool) -> None:
-        super().__init__()
-        self.note = note
-        self.deleted = deleted
+    note: Note
+    deleted: bool
 
 
 class Discarded(DbResult):
