@@ -380,13 +380,14 @@ def _summarised(f: Filters) -> str | None:
     return f.sectors[0] if f.sectors else ""
 
 
-def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
+def _tree_rows(
+    conn: sqlite3.Connection, f: Filters, summary_table: str, columns: str, group: str
+) -> list[tuple[Any, ...]]:
+    """A tree's (columns..., count) rows under `f`: from its summary table when one answers
+    (a few hundred rows, whatever the size of the collection), else counted from the cases."""
     summary = _summarised(f)
-    if summary is not None:  # a few hundred rows, whatever the size of the collection
-        sql = (
-            "SELECT region_country, province_code, area_code, region_id, n"
-            " FROM summary_regions WHERE sector_id = ?"
-        )
+    if summary is not None:
+        sql = f"SELECT {columns}, n FROM {summary_table} WHERE sector_id = ?"
         params: list[Any] = [summary]
     else:
         if f.sectors:  # one range of case_sectors (kept in sector order)
@@ -395,11 +396,19 @@ def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         else:
             where, params = where_clause(f, sectors_as="in")
             table = "cases c"
-        sql = (
-            "SELECT c.region_country, c.province_code, c.area_code, c.region_id, count(*)"
-            f" FROM {table} {where} GROUP BY 1, 2, 3, 4"
-        )
-    rows = conn.execute(sql, params).fetchall()
+        cols = ", ".join(f"c.{c.strip()}" for c in columns.split(","))
+        sql = f"SELECT {cols}, count(*) FROM {table} {where} GROUP BY {group}"
+    return conn.execute(sql, params).fetchall()
+
+
+def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
+    rows = _tree_rows(
+        conn,
+        f,
+        "summary_regions",
+        "region_country, province_code, area_code, region_id",
+        "1, 2, 3, 4",
+    )
     area_names, area_levels, countries = _reference(conn)
     actor_ids = {r[3] for r in rows if not r[2]}
     actors: dict[str, tuple[str, str | None]] = {}
@@ -471,27 +480,15 @@ def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> li
 
 
 def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    summary = _summarised(f)
-    if summary is not None:
-        sql = (
-            "SELECT partner_country, partner_id, partner_name, n FROM summary_partners"
-            " WHERE sector_id = ?"
-        )
-        params: list[Any] = [summary]
-    else:
-        if f.sectors:  # one range of case_sectors (kept in sector order)
-            where, params = sector_where(f, "c")
-            table = "case_sectors c"
-        else:
-            where, params = where_clause(f, sectors_as="in")
-            table = "cases c"
-        # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
-        # cases_partner_group index delivers the groups in order, with no sort.
-        sql = (
-            "SELECT c.partner_country, c.partner_id, c.partner_name, count(*)"
-            f" FROM {table} {where} GROUP BY c.partner_country, c.partner_id"
-        )
-    rows = conn.execute(sql, params).fetchall()
+    # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
+    # cases_partner_group index delivers the groups in order, with no sort.
+    rows = _tree_rows(
+        conn,
+        f,
+        "summary_partners",
+        "partner_country, partner_id, partner_name",
+        "c.partner_country, c.partner_id",
+    )
     countries = _reference(conn)[2]
     by_country: dict[str, list[RegionNode]] = {}
     totals: dict[str, int] = {}

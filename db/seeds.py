@@ -574,6 +574,22 @@ def year_of(date: str | None) -> int | None:
 AREA_COLUMNS = ("code", "name", "level", "province_code")
 
 
+def _seed_row(
+    record: Mapping[str, Any],
+    columns: str,
+    *,
+    renamed: Mapping[str, str] | None = None,
+    lists: tuple[str, ...] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    """A seed record as a row of `columns` (space-separated; a column is read from the record's
+    key of the same name, or from `renamed[column]`); `lists` are stored as JSON arrays."""
+    renamed = renamed or {}
+    row = {c: record.get(renamed.get(c, c)) for c in columns.split()}
+    row.update({c: _j(record.get(renamed.get(c, c))) for c in lists})
+    return {**row, **extra, "origin": "seed"}
+
+
 def _vocab(entry: Mapping[str, Any]) -> dict[str, Any]:
     """A sector or case type of vocabulary.toml as a row."""
     return {
@@ -654,24 +670,13 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         put(
             "sources",
             (
-                {
-                    "id": x["id"],
-                    "file": x["file"],
-                    "kind": x["kind"],
-                    "title": x.get("title"),
-                    "outlet": x.get("outlet"),
-                    "authors": _j(x.get("authors")),
-                    "affiliation": x.get("affiliation"),
-                    "published": x.get("published"),
-                    "language": x.get("language"),
-                    "keywords": _j(x.get("keywords")),
-                    "notes": _j(x.get("notes")),
-                    "citation": x.get("citation"),
-                    "text": data.texts[x["id"]],
-                    "added_at": stamp,
-                    "inferred": _j(x.get("inferred")),
-                    **seed,
-                }
+                _seed_row(
+                    x,
+                    "id file kind title outlet affiliation published language citation",
+                    lists=("authors", "keywords", "notes", "inferred"),
+                    text=data.texts[x["id"]],
+                    added_at=stamp,
+                )
                 for x in data.sources
             ),
             replace=True,
@@ -697,20 +702,12 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         put(
             "actors",
             (
-                {
-                    "id": a["id"],
-                    "name": a["name"],
-                    "as_stated": a.get("as_stated"),
-                    "country_code": a.get("country"),
-                    "level": a.get("level"),
-                    "kind": a["kind"],
-                    "area_code": a.get("area_code"),
-                    "province_code": actor_by_id[a["id"]]["province_code"],
-                    "candidates": _j(a.get("candidates")),
-                    "resolution": a.get("resolution"),
-                    "unclear": _j(a.get("unclear")),
-                    **seed,
-                }
+                _seed_row(
+                    actor_by_id[a["id"]],
+                    "id name as_stated country_code level kind area_code province_code resolution",
+                    renamed={"country_code": "country"},
+                    lists=("candidates", "unclear"),
+                )
                 for a in data.actors
             ),
             replace=True,
@@ -777,14 +774,9 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         put(
             "people",
             (
-                {
-                    "id": x["id"],
-                    "name": x["name"],
-                    "office": x.get("office"),
-                    "office_as_stated": x.get("office_as_stated"),
-                    "actor_id": x.get("actor"),
-                    **seed,
-                }
+                _seed_row(
+                    x, "id name office office_as_stated actor_id", renamed={"actor_id": "actor"}
+                )
                 for x in data.people
             ),
             replace=True,
@@ -801,17 +793,12 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         put(
             "events",
             (
-                {
-                    "id": e["id"],
-                    "case_id": e["case"],
-                    "date": e.get("date"),
-                    "date_as_stated": e.get("date_as_stated"),
-                    "place": e.get("place"),
-                    "description": e["description"],
-                    "people": _j(e.get("people")),
-                    "date_gloss": e.get("date_gloss"),
-                    **seed,
-                }
+                _seed_row(
+                    e,
+                    "id case_id date date_as_stated place description date_gloss",
+                    renamed={"case_id": "case"},
+                    lists=("people",),
+                )
                 for e in data.events
             ),
             replace=True,

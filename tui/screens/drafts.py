@@ -7,6 +7,7 @@ in the editor (the app does that with the Draft this screen dismisses with); d d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
@@ -48,18 +49,16 @@ def editor_for_draft(store: Store, draft: Draft, label: str = "") -> NoteEditorS
     return NoteEditorScreen(store, draft.target_type, draft.target_id, label, draft=draft)
 
 
+@dataclass
 class LabelsRead(DbResult):
     """What each draft is on (draft key -> label)."""
 
-    def __init__(self, labels: dict[str, str]) -> None:
-        super().__init__()
-        self.labels = labels
+    labels: dict[str, str]
 
 
+@dataclass
 class Discarded(DbResult):
-    def __init__(self, draft: Draft) -> None:
-        super().__init__()
-        self.draft = draft
+    draft: Draft
 
 
 class DraftsScreen(ModalScreen[Draft | None]):

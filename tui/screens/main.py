@@ -8,7 +8,7 @@ cursor loads that case into the Detail pane.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import events, on
@@ -38,12 +38,11 @@ from tui.widgets.text import one_line
 from tui.widgets.titlebar import TitleBar
 
 
+@dataclass
 class Browsed(DbResult):
     """A `BrowseView` read for the screen (the first, on mount, opens the store too)."""
 
-    def __init__(self, view: BrowseView) -> None:
-        super().__init__()
-        self.view = view
+    view: BrowseView
 
 
 def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -> Browsed:
@@ -51,21 +50,19 @@ def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -
     return Browsed(browse(store.conn, filters, sort, selection, strict=False))
 
 
+@dataclass
 class CaseLoaded(DbResult):
     """The case the list's cursor moved to, with its notes."""
 
-    def __init__(self, case: CaseView) -> None:
-        super().__init__()
-        self.case = case
+    case: CaseView
 
 
+@dataclass
 class NotesLoaded(DbResult):
     """The notes of a case, read again after one was saved or changed."""
 
-    def __init__(self, case_id: str, notes: list[Note]) -> None:
-        super().__init__()
-        self.case_id = case_id
-        self.notes = notes
+    case_id: str
+    notes: list[Note]
 
 
 class FilterBar(Static):

@@ -15,6 +15,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ from db.errors import ConflictError, NotFound, ParadiploError
 from db.models import Draft, Note
 from db.store import Store
 from db.text import clean_user_text, display_safe, target_word
+from tui.widgets.dbwork import DbResult, db_work
 from tui.widgets.fixed_input import FixedInput
 from tui.widgets.note_text import local_time, short_text
 
@@ -54,6 +56,47 @@ def say(
     node.app.notify(
         display_safe(message), title=title, severity=severity, timeout=timeout, markup=False
     )
+
+
+@dataclass
+class StatusSaid(DbResult):
+    """A line for the editor's status (kind "draft": how the last draft write went)."""
+
+    text: str
+    kind: str
+
+
+@dataclass
+class ContextLoaded(DbResult):
+    label: str
+    anchor: tuple[int, int, str] | None
+    note: Note | None
+
+
+@dataclass
+class Saved(DbResult):
+    note: Note
+
+
+@dataclass
+class SaveFailed(DbResult):
+    text: str
+
+
+@dataclass
+class Conflicted(DbResult):
+    error: ConflictError
+    deleted: bool
+
+
+@dataclass
+class TheirsLoaded(DbResult):
+    note: Note
+    deleted: bool
+
+
+class Discarded(DbResult):
+    """The drafts of a discarded edit are gone: the editor closes."""
 
 
 class NoteTextArea(TextArea):
@@ -280,9 +323,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         needs_note = self._draft is not None and self._draft.note_id and self._saved_note is None
         needs_anchor = self._draft is not None and self.note_anchor is None
         if needs_label or needs_note or needs_anchor:
-            self.run_worker(self._load_context, thread=True, exit_on_error=False)
+            self._load_context()
 
-    def _load_context(self) -> None:
+    @db_work("note-context")
+    def _load_context(self) -> ContextLoaded | StatusSaid:
         """For a draft offered back: the note it edits, the target's label, the passage."""
         conn = self.store.conn
         label = self.target_label
@@ -299,9 +343,17 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 except NotFound:
                     note = None
         except Exception as exc:
-            self.app.call_from_thread(self._set_status, f"Could not load the note: {exc}", "error")
-            return
-        self.app.call_from_thread(self._context_loaded, label, anchor, note)
+            return StatusSaid(f"Could not load the note: {exc}", "error")
+        return ContextLoaded(label, anchor, note)
+
+    def on_status_said(self, message: StatusSaid) -> None:
+        if message.kind == "draft":
+            self._draft_written(message.text)
+        else:
+            self._set_status(message.text, message.kind)
+
+    def on_context_loaded(self, message: ContextLoaded) -> None:
+        self._context_loaded(message.label, message.anchor, message.note)
 
     def _context_loaded(
         self, label: str, anchor: tuple[int, int, str] | None, note: Note | None
@@ -377,12 +429,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 return
             body = ""  # back to the stored text: an empty draft removes the old one
         self._has_draft = bool(body)
-        self.run_worker(
-            lambda: self._write_draft(body, tags, seq),
-            thread=True,
-            group="note-draft",
-            exit_on_error=False,
-        )
+        self._write_draft(body, tags, seq)
 
     def _draft_anchor(self) -> tuple[int, int] | None:
         return (
@@ -416,19 +463,19 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             anchor=self._draft_anchor(),
         )
 
-    def _write_draft(self, body: str, tags: list[str], seq: int) -> None:
-        """Runs in a thread. Holds the lock so a save and a draft never interleave."""
+    @db_work("note-draft", exclusive=False)
+    def _write_draft(self, body: str, tags: list[str], seq: int) -> StatusSaid | None:
+        """Holds the lock so a save and a draft never interleave."""
         with self._lock:
             if seq <= self._saved_seq:
-                return  # this text is saved (or discarded) already
+                return None  # this text is saved (or discarded) already
             try:
                 self._store_draft(body, tags)
             except Exception as exc:
-                self.app.call_from_thread(self._draft_written, f"Draft not kept ({exc})")
-                return
+                return StatusSaid(f"Draft not kept ({exc})", "draft")
         if body:
-            stamp = datetime.now().strftime("%H:%M:%S")
-            self.app.call_from_thread(self._draft_written, f"draft kept {stamp}")
+            return StatusSaid(f"draft kept {datetime.now().strftime('%H:%M:%S')}", "draft")
+        return None
 
     def _draft_written(self, message: str) -> None:
         """Say how the last draft write went, unless a save's outcome is being shown."""
@@ -448,16 +495,11 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             return
         self._saving = True
         self._set_status("Saving…", "saving")
-        seq = self._edit_seq
-        self.run_worker(
-            lambda: self._save(body, tags, seq, mode),
-            thread=True,
-            group="note-save",
-            exit_on_error=False,
-        )
+        self._save(body, tags, self._edit_seq, mode)
 
-    def _save(self, body: str, tags: list[str], seq: int, mode: str) -> None:
-        """Runs in a thread: one transaction; then the drafts of this text are dropped."""
+    @db_work("note-save", exclusive=False)
+    def _save(self, body: str, tags: list[str], seq: int, mode: str) -> DbResult:
+        """One transaction; then the drafts of this text are dropped."""
         with self._lock:
             old_keys = {
                 notes_api.draft_key(
@@ -489,14 +531,11 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                     deleted = notes_api.is_deleted(self.store.conn, exc.note_id)
                 except Exception:
                     deleted = False
-                self.app.call_from_thread(self._conflict, exc, deleted)
-                return
+                return Conflicted(exc, deleted)
             except ParadiploError as exc:
-                self.app.call_from_thread(self._save_failed, str(exc))
-                return
+                return SaveFailed(str(exc))
             except Exception as exc:  # never lose the text to an unexpected error
-                self.app.call_from_thread(self._save_failed, f"Not saved: {exc}")
-                return
+                return SaveFailed(f"Not saved: {exc}")
             self._note_id, self._version, self._saved_seq = note.id, note.version, seq
             self._draft = None
             old_keys.add(notes_api.draft_key(note.target_type, note.target_id, note.id))
@@ -505,7 +544,16 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                     notes_api.discard_draft(self.store, key)
                 except ParadiploError:
                     pass  # a stale draft of a saved note is filtered out by list_drafts
-        self.app.call_from_thread(self._saved, note)
+        return Saved(note)
+
+    def on_saved(self, message: Saved) -> None:
+        self._saved(message.note)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self._save_failed(message.text)
+
+    def on_conflicted(self, message: Conflicted) -> None:
+        self._conflict(message.error, message.deleted)
 
     def _saved(self, note: Note) -> None:
         self._saving = False
@@ -560,26 +608,29 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         elif answer == "new":
             self._start_save("new")
         elif answer == "theirs":
-            self.run_worker(self._load_theirs, thread=True, exit_on_error=False)
+            self._load_theirs()
         else:
             self._close_after_save = False
             self._set_status("Not saved yet: the note was changed elsewhere", "error")
 
-    def _load_theirs(self) -> None:
+    @db_work("note-theirs")
+    def _load_theirs(self) -> DbResult:
         assert self._note_id is not None
         try:
             note = notes_api.get_note(self.store.conn, self._note_id, include_deleted=True)
             deleted = notes_api.is_deleted(self.store.conn, self._note_id)
         except ParadiploError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
-            return
+            return SaveFailed(str(exc))
         with self._lock:
             self._saved_seq = _NEVER
             try:
                 notes_api.discard_draft(self.store, notes_api.draft_key("", "", self._note_id))
             except ParadiploError:
                 pass
-        self.app.call_from_thread(self._theirs_loaded, note, deleted)
+        return TheirsLoaded(note, deleted)
+
+    def on_theirs_loaded(self, message: TheirsLoaded) -> None:
+        self._theirs_loaded(message.note, message.deleted)
 
     def _theirs_loaded(self, note: Note, deleted: bool) -> None:
         if deleted:
@@ -624,9 +675,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             if self._draft_timer is not None:
                 self._draft_timer.stop()
                 self._draft_timer = None
-            self.run_worker(self._discard_and_close, thread=True, exit_on_error=False)
+            self._discard_and_close()
 
-    def _discard_and_close(self) -> None:
+    @db_work("note-discard")
+    def _discard_and_close(self) -> Discarded:
         with self._lock:
             self._saved_seq = _NEVER
             keys = {
@@ -641,7 +693,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                     notes_api.discard_draft(self.store, key)
                 except ParadiploError:
                     pass
-        self.app.call_from_thread(self.dismiss, self._saved_note)
+        return Discarded()
+
+    def on_discarded(self, message: Discarded) -> None:
+        self.dismiss(self._saved_note)
 
 
 def confirm_delete(node: DOMNode, note: Note, on_delete: Any) -> None:

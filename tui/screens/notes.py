@@ -7,6 +7,7 @@ Dismisses with (target_type, target_id, anchor_start) for the app to open, or No
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,22 +65,18 @@ def first_line(body: str, limit: int = 80) -> str:
     return ""
 
 
+@dataclass
 class NotesRead(DbResult):
     """The notes under the filters (at most MAX_ROWS), how many match, and the tags."""
 
-    def __init__(
-        self, notes: list[Note], matching: int, tags: list[tuple[str, int]] | None
-    ) -> None:
-        super().__init__()
-        self.notes = notes
-        self.matching = matching
-        self.tags = tags
+    notes: list[Note]
+    matching: int
+    tags: list[tuple[str, int]] | None
 
 
+@dataclass
 class Exported(DbResult):
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
+    path: Path
 
 
 class NotesScreen(Screen[tuple[str, str, int | None] | None]):

@@ -19,7 +19,6 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -29,7 +28,7 @@ from db.browse import PAGE
 from db.i18n import N_, _, data_label
 from db.models import CaseRow, Filters
 from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.paging import PageCache
+from tui.widgets.paging import PagedList
 from tui.widgets.regions import short_name as region_short
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
@@ -215,8 +214,10 @@ class CaseHeader(Static):
             x -= col.width + 1
 
 
-class CaseList(ScrollView, can_focus=True):
+class CaseList(PagedList[CaseRow]):
     """Rows of cases under the current filters; the cursor row is the selected case."""
+
+    COMPONENT = "case-list"
 
     COMPONENT_CLASSES = {"case-list--cursor", "case-list--loading"}
 
@@ -261,16 +262,13 @@ class CaseList(ScrollView, can_focus=True):
         notes: dict[str, int] = field(default_factory=dict)
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(PAGE, **kwargs)
         self.filters = Filters()
         self.sort = "-year"
-        self.rows: PageCache[CaseRow] = PageCache(PAGE)
         self.list_generation = 0
         self.note_counts: dict[str, int] = {}
         self._announced: str | None = "\x00"
         self.empty_message = Text()
-        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
-        self._row_cache: dict[tuple[CaseRow, int, bool, int], Strip] = {}
 
     # --------------------------------------------------------------------------- data
     def reset(
@@ -296,19 +294,8 @@ class CaseList(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def count(self) -> int:
-        return self.rows.count
-
-    @property
     def pages(self) -> dict[int, list[CaseRow]]:
         return self.rows.pages
-
-    def row_at(self, index: int) -> CaseRow | None:
-        return self.rows.row(index)
-
-    @property
-    def current(self) -> CaseRow | None:
-        return self.row_at(self.cursor) if self.count else None
 
     def _want_page(self, page: int) -> None:
         if not self.rows.claim(page):
@@ -355,20 +342,6 @@ class CaseList(ScrollView, can_focus=True):
             for seg in line.render(self.app.console)
         ]
         return Strip(segments, width).crop(0, width)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The styles are looked up once per repaint, not once per row (each lookup walks
-        # the DOM), and rendered rows are reused until their content or style changes.
-        base = self.rich_style
-        styles = (
-            base,
-            base + self.get_component_rich_style("case-list--cursor"),
-            base + self.get_component_rich_style("case-list--loading"),
-        )
-        if styles != self._styles:
-            self._styles = styles
-            self._row_cache.clear()
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
@@ -465,35 +438,10 @@ class CaseList(ScrollView, can_focus=True):
             self._announced = row.id
             self.post_message(self.Highlighted(row.id, row.title))
 
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_page_up_rows(self) -> None:
-        self.set_cursor(self.cursor - max(self.size.height - 1, 1))
-
-    def action_page_down_rows(self) -> None:
-        self.set_cursor(self.cursor + max(self.size.height - 1, 1))
-
-    def action_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_last(self) -> None:
-        self.set_cursor(self.count - 1)
+    def choose(self) -> None:
+        self.action_open()
 
     def action_open(self) -> None:
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = int(self.scroll_y) + offset.y
-        if index < self.count:
-            self.set_cursor(index)
-            if event.chain >= 2:
-                self.action_open()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from textual import work
@@ -41,13 +42,12 @@ class DbResult(Message):
         return self.worker is not None and self.worker.is_cancelled
 
 
+@dataclass
 class WorkFailed(DbResult):
     """Database work of `group` raised `error`."""
 
-    def __init__(self, group: str, error: Exception) -> None:
-        super().__init__()
-        self.group = group
-        self.error = error
+    group: str
+    error: Exception
 
 
 def app_of(node: MessagePump) -> ParadiploApp:
@@ -118,13 +118,12 @@ def is_current(node: MessagePump, message: DbResult) -> bool:
     return not message.stale
 
 
+@dataclass
 class NoteChanged(DbResult):
     """A note was deleted (and can be restored with undo) or restored."""
 
-    def __init__(self, change: str, note_id: str) -> None:
-        super().__init__()
-        self.change = change
-        self.note_id = note_id
+    change: str
+    note_id: str
 
 
 def change_note(node: MessagePump, change: str, note_id: str) -> NoteChanged:

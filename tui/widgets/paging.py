@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 T = TypeVar("T")
 
@@ -59,3 +65,87 @@ class PageCache(Generic[T]):
                 break
             if old not in protected:
                 del self.pages[old]
+
+
+class PagedList(ScrollView, Generic[T], can_focus=True):
+    """A virtual list of rows read a page at a time (CaseList, SourceList): the rows, the
+    cursor keys, clicks, and the styles looked up once per repaint.
+
+    A subclass sets `ROW_LINES` (lines a row takes) and `COMPONENT` (the prefix of its
+    `--cursor` and `--loading` component classes), reads pages in `_want_page`, and says what
+    choosing a row does (`choose`).
+    """
+
+    ROW_LINES = 1
+    COMPONENT = ""
+
+    def __init__(self, page_size: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: PageCache[T] = PageCache(page_size)
+        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._row_cache: dict[Any, Strip] = {}
+
+    # cursor: a reactive of each subclass (its own repaint and update rules)
+    cursor: int
+
+    def set_cursor(self, index: int) -> None:
+        raise NotImplementedError
+
+    def choose(self) -> None:
+        """What Enter and a double click do on the cursor row."""
+
+    @property
+    def count(self) -> int:
+        return self.rows.count
+
+    def row_at(self, index: int) -> T | None:
+        return self.rows.row(index)
+
+    @property
+    def current(self) -> T | None:
+        return self.row_at(self.cursor) if self.count else None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are looked up once per repaint, not once per row (each lookup walks
+        # the DOM), and rendered rows are reused until their content or style changes.
+        base = self.rich_style
+        styles = (
+            base,
+            base + self.get_component_rich_style(f"{self.COMPONENT}--cursor"),
+            base + self.get_component_rich_style(f"{self.COMPONENT}--loading"),
+        )
+        if styles != self._styles:
+            self._styles = styles
+            self._row_cache.clear()
+        return super().render_lines(crop)
+
+    def _page_rows(self) -> int:
+        return max(self.size.height // self.ROW_LINES - 1, 1)
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_page_up_rows(self) -> None:
+        self.set_cursor(self.cursor - self._page_rows())
+
+    def action_page_down_rows(self) -> None:
+        self.set_cursor(self.cursor + self._page_rows())
+
+    def action_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_last(self) -> None:
+        self.set_cursor(self.count - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (int(self.scroll_y) + offset.y) // self.ROW_LINES
+        if index < self.count:
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.choose()

@@ -12,20 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db import queries
 from db.models import Source
 from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.paging import PageCache
+from tui.widgets.paging import PagedList
 from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import one_line, render_text
 
@@ -34,8 +31,11 @@ KEEP_PAGES = 12
 LINES = 2  # lines per source
 
 
-class SourceList(ScrollView, can_focus=True):
+class SourceList(PagedList[Source]):
     """Sources, bundled first; the cursor row is the source shown beside the list."""
+
+    ROW_LINES = LINES
+    COMPONENT = "source-list"
 
     COMPONENT_CLASSES = {"source-list--cursor", "source-list--loading"}
 
@@ -77,32 +77,21 @@ class SourceList(ScrollView, can_focus=True):
         rows: list[Source]
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.rows: PageCache[Source] = PageCache(PAGE)
+        super().__init__(PAGE, **kwargs)
         self._announced: str | None = "\x00"
-        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
-        self._rows: dict[tuple[str, int, bool, int], Strip] = {}
 
     # --------------------------------------------------------------------------- data
     def reset(self, count: int, first_page: list[Source]) -> None:
         self.rows.reset(count, first_page)
-        self._rows.clear()
+        self._row_cache.clear()
         set_virtual_size(self, Size(0, count * LINES))
         self._announced = "\x00"
         self.cursor = 0
         self._announce()
         self.refresh()
 
-    @property
-    def count(self) -> int:
-        return self.rows.count
-
     def source_at(self, index: int) -> Source | None:
         return self.rows.row(index)
-
-    @property
-    def current(self) -> Source | None:
-        return self.source_at(self.cursor) if self.count else None
 
     def _want_page(self, page: int) -> None:
         if self.rows.claim(page):
@@ -121,18 +110,6 @@ class SourceList(ScrollView, can_focus=True):
         self._announce()
 
     # ------------------------------------------------------------------------- render
-    def render_lines(self, crop: Region) -> list[Strip]:
-        base = self.rich_style
-        styles = (
-            base,
-            base + self.get_component_rich_style("source-list--cursor"),
-            base + self.get_component_rich_style("source-list--loading"),
-        )
-        if styles != self._styles:
-            self._styles = styles
-            self._rows.clear()
-        return super().render_lines(crop)
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
         line = int(self.scroll_y) + y
@@ -147,7 +124,7 @@ class SourceList(ScrollView, can_focus=True):
             return Strip([Segment(loading.ljust(width), loading_style)], width)
         selected = index == self.cursor
         key = (source.id, part, selected, width)
-        strip = self._rows.get(key)
+        strip = self._row_cache.get(key)
         if strip is None:
             if part == 0:
                 label = one_line(source.label, style="bold")
@@ -162,9 +139,9 @@ class SourceList(ScrollView, can_focus=True):
                 for seg in render_text(self.app.console, text)
             ]
             strip = Strip(segments, width).crop(0, width)
-            if len(self._rows) > 4 * PAGE:
-                self._rows.clear()
-            self._rows[key] = strip
+            if len(self._row_cache) > 4 * PAGE:
+                self._row_cache.clear()
+            self._row_cache[key] = strip
         return strip
 
     # ------------------------------------------------------------------------- cursor
@@ -194,35 +171,10 @@ class SourceList(ScrollView, can_focus=True):
             self._announced = ident
             self.post_message(self.Highlighted(source))
 
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_page_up_rows(self) -> None:
-        self.set_cursor(self.cursor - max(self.size.height // LINES - 1, 1))
-
-    def action_page_down_rows(self) -> None:
-        self.set_cursor(self.cursor + max(self.size.height // LINES - 1, 1))
-
-    def action_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_last(self) -> None:
-        self.set_cursor(self.count - 1)
+    def choose(self) -> None:
+        self.action_select()
 
     def action_select(self) -> None:
         source = self.current
         if source is not None:
             self.post_message(self.Selected(source.id))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = (int(self.scroll_y) + offset.y) // LINES
-        if index < self.count:
-            self.set_cursor(index)
-            if event.chain >= 2:
-                self.action_select()
