@@ -149,13 +149,17 @@ def row_cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Tex
     try:
         return _cells(row, notes, widths)
     except Exception as exc:
-        return {"title": Text(f"⚠ this case cannot be shown ({type(exc).__name__})", "bold red")}
+        return {
+            "title": Text(
+                "⚠ " + _("this case cannot be shown") + f" ({type(exc).__name__})", "bold red"
+            )
+        }
 
 
 def _cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Text]:
     return {
         "year": Text(str(row.year) if row.year else "—", style="" if row.year else "dim"),
-        "title": one_line(row.title),
+        "title": one_line(data_label("case_title", row.id, row.title)),
         "region": fit_region(row.region_name, widths.get("region", 10**6)),
         "partner": fit_partner(row, widths.get("partner", 10**6)),
         "type": type_cell(row, notes, widths.get("type", 10**6)),
@@ -166,7 +170,7 @@ def whole_row(row: CaseRow, notes: int, *, title: bool = False) -> Text:
     """The cursor row when its cells do not fit their columns: every name whole, in one line."""
     text = Text(f"{row.year or '—':<5} ", style="" if row.year else "dim")
     if title:
-        text.append_text(one_line(row.title))
+        text.append_text(one_line(data_label("case_title", row.id, row.title)))
         text.append(" · ", style="dim")
     text.append_text(one_line(row.region_name))
     text.append(" → ", style="dim")
