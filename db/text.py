@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import datetime
 
+from db.i18n import N_
+
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -179,13 +181,23 @@ def facts_label(facts: list[str], sectors: dict[str, str] | None = None) -> str:
     return ", ".join(fact_label(f, sectors) for f in facts)
 
 
+# The words target_word returns, marked for the catalog (the app translates them where shown).
+TARGET_WORDS = (
+    N_("case"),
+    N_("source"),
+    N_("passage"),
+    N_("a passage of"),
+    N_("item"),
+    N_("city"),
+    N_("regency"),
+)
 _REGION_KEY_WORDS = {
-    "c": "country",
-    "p": "province",
-    "a": "regency or city",
-    "r": "region",
-    "pc": "partner country",
-    "pa": "partner",
+    "c": N_("country"),
+    "p": N_("province"),
+    "a": N_("regency or city"),
+    "r": N_("region"),
+    "pc": N_("partner country"),
+    "pa": N_("partner"),
 }
 
 

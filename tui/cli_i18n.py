@@ -22,7 +22,16 @@ from typing import Any
 
 import click
 
-from db.i18n import _, set_language
+from db.i18n import N_, _, set_language
+
+# Click's own words in the help, translated by the formatter below.
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Arguments"),
+    N_("Show this message and exit."),
+)
 
 
 def _clean(text: str | None) -> str | None:
@@ -30,7 +39,7 @@ def _clean(text: str | None) -> str | None:
 
 
 @contextmanager
-def _translated(commands: list[Any]) -> Iterator[None]:
+def _translated(commands: list[Any], ctx: click.Context | None = None) -> Iterator[None]:
     """Swap each command's (and its parameters') help texts for translated ones meanwhile."""
     saved: list[tuple[Any, str, Any]] = []
 
@@ -46,7 +55,8 @@ def _translated(commands: list[Any]) -> Iterator[None]:
         for cmd in commands:
             for attr in ("help", "short_help", "epilog"):
                 swap(cmd, attr)
-            for param in getattr(cmd, "params", []):
+            params = cmd.get_params(ctx) if ctx is not None else getattr(cmd, "params", [])
+            for param in params:
                 swap(param, "help")
         yield
     finally:
@@ -65,11 +75,27 @@ def _language_from(args: list[str]) -> str | None:
     return None
 
 
+class TranslatedFormatter(click.HelpFormatter):
+    """Click's help formatter with its own words (Usage, Options, ...) translated."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix if prefix is not None else _("Usage:") + " ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+
+class TranslatedContext(click.Context):
+    formatter_class = TranslatedFormatter
+
+
 class TranslatedCommand(click.Command):
     """A command whose --help is in the interface language."""
 
+    context_class = TranslatedContext
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated([self]):
+        with _translated([self], ctx):
             super().format_help(ctx, formatter)
 
 
@@ -79,6 +105,7 @@ class TranslatedGroup(click.Group):
 
     command_class = TranslatedCommand
     group_class = type
+    context_class = TranslatedContext
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
@@ -87,7 +114,7 @@ class TranslatedGroup(click.Group):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         subcommands = [self.get_command(ctx, name) for name in self.list_commands(ctx)]
-        with _translated([self, *(c for c in subcommands if c is not None)]):
+        with _translated([self], ctx), _translated([c for c in subcommands if c is not None]):
             super().format_help(ctx, formatter)
 
 

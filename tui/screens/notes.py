@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from db import notes as notes_api
 from db import notes_io
 from db.errors import ParadiploError
+from db.i18n import _, number
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
@@ -38,7 +39,7 @@ def _row(n: Note) -> tuple[Text, Text, Text, Text]:
     """One table row, all literal text."""
     on_text = Text(display_safe(n.target_label))
     if n.orphaned:
-        on_text = Text("⚠ orphaned: ", style="bold red") + on_text
+        on_text = Text("⚠ " + _("orphaned:") + " ", style="bold red") + on_text
     elif n.target_type != "case":
         on_text = Text(f"[{n.target_type}] ") + on_text
     return (
@@ -95,12 +96,12 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Notes"), id="notes-title")
         with Horizontal(id="notes-filters"):
-            yield FixedInput(placeholder="Filter by text (f)", id="notes-filter")
-            yield Select[str]([], prompt="All tags", id="notes-tag", allow_blank=True)
+            yield FixedInput(placeholder=_("Filter by text (f)"), id="notes-filter")
+            yield Select[str]([], prompt=_("All tags"), id="notes-tag", allow_blank=True)
         table: DataTable[Any] = DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="notes-preview"):
-            yield NoteCard(None, with_target=True, empty="No notes match.", id="notes-card")
+            yield NoteCard(None, with_target=True, empty=_("No notes match."), id="notes-card")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -197,21 +198,23 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def _update_title(self) -> None:
         shown = len(self.notes)
-        title = f"Notes: {self._matching}"
+        title = _("Notes: {n}").format(n=number(self._matching))
         if self._matching > shown:
-            title += f" (newest {shown} shown; filter to narrow)"
+            title += " " + _("(newest {n} shown; filter to narrow)").format(n=number(shown))
         filters = []
         text = self.query_one("#notes-filter", Input).value.strip()
         if text:
-            filters.append(f"text “{display_safe(text)}”")
+            filters.append(_("text “{text}”").format(text=display_safe(text)))
         if self.tag:
-            filters.append(f"tag #{display_safe(self.tag)}")
+            filters.append(_("tag #{tag}").format(tag=display_safe(self.tag)))
         if filters:
-            title += f" matching {' and '.join(filters)}"
+            title += " " + _("matching {filters}").format(
+                filters=(" " + _("and") + " ").join(filters)
+            )
         orphans = sum(1 for n in self.notes if n.orphaned)
         if orphans:
-            title += f" · {orphans} orphaned"
-        title += "  ·  Enter open · e edit · d delete · u undo · x/X export"
+            title += " · " + _("{n} orphaned").format(n=number(orphans))
+        title += "  ·  " + _("Enter open · e edit · d delete · u undo · x/X export")
         self.query_one("#notes-title", Static).update(Text(title))
 
     @property
@@ -261,8 +264,10 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         if note.orphaned:
             say(
                 self,
-                f"Its {note.target_type} is no longer in the collection; e edits the note.",
-                title="Orphaned note",
+                _("Its {what} is no longer in the collection; e edits the note.").format(
+                    what=_(note.target_type)
+                ),
+                title=_("Orphaned note"),
                 severity="warning",
             )
             return
@@ -283,9 +288,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             return
         self.app.push_screen(
             ChoiceScreen(
-                "Delete this note?",
-                "You can undo with u until you quit.",
-                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+                _("Delete this note?"),
+                _("You can undo with u until you quit."),
+                [("delete", "y", _("Delete")), ("keep", "n", _("Keep it"))],
                 detail=first_line(note.body, 300),
             ),
             lambda answer: self._delete(note) if answer == "delete" else None,
@@ -300,14 +305,14 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             except ParadiploError as exc:
                 say(self, str(exc), severity="error")
                 return
-            self.app.call_from_thread(self._after_change, note.id, "Note deleted (u to undo)")
+            self.app.call_from_thread(self._after_change, note.id, _("Note deleted (u to undo)"))
 
         self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
 
     def action_undo(self) -> None:
         stack = deleted_this_session(self.app)
         if not stack:
-            say(self, "Nothing to undo.")
+            say(self, _("Nothing to undo."))
             return
         note_id = stack.pop()
         store = self.store
@@ -318,7 +323,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             except ParadiploError as exc:
                 say(self, str(exc), severity="error")
                 return
-            self.app.call_from_thread(self._after_change, None, "Note restored")
+            self.app.call_from_thread(self._after_change, None, _("Note restored"))
 
         self.run_worker(work, thread=True, group="notes-change", exit_on_error=False)
 
@@ -338,6 +343,8 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             except ParadiploError as exc:
                 say(self, str(exc), severity="error")
                 return
-            say(self, f"Notes exported to {path}", title="Export", timeout=10)
+            say(
+                self, _("Notes exported to {path}").format(path=path), title=_("Export"), timeout=10
+            )
 
         self.run_worker(work, thread=True, group="notes-export", exit_on_error=False)

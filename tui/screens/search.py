@@ -37,6 +37,7 @@ from textual.worker import get_current_worker
 from db import notes as notes_api
 from db import search as search_api
 from db.errors import ParadiploError
+from db.i18n import _, ngettext, number
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.smallfile import read_small
@@ -143,9 +144,9 @@ def describe_filters(store: Store, filters: Filters) -> str:
     for key in (filters.region, filters.partner):
         if key:
             label, _gone = notes_api.target_label(store.conn, "region", key)
-            parts.append(label if key != "pc:" else "partner not named")
+            parts.append(label if key != "pc:" else _("partner not named"))
     if filters.sectors:
-        parts.append("sectors " + ", ".join(s.replace("-", " ") for s in filters.sectors))
+        parts.append(_("sectors") + " " + ", ".join(s.replace("-", " ") for s in filters.sectors))
     return " · ".join(parts)
 
 
@@ -247,7 +248,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield FixedInput(
-                placeholder="Search cases, sources, notes…  “quoted phrase” · Japan = Jepang",
+                placeholder=_("Search cases, sources, notes…  “quoted phrase” · Japan = Jepang"),
                 id="search-input",
             )
             yield Static(id="search-filters")
@@ -255,14 +256,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             yield ResultsList(id="search-results")
             yield Static(
                 Text(
-                    "Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close",
+                    _("Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close"),
                     style="dim",
                 ),
                 id="search-keys",
             )
 
     def on_mount(self) -> None:
-        self.query_one("#search-box").border_title = "Search"
+        self.query_one("#search-box").border_title = _("Search")
         self.query_one(Input).focus()
         self._show_filters()
         self._show_recent()
@@ -284,17 +285,19 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def _show_filters(self) -> None:
         bar = self.query_one("#search-filters", Static)
         if self.filters.is_empty():
-            bar.update(Text("Searching everything (no pane filters are set).", style="dim"))
+            bar.update(Text(_("Searching everything (no pane filters are set)."), style="dim"))
             bar.set_class(False, "-on")
             return
         what = self.filters_text or ", ".join(
             k for k in (self.filters.region, self.filters.partner, *self.filters.sectors) if k
         )
         if self.apply_filters:
-            text = Text("Filters ON: ") + one_line(what)
-            text.append("  — only these cases and their notes · ctrl+f to search everything")
+            text = Text(_("Filters ON:") + " ") + one_line(what)
+            text.append(
+                "  — " + _("only these cases and their notes · ctrl+f to search everything")
+            )
         else:
-            text = Text("Filters OFF: searching everything · ctrl+f to keep to ")
+            text = Text(_("Filters OFF: searching everything · ctrl+f to keep to") + " ")
             text.append_text(one_line(what))
         bar.update(text)
         bar.set_class(self.apply_filters, "-on")
@@ -314,9 +317,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             [Option(one_line(q), id=f"h:{i}") for i, q in enumerate(self.history[:10])]
         )
         self._status(
-            Text("Recent searches (Enter to repeat one)", style="dim")
+            Text(_("Recent searches (Enter to repeat one)"), style="dim")
             if self.history
-            else Text("Type to search. Plain words are words; “quotes” make a phrase.")
+            else Text(_("Type to search. Plain words are words; “quotes” make a phrase."))
         )
 
     # ---------------------------------------------------------------------------- typing
@@ -367,7 +370,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         except ParadiploError as exc:
             error = str(exc)
         except Exception as exc:  # the database failing must not close the screen
-            error = f"Search failed ({type(exc).__name__}: {exc})."
+            error = _("Search failed ({error}).").format(error=f"{type(exc).__name__}: {exc}")
         if get_current_worker().is_cancelled or generation != self.generation:
             return
         options = [Option(hit_prompt(h, text), id=f"r:{i}") for i, h in enumerate(hits)]
@@ -400,22 +403,22 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def _summary(self, message: SearchDone) -> Text:
         if message.error:
-            return Text("Could not search: ", style="bold") + one_line(message.error)
+            return Text(_("Could not search:") + " ", style="bold") + one_line(message.error)
         query = one_line(message.query.strip())
         if not self.hits:
-            text = Text("No matches for “") + query + Text("”")
+            text = Text(_("No matches for") + " “") + query + Text("”")
             if self.apply_filters and not self.filters.is_empty():
-                text.append(" in the filtered cases — ctrl+f to search everything")
+                text.append(" " + _("in the filtered cases — ctrl+f to search everything"))
             return text
         n = len(self.hits)
         if n >= LIMIT:
-            text = Text(f"The best {n} matches for “")
+            text = Text(_("The best {n} matches for").format(n=number(n)) + " “")
         else:
-            text = Text(f"{n} match{'es' if n != 1 else ''} for “")
+            text = Text(ngettext("{n} match for", "{n} matches for", n).format(n=number(n)) + " “")
         text = text + query + Text("”")
         if self.apply_filters and not self.filters.is_empty():
-            text.append(" in the filtered cases", style="bold")
-        return text + Text(", best first")
+            text.append(" " + _("in the filtered cases"), style="bold")
+        return text + Text(", " + _("best first"))
 
     # ---------------------------------------------------------------------------- choosing
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -461,7 +464,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     # ---------------------------------------------------------------------------- keys
     def action_toggle_filters(self) -> None:
         if self.filters.is_empty():
-            self.notify("No pane filters are set: search covers everything.", timeout=3)
+            self.notify(_("No pane filters are set: search covers everything."), timeout=3)
             return
         self.apply_filters = not self.apply_filters
         self._show_filters()
