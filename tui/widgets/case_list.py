@@ -111,7 +111,8 @@ def layout_columns(width: int) -> list[Column]:
 def fit_partner(row: CaseRow, width: int) -> Text:
     """The partner and its country in `width` cells: the name is cut before the country is,
     and a country that does not fit by name is shown by its code ("Shizuoka Pref… (JP)")."""
-    name = one_line(row.partner_name)
+    # "(not named)" is how the data stores a partner the sources do not name.
+    name = one_line(_("(not named)") if row.partner_name == "(not named)" else row.partner_name)
     country = row.partner_country if row.partner_country != row.partner_name else None
     if country:
         country = data_label("country", row.partner_country_code, country)
@@ -203,7 +204,7 @@ class CaseHeader(Static):
             if col.key in COLUMN_SORT and self.sort in COLUMN_SORT[col.key]:
                 label += "↑" if self.sort == "year" else "↓"
             if col.key == "type" and self.sort == "title" and "title" not in keys:
-                label += "  (sorted by title)"
+                label += "  " + _("(sorted by title)")
             cell = Text(label)
             cell.truncate(col.width, overflow="ellipsis", pad=True)
             if i:

@@ -47,7 +47,21 @@ LEVEL_WORDS = {
     "city": N_("city (kota)"),
     "country": N_("country"),
     "state": N_("state"),
+    "prefecture": N_("prefecture"),
+    "foundation": N_("foundation"),
+    "programme": N_("programme"),
 }
+# Normalised statuses of the bundled and imported cases, translated where shown.
+STATUS_VALUES = (
+    N_("agreed"),
+    N_("established"),
+    N_("reported"),
+    N_("proposed"),
+    N_("explored"),
+    N_("implemented"),
+    N_("ongoing"),
+    N_("completed"),
+)
 KIND_WORDS = {
     "state": N_("a state"),
     "sub_state": N_("a sub-state government"),
@@ -300,7 +314,9 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     else:
         date = Text(_("not stated in the sources"), style="dim italic")
     table.add_row(_("Date"), date)
-    status = _stated(d.status, d.status_as_stated, refs("status"), _("not stated"))
+    status = _stated(
+        _(d.status) if d.status else d.status, d.status_as_stated, refs("status"), _("not stated")
+    )
     if d.status_gloss:
         status.append_text(
             one_line("  " + _("(gloss: {gloss})").format(gloss=d.status_gloss), style="dim")
