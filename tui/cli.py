@@ -21,7 +21,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
-from db.i18n import LANGUAGES, _, data_label, date_text, number, set_language
+from db.i18n import LANGUAGES, N_, _, data_label, date_text, number, set_language
 from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
@@ -325,7 +325,7 @@ def db_stats(ctx: Ctx, as_json: bool) -> None:
     if as_json:
         emit_json(counts)
         return
-    table = Table("table", "rows", title=str(ctx.db_path))
+    table = Table(_("table"), _("rows"), title=str(ctx.db_path))
     for k, v in counts.items():
         table.add_row(k, str(v))
     console.print(table)
@@ -413,12 +413,12 @@ def cases_list(
 
 
 TYPE_SHORT = {
-    "sister-city": "Sister city",
-    "mou": "MoU",
-    "cooperation": "Cooperation",
-    "programme": "Programme",
-    "proposal": "Invitation",
-    "exploratory": "Exploratory",
+    "sister-city": N_("Sister city"),
+    "mou": N_("MoU"),
+    "cooperation": N_("Cooperation"),
+    "programme": N_("Programme"),
+    "proposal": N_("Invitation"),
+    "exploratory": N_("Exploratory"),
 }
 
 
@@ -445,25 +445,26 @@ def cases_table(
 
     def plan(level: int) -> tuple[list[str], list[list[str]]]:
         short = level >= 1
-        heads = ["year", "id", "Indonesian party", "partner"]
+        heads = [_("year"), "id", _("Indonesian party"), _("partner")]
         if level < 2:
-            heads.append("country")
-        heads.append("type")
+            heads.append(_("country"))
+        heads.append(_("type"))
         body = []
         for r in rows + possible:
-            partner = r.partner_name
+            partner = _("(not named)") if r.partner_name == "(not named)" else r.partner_name
             if level >= 2 and r.partner_country and r.partner_country != r.partner_name:
                 partner += f" ({r.partner_country_code or r.partner_country})"
             line = [
                 str(r.year or "—"),
                 r.id,
                 (_short_region(r.region_name) if level >= 3 else r.region_name)
-                + (" (may be)" if r in possible else ""),
+                + (" " + _("(may be)") if r in possible else ""),
                 partner,
             ]
             if level < 2:
-                line.append(r.partner_country or "")
-            line.append(TYPE_SHORT.get(r.type or "", r.type_label) if short else r.type_label)
+                line.append(data_label("country", r.partner_country_code, r.partner_country or ""))
+            kind = data_label("type", r.type, r.type_label)
+            line.append(_(TYPE_SHORT[r.type]) if short and r.type in TYPE_SHORT else kind)
             body.append(line)
         return heads, body
 
@@ -477,14 +478,18 @@ def cases_table(
         heads, body = plan(level)
     widths = natural(heads, body)
     # Still too wide: the names give way (down to 10 cells each), then the type, then the year.
-    flexible = [i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")]
-    for drop in (None, "type", "year"):
+    flexible = [
+        i for i, h in enumerate(heads) if h in (_("Indonesian party"), _("partner"), _("country"))
+    ]
+    for drop in (None, _("type"), _("year")):
         if drop in heads:
             i = heads.index(drop)
             del heads[i], widths[i]
             body = [[c for j, c in enumerate(b) if j != i] for b in body]
             flexible = [
-                i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")
+                i
+                for i, h in enumerate(heads)
+                if h in (_("Indonesian party"), _("partner"), _("country"))
             ]
         over = sum(widths) + 2 * len(heads) - 1 - width
         while over > 0:
@@ -495,9 +500,9 @@ def cases_table(
             over -= 1
         if over <= 0:
             break
-    title = f"{len(rows)} case(s)"
+    title = _("{n} case(s)").format(n=number(len(rows)))
     if possible:
-        title += f" and {len(possible)} that may be it"
+        title += " " + _("and {n} that may be it").format(n=number(len(possible)))
     table = Table(
         title=title,
         caption=caption,
@@ -506,12 +511,12 @@ def cases_table(
         padding=(0, 1, 0, 0),
     )
     for h, w in zip(heads, widths, strict=True):
-        if h == "Indonesian party" and w < len(h):
-            h = "region"
+        if h == _("Indonesian party") and w < len(h):
+            h = _("region")
         table.add_column(h, no_wrap=True, overflow="ellipsis", width=w)
-    if "partner" in heads:
+    if _("partner") in heads:
         # The partner's name is cut before its country code ("Shizuoka Pr… (JP)").
-        i, w = heads.index("partner"), widths[heads.index("partner")]
+        i, w = heads.index(_("partner")), widths[heads.index(_("partner"))]
         for b in body:
             name, sep, code = b[i].rpartition(" (")
             if sep and len(b[i]) > w and len(code) <= 4 and w > len(code) + 4:
@@ -613,7 +618,7 @@ def sectors_cmd(ctx: Ctx, as_json: bool) -> None:
     if as_json:
         emit_json([asdict(c) for c in counts])
         return
-    table = Table("id", "English", "Indonesian", "cases")
+    table = Table("id", _("English"), _("Indonesian"), _("cases"))
     for c in counts:
         table.add_row(c.id, c.label_en, c.label_id, str(c.count))
     console.print(table)
@@ -923,9 +928,16 @@ def notes_list(
     if as_json:
         emit_json([asdict(n) for n in items])
         return
-    table = Table("id", "on", "tags", "edited", "note", title=f"{len(items)} note(s)")
+    table = Table(
+        "id",
+        _("on"),
+        _("tags"),
+        _("edited"),
+        _("note"),
+        title=_("{n} note(s)").format(n=number(len(items))),
+    )
     for n in items:
-        on = n.target_label + (" (orphaned)" if n.orphaned else "")
+        on = n.target_label + (" " + _("(orphaned)") if n.orphaned else "")
         body = display_safe(n.body).strip()  # escapes out before the line is cut
         first = body.splitlines()[0] if body else ""
         table.add_row(

@@ -94,7 +94,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self._matching = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Notes"), id="notes-title")
+        yield Static(Text(_("Notes")), id="notes-title")
         with Horizontal(id="notes-filters"):
             yield FixedInput(placeholder=_("Filter by text (f)"), id="notes-filter")
             yield Select[str]([], prompt=_("All tags"), id="notes-tag", allow_blank=True)
@@ -106,10 +106,10 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#notes-table", DataTable)
-        table.add_column(Text("On"), key="on", width=34)
-        table.add_column(Text("Tags"), key="tags")  # as wide as the longest tags
-        table.add_column(Text("Edited"), key="edited", width=16)
-        table.add_column(Text("Note"), key="note")
+        table.add_column(Text(_("On")), key="on", width=34)
+        table.add_column(Text(_("Tags")), key="tags")  # as wide as the longest tags
+        table.add_column(Text(_("Edited")), key="edited", width=16)
+        table.add_column(Text(_("Note")), key="note")
         table.focus()
         self.reload(tags=True)
 

@@ -351,7 +351,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self._show_recent()
             return
         filters = self.filters if self.apply_filters else None
-        self._status(Text("Searching…", style="dim"))
+        self._status(Text(_("Searching…"), style="dim"))
         self.run_worker(
             partial(self._search, generation, text, filters),
             thread=True,
