@@ -3,7 +3,8 @@
 An AST check over tui/: a string literal (or an f-string with words in it) passed straight to
 what the user sees fails here unless it goes through `_()`, `N_()`, `ngettext()` or
 `data_label()`. The sinks: the first argument of `Static(...)`, `Text(...)`, `Label(...)`,
-`Button(...)` and of `.append(...)` on a Text; `border_title =` / `border_subtitle =`;
+`Button(...)`, of the text helpers `one_line`, `plain` and `_t`, and of `.append(...)` on a
+Text; `border_title =` / `border_subtitle =`;
 `placeholder=`, `prompt=`, `title=` and `empty=` keyword arguments; `fail(...)`,
 `say(...)`, `console.print(...)` / `err_console.print(...)`; and f-strings given to
 `notify(...)` (App.notify translates a literal itself, and Babel extracts it).
@@ -72,7 +73,7 @@ ALLOWED = {
 ALLOWED_EXACT = {"id"}
 
 MARKERS = {"_", "N_", "ngettext", "data_label"}
-CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say"}
+CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say", "_t", "one_line", "plain"}
 METHOD_SINKS = {"append"}  # Text.append(literal)
 PRINT_OWNERS = {"console", "err_console"}
 KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty"}
