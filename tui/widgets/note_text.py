@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from db.i18n import _
 from db.models import Note
 from db.text import display_safe, local_stamp
 
@@ -70,11 +71,13 @@ def note_meta(note: Note, *, with_target: bool = False) -> Text:
     if with_target:
         text.append(display_safe(note.target_label), style="bold")
         if note.orphaned:
-            text.append(" (orphaned)", style="bold red")
+            text.append(" " + _("(orphaned)"), style="bold red")
         text.append(" · ")
-    text.append(f"written {local_time(note.created_at)}", style="dim")
+    text.append(_("written {when}").format(when=local_time(note.created_at)), style="dim")
     if note.updated_at != note.created_at:
-        text.append(f" · edited {local_time(note.updated_at)}", style="dim")
+        text.append(
+            " · " + _("edited {when}").format(when=local_time(note.updated_at)), style="dim"
+        )
     if note.tags:
         text.append(" · ")
         text.append(" ".join("#" + display_safe(t) for t in note.tags), style="italic")

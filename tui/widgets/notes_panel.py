@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from db import notes as notes_api
 from db.errors import ParadiploError
+from db.i18n import _, number
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
@@ -95,7 +96,7 @@ class NotesPanel(Widget, can_focus=True):
         self._shown_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Notes"), id="notes-head")
+        yield Static(Text(_("Notes")), id="notes-head")
         yield Static(Text(""), id="notes-empty")
         yield Vertical(id="notes-list")
 
@@ -150,7 +151,9 @@ class NotesPanel(Widget, can_focus=True):
     def _load_failed(self, token: int, message: str) -> None:
         if token == self._token:
             empty = self.query_one("#notes-empty", Static)
-            empty.update(Text(f"Notes could not be read: {display_safe(message)}"))
+            empty.update(
+                Text(_("Notes could not be read: {error}").format(error=display_safe(message)))
+            )
             empty.display = True
 
     def _show(self, token: int, notes: list[Note]) -> None:
@@ -174,12 +177,12 @@ class NotesPanel(Widget, can_focus=True):
         Returns the mounts and removals still under way."""
         self.notes = notes
         n = len(notes)
-        head = Text(f"Notes ({n})" if n else "Notes")
+        head = Text(_("Notes ({n})").format(n=number(n)) if n else _("Notes"))
         if n > MAX_SHOWN:
-            head.append(f" · newest {MAX_SHOWN} shown; N lists them all")
+            head.append(" · " + _("newest {n} shown; N lists them all").format(n=number(MAX_SHOWN)))
         if not n:
             # One line when there is nothing to show: the pane's room is for the case.
-            head.append(" · none here yet; press n to write one", style="dim not bold")
+            head.append(" · " + _("none here yet: press n to write one"), style="dim not bold")
         if head.plain != self._shown_text:
             self._shown_text = head.plain
             self.query_one("#notes-head", Static).update(head)
