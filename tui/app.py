@@ -230,16 +230,19 @@ class ParadiploApp(App[int]):
         """The store is open: load the panes, then say what needs saying."""
         self.main.start(prefetched)
         if self.store.readonly:
-            self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
+            self.sub_title = f"{display_safe(self.db_path.name)} · " + _("read-only")
             self.notify(
-                f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
-                "You can browse; note-taking is disabled.",
-                title="Read-only",
+                _("{path} is open read-only ({reason}).").format(
+                    path=self.db_path, reason=self.store.readonly_reason
+                )
+                + " "
+                + _("You can browse; note-taking is disabled."),
+                title=_("Read-only"),
                 severity="warning",
                 timeout=8,
             )
         for problem in self.keymap_problems:
-            self.notify(problem, title="Keymap", severity="warning", timeout=8)
+            self.notify(problem, title=_("Keymap"), severity="warning", timeout=8)
         if self._keymap:
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
@@ -256,12 +259,12 @@ class ParadiploApp(App[int]):
         if checked != self._keymap:
             self.set_keymap(checked)
         for problem in problems:
-            self.notify(problem, title="Keymap", severity="warning", timeout=8)
+            self.notify(problem, title=_("Keymap"), severity="warning", timeout=8)
         unknown = unknown_ids(self._keymap, all_binding_ids())
         if unknown:
             self.notify(
-                "Unknown binding ids in keymap.toml: " + ", ".join(unknown),
-                title="Keymap",
+                _("Unknown binding ids in keymap.toml:") + " " + ", ".join(unknown),
+                title=_("Keymap"),
                 severity="warning",
                 timeout=8,
             )
@@ -297,7 +300,7 @@ class ParadiploApp(App[int]):
         self._last_notified = time.monotonic()
         super().notify(
             display_safe(text),
-            title=display_safe(str(title)),
+            title=display_safe(_(str(title)) if title else ""),
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -338,11 +341,14 @@ class ParadiploApp(App[int]):
             message = str(translate(error, self.db_path))  # type: ignore[arg-type]
         else:
             message = (
-                f"Something went wrong ({type(error).__name__}: {error}). "
-                "The app keeps running; your notes are safe."
+                _("Something went wrong ({error}).").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+                + " "
+                + _("The app keeps running; your notes are safe.")
             )
             self.log.error(worker, error)
-        self.notify(message, title="Error", severity="error", timeout=10)
+        self.notify(message, title=_("Error"), severity="error", timeout=10)
         if pane is not None:
             self.main.pane_failed(pane, message)
 
@@ -481,8 +487,10 @@ class ParadiploApp(App[int]):
 
     def on_citation_ready(self, message: CitationReady) -> None:
         self.copy_to_clipboard(message.text)
-        what = "the fact, its quote and reference" if message.with_claims else "the quote"
-        self.notify(f"Copied {what} ({message.style_label}).", timeout=3)
+        what = _("the fact, its quote and reference") if message.with_claims else _("the quote")
+        self.notify(
+            _("Copied {what} ({style}).").format(what=what, style=_(message.style_label)), timeout=3
+        )
 
     def set_cite_style(self, style: str) -> None:
         """The citation style for `y`, `c` and `paradiplo-tui cite` (kept in state.json)."""
@@ -492,7 +500,10 @@ class ParadiploApp(App[int]):
             return
         self.state.cite_style = style
         self._save_state()
-        self.notify(f"Citation style: {CITE_STYLE_LABELS.get(style, style)}.", timeout=3)
+        self.notify(
+            _("Citation style: {label}").format(label=_(CITE_STYLE_LABELS.get(style, style))) + ".",
+            timeout=3,
+        )
 
     def action_search(self) -> None:
         try:
@@ -520,7 +531,9 @@ class ParadiploApp(App[int]):
             return
         if self.store.readonly:
             self.notify(
-                f"The database is read-only ({self.store.readonly_reason}): notes are off.",
+                _("The database is read-only ({reason}): notes are off.").format(
+                    reason=self.store.readonly_reason
+                ),
                 severity="warning",
             )
             return
@@ -579,7 +592,9 @@ class ParadiploApp(App[int]):
         run_db(self, "export", run)
 
     def on_export_done(self, message: ExportDone) -> None:
-        self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
+        self.notify(
+            _("Notes exported to {path}").format(path=message.path), title=_("Export"), timeout=10
+        )
 
     # ------------------------------------------------------------------- collection
     def on_data_changed(self, message: DataChanged) -> None:
