@@ -34,7 +34,7 @@ clean:
 # catalog, with the command line's help texts (tui/cli_i18n.py) (translate what is new in db/locale/id/LC_MESSAGES/paradiplo.po), then compile.
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract --no-location --sort-output --project=paradiplo-tui \
-		-k Binding:3 -k notify:1 -o db/locale/paradiplo.pot db tui
+		-k Binding:3 -k notify:1 -k pgettext:1c,2 -o db/locale/paradiplo.pot db tui
 	$(BIN)/python -m tui.cli_i18n db/locale/paradiplo.pot
 	$(BIN)/pybabel -q update -i db/locale/paradiplo.pot -d db/locale -D paradiplo -l id \
 		--no-fuzzy-matching

@@ -100,6 +100,8 @@ def test_the_catalog_holds_every_marked_message(tmp_path: Path) -> None:
             "Binding:3",
             "-k",
             "notify:1",
+            "-k",
+            "pgettext:1c,2",
             "-o",
             str(pot),
             str(ROOT / "db"),

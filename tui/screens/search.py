@@ -37,7 +37,7 @@ from textual.worker import get_current_worker
 from db import notes as notes_api
 from db import search as search_api
 from db.errors import ParadiploError
-from db.i18n import _, ngettext, number
+from db.i18n import _, data_label, ngettext, number, pgettext
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.smallfile import read_small
@@ -54,6 +54,19 @@ QUERY_MAX = 500  # characters of one remembered search
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
 KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term", "law": "law"}
+
+
+def kind_label(kind: str) -> str:
+    """A hit's kind in the interface language, in at most 7 cells."""
+    return {
+        "case": pgettext("search hit", "case"),
+        "passage": pgettext("search hit", "passage"),
+        "note": pgettext("search hit", "note"),
+        "term": pgettext("search hit", "term"),
+        "law": pgettext("search hit", "law"),
+    }.get(kind, KIND_LABELS.get(kind, kind))
+
+
 _MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
 
 
@@ -127,11 +140,12 @@ def lead_to_match(snippet: str, lead: int = 24) -> str:
 
 def hit_prompt(hit: SearchHit, query: str) -> Text:
     """Two lines for one hit: its kind and title, then its snippet; each cut to the width."""
-    label = KIND_LABELS.get(hit.kind, hit.kind)
+    label = kind_label(hit.kind)
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f" {label:<7} ", style="reverse")
     line.append(" ")
-    line.append_text(marked(search_api.highlight(hit.title, query), style="bold"))
+    title = data_label("case_title", hit.ref_id, hit.title) if hit.kind == "case" else hit.title
+    line.append_text(marked(search_api.highlight(title, query), style="bold"))
     line.append("\n")
     line.append(" " * 10)
     line.append_text(marked(lead_to_match(hit.snippet), style="dim"))

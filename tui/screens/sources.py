@@ -75,7 +75,7 @@ def provenance(src: Source) -> Group:
     table.add_column(ratio=1)
     rows = [
         (N_("Title"), src.title),
-        (N_("Kind"), queries.SOURCE_KIND_LABELS.get(src.kind, src.kind)),
+        (N_("Kind"), _(queries.SOURCE_KIND_LABELS.get(src.kind, src.kind))),
         (N_("Outlet"), src.outlet),
         (N_("Authors"), ", ".join(src.authors)),
         (N_("Affiliation"), src.affiliation),

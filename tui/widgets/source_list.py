@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db import queries
+from db.i18n import _
 from db.models import Source
 from db.store import Store
 from tui.widgets.dbwork import DbResult, run_db
@@ -154,7 +155,7 @@ class SourceList(ScrollView, can_focus=True):
             if part == 0:
                 text = one_line(source.label, style="bold")
             else:
-                kind = queries.SOURCE_KIND_LABELS.get(source.kind, source.kind)
+                kind = _(queries.SOURCE_KIND_LABELS.get(source.kind, source.kind))
                 text = one_line(source.title or kind, style="dim")
             text = Text(" ") + text
             text.truncate(width, overflow="ellipsis", pad=True)
