@@ -597,7 +597,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
             Text("  — ", style="dim")
             + _t(e.citation)
             + Text(
-                "  " + _("supports:") + f" {facts_label(e.supports, sector_labels) or '—'}",
+                "  " + _("supports:") + f" {facts_label(e.supports, sector_labels, _) or '—'}",
                 style="dim",
             )
         )

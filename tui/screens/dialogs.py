@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from db.i18n import N_, _
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import plain
 
 
@@ -90,7 +91,7 @@ class FatalScreen(Screen[None]):
             yield Static(
                 Text(_("Press q to quit. 'paradiplo-tui --help' lists the options."), style="dim")
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_leave(self) -> None:
         self.app.exit(1, return_code=1)

@@ -31,7 +31,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from db import notes as notes_api
 from db.errors import ConflictError, NotFound, ParadiploError
-from db.i18n import _
+from db.i18n import _, data_label
 from db.models import Draft, Note
 from db.store import Store
 from db.text import clean_user_text, display_safe, target_word
@@ -255,7 +255,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         what = _("Edit note") if self._note_id else _("New note")
         word = target_word(self.target_type, self.target_id, self.target_label or "")
         text = Text(_("{what} on {target}:").format(what=what, target=_(word)) + " ")
-        text.append(display_safe(self.target_label or self.target_id))
+        label = self.target_label or self.target_id
+        if self.target_type == "case":
+            label = data_label("case_title", self.target_id, label)
+        text.append(display_safe(label))
         return text
 
     def _anchor_text(self) -> Text:

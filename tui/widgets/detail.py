@@ -96,7 +96,7 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
     text.append_text(plain(e.citation, style="dim"))
     if e.supports:
         text.append("\n" + _("supports:") + " ", style="dim")
-        text.append_text(one_line(facts_label(e.supports, sectors)))
+        text.append_text(one_line(facts_label(e.supports, sectors, _)))
     if e.start is None and e.quote:
         text.append("\n" + _("(the quote could not be located in the source text)"), style="dim")
     return text

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from db.i18n import _
+from db.i18n import _, data_label
 from db.models import Note
 from db.text import display_safe, local_stamp
 
@@ -69,7 +69,10 @@ def note_meta(note: Note, *, with_target: bool = False) -> Text:
     """'written … · edited … · #tags' (and the target) as literal text."""
     text = Text()
     if with_target:
-        text.append(display_safe(note.target_label), style="bold")
+        label = note.target_label
+        if note.target_type == "case":
+            label = data_label("case_title", note.target_id, label)
+        text.append(display_safe(label), style="bold")
         if note.orphaned:
             text.append(" " + _("(orphaned)"), style="bold red")
         text.append(" · ")
