@@ -628,7 +628,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 _("Unsaved changes"),
                 _("This note has changes that are not saved."),
                 [
-                    ("save", "s", "Save"),
+                    ("save", "s", _("Save")),
                     ("discard", "d", _("Discard changes")),
                     ("keep", "k", _("Keep editing")),
                 ],
