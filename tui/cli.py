@@ -327,7 +327,7 @@ def db_stats(ctx: Ctx, as_json: bool) -> None:
         return
     table = Table(_("table"), _("rows"), title=str(ctx.db_path))
     for k, v in counts.items():
-        table.add_row(k, str(v))
+        table.add_row(k, number(v))
     console.print(table)
 
 
@@ -620,7 +620,7 @@ def sectors_cmd(ctx: Ctx, as_json: bool) -> None:
         return
     table = Table("id", _("English"), _("Indonesian"), _("cases"))
     for c in counts:
-        table.add_row(c.id, c.label_en, c.label_id, str(c.count))
+        table.add_row(c.id, c.label_en, c.label_id, number(c.count))
     console.print(table)
 
 
@@ -637,7 +637,7 @@ def regions_cmd(ctx: Ctx, as_json: bool) -> None:
 
     def show(nodes: list[Any], depth: int = 0) -> None:
         for n in nodes:
-            console.print(_t(f"{'  ' * depth}{n.label} ({n.count})  [{n.key}]"))
+            console.print(_t(f"{'  ' * depth}{n.label} ({number(n.count)})  [{n.key}]"))
             show(n.children, depth + 1)
 
     show(tree)

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db import queries
-from db.i18n import N_, _, number
+from db.i18n import N_, _, date_text, number
 from db.models import Source
 from db.store import Store
 from tui.widgets.dbwork import DbResult, is_current, run_db
@@ -79,12 +79,12 @@ def provenance(src: Source) -> Group:
         (N_("Outlet"), src.outlet),
         (N_("Authors"), ", ".join(src.authors)),
         (N_("Affiliation"), src.affiliation),
-        (N_("Published"), src.published or _("undated")),
+        (N_("Published"), date_text(src.published) or _("undated")),
         (N_("Language"), src.language),
         (N_("Keywords"), ", ".join(src.keywords)),
         (N_("File"), src.file),
         (N_("URL"), getattr(src, "url", None)),
-        (N_("Accessed"), getattr(src, "accessed", None)),
+        (N_("Accessed"), date_text(getattr(src, "accessed", None))),
         (
             N_("Added by"),
             _("you (imported)") if src.origin == "user" else _("the bundled seed data"),
