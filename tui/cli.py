@@ -21,7 +21,7 @@ from rich.text import Text
 from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
-from db.i18n import LANGUAGES, N_, _, data_label, date_text, number, set_language
+from db.i18n import LANGUAGES, N_, _, data_label, date_text, number, pgettext, set_language
 from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
@@ -685,10 +685,24 @@ def search_cmd(ctx: Ctx, query: tuple[str, ...], limit: int, as_json: bool) -> N
         console.print(_t(_("No matches for “{query}”.").format(query=text)))
         sys.exit(0)
     for h in hits:
-        line = Text(f"{h.kind:8} ", style="dim") + Text(display_safe(h.title), style="bold")
+        title = data_label("case_title", h.ref_id, h.title) if h.kind == "case" else h.title
+        line = Text(f"{_search_kind(h.kind):8} ", style="dim") + Text(
+            display_safe(title), style="bold"
+        )
         line += Text(f"  {h.ref_id}", style="dim")
         console.print(line)
         console.print(Text("   ") + snippet_text(h.snippet))
+
+
+def _search_kind(kind: str) -> str:
+    """A hit's kind in the interface language (the app's search says the same)."""
+    return {
+        "case": pgettext("search hit", "case"),
+        "passage": pgettext("search hit", "passage"),
+        "note": pgettext("search hit", "note"),
+        "term": pgettext("search hit", "term"),
+        "law": pgettext("search hit", "law"),
+    }.get(kind, kind)
 
 
 def snippet_text(snippet: str) -> Text:
@@ -937,7 +951,10 @@ def notes_list(
         title=_("{n} note(s)").format(n=number(len(items))),
     )
     for n in items:
-        on = n.target_label + (" " + _("(orphaned)") if n.orphaned else "")
+        label = n.target_label
+        if n.target_type == "case":
+            label = data_label("case_title", n.target_id, label)
+        on = label + (" " + _("(orphaned)") if n.orphaned else "")
         body = display_safe(n.body).strip()  # escapes out before the line is cut
         first = body.splitlines()[0] if body else ""
         table.add_row(
