@@ -31,10 +31,11 @@ clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # After changing user-facing text: extract the messages, merge them into the Indonesian
-# catalog (translate what is new in db/locale/id/LC_MESSAGES/paradiplo.po), then compile.
+# catalog, with the command line's help texts (tui/cli_i18n.py) (translate what is new in db/locale/id/LC_MESSAGES/paradiplo.po), then compile.
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract --no-location --sort-output --project=paradiplo-tui \
-		-k Binding:3 -k notify:1 -o db/locale/paradiplo.pot db tui
+		-k Binding:3 -k notify:1 -k pgettext:1c,2 -o db/locale/paradiplo.pot db tui
+	$(BIN)/python -m tui.cli_i18n db/locale/paradiplo.pot
 	$(BIN)/pybabel -q update -i db/locale/paradiplo.pot -d db/locale -D paradiplo -l id \
 		--no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d db/locale -D paradiplo --statistics

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from db.errors import NotFound
+from db.i18n import N_
 
 # PP 28/2018 (Kerja Sama Daerah) was issued in 2018.
 PP_28_2018_YEAR = 2018
@@ -74,11 +75,12 @@ def derive_category(
 # The stages Kemendagri reports sister cooperations by, in their order.
 STAGES = ("exploration", "intent", "agreement", "implementation", "unknown")
 STAGE_LABELS = {
-    "exploration": "exploration (penjajakan)",
-    "intent": "intent (letter of intent / pernyataan kehendak)",
-    "agreement": "agreement (MoU / nota kesepahaman / sister-city agreement)",
-    "implementation": "implementation (a programme or activity reported)",
-    "unknown": "unknown",
+    # Marked for the catalog: the app shows them translated; exports keep the English.
+    "exploration": N_("exploration (penjajakan)"),
+    "intent": N_("intent (letter of intent / pernyataan kehendak)"),
+    "agreement": N_("agreement (MoU / nota kesepahaman / sister-city agreement)"),
+    "implementation": N_("implementation (a programme or activity reported)"),
+    "unknown": N_("unknown"),
 }
 # Other names a user may give a stage (`cases list --stage penjajakan`).
 STAGE_SYNONYMS = {

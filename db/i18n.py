@@ -121,6 +121,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The message in the interface language, in a context (a short label that another
+    place words differently)."""
+    return _translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a message for the catalog without translating it now."""
     return message
@@ -166,12 +172,41 @@ def _country_id(code: str) -> str | None:
     return translated if translated != name else None
 
 
+@cache
+def _case_texts() -> dict[tuple[str, str], tuple[str, str]]:
+    """("case_title" | "case_summary", case id) -> (English, Indonesian), from the seeds'
+    cases (`title` / `title_id`, `summary` / `summary_id`), read once."""
+    from importlib import resources
+
+    try:
+        text = resources.files("seeds").joinpath("cases.toml").read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError):
+        data = {}
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for rec in data.get("case", []):
+        if not isinstance(rec, dict) or not rec.get("id"):
+            continue
+        for kind, en, id_ in (
+            ("case_title", "title", "title_id"),
+            ("case_summary", "summary", "summary_id"),
+        ):
+            if isinstance(rec.get(id_), str) and rec[id_].strip():
+                out[(kind, str(rec["id"]))] = (str(rec.get(en) or ""), rec[id_])
+    return out
+
+
 def data_label(kind: str, key: str | None, english: str) -> str:
-    """A vocabulary label in the interface language: `kind` is sector, type or country; `key`
-    its id (a country's ISO code). English, and anything without an Indonesian label, is
-    shown as `english`."""
+    """A data label in the interface language: `kind` is sector, type or country (`key` its
+    id, a country's ISO code), or case_title / case_summary (`key` the case id: a bundled
+    case's Indonesian title and summary from the seeds). English, and anything without an
+    Indonesian version, is shown as `english`."""
     if _current != "id" or not key:
         return english
+    if kind.startswith("case_"):
+        # Only for the bundled text: a title that differs from the seeds' is shown as it is.
+        pair = _case_texts().get((kind, key))
+        return pair[1] if pair and pair[0] == english else english
     label = _vocabulary().get((kind, key))
     if label is None and kind == "country" and len(key) == 2:
         label = _country_id(key)

@@ -44,15 +44,16 @@ _ORDER = {
 }
 
 SOURCE_KIND_LABELS = {
-    "news": "news piece",
-    "opinion": "opinion piece",
-    "journal_article": "journal article",
-    "report": "report",
-    "book": "book",
-    "web": "web page",
-    "official": "official document",
-    "citation": "citation",
-    "other": "source",
+    # Marked for the catalog: the app shows them translated; citations keep the English.
+    "news": N_("news piece"),
+    "opinion": N_("opinion piece"),
+    "journal_article": N_("journal article"),
+    "report": N_("report"),
+    "book": N_("book"),
+    "web": N_("web page"),
+    "official": N_("official document"),
+    "citation": N_("citation"),
+    "other": N_("source"),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from db.errors import ParadiploError
+from db.i18n import N_
 from db.models import Filters
 from db.queries import (
     _memoised,
@@ -27,14 +28,14 @@ from db.queries import (
 DIMENSIONS = ("province", "region", "country", "sector", "year", "type", "stage", "category")
 MATRIX_DIMENSIONS = ("province", "region", "country", "sector", "type", "year", "stage")
 DIMENSION_LABELS = {
-    "province": "province",
-    "region": "region",
-    "country": "partner country",
-    "sector": "sector",
-    "year": "year",
-    "type": "type",
-    "stage": "stage",
-    "category": "category",
+    "province": N_("province"),
+    "region": N_("region"),
+    "country": N_("partner country"),
+    "sector": N_("sector"),
+    "year": N_("year"),
+    "type": N_("type"),
+    "stage": N_("stage"),
+    "category": N_("category"),
 }
 # What a missing value is called, by dimension.
 _MISSING = {

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+from db.i18n import N_
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
@@ -135,58 +138,75 @@ def slugify(text: str) -> str:
     return slug or "item"
 
 
-# What each evidence `supports` key means, in a reader's words.
+# What each evidence `supports` key means, in a reader's words (marked for the catalog: the
+# app passes `tr=_` to show them in the interface language; exports keep the English).
 FACT_LABELS = {
-    "region": "Indonesian party",
-    "partner": "Partner",
-    "partner_country": "Partner's country",
-    "partner_kind": "Partner's kind",
-    "facilitator": "Facilitator",
-    "type": "Type",
-    "date": "Date",
-    "status": "Status",
-    "scope_article": "Scope article",
-    "summary": "Summary",
-    "people": "People",
-    "event": "Event",
-    "category": "Category",
-    "level": "Level",
-    "name": "Name",
-    "office": "Office",
-    "definition": "Definition",
-    "title": "Title",
-    "country": "Country",
-    "province": "Province",
-    "place": "Place",
-    "kind": "Kind",
-    "description": "Description",
+    "region": N_("Indonesian party"),
+    "partner": N_("Partner"),
+    "partner_country": N_("Partner's country"),
+    "partner_kind": N_("Partner's kind"),
+    "facilitator": N_("Facilitator"),
+    "type": N_("Type"),
+    "date": N_("Date"),
+    "status": N_("Status"),
+    "scope_article": N_("Scope article"),
+    "summary": N_("Summary"),
+    "people": N_("People"),
+    "event": N_("Event"),
+    "category": N_("Category"),
+    "level": N_("Level"),
+    "name": N_("Name"),
+    "office": N_("Office"),
+    "definition": N_("Definition"),
+    "title": N_("Title"),
+    "country": N_("Country"),
+    "province": N_("Province"),
+    "place": N_("Place"),
+    "kind": N_("Kind"),
+    "description": N_("Description"),
+    "claim": N_("Claim"),
 }
 
 
-def fact_label(fact: str, sectors: dict[str, str] | None = None) -> str:
+def fact_label(
+    fact: str, sectors: dict[str, str] | None = None, tr: Callable[[str], str] | None = None
+) -> str:
     """A reader's word for an evidence `supports` key: 'sector:trade-investment' becomes the
     sector's label ('Trade and investment') when `sectors` knows it, 'date' becomes 'Date'."""
     kind, _, rest = fact.partition(":")
     if kind == "sector" and rest:
         label = (sectors or {}).get(rest) or rest.replace("-", " ")
         return label[:1].upper() + label[1:]
+    tr = tr or str
     if rest:
-        return f"{FACT_LABELS.get(kind, kind)} {rest.replace('-', ' ')}"
-    label = FACT_LABELS.get(fact, fact.replace("_", " "))
+        return f"{tr(FACT_LABELS.get(kind, kind))} {rest.replace('-', ' ')}"
+    label = tr(FACT_LABELS[fact]) if fact in FACT_LABELS else fact.replace("_", " ")
     return label[:1].upper() + label[1:]
 
 
-def facts_label(facts: list[str], sectors: dict[str, str] | None = None) -> str:
-    return ", ".join(fact_label(f, sectors) for f in facts)
+def facts_label(
+    facts: list[str], sectors: dict[str, str] | None = None, tr: Callable[[str], str] | None = None
+) -> str:
+    return ", ".join(fact_label(f, sectors, tr) for f in facts)
 
 
+# The words target_word returns, marked for the catalog (the app translates them where shown).
+TARGET_WORDS = (
+    N_("case"),
+    N_("source"),
+    N_("passage"),
+    N_("a passage of"),
+    N_("item"),
+    N_("city"),
+    N_("regency"),
+)
 _REGION_KEY_WORDS = {
-    "c": "country",
-    "p": "province",
-    "a": "regency or city",
-    "r": "region",
-    "pc": "partner country",
-    "pa": "partner",
+    "c": N_("country"),
+    "p": N_("province"),
+    "a": N_("regency or city"),
+    "r": N_("region"),
+    "pc": N_("partner country"),
+    "pa": N_("partner"),
 }
 
 

@@ -100,6 +100,8 @@ def test_the_catalog_holds_every_marked_message(tmp_path: Path) -> None:
             "Binding:3",
             "-k",
             "notify:1",
+            "-k",
+            "pgettext:1c,2",
             "-o",
             str(pot),
             str(ROOT / "db"),
@@ -134,3 +136,64 @@ def test_machine_output_is_the_same_in_both_languages(db_path: Path, args: tuple
     assert re.sub(r"\d{4}-\d\d-\d\dT[\d:.+Z-]+", "T", out_en) == re.sub(
         r"\d{4}-\d\d-\d\dT[\d:.+Z-]+", "T", out_id
     )
+
+
+# ------------------------------------------------------------------ seeds and command line
+def test_every_bundled_case_has_an_indonesian_title_and_summary() -> None:
+    import tomllib
+
+    cases = tomllib.loads((ROOT / "seeds" / "cases.toml").read_text(encoding="utf-8"))["case"]
+    i18n.set_language("id")
+    for case in cases:
+        assert case.get("title_id"), case["id"]
+        assert case.get("summary_id") or not case.get("summary"), case["id"]
+        assert i18n.data_label("case_title", case["id"], case["title"]) == case["title_id"]
+    # A title that is not the bundled one (the case was changed) is shown as it is.
+    assert i18n.data_label("case_title", cases[0]["id"], "Another title") == "Another title"
+    i18n.set_language("en")
+    assert i18n.data_label("case_title", cases[0]["id"], cases[0]["title"]) == cases[0]["title"]
+
+
+def test_cases_show_in_indonesian_keeps_the_quotes(db_path: Path) -> None:
+    code, out_id, _ = run(db_path, "--lang", "id", "cases", "show", "sidoarjo-jinan-2008")
+    assert code == 0
+    assert "Kota kembar (sister city) Sidoarjo – Jinan" in out_id
+    assert "Tanggal: pada tahun 2008" in out_id
+    code, out_en, _ = run(db_path, "--lang", "en", "cases", "show", "sidoarjo-jinan-2008")
+    assert "Sidoarjo – Jinan sister city" in out_en and "Date: pada tahun 2008" in out_en
+    quote = "Sidoarjo yang bekerjasama dengan kota Jinan , Tiongkok pada tahun 2008"
+    assert quote in out_id and quote in out_en
+
+
+def test_every_command_line_help_text_is_in_the_catalog() -> None:
+    """Click help texts (docstrings, help=) are messages too: a new command or option fails
+    here until `make catalogs` adds it and it is translated."""
+    from tui.cli_i18n import help_messages
+
+    catalog = {m.id: m.string for m in read_po(PO.open("rb"), locale="id") if m.id}
+    missing = [text for text in help_messages() if not catalog.get(text)]
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "indonesian"),
+    [
+        ((), "Browse paradiplomacy cases", "Menjelajah kasus paradiplomasi"),
+        (("cases", "list"), "At most N cases (0: all).", "Paling banyak N kasus (0: semua)."),
+        (("db",), "Options:", "Pilihan:"),
+    ],
+)
+def test_command_line_help_follows_the_language(
+    args: tuple[str, ...], english: str, indonesian: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    monkeypatch.delenv("PARADIPLO_LANG", raising=False)
+    out_id = CliRunner().invoke(main, ["--lang", "id", *args, "--help"]).output
+    out_en = CliRunner().invoke(main, ["--lang", "en", *args, "--help"]).output
+    assert indonesian in " ".join(out_id.split()) and english not in " ".join(out_id.split())
+    assert english in " ".join(out_en.split())
+    monkeypatch.setenv("PARADIPLO_LANG", "id")
+    assert indonesian in " ".join(CliRunner().invoke(main, [*args, "--help"]).output.split())

@@ -222,16 +222,19 @@ class ParadiploApp(App[int]):
     def started(self) -> None:
         """The store is open and the first screen shown: say what needs saying."""
         if self.store.readonly:
-            self.sub_title = f"{display_safe(self.db_path.name)} · read-only"
+            self.sub_title = f"{display_safe(self.db_path.name)} · " + _("read-only")
             self.notify(
-                f"{self.db_path} is open read-only ({self.store.readonly_reason}). "
-                "You can browse; note-taking is disabled.",
-                title="Read-only",
+                _("{path} is open read-only ({reason}).").format(
+                    path=self.db_path, reason=self.store.readonly_reason
+                )
+                + " "
+                + _("You can browse; note-taking is disabled."),
+                title=_("Read-only"),
                 severity="warning",
                 timeout=8,
             )
         for problem in self.keymap_problems:
-            self.notify(problem, title="Keymap", severity="warning", timeout=8)
+            self.notify(problem, title=_("Keymap"), severity="warning", timeout=8)
         if self.keymap:
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
@@ -249,12 +252,12 @@ class ParadiploApp(App[int]):
             self.keymap = checked
             self.set_keymap(checked)
         for problem in problems:
-            self.notify(problem, title="Keymap", severity="warning", timeout=8)
+            self.notify(problem, title=_("Keymap"), severity="warning", timeout=8)
         unknown = unknown_ids(self.keymap, all_binding_ids())
         if unknown:
             self.notify(
-                "Unknown binding ids in keymap.toml: " + ", ".join(unknown),
-                title="Keymap",
+                _("Unknown binding ids in keymap.toml:") + " " + ", ".join(unknown),
+                title=_("Keymap"),
                 severity="warning",
                 timeout=8,
             )
@@ -292,7 +295,7 @@ class ParadiploApp(App[int]):
         self.notices.append(f"{shown_title}: {display_safe(text)}" if title else display_safe(text))
         super().notify(
             display_safe(text),
-            title=display_safe(str(title)),
+            title=display_safe(_(str(title)) if title else ""),
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -341,8 +344,9 @@ class ParadiploApp(App[int]):
             # A raw SQLite error (a damaged page met while browsing): say what to do.
             return str(translate(error, self.db_path))
         return (
-            f"Something went wrong ({type(error).__name__}: {error}). "
-            "The app keeps running; your notes are safe."
+            _("Something went wrong ({error}).").format(error=f"{type(error).__name__}: {error}")
+            + " "
+            + _("The app keeps running; your notes are safe.")
         )
 
     def report_error(self, error: BaseException) -> str:
@@ -350,7 +354,7 @@ class ParadiploApp(App[int]):
         message = self.error_text(error)
         if not (isinstance(error, ParadiploError) or is_sqlite_error(error)):
             self.log.error(error)
-        self.notify(message, title="Error", severity="error", timeout=10)
+        self.notify(message, title=_("Error"), severity="error", timeout=10)
         return message
 
     # ------------------------------------------------------------------------- state
@@ -489,8 +493,10 @@ class ParadiploApp(App[int]):
 
     def on_citation_ready(self, message: CitationReady) -> None:
         self.copy_to_clipboard(message.text)
-        what = "the fact, its quote and reference" if message.with_claims else "the quote"
-        self.notify(f"Copied {what} ({message.style_label}).", timeout=3)
+        what = _("the fact, its quote and reference") if message.with_claims else _("the quote")
+        self.notify(
+            _("Copied {what} ({style}).").format(what=what, style=_(message.style_label)), timeout=3
+        )
 
     def set_cite_style(self, style: str) -> None:
         """The citation style for `y`, `c` and `paradiplo-tui cite` (kept in state.json)."""
@@ -500,7 +506,10 @@ class ParadiploApp(App[int]):
             return
         self.state.cite_style = style
         self._save_state()
-        self.notify(f"Citation style: {CITE_STYLE_LABELS.get(style, style)}.", timeout=3)
+        self.notify(
+            _("Citation style: {label}").format(label=_(CITE_STYLE_LABELS.get(style, style))) + ".",
+            timeout=3,
+        )
 
     def action_search(self) -> None:
         from tui.screens.search import SearchScreen
@@ -530,7 +539,9 @@ class ParadiploApp(App[int]):
             return
         if self.store.readonly:
             self.notify(
-                f"The database is read-only ({self.store.readonly_reason}): notes are off.",
+                _("The database is read-only ({reason}): notes are off.").format(
+                    reason=self.store.readonly_reason
+                ),
                 severity="warning",
             )
             return
@@ -579,7 +590,9 @@ class ParadiploApp(App[int]):
         )
 
     def on_export_done(self, message: ExportDone) -> None:
-        self.notify(f"Notes exported to {message.path}", title="Export", timeout=10)
+        self.notify(
+            _("Notes exported to {path}").format(path=message.path), title=_("Export"), timeout=10
+        )
 
     # ------------------------------------------------------------------- collection
     def on_data_changed(self, message: DataChanged) -> None:

@@ -22,7 +22,7 @@ from db import notes as notes_api
 from db import queries
 from db.errors import ParadiploError
 from db.files import atomic_text, write_atomic
-from db.i18n import LANGUAGES, set_language
+from db.i18n import LANGUAGES, N_, _, data_label, date_text, number, pgettext, set_language
 from db.models import CaseRow, Filters
 from db.paths import resolve_db_path
 from db.store import (
@@ -36,6 +36,7 @@ from db.store import (
     translate,
 )
 from db.text import clip, display_safe, facts_label
+from tui.cli_i18n import TranslatedGroup
 
 
 class _OnFirstUse:
@@ -67,7 +68,7 @@ def _t(value: Any) -> Text:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(Text("Error: ", style="bold red") + Text(display_safe(message)))
+    err_console.print(Text(_("Error:") + " ", style="bold red") + Text(display_safe(message)))
     sys.exit(code)
 
 
@@ -114,8 +115,12 @@ class Ctx:
             self._store = open_store(self.db_path, create=create, readonly=self.read_only or None)
             if self._store.readonly and not self.read_only:
                 err_console.print(
-                    Text("Warning: ", style="yellow")
-                    + _t(f"{self.db_path} is open read-only: {self._store.readonly_reason}.")
+                    Text(_("Warning:") + " ", style="yellow")
+                    + _t(
+                        _("{path} is open read-only: {reason}.").format(
+                            path=self.db_path, reason=self._store.readonly_reason
+                        )
+                    )
                 )
         return self._store
 
@@ -127,7 +132,11 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=TranslatedGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db",
@@ -194,10 +203,21 @@ def db_build(ctx: Ctx, force: bool) -> None:
         existed = path.exists()
         store = open_store(path, readonly=False)
         if store.rebuilt_seeds:
-            verb = "Refreshed the seed data in" if existed else "Built"
-            console.print(_t(f"{verb} {path}: {_counts(queries.stats(store.conn))}."))
+            counts = _counts(queries.stats(store.conn))
+            done = (
+                _("Refreshed the seed data in {path}: {counts}.")
+                if existed
+                else _("Built {path}: {counts}.")
+            )
+            console.print(_t(done.format(path=path, counts=counts)))
         else:
-            console.print(_t(f"{path} is up to date (use --force to rebuild the seed data)."))
+            console.print(
+                _t(
+                    _("{path} is up to date (use --force to rebuild the seed data).").format(
+                        path=path
+                    )
+                )
+            )
 
 
 def _force_rebuild(path: Path) -> None:
@@ -229,7 +249,13 @@ def _force_rebuild(path: Path) -> None:
         store.close()
         _replace(path, str(problem), "unreadable")
         return
-    console.print(_t(f"Rebuilt the seed data in {path}: {_counts(counts)}."))
+    console.print(
+        _t(
+            _("Rebuilt the seed data in {path}: {counts}.").format(
+                path=path, counts=_counts(counts)
+            )
+        )
+    )
 
 
 def _replace(path: Path, why: str, label: str) -> None:
@@ -249,13 +275,27 @@ def _replace(path: Path, why: str, label: str) -> None:
     finally:
         store.close()
     moved = swap_in(new, path, label)
-    err_console.print(_t(f"{why}\nKept the old file as {moved} (a backup)."))
-    console.print(_t(f"Built a new database at {path}: {counts}; {saved.describe()}."))
+    err_console.print(
+        _t(why + "\n" + _("Kept the old file as {moved} (a backup).").format(moved=moved))
+    )
+    console.print(
+        _t(
+            _("Built a new database at {path}: {counts}; {saved}.").format(
+                path=path, counts=counts, saved=saved.describe()
+            )
+        )
+    )
 
 
 def _counts(counts: dict[str, int]) -> str:
-    keys = ("cases", "sources", "actors", "evidence", "notes")
-    return ", ".join(f"{counts[k]} {k}" for k in keys if k in counts)
+    words = {
+        "cases": _("cases"),
+        "sources": _("sources"),
+        "actors": _("actors"),
+        "evidence": _("evidence"),
+        "notes": _("notes"),
+    }
+    return ", ".join(f"{number(counts[k])} {w}" for k, w in words.items() if k in counts)
 
 
 @db_group.command("check")
@@ -271,7 +311,7 @@ def db_check(ctx: Ctx, as_json: bool) -> None:
         for p in problems:
             console.print(_t(f"- {p}"))
     else:
-        console.print("OK: integrity, foreign keys and every evidence quote check out.")
+        console.print(_("OK: integrity, foreign keys and every evidence quote check out."))
     if problems:
         sys.exit(1)
 
@@ -286,9 +326,9 @@ def db_stats(ctx: Ctx, as_json: bool) -> None:
     if as_json:
         emit_json(counts)
         return
-    table = Table("table", "rows", title=str(ctx.db_path))
+    table = Table(_("table"), _("rows"), title=str(ctx.db_path))
     for k, v in counts.items():
-        table.add_row(k, str(v))
+        table.add_row(k, number(v))
     console.print(table)
 
 
@@ -389,12 +429,12 @@ def cases_list(
 
 
 TYPE_SHORT = {
-    "sister-city": "Sister city",
-    "mou": "MoU",
-    "cooperation": "Cooperation",
-    "programme": "Programme",
-    "proposal": "Invitation",
-    "exploratory": "Exploratory",
+    "sister-city": N_("Sister city"),
+    "mou": N_("MoU"),
+    "cooperation": N_("Cooperation"),
+    "programme": N_("Programme"),
+    "proposal": N_("Invitation"),
+    "exploratory": N_("Exploratory"),
 }
 
 
@@ -421,25 +461,26 @@ def cases_table(
 
     def plan(level: int) -> tuple[list[str], list[list[str]]]:
         short = level >= 1
-        heads = ["year", "id", "Indonesian party", "partner"]
+        heads = [_("year"), "id", _("Indonesian party"), _("partner")]
         if level < 2:
-            heads.append("country")
-        heads.append("type")
+            heads.append(_("country"))
+        heads.append(_("type"))
         body = []
         for r in rows + possible:
-            partner = r.partner_name
+            partner = _("(not named)") if r.partner_name == "(not named)" else r.partner_name
             if level >= 2 and r.partner_country and r.partner_country != r.partner_name:
                 partner += f" ({r.partner_country_code or r.partner_country})"
             line = [
                 str(r.year or "—"),
                 r.id,
                 (_short_region(r.region_name) if level >= 3 else r.region_name)
-                + (" (may be)" if r in possible else ""),
+                + (" " + _("(may be)") if r in possible else ""),
                 partner,
             ]
             if level < 2:
-                line.append(r.partner_country or "")
-            line.append(TYPE_SHORT.get(r.type or "", r.type_label) if short else r.type_label)
+                line.append(data_label("country", r.partner_country_code, r.partner_country or ""))
+            kind = data_label("type", r.type, r.type_label)
+            line.append(_(TYPE_SHORT[r.type]) if short and r.type in TYPE_SHORT else kind)
             body.append(line)
         return heads, body
 
@@ -453,14 +494,18 @@ def cases_table(
         heads, body = plan(level)
     widths = natural(heads, body)
     # Still too wide: the names give way (down to 10 cells each), then the type, then the year.
-    flexible = [i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")]
-    for drop in (None, "type", "year"):
+    flexible = [
+        i for i, h in enumerate(heads) if h in (_("Indonesian party"), _("partner"), _("country"))
+    ]
+    for drop in (None, _("type"), _("year")):
         if drop in heads:
             i = heads.index(drop)
             del heads[i], widths[i]
             body = [[c for j, c in enumerate(b) if j != i] for b in body]
             flexible = [
-                i for i, h in enumerate(heads) if h in ("Indonesian party", "partner", "country")
+                i
+                for i, h in enumerate(heads)
+                if h in (_("Indonesian party"), _("partner"), _("country"))
             ]
         over = sum(widths) + 2 * len(heads) - 1 - width
         while over > 0:
@@ -471,9 +516,9 @@ def cases_table(
             over -= 1
         if over <= 0:
             break
-    title = f"{len(rows)} case(s)"
+    title = _("{n} case(s)").format(n=number(len(rows)))
     if possible:
-        title += f" and {len(possible)} that may be it"
+        title += " " + _("and {n} that may be it").format(n=number(len(possible)))
     table = Table(
         title=title,
         caption=caption,
@@ -482,12 +527,12 @@ def cases_table(
         padding=(0, 1, 0, 0),
     )
     for h, w in zip(heads, widths, strict=True):
-        if h == "Indonesian party" and w < len(h):
-            h = "region"
+        if h == _("Indonesian party") and w < len(h):
+            h = _("region")
         table.add_column(h, no_wrap=True, overflow="ellipsis", width=w)
-    if "partner" in heads:
+    if _("partner") in heads:
         # The partner's name is cut before its country code ("Shizuoka Pr… (JP)").
-        i, w = heads.index("partner"), widths[heads.index("partner")]
+        i, w = heads.index(_("partner")), widths[heads.index(_("partner"))]
         for b in body:
             name, sep, code = b[i].rpartition(" (")
             if sep and len(b[i]) > w and len(code) <= 4 and w > len(code) + 4:
@@ -507,7 +552,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         conn = ctx.store().conn
         case_id, completed = queries.find_case_id(conn, case_id)
         if completed:
-            err_console.print(Text("Showing ", style="dim") + _t(case_id))
+            err_console.print(Text(_("Showing") + " ", style="dim") + _t(case_id))
         d = queries.case_detail(conn, case_id)
         notes = notes_api.notes_for_case(conn, case_id)
         if as_json:
@@ -516,41 +561,64 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
             rec["notes"] = [asdict(n) for n in notes]
             emit_json(rec)
             return
-    console.print(Text(display_safe(d.title), style="bold"))
-    partner = d.partner.name if d.partner else f"not named ({d.partner_as_stated or '—'})"
+    console.print(Text(display_safe(data_label("case_title", d.id, d.title)), style="bold"))
+    if d.summary:
+        console.print(
+            Text(display_safe(data_label("case_summary", d.id, d.summary)), style="italic")
+        )
+    not_stated = _("not stated")
+    partner = (
+        d.partner.name
+        if d.partner
+        else _("not named ({as_stated})").format(as_stated=d.partner_as_stated or "—")
+    )
+    country = (
+        data_label("country", d.partner.country_code, d.partner.country_name)
+        if d.partner and d.partner.country_name
+        else ""
+    )
+    type_label = data_label("type", d.type, d.type_label)
     rows = [
-        ("Region", f"{d.region.name} ({d.region.level}, {d.region.province_name or ''})"),
+        (_("Region"), f"{d.region.name} ({d.region.level}, {d.region.province_name or ''})"),
+        (_("Partner"), partner + (f", {country}" if country else "")),
         (
-            "Partner",
-            partner
-            + (f", {d.partner.country_name}" if d.partner and d.partner.country_name else ""),
+            _("Type"),
+            type_label
+            + (" — " + _("as stated:") + f" {d.type_as_stated}" if d.type_as_stated else ""),
+        ),
+        (_("Date"), d.date_as_stated or date_text(d.date) or not_stated),
+        (_("Status"), d.status_as_stated or d.status or not_stated),
+        (
+            _("Sectors"),
+            ", ".join(data_label("sector", s.id, s.label_en) for s in d.sectors) or not_stated,
         ),
         (
-            "Type",
-            f"{d.type_label}" + (f" — as stated: {d.type_as_stated}" if d.type_as_stated else ""),
+            _("Category"),
+            _("{value} (derived: {basis})").format(value=d.category or "—", basis=d.category_basis),
         ),
-        ("Date", d.date_as_stated or d.date or "not stated"),
-        ("Status", d.status_as_stated or d.status or "not stated"),
-        ("Sectors", ", ".join(s.label_en for s in d.sectors) or "not stated"),
-        ("Category", f"{d.category or '—'} (derived: {d.category_basis})"),
-        ("Stage", f"{d.stage_label or '—'} ({d.stage_basis})"),
+        (_("Stage"), f"{_(d.stage_label) if d.stage_label else '—'} ({d.stage_basis})"),
     ]
     for k, v in rows:
         console.print(Text(f"{k}: ", style="bold") + _t(v))
     for u in d.unclear:
-        console.print(Text("Unclear: ", style="yellow") + _t(u))
-    sector_labels = {s.id: s.label_en for s in d.sectors}
+        console.print(Text(_("Unclear:") + " ", style="yellow") + _t(u))
+    sector_labels = {s.id: data_label("sector", s.id, s.label_en) for s in d.sectors}
     for e in d.evidence:
         console.print(
-            Text("\n“", style="dim") + _t(e.quote or "(no quote recorded)") + Text("”", style="dim")
+            Text("\n“", style="dim")
+            + _t(e.quote or _("(no quote recorded)"))
+            + Text("”", style="dim")
         )
         console.print(
             Text("  — ", style="dim")
             + _t(e.citation)
-            + Text(f"  supports: {facts_label(e.supports, sector_labels) or '—'}", style="dim")
+            + Text(
+                "  " + _("supports:") + f" {facts_label(e.supports, sector_labels, _) or '—'}",
+                style="dim",
+            )
         )
     if notes:
-        console.print(Text(f"\nNotes ({len(notes)})", style="bold"))
+        console.print(Text("\n" + _("Notes ({n})").format(n=number(len(notes))), style="bold"))
         for n in notes:
             console.print(Text(f"[{n.updated_at[:16]}] ", style="dim") + _t(n.body))
 
@@ -566,9 +634,9 @@ def sectors_cmd(ctx: Ctx, as_json: bool) -> None:
     if as_json:
         emit_json([asdict(c) for c in counts])
         return
-    table = Table("id", "English", "Indonesian", "cases")
+    table = Table("id", _("English"), _("Indonesian"), _("cases"))
     for c in counts:
-        table.add_row(c.id, c.label_en, c.label_id, str(c.count))
+        table.add_row(c.id, c.label_en, c.label_id, number(c.count))
     console.print(table)
 
 
@@ -585,7 +653,7 @@ def regions_cmd(ctx: Ctx, as_json: bool) -> None:
 
     def show(nodes: list[Any], depth: int = 0) -> None:
         for n in nodes:
-            console.print(_t(f"{'  ' * depth}{n.label} ({n.count})  [{n.key}]"))
+            console.print(_t(f"{'  ' * depth}{n.label} ({number(n.count)})  [{n.key}]"))
             show(n.children, depth + 1)
 
     show(tree)
@@ -630,13 +698,27 @@ def search_cmd(ctx: Ctx, query: tuple[str, ...], limit: int, as_json: bool) -> N
         )
         return
     if not hits:
-        console.print(_t(f"No matches for “{text}”."))
+        console.print(_t(_("No matches for “{query}”.").format(query=text)))
         sys.exit(0)
     for h in hits:
-        line = Text(f"{h.kind:8} ", style="dim") + Text(display_safe(h.title), style="bold")
+        title = data_label("case_title", h.ref_id, h.title) if h.kind == "case" else h.title
+        line = Text(f"{_search_kind(h.kind):8} ", style="dim") + Text(
+            display_safe(title), style="bold"
+        )
         line += Text(f"  {h.ref_id}", style="dim")
         console.print(line)
         console.print(Text("   ") + snippet_text(h.snippet))
+
+
+def _search_kind(kind: str) -> str:
+    """A hit's kind in the interface language (the app's search says the same)."""
+    return {
+        "case": pgettext("search hit", "case"),
+        "passage": pgettext("search hit", "passage"),
+        "note": pgettext("search hit", "note"),
+        "term": pgettext("search hit", "term"),
+        "law": pgettext("search hit", "law"),
+    }.get(kind, kind)
 
 
 def snippet_text(snippet: str) -> Text:
@@ -676,7 +758,9 @@ def export_cases(ctx: Ctx, fmt: str, output: str | None) -> None:
         if output:
             with atomic_text(Path(output), newline="") as fh:
                 n = db_io.export_cases(conn, fmt, fh)
-            err_console.print(_t(f"Wrote {n} case(s) to {output}."))
+            err_console.print(
+                _t(_("Wrote {n} case(s) to {path}.").format(n=number(n), path=output))
+            )
         else:
             db_io.export_cases(conn, fmt, sys.stdout)
 
@@ -736,31 +820,44 @@ def import_cases(ctx: Ctx, file: Path, skip_invalid: bool, ambiguous: str) -> No
         result = db_io.import_cases(
             ctx.store(), file, skip_invalid=skip_invalid, ambiguous=ambiguous, progress=progress
         )
-    summary = (
-        f"Imported {file}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
+    summary = _("Imported {file}: {added} added, {updated} updated, {unchanged} unchanged").format(
+        file=file,
+        added=number(result.added),
+        updated=number(result.updated),
+        unchanged=number(result.unchanged),
     )
     if skip_invalid:
-        summary += f", {result.rejected} rejected"
+        summary += ", " + _("{n} rejected").format(n=number(result.rejected))
     console.print(_t(summary + "."))
     if result.rejected:
         err_console.print(
-            _t(f"Rejected {result.rejected} record(s), written to {result.rejected_file}:")
+            _t(
+                _("Rejected {n} record(s), written to {path}:").format(
+                    n=number(result.rejected), path=result.rejected_file
+                )
+            )
         )
         for p in result.problems[:20]:
             err_console.print(_t(f"  {p}"))
         if result.rejected > 20 or len(result.problems) > 20:
-            err_console.print(_t(f"  ... see {result.rejected_file} for every one"))
+            err_console.print(
+                _t("  ... " + _("see {path} for every one").format(path=result.rejected_file))
+            )
     if result.duplicates_total:
         err_console.print(
-            Text("Warning: ", style="yellow")
-            + _t(f"{result.duplicates_total} probable duplicate(s):")
+            Text(_("Warning:") + " ", style="yellow")
+            + _t(_("{n} probable duplicate(s):").format(n=number(result.duplicates_total)))
         )
         for d in result.duplicates:
             err_console.print(_t(f"  {d}"))
         if result.duplicates_total > len(result.duplicates):
             err_console.print(
-                _t(f"  ... and {result.duplicates_total - len(result.duplicates)} more")
+                _t(
+                    "  ... "
+                    + _("and {n} more").format(
+                        n=number(result.duplicates_total - len(result.duplicates))
+                    )
+                )
             )
 
 
@@ -785,7 +882,11 @@ def _import_progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
     def update(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
-            label = "Reading and checking" if stage == "reading" else f"Writing {total:,} cases"
+            label = (
+                _("Reading and checking")
+                if stage == "reading"
+                else _("Writing {n} cases").format(n=number(total))
+            )
             tasks[stage] = bar.add_task(label, total=total or None)
         bar.update(tasks[stage], completed=done, total=total or None)
 
@@ -800,7 +901,14 @@ def import_notes(ctx: Ctx, file: Path) -> None:
     """Import notes from a JSON export (no duplicates)."""
     with friendly_errors():
         added, updated, unchanged = notes_io.import_notes_json(ctx.store(), file)
-    console.print(_t(f"Imported {file}: {added} added, {updated} updated, {unchanged} unchanged."))
+    console.print(
+        _t(
+            _("Imported {file}: {added} added, {updated} updated, {unchanged} unchanged").format(
+                file=file, added=number(added), updated=number(updated), unchanged=number(unchanged)
+            )
+            + "."
+        )
+    )
 
 
 # ------------------------------------------------------------------------------- notes
@@ -822,7 +930,7 @@ def notes_add(ctx: Ctx, case_id: str, text: str, tag: tuple[str, ...]) -> None:
         store = ctx.store()
         queries.case_detail(store.conn, case_id)  # the case must exist when adding
         note = notes_api.add_note(store, "case", case_id, text, tag)
-    console.print(_t(f"Saved note {note.id} on {case_id}."))
+    console.print(_t(_("Saved note {id} on {case}.").format(id=note.id, case=case_id)))
 
 
 @notes_group.command("list")
@@ -848,9 +956,19 @@ def notes_list(
     if as_json:
         emit_json([asdict(n) for n in items])
         return
-    table = Table("id", "on", "tags", "edited", "note", title=f"{len(items)} note(s)")
+    table = Table(
+        "id",
+        _("on"),
+        _("tags"),
+        _("edited"),
+        _("note"),
+        title=_("{n} note(s)").format(n=number(len(items))),
+    )
     for n in items:
-        on = n.target_label + (" (orphaned)" if n.orphaned else "")
+        label = n.target_label
+        if n.target_type == "case":
+            label = data_label("case_title", n.target_id, label)
+        on = label + (" " + _("(orphaned)") if n.orphaned else "")
         body = display_safe(n.body).strip()  # escapes out before the line is cut
         first = body.splitlines()[0] if body else ""
         table.add_row(
@@ -911,14 +1029,16 @@ def notes_export(
             shutil.copyfile(style_file(style), csl_path)
             err_console.print(
                 _t(
-                    f"Wrote the BibTeX of {len(cited)} cited source(s) to {bib}, the style to {csl_path}."
+                    _(
+                        "Wrote the BibTeX of {n} cited source(s) to {bib}, the style to {csl}."
+                    ).format(n=number(len(cited)), bib=bib, csl=csl_path)
                 )
             )
         else:
             text = notes_io.export_text(ctx.store().conn, fmt, by, style)
         if output:
             write_atomic(Path(output), text)
-            err_console.print(_t(f"Wrote notes to {output}."))
+            err_console.print(_t(_("Wrote notes to {path}.").format(path=output)))
         else:
             click.echo(text, nl=False)
 
@@ -945,10 +1065,14 @@ def entry() -> None:
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("a", encoding="utf-8") as fh:
                 fh.write(traceback.format_exc() + "\n")
-            where = f"details are in {log}"
+            where = _("details are in {path}").format(path=log)
         except OSError:
-            where = "the details could not be saved"
-        fail(f"Unexpected error ({type(exc).__name__}: {exc}); {where}. Please report it.")
+            where = _("the details could not be saved")
+        fail(
+            _("Unexpected error ({error}); {where}. Please report it.").format(
+                error=f"{type(exc).__name__}: {exc}", where=where
+            )
+        )
 
 
 # Commands defined in their own modules (they import this one and register on `main`).

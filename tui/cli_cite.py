@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from db.i18n import N_, _
 from tui.cli import (
     Ctx,
     _t,
@@ -43,7 +44,7 @@ def write_or_print(text: str, output: str | None, what: str) -> None:
         from db.files import write_atomic
 
         write_atomic(Path(output), text)
-        err_console.print(_t(f"Wrote {what} to {output}."))
+        err_console.print(_t(_("Wrote {what} to {path}.").format(what=_(what), path=output)))
     else:
         click.echo(text, nl=False)
 
@@ -64,7 +65,7 @@ def sources_export(ctx: Ctx, fmt: str, source_ids: tuple[str, ...], output: str 
     CSL-JSON (Zotero, Pandoc, citeproc) or RIS (Zotero, EndNote, Mendeley)."""
     with friendly_errors():
         text = _cite().export_sources(ctx.store().conn, fmt, source_ids or None)
-        write_or_print(text, output, "the sources")
+        write_or_print(text, output, N_("the sources"))
 
 
 @main.command("cite")
@@ -99,7 +100,7 @@ def cite_cmd(
         cite = _cite()
         facts = cite.case_facts(ctx.store().conn, case_id, fact)
         text = cite.render_facts(facts, style or default_style(), fmt)
-        write_or_print(text, output, "the citation")
+        write_or_print(text, output, N_("the citation"))
 
 
 @sources_group.command("set")
@@ -142,5 +143,11 @@ def sources_set(
             ctx.store(), source_id, given, list(authors) if authors else None
         )
     missing = ref.missing()
-    still = f" Still missing: {', '.join(missing)}." if missing else " Complete."
-    err_console.print(_t(f"Updated {source_id} (cite as @{ref.key}).{still}"))
+    still = (
+        " " + _("Still missing: {fields}.").format(fields=", ".join(missing))
+        if missing
+        else " " + _("Complete.")
+    )
+    err_console.print(
+        _t(_("Updated {id} (cite as @{key}).").format(id=source_id, key=ref.key) + still)
+    )

@@ -27,6 +27,7 @@ from tui.cli import (
     main,
     pass_ctx,
 )
+from tui.cli_i18n import TranslatedCommand, TranslatedGroup
 
 collection = _OnFirstUse("db.collection")
 sourcefiles = _OnFirstUse("db.sourcefiles")
@@ -37,7 +38,7 @@ FACTS_HELP = "region, partner, partner_country, type, date, status, summary, tit
 
 
 # ----------------------------------------------------------------------------- sources
-@click.group("sources", invoke_without_command=True)
+@click.group("sources", cls=TranslatedGroup, invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def sources_group(click_ctx: click.Context, as_json: bool) -> None:
@@ -311,7 +312,7 @@ def cases_deleted(ctx: Ctx, as_json: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- suggest
-@click.command("suggest")
+@click.command("suggest", cls=TranslatedCommand)
 @click.argument("source_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx

@@ -13,6 +13,7 @@ import click
 from rich.text import Text
 
 from db import laws as laws_api
+from db.i18n import _
 from db.models import Claim, Conflict, Evidence, LegalBasis
 from tui.cli import Ctx, _t, console, emit_json, friendly_errors, main, pass_ctx
 
@@ -83,9 +84,14 @@ def conflict_record(k: Conflict) -> dict[str, Any]:
 
 
 def _print_claim(c: Claim, indent: str) -> None:
-    head = Text(indent) + Text("In ", style="dim") + _t(c.source_label)
+    head = Text(indent) + Text(_("In") + " ", style="dim") + _t(c.source_label)
     if c.title_as_cited:
-        head += Text(", cited as ", style="dim") + Text("“") + _t(c.title_as_cited) + Text("”")
+        head += (
+            Text(", " + _("cited as") + " ", style="dim")
+            + Text("“")
+            + _t(c.title_as_cited)
+            + Text("”")
+        )
     console.print(head + Text(":", style="dim"))
     console.print(Text(indent + "  ") + _t(c.claim))
     for e in c.evidence:
@@ -105,15 +111,17 @@ def laws_cmd(ctx: Ctx, as_json: bool) -> None:
     for law in items:
         console.print(Text(law.short, style="bold") + Text(" — ") + _t(law.title))
         if law.claims:
-            console.print(Text("  What the bundled sources say:", style="underline"))
+            console.print(Text("  " + _("What the bundled sources say:"), style="underline"))
             for c in law.claims:
                 _print_claim(c, "    ")
         else:
-            console.print(Text("  Not cited by the bundled texts (a framing reference).", "dim"))
+            console.print(
+                Text("  " + _("Not cited by the bundled texts (a framing reference)."), "dim")
+            )
         ref = law.reference
         if ref is not None:
             console.print(
-                Text("  Reference from outside the bundled texts:", style="underline")
+                Text("  " + _("Reference from outside the bundled texts:"), style="underline")
                 + Text(" ")
                 + Text(laws_api.status_words(ref.status).upper(), style="bold")
             )
@@ -138,11 +146,11 @@ def conflicts_cmd(ctx: Ctx, as_json: bool) -> None:
         emit_json([conflict_record(k) for k in items])
         return
     if not items:
-        console.print(Text("No disagreements between sources are recorded.", style="dim"))
+        console.print(Text(_("No disagreements between sources are recorded."), style="dim"))
     for k in items:
         console.print(Text(k.id + ": ", style="bold") + _t(k.question))
         for c in k.claims:
             _print_claim(c, "  ")
         if k.note:
-            console.print(Text("  What differs: ", style="dim") + _t(k.note))
+            console.print(Text("  " + _("What differs:") + " ", style="dim") + _t(k.note))
         console.print()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from db.i18n import _, number
 from tui.cli import Ctx, _t, err_console, fail, friendly_errors, main, pass_ctx
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -36,13 +37,39 @@ def publish_cmd(ctx: Ctx, out_dir: Path, with_notes: bool, title: str | None) ->
 
         publish.check_out_dir(out_dir)
         result = publish.publish(ctx.store(), out_dir, with_notes=with_notes, title=title)
-    own = f", {result.user_cases} of them yours" if result.user_cases else ""
-    notes = f"{result.notes} note(s) included" if with_notes else "no notes (use --with-notes)"
-    err_console.print(_t(f"Published {result.cases} case(s){own}, {notes}, to {out_dir}:"))
-    err_console.print(
-        _t(f"  {result.db_path}  (open it: paradiplo-tui --db {result.db_path} --read-only)")
+    own = (
+        ", " + _("{n} of them yours").format(n=number(result.user_cases))
+        if result.user_cases
+        else ""
     )
-    err_console.print(_t(f"  {result.metadata_path}  (serve it: paradiplo-tui serve {out_dir})"))
+    notes = (
+        _("{n} note(s) included").format(n=number(result.notes))
+        if with_notes
+        else _("no notes (use --with-notes)")
+    )
+    err_console.print(
+        _t(
+            _("Published {n} case(s){own}, {notes}, to {path}:").format(
+                n=number(result.cases), own=own, notes=notes, path=out_dir
+            )
+        )
+    )
+    err_console.print(
+        _t(
+            f"  {result.db_path}  ("
+            + _("open it: {command}").format(
+                command=f"paradiplo-tui --db {result.db_path} --read-only"
+            )
+            + ")"
+        )
+    )
+    err_console.print(
+        _t(
+            f"  {result.metadata_path}  ("
+            + _("serve it: {command}").format(command=f"paradiplo-tui serve {out_dir}")
+            + ")"
+        )
+    )
 
 
 @main.command("serve")
@@ -71,16 +98,27 @@ def serve_cmd(ctx: Ctx, out_dir: Path | None, port: int, host: str) -> None:
         db_file, meta = out_dir / publish.DB_NAME, out_dir / publish.METADATA_NAME
         if not db_file.is_file():
             fail(
-                f"{out_dir} holds no published collection ({publish.DB_NAME} is missing); "
-                f"run: paradiplo-tui publish {out_dir}"
+                _(
+                    "{path} holds no published collection ({file} is missing); run: {command}"
+                ).format(
+                    path=out_dir, file=publish.DB_NAME, command=f"paradiplo-tui publish {out_dir}"
+                )
             )
     if host not in LOOPBACK:
         err_console.print(
-            _t(f"Note: listening on {host}: anyone who can reach this machine can browse it.")
+            _t(
+                _(
+                    "Note: listening on {host}: anyone who can reach this machine can browse it."
+                ).format(host=host)
+            )
         )
     shown = f"[{host}]" if ":" in host else host
     err_console.print(
-        _t(f"Serving {db_file} read-only at http://{shown}:{port}/ (Ctrl+C stops it).")
+        _t(
+            _("Serving {path} read-only at {url} (Ctrl+C stops it).").format(
+                path=db_file, url=f"http://{shown}:{port}/"
+            )
+        )
     )
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_file)]
     if meta.is_file():

@@ -17,6 +17,7 @@ from rich.table import Column, Table
 from db import stats as stats_api
 from db.derive import STAGES
 from db.errors import ParadiploError
+from db.i18n import _, number
 from db.models import Filters
 from tui.cli import (
     Ctx,
@@ -111,7 +112,7 @@ def _write_chart(fig: Any, output: str | None, fmt: str) -> None:
     tmp = Path(output + ".part")
     fig.savefig(tmp, format=fmt, bbox_inches="tight")
     tmp.replace(output)
-    err_console.print(_t(f"Wrote {output}."))
+    err_console.print(_t(_("Wrote {path}.").format(path=output)))
 
 
 def _pyplot() -> Any:
@@ -212,7 +213,7 @@ def stats_group(
     table = Table(
         stats_api.DIMENSION_LABELS[by],
         Column("cases", justify="right"),
-        title=f"Cases by {stats_api.DIMENSION_LABELS[by]}",
+        title=_("Cases by {dimension}").format(dimension=_(stats_api.DIMENSION_LABELS[by])),
     )
     for c in items:
         table.add_row(_t(c.label), f"{c.count:,}")
@@ -318,7 +319,7 @@ def stats_matrix(
             writer.writerow(["total", *[c.count for c in cols], m.total])
             if output:
                 Path(output).write_text(buf.getvalue(), encoding="utf-8")
-                err_console.print(_t(f"Wrote {output}."))
+                err_console.print(_t(_("Wrote {path}.").format(path=output)))
             else:
                 sys.stdout.write(buf.getvalue())
             return
@@ -379,11 +380,17 @@ def export_network(ctx: Ctx, /, fmt: str, output: str | None, **opts: Any) -> No
             if output:
                 err_console.print(
                     _t(
-                        f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}."
+                        _("Wrote {nodes} nodes and {edges} edges to {path}.").format(
+                            nodes=graph.number_of_nodes(),
+                            edges=graph.number_of_edges(),
+                            path=output,
+                        )
                     )
                 )
         if left_out:
-            err_console.print(_t(f"{left_out:,} case(s) name no partner and have no edge."))
+            err_console.print(
+                _t(_("{n} case(s) name no partner and have no edge.").format(n=number(left_out)))
+            )
 
 
 def _network_csv(conn: Any, f: Filters, output: str | None) -> None:
@@ -412,7 +419,13 @@ def _network_csv(conn: Any, f: Filters, output: str | None) -> None:
             w.writerow(node_fields)
             for n in stats_api.network_nodes(conn, f):
                 w.writerow([n.id, n.name, n.side, n.country, n.level, n.kind, n.province])
-        err_console.print(_t(f"Wrote the edges to {path} and the nodes to {nodes_path}."))
+        err_console.print(
+            _t(
+                _("Wrote the edges to {path} and the nodes to {nodes}.").format(
+                    path=path, nodes=nodes_path
+                )
+            )
+        )
         return
     w = csv.writer(sys.stdout)
     w.writerow(edge_fields)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual.binding import Binding, BindingType
 
+from db.i18n import _
 from db.paths import keymap_path
 from db.smallfile import read_small
 from db.text import display_safe, quote_value
@@ -31,11 +32,19 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: cannot read it ({exc.strerror}); using the default keys."]
+        return {}, [
+            _("{path}: cannot read it ({error}); using the default keys.").format(
+                path=path, error=exc.strerror
+            )
+        ]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        return {}, [f"{path}: not valid TOML ({exc}); using the default keys."]
+        return {}, [
+            _("{path}: not valid TOML ({error}); using the default keys.").format(
+                path=path, error=exc
+            )
+        ]
     except ValueError as exc:  # too big, or a pipe or a directory
-        return {}, [f"{exc}; using the default keys."]
+        return {}, [_("{error}; using the default keys.").format(error=exc)]
     table = raw.get("keys", raw) if isinstance(raw.get("keys"), dict) else raw
     keymap: dict[str, str] = {}
     problems: list[str] = []
@@ -43,7 +52,11 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
         if isinstance(key, str) and key.strip():
             keymap[binding_id] = ",".join(k.strip() for k in key.split(",") if k.strip())
         elif binding_id != "keys":
-            problems.append(f"{path}: '{binding_id}' should be a key in quotes, like \"x\".")
+            problems.append(
+                _("{path}: '{id}' should be a key in quotes, like \"x\".").format(
+                    path=path, id=binding_id
+                )
+            )
     return keymap, problems
 
 
@@ -112,7 +125,9 @@ def check_keymap(
 
     def keeps(binding_id: str) -> str:
         default = defaults.get(binding_id)
-        return f"{binding_id} keeps its default key" + (f" ({default})" if default else "")
+        return _("{id} keeps its default key").format(id=binding_id) + (
+            f" ({default})" if default else ""
+        )
 
     problems: list[str] = []
     out: dict[str, str] = {}
@@ -121,9 +136,15 @@ def check_keymap(
         bad = [k for k in _keys(raw) if not is_key_name(k)]
         if bad:
             problems.append(
-                f"{where}: {binding_id} = {quote_value(raw)}: "
-                + ", ".join(quote_value(k) for k in bad)
-                + " is not a key name (like x, ctrl+f, f6, escape, question_mark)"
+                _(
+                    "{where}: {id} = {value}: {keys} is not a key name"
+                    " (like x, ctrl+f, f6, escape, question_mark)"
+                ).format(
+                    where=where,
+                    id=binding_id,
+                    value=quote_value(raw),
+                    keys=", ".join(quote_value(k) for k in bad),
+                )
                 + ("." if good else f"; {keeps(binding_id)}.")
             )
         if good:
@@ -170,8 +191,11 @@ def _clashes(
                 continue
             dropped.update(losers)
             message = (
-                f"{where}: the key {quote_value(key)} is given to "
-                + " and ".join(dict.fromkeys(names))
+                _("{where}: the key {key} is given to {names}").format(
+                    where=where,
+                    key=quote_value(key),
+                    names=(" " + _("and") + " ").join(dict.fromkeys(names)),
+                )
                 + "; "
                 + ", ".join(keeps(i) for i in dict.fromkeys(losers))
                 + "."

@@ -111,3 +111,75 @@ def test_help_indonesian(
 def test_help_english(snap_compare, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PARADIPLO_CONFIG_DIR", "/tmp/paradiplo-snapshot/help-en")
     assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_help)
+
+
+async def test_the_detail_view_in_indonesian_keeps_the_quotes(
+    db_path: Path, indonesian: None
+) -> None:
+    from tui.widgets.detail import DetailView
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        app.open_case("sidoarjo-jinan-2008")
+        for _ in range(100):
+            detail = app.screen.query_one(DetailView)
+            text = " ".join(detail.plain_text().split())
+            if "Sidoarjo" in text and "Jinan" in text:
+                break
+            await pilot.pause(0.05)
+        assert "Kota kembar (sister city) Sidoarjo – Jinan" in text
+        assert "Sidoarjo menjalin kerja sama kota kembar" in text
+        for label in ("Pihak Indonesia", "Mitra", "Jenis", "Tanggal", "Status", "Tidak jelas"):
+            assert label in text
+        assert "Jinan — kota, Tiongkok" in text
+        # The source's own words are never translated.
+        assert (
+            "seperti Sidoarjo yang bekerjasama dengan kota Jinan , Tiongkok pada tahun 2008" in text
+        )
+        assert "“pada tahun 2008”" in text
+
+
+async def _search_dialog(pilot: Pilot[object]) -> None:
+    await wait_ready(pilot)
+    await press(pilot, "slash")
+    await settle(pilot)
+    await press(pilot, *"kota kembar")
+    for _ in range(100):  # the results come from a worker
+        if "kota kembar”" in " ".join(str(s.render()) for s in pilot.app.screen.query(Static)):
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_search_dialog_in_both_languages(
+    snap_compare, db_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PARADIPLO_LANG", lang)
+    monkeypatch.setenv("PARADIPLO_CONFIG_DIR", f"/tmp/paradiplo-snapshot/search-{lang}")
+    i18n.set_language()
+    assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_search_dialog)
+
+
+async def test_the_unsaved_changes_dialog_in_indonesian(db_path: Path, indonesian: None) -> None:
+    from textual.widgets import Button
+
+    app = ParadiploApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await press(pilot, "n")
+        await settle(pilot)
+        await press(pilot, *"Catatan")
+        await press(pilot, "escape")
+        for _ in range(100):
+            buttons = [str(b.label) for b in app.screen.query(Button)]
+            if buttons:
+                break
+            await pilot.pause(0.05)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Perubahan belum disimpan" in text
+        assert "Catatan ini punya perubahan yang belum disimpan." in text
+        assert any("Simpan" in b for b in buttons)
+        assert any("Buang perubahan" in b for b in buttons)
+        assert any("Lanjut menyunting" in b for b in buttons)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from db.errors import ParadiploError
+from db.i18n import _, data_label
 
 SEED_REFUSAL = (
     "{title} is a bundled case, taken from the source texts: it cannot be {verb}. "
@@ -49,7 +50,7 @@ def _in_thread(app: Any, work: Callable[[], None], done: Callable[[], None]) -> 
         try:
             work()
         except ParadiploError as exc:
-            app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
+            app.call_from_thread(app.notify, str(exc), title=_("Not done"), severity="error")
             return
         app.call_from_thread(done)
 
@@ -108,8 +109,10 @@ def delete_case(main: Any) -> None:
         deleted_cases(app).append(case_id)
         main.reload()
         app.notify(
-            f"Deleted {title} (its notes are kept). Press U to restore it.",
-            title="Case deleted",
+            _("Deleted {title} (its notes are kept). Press U to restore it.").format(
+                title=data_label("case_title", case_id, title)
+            ),
+            title=_("Case deleted"),
             timeout=10,
         )
 
@@ -141,6 +144,6 @@ def restore_case(main: Any) -> None:
 
     def restored() -> None:
         main.select_case(case_id)
-        app.notify(f"Restored {case_id}.", title="Case restored", timeout=4)
+        app.notify(_("Restored {id}.").format(id=case_id), title=_("Case restored"), timeout=4)
 
     _in_thread(app, lambda: _restore(app.store, case_id), restored)

@@ -8,8 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from db.i18n import N_, _
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import plain
 
 
@@ -21,12 +23,12 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str, message: str, yes: str = N_("Yes"), no: str = N_("No")) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
-        self.yes = yes
-        self.no = no
+        self.yes = _(yes)
+        self.no = _(no)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -84,12 +86,12 @@ class FatalScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -error"):
-            yield Static(Text("Cannot open the database", style="bold"), classes="dialog-title")
+            yield Static(Text(_("Cannot open the database"), style="bold"), classes="dialog-title")
             yield Static(plain(self.message), classes="dialog-body")
             yield Static(
-                Text("Press q to quit. 'paradiplo-tui --help' lists the options.", style="dim")
+                Text(_("Press q to quit. 'paradiplo-tui --help' lists the options."), style="dim")
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_leave(self) -> None:
         self.app.exit(1, return_code=1)

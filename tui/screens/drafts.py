@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from db import notes as notes_api
 from db.errors import ParadiploError
+from db.i18n import _, ngettext, number
 from db.models import Draft
 from db.store import Store
 from db.text import clip, display_safe
@@ -32,15 +33,18 @@ from tui.widgets.note_text import local_time
 
 def draft_prompt(draft: Draft, label: str) -> Text:
     if draft.note_id:
-        what = "edit of a saved note"
+        what = _("edit of a saved note")
     elif draft.target_type == "passage":
-        what = "new note on a passage"
+        what = _("new note on a passage")
     else:
-        what = f"new note on a {draft.target_type}"
+        what = _("new note on a {what}").format(what=_(draft.target_type))
     text = Text()
     text.append(display_safe(label or draft.target_id), style="bold")
-    text.append(f"  ({what}, typed {local_time(draft.updated_at)})", style="dim")
-    text.append("\n  " + (first_line(draft.body, 100) or "(empty)"))
+    text.append(
+        "  " + _("({what}, typed {when})").format(what=what, when=local_time(draft.updated_at)),
+        style="dim",
+    )
+    text.append("\n  " + (first_line(draft.body, 100) or _("(empty)")))
     return text
 
 
@@ -90,12 +94,18 @@ class DraftsScreen(ModalScreen[Draft | None]):
         n = len(self.drafts)
         with Vertical(id="drafts-box"):
             yield Static(
-                Text(f"{n} unsaved note draft{'s' if n != 1 else ''} from an earlier session"),
+                Text(
+                    ngettext(
+                        "{n} unsaved note draft from an earlier session",
+                        "{n} unsaved note drafts from an earlier session",
+                        n,
+                    ).format(n=number(n))
+                ),
                 id="drafts-title",
             )
             yield OptionList(*self._options(), id="drafts-list")
             yield Static(
-                Text("Enter reopen in the editor · d discard · Esc later (drafts are kept)"),
+                Text(_("Enter reopen in the editor · d discard · Esc later (drafts are kept)")),
                 id="drafts-help",
             )
 
@@ -152,9 +162,9 @@ class DraftsScreen(ModalScreen[Draft | None]):
             return
         self.app.push_screen(
             ChoiceScreen(
-                "Discard this draft?",
-                "Its text was never saved; discarding it cannot be undone.",
-                [("discard", "y", "Discard"), ("keep", "n", "Keep it")],
+                _("Discard this draft?"),
+                _("Its text was never saved; discarding it cannot be undone."),
+                [("discard", "y", _("Discard")), ("keep", "n", _("Keep it"))],
                 detail=clip(draft.body, 2000, "…"),
             ),
             partial(self._answered, draft),

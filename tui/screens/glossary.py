@@ -22,6 +22,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import queries
+from db.i18n import _
 from db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
 from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.detail import legal_basis_text
@@ -39,7 +40,7 @@ def quotes_text(evidence: list[Evidence]) -> Text:
     text = Text()
     for i, e in enumerate(evidence, 1):
         text.append(f"\n{i}  “", style="bold")
-        text.append_text(plain(e.quote or "(the source as a whole)", style="italic"))
+        text.append_text(plain(e.quote or _("(the source as a whole)"), style="italic"))
         text.append("”\n   — ")
         text.append_text(plain(e.citation, style="dim"))
         text.append("\n")
@@ -50,7 +51,7 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
     """Where the sources disagree: the question, then each source's claim with its quotes."""
     text = Text()
     for k in conflicts:
-        text.append("\nSources disagree: ", style="bold reverse")
+        text.append("\n" + _("Sources disagree:") + " ", style="bold reverse")
         text.append(" ")
         text.append_text(plain(k.question, style="bold"))
         for c in k.claims:
@@ -89,8 +90,8 @@ class GlossaryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#glossary-list").border_title = "Glossary · laws"
-        self.query_one("#glossary-detail").border_title = "Definition and sources"
+        self.query_one("#glossary-list").border_title = _("Glossary · laws")
+        self.query_one("#glossary-detail").border_title = _("Definition and sources")
         self.load()
         self.query_one("#glossary-list").focus()
 
@@ -107,13 +108,13 @@ class GlossaryScreen(Screen[None]):
             self.entries["t:" + term.id] = term
             prompt = one_line(term.term)
             if term.reference:
-                prompt.append("  (reference)", style="dim")
+                prompt.append("  " + _("(reference)"), style="dim")
             options.append(Option(prompt, id="t:" + term.id))
         if message.laws:
             options.append(None)
             for law in message.laws:
                 self.entries["l:" + law.id] = law
-                mark = "  (law)" if law.cited else "  (law; reference, not in the texts)"
+                mark = "  " + (_("(law)") if law.cited else _("(law; reference, not in the texts)"))
                 prompt = one_line(law.short, style="bold") + Text(mark, style="dim")
                 if law.reference is not None and law.reference.status in ("replaced", "revoked"):
                     prompt.append(f"  {law.reference.status}", style="italic")
@@ -146,7 +147,8 @@ class GlossaryScreen(Screen[None]):
             )
         elif isinstance(entry, LegalBasis):
             heading = Text(
-                "What the bundled sources say about it" if entry.claims else "", style="underline"
+                _("What the bundled sources say about it") if entry.claims else "",
+                style="underline",
             )
             static.update(
                 Group(legal_basis_text(entry), Text(), heading, quotes_text(entry.evidence))

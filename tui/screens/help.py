@@ -14,13 +14,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.i18n import N_, _
 from db.paths import keymap_path
 from db.text import display_safe
 from tui.keymap import keys_in_force, with_key
 from tui.widgets.dbwork import app_of
+from tui.widgets.keybar import KeyBar
 
 
 def _sections() -> list[tuple[str, list[BindingType]]]:
@@ -255,7 +256,7 @@ class HelpScreen(ModalScreen[None]):
             parts.append(Static(bindings_table(self.app, bindings, keymap)))
         with VerticalScroll(id="help-body", classes="dialog"):
             yield from parts
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

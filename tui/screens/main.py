@@ -178,7 +178,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="content"):
                 # Active from the start: the list has the focus (no restyle on first focus).
                 with Pane(id="agreements-pane", classes="pane -active"):
-                    yield FilterBar(Text("Loading…", style="dim"), id="filterbar")
+                    yield FilterBar(Text(_("Loading…"), style="dim"), id="filterbar")
                     yield CaseHeader(id="case-header")
                     yield CaseList(id="agreements")
                 with Pane(id="detail-pane", classes="pane"):
@@ -305,21 +305,23 @@ class MainScreen(Screen[None]):
             if view.total == 0:
                 case_list.set_empty_message(
                     Text(
-                        "The database has no cases yet. Import some with "
-                        "'paradiplo-tui import cases FILE'.",
+                        _(
+                            "The database has no cases yet. Import some with "
+                            "'paradiplo-tui import cases FILE'."
+                        ),
                     )
                 )
             else:
-                msg = Text("No case matches these filters.\n\n", style="bold")
-                msg.append("Press x to clear all filters (Escape clears the focused pane's), ")
-                msg.append("or change them in ")
-                msg.append("1 Regions", style="bold")
-                msg.append(" and ")
-                msg.append("2 Sectors", style="bold")
+                msg = Text(_("No case matches these filters.") + "\n\n", style="bold")
+                msg.append(_("Press x to clear all filters (Escape clears the focused pane's),"))
+                msg.append(" " + _("or change them in") + " ")
+                msg.append(_("1 Regions"), style="bold")
+                msg.append(" " + _("and") + " ")
+                msg.append(_("2 Sectors"), style="bold")
                 msg.append(".")
                 case_list.set_empty_message(msg)
             self.current_case = None
-            self._show_case(None, None, None, empty="No case under these filters.")
+            self._show_case(None, None, None, empty=_("No case under these filters."))
 
     # ------------------------------------------------------------------------ detail
     # Moving the cursor loads the case under it. One load runs at a time: keys pressed
@@ -379,7 +381,7 @@ class MainScreen(Screen[None]):
 
     def pane_failed(self, part: str, message: str) -> None:
         """A pane's query failed: say so in the pane."""
-        text = Text("Could not load this: ", style="bold") + one_line(message)
+        text = Text(_("Could not load this:") + " ", style="bold") + one_line(message)
         if part == "agreements":
             self.query_one(FilterBar).show(text)
         elif part == "detail":
@@ -582,7 +584,10 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         i = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else 0
         self.sort = SORT_CYCLE[(i + 1) % len(SORT_CYCLE)]
-        self.notify(f"Sorted by {SORT_LABELS.get(self.sort, self.sort)}.", timeout=2)
+        self.notify(
+            _("Sorted by {order}.").format(order=_(SORT_LABELS.get(self.sort, self.sort))),
+            timeout=2,
+        )
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the pane holding the focus (a class, cheaper to restyle than :focus-within)."""

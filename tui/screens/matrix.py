@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from db import stats as stats_api
+from db.i18n import _, number
 from db.models import Filters
 from db.store import Store
 from tui.screens.overview import filter_labels, filter_line, show_in_main, show_line
@@ -102,7 +103,7 @@ class MatrixScreen(Screen[None]):
         self.shown: tuple[Filters, str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Counting…", style="dim"), id="matrix-bar")
+        yield Static(Text(_("Counting…"), style="dim"), id="matrix-bar")
         yield MatrixHeader(id="matrix-header")
         yield MatrixGrid(id="matrix-table")
         yield Static("", id="matrix-status")
@@ -154,14 +155,23 @@ class MatrixScreen(Screen[None]):
             first_row = self.row_page * ROWS_PAGE
             first_col = self.col_starts[self.col_page]
             status = Text(
-                f"rows {first_row + 1 if rows else 0}–{first_row + len(rows)} of {n_rows:,}"
-                f" {label[m.rows_dim]} · columns {first_col + 1 if cols else 0}–"
-                f"{first_col + len(cols)} of {n_cols:,} {label[m.cols_dim]}"
-                " · sorted by totals · Enter: the cases of a cell",
+                _(
+                    "rows {r0}–{r1} of {rn} {rows} · columns {c0}–{c1} of {cn} {cols}"
+                    " · sorted by totals · Enter: the cases of a cell"
+                ).format(
+                    r0=first_row + 1 if rows else 0,
+                    r1=first_row + len(rows),
+                    rn=number(n_rows),
+                    rows=_(label[m.rows_dim]),
+                    c0=first_col + 1 if cols else 0,
+                    c1=first_col + len(cols),
+                    cn=number(n_cols),
+                    cols=_(label[m.cols_dim]),
+                ),
                 style="dim",
             )
             if not m.rows:
-                status = Text("No case matches these filters.", style="bold")
+                status = Text(_("No case matches these filters."), style="bold")
             show_line(self.query_one("#matrix-status", Static), status)
 
     def _page_items(self) -> tuple[list[stats_api.Count], list[stats_api.Count]]:

@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import stats as stats_api
+from db.i18n import _
 from db.models import Filters
 from db.store import Store
 from tui.screens.overview import describe_filters, filter_labels, show_in_main
@@ -73,7 +74,7 @@ class NetworkScreen(Screen[None]):
         self.labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Reading…", style="dim"), id="network-head")
+        yield Static(Text(_("Reading…"), style="dim"), id="network-head")
         yield OptionList(id="network-list")
         yield KeyBar()
 
@@ -110,13 +111,13 @@ class NetworkScreen(Screen[None]):
                 head.append_text(Text("  ·  ", style="dim").join(parts))
             if self.history:
                 head.append("\n")
-                head.append("Backspace: back to ", style="dim")
+                head.append(_("Backspace: back to") + " ", style="dim")
                 head.append_text(one_line(self.history[-1][1]))
             self.query_one("#network-head", Static).update(head)
             options = self.query_one(OptionList)
             options.set_options(
                 [Option(neighbour_row(nb), id=str(i)) for i, nb in enumerate(net.neighbours)]
-                or [Option(Text("No cases under these filters.", style="dim"), disabled=True)]
+                or [Option(Text(_("No cases under these filters."), style="dim"), disabled=True)]
             )
             if net.neighbours:
                 options.highlighted = 0

@@ -32,6 +32,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from db import notes as notes_api
 from db.errors import ConflictError, NotFound, ParadiploError
+from db.i18n import _, data_label
 from db.models import Draft, Note
 from db.store import Store
 from db.text import clean_user_text, display_safe, target_word
@@ -281,39 +282,48 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 soft_wrap=True,
                 tab_behavior="focus",
                 show_line_numbers=False,
-                placeholder="Write your note (Markdown). Ctrl+S saves.",
+                placeholder=_("Write your note (Markdown). Ctrl+S saves."),
             )
             yield TagsInput(
                 self._initial_tags,
                 id="note-tags",
-                placeholder="Tags, comma or space separated (e.g. comparison, japan)",
+                placeholder=_("Tags, comma or space separated (e.g. comparison, japan)"),
             )
             yield Static("", id="note-status", markup=False)
             yield Static(
-                Text("Ctrl+S save · Esc close · Tab tags field · Ctrl+Z undo"), id="note-help"
+                Text(_("Ctrl+S save · Esc close · Tab tags field · Ctrl+Z undo")), id="note-help"
             )
 
     def _title_text(self) -> Text:
-        what = "Edit note" if self._note_id else "New note"
+        what = _("Edit note") if self._note_id else _("New note")
         word = target_word(self.target_type, self.target_id, self.target_label or "")
-        text = Text(f"{what} on {word}: ")
-        text.append(display_safe(self.target_label or self.target_id))
+        text = Text(_("{what} on {target}:").format(what=what, target=_(word)) + " ")
+        label = self.target_label or self.target_id
+        if self.target_type == "case":
+            label = data_label("case_title", self.target_id, label)
+        text.append(display_safe(label))
         return text
 
     def _anchor_text(self) -> Text:
         assert self.note_anchor is not None
         quote = " ".join(short_text(self.note_anchor[2], 300).split())
-        return Text(f"On the passage: “{quote}”" if quote else "On a passage of this source")
+        return Text(
+            _("On the passage: “{quote}”").format(quote=quote)
+            if quote
+            else _("On a passage of this source")
+        )
 
     def on_mount(self) -> None:
         body = self.query_one("#note-body", TextArea)
         body.move_cursor(body.document.end)
         body.focus()
         if self._draft is not None:
-            self._status = f"recovered draft typed {local_time(self._draft.updated_at)}"
+            self._status = _("recovered draft typed {when}").format(
+                when=local_time(self._draft.updated_at)
+            )
             self._status_kind = "notice"
         if self._hidden_controls:
-            self._status = (
+            self._status = _(
                 "escape sequences/control characters in this note are not shown; "
                 "saving removes them"
             )
@@ -343,7 +353,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 except NotFound:
                     note = None
         except Exception as exc:
-            return StatusSaid(f"Could not load the note: {exc}", "error")
+            return StatusSaid(_("Could not load the note: {error}").format(error=exc), "error")
         return ContextLoaded(label, anchor, note)
 
     def on_status_said(self, message: StatusSaid) -> None:
@@ -400,10 +410,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         dirty = self.has_unsaved_changes()
         status.set_class(self._status_kind == "error", "-error")
         status.set_class(dirty and self._status_kind != "error", "-unsaved")
-        marker = "● Unsaved changes" if dirty else ""
+        marker = "● " + _("Unsaved changes") if dirty else ""
         parts = [p for p in (marker, self._status) if p]
         if self._note_id is None and not dirty and not self._saved_note:
-            parts = [p for p in (self._status,) if p] or ["New note: nothing written yet"]
+            parts = [p for p in (self._status,) if p] or [_("New note: nothing written yet")]
         shown = " · ".join(parts)
         if shown != self._shown_status:  # typing must not re-render the status line per key
             self._shown_status = shown
@@ -472,9 +482,10 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             try:
                 self._store_draft(body, tags)
             except Exception as exc:
-                return StatusSaid(f"Draft not kept ({exc})", "draft")
+                return StatusSaid(_("Draft not kept ({error})").format(error=exc), "draft")
         if body:
-            return StatusSaid(f"draft kept {datetime.now().strftime('%H:%M:%S')}", "draft")
+            stamp = datetime.now().strftime("%H:%M:%S")
+            return StatusSaid(_("draft kept {when}").format(when=stamp), "draft")
         return None
 
     def _draft_written(self, message: str) -> None:
@@ -491,7 +502,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             return
         body, tags = self._current()
         if not body.strip():
-            self._save_failed("The note is empty; nothing was saved.")
+            self._save_failed(_("The note is empty; nothing was saved."))
             return
         self._saving = True
         self._set_status("Saving…", "saving")
@@ -535,7 +546,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             except ParadiploError as exc:
                 return SaveFailed(str(exc))
             except Exception as exc:  # never lose the text to an unexpected error
-                return SaveFailed(f"Not saved: {exc}")
+                return SaveFailed(_("Not saved: {error}").format(error=exc))
             self._note_id, self._version, self._saved_seq = note.id, note.version, seq
             self._draft = None
             old_keys.add(notes_api.draft_key(note.target_type, note.target_id, note.id))
@@ -560,42 +571,44 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         self._saved_note = note
         self._baseline = (note.body, note.tags)
         self.query_one("#note-title", Static).update(self._title_text())
-        self._set_status(f"Saved {datetime.now().strftime('%H:%M:%S')}", "saved")
+        self._set_status(
+            _("Saved {time}").format(time=datetime.now().strftime("%H:%M:%S")), "saved"
+        )
         if self._close_after_save:
             self.dismiss(note)
 
     def _save_failed(self, message: str) -> None:
         self._saving = False
         self._close_after_save = False
-        self._set_status(f"Not saved: {display_safe(message)}", "error")
-        say(self, message, title="Note not saved", severity="error")
+        self._set_status(_("Not saved: {error}").format(error=display_safe(message)), "error")
+        say(self, message, title=_("Note not saved"), severity="error")
 
     def _conflict(self, exc: ConflictError, deleted: bool) -> None:
         self._saving = False
-        self._set_status("Changed elsewhere: choose which version to keep", "error")
+        self._set_status(_("Changed elsewhere: choose which version to keep"), "error")
         if deleted:
-            title = "This note was deleted in another window"
-            message = (
+            title = _("This note was deleted in another window")
+            message = _(
                 "Its last text is below. Keep yours (bring the note back with your text), "
                 "leave it deleted (drop your changes), or save yours as a new note? "
                 "Esc: keep editing."
             )
-            theirs = "Leave it deleted"
+            theirs = _("Leave it deleted")
         else:
-            title = "This note was changed in another window"
-            message = (
+            title = _("This note was changed in another window")
+            message = _(
                 "Their version is below. Keep yours (overwrite theirs), keep theirs "
                 "(drop your changes), or save yours as a new note? Esc: keep editing."
             )
-            theirs = "Keep theirs"
+            theirs = _("Keep theirs")
         self.app.push_screen(
             ChoiceScreen(
                 title,
                 message,
                 [
-                    ("mine", "m", "Keep mine"),
+                    ("mine", "m", _("Keep mine")),
                     ("theirs", "t", theirs),
-                    ("new", "n", "Save mine as a new note"),
+                    ("new", "n", _("Save mine as a new note")),
                 ],
                 detail=exc.current_body,
             ),
@@ -611,7 +624,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             self._load_theirs()
         else:
             self._close_after_save = False
-            self._set_status("Not saved yet: the note was changed elsewhere", "error")
+            self._set_status(_("Not saved yet: the note was changed elsewhere"), "error")
 
     @db_work("note-theirs")
     def _load_theirs(self) -> DbResult:
@@ -634,7 +647,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
 
     def _theirs_loaded(self, note: Note, deleted: bool) -> None:
         if deleted:
-            say(self, "That note was deleted in the other window.", title="Kept theirs")
+            say(self, _("That note was deleted in the other window."), title=_("Kept theirs"))
             self.dismiss(None)
             return
         self._version = note.version
@@ -642,7 +655,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
         self.query_one("#note-body", TextArea).load_text(display_safe(note.body))
         self.query_one("#note-tags", Input).value = display_safe(", ".join(note.tags))
         self._saved_seq = self._edit_seq  # no draft for anything typed before this
-        self._set_status("showing their version", "saved")
+        self._set_status(_("showing their version"), "saved")
         if self._close_after_save:
             self.dismiss(note)
 
@@ -656,12 +669,12 @@ class NoteEditorScreen(ModalScreen[Note | None]):
             return
         self.app.push_screen(
             ChoiceScreen(
-                "Unsaved changes",
-                "This note has changes that are not saved.",
+                _("Unsaved changes"),
+                _("This note has changes that are not saved."),
                 [
-                    ("save", "s", "Save"),
-                    ("discard", "d", "Discard changes"),
-                    ("keep", "k", "Keep editing"),
+                    ("save", "s", _("Save")),
+                    ("discard", "d", _("Discard changes")),
+                    ("keep", "k", _("Keep editing")),
                 ],
             ),
             self._close_answer,
@@ -704,9 +717,9 @@ def confirm_delete(node: DOMNode, note: Note, on_delete: Any) -> None:
     first = note.body.strip().splitlines()[0] if note.body.strip() else ""
     node.app.push_screen(
         ChoiceScreen(
-            "Delete this note?",
-            "You can undo with u until you quit.",
-            [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+            _("Delete this note?"),
+            _("You can undo with u until you quit."),
+            [("delete", "y", _("Delete")), ("keep", "n", _("Keep it"))],
             detail=first,
         ),
         lambda answer: on_delete() if answer == "delete" else None,

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from db import notes as notes_api
 from db import notes_io
+from db.i18n import _, number
 from db.models import Note
 from db.store import Store
 from db.text import display_safe
@@ -47,7 +48,7 @@ def _row(n: Note) -> tuple[Text, Text, Text, Text]:
     """One table row, all literal text."""
     on_text = Text(display_safe(n.target_label))
     if n.orphaned:
-        on_text = Text("⚠ orphaned: ", style="bold red") + on_text
+        on_text = Text("⚠ " + _("orphaned:") + " ", style="bold red") + on_text
     elif n.target_type != "case":
         on_text = Text(f"[{n.target_type}] ") + on_text
     return (
@@ -115,22 +116,22 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self._matching = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Notes"), id="notes-title")
+        yield Static(Text(_("Notes")), id="notes-title")
         with Horizontal(id="notes-filters"):
-            yield FixedInput(placeholder="Filter by text (f)", id="notes-filter")
-            yield Select[str]([], prompt="All tags", id="notes-tag", allow_blank=True)
+            yield FixedInput(placeholder=_("Filter by text (f)"), id="notes-filter")
+            yield Select[str]([], prompt=_("All tags"), id="notes-tag", allow_blank=True)
         table: DataTable[Any] = DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="notes-preview"):
-            yield NoteCard(None, with_target=True, empty="No notes match.", id="notes-card")
+            yield NoteCard(None, with_target=True, empty=_("No notes match."), id="notes-card")
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#notes-table", DataTable)
-        table.add_column(Text("On"), key="on", width=34)
-        table.add_column(Text("Tags"), key="tags")  # as wide as the longest tags
-        table.add_column(Text("Edited"), key="edited", width=16)
-        table.add_column(Text("Note"), key="note")
+        table.add_column(Text(_("On")), key="on", width=34)
+        table.add_column(Text(_("Tags")), key="tags")  # as wide as the longest tags
+        table.add_column(Text(_("Edited")), key="edited", width=16)
+        table.add_column(Text(_("Note")), key="note")
         table.focus()
         self.reload(tags=True)
 
@@ -205,21 +206,23 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     def _update_title(self) -> None:
         shown = len(self.notes)
-        title = f"Notes: {self._matching}"
+        title = _("Notes: {n}").format(n=number(self._matching))
         if self._matching > shown:
-            title += f" (newest {shown} shown; filter to narrow)"
+            title += " " + _("(newest {n} shown; filter to narrow)").format(n=number(shown))
         filters = []
         text = self.query_one("#notes-filter", Input).value.strip()
         if text:
-            filters.append(f"text “{display_safe(text)}”")
+            filters.append(_("text “{text}”").format(text=display_safe(text)))
         if self.tag:
-            filters.append(f"tag #{display_safe(self.tag)}")
+            filters.append(_("tag #{tag}").format(tag=display_safe(self.tag)))
         if filters:
-            title += f" matching {' and '.join(filters)}"
+            title += " " + _("matching {filters}").format(
+                filters=(" " + _("and") + " ").join(filters)
+            )
         orphans = sum(1 for n in self.notes if n.orphaned)
         if orphans:
-            title += f" · {orphans} orphaned"
-        title += "  ·  Enter open · e edit · d delete · u undo · x/X export"
+            title += " · " + _("{n} orphaned").format(n=number(orphans))
+        title += "  ·  " + _("Enter open · e edit · d delete · u undo · x/X export")
         self.query_one("#notes-title", Static).update(Text(title))
 
     @property
@@ -269,8 +272,10 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         if note.orphaned:
             say(
                 self,
-                f"Its {note.target_type} is no longer in the collection; e edits the note.",
-                title="Orphaned note",
+                _("Its {what} is no longer in the collection; e edits the note.").format(
+                    what=_(note.target_type)
+                ),
+                title=_("Orphaned note"),
                 severity="warning",
             )
             return
@@ -291,9 +296,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
             return
         self.app.push_screen(
             ChoiceScreen(
-                "Delete this note?",
-                "You can undo with u until you quit.",
-                [("delete", "y", "Delete"), ("keep", "n", "Keep it")],
+                _("Delete this note?"),
+                _("You can undo with u until you quit."),
+                [("delete", "y", _("Delete")), ("keep", "n", _("Keep it"))],
                 detail=first_line(note.body, 300),
             ),
             lambda answer: self._delete(note) if answer == "delete" else None,
@@ -321,4 +326,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         return Exported(notes_io.export_notes_to_file(self.store.conn, fmt, by, style))
 
     def on_exported(self, message: Exported) -> None:
-        say(self, f"Notes exported to {message.path}", title="Export", timeout=10)
+        say(
+            self,
+            _("Notes exported to {path}").format(path=message.path),
+            title=_("Export"),
+            timeout=10,
+        )

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db import stats as stats_api
+from db.i18n import N_, _
 from db.models import Filters
 from db.store import Store
 from tui.widgets.barchart import BarChart
@@ -35,12 +36,12 @@ from tui.widgets.text import count_label, one_line
 
 # The charts, in screen order: (dimension, title).
 CHARTS = (
-    ("year", "Timeline (year)"),
-    ("sector", "Sector"),
-    ("country", "Partner country"),
-    ("province", "Province"),
-    ("type", "Type"),
-    ("stage", "Stage"),
+    ("year", N_("Timeline (year)")),
+    ("sector", N_("Sector")),
+    ("country", N_("Partner country")),
+    ("province", N_("Province")),
+    ("type", N_("Type")),
+    ("stage", N_("Stage")),
 )
 
 
@@ -99,19 +100,23 @@ def filter_labels(conn: Any, f: Filters) -> dict[str, str]:
 def describe_filters(f: Filters, labels: dict[str, str]) -> list[Text]:
     parts: list[Text] = []
     if f.region:
-        parts.append(Text("region: ", style="dim") + one_line(labels.get(f.region, f.region)))
+        parts.append(
+            Text(_("region:") + " ", style="dim") + one_line(labels.get(f.region, f.region))
+        )
     if f.partner:
-        parts.append(Text("partner: ", style="dim") + one_line(labels.get(f.partner, f.partner)))
+        parts.append(
+            Text(_("partner:") + " ", style="dim") + one_line(labels.get(f.partner, f.partner))
+        )
     if f.sectors:
         names = " + ".join(labels.get(s, s) for s in f.sectors)
-        parts.append(Text("sectors: ", style="dim") + one_line(names))
+        parts.append(Text(_("sectors:") + " ", style="dim") + one_line(names))
     if f.years_label():
-        parts.append(Text("years: ", style="dim") + Text(f.years_label()))
+        parts.append(Text(_("years:") + " ", style="dim") + Text(f.years_label()))
     if f.case_type is not None:
         label = labels.get(f"type:{f.case_type}", f.case_type or "not stated")
-        parts.append(Text("type: ", style="dim") + one_line(label))
+        parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
     if f.stage is not None:
-        parts.append(Text("stage: ", style="dim") + one_line(f.stage))
+        parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
     return parts
 
 
@@ -157,11 +162,11 @@ class OverviewScreen(Screen[None]):
         self.total = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Counting…", style="dim"), id="overview-bar")
+        yield Static(Text(_("Counting…"), style="dim"), id="overview-bar")
         with Grid(id="charts"):
             for dim, title in CHARTS:
                 with ChartPane(classes="pane chart-pane", id=f"pane-{dim}") as pane:
-                    pane.border_title = title
+                    pane.border_title = _(title)
                     yield BarChart(dim, id=f"chart-{dim}")
         yield KeyBar()
 
@@ -185,7 +190,7 @@ class OverviewScreen(Screen[None]):
                 selectable = dim != "stage" or message.has_stage
                 chart.show(items, color, selectable=selectable)
             stage_pane = self.query_one("#pane-stage")
-            stage_title = "Stage" if message.has_stage else "Stage (not recorded)"
+            stage_title = _("Stage") if message.has_stage else _("Stage (not recorded)")
             if stage_pane.border_title != stage_title:
                 stage_pane.border_title = stage_title
             self.labels.update(message.labels)
@@ -213,7 +218,7 @@ class OverviewScreen(Screen[None]):
         item = chart.items[event.index]
         narrowed = stats_api.narrowed(self.filters, chart.dim, item.key)
         if narrowed is None:
-            self.notify(f"“{item.label}” cannot be a filter.", timeout=3)
+            self.notify(_("“{label}” cannot be a filter.").format(label=item.label), timeout=3)
             return
         show_in_main(self, narrowed, {**self.labels, **bar_labels(chart.dim, item)})
 
@@ -224,7 +229,7 @@ class OverviewScreen(Screen[None]):
         dim, item = bar
         narrowed = stats_api.narrowed(self.filters, dim, item.key)
         if narrowed is None:
-            self.notify(f"“{item.label}” cannot be a filter.", timeout=3)
+            self.notify(_("“{label}” cannot be a filter.").format(label=item.label), timeout=3)
             return
         self.labels.update(bar_labels(dim, item))
         self.filters = narrowed
@@ -337,10 +342,12 @@ class YearsDialog(ModalScreen[tuple[int | None, int | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text("Years", style="bold"), classes="dialog-title")
+            yield Static(Text(_("Years"), style="bold"), classes="dialog-title")
             yield Static(
-                "A year (2017) or a range (2010-2020, 2010-, -2020). Empty: any year. "
-                "Undated cases are left out of any year filter.",
+                _(
+                    "A year (2017) or a range (2010-2020, 2010-, -2020). Empty: any year. "
+                    "Undated cases are left out of any year filter."
+                ),
                 classes="dialog-body",
             )
             yield Input(self.current, placeholder="e.g. 2010-2020", id="years-input")
@@ -351,7 +358,9 @@ class YearsDialog(ModalScreen[tuple[int | None, int | None] | None]):
         years = parse_years(event.value)
         if years is None:
             self.query_one("#years-problem", Static).update(
-                Text("Not a year or a range: write 2017, 2010-2020, 2010- or -2020.", style="bold")
+                Text(
+                    _("Not a year or a range: write 2017, 2010-2020, 2010- or -2020."), style="bold"
+                )
             )
             return
         self.dismiss(years)

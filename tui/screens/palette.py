@@ -19,43 +19,58 @@ from textual.content import Content
 from textual.markup import escape
 
 from db import palette
+from db.i18n import N_, _, data_label
 from db.text import display_safe
 from tui.widgets.dbwork import app_of
 
 KIND_WORDS = {
-    "case": "Case",
-    "region": "Region",
-    "country": "Partner country",
-    "partner": "Partner",
-    "sector": "Sector",
-    "source": "Source",
-    "law": "Law",
-    "term": "Glossary",
+    "case": N_("Case"),
+    "region": N_("Region"),
+    "country": N_("Partner country"),
+    "partner": N_("Partner"),
+    "sector": N_("Sector"),
+    "source": N_("Source"),
+    "law": N_("Law"),
+    "term": N_("Glossary"),
 }
 
-# (label, help, method name on the app, argument)
+# The citation styles' names, shown in the palette's entries.
+STYLE_LABELS = {
+    "apa": N_("APA 7th edition"),
+    "chicago": N_("Chicago author-date"),
+    "apa-id": N_("APA 7th edition, Bahasa Indonesia"),
+}
+
+# (label, help, method name on the app, argument); label and help are translated where shown.
 COMMANDS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     (
-        "Search everything",
-        "Full-text search of cases, passages, notes, terms and laws (/)",
+        N_("Search everything"),
+        N_("Full-text search of cases, passages, notes, terms and laws (/)"),
         "action_search",
         (),
     ),
-    ("Sources", "Every source with its provenance (s)", "action_sources", ()),
-    ("Glossary and legal bases", "Concepts the sources define (g)", "action_glossary", ()),
-    ("Notes", "All your notes (N)", "action_notes", ()),
-    ("Export notes as Markdown", "Write your notes to a Markdown file", "export_notes", ("md",)),
-    ("Export notes as JSON", "Write your notes to a JSON file", "export_notes", ("json",)),
-    ("Keys and help", "Every key binding in force (?)", "action_help", ()),
-    *(
-        (f"Citation style: {label}", f"y and c copy citations in {label}", "set_cite_style", (sid,))
-        for sid, label in (
-            ("apa", "APA 7th edition"),
-            ("chicago", "Chicago author-date"),
-            ("apa-id", "APA 7th edition, Bahasa Indonesia"),
-        )
+    (N_("Sources"), N_("Every source with its provenance (s)"), "action_sources", ()),
+    (N_("Glossary and legal bases"), N_("Concepts the sources define (g)"), "action_glossary", ()),
+    (N_("Notes"), N_("All your notes (N)"), "action_notes", ()),
+    (
+        N_("Export notes as Markdown"),
+        N_("Write your notes to a Markdown file"),
+        "export_notes",
+        ("md",),
     ),
-    ("Clear filters", "Show every case", "clear_filters", ()),
+    (N_("Export notes as JSON"), N_("Write your notes to a JSON file"), "export_notes", ("json",)),
+    (N_("Keys and help"), N_("Every key binding in force (?)"), "action_help", ()),
+    *(
+        (
+            N_("Citation style: {label}"),
+            N_("y and c copy citations in {label}"),
+            "set_cite_style",
+            (sid,),
+        )
+        for sid in STYLE_LABELS
+    ),
+    (N_("Clear filters"), N_("Show every case"), "clear_filters", ()),
+    # Bilingual as it stands: found by either language's words.
     (
         "Language: English / Bahasa Indonesia",
         "Switch the interface language (Ganti bahasa antarmuka)",
@@ -85,6 +100,11 @@ class PaletteCommands(Provider):
         app = app_of(self.screen)
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for label, help_text, method, args in COMMANDS:
+            if method == "set_cite_style":
+                style = _(STYLE_LABELS[args[0]])
+                label, help_text = _(label).format(label=style), _(help_text).format(label=style)
+            elif method != "action_switch_language":
+                label, help_text = _(label), _(help_text)
             if method == "clear_filters":
                 out.append((label, help_text, app.main.action_clear_filters))
             else:
@@ -114,8 +134,11 @@ class PaletteCommands(Provider):
         store = app.store
         rows = await asyncio.to_thread(lambda: palette.find(store.conn, text, 20))
         for hit in rows:
-            label = " ".join(display_safe(hit.label).split())
-            word = KIND_WORDS.get(hit.kind, hit.kind)
+            shown = (
+                data_label("case_title", hit.key, hit.label) if hit.kind == "case" else hit.label
+            )
+            label = " ".join(display_safe(shown).split())
+            word = _(KIND_WORDS.get(hit.kind, hit.kind))
             prompt = Content.assemble((word + ": ", "dim"), _highlight(label, text))
             detail = " ".join(display_safe(hit.detail).split())
             yield Hit(
@@ -141,13 +164,14 @@ class PaletteCommands(Provider):
 
 
 def _help(kind: str) -> str:
-    return {
-        "case": "Show this case",
-        "region": "Filter the agreements to this region",
-        "country": "Filter the agreements to this partner country",
-        "partner": "Filter the agreements to this partner",
-        "law": "Show this legal basis",
-        "term": "Show this glossary term",
-        "sector": "Narrow the agreements to this sector",
-        "source": "Open this source in the reader",
+    text = {
+        "case": N_("Show this case"),
+        "region": N_("Filter the agreements to this region"),
+        "country": N_("Filter the agreements to this partner country"),
+        "partner": N_("Filter the agreements to this partner"),
+        "law": N_("Show this legal basis"),
+        "term": N_("Show this glossary term"),
+        "sector": N_("Narrow the agreements to this sector"),
+        "source": N_("Open this source in the reader"),
     }.get(kind, "")
+    return _(text) if text else text

@@ -28,6 +28,7 @@ from textual.widgets import Header, Static
 
 from db import queries
 from db.errors import ParadiploError
+from db.i18n import N_, _, data_label, number
 from db.models import Source, Span
 from db.text import display_safe
 from tui.citing import QuoteCite
@@ -49,14 +50,14 @@ from tui.widgets.text import one_line, plain
 SELECTION_STYLE = "black on #ffd75f"
 
 RECORD_WORDS = {
-    "case": "case",
-    "actor": "party",
-    "person": "person",
-    "event": "event",
-    "legal_basis": "legal basis",
-    "term": "glossary term",
-    "claim": "the source's claim about",
-    "source": "provenance",
+    "case": N_("case"),
+    "actor": N_("party"),
+    "person": N_("person"),
+    "event": N_("event"),
+    "legal_basis": N_("legal basis"),
+    "term": N_("glossary term"),
+    "claim": N_("the source's claim about"),
+    "source": N_("provenance"),
 }
 
 
@@ -284,13 +285,13 @@ class SourceReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static(Text("Loading the source…", style="dim"), id="reader-head")
+        yield Static(Text(_("Loading the source…"), style="dim"), id="reader-head")
         yield SourceText(id="reader-text")
         yield Static(id="reader-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#reader-text").border_title = "Source"
+        self.query_one("#reader-text").border_title = _("Source")
         self.watch(self, "selections", self._mouse_selected, init=False)
         self.load(self.source_id)
 
@@ -425,10 +426,10 @@ class SourceReaderScreen(Screen[None]):
         chosen = self.selected_range()
         if chosen is not None and self.source is not None:
             s, e = chosen
-            text = Text("Selected: ", style="bold")
+            text = Text(_("Selected:") + " ", style="bold")
             text.append_text(one_line(f"“{preview(self.source.text[s:e])}”", style="italic"))
             text.append(
-                "  a attach to a case · c new case · shift+arrows change · Esc clear",
+                "  " + _("a attach to a case · c new case · shift+arrows change · Esc clear"),
                 style="dim",
             )
             status.update(text)
@@ -436,23 +437,35 @@ class SourceReaderScreen(Screen[None]):
         if not self.passages:
             status.update(
                 Text(
-                    "This source has no cited passages yet · m selects a passage "
-                    "(then c takes a case from it, a attaches it to a case)",
+                    _(
+                        "This source has no cited passages yet · m selects a passage "
+                        "(then c takes a case from it, a attaches it to a case)"
+                    ),
                     style="dim",
                 )
             )
             return
         if self.current < 0:
-            status.update(Text(f"{len(self.passages)} passages · ] next · [ previous", style="dim"))
+            status.update(
+                Text(
+                    _("{n} passages · ] next · [ previous").format(n=number(len(self.passages))),
+                    style="dim",
+                )
+            )
             return
         s, e = self.passages[self.current]
         cites = [sp for sp in self.spans if sp.start == s and sp.end == e]
-        text = Text(f"Passage {self.current + 1}/{len(self.passages)}", style="bold")
-        text.append(" — cited for: ", style="dim")
+        text = Text(
+            _("Passage {n}/{total}").format(n=self.current + 1, total=len(self.passages)),
+            style="bold",
+        )
+        text.append(" — " + _("cited for:") + " ", style="dim")
         parts = []
         for sp in cites:
-            word = RECORD_WORDS.get(sp.record_type, sp.record_type)
+            word = _(RECORD_WORDS.get(sp.record_type, sp.record_type))
             name = self.titles.get(f"{sp.record_type}:{sp.record_id}", sp.record_id)
+            if sp.record_type == "case":
+                name = data_label("case_title", sp.record_id, name)
             parts.append(f"{word} {name}")
         text.append_text(one_line("; ".join(dict.fromkeys(parts))))
         status.update(text)

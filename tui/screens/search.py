@@ -35,6 +35,7 @@ from db import notes as notes_api
 from db import search as search_api
 from db.errors import ParadiploError
 from db.files import write_atomic
+from db.i18n import _, data_label, ngettext, number, pgettext
 from db.models import Filters, SearchHit
 from db.paths import config_dir
 from db.smallfile import read_small
@@ -52,6 +53,19 @@ QUERY_MAX = 500  # characters of one remembered search
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
 KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term", "law": "law"}
+
+
+def kind_label(kind: str) -> str:
+    """A hit's kind in the interface language, in at most 7 cells."""
+    return {
+        "case": pgettext("search hit", "case"),
+        "passage": pgettext("search hit", "passage"),
+        "note": pgettext("search hit", "note"),
+        "term": pgettext("search hit", "term"),
+        "law": pgettext("search hit", "law"),
+    }.get(kind, KIND_LABELS.get(kind, kind))
+
+
 _MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
 
 
@@ -122,11 +136,12 @@ def lead_to_match(snippet: str, lead: int = 24) -> str:
 
 def hit_prompt(hit: SearchHit, query: str) -> Text:
     """Two lines for one hit: its kind and title, then its snippet; each cut to the width."""
-    label = KIND_LABELS.get(hit.kind, hit.kind)
+    label = kind_label(hit.kind)
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f" {label:<7} ", style="reverse")
     line.append(" ")
-    line.append_text(marked(search_api.highlight(hit.title, query), style="bold"))
+    title = data_label("case_title", hit.ref_id, hit.title) if hit.kind == "case" else hit.title
+    line.append_text(marked(search_api.highlight(title, query), style="bold"))
     line.append("\n")
     line.append(" " * 10)
     line.append_text(marked(lead_to_match(hit.snippet), style="dim"))
@@ -139,9 +154,9 @@ def describe_filters(store: Store, filters: Filters) -> str:
     for key in (filters.region, filters.partner):
         if key:
             label, _gone = notes_api.target_label(store.conn, "region", key)
-            parts.append(label if key != "pc:" else "partner not named")
+            parts.append(label if key != "pc:" else _("partner not named"))
     if filters.sectors:
-        parts.append("sectors " + ", ".join(s.replace("-", " ") for s in filters.sectors))
+        parts.append(_("sectors") + " " + ", ".join(s.replace("-", " ") for s in filters.sectors))
     return " · ".join(parts)
 
 
@@ -243,7 +258,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield FixedInput(
-                placeholder="Search cases, sources, notes…  “quoted phrase” · Japan = Jepang",
+                placeholder=_("Search cases, sources, notes…  “quoted phrase” · Japan = Jepang"),
                 id="search-input",
             )
             yield Static(id="search-filters")
@@ -251,14 +266,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             yield ResultsList(id="search-results")
             yield Static(
                 Text(
-                    "Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close",
+                    _("Enter open · ↓ results · ↑ recent searches · ctrl+f filters · Esc close"),
                     style="dim",
                 ),
                 id="search-keys",
             )
 
     def on_mount(self) -> None:
-        self.query_one("#search-box").border_title = "Search"
+        self.query_one("#search-box").border_title = _("Search")
         self.query_one(Input).focus()
         self._show_filters()
         self._show_recent()
@@ -281,17 +296,19 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def _show_filters(self) -> None:
         bar = self.query_one("#search-filters", Static)
         if self.filters.is_empty():
-            bar.update(Text("Searching everything (no pane filters are set).", style="dim"))
+            bar.update(Text(_("Searching everything (no pane filters are set)."), style="dim"))
             bar.set_class(False, "-on")
             return
         what = self.filters_text or ", ".join(
             k for k in (self.filters.region, self.filters.partner, *self.filters.sectors) if k
         )
         if self.apply_filters:
-            text = Text("Filters ON: ") + one_line(what)
-            text.append("  — only these cases and their notes · ctrl+f to search everything")
+            text = Text(_("Filters ON:") + " ") + one_line(what)
+            text.append(
+                "  — " + _("only these cases and their notes · ctrl+f to search everything")
+            )
         else:
-            text = Text("Filters OFF: searching everything · ctrl+f to keep to ")
+            text = Text(_("Filters OFF: searching everything · ctrl+f to keep to") + " ")
             text.append_text(one_line(what))
         bar.update(text)
         bar.set_class(self.apply_filters, "-on")
@@ -311,9 +328,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             [Option(one_line(q), id=f"h:{i}") for i, q in enumerate(self.history[:10])]
         )
         self._status(
-            Text("Recent searches (Enter to repeat one)", style="dim")
+            Text(_("Recent searches (Enter to repeat one)"), style="dim")
             if self.history
-            else Text("Type to search. Plain words are words; “quotes” make a phrase.")
+            else Text(_("Type to search. Plain words are words; “quotes” make a phrase."))
         )
 
     # ---------------------------------------------------------------------------- typing
@@ -345,7 +362,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self._show_recent()
             return
         filters = self.filters if self.apply_filters else None
-        self._status(Text("Searching…", style="dim"))
+        self._status(Text(_("Searching…"), style="dim"))
         self.search(generation, text, filters)
 
     @db_work("search")
@@ -359,7 +376,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         except ParadiploError as exc:
             error = str(exc)
         except Exception as exc:  # the database failing must not close the screen
-            error = f"Search failed ({type(exc).__name__}: {exc})."
+            error = _("Search failed ({error}).").format(error=f"{type(exc).__name__}: {exc}")
         if generation != self.generation:
             return None
         options = [Option(hit_prompt(h, text), id=f"r:{i}") for i, h in enumerate(hits)]
@@ -392,22 +409,22 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def _summary(self, message: SearchDone) -> Text:
         if message.error:
-            return Text("Could not search: ", style="bold") + one_line(message.error)
+            return Text(_("Could not search:") + " ", style="bold") + one_line(message.error)
         query = one_line(message.query.strip())
         if not self.hits:
-            text = Text("No matches for “") + query + Text("”")
+            text = Text(_("No matches for") + " “") + query + Text("”")
             if self.apply_filters and not self.filters.is_empty():
-                text.append(" in the filtered cases — ctrl+f to search everything")
+                text.append(" " + _("in the filtered cases — ctrl+f to search everything"))
             return text
         n = len(self.hits)
         if n >= LIMIT:
-            text = Text(f"The best {n} matches for “")
+            text = Text(_("The best {n} matches for").format(n=number(n)) + " “")
         else:
-            text = Text(f"{n} match{'es' if n != 1 else ''} for “")
+            text = Text(ngettext("{n} match for", "{n} matches for", n).format(n=number(n)) + " “")
         text = text + query + Text("”")
         if self.apply_filters and not self.filters.is_empty():
-            text.append(" in the filtered cases", style="bold")
-        return text + Text(", best first")
+            text.append(" " + _("in the filtered cases"), style="bold")
+        return text + Text(", " + _("best first"))
 
     # ---------------------------------------------------------------------------- choosing
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -453,7 +470,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     # ---------------------------------------------------------------------------- keys
     def action_toggle_filters(self) -> None:
         if self.filters.is_empty():
-            self.notify("No pane filters are set: search covers everything.", timeout=3)
+            self.notify(_("No pane filters are set: search covers everything."), timeout=3)
             return
         self.apply_filters = not self.apply_filters
         self._show_filters()

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db import queries
+from db.i18n import N_, _, date_text, number
 from db.models import Source
 from db.store import Store
 from tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
@@ -44,16 +45,19 @@ class ReferenceLoaded(DbResult):
 
 
 def reference_text(message: ReferenceLoaded) -> Text:
-    text = Text(f"Reference ({message.style_label})\n", style="bold")
+    text = Text(_("Reference ({style})").format(style=message.style_label) + "\n", style="bold")
     text.append_text(plain(message.reference))
-    text.append("\nCitation key ", style="dim")
+    text.append("\n" + _("Citation key") + " ", style="dim")
     text.append_text(one_line(f"@{message.key}"))
     if message.missing:
-        text.append("\nMissing for a complete reference: ", style="bold")
+        text.append("\n" + _("Missing for a complete reference:") + " ", style="bold")
         text.append_text(one_line(", ".join(message.missing)))
         text.append(
-            "\n(not stated by the text; a source you added is completed with"
-            f" paradiplo-tui sources set {message.source_id} ...)",
+            "\n"
+            + _(
+                "(not stated by the text; a source you added is completed with"
+                " paradiplo-tui sources set {id} ...)"
+            ).format(id=message.source_id),
             style="dim",
         )
     return text
@@ -70,35 +74,40 @@ def provenance(src: Source) -> Group:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(ratio=1)
     rows = [
-        ("Title", src.title),
-        ("Kind", queries.SOURCE_KIND_LABELS.get(src.kind, src.kind)),
-        ("Outlet", src.outlet),
-        ("Authors", ", ".join(src.authors)),
-        ("Affiliation", src.affiliation),
-        ("Published", src.published or "undated"),
-        ("Language", src.language),
-        ("Keywords", ", ".join(src.keywords)),
-        ("File", src.file),
-        ("URL", getattr(src, "url", None)),
-        ("Accessed", getattr(src, "accessed", None)),
-        ("Added by", "you (imported)" if src.origin == "user" else "the bundled seed data"),
+        (N_("Title"), src.title),
+        (N_("Kind"), _(queries.SOURCE_KIND_LABELS.get(src.kind, src.kind))),
+        (N_("Outlet"), src.outlet),
+        (N_("Authors"), ", ".join(src.authors)),
+        (N_("Affiliation"), src.affiliation),
+        (N_("Published"), date_text(src.published) or _("undated")),
+        (N_("Language"), src.language),
+        (N_("Keywords"), ", ".join(src.keywords)),
+        (N_("File"), src.file),
+        (N_("URL"), getattr(src, "url", None)),
+        (N_("Accessed"), date_text(getattr(src, "accessed", None))),
+        (
+            N_("Added by"),
+            _("you (imported)") if src.origin == "user" else _("the bundled seed data"),
+        ),
     ]
     fields = {"Kind": "kind", "Outlet": "outlet", "Title": "title", "Authors": "authors"}
     for label, value in rows:
         if value:
             cell = plain(value)
             if fields.get(label) in src.inferred:
-                cell.append("  inferred, not stated by the text", style="reverse")
-            table.add_row(label, cell)
+                cell.append("  " + _("inferred, not stated by the text"), style="reverse")
+            table.add_row(_(label), cell)
     parts: list[Text | Table] = [
         one_line(src.title or src.label, style="bold"),
         plain(src.citation, style="italic"),
         table,
     ]
-    for heading, excerpts in (("Abstract", src.abstract), ("Findings", src.findings)):
+    for heading, excerpts in ((N_("Abstract"), src.abstract), (N_("Findings"), src.findings)):
         if not excerpts:
             continue
-        block = Text(f"{heading} (verbatim from the text)\n", style="bold")
+        block = Text(
+            _("{heading} (verbatim from the text)").format(heading=_(heading)) + "\n", style="bold"
+        )
         for x in excerpts:
             if x.language:
                 block.append(f"[{x.language}] ", style="dim")
@@ -106,13 +115,13 @@ def provenance(src: Source) -> Group:
             block.append("\n")
         parts.append(block)
     if src.notes:
-        notes = Text("Notes on this source\n", style="bold")
+        notes = Text(_("Notes on this source") + "\n", style="bold")
         for n in src.notes:
             notes.append("• ")
             notes.append_text(plain(n))
             notes.append("\n")
         parts.append(notes)
-    parts.append(Text("Enter opens the full text.", style="dim"))
+    parts.append(Text(_("Enter opens the full text."), style="dim"))
     return Group(*parts)
 
 
@@ -135,12 +144,12 @@ class SourcesScreen(Screen[str | None]):
             with VerticalScroll(id="sources-detail", classes="pane"):
                 yield Static(id="source-provenance")
                 yield Static(id="source-reference")
-        yield Static(Text("Region data: " + REGION_CREDIT, style="dim"), id="credit")
+        yield Static(Text(_("Region data:") + " " + REGION_CREDIT, style="dim"), id="credit")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sources-list").border_title = "Sources"
-        self.query_one("#sources-detail").border_title = "Provenance"
+        self.query_one("#sources-list").border_title = _("Sources")
+        self.query_one("#sources-detail").border_title = _("Provenance")
         self.load()
         self.query_one(SourceList).focus()
 
@@ -160,7 +169,7 @@ class SourcesScreen(Screen[str | None]):
             return
         source_list = self.query_one(SourceList)
         was = source_list.current.id if source_list.count and source_list.current else None
-        source_list.border_title = f"Sources ({message.count:,})"
+        source_list.border_title = _("Sources ({n})").format(n=number(message.count))
         source_list.reset(message.count, message.first_page)
         keep = next((i for i, s in enumerate(message.first_page) if s.id == was), None)
         if keep:

@@ -109,7 +109,8 @@ def layout_columns(width: int) -> list[Column]:
 def fit_partner(row: CaseRow, width: int) -> Text:
     """The partner and its country in `width` cells: the name is cut before the country is,
     and a country that does not fit by name is shown by its code ("Shizuoka Pref… (JP)")."""
-    name = one_line(row.partner_name)
+    # "(not named)" is how the data stores a partner the sources do not name.
+    name = one_line(_("(not named)") if row.partner_name == "(not named)" else row.partner_name)
     country = row.partner_country if row.partner_country != row.partner_name else None
     if country:
         country = data_label("country", row.partner_country_code, country)
@@ -147,13 +148,17 @@ def row_cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Tex
     try:
         return _cells(row, notes, widths)
     except Exception as exc:
-        return {"title": Text(f"⚠ this case cannot be shown ({type(exc).__name__})", "bold red")}
+        return {
+            "title": Text(
+                "⚠ " + _("this case cannot be shown") + f" ({type(exc).__name__})", "bold red"
+            )
+        }
 
 
 def _cells(row: CaseRow, notes: int, widths: dict[str, int]) -> dict[str, Text]:
     return {
         "year": Text(str(row.year) if row.year else "—", style="" if row.year else "dim"),
-        "title": one_line(row.title),
+        "title": one_line(data_label("case_title", row.id, row.title)),
         "region": fit_region(row.region_name, widths.get("region", 10**6)),
         "partner": fit_partner(row, widths.get("partner", 10**6)),
         "type": type_cell(row, notes, widths.get("type", 10**6)),
@@ -164,7 +169,7 @@ def whole_row(row: CaseRow, notes: int, *, title: bool = False) -> Text:
     """The cursor row when its cells do not fit their columns: every name whole, in one line."""
     text = Text(f"{row.year or '—':<5} ", style="" if row.year else "dim")
     if title:
-        text.append_text(one_line(row.title))
+        text.append_text(one_line(data_label("case_title", row.id, row.title)))
         text.append(" · ", style="dim")
     text.append_text(one_line(row.region_name))
     text.append(" → ", style="dim")
@@ -197,7 +202,7 @@ class CaseHeader(Static):
             if col.key in COLUMN_SORT and self.sort in COLUMN_SORT[col.key]:
                 label += "↑" if self.sort == "year" else "↓"
             if col.key == "type" and self.sort == "title" and "title" not in keys:
-                label += "  (sorted by title)"
+                label += "  " + _("(sorted by title)")
             cell = Text(label)
             cell.truncate(col.width, overflow="ellipsis", pad=True)
             if i:

@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from db.i18n import N_, _, data_label, date_text, number
 from db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from db.text import clip, display_safe, facts_label
 from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted, undo_delete
@@ -39,18 +40,32 @@ from tui.widgets.scrolling import set_virtual_size
 from tui.widgets.text import join, one_line, plain, render_text
 
 LEVEL_WORDS = {
-    "regency_or_city": "regency or city (not stated which)",
-    "province": "province",
-    "regency": "regency (kabupaten)",
-    "city": "city (kota)",
-    "country": "country",
-    "state": "state",
+    "regency_or_city": N_("regency or city (not stated which)"),
+    "province": N_("province"),
+    "regency": N_("regency (kabupaten)"),
+    "city": N_("city (kota)"),
+    "country": N_("country"),
+    "state": N_("state"),
+    "prefecture": N_("prefecture"),
+    "foundation": N_("foundation"),
+    "programme": N_("programme"),
 }
+# Normalised statuses of the bundled and imported cases, translated where shown.
+STATUS_VALUES = (
+    N_("agreed"),
+    N_("established"),
+    N_("reported"),
+    N_("proposed"),
+    N_("explored"),
+    N_("implemented"),
+    N_("ongoing"),
+    N_("completed"),
+)
 KIND_WORDS = {
-    "state": "a state",
-    "sub_state": "a sub-state government",
-    "non_state": "a non-state body",
-    "unknown": "kind not stated",
+    "state": N_("a state"),
+    "sub_state": N_("a sub-state government"),
+    "non_state": N_("a non-state body"),
+    "unknown": N_("kind not stated"),
 }
 
 
@@ -85,14 +100,14 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
     if e.quote:
         text.append_text(plain(e.quote, style="italic"))
     else:
-        text.append("(no quote recorded: the source is cited as a whole)", style="dim")
+        text.append(_("(no quote recorded: the source is cited as a whole)"), style="dim")
     text.append("”\n— ")
     text.append_text(plain(e.citation, style="dim"))
     if e.supports:
-        text.append("\nsupports: ", style="dim")
-        text.append_text(one_line(facts_label(e.supports, sectors)))
+        text.append("\n" + _("supports:") + " ", style="dim")
+        text.append_text(one_line(facts_label(e.supports, sectors, _)))
     if e.start is None and e.quote:
-        text.append("\n(the quote could not be located in the source text)", style="dim")
+        text.append("\n" + _("(the quote could not be located in the source text)"), style="dim")
     return text
 
 
@@ -100,25 +115,26 @@ def _actor_text(actor: Actor, refs: str) -> Text:
     text = one_line(actor.name, style="bold")
     bits = []
     level = LEVEL_WORDS.get(actor.level or "", actor.level or "")
+    level = _(level) if level else level
     if level:
         bits.append(level)
     if actor.province_name and actor.level != "province":
         bits.append(actor.province_name)
     if actor.country_name:
-        bits.append(actor.country_name)
+        bits.append(data_label("country", actor.country_code, actor.country_name))
     if actor.kind and actor.kind in KIND_WORDS and actor.kind != "sub_state":
-        bits.append(KIND_WORDS[actor.kind])
+        bits.append(_(KIND_WORDS[actor.kind]))
     if bits:
         text.append_text(one_line(" — " + ", ".join(bits)))
     text.append(refs, style="bold")
     if actor.as_stated and actor.as_stated != actor.name:
-        text.append("\nas stated: ", style="dim")
+        text.append("\n" + _("as stated:") + " ", style="dim")
         text.append_text(one_line(f"“{actor.as_stated}”", style="italic"))
     if actor.resolution:
         text.append("\n")
         text.append_text(plain(actor.resolution, style="dim"))
     for item in actor.unclear:
-        text.append("\nunclear: ", style="bold reverse")
+        text.append("\n" + _("unclear:") + " ", style="bold reverse")
         text.append(" ")
         text.append_text(plain(item))
     return text
@@ -132,7 +148,7 @@ def _stated(value: str | None, as_stated: str | None, refs: str, missing: str) -
         text.append_text(one_line(value))
     if as_stated and as_stated != value:
         if value:
-            text.append(" — as stated: ", style="dim")
+            text.append(" — " + _("as stated:") + " ", style="dim")
         text.append_text(one_line(f"“{as_stated}”", style="italic"))
     text.append(refs, style="bold")
     return text
@@ -187,12 +203,12 @@ class Grid:
             yield Segment.line()
 
 
-OUTSIDE = "reference from outside the bundled texts"
+OUTSIDE = N_("reference from outside the bundled texts")
 STATUS_WORDS = {
-    "in_force": "in force",
-    "amended": "in force, amended",
-    "replaced": "replaced",
-    "revoked": "revoked",
+    "in_force": N_("in force"),
+    "amended": N_("in force, amended"),
+    "replaced": N_("replaced"),
+    "revoked": N_("revoked"),
 }
 
 
@@ -200,7 +216,7 @@ def _claim_text(c: Claim, refs: str) -> Text:
     """A source's claim in its own voice, with the quote numbers behind it."""
     text = Text()
     if c.title_as_cited:
-        text.append("cited as ", style="dim")
+        text.append(_("cited as") + " ", style="dim")
         text.append_text(one_line(f"“{c.title_as_cited}”", style="italic"))
         text.append("\n")
     text.append_text(plain(c.claim))
@@ -214,9 +230,9 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
     line = one_line(lb.short, style="bold")
     ref = lb.reference
     if ref is not None and ref.status in ("replaced", "revoked"):
-        status = STATUS_WORDS.get(ref.status, ref.status).upper()
+        status = _(STATUS_WORDS.get(ref.status, ref.status)).upper()
         if ref.replaced_by_short:
-            status += f" by {ref.replaced_by_short}"
+            status += " " + _("by {law}").format(law=ref.replaced_by_short)
         line.append("  ")
         line.append_text(one_line(status, style="bold reverse"))
     line.append("\n")
@@ -225,11 +241,11 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
         line.append("\n")
         line.append_text(_claim_text(c, refs))
     if not lb.claims:
-        line.append("\nnot cited by the bundled texts", style="dim italic")
+        line.append("\n" + _("not cited by the bundled texts"), style="dim italic")
     if ref is not None:
-        line.append(f"\n{OUTSIDE}: ", style="reverse")
+        line.append(f"\n{_(OUTSIDE)}: ", style="reverse")
         line.append(" ")
-        line.append_text(one_line(STATUS_WORDS.get(ref.status, ref.status), style="bold"))
+        line.append_text(one_line(_(STATUS_WORDS.get(ref.status, ref.status)), style="bold"))
         line.append("\n")
         line.append_text(plain(ref.status_text, style="dim"))
         line.append("\n")
@@ -237,7 +253,7 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
         for cite in ref.citations:
             line.append("\n")
             line.append_text(
-                plain(f"[{', '.join(cite.supports) or 'reference'}] ", style="dim")
+                plain(f"[{', '.join(cite.supports) or _('reference')}] ", style="dim")
                 + plain(f"{cite.publication}. {cite.database}: {cite.address}", style="dim")
             )
     return line
@@ -262,84 +278,96 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         found = sorted({n for f in facts for n in numbers.get(f, [])})
         return ("  ⟨" + ",".join(map(str, found)) + "⟩") if found else ""
 
-    head = one_line(d.title, style="bold")
+    head = one_line(data_label("case_title", d.id, d.title), style="bold")
     if d.origin == "user":
-        head.append("  (added by you: E edits, D deletes)", style="dim")
+        head.append("  " + _("(added by you: E edits, D deletes)"), style="dim")
     else:
-        head.append("  (from the bundled texts)", style="dim")
+        head.append("  " + _("(from the bundled texts)"), style="dim")
     out: list[RenderableType] = [head]
     if d.summary:
-        out.append(plain(d.summary, style="italic"))
+        out.append(plain(data_label("case_summary", d.id, d.summary), style="italic"))
     table = Grid(label_max=20)
-    table.add_row("Indonesian party", _actor_text(d.region, refs("region")))
+    table.add_row(_("Indonesian party"), _actor_text(d.region, refs("region")))
     if d.partner is not None:
-        table.add_row("Partner", _actor_text(d.partner, refs("partner", "partner_country")))
+        table.add_row(_("Partner"), _actor_text(d.partner, refs("partner", "partner_country")))
     else:
-        partner = Text("not named in the sources", style="italic")
+        partner = Text(_("not named in the sources"), style="italic")
         if d.partner_as_stated:
-            partner.append(" — as stated: ", style="dim")
+            partner.append(" — " + _("as stated:") + " ", style="dim")
             partner.append_text(one_line(f"“{d.partner_as_stated}”", style="italic"))
         partner.append(refs("partner"), style="bold")
-        table.add_row("Partner", partner)
+        table.add_row(_("Partner"), partner)
     if d.facilitator is not None:
-        table.add_row("Facilitator", _actor_text(d.facilitator, refs("facilitator")))
-    table.add_row("Type", _stated(d.type_label, d.type_as_stated, refs("type"), "not stated"))
+        table.add_row(_("Facilitator"), _actor_text(d.facilitator, refs("facilitator")))
+    table.add_row(
+        _("Type"),
+        _stated(
+            data_label("type", d.type, d.type_label),
+            d.type_as_stated,
+            refs("type"),
+            _("not stated"),
+        ),
+    )
     if d.date_as_stated:
         date = one_line(f"“{d.date_as_stated}”", style="italic")
         if d.date and d.date != d.date_as_stated:
-            date.append_text(one_line(f" ({d.date})", style="dim"))
+            date.append_text(one_line(f" ({date_text(d.date)})", style="dim"))
         date.append(refs("date"), style="bold")
         if d.date_note:
             date.append("\n")
-            date.append("ambiguous", style="bold reverse")
+            date.append(_("ambiguous"), style="bold reverse")
             date.append(" ")
             date.append_text(plain(d.date_note, style="dim"))
     elif d.date:
-        date = one_line(d.date) + Text(refs("date"), style="bold")
+        date = one_line(date_text(d.date)) + Text(refs("date"), style="bold")
     else:
-        date = Text("not stated in the sources", style="dim italic")
-    table.add_row("Date", date)
-    status = _stated(d.status, d.status_as_stated, refs("status"), "not stated")
+        date = Text(_("not stated in the sources"), style="dim italic")
+    table.add_row(_("Date"), date)
+    status = _stated(
+        _(d.status) if d.status else d.status, d.status_as_stated, refs("status"), _("not stated")
+    )
     if d.status_gloss:
-        status.append_text(one_line(f"  (gloss: {d.status_gloss})", style="dim"))
-    table.add_row("Status", status)
+        status.append_text(
+            one_line("  " + _("(gloss: {gloss})").format(gloss=d.status_gloss), style="dim")
+        )
+    table.add_row(_("Status"), status)
     if d.sectors:
         sectors = Text()
         for i, s in enumerate(d.sectors):
             if i:
                 sectors.append(", ")
-            sectors.append_text(one_line(s.label_en))
+            sectors.append_text(one_line(data_label("sector", s.id, s.label_en)))
             if s.as_stated:
                 sectors.append_text(one_line(f" (“{s.as_stated}”)", style="dim"))
         sectors.append(refs(*[f"sector:{s.id}" for s in d.sectors]), style="bold")
     else:
-        sectors = Text("not stated in the sources", style="dim italic")
-    table.add_row("Sectors", sectors)
+        sectors = Text(_("not stated in the sources"), style="dim italic")
+    table.add_row(_("Sectors"), sectors)
     if d.scope_article:
-        table.add_row("Scope article", _stated(d.scope_article, None, refs("scope_article"), ""))
+        table.add_row(_("Scope article"), _stated(d.scope_article, None, refs("scope_article"), ""))
     category = Text()
     if d.category:
         category.append_text(one_line(d.category, style="bold"))
-        category.append("  derived by this app, not stated in the sources", style="reverse")
+        category.append("  " + _("derived by this app, not stated in the sources"), style="reverse")
         if d.category_basis:
             category.append("\n")
             category.append_text(plain(d.category_basis, style="dim"))
     else:
-        category.append("none can be derived", style="bold")
+        category.append(_("none can be derived"), style="bold")
         if d.category_basis:
             category.append("\n")
             category.append_text(plain(d.category_basis, style="dim"))
-    table.add_row("PP 28/2018 category", category)
+    table.add_row(_("PP 28/2018 category"), category)
     if d.stage:
-        stage = one_line(d.stage_label or d.stage, style="bold")
+        stage = one_line(_(d.stage_label or d.stage), style="bold")
         stage.append(refs("type", "status"), style="bold")
-        stage.append("  derived by this app, not stated in the sources", style="reverse")
+        stage.append("  " + _("derived by this app, not stated in the sources"), style="reverse")
         if d.stage_basis:
             stage.append("\n")
             stage.append_text(plain(d.stage_basis, style="dim"))
-        table.add_row("Stage", stage)
+        table.add_row(_("Stage"), stage)
     for item in d.unclear:
-        table.add_row(Text("Unclear", style="bold reverse"), plain(item))
+        table.add_row(Text(_("Unclear"), style="bold reverse"), plain(item))
     out.append(table)
     if d.people:
         people = Grid()
@@ -351,25 +379,31 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             if p.office_as_stated and p.office_as_stated != office:
                 line.append_text(one_line(f" (“{p.office_as_stated}”)", style="dim"))
             people.add_row(line)
-        out += [Text("People", style="bold underline"), people]
+        out += [Text(_("People"), style="bold underline"), people]
     if d.events:
         events_table = Grid(label_max=22)
         for ev in d.events:
-            when = ev.date_as_stated or ev.date or "date not stated"
+            when = ev.date_as_stated or date_text(ev.date) or _("date not stated")
             what = plain(ev.description)
             if ev.place:
                 what.append_text(one_line(f" — {ev.place}", style="dim"))
             if ev.people:
-                what.append_text(one_line(" — with " + ", ".join(ev.people), style="dim"))
+                what.append_text(
+                    one_line(" — " + _("with") + " " + ", ".join(ev.people), style="dim")
+                )
             if ev.date_gloss and ev.date_as_stated:
-                what.append_text(one_line(f" — date gloss: {ev.date_gloss}", style="dim"))
+                what.append_text(
+                    one_line(
+                        " — " + _("date gloss: {gloss}").format(gloss=ev.date_gloss), style="dim"
+                    )
+                )
             events_table.add_row(one_line(when), what)
-        out += [Text("Events", style="bold underline"), events_table]
+        out += [Text(_("Events"), style="bold underline"), events_table]
     if d.legal_bases:
         legal = Grid()
         for lb in d.legal_bases:
             legal.add_row(legal_basis_text(lb, refs_of(lb.evidence)))
-        out += [Text("Legal bases cited in its sources", style="bold underline"), legal]
+        out += [Text(_("Legal bases cited in its sources"), style="bold underline"), legal]
     if d.conflicts:
         disagree = Grid()
         for k in d.conflicts:
@@ -382,18 +416,22 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
                 block.append("\n")
                 block.append_text(plain(k.note, style="dim"))
             disagree.add_row(block)
-        out += [Text("Sources disagree", style="bold underline"), disagree]
+        out += [Text(_("Sources disagree"), style="bold underline"), disagree]
     if d.related:
-        related = join([one_line(title) for _cid, title in d.related], ", ")
-        out += [Text("Related cases", style="bold underline"), related]
+        related = join(
+            [one_line(data_label("case_title", cid, title)) for cid, title in d.related], ", "
+        )
+        out += [Text(_("Related cases"), style="bold underline"), related]
     return out
 
 
 def cannot_draw(what: str, exc: BaseException) -> Text:
     """What a record that could not be drawn shows in its place (the rest of the screen and
     the app go on)."""
-    text = Text(f"⚠ {what} could not be shown ", style="bold red")
-    text.append(f"({type(exc).__name__}: {display_safe(str(exc))[:200]}). Please report it.")
+    text = Text("⚠ " + _("{what} could not be shown").format(what=what) + " ", style="bold red")
+    text.append(
+        f"({type(exc).__name__}: {display_safe(str(exc))[:200]}). " + _("Please report it.")
+    )
     return text
 
 
@@ -421,20 +459,21 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
             out.append(QuoteRef(len(out) + 1, context, e))
 
     add(CASE_CONTEXT, d.evidence)
-    add(f"Indonesian party: {d.region.name}", d.region.evidence)
+    add(_("Indonesian party: {name}").format(name=d.region.name), d.region.evidence)
     if d.partner:
-        add(f"partner: {d.partner.name}", d.partner.evidence)
+        add(_("partner: {name}").format(name=d.partner.name), d.partner.evidence)
     if d.facilitator:
-        add(f"facilitator: {d.facilitator.name}", d.facilitator.evidence)
+        add(_("facilitator: {name}").format(name=d.facilitator.name), d.facilitator.evidence)
     for p in d.people:
-        add(f"person: {p.name}", p.evidence)
+        add(_("person: {name}").format(name=p.name), p.evidence)
     for ev in d.events:
-        add(f"event: {ev.date_as_stated or ev.date or clip(ev.description, 40)}", ev.evidence)
+        when = ev.date_as_stated or date_text(ev.date) or clip(ev.description, 40)
+        add(_("event: {when}").format(when=when), ev.evidence)
     for lb in d.legal_bases:
-        add(f"legal basis: {lb.short} (the source's claim)", lb.evidence)
+        add(_("legal basis: {law} (the source's claim)").format(law=lb.short), lb.evidence)
     for k in d.conflicts:
         for c in k.claims:
-            add(f"sources disagree: {c.source_label}", c.evidence)
+            add(_("sources disagree: {source}").format(source=c.source_label), c.evidence)
     return out
 
 
@@ -488,7 +527,7 @@ class DetailView(ScrollView, can_focus=True):
         self.quotes: list[QuoteRef] = []
         self.notes: list[Note] = []
         self.selected = -1  # no item selected: the facts are in view
-        self._empty = "No case selected."
+        self._empty = _("No case selected.")
         # The case as lines at `_width`: each line's segments (text styles only), and the
         # item (quote, then note) each line belongs to (-1: facts, a heading or a gap).
         self._width = 0
@@ -504,12 +543,12 @@ class DetailView(ScrollView, can_focus=True):
         self,
         detail: CaseDetail | None,
         *,
-        empty: str = "No case selected.",
+        empty: str = N_("No case selected."),
         notes: list[Note] | None = None,
     ) -> None:
         """Show a case and its notes at once: new lines, one repaint, no layout."""
         self.detail = detail
-        self._empty = empty
+        self._empty = _(empty)
         self.selected = -1
         try:
             self.quotes = collect_quotes(detail) if detail is not None else []
@@ -558,7 +597,7 @@ class DetailView(ScrollView, can_focus=True):
             try:
                 rendered = render(renderable, at)
             except Exception as exc:  # one record that cannot be drawn: say so in its place
-                rendered = render(cannot_draw("this part", exc), at)
+                rendered = render(cannot_draw(_("this part"), exc), at)
             # Merged segments: fewer to measure and copy on every repaint of the line.
             rendered = [list(Segment.simplify(line)) for line in rendered]
             lines.extend(rendered)
@@ -573,20 +612,28 @@ class DetailView(ScrollView, can_focus=True):
             add(Text(self._empty, style="dim"), width)
             gap()
         else:
-            for part in drawn(lambda: build_facts(detail, self.quotes), "the case's facts"):
+            for part in drawn(lambda: build_facts(detail, self.quotes), _("the case's facts")):
                 add(part, width)
             gap()
-            heading = Text(f"Evidence — {len(self.quotes)} quote(s)", style="bold underline")
+            heading = Text(
+                _("Evidence — {n} quote(s)").format(n=number(len(self.quotes))),
+                style="bold underline",
+            )
             heading.append(
-                "   ⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy · c cite fact",
+                "   "
+                + _(
+                    "⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy · c cite fact"
+                ),
                 style="dim",
             )
             add(heading, width)
             gap()
-            sector_labels = {s.id: s.label_en for s in detail.sectors}
+            sector_labels = {s.id: data_label("sector", s.id, s.label_en) for s in detail.sectors}
             for i, ref in enumerate(self.quotes):
                 start = len(lines)
-                for part in drawn(partial(_quote_parts, ref, sector_labels), f"quote {ref.number}"):
+                for part in drawn(
+                    partial(_quote_parts, ref, sector_labels), _("quote {n}").format(n=ref.number)
+                ):
                     add(part, max(width - 2, 1), i)
                 spans.append((start, len(lines)))
                 gap()
@@ -596,7 +643,9 @@ class DetailView(ScrollView, can_focus=True):
                 for j, note in enumerate(self.notes[:MAX_NOTES]):
                     item = len(self.quotes) + j
                     start = len(lines)
-                    for part in drawn(partial(_note_parts, note), f"note {note.id}"):
+                    for part in drawn(
+                        partial(_note_parts, note), _("note {id}").format(id=note.id)
+                    ):
                         add(part, max(width - 2, 1), item)
                     spans.append((start, len(lines)))
                     gap()
@@ -607,13 +656,18 @@ class DetailView(ScrollView, can_focus=True):
 
     def _notes_heading(self) -> Text:
         n = len(self.notes)
-        heading = Text(f"Notes ({n})" if n else "Notes", style="bold underline")
+        heading = Text(
+            _("Notes ({n})").format(n=number(n)) if n else _("Notes"), style="bold underline"
+        )
         if not n:
-            heading.append("   none here yet: press n to write one", style="dim")
+            heading.append("   " + _("none here yet: press n to write one"), style="dim")
         else:
-            heading.append("   ↑↓ select · e edit · d delete · u undo", style="dim")
+            heading.append("   " + _("↑↓ select · e edit · d delete · u undo"), style="dim")
             if n > MAX_NOTES:
-                heading.append(f" · newest {MAX_NOTES} shown; N lists them all", style="dim")
+                heading.append(
+                    " · " + _("newest {n} shown; N lists them all").format(n=number(MAX_NOTES)),
+                    style="dim",
+                )
         return heading
 
     def on_resize(self) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from db.i18n import _, data_label
 from db.models import Note
 from db.text import display_safe, local_stamp
 
@@ -68,13 +69,18 @@ def note_meta(note: Note, *, with_target: bool = False) -> Text:
     """'written … · edited … · #tags' (and the target) as literal text."""
     text = Text()
     if with_target:
-        text.append(display_safe(note.target_label), style="bold")
+        label = note.target_label
+        if note.target_type == "case":
+            label = data_label("case_title", note.target_id, label)
+        text.append(display_safe(label), style="bold")
         if note.orphaned:
-            text.append(" (orphaned)", style="bold red")
+            text.append(" " + _("(orphaned)"), style="bold red")
         text.append(" · ")
-    text.append(f"written {local_time(note.created_at)}", style="dim")
+    text.append(_("written {when}").format(when=local_time(note.created_at)), style="dim")
     if note.updated_at != note.created_at:
-        text.append(f" · edited {local_time(note.updated_at)}", style="dim")
+        text.append(
+            " · " + _("edited {when}").format(when=local_time(note.updated_at)), style="dim"
+        )
     if note.tags:
         text.append(" · ")
         text.append(" ".join("#" + display_safe(t) for t in note.tags), style="italic")

@@ -65,7 +65,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
     # elsewhere opens its province): PaneSized keeps that from re-arranging the screen.
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(Text("Regions"), **kwargs)  # type: ignore[arg-type]
+        super().__init__(Text(_("Regions")), **kwargs)  # type: ignore[arg-type]
         self.show_root = False
         self.guide_depth = 2
         self.auto_expand = False

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from db import queries
+from db.i18n import _
 from db.models import Source
 from tui.widgets.dbwork import DbResult, app_of, db_work
 from tui.widgets.paging import PagedList
@@ -129,7 +130,7 @@ class SourceList(PagedList[Source]):
             if part == 0:
                 label = one_line(source.label, style="bold")
             else:
-                kind = queries.SOURCE_KIND_LABELS.get(source.kind, source.kind)
+                kind = _(queries.SOURCE_KIND_LABELS.get(source.kind, source.kind))
                 label = one_line(source.title or kind, style="dim")
             text = Text(" ") + label
             text.truncate(width, overflow="ellipsis", pad=True)

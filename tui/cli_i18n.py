@@ -1,0 +1,164 @@
+"""The command line's help in the interface language.
+
+Click reads help texts (docstrings and `help=`) when the commands are defined, before the
+language is known, so they are translated where they are shown: `TranslatedGroup` (the class
+of `paradiplo-tui` and, through `command_class` / `group_class`, of every command under it)
+passes each help text through `_()` while it writes `--help`. The language is taken from the
+arguments first (`--lang id` anywhere before `--`), then as `set_language` chooses it.
+
+The help texts are messages of the catalog like any other: `make catalogs` runs
+`python -m tui.cli_i18n POT` after Babel's extraction, which adds every help text of the
+command tree (`help_messages()`) to the template; tests/test_i18n.py checks that each one is
+in the Indonesian catalog and translated.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from db.i18n import N_, _, set_language
+
+# Click's own words in the help, translated by the formatter below.
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Arguments"),
+    N_("Show this message and exit."),
+)
+
+
+def _clean(text: str | None) -> str | None:
+    return inspect.cleandoc(text) if text else text
+
+
+@contextmanager
+def _translated(commands: list[Any], ctx: click.Context | None = None) -> Iterator[None]:
+    """Swap each command's (and its parameters') help texts for translated ones meanwhile."""
+    saved: list[tuple[Any, str, Any]] = []
+
+    def swap(obj: Any, attr: str) -> None:
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            saved.append((obj, attr, value))
+            # A docstring's text up to \f, as click shows it.
+            head, cut, tail = (_clean(value) or "").partition("\f")
+            setattr(obj, attr, _(head) + cut + tail)
+
+    try:
+        for cmd in commands:
+            for attr in ("help", "short_help", "epilog"):
+                swap(cmd, attr)
+            params = cmd.get_params(ctx) if ctx is not None else getattr(cmd, "params", [])
+            for param in params:
+                swap(param, "help")
+        yield
+    finally:
+        for obj, attr, value in reversed(saved):
+            setattr(obj, attr, value)
+
+
+def _language_from(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+class TranslatedFormatter(click.HelpFormatter):
+    """Click's help formatter with its own words (Usage, Options, ...) translated."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix if prefix is not None else _("Usage:") + " ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+
+class TranslatedContext(click.Context):
+    formatter_class = TranslatedFormatter
+
+
+class TranslatedCommand(click.Command):
+    """A command whose --help is in the interface language."""
+
+    context_class = TranslatedContext
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated([self], ctx):
+            super().format_help(ctx, formatter)
+
+
+class TranslatedGroup(click.Group):
+    """A group whose --help (its own text and its commands' short help) is in the interface
+    language; its commands and subgroups are translated the same way."""
+
+    command_class = TranslatedCommand
+    group_class = type
+    context_class = TranslatedContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            set_language(_language_from(args))  # before an eager --help is answered
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        subcommands = [self.get_command(ctx, name) for name in self.list_commands(ctx)]
+        with _translated([self], ctx), _translated([c for c in subcommands if c is not None]):
+            super().format_help(ctx, formatter)
+
+
+def help_messages(group: click.Command | None = None) -> list[str]:
+    """Every help text of the command tree, as the catalog keys it (cleaned, up to \\f)."""
+    if group is None:
+        from tui.cli import main
+
+        group = main
+    out: list[str] = []
+
+    def add(text: str | None) -> None:
+        if text:
+            key = (_clean(text) or "").partition("\f")[0]
+            if key and key not in out:
+                out.append(key)
+
+    def walk(cmd: click.Command) -> None:
+        for text in (cmd.help, cmd.short_help, cmd.epilog):
+            add(text)
+        for param in cmd.params:
+            add(getattr(param, "help", None))
+        if isinstance(cmd, click.Group):
+            for sub in cmd.commands.values():
+                walk(sub)
+
+    walk(group)
+    return out
+
+
+def add_to_template(pot_path: str) -> int:
+    """Add the command line's help texts to a Babel template (.pot); return how many."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(pot_path, "rb") as fh:
+        catalog = read_po(fh)
+    messages = help_messages()
+    for text in messages:
+        if text not in catalog:
+            catalog.add(text, auto_comments=["click help"])
+    with open(pot_path, "wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True)
+    return len(messages)
+
+
+if __name__ == "__main__":
+    add_to_template(sys.argv[1])
