@@ -452,6 +452,14 @@ class Checker:
         partner_name = v["partner"]
         pc_raw = v["partner_country"]
         partner_country = res.country(pc_raw) if pc_raw else None
+        if partner_country is not None and partner_country.startswith("X-"):
+            # Not a country by any name or code: a typo, or a place put in the country field.
+            found = resolve.resolve_country(pc_raw)
+            problems.append(
+                f"{where}, field 'partner_country': {found.describe()}; write the country in"
+                " English or Indonesian, or as its ISO code (e.g. DE, Jerman, Germany)"
+            )
+            return None, problems
         partner_id = None
         actor_partner: str | None = None
         stated_partner: str | None = None

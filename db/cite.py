@@ -137,13 +137,18 @@ class SourceRef:
 
 _COLUMNS = (
     "id, kind, title, title_sentence, description, outlet, container, creators, published,"
-    " volume, issue, pages, publisher, url, accessed, language, citation, origin, keywords"
+    " volume, issue, pages, publisher, url, accessed, language, citation, origin, keywords,"
+    " authors"
 )
 
 
 def _row_ref(row: Sequence[Any]) -> SourceRef:
     values = list(row)
     creators = _json_list(values[7])
+    if not creators:
+        # A source added with `sources add --author` (or the app's Authors field) has its
+        # authors as written: their names are read the way `sources set --author` reads them.
+        creators = [parse_name(str(a)) for a in _json_list(values[19]) if str(a).strip()]
     keywords = _json_list(values[18])
     return SourceRef(
         id=values[0],

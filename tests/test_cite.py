@@ -327,3 +327,45 @@ def test_a_users_source_is_completed_field_by_field(
     assert item["type"] == "report" and item["author"] == [{"literal": "Pemerintah Kota Bandung"}]
     code, _, err = run(db_path, "sources", "set", KUMPARAN, "--url", "https://example.org/x")
     assert code == 1 and "bundled" in err
+
+
+def test_authors_given_when_adding_a_source_are_in_its_reference(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """`sources add --author` (as the app's Authors field) reaches every reference format."""
+    article = tmp_path / "artikel.txt"
+    article.write_text(
+        "Pemkot Bandung dan Kota Braunschweig, Jerman, menandatangani nota kesepahaman kerja"
+        " sama kota kembar pada 2019 di bidang pendidikan dan kebudayaan.\n",
+        encoding="utf-8",
+    )
+    added = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            str(db_path),
+            "sources",
+            "add",
+            str(article),
+            "--title",
+            "Bandung jalin kerja sama",
+            "--author",
+            "Putra, Andi",
+            "--outlet",
+            "Pikiran Rakyat",
+            "--published",
+            "2019-07-15",
+            "--json",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    sid = json.loads(added.stdout)["id"]
+    bib = CliRunner().invoke(
+        main, ["--db", str(db_path), "sources", "export", "--format", "bibtex", "--source", sid]
+    )
+    assert bib.exit_code == 0, bib.output
+    assert "Putra, Andi" in bib.stdout
+    csl = CliRunner().invoke(
+        main, ["--db", str(db_path), "sources", "export", "--format", "csl-json", "--source", sid]
+    )
+    assert json.loads(csl.stdout)[0]["author"] == [{"family": "Putra", "given": "Andi"}]

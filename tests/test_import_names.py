@@ -81,3 +81,12 @@ def test_region_errors_say_what_is_wrong(
     with pytest.raises(ImportProblem) as err:
         imported(store, tmp_path, region=region)
     assert expect in str(err.value)
+
+
+def test_a_partner_country_that_is_no_country_is_refused(store: Store, tmp_path: Path) -> None:
+    """A typo or an invented place in the country field is refused, not added as a country."""
+    with pytest.raises(ImportProblem) as err:
+        imported(store, tmp_path, region="Kota Bandung", partner_country="Narnia")
+    assert "field 'partner_country'" in str(err.value) and "Narnia" in str(err.value)
+    found = store.conn.execute("SELECT count(*) FROM countries WHERE name_en = 'Narnia'")
+    assert found.fetchone()[0] == 0

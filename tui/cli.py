@@ -439,7 +439,7 @@ TYPE_SHORT = {
 
 
 def _short_region(name: str) -> str:
-    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. ")):
+    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "")):
         if name.startswith(long):
             return short + name[len(long) :]
     return name

@@ -35,7 +35,7 @@ def seed_hostile(db_path: Path, tmp_path: Path) -> None:
         "title": TITLE,
         "region": "Kota Surabaya",
         "partner": PARTNER,
-        "partner_country": "[red]Japan[/red]",
+        "partner_country": "Japan",  # a country is read by the resolver (no free text)
         "type": "sister-city",
         "date": "2099",
         "status": HOSTILE["osc_title"][:40],

@@ -172,9 +172,7 @@ class SourceFormScreen(ModalScreen[str | None]):
             return
         self._problem(None)
         line = self.query_one("#source-path-line", Static)
-        line.update(
-            plain(f"→ {message.chars:,} characters of {message.fmt} text read", style="green")
-        )
+        line.update(plain(f"→ {message.chars:,} characters read ({message.fmt})", style="green"))
         line.display = True
         for name, value in message.found.items():
             if not value:

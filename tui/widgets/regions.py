@@ -520,9 +520,10 @@ def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:
 
 
 def short_name(name: str) -> str:
-    """'Kabupaten Trenggalek' -> 'Kab. Trenggalek', the usual short form, so a narrow tree
+    """'Kabupaten Trenggalek' -> 'Kab. Trenggalek', 'Provinsi Jawa Barat' -> 'Jawa Barat': the
+    usual short forms (a province's name is its own), so a narrow tree
     still shows the name and its count (the filter bar and detail keep the full name)."""
-    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. ")):
+    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "")):
         if name.startswith(long):
             return short + name[len(long) :]
     return name
