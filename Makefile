@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The folders db/, tui/ and seeds/ install as paradiplo.db, paradiplo.tui and paradiplo.seeds.
+# The type checker and the import contracts read them through this tree of links, which has the
+# installed names (they cannot follow the editable install's import hook).
+TREE := $(VENV)/tree
 
 .PHONY: run test lint bench clean catalogs
 
@@ -10,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	mkdir -p $(TREE)/paradiplo
+	for d in db tui seeds; do ln -sfn ../../../$$d $(TREE)/paradiplo/$$d; done
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -18,8 +24,8 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
-	$(BIN)/mypy db tui
+	PYTHONPATH=$(TREE) $(BIN)/lint-imports
+	MYPYPATH=$(TREE) $(BIN)/mypy -p paradiplo.db -p paradiplo.tui
 
 test: lint
 	$(BIN)/pytest -q -n 2
@@ -35,7 +41,7 @@ clean:
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract --no-location --sort-output --project=paradiplo-tui \
 		-k Binding:3 -k notify:1 -k pgettext:1c,2 -o db/locale/paradiplo.pot db tui
-	$(BIN)/python -m tui.cli_i18n db/locale/paradiplo.pot
+	$(BIN)/python -m paradiplo.tui.cli_i18n db/locale/paradiplo.pot
 	$(BIN)/pybabel -q update -i db/locale/paradiplo.pot -d db/locale -D paradiplo -l id \
 		--no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d db/locale -D paradiplo --statistics

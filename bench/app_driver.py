@@ -228,7 +228,7 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     process to go idle cost ~70 ms a key, more than what is measured."""
     from textual.widgets import Input
 
-    from db.models import Filters
+    from paradiplo.db.models import Filters
 
     out: dict[str, Any] = {}
     main = app.main
@@ -332,9 +332,9 @@ async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     """The overview ('v', six charts) and the matrix ('m', province x partner country), each
     timed from a filter change (the plan's regions, then sectors, then year ranges) until
     the frame that shows its new counts is written."""
-    from db.models import Filters
-    from tui.screens.matrix import MatrixScreen
-    from tui.screens.overview import OverviewScreen
+    from paradiplo.db.models import Filters
+    from paradiplo.tui.screens.matrix import MatrixScreen
+    from paradiplo.tui.screens.overview import OverviewScreen
 
     changes = [Filters(region=k) for k in plan["regions"]]
     changes += [Filters(sectors=(k,)) for k in plan["sectors"]]
@@ -371,7 +371,7 @@ async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
 
 
 async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, Any]:
-    from tui.app import ParadiploApp
+    from paradiplo.tui.app import ParadiploApp
 
     t1 = time.monotonic()
     app = ParadiploApp(db)
@@ -393,7 +393,7 @@ def main() -> None:
     kind, t0 = sys.argv[1], float(sys.argv[2])
     if kind == "bare":
         # At the app's frame rate (tui/__init__.py), so that the floor draws as the app does.
-        from tui import FPS
+        from paradiplo.tui import FPS
 
         os.environ.setdefault("TEXTUAL_FPS", str(FPS))
         result = asyncio.run(_bare(t0, exercise=sys.argv[3:4] == ["exercise"]))

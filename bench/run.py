@@ -48,11 +48,11 @@ sys.path.insert(0, str(ROOT))
 
 from generate import write_collection, write_pairs  # noqa: E402
 
-from db import notes as notes_api  # noqa: E402
-from db import queries  # noqa: E402
-from db import search as search_api  # noqa: E402
-from db.models import Filters  # noqa: E402
-from db.store import open_store  # noqa: E402
+from paradiplo.db import notes as notes_api  # noqa: E402
+from paradiplo.db import queries  # noqa: E402
+from paradiplo.db import search as search_api  # noqa: E402
+from paradiplo.db.models import Filters  # noqa: E402
+from paradiplo.db.store import open_store  # noqa: E402
 
 QUERIES = ["shizuoka", "pariwisata", "sister city", "kerjasama"]
 PAGE = 100  # rows the agreements list asks for (tui/widgets/case_list.py)
@@ -90,7 +90,7 @@ def cli_command() -> list[str]:
     script = Path(sys.executable).parent / "paradiplo-tui"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "tui.cli"]
+    return [sys.executable, "-m", "paradiplo.tui.cli"]
 
 
 def run_cli(env: dict[str, str], *args: str) -> float:
@@ -254,7 +254,7 @@ def measure_growth(db: Path, res: SizeResult, env: dict[str, str], quick: bool) 
     """What a user waits for when adding to a collection of this size: a source, a case
     (resolving names, checking the quote, duplicates, search index and summaries), an edit,
     a delete and a restore, through db/collection.py; and `cases add` through the CLI."""
-    from db import collection
+    from paradiplo.db import collection
 
     store = open_store(db)
     g: dict[str, list[float]] = {}

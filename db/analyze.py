@@ -78,7 +78,7 @@ class Vocabulary:
 
 
 def _read_synonyms_file() -> dict[str, Any]:
-    text = resources.files("seeds").joinpath("synonyms.toml").read_text(encoding="utf-8")
+    text = resources.files("paradiplo.seeds").joinpath("synonyms.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -103,7 +103,7 @@ def vocabulary() -> Vocabulary:
     )
     # Each province's names and abbreviations ("Jawa Timur", "East Java", "Jatim") come from
     # the one resolver of names (db/resolve.py), not from this file.
-    from db.resolve import province_groups
+    from paradiplo.db.resolve import province_groups
 
     groups += tuple(g for g in province_groups() if len(g) > 1)
     # The index depends on the compounds and on the multi-word synonyms (indexed as one token
@@ -245,7 +245,7 @@ def _seed_names() -> list[str]:
     """Names in the bundled seeds: actors, people, places of events, outlets, countries."""
     out: list[str] = []
     try:
-        seeds = resources.files("seeds")
+        seeds = resources.files("paradiplo.seeds")
         cases = tomllib.loads(seeds.joinpath("cases.toml").read_text(encoding="utf-8"))
         vocab = tomllib.loads(seeds.joinpath("vocabulary.toml").read_text(encoding="utf-8"))
         sources = tomllib.loads(seeds.joinpath("sources.toml").read_text(encoding="utf-8"))
@@ -272,7 +272,7 @@ def proper_names() -> frozenset[str]:
     written forms (db/resolve.py), every country's names (pycountry, English and
     Indonesian) and the names in the bundled seeds, less the ordinary words inside names
     (``kepulauan``, ``islands``)."""
-    from db import resolve
+    from paradiplo.db import resolve
 
     names = resolve.written_names() + _seed_names()
     words = {w for n in names for w in tokens(n)}

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from db import notes as notes_api
-from db import queries
-from db.errors import NotFound
-from db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
+from paradiplo.db import notes as notes_api
+from paradiplo.db import queries
+from paradiplo.db.errors import NotFound
+from paradiplo.db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 
 PAGE = 100  # rows in a page of the case list
 T = TypeVar("T")

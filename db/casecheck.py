@@ -16,11 +16,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from db import places, resolve
-from db.dates import date_problem, year_of
-from db.derive import derive_category, derive_stage
-from db.queries import _list
-from db.text import clean_user_text, display_safe, find_quote, slugify
+from paradiplo.db import places, resolve
+from paradiplo.db.dates import date_problem, year_of
+from paradiplo.db.derive import derive_category, derive_stage
+from paradiplo.db.queries import _list
+from paradiplo.db.text import clean_user_text, display_safe, find_quote, slugify
 
 TEXT_FIELDS = (
     "id",
@@ -361,7 +361,7 @@ class Checker:
         }
 
     def seed_record(self, cid: str) -> dict[str, Any] | None:
-        from db.io import iter_case_records
+        from paradiplo.db.io import iter_case_records
 
         return next(iter_case_records(self.conn, [cid]), None)
 
@@ -454,9 +454,9 @@ class Checker:
         partner_country = res.country(pc_raw) if pc_raw else None
         if partner_country is not None and partner_country.startswith("X-"):
             # Not a country by any name or code: a typo, or a place put in the country field.
-            found = resolve.resolve_country(pc_raw)
+            unknown = resolve.resolve_country(pc_raw)
             problems.append(
-                f"{where}, field 'partner_country': {found.describe()}; write the country in"
+                f"{where}, field 'partner_country': {unknown.describe()}; write the country in"
                 " English or Indonesian, or as its ISO code (e.g. DE, Jerman, Germany)"
             )
             return None, problems

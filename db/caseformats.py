@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from db.errors import ImportProblem, ParadiploError
-from db.text import display_safe
+from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.text import display_safe
 
 CASE_FIELDS = [
     "id",

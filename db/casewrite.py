@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from db import schema, searchdocs
+from paradiplo.db import schema, searchdocs
 
 if TYPE_CHECKING:
-    from db.casecheck import Resolver
+    from paradiplo.db.casecheck import Resolver
 
 IMPORT_CACHE_KIB = 128 * 1024
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.errors import NotFound, ParadiploError
-from db.models import CaseDetail
+from paradiplo.db.errors import NotFound, ParadiploError
+from paradiplo.db.models import CaseDetail
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 
@@ -718,7 +718,7 @@ def case_facts(conn: sqlite3.Connection, case_id: str, fact: str | None = None) 
     """The case's quotes, each with the claims it supports and its source, in the order of
     the evidence (`fact` keeps one field: 'date', 'partner', 'sector:tourism', or 'sector' for
     every sector)."""
-    from db.queries import case_detail
+    from paradiplo.db.queries import case_detail
 
     d = case_detail(conn, case_id)
     pairs: list[tuple[str, Any]] = []
@@ -744,7 +744,7 @@ def case_facts(conn: sqlite3.Connection, case_id: str, fact: str | None = None) 
 
 def claims_for(conn: sqlite3.Connection, case_id: str, supports: Sequence[str]) -> list[str]:
     """Claims about a case for the facts a quote supports (the app's 'cite this fact')."""
-    from db.queries import case_detail
+    from paradiplo.db.queries import case_detail
 
     d = case_detail(conn, case_id)
     return [_claim(d, f) for f in supports]

@@ -27,16 +27,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from db import places, schema, searchdocs
-from db.casewrite import adjust_summaries
-from db.dates import date_problem, year_of
-from db.derive import derive_category, derive_stage
-from db.errors import NotFound
-from db.places import Ambiguity, complete_countries, complete_regions, complete_sectors
-from db.seeds import CASE_FACTS
-from db.store import Store
-from db.text import slugify
-from db.usersources import (
+from paradiplo.db import places, schema, searchdocs
+from paradiplo.db.casewrite import adjust_summaries
+from paradiplo.db.dates import date_problem, year_of
+from paradiplo.db.derive import derive_category, derive_stage
+from paradiplo.db.errors import NotFound
+from paradiplo.db.places import Ambiguity, complete_countries, complete_regions, complete_sectors
+from paradiplo.db.seeds import CASE_FACTS
+from paradiplo.db.store import Store
+from paradiplo.db.text import slugify
+from paradiplo.db.usersources import (
     LANGUAGES,
     MAX_SOURCE_CHARS,
     SOURCE_KINDS,
@@ -57,9 +57,9 @@ from db.usersources import (
     source_problems,
     source_text,
 )
-from db.usersources import clean as _clean
-from db.usersources import sutils as _sutils
-from db.usersources import writing as _writing
+from paradiplo.db.usersources import clean as _clean
+from paradiplo.db.usersources import sutils as _sutils
+from paradiplo.db.usersources import writing as _writing
 
 __all__ = [
     "EDITABLE_FIELDS",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from db.errors import NotFound
-from db.i18n import N_
+from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import N_
 
 # PP 28/2018 (Kerja Sama Daerah) was issued in 2018.
 PP_28_2018_YEAR = 2018

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.text import show_invisible
+from paradiplo.db.text import show_invisible
 
 
 class ParadiploError(Exception):

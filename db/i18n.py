@@ -139,7 +139,11 @@ def _vocabulary() -> dict[tuple[str, str], str]:
     from importlib import resources
 
     try:
-        text = resources.files("seeds").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+        text = (
+            resources.files("paradiplo.seeds")
+            .joinpath("vocabulary.toml")
+            .read_text(encoding="utf-8")
+        )
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError):
         data = {}
@@ -179,7 +183,7 @@ def _case_texts() -> dict[tuple[str, str], tuple[str, str]]:
     from importlib import resources
 
     try:
-        text = resources.files("seeds").joinpath("cases.toml").read_text(encoding="utf-8")
+        text = resources.files("paradiplo.seeds").joinpath("cases.toml").read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError):
         data = {}

@@ -25,13 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from db import caseformats, places, searchdocs
-from db.casecheck import AMBIGUOUS_CHOICES, MAX_FIELD, TEXT_FIELDS, Checker
-from db.caseformats import CASE_FIELDS, REQUIRED, _cell_out, read_text_file
-from db.casewrite import big_cache, write_cases
-from db.errors import ImportProblem, ParadiploError
-from db.queries import _citation, _list
-from db.store import Store
+from paradiplo.db import caseformats, places, searchdocs
+from paradiplo.db.casecheck import AMBIGUOUS_CHOICES, MAX_FIELD, TEXT_FIELDS, Checker
+from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED, _cell_out, read_text_file
+from paradiplo.db.casewrite import big_cache, write_cases
+from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.queries import _citation, _list
+from paradiplo.db.store import Store
 
 __all__ = [
     "AMBIGUOUS_CHOICES",

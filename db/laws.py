@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from db.errors import NotFound
-from db.models import Citation, Claim, Conflict, LawReference, LegalBasis
+from paradiplo.db.errors import NotFound
+from paradiplo.db.models import Citation, Claim, Conflict, LawReference, LegalBasis
 
 STATUS_WORDS = {
     "in_force": "in force",
@@ -33,7 +33,7 @@ def _list(raw: str | None) -> list[Any]:
 
 
 def _claims(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> list[Claim]:
-    from db.queries import _citation, _evidence
+    from paradiplo.db.queries import _citation, _evidence
 
     out = []
     for cid, sid, about, claim, cited, *src in conn.execute(

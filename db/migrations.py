@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db import schema
-from db.errors import DatabaseProblem
-from db.fts import fts_is_current, rebuild_fts
-from db.schema import DDL, extra_indexes, user_version
-from db.summaries import CASE_KEYS, rebuild_summaries
+from paradiplo.db import schema
+from paradiplo.db.errors import DatabaseProblem
+from paradiplo.db.fts import fts_is_current, rebuild_fts
+from paradiplo.db.schema import DDL, extra_indexes, user_version
+from paradiplo.db.summaries import CASE_KEYS, rebuild_summaries
 
 
 # Upgrades: MIGRATIONS[n] takes a database at version n to n + 1. Each runs in one transaction
@@ -58,7 +58,7 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     PP 28/2018 category is derived again by today's rule (a foreign state is neither KSDPL
     nor KSDLL). The seed records are rebuilt afterwards from the new seed files; notes,
     drafts and imported cases are kept."""
-    from db.derive import derive_category, derive_stage
+    from paradiplo.db.derive import derive_category, derive_stage
 
     schema.apply_fidelity(conn)
     updates = []

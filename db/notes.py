@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from db.errors import ConflictError, NotFound, ParadiploError
-from db.models import Draft, Note
-from db.store import Store, translate
-from db.text import clean_user_text, json_list, now_iso, strip_control
+from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
+from paradiplo.db.models import Draft, Note
+from paradiplo.db.store import Store, translate
+from paradiplo.db.text import clean_user_text, json_list, now_iso, strip_control
 
 TARGET_TYPES = ("case", "source", "region", "passage")
 TARGET_WORDS = {"case": "case", "source": "source", "passage": "source", "region": "region"}
@@ -171,7 +171,7 @@ def _stored_int(value: object) -> int | None:
 def _index_note(conn: sqlite3.Connection, note_id: str) -> None:
     """(Re)index a note for search. The search modules (the analyser and its vocabulary) are
     loaded here, on the first write, not when the app starts."""
-    from db import searchdocs
+    from paradiplo.db import searchdocs
 
     searchdocs.refresh_note(conn, note_id)
 

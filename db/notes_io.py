@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import cite, paths, searchdocs
-from db import notes as notes_api
-from db.errors import ImportProblem, NotFound, ParadiploError
-from db.files import write_atomic
-from db.io import read_text_file
-from db.models import Note
-from db.store import Store
-from db.text import display_safe, json_list, local_stamp, quote_value
+from paradiplo.db import cite, paths, searchdocs
+from paradiplo.db import notes as notes_api
+from paradiplo.db.errors import ImportProblem, NotFound, ParadiploError
+from paradiplo.db.files import write_atomic
+from paradiplo.db.io import read_text_file
+from paradiplo.db.models import Note
+from paradiplo.db.store import Store
+from paradiplo.db.text import display_safe, json_list, local_stamp, quote_value
 
 FORMAT = "paradiplo-notes"
 FORMATS = ("md", "json")
@@ -140,7 +140,7 @@ class _Headers:
         return []
 
     def _case_lines(self, case_id: str) -> list[str]:
-        from db.queries import case_detail
+        from paradiplo.db.queries import case_detail
 
         try:
             d = case_detail(self.conn, case_id)

@@ -22,8 +22,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from db import resolve
-from db.analyze import analyse_word, tokens, vocabulary
+from paradiplo.db import resolve
+from paradiplo.db.analyze import analyse_word, tokens, vocabulary
 
 # How a kind ranks when its name matches equally well (higher first).
 _KIND_WEIGHT = {
@@ -264,7 +264,7 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[PaletteHi
             hits.append(PaletteHit(entry.kind, entry.key, entry.label, entry.detail, 1.0))
     hits.sort(key=lambda h: (-h.score, h.kind, h.label))
     hits = hits[:limit]
-    from db import search
+    from paradiplo.db import search
 
     found = search.search(conn, text, limit=limit, every_prefix=True)
     cases = [h for h in found if h.kind == "case"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from db import resolve
+from paradiplo.db import resolve
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("error", "city", "regency", "keep")

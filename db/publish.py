@@ -29,9 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import cite, fts, schema
-from db.errors import ParadiploError
-from db.store import Store
+from paradiplo.db import cite, fts, schema
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.store import Store
 
 DB_NAME = "paradiplo.db"
 METADATA_NAME = "metadata.json"

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar, cast
 
-from db.errors import NotFound
-from db.i18n import N_
-from db.models import (
+from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import N_
+from paradiplo.db.models import (
     Actor,
     CaseDetail,
     CaseRow,
@@ -28,8 +28,8 @@ from db.models import (
     Source,
     Span,
 )
-from db.schema import case_sector_problems, summary_problems
-from db.text import clip, json_list
+from paradiplo.db.schema import case_sector_problems, summary_problems
+from paradiplo.db.text import clip, json_list
 
 _list = json_list  # the name db/io.py imports
 
@@ -713,8 +713,8 @@ def case_detail(conn: sqlite3.Connection, case_id: str) -> CaseDetail:
             (case_id,),
         )
     ]
-    from db import laws
-    from db.derive import STAGE_LABELS
+    from paradiplo.db import laws
+    from paradiplo.db.derive import STAGE_LABELS
 
     source_ids = sorted({e.source_id for e in evidence})
     legal = laws.laws_cited_in(conn, source_ids)
@@ -869,7 +869,7 @@ def source_spans(conn: sqlite3.Connection, source_id: str) -> list[Span]:
 
 
 def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
-    from db import laws
+    from paradiplo.db import laws
 
     return [
         GlossaryTerm(
@@ -888,7 +888,7 @@ def glossary(conn: sqlite3.Connection) -> list[GlossaryTerm]:
 
 def legal_bases(conn: sqlite3.Connection) -> list[LegalBasis]:
     """Every law: official titles, the sources' claims, the outside reference (db/laws.py)."""
-    from db import laws
+    from paradiplo.db import laws
 
     return laws.laws(conn)
 
@@ -994,7 +994,7 @@ def check(conn: sqlite3.Connection) -> list[str]:
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall()[:50]:
         problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
     texts = dict(conn.execute("SELECT id, text FROM sources").fetchall())
-    from db.text import find_quote
+    from paradiplo.db.text import find_quote
 
     for eid, rtype, rid, sid, quote, start, end in conn.execute(
         'SELECT id, record_type, record_id, source_id, quote, start, "end" FROM evidence'

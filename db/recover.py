@@ -15,9 +15,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import pages, searchdocs
-from db.notes import TARGET_TYPES
-from db.store import Store
+from paradiplo.db import pages, searchdocs
+from paradiplo.db.notes import TARGET_TYPES
+from paradiplo.db.store import Store
 
 NOTE_COLS = (
     "id",

@@ -53,7 +53,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Generic, Literal, TypeVar
 
-from db.errors import NotFound
+from paradiplo.db.errors import NotFound
 
 Level = Literal["province", "regency", "city"]
 
@@ -186,7 +186,7 @@ _INVISIBLE_AS_SPACE = {k: " " for k in _INVISIBLE}
 def visible(text: str) -> str:
     """`text` with invisible characters and unusual spaces written as <U+XXXX> (the one rule
     every error message follows: db.text.show_invisible)."""
-    from db.text import show_invisible
+    from paradiplo.db.text import show_invisible
 
     return show_invisible(text)
 
@@ -334,7 +334,7 @@ _lock = threading.Lock()
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("seeds").joinpath("idn-area", name).read_text(encoding="utf-8")
+    text = resources.files("paradiplo.seeds").joinpath("idn-area", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

@@ -14,9 +14,9 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.bulk import insert_rows
-from db.fts import FTS_DDL, FTS_TOKENIZE, FTS_TRIGGERS
-from db.summaries import (
+from paradiplo.db.bulk import insert_rows
+from paradiplo.db.fts import FTS_DDL, FTS_TOKENIZE, FTS_TRIGGERS
+from paradiplo.db.summaries import (
     CASE_KEYS,
     case_sector_problems,
     rebuild_summaries,

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from db.analyze import analyse_word, join_phrases, phrases, tokens, vocabulary
-from db.models import Filters, SearchHit
-from db.queries import where_clause
-from db.searchdocs import OTHERS_BASE, filter_token
+from paradiplo.db.analyze import analyse_word, join_phrases, phrases, tokens, vocabulary
+from paradiplo.db.models import Filters, SearchHit
+from paradiplo.db.queries import where_clause
+from paradiplo.db.searchdocs import OTHERS_BASE, filter_token
 
 HL_OPEN = "\x02"
 HL_CLOSE = "\x03"

@@ -21,9 +21,9 @@ from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import NamedTuple
 
-from db import fts, schema
-from db.analyze import ANALYZER_VERSION, search_terms, tokens
-from db.text import clip, display_safe
+from paradiplo.db import fts, schema
+from paradiplo.db.analyze import ANALYZER_VERSION, search_terms, tokens
+from paradiplo.db.text import clip, display_safe
 
 CHUNK = 500
 
@@ -246,7 +246,7 @@ def _province_label(province_code: str | None, area_code: str | None) -> str:
     """ " (Jawa Timur)" after a regency or city, "" for a province or abroad."""
     if not province_code or not area_code:
         return ""
-    from db import resolve
+    from paradiplo.db import resolve
 
     place = resolve.place(province_code)
     return f" ({place.name})" if place else ""
@@ -256,7 +256,7 @@ def _province_label(province_code: str | None, area_code: str | None) -> str:
 def region_names(province_code: str | None, area_code: str | None, shown: str) -> str:
     """The written forms of a case's province and area ("Provinsi East Java Jatim") that the
     words `shown` (its region's name and its province's, in the body) leave out."""
-    from db import resolve
+    from paradiplo.db import resolve
 
     forms: list[str] = []
     for code in (province_code, area_code):
@@ -269,7 +269,7 @@ def region_names(province_code: str | None, area_code: str | None, shown: str) -
 def country_names(country: str | None, shown: str) -> str:
     """The written forms of a partner country ("Korsel") that `shown` (its names and
     synonyms, indexed with the case already) leave out."""
-    from db import resolve
+    from paradiplo.db import resolve
 
     return _new_words(list(resolve.country_forms(country)) if country else [], shown)
 

@@ -25,9 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from db.derive import derive_category, derive_stage
-from db.errors import SeedError
-from db.text import clip, find_quote, now_iso
+from paradiplo.db.derive import derive_category, derive_stage
+from paradiplo.db.errors import SeedError
+from paradiplo.db.text import clip, find_quote, now_iso
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
 LAW_STATUSES = {"in_force", "amended", "replaced", "revoked"}
@@ -55,7 +55,7 @@ SOURCE_KINDS = {
 
 
 def bundled_seeds_dir() -> Path:
-    return Path(str(resources.files("seeds")))
+    return Path(str(resources.files("paradiplo.seeds")))
 
 
 @dataclass
@@ -627,7 +627,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     """
     from sqlite_utils import Database  # ~65 ms to import: only here, in the build
 
-    from db import schema, searchdocs
+    from paradiplo.db import schema, searchdocs
 
     stamp = now_iso("seconds")
     conn.execute("BEGIN IMMEDIATE")
@@ -939,7 +939,7 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     Records that user data still refers to (a user case citing a seed source or actor) are
     kept and re-attributed to the user, so a seed edit can never break the user's records.
     """
-    from db import searchdocs
+    from paradiplo.db import searchdocs
 
     conn.execute("DELETE FROM evidence WHERE origin = 'seed'")
     conn.execute("DELETE FROM events WHERE origin = 'seed'")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from db.errors import ParadiploError
+from paradiplo.db.errors import ParadiploError
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -167,7 +167,7 @@ def _html_lang(html: str) -> str | None:
 
 
 def _date(value: object) -> str | None:
-    from db.dates import date_problem
+    from paradiplo.db.dates import date_problem
 
     text = str(value or "")[:10]
     return text if text and date_problem(text) is None else None

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from db.errors import ParadiploError
-from db.i18n import N_
-from db.models import Filters
-from db.queries import (
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import N_
+from paradiplo.db.models import Filters
+from paradiplo.db.queries import (
     _memoised,
     _reference,
     narrowing_conditions,
@@ -48,7 +48,7 @@ _MISSING = {
     "stage": "unknown",
     "category": "not derived",
 }
-from db.derive import STAGES  # noqa: E402  (the lifecycle stages, in their order)
+from paradiplo.db.derive import STAGES  # noqa: E402  (the lifecycle stages, in their order)
 
 
 class UnknownDimension(ParadiploError):
@@ -195,7 +195,7 @@ def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, st
             )
         return out
     if dim == "stage":
-        from db.derive import STAGE_LABELS
+        from paradiplo.db.derive import STAGE_LABELS
 
         return {k: STAGE_LABELS.get(k, k).split(" (")[0] for k in keys if k is not None}
     return {k: str(k) for k in keys if k is not None}
@@ -292,11 +292,11 @@ def _counts(conn: sqlite3.Connection, dim: str, f: Filters) -> list[Count]:
             for stage in STAGES
         ]
     elif dim == "sector":
-        from db.queries import sector_counts
+        from paradiplo.db.queries import sector_counts
 
         rows = [(s.id, s.count) for s in sector_counts(conn, f) if s.count]
     elif dim == "stage" and not has_stage(conn):
-        from db.queries import count_cases
+        from paradiplo.db.queries import count_cases
 
         rows = [("unknown", count_cases(conn, f))]
     else:
@@ -402,7 +402,7 @@ def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) 
     col_counts = _by_total(
         cols_dim, [Count(k, _label(cols_dim, k, clabels), n) for k, n in ctot.items()]
     )
-    from db.queries import count_cases
+    from paradiplo.db.queries import count_cases
 
     return Matrix(rows_dim, cols_dim, row_counts, col_counts, cells, count_cases(conn, f))
 
@@ -509,7 +509,7 @@ def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
         for nkey, (label, where, n, y0, y1, tally) in merged.items()
     ]
     neighbours.sort(key=lambda nb: (-nb.count, nb.label.casefold()))
-    from db.queries import count_cases
+    from paradiplo.db.queries import count_cases
 
     return Network(key, _key_label(conn, key), side, count_cases(conn, g), neighbours)
 

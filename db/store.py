@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeGuard
 
-from db import schema
-from db.errors import DatabaseProblem, ReadOnlyError
+from paradiplo.db import schema
+from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 ENV_READONLY = "PARADIPLO_READONLY"
@@ -363,7 +363,7 @@ def _create(path: Path, *, build_seeds: bool) -> None:
                 old.unlink()
         except OSError:
             pass
-    from db import searchdocs, seeds
+    from paradiplo.db import searchdocs, seeds
 
     store = Store(tmp)
     try:
@@ -400,11 +400,11 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
     """Check, upgrade and refresh an opened store (see `open_store`)."""
     # The seed and search modules are loaded here, when needed, not by importing this module
     # (the app imports it at start-up; the search modules are needed only to build or reindex).
-    from db import seeds
+    from paradiplo.db import seeds
 
     path, conn = store.path, store.conn
     if _check_ours(conn, path) and not store.readonly:
-        from db import searchdocs
+        from paradiplo.db import searchdocs
 
         schema.create_schema(conn)
         if build_seeds:
@@ -463,7 +463,7 @@ def _add_missing_indexes(conn: sqlite3.Connection) -> None:
 
 def _upgrade(store: Store, version: int) -> Path | None:
     """`migrations.upgrade`, with a failed migration put in words: where it stopped, the backup."""
-    from db import migrations
+    from paradiplo.db import migrations
 
     path = store.path
     try:
@@ -620,7 +620,7 @@ def analyzer_inputs() -> str | None:
         # The proper names the stemmer leaves alone come from resolve.py, the official list
         # and the seeds (db/analyze.py:proper_names).
         digest.update(Path(__file__).with_name("resolve.py").read_bytes())
-        seeds = resources.files("seeds")
+        seeds = resources.files("paradiplo.seeds")
         for name in ("synonyms.toml", "cases.toml", "vocabulary.toml", "sources.toml"):
             digest.update(seeds.joinpath(name).read_bytes())
         for name in ("provinces.csv", "regencies.csv"):
@@ -650,7 +650,7 @@ def _reindex_if_stale(store: Store) -> None:
     vouched = f"{inputs} {meta.get(schema.ANALYZER_KEY)}"
     if inputs is not None and meta.get(ANALYZER_INPUTS_KEY) == vouched:
         return
-    from db import analyze, searchdocs
+    from paradiplo.db import analyze, searchdocs
 
     if meta.get(schema.ANALYZER_KEY) != analyze.ANALYZER_VERSION:
         with searchdocs.paused_gc(), store.write() as wconn:

@@ -20,8 +20,8 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from db import places
-from db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
+from paradiplo.db import places
+from paradiplo.db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
 
 # Cooperation cues (folded, whitespace-insensitive) and the type each suggests.
 CUES: tuple[tuple[str, str], ...] = (

@@ -7,7 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from db.bulk import insert_rows
+from paradiplo.db.bulk import insert_rows
 
 # The columns of a case copied onto each of its case_sectors rows (same names on both).
 CASE_KEYS = (

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from db.i18n import N_
+from paradiplo.db.i18n import N_
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from db import searchdocs
-from db.dates import date_problem
-from db.errors import NotFound, ParadiploError
-from db.seeds import split_passages
-from db.store import Store
-from db.text import clean_user_text, find_quote, normalise_ws, slugify
+from paradiplo.db import searchdocs
+from paradiplo.db.dates import date_problem
+from paradiplo.db.errors import NotFound, ParadiploError
+from paradiplo.db.seeds import split_passages
+from paradiplo.db.store import Store
+from paradiplo.db.text import clean_user_text, find_quote, normalise_ws, slugify
 
 # What `sources add` and the add-source dialog offer (the seeds use a few more).
 SOURCE_KINDS: tuple[str, ...] = (
@@ -147,7 +147,7 @@ def sutils(conn: sqlite3.Connection) -> Any:
 
 def writing(store: Store) -> Any:
     """`store.write()` with raw SQLite errors put in words (db.notes.writing)."""
-    from db import notes
+    from paradiplo.db import notes
 
     return notes.writing(store)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from db import i18n
-from db.store import Store, open_store
+from paradiplo.db import i18n
+from paradiplo.db.store import Store, open_store
 
 
 @pytest.fixture(autouse=True)

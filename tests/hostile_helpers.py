@@ -13,9 +13,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from db import notes
-from db.store import open_store
-from tui.cli import main
+from paradiplo.db import notes
+from paradiplo.db.store import open_store
+from paradiplo.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -90,7 +90,7 @@ def cli_process(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real entry point in a child process, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), *args],
+        [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -216,10 +216,28 @@ def tiny_tmpfs(folder: Path, kib: int) -> str:
 
 
 def cli_command(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", "--db", str(db), *args]
+    return [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db), *args]
 
 
 _NOBODY: dict[str, list[str] | None] = {}
+
+
+def _package_tree() -> Path:
+    """A folder anyone can read with `paradiplo/{db,tui,seeds}` linking to this checkout: the
+    installed package names without the editable install's import hook (which another user's
+    Python does not load)."""
+    import tempfile
+
+    tree = Path(tempfile.gettempdir()) / f"paradiplo-tree-{os.getuid()}-{abs(hash(str(ROOT)))}"
+    package = tree / "paradiplo"
+    package.mkdir(parents=True, exist_ok=True)
+    for name in ("db", "tui", "seeds"):
+        link = package / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    tree.chmod(0o755)
+    package.chmod(0o755)
+    return tree
 
 
 def unprivileged() -> list[str] | None:
@@ -235,7 +253,9 @@ def unprivileged() -> list[str] | None:
         import site
         import sysconfig
 
-        paths = os.pathsep.join([str(ROOT), *site.getsitepackages(), sysconfig.get_path("purelib")])
+        paths = os.pathsep.join(
+            [str(_package_tree()), *site.getsitepackages(), sysconfig.get_path("purelib")]
+        )
         version = f"python{sys.version_info.major}.{sys.version_info.minor}"
         pythons = [
             sys.executable,
@@ -250,7 +270,7 @@ def unprivileged() -> list[str] | None:
                 continue
             for python in filter(None, dict.fromkeys(pythons)):
                 cmd = [*switch, "env", f"PYTHONPATH={paths}", "HOME=/tmp", python]
-                if _probe([*cmd, "-c", "import sqlite3, textual, click, rich, db.store"]):
+                if _probe([*cmd, "-c", "import sqlite3, textual, click, rich, paradiplo.db.store"]):
                     found = cmd
                     break
             if found:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from db import analyze
-from db.analyze import analyse_word, fold, index_terms, join_phrases, search_terms, tokens
-from db.resolve import province_groups
+from paradiplo.db import analyze
+from paradiplo.db.analyze import analyse_word, fold, index_terms, join_phrases, search_terms, tokens
+from paradiplo.db.resolve import province_groups
 
 
 def test_fold_ignores_case_and_accents() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from db import queries
-from db.browse import PAGE, Selection, browse, case_view, labels
-from db.errors import ParadiploError
-from db.models import Filters
-from db.store import open_store
+from paradiplo.db import queries
+from paradiplo.db.browse import PAGE, Selection, browse, case_view, labels
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import open_store
 
 
 def test_one_view_holds_every_pane(db_path: Path) -> None:

@@ -15,9 +15,9 @@ from citeproc import formatter as csl_formatter
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
 
-from db import cite, io
-from db.store import Store
-from tui.cli import main
+from paradiplo.db import cite, io
+from paradiplo.db.store import Store
+from paradiplo.tui.cli import main
 
 JOURNAL = "004_51416a2b14608b89"
 KUMPARAN = "000_5dc3115ab1b62650"

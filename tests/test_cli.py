@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from paradiplo.tui.cli import main
 
 from .test_seeds import EXPECTED_CASES
 
@@ -162,15 +162,20 @@ def test_seeds_ship_in_the_wheel(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
-        "seeds/cases.toml",
-        "seeds/sources.toml",
-        "seeds/vocabulary.toml",
-        "seeds/000_5dc3115ab1b62650.txt",
-        "seeds/idn-area/regencies.csv",
-        "seeds/idn-area/LICENSE.md",
-        "tui/app.tcss",
+        "paradiplo/seeds/cases.toml",
+        "paradiplo/seeds/sources.toml",
+        "paradiplo/seeds/vocabulary.toml",
+        "paradiplo/seeds/000_5dc3115ab1b62650.txt",
+        "paradiplo/seeds/idn-area/regencies.csv",
+        "paradiplo/seeds/idn-area/LICENSE.md",
+        "paradiplo/tui/app.tcss",
+        "paradiplo/db/locale/id/LC_MESSAGES/paradiplo.mo",
+        "paradiplo/db/csl/apa.csl",
     ):
         assert expected in names, expected
+    # Nothing generic at the top of site-packages: every module lives under `paradiplo/`.
+    tops = {name.split("/")[0] for name in names}
+    assert tops <= {"paradiplo", *(n for n in tops if n.endswith(".dist-info"))}, tops
 
 
 def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
@@ -178,13 +183,23 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: P
     root = Path(__file__).resolve().parents[1]
     db = tmp_path / "p.db"
     subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), "db", "stats"],
+        [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db), "db", "stats"],
         cwd=root,
         capture_output=True,
         check=True,
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), "export", "cases", "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "paradiplo.tui.cli",
+            "--db",
+            str(db),
+            "export",
+            "cases",
+            "--format",
+            "json",
+        ],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -16,7 +16,7 @@ from .test_cli import run
 def cli_at_width(db_path: Path, width: int, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": str(width), "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(db_path), *args],
+        [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db_path), *args],
         capture_output=True,
         text=True,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from paradiplo.tui.cli import main
 
 
 def run(db_path: Path, *args: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from paradiplo.tui.cli import main
 
 ARTICLE = """Bandung dan Braunschweig Perpanjang Kerja Sama
 
@@ -116,8 +116,8 @@ def test_sources_add_text_stores_it_verbatim_with_provenance(db_path: Path, sour
 
 
 def test_an_added_source_is_searchable_and_readable(db_path: Path, source_id: str) -> None:
-    from db import queries
-    from db.store import open_store
+    from paradiplo.db import queries
+    from paradiplo.db.store import open_store
 
     store = open_store(db_path)
     try:
@@ -139,8 +139,8 @@ def test_sources_add_html_keeps_the_article_not_navigation_or_scripts(
     code, out, err = run(db_path, "sources", "add", str(f), "--json")
     assert code == 0, err
     sid = json.loads(out)["id"]
-    from db import queries
-    from db.store import open_store
+    from paradiplo.db import queries
+    from paradiplo.db.store import open_store
 
     store = open_store(db_path)
     try:
@@ -168,7 +168,7 @@ def test_sources_add_pdf(db_path: Path, tmp_path: Path) -> None:
     pdf.write_bytes(_tiny_pdf("Kota Surabaya bekerja sama dengan Kitakyushu Jepang"))
     code, out, err = run(db_path, "sources", "add", str(pdf), "--kind", "report", "--json")
     assert code == 0, err
-    from db.store import open_store
+    from paradiplo.db.store import open_store
 
     store = open_store(db_path)
     try:
@@ -453,7 +453,7 @@ def _tiny_pdf(text: str) -> bytes:
 def test_summaries_follow_every_change_without_a_recount(store: Any) -> None:
     """Adding, editing, deleting and restoring cases keeps the summary tables exactly what a
     recount gives (they are adjusted per case, not recounted)."""
-    from db import collection, schema
+    from paradiplo.db import collection, schema
 
     sid = collection.add_source(store, collection.NewSource(text=ARTICLE, title="Summaries"))
     ids = []
@@ -487,7 +487,7 @@ def test_summaries_follow_every_change_without_a_recount(store: Any) -> None:
 
 
 def test_attach_a_passage_as_evidence_by_offsets(store: Any) -> None:
-    from db import collection, queries
+    from paradiplo.db import collection, queries
 
     sid = collection.add_source(store, collection.NewSource(text=ARTICLE, title="Attach"))
     start = ARTICLE.index("Penandatanganan")

@@ -16,9 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-from db import notes, queries
-from db.models import Filters
-from db.store import open_store
+from paradiplo.db import notes, queries
+from paradiplo.db.models import Filters
+from paradiplo.db.store import open_store
 
 from .hostile_helpers import ROOT, integrity
 
@@ -28,10 +28,10 @@ CASE = "sidoarjo-jinan-2008"
 APP_INSTANCE = r"""
 import sys, time
 from pathlib import Path
-from db import notes, queries
-from db.models import Filters
-from db.search import search
-from db.store import open_store
+from paradiplo.db import notes, queries
+from paradiplo.db.models import Filters
+from paradiplo.db.search import search
+from paradiplo.db.store import open_store
 
 path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 store = open_store(path)
@@ -77,7 +77,17 @@ def cli_user(db: Path, deadline: float, out: dict[str, list[str]]) -> None:
     while time.monotonic() < deadline:
         i += 1
         proc = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--db", str(db), "notes", "add", CASE, f"cli {i}"],
+            [
+                sys.executable,
+                "-m",
+                "paradiplo.tui.cli",
+                "--db",
+                str(db),
+                "notes",
+                "add",
+                CASE,
+                f"cli {i}",
+            ],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -171,8 +181,8 @@ import asyncio, sys, time
 from pathlib import Path
 from textual import events
 from tests.tui.conftest import press, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.note_editor import NoteEditorScreen
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
 
 path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from db import notes, notes_io, queries, seeds
-from db.errors import DatabaseProblem
-from db.models import Filters
-from db.store import open_store
+from paradiplo.db import notes, notes_io, queries, seeds
+from paradiplo.db.errors import DatabaseProblem
+from paradiplo.db.models import Filters
+from paradiplo.db.store import open_store
 
 from .hostile_helpers import (
     MOUNTS_SKIP,
@@ -52,7 +52,7 @@ def digest():
     return hashlib.sha256(open(db, "rb").read()).hexdigest()
 out = {"before": digest(), "free_kib": shutil.disk_usage(disk).free // 1024, "runs": []}
 for args in commands:
-    res = subprocess.run([sys.executable, "-m", "tui.cli", "--db", db, *args],
+    res = subprocess.run([sys.executable, "-m", "paradiplo.tui.cli", "--db", db, *args],
                          capture_output=True, text=True, timeout=120)
     out["runs"].append([args, res.returncode, res.stdout, res.stderr])
 out["after"] = digest()

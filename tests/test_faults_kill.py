@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from db import notes, queries
-from db.models import Filters
-from db.search import search
-from db.store import open_store
+from paradiplo.db import notes, queries
+from paradiplo.db.models import Filters
+from paradiplo.db.search import search
+from paradiplo.db.store import open_store
 
 from .hostile_helpers import ROOT, add_sample_notes, integrity, overwrite_pages, table_pages
 
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 WRITER = r"""
 import sys
 from pathlib import Path
-from db import notes
-from db.store import open_store
+from paradiplo.db import notes
+from paradiplo.db.store import open_store
 
 store = open_store(Path(sys.argv[1]))
 tag = sys.argv[2]
@@ -51,8 +51,8 @@ while True:
 BUILDER = r"""
 import sys
 from pathlib import Path
-from db import seeds
-from db.store import open_store
+from paradiplo.db import seeds
+from paradiplo.db.store import open_store
 
 store = open_store(Path(sys.argv[1]))
 data = seeds.load_seeds()
@@ -148,7 +148,7 @@ def test_kill_while_rebuilding_seeds_keeps_notes_and_data(db_path: Path) -> None
 
 
 def cli(*args: str) -> subprocess.Popen[str]:
-    return spawn("-m", "tui.cli", *args)
+    return spawn("-m", "paradiplo.tui.cli", *args)
 
 
 def test_kill_the_real_cli_mid_build(tmp_path: Path, db_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_kill_while_replacing_a_damaged_database(db_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(db_path), "db", "build", "--force"],
+        [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db_path), "db", "build", "--force"],
         capture_output=True,
         text=True,
         cwd=ROOT,

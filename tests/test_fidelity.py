@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from db import laws, queries, seeds
-from db.derive import STAGES, derive_category, derive_stage, stage_id
-from db.errors import NotFound, SeedError
-from db.models import Filters
-from db.store import Store
-from db.text import find_quote
-from tui.cli import main
+from paradiplo.db import laws, queries, seeds
+from paradiplo.db.derive import STAGES, derive_category, derive_stage, stage_id
+from paradiplo.db.errors import NotFound, SeedError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
+from paradiplo.db.text import find_quote
+from paradiplo.tui.cli import main
 
 
 def run(db_path: Path, *args: str) -> tuple[int, str, str]:
@@ -387,7 +387,7 @@ def test_imported_cases_get_a_stage_and_the_state_rule(db_path: Path, tmp_path: 
 
 def test_an_upgraded_database_gets_stages_and_the_new_category_rule(tmp_path: Path) -> None:
     """A schema 2 database: its cases get a stage, and a state partner loses its KSDLL."""
-    from db.store import open_store
+    from paradiplo.db.store import open_store
 
     fixture = Path(__file__).parent / "fixtures" / "schema_v2.db"
     path = tmp_path / "old.db"

@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import notes, queries, schema
-from db import store as store_mod
-from db.errors import DatabaseProblem, ReadOnlyError
-from db.models import Filters
-from db.search import search
-from db.store import open_store
+from paradiplo.db import notes, queries, schema
+from paradiplo.db import store as store_mod
+from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
+from paradiplo.db.models import Filters
+from paradiplo.db.search import search
+from paradiplo.db.store import open_store
 
 from .hostile_helpers import (
     IS_ROOT,
@@ -298,14 +298,14 @@ def test_read_only_places_browse_for_an_unprivileged_user(seeded_template: Path,
         env = {**os.environ, "PARADIPLO_DATA_DIR": str(shared), "PARADIPLO_CONFIG_DIR": str(shared)}
         results = [
             subprocess.run(
-                [*runner, "-m", "tui.cli", "--db", str(db), *args],
+                [*runner, "-m", "paradiplo.tui.cli", "--db", str(db), *args],
                 capture_output=True, text=True, timeout=120, cwd="/", env=env,
             )
             for args in RO_BROWSE
         ]  # fmt: skip
         _browses(results, db, before)
         res = subprocess.run(
-            [*runner, "-m", "tui.cli", "--db", str(db), "notes", "add", "sidoarjo-jinan-2008", "x"],
+            [*runner, "-m", "paradiplo.tui.cli", "--db", str(db), "notes", "add", "sidoarjo-jinan-2008", "x"],
             capture_output=True, text=True, timeout=120, cwd="/", env=env,
         )  # fmt: skip
         assert res.returncode == 1 and "read-only" in res.stderr, res.stderr
@@ -605,7 +605,7 @@ def test_truncated_file_gives_back_every_note_still_in_it(db_path: Path, cut: in
 def test_reading_pages_of_any_damaged_file_never_raises(
     seeded_template: Path, tmp_path_factory: pytest.TempPathFactory, cuts: list, end: int
 ) -> None:
-    from db import pages
+    from paradiplo.db import pages
 
     raw = bytearray(seeded_template.read_bytes())
     for at, junk in cuts:

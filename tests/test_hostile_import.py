@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import io, queries
-from db.errors import ImportProblem, ParadiploError
-from db.models import Filters
-from db.store import Store, open_store
+from paradiplo.db import io, queries
+from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store, open_store
 
 from .hostile_helpers import HOSTILE, assert_clear_failure, cli, no_raw_escapes
 
@@ -444,7 +444,7 @@ def _shared_store(template: Path, factory: pytest.TempPathFactory) -> Store:
 def test_bad_notes_import_files(
     store: Store, tmp_path: Path, data: str | bytes, expect: str
 ) -> None:
-    from db import notes_io
+    from paradiplo.db import notes_io
 
     path = write(tmp_path, "notes.json", data)
     before = store.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
@@ -499,7 +499,7 @@ def test_any_note_values_import_or_are_refused_and_export_back(
     end: int | None,
     stamp: str | None,
 ) -> None:
-    from db import notes_io
+    from paradiplo.db import notes_io
 
     store = _shared_store(seeded_template, tmp_path_factory)
     path = tmp_path_factory.mktemp("notesprop") / "n.json"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from db import notes, queries, seeds
-from db.errors import SeedError
-from db.models import Filters
-from db.store import Store
+from paradiplo.db import notes, queries, seeds
+from paradiplo.db.errors import SeedError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
 
 from .hostile_helpers import assert_clear_failure, cli
 

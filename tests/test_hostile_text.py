@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import notes, notes_io
-from db.errors import ParadiploError
-from db.search import search
-from db.store import Store, open_store
-from db.text import clean_user_text, display_safe
+from paradiplo.db import notes, notes_io
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.search import search
+from paradiplo.db.store import Store, open_store
+from paradiplo.db.text import clean_user_text, display_safe
 
 from .hostile_helpers import HOSTILE, VISIBLE, cli, no_raw_escapes
 
@@ -207,7 +207,7 @@ def test_errors_quoting_a_name_show_invisible_characters(
 
 
 def test_quote_value_shows_what_would_hide() -> None:
-    from db.text import quote_value, show_invisible
+    from paradiplo.db.text import quote_value, show_invisible
 
     assert show_invisible("Kota\u00a0Malang") == "Kota<U+00A0>Malang"
     assert show_invisible("👩🏽\u200d🔬 العربية e\u0301") == "👩🏽<U+200D>🔬 العربية e\u0301"

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from db import i18n
+from paradiplo.db import i18n
 
 from .test_cli import run
 
@@ -168,7 +168,7 @@ def test_cases_show_in_indonesian_keeps_the_quotes(db_path: Path) -> None:
 def test_every_command_line_help_text_is_in_the_catalog() -> None:
     """Click help texts (docstrings, help=) are messages too: a new command or option fails
     here until `make catalogs` adds it and it is translated."""
-    from tui.cli_i18n import help_messages
+    from paradiplo.tui.cli_i18n import help_messages
 
     catalog = {m.id: m.string for m in read_po(PO.open("rb"), locale="id") if m.id}
     missing = [text for text in help_messages() if not catalog.get(text)]
@@ -188,7 +188,7 @@ def test_command_line_help_follows_the_language(
 ) -> None:
     from click.testing import CliRunner
 
-    from tui.cli import main
+    from paradiplo.tui.cli import main
 
     monkeypatch.delenv("PARADIPLO_LANG", raising=False)
     out_id = CliRunner().invoke(main, ["--lang", "id", *args, "--help"]).output

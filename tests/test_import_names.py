@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from db import io
-from db.errors import ImportProblem
-from db.store import Store
+from paradiplo.db import io
+from paradiplo.db.errors import ImportProblem
+from paradiplo.db.store import Store
 
 CASE = {
     "title": "A cooperation",

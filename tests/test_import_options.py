@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from db import io
-from db.errors import ImportProblem
-from db.store import Store
-from tui.cli import main
+from paradiplo.db import io
+from paradiplo.db.errors import ImportProblem
+from paradiplo.db.store import Store
+from paradiplo.tui.cli import main
 
 HEADER = "title,region,partner,partner_country,type,date,source\n"
 

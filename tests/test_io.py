@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from db import io, queries
-from db.errors import ImportProblem, ParadiploError
-from db.models import Filters
-from db.store import Store, open_store
+from paradiplo.db import io, queries
+from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store, open_store
 
 
 def export_json(store: Store, tmp_path: Path, name: str) -> Path:

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from db import notes as notes_api
-from db import search as search_api
-from db import store as store_mod
-from db.errors import ConflictError, DatabaseProblem, NotFound, ParadiploError, ReadOnlyError
-from db.store import Store
+from paradiplo.db import notes as notes_api
+from paradiplo.db import search as search_api
+from paradiplo.db import store as store_mod
+from paradiplo.db.errors import (
+    ConflictError,
+    DatabaseProblem,
+    NotFound,
+    ParadiploError,
+    ReadOnlyError,
+)
+from paradiplo.db.store import Store
 
 CASE = "sidoarjo-jinan-2008"
 OTHER = "malang-nonsan-2017"

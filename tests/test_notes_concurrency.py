@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from db import notes as notes_api
-from db.errors import ConflictError
-from db.store import open_store
+from paradiplo.db import notes as notes_api
+from paradiplo.db.errors import ConflictError
+from paradiplo.db.store import open_store
 
 CASE = "sidoarjo-jinan-2008"
 OTHER = "malang-nonsan-2017"
@@ -89,8 +89,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
 ADD_MANY = """
 import sys
 from pathlib import Path
-from db.store import open_store
-from db import notes
+from paradiplo.db.store import open_store
+from paradiplo.db import notes
 s = open_store(Path(sys.argv[1]))
 for k in range(int(sys.argv[3])):
     notes.add_note(s, "case", sys.argv[4], f"process {sys.argv[2]} note {k}", ["proc"])
@@ -115,7 +115,7 @@ def test_processes_adding_notes_at_once_lose_nothing(db_path: Path, tmp_path: Pa
             [
                 sys.executable,
                 "-m",
-                "tui.cli",
+                "paradiplo.tui.cli",
                 "--db",
                 str(db_path),
                 "notes",

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from db import io as db_io
-from db import notes as notes_api
-from db import notes_io, seeds
-from db.errors import ImportProblem, ParadiploError
-from db.paths import data_dir
-from db.store import Store, open_store
+from paradiplo.db import io as db_io
+from paradiplo.db import notes as notes_api
+from paradiplo.db import notes_io, seeds
+from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.paths import data_dir
+from paradiplo.db.store import Store, open_store
 
 CASE = "sidoarjo-jinan-2008"
 SOURCE = "001_17fdbbb4dbe6a6d1"

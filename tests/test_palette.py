@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from db import palette
-from db.store import Store, open_store
+from paradiplo.db import palette
+from paradiplo.db.store import Store, open_store
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_odd_text_never_raises(shared: Store, text: str) -> None:
 def test_a_new_case_is_offered_after_an_import(store: Store, tmp_path: Path) -> None:
     import json
 
-    from db import io
+    from paradiplo.db import io
 
     assert offers(store, "Penang") == []
     rec = {

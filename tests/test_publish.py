@@ -19,10 +19,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from db import io
-from db import notes as notes_api
-from db.store import Store, open_store
-from tui.cli import main
+from paradiplo.db import io
+from paradiplo.db import notes as notes_api
+from paradiplo.db.store import Store, open_store
+from paradiplo.tui.cli import main
 
 NOTE = "My private thought about Shizuoka, not for the class"
 TAGGED = "private-tag-xyz"

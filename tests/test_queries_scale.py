@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from db import io, queries, schema
-from db.models import Filters
-from db.store import Store
+from paradiplo.db import io, queries, schema
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,7 +145,7 @@ def test_cached_counts_follow_writes_from_any_connection(big: Store, tmp_path: P
 
 
 def test_ensure_indexes_adds_what_an_older_database_lacks(store: Store) -> None:
-    from db import schema
+    from paradiplo.db import schema
 
     conn = store.conn
     assert schema.missing_indexes(conn) == []
@@ -174,8 +174,8 @@ def test_a_large_import_indexes_exactly_as_a_reindex_does(
 ) -> None:
     """The bulk path (documents made from the import's records in a thread, indexes and FTS
     built afterwards) writes the same search documents, summaries and index as the plain one."""
-    from db import notes, schema, searchdocs
-    from db.search import search
+    from paradiplo.db import notes, schema, searchdocs
+    from paradiplo.db.search import search
 
     monkeypatch.setattr(schema, "DEFER_INDEXES_FROM", 500)
     cases = _generator().generate_cases(1200, seed=7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.resolve import (
+from paradiplo.db.resolve import (
     Ambiguous,
     Resolved,
     Unknown,

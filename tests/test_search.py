@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import notes, queries, search, searchdocs
-from db.analyze import ANALYZER_VERSION
-from db.errors import NotFound
-from db.models import Filters, SearchHit
-from db.search import HL_CLOSE, HL_OPEN
-from db.store import Store, open_store
-from tui.cli import main
+from paradiplo.db import notes, queries, search, searchdocs
+from paradiplo.db.analyze import ANALYZER_VERSION
+from paradiplo.db.errors import NotFound
+from paradiplo.db.models import Filters, SearchHit
+from paradiplo.db.search import HL_CLOSE, HL_OPEN
+from paradiplo.db.store import Store, open_store
+from paradiplo.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -309,7 +309,7 @@ def test_opening_a_current_index_does_not_load_the_analyser(db_path: Path) -> No
     probe = (
         "import sys; from pathlib import Path; from db.store import open_store; "
         f"s = open_store(Path({str(db_path)!r})); "
-        "print(s.reindexed, 'db.analyze' in sys.modules, 'db.searchdocs' in sys.modules)"
+        "print(s.reindexed, 'paradiplo.db.analyze' in sys.modules, 'paradiplo.db.searchdocs' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT

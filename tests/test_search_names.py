@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from db import search
-from db.analyze import analyse_word, proper_names, tokens
-from db.models import SearchHit
-from db.resolve import place_forms, places
-from db.store import Store, open_store
+from paradiplo.db import search
+from paradiplo.db.analyze import analyse_word, proper_names, tokens
+from paradiplo.db.models import SearchHit
+from paradiplo.db.resolve import place_forms, places
+from paradiplo.db.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EAST_JAVA = {

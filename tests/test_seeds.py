@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from db import queries, seeds
-from db.errors import SeedError
-from db.models import Filters
-from db.store import Store, open_store
+from paradiplo.db import queries, seeds
+from paradiplo.db.errors import SeedError
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store, open_store
 
 EXPECTED_CASES = {
     "jabar-shizuoka-mou-2017",
@@ -139,7 +139,7 @@ def test_broken_seeds_stop_with_file_record_and_fix(
 
 
 def test_rebuild_keeps_notes_and_orphans_them(tmp_path: Path, store: Store) -> None:
-    from db import notes
+    from paradiplo.db import notes
 
     kept = notes.add_note(store, "case", "sidoarjo-jinan-2008", "Jinan note")
     gone = notes.add_note(store, "case", "kediri-australia-msme-export", "Kediri note")

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from db import io, queries, stats
-from db.models import Filters
-from db.store import Store
+from paradiplo.db import io, queries, stats
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from db import collection, suggest
-from db.store import Store
-from tui.cli import main
+from paradiplo.db import collection, suggest
+from paradiplo.db.store import Store
+from paradiplo.tui.cli import main
 
 NEWS = (
     "SURABAYA - Pemerintah Kota Surabaya menandatangani nota kesepahaman dengan Kota "

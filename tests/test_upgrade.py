@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from db import fts, migrations, notes, queries, schema
-from db.errors import DatabaseProblem
-from db.search import search
-from db.store import open_store
+from paradiplo.db import fts, migrations, notes, queries, schema
+from paradiplo.db.errors import DatabaseProblem
+from paradiplo.db.search import search
+from paradiplo.db.store import open_store
 
 from .hostile_helpers import cli, integrity
 

@@ -26,20 +26,20 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from db import notes as notes_api
-from db.browse import Selection
-from db.errors import ParadiploError
-from db.i18n import _, chosen_explicitly, language, set_language
-from db.models import Draft, Filters, Note, SearchHit
-from db.store import Store, is_sqlite_error, open_store, translate
-from db.text import display_safe
-from tui.keymap import load_keymap, unknown_ids
-from tui.roles import HoldsUnsavedText, OffersNoteTarget, ShowsNotes
-from tui.screens.main import Browsed, MainScreen, read_view
-from tui.screens.palette import PaletteCommands
-from tui.state import UIState, load_state, next_generation, save_state
-from tui.widgets.dbwork import DbResult, WorkFailed, db_work, run_db
-from tui.widgets.live import ChangeWatcher, DataChanged
+from paradiplo.db import notes as notes_api
+from paradiplo.db.browse import Selection
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, chosen_explicitly, language, set_language
+from paradiplo.db.models import Draft, Filters, Note, SearchHit
+from paradiplo.db.store import Store, is_sqlite_error, open_store, translate
+from paradiplo.db.text import display_safe
+from paradiplo.tui.keymap import load_keymap, unknown_ids
+from paradiplo.tui.roles import HoldsUnsavedText, OffersNoteTarget, ShowsNotes
+from paradiplo.tui.screens.main import Browsed, MainScreen, read_view
+from paradiplo.tui.screens.palette import PaletteCommands
+from paradiplo.tui.state import UIState, load_state, next_generation, save_state
+from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, db_work, run_db
+from paradiplo.tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
 NOTICES_KEPT = 50
@@ -189,7 +189,7 @@ class ParadiploApp(App[int]):
 
     def opening_failed(self, error: BaseException) -> None:
         """The database could not be opened: say why, and how to go on."""
-        from tui.screens.dialogs import FatalScreen
+        from paradiplo.tui.screens.dialogs import FatalScreen
 
         self._show_main()
         self.push_screen(FatalScreen(self.error_text(error)))
@@ -199,8 +199,8 @@ class ParadiploApp(App[int]):
         note would otherwise load while the user waits (the stemmer, the Markdown parser)."""
 
         def warm() -> None:
-            from db import search as search_api
-            from tui.widgets.note_text import safe_parser
+            from paradiplo.db import search as search_api
+            from paradiplo.tui.widgets.note_text import safe_parser
 
             safe_parser()
             search_api.warm()
@@ -244,8 +244,8 @@ class ParadiploApp(App[int]):
     def _check_keymap_ids(self) -> None:
         """After the first frame (the check imports every screen): keys that do not exist or
         that are taken are not applied (see tui.keymap.check_keymap), and are reported."""
-        from tui.keymap import check_keymap
-        from tui.screens.help import all_binding_ids, binding_groups
+        from paradiplo.tui.keymap import check_keymap
+        from paradiplo.tui.screens.help import all_binding_ids, binding_groups
 
         checked, problems = check_keymap(self.keymap, binding_groups())  # type: ignore[arg-type]
         if checked != self.keymap:
@@ -400,7 +400,7 @@ class ParadiploApp(App[int]):
             if isinstance(s, HoldsUnsavedText) and s.has_unsaved_changes()
         ]
         if unsaved:
-            from tui.screens.dialogs import ConfirmScreen
+            from paradiplo.tui.screens.dialogs import ConfirmScreen
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -426,13 +426,13 @@ class ParadiploApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from paradiplo.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_sources(self) -> None:
-        from tui.screens.sources import SourcesScreen
+        from paradiplo.tui.screens.sources import SourcesScreen
 
         if self._store is not None and not isinstance(self.screen, SourcesScreen):
             self.push_screen(SourcesScreen(), self._source_chosen)
@@ -442,7 +442,7 @@ class ParadiploApp(App[int]):
             self.open_source(source_id, None)
 
     def action_glossary(self, term_id: str | None = None) -> None:
-        from tui.screens.glossary import GlossaryScreen
+        from paradiplo.tui.screens.glossary import GlossaryScreen
 
         if self._store is None:
             return
@@ -479,7 +479,7 @@ class ParadiploApp(App[int]):
         style = self.state.cite_style
 
         def work(store: Store) -> CitationReady:
-            from db import cite
+            from paradiplo.db import cite
 
             claims: list[str] = []
             if with_claims and ref.case_id and ref.supports:
@@ -500,7 +500,7 @@ class ParadiploApp(App[int]):
 
     def set_cite_style(self, style: str) -> None:
         """The citation style for `y`, `c` and `paradiplo-tui cite` (kept in state.json)."""
-        from tui.state import CITE_STYLES
+        from paradiplo.tui.state import CITE_STYLES
 
         if style not in CITE_STYLES:
             return
@@ -512,7 +512,7 @@ class ParadiploApp(App[int]):
         )
 
     def action_search(self) -> None:
-        from tui.screens.search import SearchScreen
+        from paradiplo.tui.screens.search import SearchScreen
 
         if self._store is None or isinstance(self.screen, SearchScreen):
             return
@@ -520,14 +520,14 @@ class ParadiploApp(App[int]):
 
     def action_overview(self) -> None:
         """Charts of the cases under the main screen's filters (v)."""
-        from tui.screens.overview import OverviewScreen
+        from paradiplo.tui.screens.overview import OverviewScreen
 
         if not self.store_is_open or isinstance(self.screen, OverviewScreen):
             return
         self.push_screen(OverviewScreen(self.main.filters))
 
     def action_notes(self) -> None:
-        from tui.screens.notes import NotesScreen
+        from paradiplo.tui.screens.notes import NotesScreen
 
         if self._store is None or isinstance(self.screen, NotesScreen):
             return
@@ -563,7 +563,7 @@ class ParadiploApp(App[int]):
         draft: Draft | None = None,
         anchor: tuple[int, int, str] | None = None,
     ) -> None:
-        from tui.screens.note_editor import NoteEditorScreen
+        from paradiplo.tui.screens.note_editor import NoteEditorScreen
 
         self.push_screen(
             NoteEditorScreen(
@@ -583,7 +583,7 @@ class ParadiploApp(App[int]):
 
     @db_work("export")
     def export_notes(self, fmt: str) -> ExportDone:
-        from db import notes_io
+        from paradiplo.db import notes_io
 
         return ExportDone(
             notes_io.export_notes_to_file(self.store.conn, fmt, style=self.state.cite_style)
@@ -621,7 +621,7 @@ class ParadiploApp(App[int]):
             self._refresh_tries = tries + 1
 
     def action_add_source(self) -> None:
-        from tui.screens.source_form import open_add_source
+        from paradiplo.tui.screens.source_form import open_add_source
 
         open_add_source(self)
 
@@ -632,7 +632,7 @@ class ParadiploApp(App[int]):
         return DraftsFound(drafts) if drafts else None
 
     def on_drafts_found(self, message: DraftsFound) -> None:
-        from tui.screens.drafts import DraftsScreen
+        from paradiplo.tui.screens.drafts import DraftsScreen
 
         self.push_screen(DraftsScreen(self.store, message.drafts), self._draft_chosen)
 
@@ -679,7 +679,7 @@ class ParadiploApp(App[int]):
         case_id: str | None = None,
         anchor_end: int | None = None,
     ) -> None:
-        from tui.screens.reader import SourceReaderScreen
+        from paradiplo.tui.screens.reader import SourceReaderScreen
 
         if isinstance(self.screen, SourceReaderScreen):
             self.pop_screen()
@@ -723,7 +723,7 @@ def run_app(db_path: Path) -> int:
     """Open the database (errors go to the command line, not a traceback), then run the app."""
     store = open_store(db_path)
     app = ParadiploApp(db_path, store=store)
-    from tui.signals import end_cleanly_on_signals
+    from paradiplo.tui.signals import end_cleanly_on_signals
 
     try:
         with end_cleanly_on_signals(app):

@@ -18,14 +18,23 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from db import notes as notes_api
-from db import queries
-from db.errors import ParadiploError
-from db.files import atomic_text, write_atomic
-from db.i18n import LANGUAGES, N_, _, data_label, date_text, number, pgettext, set_language
-from db.models import CaseRow, Filters
-from db.paths import resolve_db_path
-from db.store import (
+from paradiplo.db import notes as notes_api
+from paradiplo.db import queries
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.files import atomic_text, write_atomic
+from paradiplo.db.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    data_label,
+    date_text,
+    number,
+    pgettext,
+    set_language,
+)
+from paradiplo.db.models import CaseRow, Filters
+from paradiplo.db.paths import resolve_db_path
+from paradiplo.db.store import (
     ENV_READONLY,
     SQLITE_ERRORS,
     Store,
@@ -35,8 +44,8 @@ from db.store import (
     swap_in,
     translate,
 )
-from db.text import clip, display_safe, facts_label
-from tui.cli_i18n import TranslatedGroup
+from paradiplo.db.text import clip, display_safe, facts_label
+from paradiplo.tui.cli_i18n import TranslatedGroup
 
 
 class _OnFirstUse:
@@ -50,12 +59,12 @@ class _OnFirstUse:
         return getattr(importlib.import_module(self._name), attr)
 
 
-db_io = _OnFirstUse("db.io")
-notes_io = _OnFirstUse("db.notes_io")
-recover = _OnFirstUse("db.recover")
-resolve = _OnFirstUse("db.resolve")
-seeds = _OnFirstUse("db.seeds")
-search_api = _OnFirstUse("db.search")
+db_io = _OnFirstUse("paradiplo.db.io")
+notes_io = _OnFirstUse("paradiplo.db.notes_io")
+recover = _OnFirstUse("paradiplo.db.recover")
+resolve = _OnFirstUse("paradiplo.db.resolve")
+seeds = _OnFirstUse("paradiplo.db.seeds")
+search_api = _OnFirstUse("paradiplo.db.search")
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console(highlight=False, soft_wrap=True)
@@ -169,7 +178,7 @@ def main(ctx: click.Context, db: str | None, read_only: bool, lang: str | None) 
     if ctx.invoked_subcommand is None:
         if read_only:
             os.environ[ENV_READONLY] = "1"  # the app opens its database through open_store
-        from tui.app import run_app
+        from paradiplo.tui.app import run_app
 
         with friendly_errors():
             sys.exit(run_app(ctx.obj.db_path))
@@ -386,10 +395,10 @@ def cases_list(
     source leaves open whether it is that one (marked "may be"). Years: --year 2017, or
     --from 2010 --to 2020.
     """
-    from tui.cli_stats import years
+    from paradiplo.tui.cli_stats import years
 
     with friendly_errors():
-        from db.derive import stage_id
+        from paradiplo.db.derive import stage_id
 
         conn = ctx.store().conn
         where = resolve.region_filter(conn, region) if region else None
@@ -1012,7 +1021,7 @@ def notes_export(
         if fmt == "md" and bib:
             import shutil
 
-            from db.cite import export_sources, style_file
+            from paradiplo.db.cite import export_sources, style_file
 
             conn = ctx.store().conn
             bib_path = Path(bib)
@@ -1058,7 +1067,7 @@ def entry() -> None:
     except Exception as exc:  # the last line of defence
         import traceback
 
-        from db.paths import data_dir
+        from paradiplo.db.paths import data_dir
 
         log = data_dir() / "crash.log"
         try:
@@ -1076,7 +1085,7 @@ def entry() -> None:
 
 
 # Commands defined in their own modules (they import this one and register on `main`).
-from tui import (  # noqa: E402,F401
+from paradiplo.tui import (  # noqa: E402,F401
     cli_cite,
     cli_collection,
     cli_laws,

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from db.i18n import N_, _
-from tui.cli import (
+from paradiplo.db.i18n import N_, _
+from paradiplo.tui.cli import (
     Ctx,
     _t,
     err_console,
@@ -21,16 +21,16 @@ from tui.cli import (
     main,
     pass_ctx,
 )
-from tui.cli_collection import sources_group
+from paradiplo.tui.cli_collection import sources_group
 
 
 def _cite() -> Any:
-    return importlib.import_module("db.cite")
+    return importlib.import_module("paradiplo.db.cite")
 
 
 def default_style() -> str:
     """The citation style chosen in the app (state.json), else APA."""
-    from tui.state import load_state
+    from paradiplo.tui.state import load_state
 
     style = load_state().cite_style
     return style if style in STYLE_IDS else "apa"
@@ -41,7 +41,7 @@ STYLE_IDS = ("apa", "chicago", "apa-id")
 
 def write_or_print(text: str, output: str | None, what: str) -> None:
     if output:
-        from db.files import write_atomic
+        from paradiplo.db.files import write_atomic
 
         write_atomic(Path(output), text)
         err_console.print(_t(_("Wrote {what} to {path}.").format(what=_(what), path=output)))

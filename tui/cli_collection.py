@@ -13,8 +13,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from db import queries, usersources
-from tui.cli import (
+from paradiplo.db import queries, usersources
+from paradiplo.tui.cli import (
     Ctx,
     _id_column,
     _OnFirstUse,
@@ -27,11 +27,11 @@ from tui.cli import (
     main,
     pass_ctx,
 )
-from tui.cli_i18n import TranslatedCommand, TranslatedGroup
+from paradiplo.tui.cli_i18n import TranslatedCommand, TranslatedGroup
 
-collection = _OnFirstUse("db.collection")
-sourcefiles = _OnFirstUse("db.sourcefiles")
-suggest_api = _OnFirstUse("db.suggest")
+collection = _OnFirstUse("paradiplo.db.collection")
+sourcefiles = _OnFirstUse("paradiplo.db.sourcefiles")
+suggest_api = _OnFirstUse("paradiplo.db.suggest")
 
 SOURCE_KINDS = ("news", "opinion", "journal_article", "report", "official", "other")
 FACTS_HELP = "region, partner, partner_country, type, date, status, summary, title or sector:ID"
@@ -270,7 +270,7 @@ def cases_delete(ctx: Ctx, case_id: str) -> None:
     """Move one of your cases to the bin (`cases restore ID` puts it back; notes are kept)."""
     with friendly_errors():
         store = ctx.store()
-        from db import notes as notes_api
+        from paradiplo.db import notes as notes_api
 
         n_notes = len(notes_api.notes_for_case(store.conn, case_id))
         collection.delete_case(store, case_id)

@@ -7,7 +7,7 @@ passes each help text through `_()` while it writes `--help`. The language is ta
 arguments first (`--lang id` anywhere before `--`), then as `set_language` chooses it.
 
 The help texts are messages of the catalog like any other: `make catalogs` runs
-`python -m tui.cli_i18n POT` after Babel's extraction, which adds every help text of the
+`python -m paradiplo.tui.cli_i18n POT` after Babel's extraction, which adds every help text of the
 command tree (`help_messages()`) to the template; tests/test_i18n.py checks that each one is
 in the Indonesian catalog and translated.
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from db.i18n import N_, _, set_language
+from paradiplo.db.i18n import N_, _, set_language
 
 # Click's own words in the help, translated by the formatter below.
 CLICK_WORDS = (
@@ -121,7 +121,7 @@ class TranslatedGroup(click.Group):
 def help_messages(group: click.Command | None = None) -> list[str]:
     """Every help text of the command tree, as the catalog keys it (cleaned, up to \\f)."""
     if group is None:
-        from tui.cli import main
+        from paradiplo.tui.cli import main
 
         group = main
     out: list[str] = []

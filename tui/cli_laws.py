@@ -12,10 +12,10 @@ from typing import Any
 import click
 from rich.text import Text
 
-from db import laws as laws_api
-from db.i18n import _
-from db.models import Claim, Conflict, Evidence, LegalBasis
-from tui.cli import Ctx, _t, console, emit_json, friendly_errors, main, pass_ctx
+from paradiplo.db import laws as laws_api
+from paradiplo.db.i18n import _
+from paradiplo.db.models import Claim, Conflict, Evidence, LegalBasis
+from paradiplo.tui.cli import Ctx, _t, console, emit_json, friendly_errors, main, pass_ctx
 
 
 def _quote(e: Evidence) -> dict[str, Any]:

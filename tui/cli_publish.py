@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from db.i18n import _, number
-from tui.cli import Ctx, _t, err_console, fail, friendly_errors, main, pass_ctx
+from paradiplo.db.i18n import _, number
+from paradiplo.tui.cli import Ctx, _t, err_console, fail, friendly_errors, main, pass_ctx
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INSTALL_HINT = (
@@ -33,7 +33,7 @@ def publish_cmd(ctx: Ctx, out_dir: Path, with_notes: bool, title: str | None) ->
     anything personal, and OUT_DIR/metadata.json for Datasette (title, licence and source of
     the region data, the sources' provenance, facets, search, canned queries)."""
     with friendly_errors():
-        from db import publish
+        from paradiplo.db import publish
 
         publish.check_out_dir(out_dir)
         result = publish.publish(ctx.store(), out_dir, with_notes=with_notes, title=title)
@@ -89,8 +89,8 @@ def serve_cmd(ctx: Ctx, out_dir: Path | None, port: int, host: str) -> None:
     if importlib.util.find_spec("datasette") is None:
         fail(INSTALL_HINT)
     with friendly_errors():
-        from db import publish
-        from db.paths import data_dir
+        from paradiplo.db import publish
+        from paradiplo.db.paths import data_dir
 
         if out_dir is None:
             out_dir = data_dir() / "published"

@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 import click
 from rich.table import Column, Table
 
-from db import stats as stats_api
-from db.derive import STAGES
-from db.errors import ParadiploError
-from db.i18n import _, number
-from db.models import Filters
-from tui.cli import (
+from paradiplo.db import stats as stats_api
+from paradiplo.db.derive import STAGES
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, number
+from paradiplo.db.models import Filters
+from paradiplo.tui.cli import (
     Ctx,
     _t,
     console,
@@ -91,7 +91,7 @@ def make_filters(conn: Any, opts: dict[str, Any]) -> Filters:
     region, partner = opts.get("region"), opts.get("partner_country")
     stage = opts.get("stage")
     if stage is not None:
-        from db.derive import stage_id
+        from paradiplo.db.derive import stage_id
 
         stage = stage_id(stage)
     ctype = opts.get("case_type")

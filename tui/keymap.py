@@ -14,10 +14,10 @@ from pathlib import Path
 
 from textual.binding import Binding, BindingType
 
-from db.i18n import _
-from db.paths import keymap_path
-from db.smallfile import read_small
-from db.text import display_safe, quote_value
+from paradiplo.db.i18n import _
+from paradiplo.db.paths import keymap_path
+from paradiplo.db.smallfile import read_small
+from paradiplo.db.text import display_safe, quote_value
 
 
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:

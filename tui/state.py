@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.files import write_atomic
-from db.models import SORTS, Filters
-from db.paths import state_path
-from db.smallfile import read_small
+from paradiplo.db.files import write_atomic
+from paradiplo.db.models import SORTS, Filters
+from paradiplo.db.paths import state_path
+from paradiplo.db.smallfile import read_small
 
 CITE_STYLES = ("apa", "chicago", "apa-id")  # db.cite.STYLES, without loading db.cite
 

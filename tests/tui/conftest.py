@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tui.app import ParadiploApp
+from paradiplo.tui.app import ParadiploApp
 
 
 async def settle(pilot: Pilot[object], rounds: int = 20) -> None:

@@ -7,18 +7,18 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 
-from db import queries
-from db.models import Filters
-from db.store import open_store
+from paradiplo.db import queries
+from paradiplo.db.models import Filters
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.help import HelpScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.reader import SourceReaderScreen
+from paradiplo.tui.widgets.case_list import CaseList
+from paradiplo.tui.widgets.detail import DetailView
+from paradiplo.tui.widgets.regions import RegionTree
+from paradiplo.tui.widgets.sectors import SectorList
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.reader import SourceReaderScreen
-from tui.widgets.case_list import CaseList
-from tui.widgets.detail import DetailView
-from tui.widgets.regions import RegionTree
-from tui.widgets.sectors import SectorList
 
 
 async def move_tree_to(pilot, tree: RegionTree, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from db import io as db_io
-from db import notes as notes_api
-from db.store import open_store
+from paradiplo.db import io as db_io
+from paradiplo.db import notes as notes_api
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.widgets.case_list import CaseList
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import press, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.main import MainScreen
-from tui.widgets.case_list import CaseList
-from tui.widgets.detail import DetailView
 
 TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
 PARTNER = "[red]Red partner[/red]"

@@ -13,21 +13,21 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
 
-from db import queries, schema
-from db.errors import ParadiploError
-from db.paths import keymap_path, state_path
-from db.store import open_store
+from paradiplo.db import queries, schema
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.paths import keymap_path, state_path
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.cli import main as cli_main
+from paradiplo.tui.screens.dialogs import FatalScreen
+from paradiplo.tui.screens.help import HelpScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.reader import SourceReaderScreen
+from paradiplo.tui.screens.sources import SourcesScreen
+from paradiplo.tui.widgets.case_list import PAGE, CaseList
+from paradiplo.tui.widgets.detail import DetailView
+from paradiplo.tui.widgets.sectors import SectorList
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.cli import main as cli_main
-from tui.screens.dialogs import FatalScreen
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.reader import SourceReaderScreen
-from tui.screens.sources import SourcesScreen
-from tui.widgets.case_list import PAGE, CaseList
-from tui.widgets.detail import DetailView
-from tui.widgets.sectors import SectorList
 
 
 def _plain(renderable: object) -> str:
@@ -135,7 +135,7 @@ async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
 
 
 async def test_a_key_typed_right_after_a_pane_number_acts_on_that_pane(db_path: Path) -> None:
-    from tui.widgets.detail import DetailView
+    from paradiplo.tui.widgets.detail import DetailView
 
     app = ParadiploApp(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -264,7 +264,7 @@ def _grow(db_path: Path, copies: int) -> int:
 async def test_big_collection_pages_from_sqlite(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.widgets.case_list as case_list_module
+    import paradiplo.tui.widgets.case_list as case_list_module
 
     monkeypatch.setattr(case_list_module, "KEEP_PAGES", 4)
     total = _grow(db_path, 2000)  # 18,009 cases
@@ -294,7 +294,7 @@ async def test_big_collection_pages_from_sqlite(
 
 async def test_new_note_targets_and_export_command(db_path: Path) -> None:
     """`n` writes on what has focus: a region node, a case, a passage; the palette exports."""
-    from tui.screens.note_editor import NoteEditorScreen
+    from paradiplo.tui.screens.note_editor import NoteEditorScreen
 
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -325,8 +325,8 @@ async def test_new_note_targets_and_export_command(db_path: Path) -> None:
 
 async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) -> None:
     """What the search and notes screens hand back opens a case, a passage or a term."""
-    from db.models import SearchHit
-    from tui.screens.glossary import GlossaryScreen
+    from paradiplo.db.models import SearchHit
+    from paradiplo.tui.screens.glossary import GlossaryScreen
 
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -360,7 +360,7 @@ async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) 
 
 async def test_search_screen_opens_what_it_finds(db_path: Path) -> None:
     """`/` opens the search screen; Enter on a result shows that case in the main screen."""
-    search = pytest.importorskip("tui.screens.search")
+    search = pytest.importorskip("paradiplo.tui.screens.search")
     app = ParadiploApp(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from paradiplo.tui.app import ParadiploApp
 from tests.tui.conftest import press, wait_ready
-from tui.app import ParadiploApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from db.paths import state_path
+from paradiplo.db.paths import state_path
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.sources import SourcesScreen
+from paradiplo.tui.state import UIState, save_state
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.sources import SourcesScreen
-from tui.state import UIState, save_state
-from tui.widgets.detail import DetailView
 
 CASE = "jabar-shizuoka-mou-2017"
 REFERENCE = "Kemitraan multisektor melalui kerjasama paradiplomasi. (n.d.). Kumparan."

@@ -14,17 +14,17 @@ from typing import Any
 
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
-from db import collection, queries
-from db.store import open_store
+from paradiplo.db import collection, queries
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.case_form import CaseFormScreen
+from paradiplo.tui.screens.dialogs import ConfirmScreen
+from paradiplo.tui.screens.evidence import AttachEvidenceScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.reader import SourceReaderScreen
+from paradiplo.tui.screens.source_form import SourceFormScreen
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.case_form import CaseFormScreen
-from tui.screens.dialogs import ConfirmScreen
-from tui.screens.evidence import AttachEvidenceScreen
-from tui.screens.main import MainScreen
-from tui.screens.reader import SourceReaderScreen
-from tui.screens.source_form import SourceFormScreen
-from tui.widgets.detail import DetailView
 
 SIZE = (120, 40)
 CLI = str(Path(sys.executable).with_name("paradiplo-tui"))
@@ -310,7 +310,7 @@ async def test_another_process_change_reaches_the_running_app(db_path: Path) -> 
         # A note written elsewhere shows under the selected case.
         other = open_store(db_path)
         try:
-            from db import notes as notes_api
+            from paradiplo.db import notes as notes_api
 
             assert place is not None
             notes_api.add_note(other, "case", place, "From [i]another[/i] window")
@@ -401,10 +401,10 @@ async def test_leaving_a_form_with_typed_values_asks_first(db_path: Path) -> Non
 async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path: Path) -> None:
     from textual.widgets import DataTable
 
-    from db import notes as notes_api
-    from tui.screens.notes import NotesScreen
-    from tui.screens.sources import SourcesScreen
-    from tui.widgets.source_list import SourceList
+    from paradiplo.db import notes as notes_api
+    from paradiplo.tui.screens.notes import NotesScreen
+    from paradiplo.tui.screens.sources import SourcesScreen
+    from paradiplo.tui.widgets.source_list import SourceList
 
     app = ParadiploApp(db_path)
     async with app.run_test(size=SIZE) as pilot:

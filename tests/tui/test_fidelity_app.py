@@ -9,12 +9,12 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import OptionList, Static
 
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.glossary import GlossaryScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.sources import SourcesScreen
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.glossary import GlossaryScreen
-from tui.screens.main import MainScreen
-from tui.screens.sources import SourcesScreen
-from tui.widgets.detail import DetailView
 
 
 def _text(static: Static) -> str:

@@ -7,19 +7,19 @@ from pathlib import Path
 from textual.widgets import DataTable, Static
 from textual.widgets._toast import Toast
 
-from db import notes as notes_api
-from db.store import open_store
+from paradiplo.db import notes as notes_api
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.help import HelpScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
+from paradiplo.tui.screens.notes import NotesScreen
+from paradiplo.tui.widgets.case_list import CaseList
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.regions import RegionTree
+from paradiplo.tui.widgets.sectors import SectorList
 from tests.tui.conftest import press, wait_ready
 from tests.tui.test_search_screen import results_for
-from tui.app import ParadiploApp
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.note_editor import NoteEditorScreen
-from tui.screens.notes import NotesScreen
-from tui.widgets.case_list import CaseList
-from tui.widgets.keybar import KeyBar
-from tui.widgets.regions import RegionTree
-from tui.widgets.sectors import SectorList
 
 
 def lines_of(widget: object, count: int) -> list[str]:

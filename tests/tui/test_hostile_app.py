@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from db import io as db_io
-from db import notes as notes_api
-from db import schema
-from db.store import open_store
+from paradiplo.db import io as db_io
+from paradiplo.db import notes as notes_api
+from paradiplo.db import schema
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens import search as search_screen
+from paradiplo.tui.screens.main import MainScreen
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
 from tests.tui.conftest import settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens import search as search_screen
-from tui.screens.main import MainScreen
 
 CASE_ID = "hostile-case"
 # Short markers that must appear literally on screen (a long string may be cut by a pane).
@@ -346,7 +346,7 @@ async def test_notes_from_year_one_and_9999_show_and_the_app_starts(
 async def test_a_record_that_cannot_be_drawn_shows_an_error_in_its_place(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.widgets import note_text
+    from paradiplo.tui.widgets import note_text
 
     store = open_store(db_path)
     notes_api.add_note(store, "case", CASE, "poison")
@@ -432,7 +432,7 @@ def test_history_that_is_a_pipe_or_has_huge_entries(tmp_path: Path) -> None:
 async def test_keymap_problems_warn_with_ids_and_q_still_quits(
     db_path: Path, tmp_path: Path, lines: str, ids: list[str]
 ) -> None:
-    from db.paths import keymap_path
+    from paradiplo.db.paths import keymap_path
 
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text(lines, encoding="utf-8")
@@ -454,7 +454,7 @@ async def test_keymap_problems_warn_with_ids_and_q_still_quits(
 
 
 async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
-    from db.paths import keymap_path
+    from paradiplo.db.paths import keymap_path
 
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text('quit = "ctrl+x"\nsearch = "n"\nnote_new = "slash"\n', "utf-8")
@@ -513,7 +513,7 @@ async def test_odd_stored_case_values_show_and_the_app_starts(
 async def test_a_list_row_that_cannot_be_drawn_says_so_and_the_list_goes_on(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.widgets import case_list
+    from paradiplo.tui.widgets import case_list
 
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE cases SET title = 'poison row' WHERE id = ?", (CASE,))

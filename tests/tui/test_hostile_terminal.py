@@ -39,7 +39,7 @@ def run_in_pty(
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     proc = subprocess.Popen(
-        [*prefix, sys.executable, "-m", "tui.cli", "--db", str(db)],
+        [*prefix, sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -113,14 +113,14 @@ def _read_until(master: int, proc: subprocess.Popen[bytes], seen: bytearray, wan
 def test_a_signal_saves_the_draft_and_restores_the_terminal(
     db_path: Path, tmp_path: Path, sig: str
 ) -> None:
-    from db import notes
-    from db.store import open_store
+    from paradiplo.db import notes
+    from paradiplo.db.store import open_store
 
     signum = getattr(signal, sig)
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db_path)],
+        [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db_path)],
         stdin=slave,
         stdout=slave,
         stderr=slave,

@@ -10,14 +10,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from db import i18n
+from paradiplo.db import i18n
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.help import HelpScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.state import load_state
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.sectors import SectorList
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.state import load_state
-from tui.widgets.keybar import KeyBar
-from tui.widgets.sectors import SectorList
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -116,7 +116,7 @@ def test_help_english(snap_compare, db_path: Path, monkeypatch: pytest.MonkeyPat
 async def test_the_detail_view_in_indonesian_keeps_the_quotes(
     db_path: Path, indonesian: None
 ) -> None:
-    from tui.widgets.detail import DetailView
+    from paradiplo.tui.widgets.detail import DetailView
 
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:

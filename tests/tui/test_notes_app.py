@@ -8,16 +8,16 @@ from pathlib import Path
 
 from textual.widgets import DataTable, TextArea
 
-from db import notes as notes_api
-from db.store import open_store
+from paradiplo.db import notes as notes_api
+from paradiplo.db.store import open_store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.drafts import DraftsScreen
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
+from paradiplo.tui.screens.notes import NotesScreen
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import press, settle, wait_ready
 from tests.tui.test_notes_ui import paste
-from tui.app import ParadiploApp
-from tui.screens.drafts import DraftsScreen
-from tui.screens.main import MainScreen
-from tui.screens.note_editor import NoteEditorScreen
-from tui.screens.notes import NotesScreen
-from tui.widgets.detail import DetailView
 
 SIZE = (120, 40)
 

@@ -14,10 +14,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from db import notes as notes_api
-from db.store import Store
+from paradiplo.db import notes as notes_api
+from paradiplo.db.store import Store
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from tests.tui.test_notes_ui import CASE, HOSTILE, LABEL, Harness, settle
-from tui.screens.note_editor import NoteEditorScreen
 
 WRITTEN = "2025-03-01T10:00:00.000+00:00"
 EDITED = "2025-03-02T11:30:00.000+00:00"

@@ -14,17 +14,17 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, TextArea
 
-from db import notes as notes_api
-from db.browse import case_view
-from db.models import Draft
-from db.paths import data_dir
-from db.store import Store, open_store
-from tui.screens import note_editor
-from tui.screens.drafts import DraftsScreen, editor_for_draft
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
-from tui.screens.notes import NotesScreen
-from tui.widgets.dbwork import WorkFailed
-from tui.widgets.detail import DetailView
+from paradiplo.db import notes as notes_api
+from paradiplo.db.browse import case_view
+from paradiplo.db.models import Draft
+from paradiplo.db.paths import data_dir
+from paradiplo.db.store import Store, open_store
+from paradiplo.tui.screens import note_editor
+from paradiplo.tui.screens.drafts import DraftsScreen, editor_for_draft
+from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
+from paradiplo.tui.screens.notes import NotesScreen
+from paradiplo.tui.widgets.dbwork import WorkFailed
+from paradiplo.tui.widgets.detail import DetailView
 
 CASE = "sidoarjo-jinan-2008"
 LABEL = "Sidoarjo – Jinan sister city"

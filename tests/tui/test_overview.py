@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from db.models import Filters
+from paradiplo.db.models import Filters
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.overview import parse_years
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.overview import parse_years
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -167,7 +167,7 @@ async def test_network_from_the_region_tree(db_path: Path) -> None:
 
 
 def test_years_are_remembered(tmp_path: Path) -> None:
-    from tui.state import UIState, load_state, save_state
+    from paradiplo.tui.state import UIState, load_state, save_state
 
     path = tmp_path / "state.json"
     state = UIState()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.widgets.paging import PageCache
+from paradiplo.tui.widgets.paging import PageCache
 
 
 def test_rows_come_from_stored_pages_and_are_claimed_once() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.main import MainScreen
 from tests.tui.conftest import settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.main import MainScreen
 
 
 async def _offers(pilot, text: str, want: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens.reader import ParagraphText, SourceReaderScreen
 from tests.tui.conftest import press, settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens.reader import ParagraphText, SourceReaderScreen
 
 SIZE = (120, 40)
 

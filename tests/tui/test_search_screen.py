@@ -13,15 +13,15 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from db import notes
-from db.models import Filters, SearchHit
-from db.store import Store
+from paradiplo.db import notes
+from paradiplo.db.models import Filters, SearchHit
+from paradiplo.db.store import Store
+from paradiplo.tui.app import ParadiploApp
+from paradiplo.tui.screens import search as screen_mod
+from paradiplo.tui.screens.main import MainScreen
+from paradiplo.tui.screens.search import SearchScreen, history_path, marked
+from paradiplo.tui.widgets.detail import DetailView
 from tests.tui.conftest import settle, wait_ready
-from tui.app import ParadiploApp
-from tui.screens import search as screen_mod
-from tui.screens.main import MainScreen
-from tui.screens.search import SearchScreen, history_path, marked
-from tui.widgets.detail import DetailView
 
 
 class Host(App[None]):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from db.errors import ParadiploError
-from db.i18n import _, data_label
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, data_label
 
 SEED_REFUSAL = (
     "{title} is a bundled case, taken from the source texts: it cannot be {verb}. "
@@ -29,7 +29,7 @@ def deleted_cases(app: Any) -> list[str]:
 
 
 def _current(main: Any) -> Any:
-    from tui.widgets.detail import DetailView
+    from paradiplo.tui.widgets.detail import DetailView
 
     detail = main.query_one(DetailView).detail
     if detail is None or detail.id != main.current_case:
@@ -58,7 +58,7 @@ def _in_thread(app: Any, work: Callable[[], None], done: Callable[[], None]) -> 
 
 
 def edit_case(main: Any) -> None:
-    from tui.screens.case_form import CaseFormScreen, values_from_detail
+    from paradiplo.tui.screens.case_form import CaseFormScreen, values_from_detail
 
     app = main.app
     detail = _current(main)
@@ -82,19 +82,19 @@ def edit_case(main: Any) -> None:
 
 
 def _delete(store: Any, case_id: str) -> None:
-    from db import collection  # imported in the worker thread, not on the UI thread
+    from paradiplo.db import collection  # imported in the worker thread, not on the UI thread
 
     collection.delete_case(store, case_id)
 
 
 def _restore(store: Any, case_id: str) -> None:
-    from db import collection
+    from paradiplo.db import collection
 
     collection.restore_case(store, case_id)
 
 
 def delete_case(main: Any) -> None:
-    from tui.screens.dialogs import ConfirmScreen
+    from paradiplo.tui.screens.dialogs import ConfirmScreen
 
     app = main.app
     detail = _current(main)

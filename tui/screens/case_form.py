@@ -38,10 +38,10 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from db.errors import ParadiploError
-from db.store import Store
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.text import one_line, plain
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.store import Store
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.text import one_line, plain
 
 PREVIEW_DELAY_S = 0.25
 COMPLETING = ("region", "partner_country", "sectors")
@@ -156,7 +156,7 @@ def _make_case_input(
 ) -> Any:
     """The `CaseInput` the form's values state (built in a worker: db.collection is imported
     there, not on the UI thread)."""
-    from db.collection import CaseInput, QuoteSpec
+    from paradiplo.db.collection import CaseInput, QuoteSpec
 
     quotes: tuple[QuoteSpec, ...] = ()
     if passage is not None:
@@ -178,7 +178,7 @@ def _make_case_input(
 
 def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str, str]]:
     """What each field resolves to, one line each (runs in the worker)."""
-    from db import places
+    from paradiplo.db import places
 
     lines: dict[str, tuple[str, str]] = {}
     region = p.region
@@ -230,7 +230,7 @@ def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str
         if unknown:
             lines["sectors"] = ("error", "; ".join(unknown))
         else:
-            from db import ui_queries
+            from paradiplo.db import ui_queries
 
             labels = ui_queries.sector_labels(conn)
             lines["sectors"] = ("ok", "→ " + ", ".join(labels.get(s, s) for s in p.sector_ids))
@@ -386,7 +386,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         self.query_one("#form-choices", OptionList).display = False
 
         def load(store: Store) -> FormChoices:
-            from db import places, ui_queries
+            from paradiplo.db import places, ui_queries
 
             conn = store.conn
             places.for_connection(conn)  # load the gazetteer here, not on the first key
@@ -400,7 +400,7 @@ class CaseFormScreen(ModalScreen[str | None]):
 
     def _load_suggestion(self, source_id: str, start: int, end: int) -> None:
         def load(store: Store) -> SuggestionRead:
-            from db import suggest
+            from paradiplo.db import suggest
 
             found = suggest.suggest_for_passage(store.conn, source_id, start, end)
             if found is None:
@@ -409,7 +409,7 @@ class CaseFormScreen(ModalScreen[str | None]):
                     "The passage names no Indonesian region with a foreign partner and a "
                     "cooperation word: fill in the form yourself.",
                 )
-            from db import ui_queries
+            from paradiplo.db import ui_queries
 
             labels = ui_queries.sector_labels(store.conn)
             region = found.region if found.region_code else found.region_as_stated
@@ -527,7 +527,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         exclude = self.case_id
 
         def load(store: Store) -> PreviewRead:
-            from db import collection
+            from paradiplo.db import collection
 
             conn = store.conn
             ambiguous: Any = "keep" if values.keep_ambiguous else "error"
@@ -604,7 +604,7 @@ class CaseFormScreen(ModalScreen[str | None]):
             last = typed[cut + 1 :].strip()
 
         def load(store: Store) -> Completions:
-            from db import collection
+            from paradiplo.db import collection
 
             conn = store.conn
             if name == "region":
@@ -698,7 +698,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         ambiguous: Any = "keep" if values.keep_ambiguous else "error"
 
         def save(store: Store) -> DbResult:
-            from db import collection
+            from paradiplo.db import collection
 
             try:
                 made = new_case()
@@ -782,7 +782,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         if not self.has_unsaved_changes():
             self.dismiss(None)
             return
-        from tui.screens.dialogs import ConfirmScreen
+        from paradiplo.tui.screens.dialogs import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -884,7 +884,7 @@ def open_attach_evidence(
     reader: Any, source: Any, passage: tuple[int, int], case_id: str | None
 ) -> None:
     """Attach the selected passage to a case (chosen in a dialog) as evidence."""
-    from tui.screens.evidence import AttachEvidenceScreen
+    from paradiplo.tui.screens.evidence import AttachEvidenceScreen
 
     app = reader.app
     if getattr(app.store, "readonly", False):

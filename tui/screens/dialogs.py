@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from db.i18n import N_, _
-from tui.widgets.keybar import KeyBar
-from tui.widgets.text import plain
+from paradiplo.db.i18n import N_, _
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.text import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -19,16 +19,16 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from db import notes as notes_api
-from db.errors import ParadiploError
-from db.i18n import _, ngettext, number
-from db.models import Draft
-from db.store import Store
-from db.text import clip, display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
-from tui.screens.notes import first_line
-from tui.widgets.dbwork import DbResult, db_work
-from tui.widgets.note_text import local_time
+from paradiplo.db import notes as notes_api
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, ngettext, number
+from paradiplo.db.models import Draft
+from paradiplo.db.store import Store
+from paradiplo.db.text import clip, display_safe
+from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
+from paradiplo.tui.screens.notes import first_line
+from paradiplo.tui.widgets.dbwork import DbResult, db_work
+from paradiplo.tui.widgets.note_text import local_time
 
 
 def draft_prompt(draft: Draft, label: str) -> Text:

@@ -21,11 +21,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from db.errors import ParadiploError
-from db.store import Store
-from db.text import fact_label
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.text import count_label, one_line, plain
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.store import Store
+from paradiplo.db.text import fact_label
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.text import count_label, one_line, plain
 
 
 @dataclass
@@ -122,7 +122,7 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
         first = self.first_case
 
         def load(store: Store) -> CasesFound:
-            from db import ui_queries
+            from paradiplo.db import ui_queries
 
             conn = store.conn
             cases = ui_queries.find_cases(conn, text.strip())
@@ -176,7 +176,7 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
         self.case_id = case_id
 
         def load(store: Store) -> FactsRead:
-            from db import queries
+            from paradiplo.db import queries
 
             return FactsRead(case_id, case_facts(queries.case_detail(store.conn, case_id)))
 
@@ -212,7 +212,7 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
         self.busy = True
 
         def save(store: Store) -> DbResult:
-            from db import collection
+            from paradiplo.db import collection
 
             try:
                 spec = collection.QuoteSpec(start=start, end=end, supports=supports)

@@ -21,13 +21,13 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db import queries
-from db.i18n import _
-from db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
-from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.detail import legal_basis_text
-from tui.widgets.keybar import KeyBar
-from tui.widgets.text import one_line, plain
+from paradiplo.db import queries
+from paradiplo.db.i18n import _
+from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
+from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
+from paradiplo.tui.widgets.detail import legal_basis_text
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.text import one_line, plain
 
 
 @dataclass

@@ -16,27 +16,27 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from db.i18n import N_, _
-from db.paths import keymap_path
-from db.text import display_safe
-from tui.keymap import keys_in_force, with_key
-from tui.widgets.dbwork import app_of
-from tui.widgets.keybar import KeyBar
+from paradiplo.db.i18n import N_, _
+from paradiplo.db.paths import keymap_path
+from paradiplo.db.text import display_safe
+from paradiplo.tui.keymap import keys_in_force, with_key
+from paradiplo.tui.widgets.dbwork import app_of
+from paradiplo.tui.widgets.keybar import KeyBar
 
 
 def _sections() -> list[tuple[str, list[BindingType]]]:
     """(title, bindings) for every place the app binds keys, imported lazily."""
     from textual.screen import Screen
 
-    from tui.app import ParadiploApp
-    from tui.screens.glossary import GlossaryScreen
-    from tui.screens.main import MainScreen
-    from tui.screens.reader import SourceReaderScreen
-    from tui.screens.sources import SourcesScreen
-    from tui.widgets.case_list import CaseList
-    from tui.widgets.detail import DetailView
-    from tui.widgets.regions import RegionTree
-    from tui.widgets.sectors import SectorList
+    from paradiplo.tui.app import ParadiploApp
+    from paradiplo.tui.screens.glossary import GlossaryScreen
+    from paradiplo.tui.screens.main import MainScreen
+    from paradiplo.tui.screens.reader import SourceReaderScreen
+    from paradiplo.tui.screens.sources import SourcesScreen
+    from paradiplo.tui.widgets.case_list import CaseList
+    from paradiplo.tui.widgets.detail import DetailView
+    from paradiplo.tui.widgets.regions import RegionTree
+    from paradiplo.tui.widgets.sectors import SectorList
 
     sections: list[tuple[str, list[BindingType]]] = [
         (
@@ -72,17 +72,21 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         (N_("Glossary"), list(GlossaryScreen.BINDINGS)),
     ]
     for title, module, cls_name in (
-        (N_("Search"), "tui.screens.search", "SearchScreen"),
-        (N_("Notes screen"), "tui.screens.notes", "NotesScreen"),
-        (N_("Note editor"), "tui.screens.note_editor", "NoteEditorScreen"),
-        (N_("Case form"), "tui.screens.case_form", "CaseFormScreen"),
-        (N_("Attach a passage to a case"), "tui.screens.evidence", "AttachEvidenceScreen"),
-        (N_("Add a source"), "tui.screens.source_form", "SourceFormScreen"),
-        (N_("Overview (v)"), "tui.screens.overview", "OverviewScreen"),
-        (N_("A chart in the overview"), "tui.widgets.barchart", "BarChart"),
-        (N_("Matrix (m in the overview)"), "tui.screens.matrix", "MatrixScreen"),
-        (N_("A matrix's cells"), "tui.widgets.matrixgrid", "MatrixGrid"),
-        (N_("Network (w in the overview)"), "tui.screens.network", "NetworkScreen"),
+        (N_("Search"), "paradiplo.tui.screens.search", "SearchScreen"),
+        (N_("Notes screen"), "paradiplo.tui.screens.notes", "NotesScreen"),
+        (N_("Note editor"), "paradiplo.tui.screens.note_editor", "NoteEditorScreen"),
+        (N_("Case form"), "paradiplo.tui.screens.case_form", "CaseFormScreen"),
+        (
+            N_("Attach a passage to a case"),
+            "paradiplo.tui.screens.evidence",
+            "AttachEvidenceScreen",
+        ),
+        (N_("Add a source"), "paradiplo.tui.screens.source_form", "SourceFormScreen"),
+        (N_("Overview (v)"), "paradiplo.tui.screens.overview", "OverviewScreen"),
+        (N_("A chart in the overview"), "paradiplo.tui.widgets.barchart", "BarChart"),
+        (N_("Matrix (m in the overview)"), "paradiplo.tui.screens.matrix", "MatrixScreen"),
+        (N_("A matrix's cells"), "paradiplo.tui.widgets.matrixgrid", "MatrixGrid"),
+        (N_("Network (w in the overview)"), "paradiplo.tui.screens.network", "NetworkScreen"),
     ):
         try:
             mod = __import__(module, fromlist=[cls_name])

@@ -21,21 +21,21 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker
 
-from db import notes as notes_api
-from db.browse import PARTS, BrowseView, CaseView, Selection, browse, case_view
-from db.browse import labels as browse_labels
-from db.i18n import N_, _, data_label, ngettext, number
-from db.models import CaseDetail, Filters, Note
-from db.store import Store
-from tui.citing import QuoteCite
-from tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
-from tui.widgets.dbwork import DbResult, WorkFailed, app_of, db_work
-from tui.widgets.detail import CASE_CONTEXT, DetailView
-from tui.widgets.keybar import KeyBar
-from tui.widgets.regions import ClearRequest, RegionTree
-from tui.widgets.sectors import SectorList
-from tui.widgets.text import one_line
-from tui.widgets.titlebar import TitleBar
+from paradiplo.db import notes as notes_api
+from paradiplo.db.browse import PARTS, BrowseView, CaseView, Selection, browse, case_view
+from paradiplo.db.browse import labels as browse_labels
+from paradiplo.db.i18n import N_, _, data_label, ngettext, number
+from paradiplo.db.models import CaseDetail, Filters, Note
+from paradiplo.db.store import Store
+from paradiplo.tui.citing import QuoteCite
+from paradiplo.tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
+from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, app_of, db_work
+from paradiplo.tui.widgets.detail import CASE_CONTEXT, DetailView
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.regions import ClearRequest, RegionTree
+from paradiplo.tui.widgets.sectors import SectorList
+from paradiplo.tui.widgets.text import one_line
+from paradiplo.tui.widgets.titlebar import TitleBar
 
 
 @dataclass
@@ -438,7 +438,7 @@ class MainScreen(Screen[None]):
 
     def action_ask_years(self) -> None:
         """Ask for a year or a range of years and filter by it (empty: no year filter)."""
-        from tui.screens.overview import YearsDialog
+        from paradiplo.tui.screens.overview import YearsDialog
 
         def answered(years: tuple[int | None, int | None] | None) -> None:
             if years is not None:
@@ -449,7 +449,7 @@ class MainScreen(Screen[None]):
     def action_network(self) -> None:
         """The network of the region or partner highlighted in the region tree (when it has
         the focus), else of the region or partner filter."""
-        from tui.screens.network import NetworkScreen
+        from paradiplo.tui.screens.network import NetworkScreen
 
         key = None
         tree = self.query_one(RegionTree)
@@ -626,17 +626,17 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------- own cases (E D U)
     def action_edit_case(self) -> None:
-        from tui.screens.case_actions import edit_case
+        from paradiplo.tui.screens.case_actions import edit_case
 
         edit_case(self)
 
     def action_delete_case(self) -> None:
-        from tui.screens.case_actions import delete_case
+        from paradiplo.tui.screens.case_actions import delete_case
 
         delete_case(self)
 
     def action_restore_case(self) -> None:
-        from tui.screens.case_actions import restore_case
+        from paradiplo.tui.screens.case_actions import restore_case
 
         restore_case(self)
 

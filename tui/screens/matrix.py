@@ -15,14 +15,20 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db import stats as stats_api
-from db.i18n import _, number
-from db.models import Filters
-from db.store import Store
-from tui.screens.overview import filter_labels, filter_line, show_in_main, show_line
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.keybar import KeyBar
-from tui.widgets.matrixgrid import LABEL_WIDTH, GridData, MatrixGrid, MatrixHeader, cell_width
+from paradiplo.db import stats as stats_api
+from paradiplo.db.i18n import _, number
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
+from paradiplo.tui.screens.overview import filter_labels, filter_line, show_in_main, show_line
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.matrixgrid import (
+    LABEL_WIDTH,
+    GridData,
+    MatrixGrid,
+    MatrixHeader,
+    cell_width,
+)
 
 ROWS_PAGE = 100
 
@@ -199,7 +205,7 @@ class MatrixScreen(Screen[None]):
                 "Those cases cannot be shown as a filter (undated or not stated).", timeout=4
             )
             return
-        from tui.screens.overview import bar_labels
+        from paradiplo.tui.screens.overview import bar_labels
 
         labels = {**self.labels, **bar_labels(self.matrix.rows_dim, row)}
         if col is not None:

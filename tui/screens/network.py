@@ -18,14 +18,14 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from db import stats as stats_api
-from db.i18n import _
-from db.models import Filters
-from db.store import Store
-from tui.screens.overview import describe_filters, filter_labels, show_in_main
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.keybar import KeyBar
-from tui.widgets.text import count_label, one_line
+from paradiplo.db import stats as stats_api
+from paradiplo.db.i18n import _
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
+from paradiplo.tui.screens.overview import describe_filters, filter_labels, show_in_main
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.text import count_label, one_line
 
 
 @dataclass

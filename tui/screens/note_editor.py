@@ -30,15 +30,15 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static, TextArea
 
-from db import notes as notes_api
-from db.errors import ConflictError, NotFound, ParadiploError
-from db.i18n import _, data_label
-from db.models import Draft, Note
-from db.store import Store
-from db.text import clean_user_text, display_safe, target_word
-from tui.widgets.dbwork import DbResult, db_work
-from tui.widgets.fixed_input import FixedInput
-from tui.widgets.note_text import local_time, short_text
+from paradiplo.db import notes as notes_api
+from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
+from paradiplo.db.i18n import _, data_label
+from paradiplo.db.models import Draft, Note
+from paradiplo.db.store import Store
+from paradiplo.db.text import clean_user_text, display_safe, target_word
+from paradiplo.tui.widgets.dbwork import DbResult, db_work
+from paradiplo.tui.widgets.fixed_input import FixedInput
+from paradiplo.tui.widgets.note_text import local_time, short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
 DETAIL_LIMIT = 4000  # characters of "their" version shown in the conflict dialog

@@ -20,14 +20,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select, Static
 
-from db import notes as notes_api
-from db import notes_io
-from db.i18n import _, number
-from db.models import Note
-from db.store import Store
-from db.text import display_safe
-from tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
-from tui.widgets.dbwork import (
+from paradiplo.db import notes as notes_api
+from paradiplo.db import notes_io
+from paradiplo.db.i18n import _, number
+from paradiplo.db.models import Note
+from paradiplo.db.store import Store
+from paradiplo.db.text import display_safe
+from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
+from paradiplo.tui.widgets.dbwork import (
     DbResult,
     NoteChanged,
     change_note,
@@ -35,10 +35,10 @@ from tui.widgets.dbwork import (
     noted,
     undo_delete,
 )
-from tui.widgets.fixed_input import FixedInput
-from tui.widgets.keybar import KeyBar
-from tui.widgets.note_card import NoteCard
-from tui.widgets.note_text import local_time
+from paradiplo.tui.widgets.fixed_input import FixedInput
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.note_card import NoteCard
+from paradiplo.tui.widgets.note_text import local_time
 
 FILTER_DELAY = 0.2
 MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down
@@ -320,7 +320,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
 
     @db_work("notes-export", exclusive=False)
     def action_export(self, fmt: str, by: str = "case") -> Exported:
-        from tui.state import load_state
+        from paradiplo.tui.state import load_state
 
         style = load_state().cite_style  # the citation style chosen in the app
         return Exported(notes_io.export_notes_to_file(self.store.conn, fmt, by, style))

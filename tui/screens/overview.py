@@ -25,14 +25,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from db import stats as stats_api
-from db.i18n import N_, _
-from db.models import Filters
-from db.store import Store
-from tui.widgets.barchart import BarChart
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.keybar import KeyBar
-from tui.widgets.text import count_label, one_line
+from paradiplo.db import stats as stats_api
+from paradiplo.db.i18n import N_, _
+from paradiplo.db.models import Filters
+from paradiplo.db.store import Store
+from paradiplo.tui.widgets.barchart import BarChart
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.text import count_label, one_line
 
 # The charts, in screen order: (dimension, title).
 CHARTS = (
@@ -64,7 +64,7 @@ class OverviewLoaded(DbResult):
 
 def load_overview(filters: Filters) -> Any:
     def load(store: Store) -> OverviewLoaded:
-        from db import queries
+        from paradiplo.db import queries
 
         conn = store.conn
         charts = stats_api.counts_many(conn, [dim for dim, _ in CHARTS], filters)
@@ -253,12 +253,12 @@ class OverviewScreen(Screen[None]):
             self.maximize(focused.parent, container=False)
 
     def action_matrix(self) -> None:
-        from tui.screens.matrix import MatrixScreen
+        from paradiplo.tui.screens.matrix import MatrixScreen
 
         self.app.push_screen(MatrixScreen(self.filters, dict(self.labels)))
 
     def action_network(self) -> None:
-        from tui.screens.network import NetworkScreen
+        from paradiplo.tui.screens.network import NetworkScreen
 
         key = None
         bar = self._focused_bar()

@@ -18,10 +18,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from db import palette
-from db.i18n import N_, _, data_label
-from db.text import display_safe
-from tui.widgets.dbwork import app_of
+from paradiplo.db import palette
+from paradiplo.db.i18n import N_, _, data_label
+from paradiplo.db.text import display_safe
+from paradiplo.tui.widgets.dbwork import app_of
 
 KIND_WORDS = {
     "case": N_("Case"),

@@ -26,15 +26,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db import queries
-from db.errors import ParadiploError
-from db.i18n import N_, _, data_label, number
-from db.models import Source, Span
-from db.text import display_safe
-from tui.citing import QuoteCite
-from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.keybar import KeyBar
-from tui.widgets.passage import (
+from paradiplo.db import queries
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import N_, _, data_label, number
+from paradiplo.db.models import Source, Span
+from paradiplo.db.text import display_safe
+from paradiplo.tui.citing import QuoteCite
+from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.passage import (
     Sentence,
     line_col_offset,
     preview,
@@ -44,7 +44,7 @@ from tui.widgets.passage import (
     step_word,
     trimmed,
 )
-from tui.widgets.text import one_line, plain
+from paradiplo.tui.widgets.text import one_line, plain
 
 # How the passage being selected is drawn (readable on the dark and the light theme).
 SELECTION_STYLE = "black on #ffd75f"
@@ -146,7 +146,7 @@ def record_names(conn: Any, spans: list[Span]) -> dict[str, str]:
         names.update({f"person:{p.id}": p.name for p in d.people})
         names.update({f"event:{e.id}": e.date_as_stated or e.description for e in d.events})
     if any(k == "claim" for k, _ in wanted):
-        from db import laws
+        from paradiplo.db import laws
 
         topics = {f"law:{lb.id}": lb.short for lb in queries.legal_bases(conn)}
         topics.update({f"term:{t.id}": t.term for t in queries.glossary(conn)})
@@ -725,7 +725,7 @@ class SourceReaderScreen(Screen[None]):
                 "then a attaches it to a case."
             )
             return
-        from tui.screens.case_form import open_attach_evidence
+        from paradiplo.tui.screens.case_form import open_attach_evidence
 
         open_attach_evidence(self, self.source, chosen, self.case_id)
 
@@ -737,7 +737,7 @@ class SourceReaderScreen(Screen[None]):
                 "then c starts a case from it."
             )
             return
-        from tui.screens.case_form import open_case_from_passage
+        from paradiplo.tui.screens.case_form import open_case_from_passage
 
         open_case_from_passage(self, self.source, chosen)
 

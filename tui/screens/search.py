@@ -31,19 +31,19 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db import notes as notes_api
-from db import search as search_api
-from db.errors import ParadiploError
-from db.files import write_atomic
-from db.i18n import _, data_label, ngettext, number, pgettext
-from db.models import Filters, SearchHit
-from db.paths import config_dir
-from db.smallfile import read_small
-from db.store import Store
-from tui.widgets.dbwork import DbResult, db_work
-from tui.widgets.fixed_input import FixedInput
-from tui.widgets.scrolling import PaneSized
-from tui.widgets.text import one_line
+from paradiplo.db import notes as notes_api
+from paradiplo.db import search as search_api
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.files import write_atomic
+from paradiplo.db.i18n import _, data_label, ngettext, number, pgettext
+from paradiplo.db.models import Filters, SearchHit
+from paradiplo.db.paths import config_dir
+from paradiplo.db.smallfile import read_small
+from paradiplo.db.store import Store
+from paradiplo.tui.widgets.dbwork import DbResult, db_work
+from paradiplo.tui.widgets.fixed_input import FixedInput
+from paradiplo.tui.widgets.scrolling import PaneSized
+from paradiplo.tui.widgets.text import one_line
 
 DEBOUNCE = 0.12  # seconds after the last key before searching
 LIMIT = 50  # hits shown

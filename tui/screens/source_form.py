@@ -23,10 +23,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from db.errors import ParadiploError
-from db.store import Store
-from tui.widgets.dbwork import DbResult, is_current, run_db
-from tui.widgets.text import plain
+from paradiplo.db.errors import ParadiploError
+from paradiplo.db.store import Store
+from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
+from paradiplo.tui.widgets.text import plain
 
 KIND_LABELS = {
     "news": "news piece",
@@ -149,7 +149,7 @@ class SourceFormScreen(ModalScreen[str | None]):
         path = _expand(raw_path)
 
         def load(store: Store) -> DbResult:
-            from db import sourcefiles
+            from paradiplo.db import sourcefiles
 
             try:
                 got = sourcefiles.read_source(path)
@@ -219,7 +219,7 @@ class SourceFormScreen(ModalScreen[str | None]):
         self.busy = True
 
         def save(store: Store) -> DbResult:
-            from db import collection, sourcefiles
+            from paradiplo.db import collection, sourcefiles
 
             try:
                 text, file = v["text"], None
@@ -286,7 +286,7 @@ class SourceFormScreen(ModalScreen[str | None]):
         if not self.has_unsaved_changes():
             self.dismiss(None)
             return
-        from tui.screens.dialogs import ConfirmScreen
+        from paradiplo.tui.screens.dialogs import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:

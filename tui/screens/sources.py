@@ -17,14 +17,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db import queries
-from db.i18n import N_, _, date_text, number
-from db.models import Source
-from db.store import Store
-from tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
-from tui.widgets.keybar import KeyBar
-from tui.widgets.source_list import PAGE, SourceList
-from tui.widgets.text import one_line, plain
+from paradiplo.db import queries
+from paradiplo.db.i18n import N_, _, date_text, number
+from paradiplo.db.models import Source
+from paradiplo.db.store import Store
+from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
+from paradiplo.tui.widgets.keybar import KeyBar
+from paradiplo.tui.widgets.source_list import PAGE, SourceList
+from paradiplo.tui.widgets.text import one_line, plain
 
 REGION_CREDIT = (
     "Indonesia's provinces, regencies and cities: idn-area-data project "
@@ -185,7 +185,7 @@ class SourcesScreen(Screen[str | None]):
         style_id = getattr(style, "cite_style", "apa")
 
         def load(store: Store) -> ReferenceLoaded:
-            from db import cite
+            from paradiplo.db import cite
 
             (ref,) = cite.read_sources(store.conn, [source_id])
             (formatted,) = cite.format_refs([ref], style_id, "text")

@@ -27,9 +27,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.stats import Count
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line
+from paradiplo.db.stats import Count
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import one_line
 
 _BOLD = Style(bold=True)
 

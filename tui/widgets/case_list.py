@@ -22,16 +22,16 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Static
 
-from db import notes as notes_api
-from db import queries
-from db.browse import PAGE
-from db.i18n import N_, _, data_label
-from db.models import CaseRow, Filters
-from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.paging import PagedList
-from tui.widgets.regions import short_name as region_short
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line, render_text
+from paradiplo.db import notes as notes_api
+from paradiplo.db import queries
+from paradiplo.db.browse import PAGE
+from paradiplo.db.i18n import N_, _, data_label
+from paradiplo.db.models import CaseRow, Filters
+from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
+from paradiplo.tui.widgets.paging import PagedList
+from paradiplo.tui.widgets.regions import short_name as region_short
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import one_line, render_text
 
 KEEP_PAGES = 24
 ROW_CACHE = 400  # rendered rows kept (a few screens' worth)

@@ -23,8 +23,8 @@ from textual.message_pump import MessagePump
 from textual.worker import Worker, get_current_worker
 
 if TYPE_CHECKING:
-    from db.store import Store
-    from tui.app import ParadiploApp
+    from paradiplo.db.store import Store
+    from paradiplo.tui.app import ParadiploApp
 
 P = ParamSpec("P")
 N = TypeVar("N", bound=MessagePump)
@@ -128,7 +128,7 @@ class NoteChanged(DbResult):
 
 def change_note(node: MessagePump, change: str, note_id: str) -> NoteChanged:
     """Delete or restore a note (in a worker: see `noted` for the UI's part)."""
-    from db import notes as notes_api
+    from paradiplo.db import notes as notes_api
 
     store = app_of(node).store
     if change == "delete":

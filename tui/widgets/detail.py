@@ -32,12 +32,19 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.i18n import N_, _, data_label, date_text, number
-from db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
-from db.text import clip, display_safe, facts_label
-from tui.widgets.dbwork import NoteChanged, app_of, change_note, db_work, noted, undo_delete
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import join, one_line, plain, render_text
+from paradiplo.db.i18n import N_, _, data_label, date_text, number
+from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
+from paradiplo.db.text import clip, display_safe, facts_label
+from paradiplo.tui.widgets.dbwork import (
+    NoteChanged,
+    app_of,
+    change_note,
+    db_work,
+    noted,
+    undo_delete,
+)
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import join, one_line, plain, render_text
 
 LEVEL_WORDS = {
     "regency_or_city": N_("regency or city (not stated which)"),
@@ -86,7 +93,7 @@ def _quote_parts(ref: QuoteRef, sectors: dict[str, str]) -> list[RenderableType]
 
 
 def _note_parts(note: Note) -> list[RenderableType]:
-    from tui.widgets.note_text import markdown_text, note_markdown, note_meta
+    from paradiplo.tui.widgets.note_text import markdown_text, note_markdown, note_meta
 
     return [note_meta(note), markdown_text(note_markdown(note.body))]
 
@@ -838,7 +845,7 @@ class DetailView(ScrollView, can_focus=True):
         note = self.current_note
         if note is None:
             return
-        from tui.screens.note_editor import NoteEditorScreen
+        from paradiplo.tui.screens.note_editor import NoteEditorScreen
 
         self.app.push_screen(
             NoteEditorScreen(
@@ -851,7 +858,7 @@ class DetailView(ScrollView, can_focus=True):
         note = self.current_note
         if note is None:
             return
-        from tui.screens.note_editor import confirm_delete
+        from paradiplo.tui.screens.note_editor import confirm_delete
 
         confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tui.widgets.scrolling import PaneSized
+from paradiplo.tui.widgets.scrolling import PaneSized
 
 
 class FixedInput(PaneSized, Input):

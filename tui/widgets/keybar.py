@@ -17,7 +17,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-from db.i18n import _
+from paradiplo.db.i18n import _
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.message import Message
 
-from db import ui_queries
+from paradiplo.db import ui_queries
 
 POLL_SECONDS = 1.0
 

@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import one_line
 
 LABEL_WIDTH = 28
 CELL_MAX = 14  # widest a column gets (its label is cut to fit)

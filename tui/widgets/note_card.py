@@ -14,8 +14,8 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Markdown, Static
 
-from db.models import Note
-from tui.widgets.note_text import note_markdown, note_meta, safe_parser
+from paradiplo.db.models import Note
+from paradiplo.tui.widgets.note_text import note_markdown, note_meta, safe_parser
 
 
 class NoteCard(Vertical):

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from db.i18n import _, data_label
-from db.models import Note
-from db.text import display_safe, local_stamp
+from paradiplo.db.i18n import _, data_label
+from paradiplo.db.models import Note
+from paradiplo.db.text import display_safe, local_stamp
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

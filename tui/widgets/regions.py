@@ -22,10 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from db.i18n import N_, _, data_label, number
-from db.models import RegionNode
-from tui.widgets.scrolling import PaneSized
-from tui.widgets.text import one_line
+from paradiplo.db.i18n import N_, _, data_label, number
+from paradiplo.db.models import RegionNode
+from paradiplo.tui.widgets.scrolling import PaneSized
+from paradiplo.tui.widgets.text import one_line
 
 PARTNER_SECTION = "partners"
 COUNT_STYLE = Style(dim=True)

@@ -25,10 +25,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.i18n import data_label, number
-from db.models import SectorCount
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line, render_text
+from paradiplo.db.i18n import data_label, number
+from paradiplo.db.models import SectorCount
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import one_line, render_text
 
 # The tick box: a tick or a blank between brackets, so a ticked row differs from an unticked one
 # by its characters, not only by colour (in every theme, and in a plain capture of the screen).
@@ -272,6 +272,6 @@ class SectorList(ScrollView, can_focus=True):
         if self._selected:
             self.deselect_all()
         else:
-            from tui.widgets.regions import ClearRequest
+            from paradiplo.tui.widgets.regions import ClearRequest
 
             self.screen.post_message(ClearRequest())

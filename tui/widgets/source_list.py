@@ -19,13 +19,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from db import queries
-from db.i18n import _
-from db.models import Source
-from tui.widgets.dbwork import DbResult, app_of, db_work
-from tui.widgets.paging import PagedList
-from tui.widgets.scrolling import set_virtual_size
-from tui.widgets.text import one_line, render_text
+from paradiplo.db import queries
+from paradiplo.db.i18n import _
+from paradiplo.db.models import Source
+from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
+from paradiplo.tui.widgets.paging import PagedList
+from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.text import one_line, render_text
 
 PAGE = 100
 KEEP_PAGES = 12

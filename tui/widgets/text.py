@@ -14,7 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
-from db.text import display_safe
+from paradiplo.db.text import display_safe
 
 _WS = re.compile(r"\s+")
 
