@@ -17,32 +17,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paradiplo.db import places, resolve
+from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED
 from paradiplo.db.dates import date_problem, year_of
 from paradiplo.db.derive import derive_category, derive_stage
 from paradiplo.db.queries import _list
 from paradiplo.db.text import clean_user_text, display_safe, find_quote, slugify
 
-TEXT_FIELDS = (
-    "id",
-    "title",
-    "region",
-    "region_country",
-    "province",
-    "partner",
-    "partner_country",
-    "partner_kind",
-    "type",
-    "date",
-    "date_as_stated",
-    "status",
-    "summary",
-    "source",
+# The fields that hold plain text: every field of the export but the lists and the derived ones.
+TEXT_FIELDS = tuple(
+    f
+    for f in CASE_FIELDS
+    if f not in ("sectors", "evidence", "unclear", "category", "stage", "origin")
 )
 _TEXT_SET = frozenset(TEXT_FIELDS)
 _BAD = "\x00not text"  # what `_s` returns for a non-text value; user text never holds a NUL
 PARTNER_KINDS = {"state", "sub_state", "non_state", "unknown", ""}
 MAX_FIELD = 100_000
-REQUIRED = ("title", "region", "type")
 AMBIGUOUS_CHOICES = ("error", "city", "regency", "keep")
 
 
