@@ -669,3 +669,20 @@ def _json_list(raw: str | None) -> list[str]:
     except ValueError:
         return []
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def filter_labels(conn: sqlite3.Connection, f: Filters) -> dict[str, str]:
+    """Names of the region, partner, sectors and type of `f`, for the filter bar."""
+    out: dict[str, str] = {}
+    for key in (f.region, f.partner):
+        if key:
+            out[key] = key_label(conn, key)
+    if f.sectors:
+        names = dict(conn.execute("SELECT id, label_en FROM sectors").fetchall())
+        out.update({s: names.get(s, s) for s in f.sectors})
+    if f.case_type:
+        row = conn.execute(
+            "SELECT label_en FROM case_types WHERE id = ?", (f.case_type,)
+        ).fetchone()
+        out[f"type:{f.case_type}"] = row[0] if row else f.case_type
+    return out

@@ -19,7 +19,7 @@ from paradiplo.db import stats as stats_api
 from paradiplo.db.i18n import _, number
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
-from paradiplo.tui.screens.overview import filter_labels, filter_line, show_in_main, show_line
+from paradiplo.tui.screens.overview import filter_line, show_in_main, show_line
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.matrixgrid import (
@@ -46,7 +46,7 @@ def load_matrix(filters: Filters, rows_dim: str, cols_dim: str) -> Any:
     def load(store: Store) -> MatrixLoaded:
         conn = store.conn
         m = stats_api.matrix(conn, rows_dim, cols_dim, filters)
-        return MatrixLoaded(filters, rows_dim, cols_dim, m, filter_labels(conn, filters))
+        return MatrixLoaded(filters, rows_dim, cols_dim, m, stats_api.filter_labels(conn, filters))
 
     return load
 

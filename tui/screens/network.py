@@ -22,7 +22,7 @@ from paradiplo.db import stats as stats_api
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
-from paradiplo.tui.screens.overview import describe_filters, filter_labels, show_in_main
+from paradiplo.tui.screens.overview import describe_filters, show_in_main
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.text import count_label, one_line
@@ -87,7 +87,7 @@ class NetworkScreen(Screen[None]):
         def read(store: Store) -> NetworkLoaded:
             conn = store.conn
             return NetworkLoaded(
-                key, stats_api.network(conn, key, filters), filter_labels(conn, filters)
+                key, stats_api.network(conn, key, filters), stats_api.filter_labels(conn, filters)
             )
 
         run_db(self, "network", read)

@@ -68,7 +68,7 @@ def load_overview(filters: Filters) -> Any:
 
         conn = store.conn
         charts = stats_api.counts_many(conn, [dim for dim, _ in CHARTS], filters)
-        labels = filter_labels(conn, filters)
+        labels = stats_api.filter_labels(conn, filters)
         return OverviewLoaded(
             filters,
             queries.count_cases(conn, filters),
@@ -78,23 +78,6 @@ def load_overview(filters: Filters) -> Any:
         )
 
     return load
-
-
-def filter_labels(conn: Any, f: Filters) -> dict[str, str]:
-    """Names of the region, partner, sectors and type of `f`, for the filter bar."""
-    out: dict[str, str] = {}
-    for key in (f.region, f.partner):
-        if key:
-            out[key] = stats_api.key_label(conn, key)
-    if f.sectors:
-        names = dict(conn.execute("SELECT id, label_en FROM sectors").fetchall())
-        out.update({s: names.get(s, s) for s in f.sectors})
-    if f.case_type:
-        row = conn.execute(
-            "SELECT label_en FROM case_types WHERE id = ?", (f.case_type,)
-        ).fetchone()
-        out[f"type:{f.case_type}"] = row[0] if row else f.case_type
-    return out
 
 
 def describe_filters(f: Filters, labels: dict[str, str]) -> list[Text]:
