@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from paradiplo.db import queries, usersources
+from paradiplo.db.i18n import _, number
 from paradiplo.tui.cli import (
     Ctx,
     _id_column,
@@ -118,8 +119,14 @@ def sources_add(
     if as_json:
         emit_json({"id": sid, "passages": passages, "characters": len(got.text)})
         return
-    console.print(_t(f"Added source {sid}: {len(got.text):,} characters in {passages} passage(s)."))
-    console.print(_t(f"Next: paradiplo-tui suggest {sid}"), style="dim")
+    console.print(
+        _t(
+            _("Added source {id}: {n} characters in {p} passage(s).").format(
+                id=sid, n=number(len(got.text)), p=passages
+            )
+        )
+    )
+    console.print(_t(_("Next: paradiplo-tui suggest {id}").format(id=sid)), style="dim")
 
 
 # ----------------------------------------------------------------------------- cases
@@ -220,7 +227,11 @@ def cases_add(
         )
         return
     console.print(
-        _t(f"Added case {cid}: {d.title} ({len([e for e in d.evidence if e.quote])} quote(s)).")
+        _t(
+            _("Added case {id}: {title} ({n} quote(s)).").format(
+                id=cid, title=d.title, n=len([e for e in d.evidence if e.quote])
+            )
+        )
     )
 
 
@@ -260,7 +271,13 @@ def cases_edit(
     if as_json:
         emit_json({"id": case_id, "title": d.title, "changed": sorted(changes)})
         return
-    console.print(_t(f"Changed {', '.join(sorted(changes))} of {case_id}: {d.title}."))
+    console.print(
+        _t(
+            _("Changed {fields} of {id}: {title}.").format(
+                fields=", ".join(sorted(changes)), id=case_id, title=d.title
+            )
+        )
+    )
 
 
 @cases_group.command("delete")
@@ -274,9 +291,15 @@ def cases_delete(ctx: Ctx, case_id: str) -> None:
 
         n_notes = len(notes_api.notes_for_case(store.conn, case_id))
         collection.delete_case(store, case_id)
-    kept = f"; its {n_notes} note(s) are kept and listed as orphaned" if n_notes else ""
+    kept = (
+        _("; its {n} note(s) are kept and listed as orphaned").format(n=n_notes) if n_notes else ""
+    )
     console.print(
-        _t(f"Deleted {case_id} (in the bin: paradiplo-tui cases restore {case_id}){kept}.")
+        _t(
+            _("Deleted {id} (in the bin: paradiplo-tui cases restore {id}){kept}.").format(
+                id=case_id, kept=kept
+            )
+        )
     )
 
 
@@ -287,7 +310,7 @@ def cases_restore(ctx: Ctx, case_id: str) -> None:
     """Put a deleted case back from the bin."""
     with friendly_errors():
         collection.restore_case(ctx.store(), case_id)
-    console.print(_t(f"Restored {case_id}."))
+    console.print(_t(_("Restored {id}.").format(id=case_id)))
 
 
 @cases_group.command("deleted")
@@ -301,10 +324,13 @@ def cases_deleted(ctx: Ctx, as_json: bool) -> None:
         emit_json([asdict(i) for i in items])
         return
     if not items:
-        console.print("The bin is empty.")
+        console.print(_("The bin is empty."))
         return
     table = Table(
-        _id_column(i.id for i in items), "title", "deleted", title=f"{len(items)} deleted"
+        _id_column(i.id for i in items),
+        _("title"),
+        _("deleted"),
+        title=_("{n} deleted").format(n=number(len(items))),
     )
     for i in items:
         table.add_row(_t(i.id), _t(i.title), _t(i.deleted_at[:16].replace("T", " ")))
@@ -325,7 +351,7 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
         emit_json([asdict(s) for s in found])
         return
     if not found:
-        console.print(_t(f"No candidate cases found in {source_id}."))
+        console.print(_t(_("No candidate cases found in {id}.").format(id=source_id)))
         return
     for n, s in enumerate(found, 1):
         region = (
@@ -338,14 +364,15 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
         head = Text(f"{n}. ", style="bold") + _t(f"{region} – {partner}{country}")
         head += Text(f"  [{s.type}]", style="cyan")
         if s.sectors:
-            head += Text(f"  sectors: {', '.join(s.sectors)}", style="dim")
+            head += Text("  " + _("sectors:") + " " + ", ".join(s.sectors), style="dim")
         console.print(head)
         console.print(
             Text("   “", style="dim") + _t(s.quote) + Text(f"”  ({s.start}-{s.end})", style="dim")
         )
         if s.existing:
             console.print(
-                _t(f"   already in the collection: {', '.join(s.existing)}"), style="yellow"
+                _t("   " + _("already in the collection:") + " " + ", ".join(s.existing)),
+                style="yellow",
             )
         q = shlex.quote
         region_arg = s.region if s.region_code else s.region_as_stated
@@ -358,7 +385,9 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
             + f" --quote {q(s.quote)}"
         )
         console.print(_t(cmd), style="dim")
-    err_console.print(_t(f"{len(found)} candidate(s); none is stored until you add it."))
+    err_console.print(
+        _t(_("{n} candidate(s); none is stored until you add it.").format(n=len(found)))
+    )
 
 
 main.add_command(sources_group)

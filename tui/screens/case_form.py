@@ -39,6 +39,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.store import Store
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line, plain
@@ -337,14 +338,14 @@ class CaseFormScreen(ModalScreen[str | None]):
                     )
                 with Horizontal(classes="form-row"):
                     yield Label(FIELD_LABELS["type"], classes="form-label")
-                    yield Select([], prompt="choose a type", compact=True, id="type")
+                    yield Select([], prompt=_("choose a type"), compact=True, id="type")
                 yield Static(Text(), id="type-line", classes="form-line")
                 for name in ("date", "status"):
                     yield from self._field(name, getattr(v, name))
                 yield from self._field("sectors", "; ".join(v.sectors))
                 yield from self._field("title", v.title)
                 if self.passage is not None:
-                    yield Label("The passage supports (Space ticks)", classes="form-label-wide")
+                    yield Label(_("The passage supports (Space ticks)"), classes="form-label-wide")
                     yield SelectionList[str](
                         *[
                             (Content(label), key, key in self.supports)
@@ -356,10 +357,10 @@ class CaseFormScreen(ModalScreen[str | None]):
             yield Static(Text(), id="form-problems")
             with Horizontal(id="form-duplicate"):
                 yield Static(Text(), id="duplicate-text")
-                yield Button("Save anyway", variant="warning", id="save-anyway")
+                yield Button(_("Save anyway"), variant="warning", id="save-anyway")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ^s", variant="primary", id="save")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button(_("Save") + "  ^s", variant="primary", id="save")
+                yield Button(_("Cancel  esc"), id="cancel")
 
     def _field(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -587,7 +588,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         dup = self.query_one("#form-duplicate")
         if duplicates:
             text = Text(
-                "Already in the collection with the same region, partner and type: ",
+                _("Already in the collection with the same region, partner and type:") + " ",
                 style="bold yellow",
             )
             text.append_text(one_line("; ".join(f"{title} ({cid})" for cid, title in duplicates)))
@@ -639,7 +640,9 @@ class CaseFormScreen(ModalScreen[str | None]):
             label.append_text(one_line(f"  {what}", style="dim"))
             choices.add_option(Option(label, id=name))
         choices.display = True
-        choices.border_title = f"{len(message.items)} matching · ↓ to choose, Enter takes one"
+        choices.border_title = _("{n} matching · ↓ to choose, Enter takes one").format(
+            n=len(message.items)
+        )
         self._choices_for = message.field_name
         # The list takes room from the fields: keep the field being typed in view.
         self.call_after_refresh(focused.scroll_visible, animate=False)
@@ -860,11 +863,12 @@ def open_case_from_passage(reader: Any, source: Any, passage: tuple[int, int]) -
     def done(case_id: str | None) -> None:
         if case_id is None:
             return
-        app.notify(f"Case {case_id} added. Enter on the passage opens it.", title="Case added")
-        reload = getattr(reader, "load_source", None)
-        if callable(reload):
-            reader.anchor_start, reader.anchor_end = start, end
-            reload()
+        app.notify(
+            _("Case {id} added. Enter on the passage opens it.").format(id=case_id),
+            title=_("Case added"),
+        )
+        reader.anchor_start, reader.anchor_end = start, end
+        reader.load(reader.source_id)  # the passage is underlined as cited now
 
     app.push_screen(
         CaseFormScreen(
@@ -895,12 +899,13 @@ def open_attach_evidence(
     def done(chosen: str | None) -> None:
         if chosen is None:
             return
-        app.notify(f"The passage is now evidence for {chosen}.", title="Evidence attached")
-        reload = getattr(reader, "load_source", None)
-        if callable(reload):
-            reader.anchor_start, reader.anchor_end = start, end
-            reader.case_id = chosen
-            reload()
+        app.notify(
+            _("The passage is now evidence for {id}.").format(id=chosen),
+            title=_("Evidence attached"),
+        )
+        reader.anchor_start, reader.anchor_end = start, end
+        reader.case_id = chosen
+        reader.load(reader.source_id)
 
     app.push_screen(
         AttachEvidenceScreen(app.store, source.id, passage, source.text[start:end], case_id),

@@ -22,10 +22,11 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, ngettext, number
 from paradiplo.db.store import Store
 from paradiplo.db.text import fact_label
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
-from paradiplo.tui.widgets.text import count_label, one_line, plain
+from paradiplo.tui.widgets.text import one_line, plain
 
 
 @dataclass
@@ -94,23 +95,25 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog attach-form"):
-            yield Static(Text("Attach the passage to a case", style="bold"), classes="dialog-title")
+            yield Static(
+                Text(_("Attach the passage to a case"), style="bold"), classes="dialog-title"
+            )
             q = Text("“", style="italic")
             q.append_text(one_line(self.quote, style="italic"))
             q.append("”")
             yield Static(q, id="attach-quote")
             yield Input(
-                placeholder="type to find a case (title, region, partner, id)",
+                placeholder=_("type to find a case (title, region, partner, id)"),
                 id="case-filter",
                 compact=True,
             )
             yield OptionList(id="case-choices")
-            yield Static(Text("It supports (Space ticks):", style="bold"), id="facts-title")
+            yield Static(Text(_("It supports (Space ticks):"), style="bold"), id="facts-title")
             yield SelectionList[str](id="facts")
             yield Static(Text(), id="attach-problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Attach  ^s", variant="primary", id="attach")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button(_("Attach") + "  ^s", variant="primary", id="attach")
+                yield Button(_("Cancel  esc"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#attach-problem").display = False
@@ -156,12 +159,12 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
             label = one_line(title, style="bold")
             label.append_text(one_line(f"  {cid}", style="dim"))
             if origin == "user":
-                label.append("  (yours)", style="dim")
+                label.append("  " + _("(yours)"), style="dim")
             label.no_wrap, label.overflow = True, "ellipsis"
             options.add_option(Option(label, id=cid))
-        options.border_title = count_label(len(message.cases), "case") + (
-            " (the first 50: type to narrow)" if len(message.cases) >= 50 else ""
-        )
+        options.border_title = ngettext("{n} case", "{n} cases", len(message.cases)).format(
+            n=number(len(message.cases))
+        ) + (" " + _("(the first 50: type to narrow)") if len(message.cases) >= 50 else "")
         if message.cases:
             options.highlighted = 0
         else:

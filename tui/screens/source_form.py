@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _, number
 from paradiplo.db.store import Store
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import plain
@@ -86,18 +87,19 @@ class SourceFormScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog source-form"):
-            yield Static(Text("Add a source", style="bold"), classes="dialog-title")
+            yield Static(Text(_("Add a source"), style="bold"), classes="dialog-title")
             with VerticalScroll(id="source-fields"):
                 with Horizontal(classes="form-row"):
-                    yield Label("File", classes="form-label")
+                    yield Label(_("File"), classes="form-label")
                     yield Input(
-                        placeholder=".txt, .md, .html or .pdf (Enter reads it) — or paste below",
+                        placeholder=_(".txt, .md, .html or .pdf (Enter reads it) — or paste below"),
                         id="source-path",
                         compact=True,
                     )
                 yield Static(Text(), id="source-path-line", classes="form-line")
                 yield Label(
-                    "Text (paste the article here if you have no file)", classes="form-label-wide"
+                    _("Text (paste the article here if you have no file)"),
+                    classes="form-label-wide",
                 )
                 yield TextArea(id="source-text", soft_wrap=True, show_line_numbers=False)
                 for name, label, hint in TEXT_FIELDS:
@@ -105,15 +107,15 @@ class SourceFormScreen(ModalScreen[str | None]):
                         yield Label(label, classes="form-label")
                         yield Input(placeholder=hint, id=f"source-{name}", compact=True)
                 with Horizontal(classes="form-row"):
-                    yield Label("Language", classes="form-label")
+                    yield Label(_("Language"), classes="form-label")
                     yield Select(
                         [(Content(v), k) for k, v in LANGUAGE_LABELS.items()],
-                        prompt="not stated",
+                        prompt=_("not stated"),
                         compact=True,
                         id="source-language",
                     )
                 with Horizontal(classes="form-row"):
-                    yield Label("Kind", classes="form-label")
+                    yield Label(_("Kind"), classes="form-label")
                     yield Select(
                         [(Content(v), k) for k, v in KIND_LABELS.items()],
                         value="news",
@@ -123,9 +125,9 @@ class SourceFormScreen(ModalScreen[str | None]):
                     )
             yield Static(Text(), id="source-problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Open that source", id="open-existing")
-                yield Button("Add  ^s", variant="primary", id="add")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button(_("Open that source"), id="open-existing")
+                yield Button(_("Add") + "  ^s", variant="primary", id="add")
+                yield Button(_("Cancel  esc"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#source-problem").display = False
@@ -172,7 +174,13 @@ class SourceFormScreen(ModalScreen[str | None]):
             return
         self._problem(None)
         line = self.query_one("#source-path-line", Static)
-        line.update(plain(f"→ {message.chars:,} characters read ({message.fmt})", style="green"))
+        line.update(
+            plain(
+                "→ "
+                + _("{n} characters read ({fmt})").format(n=number(message.chars), fmt=message.fmt),
+                style="green",
+            )
+        )
         line.display = True
         for name, value in message.found.items():
             if not value:
@@ -326,9 +334,11 @@ def open_add_source(app: Any) -> None:
         if source_id:
             app.open_source(source_id, None)
             app.notify(
-                "Select a passage with m (or the mouse), then c takes a case from it, "
-                "a attaches it to a case.",
-                title="Source added",
+                _(
+                    "Select a passage with m (or the mouse), then c takes a case from it, "
+                    "a attaches it to a case."
+                ),
+                title=_("Source added"),
                 timeout=8,
             )
 
