@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from paradiplo.tui.app import ParadiploApp
 
@@ -24,7 +25,10 @@ async def settle(pilot: Pilot[object], rounds: int = 20) -> None:
             await pilot.pause()
             if not any(w.is_running for w in app.workers):
                 return
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a newer call of the same work replaced it (exclusive groups): nothing to wait for
         await pilot.pause()
 
 

@@ -25,6 +25,7 @@ from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
 from paradiplo.tui.screens.notes import NotesScreen
 from paradiplo.tui.widgets.dbwork import WorkFailed
 from paradiplo.tui.widgets.detail import DetailView
+from tests.tui.conftest import settle as settle_app
 
 CASE = "sidoarjo-jinan-2008"
 LABEL = "Sidoarjo – Jinan sister city"
@@ -70,12 +71,8 @@ class Harness(App[None]):
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
-    """Let thread workers finish and the messages they post be handled."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
+    """Let thread workers finish and the messages they post be handled (as the app's tests)."""
+    await settle_app(pilot, rounds)
 
 
 async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 5) -> None:
