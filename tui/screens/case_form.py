@@ -39,7 +39,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.store import Store
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line, plain
@@ -785,20 +785,12 @@ class CaseFormScreen(ModalScreen[str | None]):
         if not self.has_unsaved_changes():
             self.dismiss(None)
             return
-        from paradiplo.tui.screens.dialogs import ConfirmScreen
+        from paradiplo.tui.screens.dialogs import leave_if_confirmed
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Leave the form?",
-                "What you typed in this form is not saved. Leave it anyway?",
-                yes="Leave",
-                no="Keep editing",
-            ),
-            answered,
+        leave_if_confirmed(
+            self,
+            N_("Leave the form?"),
+            N_("What you typed in this form is not saved. Leave it anyway?"),
         )
 
     def has_unsaved_changes(self) -> bool:

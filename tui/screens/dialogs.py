@@ -3,6 +3,8 @@ cannot be opened at all. Messages are literal text (they may quote paths and use
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -95,3 +97,17 @@ class FatalScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.app.exit(1, return_code=1)
+
+
+def leave_if_confirmed(screen: Screen[Any], title: str, message: str) -> None:
+    """A form's Escape with unsaved input: ask, and dismiss `screen` (with None) only on yes.
+
+    `title` and `message` are catalog messages (marked with N_ by the caller)."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            screen.dismiss(None)
+
+    screen.app.push_screen(
+        ConfirmScreen(_(title), _(message), yes=N_("Leave"), no=N_("Keep editing")), answered
+    )

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _, number
+from paradiplo.db.i18n import N_, _, number
 from paradiplo.db.store import Store
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import plain
@@ -294,20 +294,12 @@ class SourceFormScreen(ModalScreen[str | None]):
         if not self.has_unsaved_changes():
             self.dismiss(None)
             return
-        from paradiplo.tui.screens.dialogs import ConfirmScreen
+        from paradiplo.tui.screens.dialogs import leave_if_confirmed
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Leave without adding?",
-                "The text and the fields you filled in are not saved. Leave anyway?",
-                yes="Leave",
-                no="Keep editing",
-            ),
-            answered,
+        leave_if_confirmed(
+            self,
+            N_("Leave without adding?"),
+            N_("The text and the fields you filled in are not saved. Leave anyway?"),
         )
 
     def has_unsaved_changes(self) -> bool:
