@@ -140,8 +140,10 @@ def test_a_signal_saves_the_draft_and_restores_the_terminal(
         assert _read_until(master, proc, seen, b"Ctrl+S", deadline) or b"Save" in seen
         start = len(seen)
         os.write(master, "signal-draft-\u00e9t\u00e9".encode())
-        _read_until(master, proc, seen, b"signal-draft", deadline)
-        assert b"signal-draft" in seen[start:], bytes(seen[-800:])
+        # Wait until the whole text is drawn (the app has every key), not only its start.
+        typed = "signal-draft-\u00e9t\u00e9".encode()
+        _read_until(master, proc, seen, typed, deadline)
+        assert typed in seen[start:], bytes(seen[-800:])
         proc.send_signal(signum)  # before the half-second draft timer fires
         _read_until(master, proc, seen, b"\x00never", time.monotonic() + 30)  # keep reading:
         code = proc.wait(timeout=5)  # a full pty would block the app's last writes
