@@ -130,7 +130,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         table = self.query_one("#notes-table", DataTable)
         table.add_column(Text(_("On")), key="on", width=34)
         table.add_column(Text(_("Tags")), key="tags")  # as wide as the longest tags
-        table.add_column(Text(_("Edited")), key="edited", width=16)
+        table.add_column(Text(_("Edited")), key="edited", width=23)  # 30 September 2026 14:05
         table.add_column(Text(_("Note")), key="note")
         table.focus()
         self.reload(tags=True)
