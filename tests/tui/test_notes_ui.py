@@ -20,8 +20,9 @@ from paradiplo.db.models import Draft
 from paradiplo.db.paths import data_dir
 from paradiplo.db.store import Store, open_store
 from paradiplo.tui.screens import note_editor
+from paradiplo.tui.screens.choice import ChoiceScreen
 from paradiplo.tui.screens.drafts import DraftsScreen, editor_for_draft
-from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.screens.notes import NotesScreen
 from paradiplo.tui.widgets.dbwork import WorkFailed
 from paradiplo.tui.widgets.detail import DetailView

@@ -25,7 +25,8 @@ from paradiplo.db.i18n import _, ngettext, number
 from paradiplo.db.models import Draft
 from paradiplo.db.store import Store
 from paradiplo.db.text import clip, display_safe
-from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen
+from paradiplo.tui.screens.choice import confirm
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.screens.notes import first_line
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
 from paradiplo.tui.widgets.note_text import local_time
@@ -160,19 +161,14 @@ class DraftsScreen(ModalScreen[Draft | None]):
         draft = self.current
         if draft is None:
             return
-        self.app.push_screen(
-            ChoiceScreen(
-                _("Discard this draft?"),
-                _("Its text was never saved; discarding it cannot be undone."),
-                [("discard", "y", _("Discard")), ("keep", "n", _("Keep it"))],
-                detail=clip(draft.body, 2000, "…"),
-            ),
-            partial(self._answered, draft),
+        confirm(
+            self,
+            _("Discard this draft?"),
+            _("Its text was never saved; discarding it cannot be undone."),
+            _("Discard"),
+            clip(draft.body, 2000, "…"),
+            partial(self._discard, draft),
         )
-
-    def _answered(self, draft: Draft, answer: str | None) -> None:
-        if answer == "discard":
-            self._discard(draft)
 
     @db_work("draft-discard")
     def _discard(self, draft: Draft) -> Discarded:

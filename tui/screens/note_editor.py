@@ -23,12 +23,10 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.dom import DOMNode
-from textual.notifications import SeverityLevel
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
@@ -36,27 +34,13 @@ from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Draft, Note
 from paradiplo.db.store import Store
 from paradiplo.db.text import clean_user_text, display_safe, target_word
+from paradiplo.tui.screens.choice import ask_about_unsaved_note, ask_which_version, say
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
 from paradiplo.tui.widgets.fixed_input import FixedInput
 from paradiplo.tui.widgets.note_text import local_time, short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
-DETAIL_LIMIT = 4000  # characters of "their" version shown in the conflict dialog
 _NEVER = 1 << 62  # a sequence number no edit reaches: no more drafts after "discard"
-
-
-def say(
-    node: DOMNode,
-    message: str,
-    *,
-    title: str = "",
-    severity: SeverityLevel = "information",
-    timeout: float | None = None,
-) -> None:
-    """Notify with user or data text, never read as markup (thread-safe, like notify)."""
-    node.app.notify(
-        display_safe(message), title=title, severity=severity, timeout=timeout, markup=False
-    )
 
 
 @dataclass
@@ -119,77 +103,6 @@ class TagsInput(FixedInput):
         # Textual then runs Input's own paste handler (handlers run along the MRO) with the
         # cleaned text; calling super() here would paste twice.
         event.text = display_safe(event.text)
-
-
-class ChoiceScreen(ModalScreen[str]):
-    """A question with a few answers: buttons, or each answer's key. Escape answers ''.
-
-    `detail` is user text shown literally (e.g. the other window's version of a note).
-    """
-
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > #choice-box {
-        width: 80; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
-    ChoiceScreen #choice-title { text-style: bold; margin-bottom: 1; }
-    ChoiceScreen #choice-detail {
-        height: auto; max-height: 16; border: round $primary-darken-2; margin-bottom: 1;
-    }
-    ChoiceScreen #choice-buttons { height: auto; }
-    ChoiceScreen Button { margin-right: 1; }
-    """
-
-    BINDINGS = [Binding("escape", "answer('')", "Cancel", show=False)]
-
-    def __init__(
-        self,
-        title: str,
-        message: str,
-        choices: list[tuple[str, str, str]],
-        *,
-        detail: str | None = None,
-    ) -> None:
-        """`choices`: (answer id, key, button label); the first is the default button."""
-        super().__init__()
-        self._title = title
-        self._message = message
-        self._choices = choices
-        self._detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="choice-box"):
-            yield Static(Text(self._title), id="choice-title")
-            yield Static(Text(self._message), id="choice-message")
-            if self._detail is not None:
-                with VerticalScroll(id="choice-detail"):
-                    yield Static(Text(short_text(self._detail, DETAIL_LIMIT)))
-            with Horizontal(id="choice-buttons"):
-                for i, (answer, key, label) in enumerate(self._choices):
-                    yield Button(
-                        Text(f"{label} [{key}]"),
-                        id=f"choice-{answer}",
-                        variant="primary" if i == 0 else "default",
-                    )
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
-
-    def on_key(self, event: events.Key) -> None:
-        for answer, key, _label in self._choices:
-            if event.key == key:
-                event.stop()
-                self.dismiss(answer)
-                return
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss((event.button.id or "").removeprefix("choice-"))
-
-    def action_answer(self, answer: str) -> None:
-        self.dismiss(answer)
 
 
 class NoteEditorScreen(ModalScreen[Note | None]):
@@ -586,34 +499,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
     def _conflict(self, exc: ConflictError, deleted: bool) -> None:
         self._saving = False
         self._set_status(_("Changed elsewhere: choose which version to keep"), "error")
-        if deleted:
-            title = _("This note was deleted in another window")
-            message = _(
-                "Its last text is below. Keep yours (bring the note back with your text), "
-                "leave it deleted (drop your changes), or save yours as a new note? "
-                "Esc: keep editing."
-            )
-            theirs = _("Leave it deleted")
-        else:
-            title = _("This note was changed in another window")
-            message = _(
-                "Their version is below. Keep yours (overwrite theirs), keep theirs "
-                "(drop your changes), or save yours as a new note? Esc: keep editing."
-            )
-            theirs = _("Keep theirs")
-        self.app.push_screen(
-            ChoiceScreen(
-                title,
-                message,
-                [
-                    ("mine", "m", _("Keep mine")),
-                    ("theirs", "t", theirs),
-                    ("new", "n", _("Save mine as a new note")),
-                ],
-                detail=exc.current_body,
-            ),
-            self._conflict_answer,
-        )
+        ask_which_version(self, deleted, exc.current_body, self._conflict_answer)
 
     def _conflict_answer(self, answer: str | None) -> None:
         if answer == "mine":
@@ -667,18 +553,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
                 self._draft_timer = None
             self.dismiss(self._saved_note)
             return
-        self.app.push_screen(
-            ChoiceScreen(
-                _("Unsaved changes"),
-                _("This note has changes that are not saved."),
-                [
-                    ("save", "s", _("Save")),
-                    ("discard", "d", _("Discard changes")),
-                    ("keep", "k", _("Keep editing")),
-                ],
-            ),
-            self._close_answer,
-        )
+        ask_about_unsaved_note(self, self._close_answer)
 
     def _close_answer(self, answer: str | None) -> None:
         if answer == "save":
@@ -710,17 +585,3 @@ class NoteEditorScreen(ModalScreen[Note | None]):
 
     def on_discarded(self, message: Discarded) -> None:
         self.dismiss(self._saved_note)
-
-
-def confirm_delete(node: DOMNode, note: Note, on_delete: Any) -> None:
-    """Ask before deleting `note` (its first line shown); call `on_delete()` on yes."""
-    first = note.body.strip().splitlines()[0] if note.body.strip() else ""
-    node.app.push_screen(
-        ChoiceScreen(
-            _("Delete this note?"),
-            _("You can undo with u until you quit."),
-            [("delete", "y", _("Delete")), ("keep", "n", _("Keep it"))],
-            detail=first,
-        ),
-        lambda answer: on_delete() if answer == "delete" else None,
-    )

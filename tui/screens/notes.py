@@ -26,7 +26,8 @@ from paradiplo.db.i18n import _, number
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
 from paradiplo.db.text import display_safe
-from paradiplo.tui.screens.note_editor import ChoiceScreen, NoteEditorScreen, say
+from paradiplo.tui.screens.choice import confirm_delete, say
+from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.widgets.dbwork import (
     DbResult,
     NoteChanged,
@@ -294,15 +295,7 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         note = self.current
         if note is None:
             return
-        self.app.push_screen(
-            ChoiceScreen(
-                _("Delete this note?"),
-                _("You can undo with u until you quit."),
-                [("delete", "y", _("Delete")), ("keep", "n", _("Keep it"))],
-                detail=first_line(note.body, 300),
-            ),
-            lambda answer: self._delete(note) if answer == "delete" else None,
-        )
+        confirm_delete(self, note, lambda: self._delete(note), first_line(note.body, 300))
 
     def _delete(self, note: Note) -> None:
         self.change_note("delete", note.id)

@@ -858,7 +858,7 @@ class DetailView(ScrollView, can_focus=True):
         note = self.current_note
         if note is None:
             return
-        from paradiplo.tui.screens.note_editor import confirm_delete
+        from paradiplo.tui.screens.choice import confirm_delete
 
         confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 
