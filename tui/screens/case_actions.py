@@ -58,7 +58,8 @@ def _in_thread(app: Any, work: Callable[[], None], done: Callable[[], None]) -> 
 
 
 def edit_case(main: Any) -> None:
-    from paradiplo.tui.screens.case_form import CaseFormScreen, values_from_detail
+    from paradiplo.tui.screens.case_form import CaseFormScreen
+    from paradiplo.tui.screens.case_open import values_from_detail
 
     app = main.app
     detail = _current(main)

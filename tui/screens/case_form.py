@@ -12,19 +12,15 @@ a "Save anyway" choice. Ctrl+S saves, Escape cancels. Everything typed is data, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -36,16 +32,24 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
-from textual.widgets.option_list import Option
 
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _
 from paradiplo.db.store import Store
+from paradiplo.tui.screens.case_hints import (
+    COMPLETING,
+    CaseValues,
+    CompletingForm,
+    field_problem,
+    make_case_input,
+    preview_lines,
+    split_items,
+)
+from paradiplo.tui.screens.form_dialog import save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line, plain
 
 PREVIEW_DELAY_S = 0.25
-COMPLETING = ("region", "partner_country", "sectors")
 PARTNER_KIND_LABELS = {
     "sub_state": "sub-state government (a city, prefecture, state…)",
     "state": "state (a national government)",
@@ -72,23 +76,6 @@ PLACEHOLDERS = {
     "sectors": "Tourism; Education (separate with ; or ,)",
     "title": "left empty: made from region, partner and type",
 }
-
-
-@dataclass
-class CaseValues:
-    """What the form holds (all text, as the user typed it)."""
-
-    region: str = ""
-    partner: str = ""
-    partner_country: str = ""
-    partner_kind: str = "unknown"
-    type: str = ""
-    date: str = ""
-    status: str = ""
-    sectors: list[str] = field(default_factory=list)
-    title: str = ""
-    # A bare name shared by a Kota and a Kabupaten (Malang), kept as the source states it.
-    keep_ambiguous: bool = False
 
 
 @dataclass
@@ -123,13 +110,6 @@ DEFAULT_SUPPORTS = ("region", "partner", "partner_country", "type")
 
 
 @dataclass
-class Completions(DbResult):
-    field_name: str
-    typed: str
-    items: list[tuple[str, str]]  # (name, what it is)
-
-
-@dataclass
 class Saved(DbResult):
     case_id: str
 
@@ -141,136 +121,14 @@ class SaveFailed(DbResult):
     duplicates: list[tuple[str, str]]
 
 
-_LIST_SEP = re.compile(r"[;,|]")
-
-
-def _split(value: str) -> list[str]:
-    """'Tourism; Education, Culture' -> its items (as `db.collection.split_list` reads them)."""
-    return [p.strip() for p in _LIST_SEP.split(value) if p.strip()]
-
-
-def _make_case_input(
-    values: CaseValues,
-    source_id: str,
-    passage: tuple[int, int] | None,
-    supports: tuple[str, ...],
-) -> Any:
-    """The `CaseInput` the form's values state (built in a worker: db.collection is imported
-    there, not on the UI thread)."""
-    from paradiplo.db.collection import CaseInput, QuoteSpec
-
-    quotes: tuple[QuoteSpec, ...] = ()
-    if passage is not None:
-        quotes = (QuoteSpec(start=passage[0], end=passage[1], supports=supports),)
-    return CaseInput(
-        region=values.region,
-        type=values.type,
-        source_id=source_id,
-        partner=values.partner or None,
-        partner_country=values.partner_country or None,
-        partner_kind=values.partner_kind or None,
-        date=values.date or None,
-        status=values.status or None,
-        sectors=tuple(values.sectors),
-        title=values.title or None,
-        quotes=quotes,
-    )
-
-
-def _preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str, str]]:
-    """What each field resolves to, one line each (runs in the worker)."""
-    from paradiplo.db import places
-
-    lines: dict[str, tuple[str, str]] = {}
-    region = p.region
-    if region.area is not None:
-        g = places.for_connection(conn)
-        areas = getattr(g, "areas", {})
-        prov = areas.get(region.area.province_code or "")
-        where = f" ({prov.name})" if prov is not None and prov != region.area else ""
-        lines["region"] = ("ok", f"→ {region.area.name}{where}")
-    elif region.candidates and values.keep_ambiguous:
-        names = " or ".join(a.name for a in region.candidates)
-        lines["region"] = (
-            "ok",
-            f"→ kept as stated: {region.as_stated} ({names}: not stated which)",
-        )
-    elif region.candidates:
-        names = " / ".join(a.name for a in region.candidates)
-        lines["region"] = ("warn", f"ambiguous: {names} — write Kota … or Kabupaten …")
-    elif values.region.strip():
-        lines["region"] = (
-            "error",
-            f"“{values.region.strip()}” is not in the official list of Indonesia's regions",
-        )
-    else:
-        lines["region"] = ("error", "required")
-    if values.partner_country.strip():
-        c = p.partner_country
-        if c is not None:
-            other = f" / {c.name_id}" if c.name_id and c.name_id != c.name_en else ""
-            lines["partner_country"] = ("ok", f"→ {c.name_en}{other} ({c.code})")
-        else:
-            lines["partner_country"] = (
-                "error",
-                f"“{values.partner_country.strip()}” is not a country known here "
-                "(English or Indonesian name, or ISO code)",
-            )
-    if values.partner.strip():
-        lines["partner"] = ("info", f"→ {p.partner}")
-    else:
-        lines["partner"] = ("info", "not named (the source names no partner)")
-    if p.type_label:
-        lines["type"] = ("ok", f"→ {p.type_label}")
-    if values.date.strip():
-        bad = [x for x in p.problems if x.startswith("date:")]
-        lines["date"] = ("error", bad[0]) if bad else ("ok", f"→ {values.date.strip()}")
-    items = _split(", ".join(values.sectors))
-    if items:
-        unknown = [x for x in p.problems if x.startswith("unknown sector")]
-        if unknown:
-            lines["sectors"] = ("error", "; ".join(unknown))
-        else:
-            from paradiplo.db import ui_queries
-
-            labels = ui_queries.sector_labels(conn)
-            lines["sectors"] = ("ok", "→ " + ", ".join(labels.get(s, s) for s in p.sector_ids))
-    if not values.title.strip():
-        lines["title"] = ("info", f"→ {p.title}")
-    return lines
-
-
-class NameSuggester(Suggester):
-    """Inline completion from the names the form's last completion list found."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=False)
-        self.names: list[str] = []
-        self.list_mode = False  # complete the last item of a ;/, separated list
-
-    async def get_suggestion(self, value: str) -> str | None:
-        head, last = "", value
-        if self.list_mode:
-            # The last item of the list, after its separator and spaces (kept as typed).
-            cut = max(value.rfind(";"), value.rfind(","))
-            last = value[cut + 1 :].lstrip()
-            head = value[: len(value) - len(last)]
-        if not last:
-            return None
-        folded = last.casefold()
-        for name in self.names:
-            if name.casefold().startswith(folded) and len(name) > len(last):
-                return head + name
-        return None
-
-
-class CaseFormScreen(ModalScreen[str | None]):
+class CaseFormScreen(CompletingForm):
     """Add or edit a case; dismissed with the saved case's id (None when cancelled)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="case_form.save"),
-        Binding("escape", "cancel", "Cancel", id="case_form.cancel"),
-    ]
+    BINDINGS = save_cancel_bindings("case_form", "Save")
+    LEAVE_QUESTION = (
+        N_("Leave the form?"),
+        N_("What you typed in this form is not saved. Leave it anyway?"),
+    )
 
     def __init__(
         self,
@@ -300,7 +158,6 @@ class CaseFormScreen(ModalScreen[str | None]):
         self.force = False
         self.saving = False
         self._preview_timer: Timer | None = None
-        self._suggesters: dict[str, NameSuggester] = {}
         self.duplicates: list[tuple[str, str]] = []
         self.problems: list[str] = []
 
@@ -365,10 +222,7 @@ class CaseFormScreen(ModalScreen[str | None]):
     def _field(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label(FIELD_LABELS[name], classes="form-label")
-            suggester = None
-            if name in COMPLETING:
-                suggester = self._suggesters[name] = NameSuggester()
-                suggester.list_mode = name == "sectors"
+            suggester = self.suggester_for(name)
             yield Input(
                 value=value,
                 placeholder=PLACEHOLDERS.get(name, ""),
@@ -488,7 +342,7 @@ class CaseFormScreen(ModalScreen[str | None]):
             type=str(type_) if isinstance(type_, str) else "",
             date=text("date"),
             status=text("status"),
-            sectors=_split(text("sectors")),
+            sectors=split_items(text("sectors")),
             title=text("title"),
             keep_ambiguous=self.query_one("#keep-ambiguous", Checkbox).value,
         )
@@ -499,7 +353,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         if self.passage is not None:
             supports = tuple(self.query_one("#supports", SelectionList).selected)
         source_id, passage = self.source_id or "", self.passage
-        return lambda: _make_case_input(values, source_id, passage, supports)
+        return lambda: make_case_input(values, source_id, passage, supports)
 
     # ---------------------------------------------------------------------- preview
     @on(Input.Changed)
@@ -534,7 +388,7 @@ class CaseFormScreen(ModalScreen[str | None]):
             ambiguous: Any = "keep" if values.keep_ambiguous else "error"
             p = collection.preview_case(conn, case(), ambiguous, exclude=exclude)
             problems = [x for x in p.problems if not (exclude and x.startswith("No source"))]
-            return PreviewRead(_preview_lines(conn, p, values), problems, list(p.duplicates))
+            return PreviewRead(preview_lines(conn, p, values), problems, list(p.duplicates))
 
         run_db(self, "form-preview", load)
 
@@ -572,7 +426,7 @@ class CaseFormScreen(ModalScreen[str | None]):
         self, problems: list[str], duplicates: list[tuple[str, str]], *, saving: bool
     ) -> None:
         box = self.query_one("#form-problems", Static)
-        shown = [p for p in problems if not _field_problem(p)] if not saving else problems
+        shown = [p for p in problems if not field_problem(p)] if not saving else problems
         if shown:
             text = Text()
             for i, p in enumerate(shown):
@@ -596,88 +450,6 @@ class CaseFormScreen(ModalScreen[str | None]):
             dup.display = True
         else:
             dup.display = False
-
-    # ------------------------------------------------------------------- completion
-    def _complete(self, name: str, typed: str) -> None:
-        last = typed
-        if name == "sectors":
-            cut = max(typed.rfind(";"), typed.rfind(","))
-            last = typed[cut + 1 :].strip()
-
-        def load(store: Store) -> Completions:
-            from paradiplo.db import collection
-
-            conn = store.conn
-            if name == "region":
-                items = collection.complete_regions(conn, last, limit=30)
-            elif name == "partner_country":
-                items = collection.complete_countries(conn, last, limit=30)
-            else:
-                items = collection.complete_sectors(conn, last)
-            return Completions(name, typed, items)
-
-        run_db(self, "form-complete", load)
-
-    def on_completions(self, message: Completions) -> None:
-        if not is_current(self, message):
-            return
-        suggester = self._suggesters.get(message.field_name)
-        if suggester is not None:
-            suggester.names = [n for n, _ in message.items]
-        choices = self.query_one("#form-choices", OptionList)
-        focused = self.focused
-        if not isinstance(focused, Input) or focused.id != message.field_name:
-            return
-        choices.clear_options()
-        last = message.typed
-        if message.field_name == "sectors":
-            last = last[max(last.rfind(";"), last.rfind(",")) + 1 :].strip()
-        if not last or not message.items:
-            choices.display = False
-            return
-        for name, what in message.items[:30]:
-            label = one_line(name, style="bold")
-            label.append_text(one_line(f"  {what}", style="dim"))
-            choices.add_option(Option(label, id=name))
-        choices.display = True
-        choices.border_title = _("{n} matching · ↓ to choose, Enter takes one").format(
-            n=len(message.items)
-        )
-        self._choices_for = message.field_name
-        # The list takes room from the fields: keep the field being typed in view.
-        self.call_after_refresh(focused.scroll_visible, animate=False)
-
-    def on_key(self, event: Any) -> None:
-        focused = self.focused
-        choices = self.query_one("#form-choices", OptionList)
-        if (
-            event.key == "down"
-            and isinstance(focused, Input)
-            and focused.id in COMPLETING
-            and choices.display
-            and choices.option_count
-        ):
-            event.stop()
-            event.prevent_default()
-            choices.focus()
-            choices.highlighted = 0
-
-    @on(OptionList.OptionSelected, "#form-choices")
-    def _choice_taken(self, event: OptionList.OptionSelected) -> None:
-        name = getattr(self, "_choices_for", None)
-        if not name:
-            return
-        value = event.option.id or ""
-        field_input = self.query_one(f"#{name}", Input)
-        if name == "sectors":
-            current = field_input.value
-            cut = max(current.rfind(";"), current.rfind(","))
-            head = current[: cut + 1]
-            value = (head + " " if head else "") + value + "; "
-        field_input.value = value
-        field_input.cursor_position = len(value)
-        event.option_list.display = False
-        field_input.focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -770,31 +542,12 @@ class CaseFormScreen(ModalScreen[str | None]):
         self.force = True
         self.action_save()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     def action_cancel(self) -> None:
-        choices = self.query_one("#form-choices", OptionList)
-        if choices.display and self.focused is choices:
-            choices.display = False
-            name = getattr(self, "_choices_for", None)
-            if name:
-                self.query_one(f"#{name}", Input).focus()
-            return
-        if not self.has_unsaved_changes():
-            self.dismiss(None)
-            return
-        from paradiplo.tui.screens.dialogs import leave_if_confirmed
-
-        leave_if_confirmed(
-            self,
-            N_("Leave the form?"),
-            N_("What you typed in this form is not saved. Leave it anyway?"),
-        )
+        if not self.close_choices():
+            super().action_cancel()
 
     def has_unsaved_changes(self) -> bool:
-        """Typed but not saved (quitting the app asks first too)."""
+        """Typed but not saved."""
         if not self.is_mounted or self.saving:
             return False
         try:
@@ -802,104 +555,3 @@ class CaseFormScreen(ModalScreen[str | None]):
         except Exception:  # not composed yet
             return False
         return now != self.initial and not (self.passage is not None and now == self.prefilled)
-
-
-def _field_problem(problem: str) -> bool:
-    """Problems a field's own line shows already."""
-    return problem.startswith(
-        ("region '", "partner country", "unknown type", "date:", "unknown sector")
-    )
-
-
-# ------------------------------------------------------------------ opening the form
-def values_from_detail(detail: Any) -> CaseValues:
-    """A case as the form shows it for editing (from `queries.case_detail`)."""
-    region = detail.region
-    region_text = region.name
-    kept = region.level == "regency_or_city" and bool(region.as_stated)
-    if kept:
-        region_text = region.as_stated
-    partner = detail.partner
-    return CaseValues(
-        region=region_text,
-        partner=partner.name if partner is not None else "",
-        partner_country=(partner.country_name or "") if partner is not None else "",
-        partner_kind=detail.partner_kind or "unknown",
-        type=detail.type or "",
-        date=detail.date or "",
-        status=detail.status or "",
-        sectors=[s.label_en for s in detail.sectors],
-        title=detail.title,
-        keep_ambiguous=kept,
-    )
-
-
-def open_case_form(
-    node: Any,
-    values: CaseValues,
-    done: Callable[[str | None], None],
-    **kwargs: Any,
-) -> None:
-    app = node.app
-    app.push_screen(CaseFormScreen(app.store, values, **kwargs), done)
-
-
-def open_case_from_passage(reader: Any, source: Any, passage: tuple[int, int]) -> None:
-    """A new case citing the selected passage, the form pre-filled from its suggestion."""
-    app = reader.app
-    if getattr(app.store, "readonly", False):
-        app.notify("The database is open read-only: cases cannot be added.", severity="warning")
-        return
-    start, end = passage
-
-    def done(case_id: str | None) -> None:
-        if case_id is None:
-            return
-        app.notify(
-            _("Case {id} added. Enter on the passage opens it.").format(id=case_id),
-            title=_("Case added"),
-        )
-        reader.anchor_start, reader.anchor_end = start, end
-        reader.load(reader.source_id)  # the passage is underlined as cited now
-
-    app.push_screen(
-        CaseFormScreen(
-            app.store,
-            CaseValues(),
-            source_id=source.id,
-            passage=passage,
-            quote=source.text[start:end],
-            heading="New case from the passage",
-            suggest=True,
-        ),
-        done,
-    )
-
-
-def open_attach_evidence(
-    reader: Any, source: Any, passage: tuple[int, int], case_id: str | None
-) -> None:
-    """Attach the selected passage to a case (chosen in a dialog) as evidence."""
-    from paradiplo.tui.screens.evidence import AttachEvidenceScreen
-
-    app = reader.app
-    if getattr(app.store, "readonly", False):
-        app.notify("The database is open read-only: evidence cannot be added.", severity="warning")
-        return
-    start, end = passage
-
-    def done(chosen: str | None) -> None:
-        if chosen is None:
-            return
-        app.notify(
-            _("The passage is now evidence for {id}.").format(id=chosen),
-            title=_("Evidence attached"),
-        )
-        reader.anchor_start, reader.anchor_end = start, end
-        reader.case_id = chosen
-        reader.load(reader.source_id)
-
-    app.push_screen(
-        AttachEvidenceScreen(app.store, source.id, passage, source.text[start:end], case_id),
-        done,
-    )

@@ -114,11 +114,16 @@ def confirm(
 ) -> None:
     """Ask `title` (y: `yes`, n: keep it), `detail` (user text) shown literally; call
     `on_yes()` on yes."""
+
+    def answered(answer: str | None) -> None:
+        if answer == "yes":
+            on_yes()
+
     node.app.push_screen(
         ChoiceScreen(
             title, message, [("yes", "y", yes), ("keep", "n", _("Keep it"))], detail=detail
         ),
-        lambda answer: on_yes() if answer == "yes" else None,
+        answered,
     )
 
 

@@ -14,10 +14,8 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,8 +23,9 @@ from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, ngettext, number
 from paradiplo.db.store import Store
 from paradiplo.db.text import fact_label
+from paradiplo.tui.screens.form_dialog import FormDialog, save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
-from paradiplo.tui.widgets.text import one_line, plain
+from paradiplo.tui.widgets.text import one_line
 
 
 @dataclass
@@ -68,13 +67,11 @@ def case_facts(detail: Any) -> list[tuple[str, str]]:
     return out
 
 
-class AttachEvidenceScreen(ModalScreen[str | None]):
+class AttachEvidenceScreen(FormDialog):
     """Choose a case and the facts the passage supports; dismissed with the case id."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "attach", "Attach", priority=True, id="attach.save"),
-        Binding("escape", "cancel", "Cancel", id="attach.cancel"),
-    ]
+    BINDINGS = save_cancel_bindings("attach", "Attach")
+    PROBLEM_ID = "attach-problem"
 
     def __init__(
         self,
@@ -203,12 +200,12 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
             facts.highlighted = 0  # Space ticks the first fact at once
 
     # ----------------------------------------------------------------------- attach
-    def action_attach(self) -> None:
+    def action_save(self) -> None:
         if self.busy:
             return
         case_id = self.case_id
         if case_id is None:
-            self._problem("Choose a case first.")
+            self.show_problem("Choose a case first.")
             return
         supports = tuple(self.query_one("#facts", SelectionList).selected)
         source_id, (start, end) = self.source_id, self.passage
@@ -232,22 +229,8 @@ class AttachEvidenceScreen(ModalScreen[str | None]):
 
     def on_attach_failed(self, message: AttachFailed) -> None:
         self.busy = False
-        self._problem(message.message)
-
-    def _problem(self, message: str) -> None:
-        box = self.query_one("#attach-problem", Static)
-        text = Text("✗ ", style="bold red")
-        text.append_text(plain(message))
-        box.update(text)
-        box.display = True
+        self.show_problem(message.message)
 
     @on(Button.Pressed, "#attach")
     def _attach_pressed(self) -> None:
-        self.action_attach()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.action_save()

@@ -22,7 +22,6 @@ from typing import Any
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -35,6 +34,7 @@ from paradiplo.db.models import Draft, Note
 from paradiplo.db.store import Store
 from paradiplo.db.text import clean_user_text, display_safe, target_word
 from paradiplo.tui.screens.choice import ask_about_unsaved_note, ask_which_version, say
+from paradiplo.tui.screens.form_dialog import save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
 from paradiplo.tui.widgets.fixed_input import FixedInput
 from paradiplo.tui.widgets.note_text import local_time, short_text
@@ -126,10 +126,7 @@ class NoteEditorScreen(ModalScreen[Note | None]):
     NoteEditorScreen #note-help { color: $text-muted; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
-        Binding("escape", "close", "Close", id="note.close"),
-    ]
+    BINDINGS = save_cancel_bindings("note", "Save", ("close", "Close"))
 
     def __init__(
         self,

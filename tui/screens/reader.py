@@ -725,7 +725,7 @@ class SourceReaderScreen(Screen[None]):
                 "then a attaches it to a case."
             )
             return
-        from paradiplo.tui.screens.case_form import open_attach_evidence
+        from paradiplo.tui.screens.case_open import open_attach_evidence
 
         open_attach_evidence(self, self.source, chosen, self.case_id)
 
@@ -737,7 +737,7 @@ class SourceReaderScreen(Screen[None]):
                 "then c starts a case from it."
             )
             return
-        from paradiplo.tui.screens.case_form import open_case_from_passage
+        from paradiplo.tui.screens.case_open import open_case_from_passage
 
         open_case_from_passage(self, self.source, chosen)
 

@@ -17,15 +17,14 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _, number
 from paradiplo.db.store import Store
+from paradiplo.tui.screens.form_dialog import FormDialog, save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import plain
 
@@ -71,13 +70,15 @@ def _expand(path: str) -> Path:
     return Path(path.strip()).expanduser()
 
 
-class SourceFormScreen(ModalScreen[str | None]):
+class SourceFormScreen(FormDialog):
     """Add a source; dismissed with its id (None when cancelled)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Add", priority=True, id="source_form.save"),
-        Binding("escape", "cancel", "Cancel", id="source_form.cancel"),
-    ]
+    BINDINGS = save_cancel_bindings("source_form", "Add")
+    PROBLEM_ID = "source-problem"
+    LEAVE_QUESTION = (
+        N_("Leave without adding?"),
+        N_("The text and the fields you filled in are not saved. Leave anyway?"),
+    )
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -172,7 +173,7 @@ class SourceFormScreen(ModalScreen[str | None]):
     def on_file_read(self, message: FileRead) -> None:
         if not is_current(self, message):
             return
-        self._problem(None)
+        self.show_problem(None)
         line = self.query_one("#source-path-line", Static)
         line.update(
             plain(
@@ -219,10 +220,12 @@ class SourceFormScreen(ModalScreen[str | None]):
             return
         v = self._values()
         if not v["path"] and not v["text"].strip():
-            self._problem("Give a file, or paste the text into the box: there is nothing to add.")
+            self.show_problem(
+                "Give a file, or paste the text into the box: there is nothing to add."
+            )
             return
         if v["path"] and v["text"].strip():
-            self._problem("Give a file or pasted text, not both: empty one of them.")
+            self.show_problem("Give a file or pasted text, not both: empty one of them.")
             return
         self.busy = True
 
@@ -263,19 +266,9 @@ class SourceFormScreen(ModalScreen[str | None]):
 
     def on_source_refused(self, message: SourceRefused) -> None:
         self.busy = False
-        self._problem(message.message)
+        self.show_problem(message.message)
         self.existing = message.existing
         self.query_one("#open-existing").display = message.existing is not None
-
-    def _problem(self, message: str | None) -> None:
-        box = self.query_one("#source-problem", Static)
-        if message is None:
-            box.display = False
-            return
-        text = Text("✗ ", style="bold red")
-        text.append_text(plain(message))
-        box.update(text)
-        box.display = True
 
     @on(Button.Pressed, "#add")
     def _add_pressed(self) -> None:
@@ -286,24 +279,8 @@ class SourceFormScreen(ModalScreen[str | None]):
         if self.existing:
             self.dismiss(self.existing)
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved_changes():
-            self.dismiss(None)
-            return
-        from paradiplo.tui.screens.dialogs import leave_if_confirmed
-
-        leave_if_confirmed(
-            self,
-            N_("Leave without adding?"),
-            N_("The text and the fields you filled in are not saved. Leave anyway?"),
-        )
-
     def has_unsaved_changes(self) -> bool:
-        """Text pasted or fields typed and not added (quitting the app asks first too)."""
+        """Text pasted or fields typed and not added."""
         if not self.is_mounted or self.busy:
             return False
         try:

@@ -1,0 +1,62 @@
+"""What the dialogs with fields share (the case form, add a source, attach evidence): Ctrl+S
+saves, Escape and the Cancel button leave (asking first when something typed would be lost),
+and one line under the fields says what is wrong, as literal text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from paradiplo.tui.screens.dialogs import leave_if_confirmed
+from paradiplo.tui.widgets.text import plain
+
+
+def save_cancel_bindings(
+    prefix: str, save: str, cancel: tuple[str, str] = ("cancel", "Cancel")
+) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """Ctrl+S (`save` is its label) and Escape (`cancel`: action and label), with the ids
+    `prefix.save` and `prefix.<action>` that keymap.toml names."""
+    action, label = cancel
+    return [
+        Binding("ctrl+s", "save", save, priority=True, id=f"{prefix}.save"),
+        Binding("escape", action, label, id=f"{prefix}.{action}"),
+    ]
+
+
+class FormDialog(ModalScreen[str | None]):
+    """A dialog with fields, dismissed with what it made (an id) or None when left."""
+
+    PROBLEM_ID = "form-problem"  # the Static that says what is wrong
+    # Asked on leaving with unsaved input (catalog messages); the default leaves at once.
+    LEAVE_QUESTION: tuple[str, str] | None = None
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def has_unsaved_changes(self) -> bool:
+        """Something typed would be lost by leaving (quitting the app asks first too)."""
+        return False
+
+    def action_cancel(self) -> None:
+        if self.LEAVE_QUESTION is None or not self.has_unsaved_changes():
+            self.dismiss(None)
+            return
+        leave_if_confirmed(self, *self.LEAVE_QUESTION)
+
+    def show_problem(self, message: str | None) -> None:
+        """'✗ message' under the fields (None hides the line)."""
+        box = self.query_one(f"#{self.PROBLEM_ID}", Static)
+        if message is None:
+            box.display = False
+            return
+        text = Text("✗ ", style="bold red")
+        text.append_text(plain(message))
+        box.update(text)
+        box.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
