@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from paradiplo.db import queries
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
+from paradiplo.tui.widgets.case_sections import legal_basis_text
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
-from paradiplo.tui.widgets.detail import legal_basis_text
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.text import one_line, plain
 
