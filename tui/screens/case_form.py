@@ -45,7 +45,7 @@ from paradiplo.tui.screens.case_hints import (
     preview_lines,
     split_items,
 )
-from paradiplo.tui.screens.form_dialog import save_cancel_bindings
+from paradiplo.tui.screens.form_dialog import Made, save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line, plain
 
@@ -110,11 +110,6 @@ DEFAULT_SUPPORTS = ("region", "partner", "partner_country", "type")
 
 
 @dataclass
-class Saved(DbResult):
-    case_id: str
-
-
-@dataclass
 class SaveFailed(DbResult):
     message: str
     problems: list[str]
@@ -156,7 +151,6 @@ class CaseFormScreen(CompletingForm):
         self.supports = supports
         self.suggest = suggest
         self.force = False
-        self.saving = False
         self._preview_timer: Timer | None = None
         self.duplicates: list[tuple[str, str]] = []
         self.problems: list[str] = []
@@ -458,14 +452,14 @@ class CaseFormScreen(CompletingForm):
 
     # ------------------------------------------------------------------------- save
     def action_save(self) -> None:
-        if self.saving:
+        if self.busy:
             return
         values = self.current_values()
         if not values.type:
             self._show_problems(["Choose a type."], [], saving=True)
             self.query_one("#type", Select).focus()
             return
-        self.saving = True
+        self.busy = True
         force = self.force
         case_id = self.case_id
         new_case = self._case_input(values)
@@ -486,7 +480,7 @@ class CaseFormScreen(CompletingForm):
                         facts = [f for f in q.supports if f != "sectors"]
                         facts += [f"sector:{s}" for s in p.sector_ids]
                         case = replace(case, quotes=(replace(q, supports=tuple(facts)),))
-                    return Saved(collection.add_case(store, case, force=force, ambiguous=ambiguous))
+                    return Made(collection.add_case(store, case, force=force, ambiguous=ambiguous))
                 # Only what was changed: a generated title then follows the edit.
                 changes: dict[str, Any] = {
                     name: value
@@ -504,14 +498,14 @@ class CaseFormScreen(CompletingForm):
                     if value != getattr(before, name)
                 }
                 if not changes:
-                    return Saved(case_id)
+                    return Made(case_id)
                 dups = collection.preview_case(
                     store.conn, made, ambiguous, exclude=case_id
                 ).duplicates
                 if dups and not force:
                     raise collection.DuplicateCase(list(dups))
                 collection.update_case(store, case_id, changes, ambiguous=ambiguous)
-                return Saved(case_id)
+                return Made(case_id)
             except collection.DuplicateCase as exc:
                 return SaveFailed(str(exc), [], list(exc.existing))
             except collection.CaseProblem as exc:
@@ -521,12 +515,8 @@ class CaseFormScreen(CompletingForm):
 
         run_db(self, "form-save", save)
 
-    def on_saved(self, message: Saved) -> None:
-        self.saving = False
-        self.dismiss(message.case_id)
-
     def on_save_failed(self, message: SaveFailed) -> None:
-        self.saving = False
+        self.busy = False
         if message.duplicates:
             self._show_problems([], message.duplicates, saving=True)
             self.query_one("#save-anyway", Button).focus()
@@ -548,7 +538,7 @@ class CaseFormScreen(CompletingForm):
 
     def has_unsaved_changes(self) -> bool:
         """Typed but not saved."""
-        if not self.is_mounted or self.saving:
+        if not self.is_mounted or self.busy:
             return False
         try:
             now = self.current_values()

@@ -23,7 +23,7 @@ from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, ngettext, number
 from paradiplo.db.store import Store
 from paradiplo.db.text import fact_label
-from paradiplo.tui.screens.form_dialog import FormDialog, save_cancel_bindings
+from paradiplo.tui.screens.form_dialog import FormDialog, Made, Refused, save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line
 
@@ -37,17 +37,6 @@ class CasesFound(DbResult):
 class FactsRead(DbResult):
     case_id: str
     facts: list[tuple[str, str]]  # (supports key, what it says)
-
-
-@dataclass
-class Attached(DbResult):
-    case_id: str
-    supports: tuple[str, ...]
-
-
-@dataclass
-class AttachFailed(DbResult):
-    message: str
 
 
 def case_facts(detail: Any) -> list[tuple[str, str]]:
@@ -88,7 +77,6 @@ class AttachEvidenceScreen(FormDialog):
         self.quote = quote
         self.first_case = case_id
         self.case_id: str | None = None
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog attach-form"):
@@ -218,18 +206,10 @@ class AttachEvidenceScreen(FormDialog):
                 spec = collection.QuoteSpec(start=start, end=end, supports=supports)
                 collection.attach_evidence(store, case_id, source_id, spec)
             except ParadiploError as exc:
-                return AttachFailed(str(exc))
-            return Attached(case_id, supports)
+                return Refused(str(exc))
+            return Made(case_id)
 
         run_db(self, "attach-save", save)
-
-    def on_attached(self, message: Attached) -> None:
-        self.busy = False
-        self.dismiss(message.case_id)
-
-    def on_attach_failed(self, message: AttachFailed) -> None:
-        self.busy = False
-        self.show_problem(message.message)
 
     @on(Button.Pressed, "#attach")
     def _attach_pressed(self) -> None:

@@ -4,6 +4,8 @@ and one line under the fields says what is wrong, as literal text."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -11,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from paradiplo.tui.screens.dialogs import leave_if_confirmed
+from paradiplo.tui.widgets.dbwork import DbResult
 from paradiplo.tui.widgets.text import plain
 
 
@@ -26,12 +29,38 @@ def save_cancel_bindings(
     ]
 
 
+@dataclass
+class Made(DbResult):
+    """A form's save worked: the form leaves with what it made (an id)."""
+
+    made: str
+
+
+@dataclass
+class Refused(DbResult):
+    """A form's save was refused: the form stays, saying why."""
+
+    message: str
+
+
 class FormDialog(ModalScreen[str | None]):
     """A dialog with fields, dismissed with what it made (an id) or None when left."""
 
     PROBLEM_ID = "form-problem"  # the Static that says what is wrong
     # Asked on leaving with unsaved input (catalog messages); the default leaves at once.
     LEAVE_QUESTION: tuple[str, str] | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False  # a save is running in a worker
+
+    def on_made(self, message: Made) -> None:
+        self.busy = False
+        self.dismiss(message.made)
+
+    def on_refused(self, message: Refused) -> None:
+        self.busy = False
+        self.show_problem(message.message)
 
     def action_save(self) -> None:
         raise NotImplementedError

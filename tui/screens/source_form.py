@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _, number
 from paradiplo.db.store import Store
-from paradiplo.tui.screens.form_dialog import FormDialog, save_cancel_bindings
+from paradiplo.tui.screens.form_dialog import FormDialog, Made, save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import plain
 
@@ -56,11 +56,6 @@ class FileRead(DbResult):
 
 
 @dataclass
-class SourceAdded(DbResult):
-    source_id: str
-
-
-@dataclass
 class SourceRefused(DbResult):
     message: str
     existing: str | None = None
@@ -83,7 +78,6 @@ class SourceFormScreen(FormDialog):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.busy = False
         self.existing: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -252,17 +246,13 @@ class SourceFormScreen(FormDialog):
                 problems = collection.source_problems(src)
                 if problems:
                     return SourceRefused("; ".join(problems))
-                return SourceAdded(collection.add_source(store, src))
+                return Made(collection.add_source(store, src))
             except collection.DuplicateSource as exc:
                 return SourceRefused(str(exc), exc.source_id)
             except ParadiploError as exc:
                 return SourceRefused(str(exc))
 
         run_db(self, "source-save", save)
-
-    def on_source_added(self, message: SourceAdded) -> None:
-        self.busy = False
-        self.dismiss(message.source_id)
 
     def on_source_refused(self, message: SourceRefused) -> None:
         self.busy = False
