@@ -45,6 +45,18 @@ def _writable(app: Any) -> bool:
     return True
 
 
+def _own_case(main: Any, verb: str) -> Any:
+    """The selected case if it is the user's own and can be changed (`verb`: "edited",
+    "deleted"), else None after saying why not."""
+    detail = _current(main)
+    if detail is None or not _writable(main.app):
+        return None
+    if detail.origin != "user":
+        main.app.notify(SEED_REFUSAL.format(title=detail.title, verb=verb), timeout=8)
+        return None
+    return detail
+
+
 def _in_thread(app: Any, work: Callable[[], None], done: Callable[[], None]) -> None:
     def run() -> None:
         try:
@@ -62,11 +74,8 @@ def edit_case(main: Any) -> None:
     from paradiplo.tui.screens.case_open import values_from_detail
 
     app = main.app
-    detail = _current(main)
-    if detail is None or not _writable(app):
-        return
-    if detail.origin != "user":
-        app.notify(SEED_REFUSAL.format(title=detail.title, verb="edited"), timeout=8)
+    detail = _own_case(main, "edited")
+    if detail is None:
         return
 
     def done(case_id: str | None) -> None:
@@ -98,11 +107,8 @@ def delete_case(main: Any) -> None:
     from paradiplo.tui.screens.dialogs import ConfirmScreen
 
     app = main.app
-    detail = _current(main)
-    if detail is None or not _writable(app):
-        return
-    if detail.origin != "user":
-        app.notify(SEED_REFUSAL.format(title=detail.title, verb="deleted"), timeout=8)
+    detail = _own_case(main, "deleted")
+    if detail is None:
         return
     case_id, title = detail.id, detail.title
 

@@ -11,22 +11,22 @@ sources disagree about it, each side with its quotes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paradiplo.db import queries
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
+from paradiplo.tui.screens.list_detail import ListDetailScreen
 from paradiplo.tui.widgets.case_sections import legal_basis_text
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
-from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.text import one_line, plain
 
 
@@ -69,7 +69,8 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
     return text
 
 
-class GlossaryScreen(Screen[None]):
+class GlossaryScreen(ListDetailScreen[None]):
+    NAME = "glossary"
     BINDINGS = [
         Binding("escape", "back", "Back", id="glossary.back"),
         Binding("j", "down", "Down", show=False, id="glossary.down"),
@@ -81,13 +82,11 @@ class GlossaryScreen(Screen[None]):
         self.want = term_id
         self.entries: dict[str, GlossaryTerm | LegalBasis] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        with Horizontal(id="glossary-body"):
-            yield OptionList(id="glossary-list", classes="pane")
-            with VerticalScroll(id="glossary-detail", classes="pane"):
-                yield Static(id="glossary-entry")
-        yield KeyBar()
+    def make_list(self, **kwargs: Any) -> Widget:
+        return OptionList(**kwargs)
+
+    def compose_detail(self) -> ComposeResult:
+        yield Static(id="glossary-entry")
 
     def on_mount(self) -> None:
         self.query_one("#glossary-list").border_title = _("Glossary · laws")

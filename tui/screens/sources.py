@@ -7,22 +7,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from paradiplo.db import queries
 from paradiplo.db.i18n import N_, _, date_text, number
 from paradiplo.db.models import Source
 from paradiplo.db.store import Store
+from paradiplo.tui.screens.list_detail import ListDetailScreen
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
-from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.source_list import PAGE, SourceList
 from paradiplo.tui.widgets.text import one_line, plain
 
@@ -125,8 +125,10 @@ def provenance(src: Source) -> Group:
     return Group(*parts)
 
 
-class SourcesScreen(Screen[str | None]):
+class SourcesScreen(ListDetailScreen[str | None]):
     """All sources; dismisses with the id of the source to open, or None."""
+
+    NAME = "sources"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="sources.back"),
@@ -134,18 +136,15 @@ class SourcesScreen(Screen[str | None]):
         Binding("k", "up", "Up", show=False, id="sources.up"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def make_list(self, **kwargs: Any) -> Widget:
+        return SourceList(**kwargs)
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        with Horizontal(id="sources-body"):
-            yield SourceList(id="sources-list", classes="pane")
-            with VerticalScroll(id="sources-detail", classes="pane"):
-                yield Static(id="source-provenance")
-                yield Static(id="source-reference")
+    def compose_detail(self) -> ComposeResult:
+        yield Static(id="source-provenance")
+        yield Static(id="source-reference")
+
+    def compose_below(self) -> ComposeResult:
         yield Static(Text(_("Region data:") + " " + REGION_CREDIT, style="dim"), id="credit")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = _("Sources")

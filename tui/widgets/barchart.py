@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paradiplo.db.stats import Count
-from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
 
 _BOLD = Style(bold=True)
@@ -103,7 +103,7 @@ class BarChart(ScrollView, can_focus=True):
         self.selectable = True
         self.empty = "no cases"
         self._peak = 1
-        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._styles: tuple[Style, ...] = (Style(), Style(), Style())
         self._cache: dict[tuple[int, bool, int], Strip] = {}
         self._width = 0
         self._widths = (6, 1, 1)
@@ -117,7 +117,7 @@ class BarChart(ScrollView, can_focus=True):
         self.selectable = selectable
         self._peak = max((c.count for c in items), default=1)
         self._cache.clear()
-        width = self.scrollable_content_region.width or self.size.width
+        width = row_width(self)
         set_virtual_size(self, Size(width, len(items)))
         self.set_reactive(BarChart.cursor, min(self.cursor, max(len(items) - 1, 0)))
         self.refresh()
@@ -132,16 +132,11 @@ class BarChart(ScrollView, can_focus=True):
     # ------------------------------------------------------------------------ render
     def render_lines(self, crop: Region) -> list[Strip]:
         # Styles and the width are looked up once per repaint, not once per row.
-        base = self.rich_style
-        styles = (
-            base,
-            base + self.get_component_rich_style("barchart--cursor"),
-            base + self.get_component_rich_style("barchart--empty"),
-        )
+        styles = row_styles(self, "barchart--cursor", "barchart--empty")
         if styles != self._styles:
             self._styles = styles
             self._cache.clear()
-        self._width = self.scrollable_content_region.width or self.size.width
+        self._width = row_width(self)
         self._widths = bar_widths(self.items, self._width)
         return super().render_lines(crop)
 

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from paradiplo.tui.widgets.scrolling import set_virtual_size
+from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
 
 LABEL_WIDTH = 28
@@ -127,13 +127,13 @@ class MatrixGrid(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.data: GridData | None = None
         self._cache: dict[tuple[int, int, int], Strip] = {}
-        self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
+        self._styles: tuple[Style, ...] = (Style(), Style(), Style(), Style())
         self._width = 0
 
     def show(self, data: GridData) -> None:
         self.data = data
         self._cache.clear()
-        width = self.scrollable_content_region.width or self.size.width
+        width = row_width(self)
         set_virtual_size(self, Size(width, len(data.rows)))
         row, col = self.cursor
         self.set_reactive(
@@ -144,17 +144,11 @@ class MatrixGrid(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------------ render
     def render_lines(self, crop: Region) -> list[Strip]:
-        base = self.rich_style
-        styles = (
-            base,
-            base + self.get_component_rich_style("matrixgrid--cursor"),
-            base + self.get_component_rich_style("matrixgrid--zero"),
-            base + self.get_component_rich_style("matrixgrid--total"),
-        )
+        styles = row_styles(self, "matrixgrid--cursor", "matrixgrid--zero", "matrixgrid--total")
         if styles != self._styles:
             self._styles = styles
             self._cache.clear()
-        self._width = self.scrollable_content_region.width or self.size.width
+        self._width = row_width(self)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

@@ -17,6 +17,8 @@ from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from paradiplo.tui.widgets.scrolling import row_styles
+
 T = TypeVar("T")
 
 
@@ -82,7 +84,7 @@ class PagedList(ScrollView, Generic[T], can_focus=True):
     def __init__(self, page_size: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: PageCache[T] = PageCache(page_size)
-        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._styles: tuple[Style, ...] = (Style(), Style(), Style())
         self._row_cache: dict[Any, Strip] = {}
 
     # cursor: a reactive of each subclass (its own repaint and update rules)
@@ -108,12 +110,7 @@ class PagedList(ScrollView, Generic[T], can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The styles are looked up once per repaint, not once per row (each lookup walks
         # the DOM), and rendered rows are reused until their content or style changes.
-        base = self.rich_style
-        styles = (
-            base,
-            base + self.get_component_rich_style(f"{self.COMPONENT}--cursor"),
-            base + self.get_component_rich_style(f"{self.COMPONENT}--loading"),
-        )
+        styles = row_styles(self, f"{self.COMPONENT}--cursor", f"{self.COMPONENT}--loading")
         if styles != self._styles:
             self._styles = styles
             self._row_cache.clear()

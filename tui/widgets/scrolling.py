@@ -15,10 +15,23 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
+
+
+def row_styles(widget: Widget, *components: str) -> tuple[Style, ...]:
+    """The widget's style, then each component class's on top of it. A line list looks them
+    up once per repaint (each lookup walks the DOM), not once per row."""
+    base = widget.rich_style
+    return (base, *(base + widget.get_component_rich_style(c) for c in components))
+
+
+def row_width(view: Widget) -> int:
+    """The width a line list draws its rows at (the widget's, before its first layout)."""
+    return view.scrollable_content_region.width or view.size.width
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
