@@ -536,12 +536,6 @@ class CaseFormScreen(CompletingForm):
         if not self.close_choices():
             super().action_cancel()
 
-    def has_unsaved_changes(self) -> bool:
-        """Typed but not saved."""
-        if not self.is_mounted or self.busy:
-            return False
-        try:
-            now = self.current_values()
-        except Exception:  # not composed yet
-            return False
+    def input_unsaved(self) -> bool:
+        now = self.current_values()
         return now != self.initial and not (self.passage is not None and now == self.prefilled)

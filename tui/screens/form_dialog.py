@@ -66,7 +66,17 @@ class FormDialog(ModalScreen[str | None]):
         raise NotImplementedError
 
     def has_unsaved_changes(self) -> bool:
-        """Something typed would be lost by leaving (quitting the app asks first too)."""
+        """Something typed would be lost by leaving (quitting the app asks first too); not
+        while the form is being saved."""
+        if not self.is_mounted or self.busy:
+            return False
+        try:
+            return self.input_unsaved()
+        except Exception:  # not composed yet
+            return False
+
+    def input_unsaved(self) -> bool:
+        """What the fields hold differs from what the form started with."""
         return False
 
     def action_cancel(self) -> None:

@@ -269,14 +269,9 @@ class SourceFormScreen(FormDialog):
         if self.existing:
             self.dismiss(self.existing)
 
-    def has_unsaved_changes(self) -> bool:
-        """Text pasted or fields typed and not added."""
-        if not self.is_mounted or self.busy:
-            return False
-        try:
-            v = self._values()
-        except Exception:  # not composed yet
-            return False
+    def input_unsaved(self) -> bool:
+        """Text pasted or fields typed."""
+        v = self._values()
         typed = [v[k] for k in ("text", "title", "outlet", "published", "url", "accessed")]
         return any(str(x).strip() for x in typed) or bool(v["authors"])
 
