@@ -4,7 +4,6 @@ drafts screen."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -17,6 +16,7 @@ from paradiplo.db.store import Store
 from paradiplo.tui.screens.drafts import DraftsScreen
 from paradiplo.tui.screens.notes import NotesScreen
 from paradiplo.tui.widgets.detail import DetailView
+from tests.tui.test_notes_snapshots import utc  # noqa: F401  (autouse: local time is UTC)
 from tests.tui.test_notes_ui import CASE, SIZE, Harness, settle
 
 WRITTEN = "2025-08-01T10:00:00.000+00:00"
@@ -28,28 +28,28 @@ LANGUAGES = [
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Times are shown in local time: pin it."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+def english_afterwards() -> Iterator[None]:
     yield
-    monkeypatch.undo()
-    time.tzset()
     i18n.set_language("en")
+
+
+def add_dated_note(store: Store, lang: str) -> None:
+    """A note written on 1 August 2025 and edited the next day, the interface in `lang`."""
+    i18n.set_language(lang)
+    notes_api.add_note(store, "case", CASE, "dated", created_at=WRITTEN, updated_at=EDITED)
 
 
 @pytest.mark.parametrize(("lang", "written", "edited"), LANGUAGES)
 async def test_detail_pane_says_when_a_note_was_written_and_edited(
     store: Store, lang: str, written: str, edited: str
 ) -> None:
-    i18n.set_language(lang)
-    notes_api.add_note(store, "case", CASE, "dated", created_at=WRITTEN, updated_at=EDITED)
+    add_dated_note(store, lang)
     app = Harness(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown = app.query_one(DetailView).plain_text()
-        assert f"{i18n._('written {when}').format(when=written)}" in shown
-        assert f"{i18n._('edited {when}').format(when=edited)}" in shown
+        assert i18n._("written {when}").format(when=written) in shown
+        assert i18n._("edited {when}").format(when=edited) in shown
         assert ("ditulis" in shown) == (lang == "id")
 
 
@@ -57,8 +57,7 @@ async def test_detail_pane_says_when_a_note_was_written_and_edited(
 async def test_notes_screen_says_when_each_note_was_edited(
     store: Store, lang: str, written: str, edited: str
 ) -> None:
-    i18n.set_language(lang)
-    notes_api.add_note(store, "case", CASE, "dated", created_at=WRITTEN, updated_at=EDITED)
+    add_dated_note(store, lang)
     notes_api.add_note(store, "case", "gone-case", "orphan", created_at=WRITTEN)
     app = Harness(store, lambda: NotesScreen(store))
     async with app.run_test(size=SIZE) as pilot:
