@@ -30,15 +30,12 @@ from paradiplo.tui.screens.choice import confirm_delete, say
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.widgets.dbwork import (
     DbResult,
-    NoteChanged,
-    change_note,
     db_work,
-    noted,
-    undo_delete,
 )
 from paradiplo.tui.widgets.fixed_input import FixedInput
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.note_card import NoteCard
+from paradiplo.tui.widgets.note_changes import NoteChanges
 from paradiplo.tui.widgets.note_text import local_time
 
 FILTER_DELAY = 0.2
@@ -81,7 +78,7 @@ class Exported(DbResult):
     path: Path
 
 
-class NotesScreen(Screen[tuple[str, str, int | None] | None]):
+class NotesScreen(NoteChanges, Screen[tuple[str, str, int | None] | None]):
     """Every note, newest edit first."""
 
     DEFAULT_CSS = """
@@ -301,14 +298,9 @@ class NotesScreen(Screen[tuple[str, str, int | None] | None]):
         self.change_note("delete", note.id)
 
     def action_undo(self) -> None:
-        undo_delete(self, self.change_note)
+        self.undo_note_delete()
 
-    @db_work("notes-change")
-    def change_note(self, change: str, note_id: str) -> NoteChanged:
-        return change_note(self, change, note_id)
-
-    def on_note_changed(self, message: NoteChanged) -> None:
-        noted(self, message)
+    def notes_changed(self) -> None:
         self.reload(tags=True)
 
     @db_work("notes-export", exclusive=False)

@@ -45,18 +45,14 @@ from paradiplo.tui.widgets.case_sections import (
     quote_parts,
 )
 from paradiplo.tui.widgets.dbwork import (
-    NoteChanged,
     app_of,
-    change_note,
-    db_work,
-    noted,
-    undo_delete,
 )
+from paradiplo.tui.widgets.note_changes import NoteChanges
 from paradiplo.tui.widgets.scrolling import set_virtual_size
 from paradiplo.tui.widgets.text import render_text
 
 
-class DetailView(ScrollView, can_focus=True):
+class DetailView(NoteChanges, ScrollView, can_focus=True):
     """The case shown in full, then the user's notes on it; a cursor moves over the quotes
     and the notes (j/k). Enter opens a quote's source or edits a note; e, d and u edit,
     delete and restore notes, as in the notes screen."""
@@ -407,7 +403,8 @@ class DetailView(ScrollView, can_focus=True):
             self.action_open_quote()
 
     # ------------------------------------------------------------------------ notes
-    def _notes_changed(self) -> None:
+    def notes_changed(self) -> None:
+        """Tell the screen the shown case's notes changed (it reloads them)."""
         if self.detail is not None:
             self.post_message(self.NotesChanged(self.detail.id))
 
@@ -421,7 +418,7 @@ class DetailView(ScrollView, can_focus=True):
             NoteEditorScreen(
                 app_of(self).store, note.target_type, note.target_id, note.target_label, note
             ),
-            lambda saved: self._notes_changed() if saved is not None else None,
+            lambda saved: self.notes_changed() if saved is not None else None,
         )
 
     def action_delete_note(self) -> None:
@@ -433,17 +430,7 @@ class DetailView(ScrollView, can_focus=True):
         confirm_delete(self, note, lambda: self.change_note("delete", note.id))
 
     def action_undo_delete(self) -> None:
-        undo_delete(self, self.change_note)
-
-    @db_work("notes-change")
-    def change_note(self, change: str, note_id: str) -> NoteChanged:
-        """Delete or restore a note; the screen then reloads the notes."""
-        return change_note(self, change, note_id)
-
-    def on_note_changed(self, message: NoteChanged) -> None:
-        message.stop()
-        noted(self, message)
-        self._notes_changed()
+        self.undo_note_delete()
 
 
 MAX_NOTES = 50  # notes drawn under a case; the notes screen (N) lists them all
