@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _, data_label
+from paradiplo.db.i18n import N_, _, data_label
 
-SEED_REFUSAL = (
+SEED_REFUSAL = N_(
     "{title} is a bundled case, taken from the source texts: it cannot be {verb}. "
     "Write a note on it (n), or add your own case from a passage (s, open a source, m, c)."
 )
@@ -52,7 +52,7 @@ def _own_case(main: Any, verb: str) -> Any:
     if detail is None or not _writable(main.app):
         return None
     if detail.origin != "user":
-        main.app.notify(SEED_REFUSAL.format(title=detail.title, verb=verb), timeout=8)
+        main.app.notify(_(SEED_REFUSAL).format(title=detail.title, verb=_(verb)), timeout=8)
         return None
     return detail
 
@@ -74,7 +74,7 @@ def edit_case(main: Any) -> None:
     from paradiplo.tui.screens.case_open import values_from_detail
 
     app = main.app
-    detail = _own_case(main, "edited")
+    detail = _own_case(main, N_("edited"))
     if detail is None:
         return
 
@@ -107,7 +107,7 @@ def delete_case(main: Any) -> None:
     from paradiplo.tui.screens.dialogs import ConfirmScreen
 
     app = main.app
-    detail = _own_case(main, "deleted")
+    detail = _own_case(main, N_("deleted"))
     if detail is None:
         return
     case_id, title = detail.id, detail.title

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import N_, _
 from paradiplo.tui.screens.case_hints import CaseValues
 
 
@@ -82,7 +82,7 @@ def open_case_from_passage(reader: Any, source: Any, passage: tuple[int, int]) -
         suggest=True,
     )
     _from_passage(
-        reader, passage, "The database is open read-only: cases cannot be added.", form, done
+        reader, passage, N_("The database is open read-only: cases cannot be added."), form, done
     )
 
 
@@ -105,5 +105,9 @@ def open_attach_evidence(
         reader.app.store, source.id, passage, source.text[start:end], case_id
     )
     _from_passage(
-        reader, passage, "The database is open read-only: evidence cannot be added.", dialog, done
+        reader,
+        passage,
+        N_("The database is open read-only: evidence cannot be added."),
+        dialog,
+        done,
     )

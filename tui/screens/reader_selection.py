@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from paradiplo.db.i18n import N_
 from paradiplo.db.models import Source
 from paradiplo.tui.widgets.passage import (
     Sentence,
@@ -339,8 +340,10 @@ class PassageSelecting(Screen[None]):
 
     def action_attach(self) -> None:
         chosen = self._selection_or_say(
-            "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
-            "then a attaches it to a case."
+            N_(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then a attaches it to a case."
+            )
         )
         if chosen is not None and self.source is not None:
             from paradiplo.tui.screens.case_open import open_attach_evidence
@@ -349,8 +352,10 @@ class PassageSelecting(Screen[None]):
 
     def action_new_case(self) -> None:
         chosen = self._selection_or_say(
-            "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
-            "then c starts a case from it."
+            N_(
+                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+                "then c starts a case from it."
+            )
         )
         if chosen is not None and self.source is not None:
             from paradiplo.tui.screens.case_open import open_case_from_passage
