@@ -20,8 +20,8 @@ from paradiplo.db import places, resolve
 from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED
 from paradiplo.db.dates import date_problem, year_of
 from paradiplo.db.derive import derive_category, derive_stage
-from paradiplo.db.queries import _list
 from paradiplo.db.text import clean_user_text, display_safe, find_quote, slugify
+from paradiplo.db.text import json_list as _list
 
 # The fields that hold plain text: every field of the export but the lists and the derived ones.
 TEXT_FIELDS = tuple(

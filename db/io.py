@@ -30,8 +30,9 @@ from paradiplo.db.casecheck import AMBIGUOUS_CHOICES, MAX_FIELD, TEXT_FIELDS, Ch
 from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED, _cell_out, read_text_file
 from paradiplo.db.casewrite import big_cache, write_cases
 from paradiplo.db.errors import ImportProblem, ParadiploError
-from paradiplo.db.queries import _citation, _list
+from paradiplo.db.sourceread import _citation
 from paradiplo.db.store import Store
+from paradiplo.db.text import json_list as _list
 
 __all__ = [
     "AMBIGUOUS_CHOICES",
