@@ -14,12 +14,13 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from paradiplo.db import places, resolve
 from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED
 from paradiplo.db.dates import date_problem, year_of
 from paradiplo.db.derive import derive_category, derive_stage
+from paradiplo.db.i18n import _
 from paradiplo.db.text import clean_user_text, display_safe, find_quote, slugify
 from paradiplo.db.text import json_list as _list
 
@@ -33,7 +34,7 @@ _TEXT_SET = frozenset(TEXT_FIELDS)
 _BAD = "\x00not text"  # what `_s` returns for a non-text value; user text never holds a NUL
 PARTNER_KINDS = {"state", "sub_state", "non_state", "unknown", ""}
 MAX_FIELD = 100_000
-AMBIGUOUS_CHOICES = ("error", "city", "regency", "keep")
+AMBIGUOUS_CHOICES: tuple[str, ...] = get_args(places.Ambiguity)
 
 
 @dataclass
@@ -166,16 +167,27 @@ class Resolver:
             hint = resolve.resolve_place(province, level="province")
             if not isinstance(hint, resolve.Resolved):
                 problems.append(
-                    f"{where}, field 'province': '{display_safe(province)}' is not one of "
-                    "Indonesia's 38 provinces in the official list"
+                    field_problem(
+                        where,
+                        "province",
+                        _(
+                            "'{province}' is not one of Indonesia's 38 provinces in the official "
+                            "list"
+                        ).format(province=display_safe(province)),
+                    )
                 )
                 return None
             province_code = hint.value.code
         found = resolve.resolve_place(name, province=province_code)
         if isinstance(found, resolve.Unknown):
             problems.append(
-                f"{where}, field 'region': {found.describe()}; use its official name"
-                " (e.g. 'Kota Surabaya')"
+                field_problem(
+                    where,
+                    "region",
+                    _("{found}; use its official name (e.g. 'Kota Surabaya')").format(
+                        found=found.describe()
+                    ),
+                )
             )
             return None
         if isinstance(found, resolve.Ambiguous):
@@ -186,8 +198,14 @@ class Resolver:
                 return self._as_stated(name, found.candidates)
             else:
                 problems.append(
-                    f"{where}, field 'region': {found.describe()}; write the full name"
-                    " (or import with --ambiguous city, regency or keep)"
+                    field_problem(
+                        where,
+                        "region",
+                        _(
+                            "{found}; write the full name (or import with --ambiguous city, "
+                            "regency or keep)"
+                        ).format(found=found.describe()),
+                    )
                 )
                 return None
         place = found.value
@@ -285,6 +303,11 @@ class Resolver:
         return sid
 
 
+def field_problem(where: str, name: str, problem: str) -> str:
+    """A problem of one field of one record: "line 4, field 'date': ..."."""
+    return _("{where}, field '{field}': {problem}").format(where=where, field=name, problem=problem)
+
+
 def _s(rec: dict[str, Any], key: str) -> str:
     value = rec.get(key)
     if value is None:
@@ -309,12 +332,16 @@ def _shape_problems(rec: dict[str, Any], where: str) -> list[str]:
         for i, e in enumerate(evidence, 1):
             if isinstance(e, dict) and not (_is_text(e.get("source")) and _is_text(e.get("quote"))):
                 problems.append(
-                    f"{where}, field 'evidence': item {i}: source and quote must be text"
+                    field_problem(
+                        where,
+                        "evidence",
+                        _("item {i}: source and quote must be text").format(i=i),
+                    )
                 )
     unclear = rec.get("unclear")
     texts = isinstance(unclear, list) and all(isinstance(u, str) for u in unclear)
     if unclear is not None and not isinstance(unclear, str) and not texts:
-        problems.append(f"{where}, field 'unclear': must be a text or a list of texts")
+        problems.append(field_problem(where, "unclear", _("must be a text or a list of texts")))
     return problems
 
 
@@ -360,7 +387,7 @@ class Checker:
         unchanged... see `unchanged`), and its problems."""
         stamp = self.stamp
         if "\x00not an object" in rec:
-            return None, [f"{where}: not an object"]
+            return None, [f"{where}: {_('not an object')}"]
         v = _Fields()
         problems: list[str] = []
         before = 0
@@ -369,67 +396,105 @@ class Checker:
         for key, value in rec.items():
             if type(value) is str:
                 if len(value) > MAX_FIELD:
-                    problems.append(f"{where}, field '{key}': longer than {MAX_FIELD} characters")
+                    problems.append(
+                        field_problem(
+                            where,
+                            key,
+                            _("longer than {n} characters").format(n=MAX_FIELD),
+                        )
+                    )
                 if key in _TEXT_SET:
                     ascii_clean = value.isascii() and "\x00" not in value and "\r" not in value
                     v[key] = value.strip() if ascii_clean else _clean(value)
             elif key in _TEXT_SET:
                 if not _is_text(value):
-                    problems.append(f"{where}, field '{key}': must be text")
+                    problems.append(field_problem(where, key, _("must be text")))
                 v[key] = _s(rec, key)
         title, region = v["title"], v["region"]
         for f in REQUIRED:
             if not v[f]:
-                problems.append(f"{where}, field '{f}': required but empty")
+                problems.append(field_problem(where, f, _("required but empty")))
         if "evidence" in rec or "unclear" in rec:
             problems += _shape_problems(rec, where)
         cid = v["id"] or slugify(f"{region} {v['partner']} {title}")[:80]
         if cid in seen:
-            problems.append(f"{where}, field 'id': duplicate id '{cid}' in this file")
+            problems.append(
+                field_problem(where, "id", _("duplicate id '{id}' in this file").format(id=cid))
+            )
         seen.add(cid)
         date = v["date"]
         why = date_problem(date) if date and date != _BAD else None
         if why:
-            problems.append(f"{where}, field 'date': {why} (put other wording in date_as_stated)")
+            problems.append(
+                field_problem(
+                    where,
+                    "date",
+                    _("{why} (put other wording in date_as_stated)").format(why=why),
+                )
+            )
         type_raw = v["type"]
         type_id = res.types.get(type_raw.casefold()) if type_raw else None
         if type_raw and type_id is None:
             problems.append(
-                f"{where}, field 'type': unknown type '{type_raw}'; known: "
-                + ", ".join(sorted({v for v in res.types.values()}))
+                field_problem(
+                    where,
+                    "type",
+                    _("unknown type '{type}'; known: {known}").format(
+                        type=type_raw, known=", ".join(sorted({v for v in res.types.values()}))
+                    ),
+                )
             )
         sectors_raw = rec.get("sectors") or []
         if isinstance(sectors_raw, str):
             sectors_raw = [s.strip() for s in re.split(r"[;|]", sectors_raw) if s.strip()]
         sector_ids = []
         if not isinstance(sectors_raw, list):
-            problems.append(f"{where}, field 'sectors': must be a list of sector labels")
+            problems.append(field_problem(where, "sectors", _("must be a list of sector labels")))
             sectors_raw = []
         for s in sectors_raw:
             sid = res.sectors.get(str(s).strip().casefold())
             if sid is None:
                 problems.append(
-                    f"{where}, field 'sectors': unknown sector '{s}'; see "
-                    "'paradiplo-tui sectors' for the vocabulary"
+                    field_problem(
+                        where,
+                        "sectors",
+                        _(
+                            "unknown sector '{sector}'; see 'paradiplo-tui sectors' for the "
+                            "vocabulary"
+                        ).format(sector=s),
+                    )
                 )
             elif sid not in sector_ids:
                 sector_ids.append(sid)
         kind = v["partner_kind"]
         if kind not in PARTNER_KINDS and kind != _BAD:
             problems.append(
-                f"{where}, field 'partner_kind': '{kind}' must be state, sub_state, "
-                "non_state or unknown"
+                field_problem(
+                    where,
+                    "partner_kind",
+                    _("'{kind}' must be state, sub_state, non_state or unknown").format(kind=kind),
+                )
             )
         evidence = rec.get("evidence") or []
         if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
             problems.append(
-                f'{where}, field \'evidence\': must be a list of {{"source": ..., "quote": ...}}'
+                field_problem(
+                    where,
+                    "evidence",
+                    _("must be a list of {example}").format(
+                        example='{"source": ..., "quote": ...}'
+                    ),
+                )
             )
             evidence = []
         source = v["source"]
         if not source and not evidence:
             problems.append(
-                f"{where}, field 'source': every case names its source (a source id or a citation)"
+                field_problem(
+                    where,
+                    "source",
+                    _("every case names its source (a source id or a citation)"),
+                )
             )
         if len(problems) > before:
             return None, problems
@@ -446,8 +511,14 @@ class Checker:
             # Not a country by any name or code: a typo, or a place put in the country field.
             unknown = resolve.resolve_country(pc_raw)
             problems.append(
-                f"{where}, field 'partner_country': {unknown.describe()}; write the country in"
-                " English or Indonesian, or as its ISO code (e.g. DE, Jerman, Germany)"
+                field_problem(
+                    where,
+                    "partner_country",
+                    _(
+                        "{found}; write the country in English or Indonesian, or as its ISO "
+                        "code (e.g. DE, Jerman, Germany)"
+                    ).format(found=unknown.describe()),
+                )
             )
             return None, problems
         partner_id = None
@@ -466,7 +537,7 @@ class Checker:
             esrc = str(e.get("source") or source or "").strip()
             quote = clean_user_text(str(e.get("quote") or "")).strip() or None
             if not esrc:
-                problems.append(f"{where}, field 'evidence': a quote without a source")
+                problems.append(field_problem(where, "evidence", _("a quote without a source")))
                 continue
             sid = res.source(esrc)
             text = res.sources.get(sid, "")
@@ -475,8 +546,13 @@ class Checker:
                 found = find_quote(text, quote)
                 if found is None:
                     problems.append(
-                        f"{where}, field 'evidence': quote not found in source "
-                        f'{sid}: "{quote[:60]}"'
+                        field_problem(
+                            where,
+                            "evidence",
+                            _('quote not found in source {id}: "{quote}"').format(
+                                id=sid, quote=quote[:60]
+                            ),
+                        )
                     )
                     continue
                 start, end = found
@@ -490,7 +566,11 @@ class Checker:
             theirs = {k: existing.get(k) for k in keys} if existing else {}
             if mine != theirs:
                 problems.append(
-                    f"{where}, field 'id': '{cid}' is a bundled case; give your record another id"
+                    field_problem(
+                        where,
+                        "id",
+                        _("'{id}' is a bundled case; give your record another id").format(id=cid),
+                    )
                 )
             else:
                 return {"id": cid, "unchanged": True}, problems

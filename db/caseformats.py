@@ -25,46 +25,34 @@ from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.i18n import _
 from paradiplo.db.text import display_safe
 
-# The case fields of the import and export formats, in their order (README, "Case fields"):
-# the one list the readers, the checks (db/casecheck.py), the export and the collection's
-# editing (EDITABLE_FIELDS) go by.
-CASE_FIELDS = [
-    "id",
-    "title",
-    "region",
-    "region_country",
-    "province",
-    "partner",
-    "partner_country",
-    "partner_kind",
-    "type",
-    "date",
-    "date_as_stated",
-    "status",
-    "summary",
-    "sectors",
-    "source",
-    "evidence",
-    "unclear",
-    "category",
-    "stage",
-    "origin",
-]
-REQUIRED = ("title", "region", "type")
-# The fields `update_case` (and `cases edit --set`) can change in the user's own case: all but
-# the id, what follows from the region, the evidence and what is derived.
-_NOT_EDITABLE = (
-    "id",
-    "region_country",
-    "province",
-    "source",
-    "evidence",
-    "unclear",
-    "category",
-    "stage",
-    "origin",
+# The case fields of the import and export formats, in their order (README, "Case fields"),
+# each with whether `update_case` (and `cases edit --set`) can change it in the user's own
+# case: the one list the readers, the checks (db/casecheck.py), the export and the editing go by.
+_FIELDS: tuple[tuple[str, bool], ...] = (
+    ("id", False),
+    ("title", True),
+    ("region", True),
+    ("region_country", False),  # follows from the region
+    ("province", False),  # follows from the region
+    ("partner", True),
+    ("partner_country", True),
+    ("partner_kind", True),
+    ("type", True),
+    ("date", True),
+    ("date_as_stated", True),
+    ("status", True),
+    ("summary", True),
+    ("sectors", True),
+    ("source", False),  # evidence is attached, not edited
+    ("evidence", False),
+    ("unclear", False),
+    ("category", False),  # derived
+    ("stage", False),  # derived
+    ("origin", False),
 )
-EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in CASE_FIELDS if f not in _NOT_EDITABLE)
+CASE_FIELDS = [name for name, _editable in _FIELDS]
+EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name, editable in _FIELDS if editable)
+REQUIRED = ("title", "region", "type")
 # Nesting deeper than this is not a case record (and would make a parser recurse).
 MAX_DEPTH = 64
 # A file this small is parsed again with the json module when the streaming parser fails,

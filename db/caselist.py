@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from paradiplo.db.errors import NotFound
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.models import CaseRow, Filters
 
 # Undated cases come last either way. SQLite sorts NULL lowest, so "year DESC" already puts them
@@ -44,20 +44,16 @@ def where_clause(
     """
     conds: list[str] = []
     params: list[Any] = []
-    region = filters.region
-    if region:
-        prefix, _sep, value = region.partition(":")
-        column = _REGION_COLUMNS.get(prefix)
-        if column is None:
-            raise NotFound(_("Unknown region filter '{key}'.").format(key=region))
+    if filters.region:
+        column, value = _key_column(
+            filters.region, _REGION_COLUMNS, N_("Unknown region filter '{key}'.")
+        )
         conds.append(f"{alias}.{column} = ?")
         params.append(value)
-    partner = filters.partner
-    if partner:
-        prefix, _sep, value = partner.partition(":")
-        column = _PARTNER_COLUMNS.get(prefix)
-        if column is None:
-            raise NotFound(_("Unknown partner filter '{key}'.").format(key=partner))
+    if filters.partner:
+        column, value = _key_column(
+            filters.partner, _PARTNER_COLUMNS, N_("Unknown partner filter '{key}'.")
+        )
         if value == "":
             conds.append(f"{alias}.{column} IS NULL")
         else:
@@ -76,6 +72,16 @@ def where_clause(
     conds += more
     params += more_params
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def _key_column(key: str, columns: dict[str, str], unknown: str) -> tuple[str, str]:
+    """(column, value) a region or partner filter key stands for ('p:35': province_code, '35');
+    NotFound (`unknown`, translated, names the key) for a key of no known kind."""
+    prefix, _sep, value = key.partition(":")
+    column = columns.get(prefix)
+    if column is None:
+        raise NotFound(_(unknown).format(key=key))
+    return column, value
 
 
 def narrowing_conditions(

@@ -35,11 +35,27 @@ def _summarised(f: Filters) -> str | None:
     return f.sectors[0] if f.sectors else ""
 
 
-def _tree_rows(
-    conn: sqlite3.Connection, f: Filters, summary_table: str, columns: str, group: str
-) -> list[tuple[Any, ...]]:
+# Each tree: its summary table, the columns of a row (then the count) and what a count from
+# the cases groups by. The partners are grouped on the plain columns (not coalesce(partner_id,
+# '')) so that the cases_partner_group index delivers the groups in order, with no sort.
+_TREES = {
+    "region": (
+        "summary_regions",
+        "region_country, province_code, area_code, region_id",
+        "1, 2, 3, 4",
+    ),
+    "partner": (
+        "summary_partners",
+        "partner_country, partner_id, partner_name",
+        "c.partner_country, c.partner_id",
+    ),
+}
+
+
+def _tree_rows(conn: sqlite3.Connection, f: Filters, tree: str) -> list[tuple[Any, ...]]:
     """A tree's (columns..., count) rows under `f`: from its summary table when one answers
     (a few hundred rows, whatever the size of the collection), else counted from the cases."""
+    summary_table, columns, group = _TREES[tree]
     summary = _summarised(f)
     if summary is not None:
         sql = f"SELECT {columns}, n FROM {summary_table} WHERE sector_id = ?"
@@ -57,13 +73,7 @@ def _tree_rows(
 
 
 def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    rows = _tree_rows(
-        conn,
-        f,
-        "summary_regions",
-        "region_country, province_code, area_code, region_id",
-        "1, 2, 3, 4",
-    )
+    rows = _tree_rows(conn, f, "region")
     area_names, area_levels, countries = _reference(conn)
     actor_ids = {r[3] for r in rows if not r[2]}
     actors: dict[str, tuple[str, str | None]] = {}
@@ -135,15 +145,7 @@ def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> li
 
 
 def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    # Grouped on the plain columns (not coalesce(partner_id, '')) so that the
-    # cases_partner_group index delivers the groups in order, with no sort.
-    rows = _tree_rows(
-        conn,
-        f,
-        "summary_partners",
-        "partner_country, partner_id, partner_name",
-        "c.partner_country, c.partner_id",
-    )
+    rows = _tree_rows(conn, f, "partner")
     countries = _reference(conn)[2]
     by_country: dict[str, list[RegionNode]] = {}
     totals: dict[str, int] = {}
