@@ -14,10 +14,10 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 from paradiplo.db import places, resolve
-from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED
+from paradiplo.db.casefields import CASE_FIELDS, PARTNER_KINDS, REQUIRED
 from paradiplo.db.dates import date_problem, year_of
 from paradiplo.db.derive import derive_category, derive_stage
 from paradiplo.db.i18n import _
@@ -32,15 +32,14 @@ TEXT_FIELDS = tuple(
 )
 _TEXT_SET = frozenset(TEXT_FIELDS)
 _BAD = "\x00not text"  # what `_s` returns for a non-text value; user text never holds a NUL
-PARTNER_KINDS = {"state", "sub_state", "non_state", "unknown", ""}
 MAX_FIELD = 100_000
-AMBIGUOUS_CHOICES: tuple[str, ...] = get_args(places.Ambiguity)
+PARTNER_KINDS_OR_EMPTY = {*PARTNER_KINDS, ""}
 
 
 @dataclass
 class Resolver:
     conn: sqlite3.Connection
-    ambiguous: str = "error"  # error | city | regency | keep (see AMBIGUOUS_CHOICES)
+    ambiguous: str = "error"  # one of AMBIGUOUS_CHOICES
     countries: dict[str, str] = field(default_factory=dict)  # lower name/code -> code
     new_countries: dict[str, str] = field(default_factory=dict)  # code -> name
     actors: dict[tuple[str, str], tuple[str, str, str | None]] = field(default_factory=dict)
@@ -467,7 +466,7 @@ class Checker:
             elif sid not in sector_ids:
                 sector_ids.append(sid)
         kind = v["partner_kind"]
-        if kind not in PARTNER_KINDS and kind != _BAD:
+        if kind not in PARTNER_KINDS_OR_EMPTY and kind != _BAD:
             problems.append(
                 field_problem(
                     where,

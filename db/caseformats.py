@@ -20,39 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from paradiplo.db.casefields import CASE_FIELDS, EDITABLE_FIELDS, REQUIRED
 from paradiplo.db.decoding import UTF16_BOMS, broken_utf16, decode_text, not_utf8
 from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.i18n import _
 from paradiplo.db.text import display_safe
 
-# The case fields of the import and export formats, in their order (README, "Case fields"),
-# each with whether `update_case` (and `cases edit --set`) can change it in the user's own
-# case: the one list the readers, the checks (db/casecheck.py), the export and the editing go by.
-_FIELDS: tuple[tuple[str, bool], ...] = (
-    ("id", False),
-    ("title", True),
-    ("region", True),
-    ("region_country", False),  # follows from the region
-    ("province", False),  # follows from the region
-    ("partner", True),
-    ("partner_country", True),
-    ("partner_kind", True),
-    ("type", True),
-    ("date", True),
-    ("date_as_stated", True),
-    ("status", True),
-    ("summary", True),
-    ("sectors", True),
-    ("source", False),  # evidence is attached, not edited
-    ("evidence", False),
-    ("unclear", False),
-    ("category", False),  # derived
-    ("stage", False),  # derived
-    ("origin", False),
-)
-CASE_FIELDS = [name for name, _editable in _FIELDS]
-EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name, editable in _FIELDS if editable)
-REQUIRED = ("title", "region", "type")
 # Nesting deeper than this is not a case record (and would make a parser recurse).
 MAX_DEPTH = 64
 # A file this small is parsed again with the json module when the streaming parser fails,
@@ -62,6 +35,15 @@ CHUNK = 1024 * 1024
 JSON_BUFFER = 1024 * 1024
 
 Record = tuple[str, dict[str, Any]]
+
+__all__ = [
+    "CASE_FIELDS",
+    "EDITABLE_FIELDS",
+    "FORMATS",
+    "REQUIRED",
+    "open_records",
+    "read_text_file",
+]
 
 
 def line_label(n: int) -> str:

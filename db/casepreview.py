@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from paradiplo.db import places
+from paradiplo.db.casefields import FACTS_HELP, PARTNER_KINDS
 from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound
-from paradiplo.db.i18n import N_, _
+from paradiplo.db.i18n import _
 from paradiplo.db.places import Ambiguity
 from paradiplo.db.seeds import CASE_FACTS
 from paradiplo.db.usersources import (
@@ -31,10 +32,6 @@ from paradiplo.db.usersources import (
     source_text,
 )
 from paradiplo.db.usersources import clean as _clean
-
-PARTNER_KINDS: tuple[str, ...] = ("state", "sub_state", "non_state", "unknown")
-# The facts a quote can support ("sector:<id>" for one of the case's sectors), as help says them.
-FACTS_HELP = N_("region, partner, partner_country, type, date, status, summary, title or sector:ID")
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from paradiplo.db import places, schema, searchdocs
-from paradiplo.db.casecheck import AMBIGUOUS_CHOICES
-from paradiplo.db.caseformats import EDITABLE_FIELDS
-from paradiplo.db.casepreview import (
+from paradiplo.db.casefields import (
+    AMBIGUOUS_CHOICES,
+    EDITABLE_FIELDS,
     FACTS_HELP,
     PARTNER_KINDS,
+    SOURCE_KINDS,
+)
+from paradiplo.db.casepreview import (
     CaseInput,
     CasePreview,
     case_as_dict,
@@ -60,7 +63,6 @@ from paradiplo.db.store import Store
 from paradiplo.db.usersources import (
     LANGUAGES,
     MAX_SOURCE_CHARS,
-    SOURCE_KINDS,
     CaseProblem,
     CollectionError,
     DuplicateCase,

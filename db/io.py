@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from paradiplo.db import caseformats, places, searchdocs
-from paradiplo.db.casecheck import AMBIGUOUS_CHOICES, MAX_FIELD, TEXT_FIELDS, Checker
-from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED, _cell_out, read_text_file
+from paradiplo.db.casecheck import MAX_FIELD, TEXT_FIELDS, Checker
+from paradiplo.db.casefields import AMBIGUOUS_CHOICES, CASE_FIELDS, REQUIRED
+from paradiplo.db.caseformats import _cell_out, read_text_file
 from paradiplo.db.casewrite import big_cache, write_cases
 from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.i18n import _

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from paradiplo.db import searchdocs
+from paradiplo.db.casefields import SOURCE_KINDS
 from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound, ParadiploError
 from paradiplo.db.i18n import _, number
@@ -23,15 +24,6 @@ from paradiplo.db.seeds import split_passages
 from paradiplo.db.store import Store
 from paradiplo.db.text import clean_user_text, find_quote, normalise_ws, slugify
 
-# What `sources add` and the add-source dialog offer (the seeds use a few more).
-SOURCE_KINDS: tuple[str, ...] = (
-    "news",
-    "opinion",
-    "journal_article",
-    "report",
-    "official",
-    "other",
-)
 LANGUAGES: tuple[str, ...] = ("id", "en")
 MAX_SOURCE_CHARS = 5_000_000
 
