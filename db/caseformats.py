@@ -63,6 +63,11 @@ def record_label(n: int, rec: Any = None) -> str:
     return _("record {n}").format(n=n) + shown
 
 
+def field_problem(where: str, name: str, problem: str) -> str:
+    """A problem of one field of one record: "line 4, field 'date': ..."."""
+    return _("{where}, field '{field}': {problem}").format(where=where, field=name, problem=problem)
+
+
 def _read_error(path: Path, exc: OSError) -> ParadiploError:
     """What stops an import file being read, in words."""
     if isinstance(exc, FileNotFoundError):
