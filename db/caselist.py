@@ -1,7 +1,7 @@
 """The filtered list of cases: filters as SQL, counts, pages and a case's place in the list.
 
 Aggregates (counts here, the trees in db/trees.py) are memoised per connection and database
-state (`memoised`). Part of the read API that db/queries.py gathers.
+state (`_memoised`). Part of the read API that db/queries.py gathers.
 """
 
 from __future__ import annotations

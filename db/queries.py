@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from paradiplo.db.casedetail import _actor, case_detail, find_case_id
+from paradiplo.db.casedetail import case_detail, find_case_id
 from paradiplo.db.caselist import (
     _memoised,
     _reference,
@@ -34,18 +34,13 @@ from paradiplo.db.sourceread import (
     list_sources,
     source_spans,
 )
-from paradiplo.db.text import json_list
 from paradiplo.db.trees import partner_tree, region_tree, sector_counts
-
-_list = json_list  # the name db/casecheck.py and db/io.py import
 
 __all__ = [
     "SOURCE_KIND_LABELS",
     "Filters",
-    "_actor",
     "_citation",
     "_evidence",
-    "_list",
     "_memoised",
     "_reference",
     "case_detail",
