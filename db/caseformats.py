@@ -20,32 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from paradiplo.db.casefields import CASE_FIELDS, EDITABLE_FIELDS, REQUIRED
+from paradiplo.db.decoding import UTF16_BOMS, broken_utf16, decode_text, not_utf8
 from paradiplo.db.errors import ImportProblem, ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.text import display_safe
 
-CASE_FIELDS = [
-    "id",
-    "title",
-    "region",
-    "region_country",
-    "province",
-    "partner",
-    "partner_country",
-    "partner_kind",
-    "type",
-    "date",
-    "date_as_stated",
-    "status",
-    "summary",
-    "sectors",
-    "source",
-    "evidence",
-    "unclear",
-    "category",
-    "stage",
-    "origin",
-]
-REQUIRED = ("title", "region", "type")
 # Nesting deeper than this is not a case record (and would make a parser recurse).
 MAX_DEPTH = 64
 # A file this small is parsed again with the json module when the streaming parser fails,
@@ -56,43 +36,83 @@ JSON_BUFFER = 1024 * 1024
 
 Record = tuple[str, dict[str, Any]]
 
+__all__ = [
+    "CASE_FIELDS",
+    "EDITABLE_FIELDS",
+    "FORMATS",
+    "REQUIRED",
+    "open_records",
+    "read_text_file",
+]
+
+
+def line_label(n: int) -> str:
+    """Where a record is: "line 4" (of a CSV file)."""
+    return _("line {n}").format(n=n)
+
+
+def id_label(rid: object) -> str:
+    """' (id x)': the record's id, as it follows its place ("record 2 (id x)")."""
+    return _(" (id {id})").format(id=display_safe(str(rid))[:80])
+
+
+def record_label(n: int, rec: Any = None) -> str:
+    """Where a record is: "record 2", with its id when it has one ("record 2 (id x)")."""
+    rid = rec.get("id") if isinstance(rec, dict) else None
+    shown = id_label(rid) if isinstance(rid, str | int) and rid else ""
+    return _("record {n}").format(n=n) + shown
+
+
+def field_problem(where: str, name: str, problem: str) -> str:
+    """A problem of one field of one record: "line 4, field 'date': ..."."""
+    return _("{where}, field '{field}': {problem}").format(where=where, field=name, problem=problem)
+
+
+def _read_error(path: Path, exc: OSError) -> ParadiploError:
+    """What stops an import file being read, in words."""
+    if isinstance(exc, FileNotFoundError):
+        return ParadiploError(_("{path}: no such file.").format(path=path))
+    if isinstance(exc, IsADirectoryError):
+        return ParadiploError(
+            _("{path} is a directory; give a JSON or CSV file.").format(path=path)
+        )
+    return ParadiploError(
+        _("{path}: cannot read it ({reason}).").format(path=path, reason=exc.strerror)
+    )
+
+
+def _empty(path: Path) -> str:
+    return _("{path} is empty: nothing to import.").format(path=path)
+
+
+def _utf16_without_bom(path: Path) -> str:
+    return _(
+        "{path} looks like UTF-16 text without a byte-order mark. Save it as UTF-8 (or UTF-16 "
+        "with a BOM) and import again."
+    ).format(path=path)
+
+
+def _nul_byte(path: Path, line: int) -> str:
+    return _(
+        "{path}, line {line}: a NUL byte; this looks like a binary file, not JSON or CSV text."
+    ).format(path=path, line=line)
+
 
 def read_text_file(path: Path) -> str:
     """Decode an import file, refusing binary files and naming the encoding problem."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ParadiploError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise ParadiploError(f"{path} is a directory; give a JSON or CSV file.") from None
     except OSError as exc:
-        raise ParadiploError(f"{path}: cannot read it ({exc.strerror}).") from None
+        raise _read_error(path, exc) from None
     if not raw.strip():
-        raise ParadiploError(f"{path} is empty: nothing to import.")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ParadiploError(f"{path}: broken UTF-16 text. Save it as UTF-8.") from None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
+        raise ParadiploError(_empty(path))
+
+    def nul_problem(nul: int) -> str:
         if _looks_utf16(raw[:4096]):
-            raise ParadiploError(
-                f"{path} looks like UTF-16 text without a byte-order mark. Save it as UTF-8 "
-                "(or UTF-16 with a BOM) and import again."
-            )
-        line = raw[:nul].count(b"\n") + 1
-        raise ParadiploError(
-            f"{path}, line {line}: a NUL byte; this looks like a binary file, not JSON or CSV text."
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParadiploError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); it may be "
-            "Latin-1 or Windows-1252. Save the file as UTF-8 and import again."
-        ) from None
+            return _utf16_without_bom(path)
+        return _nul_byte(path, raw[:nul].count(b"\n") + 1)
+
+    return decode_text(raw, str(path), ParadiploError, nul_problem)
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -107,35 +127,42 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def _parse_json(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise ImportProblem(
-            str(path), [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"]
-        ) from None
+        where = _("line {line}, column {column}").format(line=exc.lineno, column=exc.colno)
+        raise ImportProblem(str(path), [f"{where}: {_invalid_json(exc.msg)}"]) from None
     except RecursionError:
-        raise ImportProblem(
-            str(path), ["the JSON is nested too deeply to be case records"]
-        ) from None
+        raise ImportProblem(str(path), [_too_deep()]) from None
     except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
-        why = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
-        raise ImportProblem(str(path), [f"invalid JSON ({why})"]) from None
+        why = _("a number with thousands of digits") if "digits" in str(exc) else str(exc)
+        raise ImportProblem(str(path), [_invalid_json(why)]) from None
     if isinstance(data, dict):
         data = data.get("cases", [data])
     if not isinstance(data, list):
-        raise ImportProblem(str(path), ["the JSON must be a list of case objects"])
+        raise ImportProblem(str(path), [_not_a_list()])
     out = []
     for i, rec in enumerate(data, 1):
         if not isinstance(rec, dict):
-            raise ImportProblem(str(path), [f"record {i}: not an object"])
-        rid = rec.get("id")
-        shown = f" (id {display_safe(str(rid))[:80]})" if isinstance(rid, str | int) and rid else ""
-        out.append((f"record {i}{shown}", rec))
+            raise ImportProblem(str(path), [f"{record_label(i)}: {_('not an object')}"])
+        out.append((record_label(i, rec), rec))
     return out
+
+
+def _invalid_json(why: str) -> str:
+    return _("invalid JSON ({why})").format(why=why)
+
+
+def _too_deep() -> str:
+    return _("the JSON is nested too deeply to be case records")
+
+
+def _not_a_list() -> str:
+    return _("the JSON must be a list of case objects")
 
 
 def _delimiter(text: str) -> str:
@@ -152,15 +179,19 @@ def _delimiter(text: str) -> str:
 
 def _check_header(path: Path, fieldnames: list[str] | None) -> None:
     if not fieldnames:
-        raise ImportProblem(str(path), ["line 1: no header row"])
+        raise ImportProblem(str(path), [_("line 1: no header row")])
     header = [h.strip() for h in fieldnames]
     problems = []
     blank = [str(i) for i, h in enumerate(header, 1) if not h]
     if blank:
-        problems.append(f"line 1: column(s) {', '.join(blank)} have no name")
+        problems.append(
+            _("line 1: column(s) {columns} have no name").format(columns=", ".join(blank))
+        )
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
-        problems.append(f"line 1: column(s) {', '.join(dupes)} appear more than once")
+        problems.append(
+            _("line 1: column(s) {columns} appear more than once").format(columns=", ".join(dupes))
+        )
     unknown = [
         h
         for h in header
@@ -170,11 +201,12 @@ def _check_header(path: Path, fieldnames: list[str] | None) -> None:
     ]
     missing = [f for f in REQUIRED if f not in header]
     if missing:
-        problems.append(f"line 1: missing column(s) {', '.join(missing)}")
+        problems.append(_("line 1: missing column(s) {columns}").format(columns=", ".join(missing)))
     if unknown:
         problems.append(
-            f"line 1: unknown column(s) {', '.join(unknown)}; "
-            f"known: {', '.join(CASE_FIELDS)}, quote"
+            _("line 1: unknown column(s) {columns}; known: {known}, quote").format(
+                columns=", ".join(unknown), known=", ".join(CASE_FIELDS)
+            )
         )
     if problems:
         raise ImportProblem(str(path), problems)
@@ -251,18 +283,14 @@ def check_bytes(path: Path) -> str:
     encoded file. Memory: one chunk."""
     try:
         fh = path.open("rb")
-    except FileNotFoundError:
-        raise ParadiploError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise ParadiploError(f"{path} is a directory; give a JSON or CSV file.") from None
     except OSError as exc:
-        raise ParadiploError(f"{path}: cannot read it ({exc.strerror}).") from None
+        raise _read_error(path, exc) from None
     with fh:
         try:
             head = fh.read(CHUNK)
         except OSError as exc:
-            raise ParadiploError(f"{path}: cannot read it ({exc.strerror}).") from None
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _read_error(path, exc) from None
+        if head.startswith(UTF16_BOMS):
             decoder = codecs.getincrementaldecoder("utf-16")()
             try:
                 chunk = head
@@ -272,18 +300,15 @@ def check_bytes(path: Path) -> str:
                     chunk = fh.read(CHUNK)
                 else:
                     decoder.decode(b"", final=True)
-                    raise ParadiploError(f"{path} is empty: nothing to import.")
+                    raise ParadiploError(_empty(path))
                 while chunk := fh.read(CHUNK):
                     decoder.decode(chunk)
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                raise ParadiploError(f"{path}: broken UTF-16 text. Save it as UTF-8.") from None
+                raise ParadiploError(broken_utf16(str(path))) from None
             return "utf-16"
         if b"\x00" in head[:4096] and _looks_utf16(head[:4096]):
-            raise ParadiploError(
-                f"{path} looks like UTF-16 text without a byte-order mark. Save it as UTF-8 "
-                "(or UTF-16 with a BOM) and import again."
-            )
+            raise ParadiploError(_utf16_without_bom(path))
         decoder = codecs.getincrementaldecoder("utf-8")()
         lines, offset, blank = 0, 0, True
         chunk = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
@@ -291,18 +316,12 @@ def check_bytes(path: Path) -> str:
             nul = chunk.find(b"\x00")
             if nul >= 0:
                 line = lines + chunk[:nul].count(b"\n") + 1
-                raise ParadiploError(
-                    f"{path}, line {line}: a NUL byte; this looks like a binary file, not JSON "
-                    "or CSV text."
-                )
+                raise ParadiploError(_nul_byte(path, line))
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 line = lines + chunk[: exc.start].count(b"\n") + 1
-                raise ParadiploError(
-                    f"{path}, line {line}: not UTF-8 text (byte 0x{chunk[exc.start]:02x}); it "
-                    "may be Latin-1 or Windows-1252. Save the file as UTF-8 and import again."
-                ) from None
+                raise ParadiploError(not_utf8(str(path), line, chunk[exc.start])) from None
             blank = blank and not chunk.strip()
             lines += chunk.count(b"\n")
             offset += len(chunk)
@@ -311,11 +330,13 @@ def check_bytes(path: Path) -> str:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise ParadiploError(
-                f"{path}, line {lines + 1}: not UTF-8 text (the file ends inside a character). "
-                "Save the file as UTF-8 and import again."
+                _(
+                    "{path}, line {line}: not UTF-8 text (the file ends inside a character). "
+                    "Save the file as UTF-8 and import again."
+                ).format(path=path, line=lines + 1)
             ) from None
         if blank:
-            raise ParadiploError(f"{path} is empty: nothing to import.")
+            raise ParadiploError(_empty(path))
     return "utf-8-sig"
 
 
@@ -411,10 +432,26 @@ def _build(events: Iterator[tuple[str, Any]], first: tuple[str, Any], depth: int
     return value
 
 
-def _label(i: int, rec: Any) -> str:
-    rid = rec.get("id") if isinstance(rec, dict) else None
-    shown = f" (id {display_safe(str(rid))[:80]})" if isinstance(rid, str | int) and rid else ""
-    return f"record {i}{shown}"
+@dataclass
+class _Progress:
+    begun: int = 0  # records begun
+    yielded: int = 0  # records handed on (a record being built when the parser fails is not)
+
+
+def _array_records(
+    events: Iterator[tuple[str, Any]], depth: int, count: _Progress
+) -> Iterator[Record]:
+    """The records of a JSON array whose start has been read, up to its end."""
+    for ev in events:
+        if ev[0] == "end_array":
+            return
+        count.begun += 1
+        rec = _build(events, ev, depth)
+        count.yielded += 1
+        if isinstance(rec, dict):
+            yield record_label(count.begun, rec), rec
+        else:
+            yield record_label(count.begun), {"\x00not an object": rec}
 
 
 def _json_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
@@ -427,24 +464,13 @@ def _json_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
     # The C parser makes the events of a whole buffer at once (memory grows with the buffer)
     # and joins a long string piece by piece, once per buffer (time grows as it shrinks).
     events = iter(ijson.basic_parse(stream, use_float=True, buf_size=JSON_BUFFER))
-    n = 0
-    yielded = 0  # records handed on (a record being built when the parser fails is not)
+    count = _Progress()
     try:
         first = next(events, None)
         if first is None:
-            raise ImportProblem(str(rf.path), ["the JSON must be a list of case objects"])
+            raise ImportProblem(str(rf.path), [_not_a_list()])
         if first[0] == "start_array":
-            for ev in events:
-                if ev[0] == "end_array":
-                    break
-                n += 1
-                rec = _build(events, ev, 2)
-                if not isinstance(rec, dict):
-                    yielded += 1
-                    yield f"record {n}", {"\x00not an object": rec}
-                    continue
-                yielded += 1
-                yield _label(n, rec), rec
+            yield from _array_records(events, 2, count)
         elif first[0] == "start_map":
             top: dict[str, Any] = {}
             cases_seen = False
@@ -455,34 +481,22 @@ def _json_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
                 value_first = next(events)
                 if key == "cases" and value_first[0] == "start_array":
                     cases_seen = True
-                    for item in events:
-                        if item[0] == "end_array":
-                            break
-                        n += 1
-                        rec = _build(events, item, 3)
-                        if not isinstance(rec, dict):
-                            yielded += 1
-                            yield f"record {n}", {"\x00not an object": rec}
-                            continue
-                        yielded += 1
-                        yield _label(n, rec), rec
+                    yield from _array_records(events, 3, count)
                 else:
                     top[key] = _build(events, value_first, 2)
             if not cases_seen:
                 if "cases" in top:
-                    raise ImportProblem(str(rf.path), ["the JSON must be a list of case objects"])
-                yield _label(1, top), top
+                    raise ImportProblem(str(rf.path), [_not_a_list()])
+                yield record_label(1, top), top
         else:
-            raise ImportProblem(str(rf.path), ["the JSON must be a list of case objects"])
+            raise ImportProblem(str(rf.path), [_not_a_list()])
         for _rest in events:
             pass  # trailing garbage is reported by the parser
     except _TooDeep:
-        raise ImportProblem(
-            str(rf.path), ["the JSON is nested too deeply to be case records"]
-        ) from None
+        raise ImportProblem(str(rf.path), [_too_deep()]) from None
     except ijson.JSONError as exc:
         if rf.size > RETRY_BYTES:
-            raise ImportProblem(str(rf.path), [_json_error(exc, n)]) from None
+            raise ImportProblem(str(rf.path), [_json_error(exc, count.begun)]) from None
         failed = True
     else:
         failed = False
@@ -491,13 +505,13 @@ def _json_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
         # small is read again with the json module, which says where invalid JSON is broken
         # (line and column), and the records not yet handed on follow.
         again = _parse_json(rf.path, rf.path.read_bytes().decode(rf.encoding))
-        yield from again[yielded:]
+        yield from again[count.yielded :]
 
 
 def _json_error(exc: Exception, n: int) -> str:
     """Where a large file's JSON is broken: after which record."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"invalid JSON after record {n} ({display_safe(first)[:120]})"
+    return _("invalid JSON after record {n} ({error})").format(n=n, error=display_safe(first)[:120])
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -511,7 +525,7 @@ def _csv_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise ImportProblem(str(path), [f"line 1: {exc}"]) from None
+        raise ImportProblem(str(path), [f"{line_label(1)}: {exc}"]) from None
     _check_header(path, list(fieldnames) if fieldnames else None)
     rows = iter(reader)
     while True:
@@ -523,14 +537,15 @@ def _csv_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
         except csv.Error as exc:
             msg = str(exc)
             if "field larger" in msg:
-                msg = "a value is far too long (is a quote left open?)"
+                msg = _("a value is far too long (is a quote left open?)")
             elif "unexpected end of data" in msg:
-                msg = 'a quote (") is opened and never closed'
-            raise ImportProblem(str(path), [f"line {start}: {msg}"]) from None
+                msg = _('a quote (") is opened and never closed')
+            raise ImportProblem(str(path), [f"{line_label(start)}: {msg}"]) from None
         if None in row:
-            raise ImportProblem(str(path), [f"line {start}: more values than columns"])
+            problem = _("more values than columns")
+            raise ImportProblem(str(path), [f"{line_label(start)}: {problem}"])
         rec = {k.strip(): v for k, v in row.items() if k is not None}
-        yield f"line {start}", _csv_record(rec)
+        yield line_label(start), _csv_record(rec)
 
 
 # ------------------------------------------------------------------------------ formats

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import re
 
+from paradiplo.db.i18n import _, date_text
+
 # ASCII digits only: str.isdigit and \d accept '２０１７' and '١٩٩٩', which are not dates here.
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$", re.ASCII)
 # Plausible years for a dated cooperation or a publication: not 0000, not 12345. Fixed, so
@@ -23,21 +25,25 @@ def date_problem(value: str) -> str | None:
     m = _DATE.match(value)
     if m is None:
         if value.isdigit() and not value.isascii():
-            return f"'{value}' is not a date: write the digits as ASCII 0-9"
-        return f"'{value}' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"
+            return _("'{value}' is not a date: write the digits as ASCII 0-9").format(value=value)
+        return _("'{value}' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD").format(value=value)
     year = int(m.group(1))
     if not MIN_YEAR <= year <= max_year():
-        return f"'{value}' is not a plausible year (between {MIN_YEAR} and {max_year()})"
+        return _("'{value}' is not a plausible year (between {first} and {last})").format(
+            value=value, first=MIN_YEAR, last=max_year()
+        )
     if m.group(2) is not None:
         month = int(m.group(2))
         if not 1 <= month <= 12:
-            return f"'{value}' is not a date: there is no month {month}"
+            return _("'{value}' is not a date: there is no month {month}").format(
+                value=value, month=month
+            )
         if m.group(3) is not None:
             day = int(m.group(3))
             days = calendar.monthrange(year, month)[1]
             if not 1 <= day <= days:
-                return (
-                    f"'{value}' is not a date: {calendar.month_name[month]} {year} has {days} days"
+                return _("'{value}' is not a date: {month} has {days} days").format(
+                    value=value, month=date_text(f"{year}-{month:02d}"), days=days
                 )
     return None
 

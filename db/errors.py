@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from paradiplo.db.i18n import _
 from paradiplo.db.text import show_invisible
 
 
@@ -40,11 +41,16 @@ class ImportProblem(ParadiploError):
         self.file = file
         self.problems = problems
         shown = problems[:20]
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        more = ""
+        if len(problems) > 20:
+            more = "\n  " + _("... and {n} more").format(n=len(problems) - 20)
         if stopped_at:
-            more += f" (reading stopped at {stopped_at}, after {len(problems)} problems)"
+            more += " " + _("(reading stopped at {where}, after {n} problems)").format(
+                where=stopped_at, n=len(problems)
+            )
         super().__init__(
-            f"{file}: nothing was imported; fix these and import again:\n  "
+            _("{file}: nothing was imported; fix these and import again:").format(file=file)
+            + "\n  "
             + "\n  ".join(shown)
             + more
         )
@@ -58,6 +64,13 @@ class NotFound(ParadiploError):
     """An id that names no record."""
 
 
+def no_case(case_id: str) -> NotFound:
+    """The error for a case id that names no case."""
+    return NotFound(
+        _("No case with id '{id}'. 'paradiplo-tui cases list' shows the ids.").format(id=case_id)
+    )
+
+
 class ConflictError(ParadiploError):
     """A note was changed elsewhere since it was loaded; the caller must choose."""
 
@@ -66,8 +79,10 @@ class ConflictError(ParadiploError):
         self.current_version = current_version
         self.current_body = current_body
         super().__init__(
-            f"Note {note_id} was changed elsewhere (now version {current_version}); "
-            "keep yours, keep theirs, or save yours as a new note."
+            _(
+                "Note {id} was changed elsewhere (now version {version}); keep yours, keep "
+                "theirs, or save yours as a new note."
+            ).format(id=note_id, version=current_version)
         )
 
 

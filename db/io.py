@@ -26,12 +26,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from paradiplo.db import caseformats, places, searchdocs
-from paradiplo.db.casecheck import AMBIGUOUS_CHOICES, MAX_FIELD, TEXT_FIELDS, Checker
-from paradiplo.db.caseformats import CASE_FIELDS, REQUIRED, _cell_out, read_text_file
+from paradiplo.db.casecheck import MAX_FIELD, TEXT_FIELDS, Checker
+from paradiplo.db.casefields import AMBIGUOUS_CHOICES, CASE_FIELDS, REQUIRED
+from paradiplo.db.caseformats import _cell_out, read_text_file
 from paradiplo.db.casewrite import big_cache, write_cases
 from paradiplo.db.errors import ImportProblem, ParadiploError
-from paradiplo.db.queries import _citation, _list
+from paradiplo.db.i18n import _
+from paradiplo.db.sourceread import _citation
 from paradiplo.db.store import Store
+from paradiplo.db.text import json_list as _list
 
 __all__ = [
     "AMBIGUOUS_CHOICES",
@@ -88,23 +91,18 @@ def iter_case_records(
         cols = [d[0] for d in conn.execute("SELECT * FROM cases LIMIT 0").description]
         ids = [r[0] for r in rows]
         marks = ",".join("?" * len(ids))
-        sectors: dict[str, list[str]] = {}
-        for cid, label in conn.execute(
+        sectors = _by_case(
+            conn,
             "SELECT cs.case_id, s.label_en FROM case_sectors cs JOIN sectors s"
             f" ON s.id = cs.sector_id WHERE cs.case_id IN ({marks}) ORDER BY s.position",
             ids,
-        ):
-            sectors.setdefault(cid, []).append(label)
-        evidence: dict[str, list[dict[str, Any]]] = {}
-        for cid, sid, quote in conn.execute(
+        )
+        quotes = _by_case(
+            conn,
             "SELECT record_id, source_id, quote FROM evidence WHERE record_type = 'case'"
             f" AND record_id IN ({marks}) ORDER BY id",
             ids,
-        ):
-            # A citation-only source is exported as its citation, so it imports back the same.
-            src_row = sources.get(sid)
-            name = src_row[7] if src_row and src_row[2] == "citation" and src_row[7] else sid
-            evidence.setdefault(cid, []).append({"source": name, "quote": quote})
+        )
         kinds = dict(
             conn.execute(
                 f"SELECT c.id, a.kind FROM cases c JOIN actors a ON a.id = c.partner_id"
@@ -114,7 +112,10 @@ def iter_case_records(
         )
         for row in rows:
             c = dict(zip(cols, row, strict=True))
-            ev = evidence.get(c["id"], [])
+            ev = [
+                {"source": _exported_source(sources, sid), "quote": quote}
+                for sid, quote in quotes.get(c["id"], [])
+            ]
             first = ev[0]["source"] if ev else None
             src = sources.get(first) if first else None
             yield {
@@ -131,7 +132,7 @@ def iter_case_records(
                 "date_as_stated": c["date_as_stated"],
                 "status": c["status"],
                 "summary": c["summary"],
-                "sectors": sectors.get(c["id"], []),
+                "sectors": [label for (label,) in sectors.get(c["id"], [])],
                 "source": (src[7] if src[2] == "citation" and src[7] else src[0]) if src else None,
                 "source_citation": _citation(src)[1] if src else None,
                 "evidence": ev,
@@ -145,6 +146,22 @@ def iter_case_records(
         if case_ids is not None:
             continue
         last = rows[-1][0]
+
+
+def _by_case(
+    conn: sqlite3.Connection, sql: str, ids: list[str]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of `sql` (the case id first) by case id, in the query's order."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for cid, *rest in conn.execute(sql, ids):
+        out.setdefault(cid, []).append(tuple(rest))
+    return out
+
+
+def _exported_source(sources: dict[str, Any], sid: str) -> str:
+    """A citation-only source is exported as its citation, so it imports back the same."""
+    src_row = sources.get(sid)
+    return str(src_row[7]) if src_row and src_row[2] == "citation" and src_row[7] else sid
 
 
 def export_cases(conn: sqlite3.Connection, fmt: str, out: io.TextIOBase | Any) -> int:
@@ -169,7 +186,7 @@ def export_cases(conn: sqlite3.Connection, fmt: str, out: io.TextIOBase | Any) -
             writer.writerow({k: "" if v is None else _cell_out(v) for k, v in flat.items()})
             n += 1
         return n
-    raise ParadiploError(f"Unknown format '{fmt}': use json or csv.")
+    raise ParadiploError(_("Unknown format '{format}': use json or csv.").format(format=fmt))
 
 
 # ------------------------------------------------------------------------------ reading
@@ -205,8 +222,10 @@ class _Rejects:
                 self._fh = self._part.open("w", encoding="utf-8")
             except OSError as exc:
                 raise ParadiploError(
-                    f"{self.path}: cannot write the rejected records there ({exc.strerror}); "
-                    "nothing was imported."
+                    _(
+                        "{path}: cannot write the rejected records there ({reason}); nothing "
+                        "was imported."
+                    ).format(path=self.path, reason=exc.strerror)
                 ) from None
             self._fh.write("[")
         original = rec.get("\x00not an object", rec) if "\x00not an object" in rec else rec
@@ -250,7 +269,9 @@ def import_cases(
     done, total)` is called now and then ("reading": bytes; "writing").
     """
     if ambiguous not in AMBIGUOUS_CHOICES:
-        raise ParadiploError(f"--ambiguous must be one of {', '.join(AMBIGUOUS_CHOICES)}")
+        raise ParadiploError(
+            _("--ambiguous must be one of {choices}").format(choices=", ".join(AMBIGUOUS_CHOICES))
+        )
     with searchdocs.paused_gc():
         return _import_cases(store, path, skip_invalid, ambiguous, progress)
 
@@ -331,10 +352,13 @@ def _warn_duplicates(
         result.duplicates_total += 1
         if len(result.duplicates) < MAX_DUPLICATES_SHOWN:
             result.duplicates.append(
-                f"{_with_id(r['_where'], r['id'])}: probably the same as case {other} (same "
-                "region, partner and type)"
+                _(
+                    "{where}: probably the same as case {other} (same region, partner and type)"
+                ).format(where=_with_id(r["_where"], r["id"]), other=other)
             )
 
 
 def _with_id(where: str, cid: str) -> str:
-    return where if "(id " in where else f"{where} (id {cid})"
+    """Where a record is, with its id ("line 4 (id x)") unless that already says it."""
+    shown = caseformats.id_label(cid)
+    return where if where.endswith(shown) else where + shown

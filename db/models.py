@@ -79,10 +79,18 @@ class RegionNode:
 
 
 @dataclass(frozen=True)
-class SectorCount:
+class Sector:
+    """A sector of the vocabulary with its English and Indonesian labels."""
+
     id: str
     label_en: str
     label_id: str
+
+
+@dataclass(frozen=True)
+class SectorCount(Sector):
+    """A sector with the number of cases tagged with it (under the list's filters)."""
+
     count: int
 
 
@@ -119,10 +127,9 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class SectorTag:
-    id: str
-    label_en: str
-    label_id: str
+class SectorTag(Sector):
+    """A sector a case is tagged with, and the source's own word for it."""
+
     as_stated: str | None
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from paradiplo.db import cite, fts, schema
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.store import Store
 
 DB_NAME = "paradiplo.db"
@@ -419,4 +420,6 @@ def build_metadata(
 
 def check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise ParadiploError(f"{out_dir} is a file; name a folder to publish into.")
+        raise ParadiploError(
+            _("{path} is a file; name a folder to publish into.").format(path=out_dir)
+        )

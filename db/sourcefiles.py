@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from paradiplo.db.decoding import decode_text
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -47,18 +49,18 @@ def read_source(path: Path | str, stdin: IO[bytes] | None = None) -> ReadText:
     """Read and extract a source file ("-": standard input, format told by its content)."""
     if str(path) == "-":
         if stdin is None:
-            raise SourceFileError("No standard input to read.")
+            raise SourceFileError(_("No standard input to read."))
         raw = stdin.read(MAX_BYTES + 1)
-        name, where = None, "standard input"
+        name, where = None, _("standard input")
         suffix = ""
     else:
         p = Path(path)
         where, name, suffix = str(p), p.name, p.suffix.lower()
         raw = _read_file(p)
     if len(raw) > MAX_BYTES:
-        raise SourceFileError(f"{where} is larger than {MAX_BYTES // 2**20} MB; not a source text.")
+        raise SourceFileError(_too_large(where))
     if not raw.strip():
-        raise SourceFileError(f"{where} is empty: nothing to add.")
+        raise SourceFileError(_("{where} is empty: nothing to add.").format(where=where))
     kind = _kind(raw, suffix)
     if kind == "pdf":
         return _pdf(raw, where, name)
@@ -67,27 +69,45 @@ def read_source(path: Path | str, stdin: IO[bytes] | None = None) -> ReadText:
         return _html(text, where, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise SourceFileError(f"{where} holds only blank space: nothing to add.")
+        raise SourceFileError(
+            _("{where} holds only blank space: nothing to add.").format(where=where)
+        )
     return ReadText(text=text, file=name, format="text")
+
+
+def _too_large(where: str) -> str:
+    return _("{where} is larger than {mb} MB; not a source text.").format(
+        where=where, mb=MAX_BYTES // 2**20
+    )
+
+
+def _cannot_read(p: Path, exc: OSError) -> SourceFileError:
+    if isinstance(exc, FileNotFoundError):
+        return SourceFileError(_("{path}: no such file.").format(path=p))
+    return SourceFileError(
+        _("{path}: cannot read it ({reason}).").format(path=p, reason=exc.strerror)
+    )
 
 
 def _read_file(p: Path) -> bytes:
     try:
         st = p.stat()
-    except FileNotFoundError:
-        raise SourceFileError(f"{p}: no such file.") from None
     except OSError as exc:
-        raise SourceFileError(f"{p}: cannot read it ({exc.strerror}).") from None
+        raise _cannot_read(p, exc) from None
     if stat.S_ISDIR(st.st_mode):
-        raise SourceFileError(f"{p} is a folder; give a .txt, .md, .html or .pdf file.")
+        raise SourceFileError(
+            _("{path} is a folder; give a .txt, .md, .html or .pdf file.").format(path=p)
+        )
     if not stat.S_ISREG(st.st_mode):
-        raise SourceFileError(f"{p} is not a regular file (a device, pipe or socket); not read.")
+        raise SourceFileError(
+            _("{path} is not a regular file (a device, pipe or socket); not read.").format(path=p)
+        )
     if st.st_size > MAX_BYTES:
-        raise SourceFileError(f"{p} is larger than {MAX_BYTES // 2**20} MB; not a source text.")
+        raise SourceFileError(_too_large(str(p)))
     try:
         return p.read_bytes()
     except OSError as exc:
-        raise SourceFileError(f"{p}: cannot read it ({exc.strerror}).") from None
+        raise _cannot_read(p, exc) from None
 
 
 def _kind(raw: bytes, suffix: str) -> str:
@@ -104,24 +124,13 @@ def _kind(raw: bytes, suffix: str) -> str:
 
 
 def _decode(raw: bytes, where: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SourceFileError(f"{where}: broken UTF-16 text; save it as UTF-8.") from None
-    if b"\x00" in raw[:65536]:
-        raise SourceFileError(
-            f"{where} is not text (it holds NUL bytes: an image, an office document or another "
+    def not_text(_nul: int) -> str:
+        return _(
+            "{where} is not text (it holds NUL bytes: an image, an office document or another "
             "binary file?). Give a .txt, .md, .html or .pdf file."
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceFileError(
-            f"{where}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); it may be "
-            "Latin-1 or Windows-1252, or not text at all. Save it as UTF-8 and add it again."
-        ) from None
+        ).format(where=where)
+
+    return decode_text(raw, where, SourceFileError, not_text, nul_within=65536)
 
 
 def _html(html: str, where: str, name: str | None) -> ReadText:
@@ -129,7 +138,9 @@ def _html(html: str, where: str, name: str | None) -> ReadText:
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency
-        raise SourceFileError("Reading HTML needs trafilatura (pip install trafilatura).") from None
+        raise SourceFileError(
+            _("Reading HTML needs trafilatura (pip install trafilatura).")
+        ) from None
     try:
         text = trafilatura.extract(
             html, include_comments=False, include_tables=True, favor_precision=True
@@ -138,11 +149,15 @@ def _html(html: str, where: str, name: str | None) -> ReadText:
             text = trafilatura.extract(html, include_comments=False, favor_recall=True)
         meta: Any = trafilatura.extract_metadata(html)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
-        raise SourceFileError(f"{where}: the HTML could not be read ({exc}).") from None
+        raise SourceFileError(
+            _("{where}: the HTML could not be read ({error}).").format(where=where, error=exc)
+        ) from None
     if not text or not text.strip():
         raise SourceFileError(
-            f"{where}: no article text found in this HTML page (only navigation or scripts?). "
-            "Save the article's text as .txt and add that."
+            _(
+                "{where}: no article text found in this HTML page (only navigation or "
+                "scripts?). Save the article's text as .txt and add that."
+            ).format(where=where)
         )
     authors: tuple[str, ...] = ()
     if meta is not None and meta.author:
@@ -183,21 +198,27 @@ def _pdf(raw: bytes, where: str, name: str | None) -> ReadText:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:  # pragma: no cover - a dependency
-        raise SourceFileError("Reading PDF needs pypdf (pip install pypdf).") from None
+        raise SourceFileError(_("Reading PDF needs pypdf (pip install pypdf).")) from None
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
-            raise SourceFileError(f"{where}: the PDF is encrypted; save an unlocked copy.")
+            raise SourceFileError(
+                _("{where}: the PDF is encrypted; save an unlocked copy.").format(where=where)
+            )
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except SourceFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise SourceFileError(f"{where}: not a readable PDF ({exc}).") from None
+        raise SourceFileError(
+            _("{where}: not a readable PDF ({error}).").format(where=where, error=exc)
+        ) from None
     text = "\n\n".join(p for p in pages if p)
     if not text.strip():
         raise SourceFileError(
-            f"{where}: the PDF has no text layer (a scanned image?). Run OCR on it or save "
-            "its text as .txt, then add that."
+            _(
+                "{where}: the PDF has no text layer (a scanned image?). Run OCR on it or save "
+                "its text as .txt, then add that."
+            ).format(where=where)
         )
     return ReadText(text=text, file=name, format="pdf", title=str(title) if title else None)

@@ -16,21 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from paradiplo.db import searchdocs
+from paradiplo.db.casefields import SOURCE_KINDS
 from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound, ParadiploError
+from paradiplo.db.i18n import _, number
 from paradiplo.db.seeds import split_passages
 from paradiplo.db.store import Store
 from paradiplo.db.text import clean_user_text, find_quote, normalise_ws, slugify
 
-# What `sources add` and the add-source dialog offer (the seeds use a few more).
-SOURCE_KINDS: tuple[str, ...] = (
-    "news",
-    "opinion",
-    "journal_article",
-    "report",
-    "official",
-    "other",
-)
 LANGUAGES: tuple[str, ...] = ("id", "en")
 MAX_SOURCE_CHARS = 5_000_000
 
@@ -56,12 +49,12 @@ class QuoteNotFound(CollectionError):
         self.quote = quote
         self.nearest = nearest
         shown = quote if len(quote) <= 80 else quote[:77] + "..."
-        msg = f'Quote not found in source {source_id}: "{shown}".'
+        msg = _('Quote not found in source {id}: "{quote}".').format(id=source_id, quote=shown)
         if nearest:
             near = nearest if len(nearest) <= 200 else nearest[:197] + "..."
-            msg += f' The nearest passage the text has: "{near}"'
+            msg += " " + _('The nearest passage the text has: "{passage}"').format(passage=near)
         else:
-            msg += " That source has no text to quote (a citation only)."
+            msg += " " + _("That source has no text to quote (a citation only).")
         super().__init__(msg)
 
 
@@ -72,8 +65,10 @@ class DuplicateCase(CollectionError):
         self.existing = existing
         cid, title = existing[0]
         super().__init__(
-            f"A case with the same region, partner and type is already in the collection: "
-            f"{cid} ({title}). Use --force to add this one as well, or edit that case."
+            _(
+                "A case with the same region, partner and type is already in the collection: "
+                "{id} ({title}). Use --force to add this one as well, or edit that case."
+            ).format(id=cid, title=title)
         )
 
 
@@ -82,7 +77,9 @@ class DuplicateSource(CollectionError):
 
     def __init__(self, source_id: str) -> None:
         self.source_id = source_id
-        super().__init__(f"This text is already in the collection as source {source_id}.")
+        super().__init__(
+            _("This text is already in the collection as source {id}.").format(id=source_id)
+        )
 
 
 class SeedCaseError(CollectionError):
@@ -157,20 +154,28 @@ def source_problems(src: NewSource) -> list[str]:
     """What is wrong with a new source's fields (empty when it can be added)."""
     problems = []
     if not src.text.strip():
-        problems.append("the text is empty: nothing to add")
+        problems.append(_("the text is empty: nothing to add"))
     elif len(src.text) > MAX_SOURCE_CHARS:
-        problems.append(f"the text is longer than {MAX_SOURCE_CHARS:,} characters")
+        problems.append(
+            _("the text is longer than {n} characters").format(n=number(MAX_SOURCE_CHARS))
+        )
     if src.kind not in SOURCE_KINDS:
-        problems.append(f"unknown kind '{src.kind}'; use one of {', '.join(SOURCE_KINDS)}")
+        problems.append(
+            _("unknown kind '{kind}'; use one of {kinds}").format(
+                kind=src.kind, kinds=", ".join(SOURCE_KINDS)
+            )
+        )
     if src.language is not None and src.language not in LANGUAGES:
-        problems.append(f"unknown language '{src.language}'; use id or en")
+        problems.append(
+            _("unknown language '{language}'; use id or en").format(language=src.language)
+        )
     for name, value in (("published", src.published), ("accessed", src.accessed)):
         if value:
             why = date_problem(value)
             if why:
                 problems.append(f"{name}: {why}")
     if src.url and (any(ch.isspace() for ch in src.url) or "://" not in src.url):
-        problems.append(f"url '{src.url}' is not a web address (https://...)")
+        problems.append(_("url '{url}' is not a web address (https://...)").format(url=src.url))
     return problems
 
 
@@ -231,7 +236,9 @@ def add_source(store: Store, src: NewSource) -> str:
 def source_text(conn: sqlite3.Connection, source_id: str) -> str:
     row = conn.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
     if row is None:
-        raise NotFound(f"No source with id '{source_id}'. 'paradiplo-tui sources' lists them.")
+        raise NotFound(
+            _("No source with id '{id}'. 'paradiplo-tui sources' lists them.").format(id=source_id)
+        )
     return str(row[0] or "")
 
 
@@ -273,18 +280,24 @@ def locate_quote(conn: sqlite3.Connection, source_id: str, spec: QuoteSpec) -> L
         start, end = spec.start, spec.end
         if start is None or end is None or not 0 <= start < end <= len(text):
             raise CollectionError(
-                f"Offsets {spec.start}-{spec.end} are not a passage of source {source_id} "
-                f"(its text has {len(text)} characters)."
+                _(
+                    "Offsets {start}-{end} are not a passage of source {id} (its text has {n} "
+                    "characters)."
+                ).format(start=spec.start, end=spec.end, id=source_id, n=len(text))
             )
         words = text[start:end]
         if not words.strip():
-            raise CollectionError(f"Offsets {start}-{end} of source {source_id} hold no words.")
+            raise CollectionError(
+                _("Offsets {start}-{end} of source {id} hold no words.").format(
+                    start=start, end=end, id=source_id
+                )
+            )
         if spec.quote and find_quote(words, spec.quote) is None:
             raise QuoteNotFound(source_id, spec.quote, words)
         return LocatedQuote(source_id, words, start, end, tuple(spec.supports))
     quote = clean_user_text(spec.quote or "").strip()
     if not quote:
-        raise CollectionError("An empty quote: give the words of the source to cite.")
+        raise CollectionError(_("An empty quote: give the words of the source to cite."))
     found = find_quote(text, quote) if text else None
     if found is None:
         raise QuoteNotFound(source_id, quote, nearest_passage(conn, source_id, quote))
