@@ -50,7 +50,8 @@ def _field(rec: dict[str, Any], path: str) -> tuple[Any, Any]:
     """(English, Indonesian) of a field of a record; `path` may name a sub-table's field."""
     *tables, name = path.split(".")
     for table in tables:
-        rec = rec.get(table) if isinstance(rec.get(table), dict) else {}
+        sub = rec.get(table)
+        rec = sub if isinstance(sub, dict) else {}
     return rec.get(name), rec.get(name + "_id")
 
 

@@ -9,6 +9,7 @@ derived, for the detail view and the exports.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from paradiplo.db.errors import NotFound
@@ -272,9 +273,21 @@ _PARTS: dict[str, tuple[str, ...]] = {
 _VALUES = {"type": r"[^,()“”]+", "status": r"[^,()“”]+", "year": r"-?\d+"}
 _SLOT = re.compile(r"\{(\w+)\}")
 
-# How a matched sentence is said again: a group name (a value), a template with its
-# placeholders, or a choice of templates (each in its own group).
-_Node = str | tuple[str, str, list[tuple[str, "_Node"]]] | tuple[str, list[tuple[str, "_Node"]]]
+
+@dataclass(frozen=True)
+class _Template:
+    """A message matched in a stored sentence: each placeholder is a value (the name of the
+    group that holds it) or another message (a `_Choice`)."""
+
+    english: str
+    slots: tuple[tuple[str, str | _Choice], ...]
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One of several messages, each matched in its own group."""
+
+    options: tuple[tuple[str, _Template], ...]
 
 
 class _Reader:
@@ -287,12 +300,12 @@ class _Reader:
         self.groups += 1
         return f"g{self.groups}"
 
-    def template(self, english: str) -> tuple[str, _Node]:
+    def template(self, english: str) -> tuple[str, _Template]:
         out, slots, pos = [], [], 0
         for m in _SLOT.finditer(english):
             out.append(re.escape(english[pos : m.start()]))
             name = m.group(1)
-            node: _Node
+            node: str | _Choice
             if name in _PARTS:
                 rx, node = self.choice(_PARTS[name])
             else:
@@ -302,20 +315,20 @@ class _Reader:
             slots.append((name, node))
             pos = m.end()
         out.append(re.escape(english[pos:]))
-        return "".join(out), ("template", english, slots)
+        return "".join(out), _Template(english, tuple(slots))
 
-    def choice(self, templates: tuple[str, ...]) -> tuple[str, _Node]:
-        alternatives, nodes = [], []
+    def choice(self, templates: tuple[str, ...]) -> tuple[str, _Choice]:
+        alternatives, options = [], []
         for english in templates:
             group = self.group()
-            rx, node = self.template(english)
+            rx, template = self.template(english)
             alternatives.append(f"(?P<{group}>{rx})")
-            nodes.append((group, node))
-        return "(?:" + "|".join(alternatives) + ")", ("choice", nodes)
+            options.append((group, template))
+        return "(?:" + "|".join(alternatives) + ")", _Choice(tuple(options))
 
 
 @cache
-def _reader() -> tuple[re.Pattern[str], _Node, _Node, str]:
+def _reader() -> tuple[re.Pattern[str], _Choice, _Choice, str]:
     reader = _Reader()
     sentence_rx, sentence = reader.choice(_SENTENCES)
     after_rx, after = reader.choice(_AFTERWORDS)
@@ -334,18 +347,14 @@ def _value(name: str, value: str) -> str:
     return value  # the sources' words (as stated) and years, as they are
 
 
-def _say(node: _Node, m: re.Match[str]) -> str:
-    if isinstance(node, str):
-        return m.group(node)
-    if node[0] == "choice":
-        chosen = next(sub for group, sub in node[1] if m.group(group) is not None)
-        return _say(chosen, m)
-    _kind, english, slots = node
+def _say(node: _Choice, m: re.Match[str]) -> str:
+    """The message matched in `node`, in the interface language, with its values."""
+    template = next(t for group, t in node.options if m.group(group) is not None)
     values = {
         name: _value(name, m.group(sub)) if isinstance(sub, str) else _say(sub, m)
-        for name, sub in slots
+        for name, sub in template.slots
     }
-    return _(_LEGACY.get(english, english)).format(**values)
+    return _(_LEGACY.get(template.english, template.english)).format(**values)
 
 
 def basis_text(stored: str | None) -> str:
