@@ -190,6 +190,19 @@ def data_label(kind: str, key: str | None, english: str) -> str:
     return label or english
 
 
+def record_title(kind: str, key: str | None, title: str) -> str:
+    """The title or name of a record in a list of mixed records (search results, the
+    palette), in the interface language: `kind` is case, term, region or partner, `key` its
+    id. Other kinds, and names that are not ours, are shown as they are."""
+    if kind == "case":
+        return data_label("case_title", key, title)
+    if kind == "term":
+        return data_label("term", key, title)
+    if kind in ("region", "partner"):
+        return data_label("actor_name", None, title)
+    return title
+
+
 def number(n: int) -> str:
     """An integer with the language's thousands separator: 26,081 / 26.081."""
     text = f"{n:,}"

@@ -220,3 +220,18 @@ def test_laws_and_conflicts_in_the_chosen_language(db_path: Path) -> None:
     assert "Does paradiplomacy happen under" in flat(conflicts_en)
     for args in (("laws", "--json"), ("conflicts", "--json")):
         assert run(db_path, "--lang", "en", *args)[1] == run(db_path, "--lang", "id", *args)[1]
+
+
+def test_search_and_palette_titles_follow_the_language() -> None:
+    i18n.set_language("id")
+    assert i18n.record_title("term", "sister-city", "Sister city (kota kembar)") == (
+        "Kota kembar (sister city)"
+    )
+    assert i18n.record_title("partner", "pa:singapore", "Singapore") == "Singapura"
+    malang = "Malang (city or regency not stated)"
+    assert i18n.record_title("region", "r:malang", malang) == (
+        "Malang (kota atau kabupaten tidak disebut)"
+    )
+    assert i18n.record_title("law", "uu-24-2000", "UU 24/2000") == "UU 24/2000"
+    i18n.set_language("en")
+    assert i18n.record_title("partner", "pa:singapore", "Singapore") == "Singapore"
