@@ -7,8 +7,10 @@ gives Indonesian), then English.
 
 - `_("...")` translates now; `N_("...")` only marks a string for the catalog (for text defined
   at import time, such as key bindings' descriptions, translated where it is shown).
-- `data_label(kind, key, english)` shows vocabulary data (sectors, case types, countries) in the
-  chosen language where the data has both.
+- `data_label(kind, key, english)` shows vocabulary data (sectors, case types, countries) and
+  the curated text of the bundled seeds (case titles, what the sources leave unclear, glossary
+  definitions, law descriptions, ...: `db/datatext.py`) in the chosen language where the data
+  has both. The derived category and stage bases: `derive.basis_text`.
 - `number(n)` and `date_text(iso)` format as the language does (26.081 / 26,081; 13 November
   2017 with Indonesian month names).
 
