@@ -4,7 +4,6 @@ law's description; the sources' quotes are the same in both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,10 @@ from paradiplo.db import i18n
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.glossary import GlossaryScreen
 from paradiplo.tui.widgets.detail import DetailView
+from tests.test_i18n_data import english_afterwards, flat
 from tests.tui.conftest import settle, wait_ready
+
+__all__ = ["english_afterwards"]  # autouse: English again after each test
 
 QUOTE = "dan juga Malang yang bekerja sama dengan kota Nonsan , Korea selatan"
 EXPECTED = {
@@ -38,16 +40,6 @@ EXPECTED = {
         "claim": "The opinion piece says this law is also",
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards() -> Iterator[None]:
-    yield
-    i18n.set_language("en")
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def shown(static: Static) -> str:
