@@ -68,6 +68,17 @@ async def test_detail_and_glossary_show_the_data_in_the_chosen_language(
             assert want[key] in text, key
             assert other[key] not in text, key
         assert QUOTE in text
+        # A name we gave in English is shown in Indonesian; the source's own name is not
+        # repeated "as stated" where the Indonesian name is the same.
+        app.open_case("jabar-shizuoka-mou-2017")
+        await settle(pilot)
+        text = flat(detail.plain_text())
+        if lang == "id":
+            assert "Mitra Prefektur Shizuoka — prefektur, Jepang" in text
+            assert "“Prefektur Shizuoka”" not in text
+        else:
+            assert "Partner Shizuoka Prefecture — prefecture, Japan" in text
+            assert "as stated: “Prefektur Shizuoka”" in text
 
         app.action_glossary("sister-city")
         await settle(pilot)

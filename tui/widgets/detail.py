@@ -136,7 +136,7 @@ def _actor_text(actor: Actor, refs: str) -> Text:
     if bits:
         text.append_text(one_line(" — " + ", ".join(bits)))
     text.append(refs, style="bold")
-    if actor.as_stated and actor.as_stated != actor.name:
+    if actor.as_stated and actor.as_stated not in (actor.name, actor_name(actor)):
         text.append("\n" + _("as stated:") + " ", style="dim")
         text.append_text(one_line(f"“{actor.as_stated}”", style="italic"))
     if actor.resolution:
