@@ -7,8 +7,10 @@ gives Indonesian), then English.
 
 - `_("...")` translates now; `N_("...")` only marks a string for the catalog (for text defined
   at import time, such as key bindings' descriptions, translated where it is shown).
-- `data_label(kind, key, english)` shows vocabulary data (sectors, case types, countries) in the
-  chosen language where the data has both.
+- `data_label(kind, key, english)` shows vocabulary data (sectors, case types, countries) and
+  the curated text of the bundled seeds (case titles, what the sources leave unclear, glossary
+  definitions, law descriptions, ...: `db/datatext.py`) in the chosen language where the data
+  has both. The derived category and stage bases: `derive.basis_text`.
 - `number(n)` and `date_text(iso)` format as the language does (26.081 / 26,081; 13 November
   2017 with Indonesian month names).
 
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -136,17 +137,9 @@ def N_(message: str) -> str:
 @cache
 def _vocabulary() -> dict[tuple[str, str], str]:
     """(kind, key) -> Indonesian label, from the seeds' vocabulary."""
-    from importlib import resources
+    from paradiplo.db.datatext import seed_file
 
-    try:
-        text = (
-            resources.files("paradiplo.seeds")
-            .joinpath("vocabulary.toml")
-            .read_text(encoding="utf-8")
-        )
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError):
-        data = {}
+    data = seed_file("vocabulary.toml")
     out: dict[tuple[str, str], str] = {}
     for kind, key in (("sector", "id"), ("type", "id"), ("country", "code")):
         for rec in data.get(kind, []):
@@ -176,45 +169,40 @@ def _country_id(code: str) -> str | None:
     return translated if translated != name else None
 
 
-@cache
-def _case_texts() -> dict[tuple[str, str], tuple[str, str]]:
-    """("case_title" | "case_summary", case id) -> (English, Indonesian), from the seeds'
-    cases (`title` / `title_id`, `summary` / `summary_id`), read once."""
-    from importlib import resources
-
-    try:
-        text = resources.files("paradiplo.seeds").joinpath("cases.toml").read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError):
-        data = {}
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    for rec in data.get("case", []):
-        if not isinstance(rec, dict) or not rec.get("id"):
-            continue
-        for kind, en, id_ in (
-            ("case_title", "title", "title_id"),
-            ("case_summary", "summary", "summary_id"),
-        ):
-            if isinstance(rec.get(id_), str) and rec[id_].strip():
-                out[(kind, str(rec["id"]))] = (str(rec.get(en) or ""), rec[id_])
-    return out
-
-
 def data_label(kind: str, key: str | None, english: str) -> str:
     """A data label in the interface language: `kind` is sector, type or country (`key` its
-    id, a country's ISO code), or case_title / case_summary (`key` the case id: a bundled
-    case's Indonesian title and summary from the seeds). English, and anything without an
-    Indonesian version, is shown as `english`."""
-    if _current != "id" or not key:
+    id, a country's ISO code), or a kind of curated text of the bundled seeds
+    (`datatext.FIELDS`: case_title, case_summary, case_unclear, actor_name, term_definition,
+    law_description, claim, ...; `key` the record's id, or None for an actor's name wherever
+    it is shown without its id). English, and anything without an Indonesian version (a text
+    that is not the seeds' own), is shown as `english`."""
+    if _current != "id":
         return english
-    if kind.startswith("case_"):
-        # Only for the bundled text: a title that differs from the seeds' is shown as it is.
-        pair = _case_texts().get((kind, key))
-        return pair[1] if pair and pair[0] == english else english
+    from paradiplo.db import datatext
+
+    if kind in datatext.FIELDS:
+        if key is None and kind != "actor_name":
+            return english
+        return datatext.indonesian(kind, key, english) or english
+    if not key:
+        return english
     label = _vocabulary().get((kind, key))
     if label is None and kind == "country" and len(key) == 2:
         label = _country_id(key)
     return label or english
+
+
+def record_title(kind: str, key: str | None, title: str) -> str:
+    """The title or name of a record in a list of mixed records (search results, the
+    palette), in the interface language: `kind` is case, term, region or partner, `key` its
+    id. Other kinds, and names that are not ours, are shown as they are."""
+    if kind == "case":
+        return data_label("case_title", key, title)
+    if kind == "term":
+        return data_label("term", key, title)
+    if kind in ("region", "partner"):
+        return data_label("actor_name", None, title)
+    return title
 
 
 def number(n: int) -> str:

@@ -20,6 +20,8 @@ from rich.text import Text
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
+from paradiplo.db.datatext import actor_name
+from paradiplo.db.derive import basis_text
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.files import atomic_text, write_atomic
 from paradiplo.db.i18n import (
@@ -577,7 +579,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         )
     not_stated = _("not stated")
     partner = (
-        d.partner.name
+        actor_name(d.partner)
         if d.partner
         else _("not named ({as_stated})").format(as_stated=d.partner_as_stated or "—")
     )
@@ -588,7 +590,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
     )
     type_label = data_label("type", d.type, d.type_label)
     rows = [
-        (_("Region"), f"{d.region.name} ({d.region.level}, {d.region.province_name or ''})"),
+        (_("Region"), f"{actor_name(d.region)} ({d.region.level}, {d.region.province_name or ''})"),
         (_("Partner"), partner + (f", {country}" if country else "")),
         (
             _("Type"),
@@ -603,14 +605,18 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         ),
         (
             _("Category"),
-            _("{value} (derived: {basis})").format(value=d.category or "—", basis=d.category_basis),
+            _("{value} (derived: {basis})").format(
+                value=d.category or "—", basis=basis_text(d.category_basis)
+            ),
         ),
-        (_("Stage"), f"{_(d.stage_label) if d.stage_label else '—'} ({d.stage_basis})"),
+        (_("Stage"), f"{_(d.stage_label) if d.stage_label else '—'} ({basis_text(d.stage_basis)})"),
     ]
     for k, v in rows:
         console.print(Text(f"{k}: ", style="bold") + _t(v))
     for u in d.unclear:
-        console.print(Text(_("Unclear:") + " ", style="yellow") + _t(u))
+        console.print(
+            Text(_("Unclear:") + " ", style="yellow") + _t(data_label("case_unclear", d.id, u))
+        )
     sector_labels = {s.id: data_label("sector", s.id, s.label_en) for s in d.sectors}
     for e in d.evidence:
         console.print(

@@ -13,7 +13,7 @@ import click
 from rich.text import Text
 
 from paradiplo.db import laws as laws_api
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Claim, Conflict, Evidence, LegalBasis
 from paradiplo.tui.cli import Ctx, _t, console, emit_json, friendly_errors, main, pass_ctx
 
@@ -93,7 +93,7 @@ def _print_claim(c: Claim, indent: str) -> None:
             + Text("”")
         )
     console.print(head + Text(":", style="dim"))
-    console.print(Text(indent + "  ") + _t(c.claim))
+    console.print(Text(indent + "  ") + _t(data_label("claim", c.id, c.claim)))
     for e in c.evidence:
         console.print(Text(indent + "  “", style="dim") + _t(e.quote) + Text("”", style="dim"))
 
@@ -123,10 +123,10 @@ def laws_cmd(ctx: Ctx, as_json: bool) -> None:
             console.print(
                 Text("  " + _("Reference from outside the bundled texts:"), style="underline")
                 + Text(" ")
-                + Text(laws_api.status_words(ref.status).upper(), style="bold")
+                + Text(_(laws_api.status_words(ref.status)).upper(), style="bold")
             )
-            console.print(Text("    ") + _t(ref.status_text))
-            console.print(Text("    ") + _t(ref.description))
+            console.print(Text("    ") + _t(data_label("law_status_text", law.id, ref.status_text)))
+            console.print(Text("    ") + _t(data_label("law_description", law.id, ref.description)))
             for cite in ref.citations:
                 console.print(
                     Text(f"    [{', '.join(cite.supports)}] ", style="dim")
@@ -148,9 +148,14 @@ def conflicts_cmd(ctx: Ctx, as_json: bool) -> None:
     if not items:
         console.print(Text(_("No disagreements between sources are recorded."), style="dim"))
     for k in items:
-        console.print(Text(k.id + ": ", style="bold") + _t(k.question))
+        console.print(
+            Text(k.id + ": ", style="bold") + _t(data_label("conflict_question", k.id, k.question))
+        )
         for c in k.claims:
             _print_claim(c, "  ")
         if k.note:
-            console.print(Text("  " + _("What differs:") + " ", style="dim") + _t(k.note))
+            console.print(
+                Text("  " + _("What differs:") + " ", style="dim")
+                + _t(data_label("conflict_note", k.id, k.note))
+            )
         console.print()

@@ -22,10 +22,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paradiplo.db import queries
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
 from paradiplo.tui.screens.list_detail import ListDetailScreen
-from paradiplo.tui.widgets.case_sections import legal_basis_text
+from paradiplo.tui.widgets.case_sections import STATUS_WORDS, legal_basis_text
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.text import one_line, plain
 
@@ -53,18 +53,18 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
     for k in conflicts:
         text.append("\n" + _("Sources disagree:") + " ", style="bold reverse")
         text.append(" ")
-        text.append_text(plain(k.question, style="bold"))
+        text.append_text(plain(data_label("conflict_question", k.id, k.question), style="bold"))
         for c in k.claims:
             text.append("\n")
             text.append_text(one_line(f"{c.source_label}: ", style="bold"))
-            text.append_text(plain(c.claim))
+            text.append_text(plain(data_label("claim", c.id, c.claim)))
             for e in c.evidence:
                 text.append("\n   “")
                 text.append_text(plain(e.quote or "", style="italic"))
                 text.append("”")
         if k.note:
             text.append("\n")
-            text.append_text(plain(k.note, style="dim"))
+            text.append_text(plain(data_label("conflict_note", k.id, k.note), style="dim"))
         text.append("\n")
     return text
 
@@ -105,7 +105,7 @@ class GlossaryScreen(ListDetailScreen[None]):
         options: list[Option | None] = []
         for term in message.terms:
             self.entries["t:" + term.id] = term
-            prompt = one_line(term.term)
+            prompt = one_line(data_label("term", term.id, term.term))
             if term.reference:
                 prompt.append("  " + _("(reference)"), style="dim")
             options.append(Option(prompt, id="t:" + term.id))
@@ -116,7 +116,7 @@ class GlossaryScreen(ListDetailScreen[None]):
                 mark = "  " + (_("(law)") if law.cited else _("(law; reference, not in the texts)"))
                 prompt = one_line(law.short, style="bold") + Text(mark, style="dim")
                 if law.reference is not None and law.reference.status in ("replaced", "revoked"):
-                    prompt.append(f"  {law.reference.status}", style="italic")
+                    prompt.append(f"  {_(STATUS_WORDS[law.reference.status])}", style="italic")
                 options.append(Option(prompt, id="l:" + law.id))
         olist = self.query_one("#glossary-list", OptionList)
         olist.set_options(options)
@@ -138,8 +138,8 @@ class GlossaryScreen(ListDetailScreen[None]):
         if isinstance(entry, GlossaryTerm):
             static.update(
                 Group(
-                    one_line(entry.term, style="bold"),
-                    plain(entry.definition),
+                    one_line(data_label("term", entry.id, entry.term), style="bold"),
+                    plain(data_label("term_definition", entry.id, entry.definition)),
                     quotes_text(entry.evidence),
                     conflicts_text(entry.conflicts),
                 )

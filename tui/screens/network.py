@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paradiplo.db import stats as stats_api
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
 from paradiplo.tui.screens.overview import describe_filters, show_in_main
@@ -43,7 +43,9 @@ def neighbour_row(nb: stats_api.Neighbour) -> Table:
     years = ""
     if nb.year_from is not None:
         years = str(nb.year_from) if nb.year_from == nb.year_to else f"{nb.year_from}–{nb.year_to}"
-    name = one_line(nb.label, style="bold" if nb.steppable else "dim")
+    name = one_line(
+        data_label("actor_name", None, nb.label), style="bold" if nb.steppable else "dim"
+    )
     name.append_text(Text(f"  {nb.where}", style="dim"))
     detail = Text(years or "undated", style="dim")
     if nb.types:
@@ -101,7 +103,7 @@ class NetworkScreen(Screen[None]):
         self.labels.update(message.labels)
         with self.app.batch_update():
             head = Text()
-            head.append_text(one_line(net.label, style="bold"))
+            head.append_text(one_line(data_label("actor_name", None, net.label), style="bold"))
             kind = "its partners" if net.side == "region" else "the regions it works with"
             head.append(f"  ·  {count_label(net.count, 'case')}  ·  {kind}: ", style="dim")
             head.append(f"{len(net.neighbours):,}")

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from paradiplo.db import palette
-from paradiplo.db.i18n import N_, _, data_label
+from paradiplo.db.i18n import N_, _, record_title
 from paradiplo.db.text import display_safe
 from paradiplo.tui.widgets.dbwork import app_of
 
@@ -134,9 +134,7 @@ class PaletteCommands(Provider):
         store = app.store
         rows = await asyncio.to_thread(lambda: palette.find(store.conn, text, 20))
         for hit in rows:
-            shown = (
-                data_label("case_title", hit.key, hit.label) if hit.kind == "case" else hit.label
-            )
+            shown = record_title(hit.kind, hit.key, hit.label)
             label = " ".join(display_safe(shown).split())
             word = _(KIND_WORDS.get(hit.kind, hit.kind))
             prompt = Content.assemble((word + ": ", "dim"), _highlight(label, text))

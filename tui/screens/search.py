@@ -35,7 +35,7 @@ from paradiplo.db import notes as notes_api
 from paradiplo.db import search as search_api
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.files import write_atomic
-from paradiplo.db.i18n import _, data_label, ngettext, number, pgettext
+from paradiplo.db.i18n import _, ngettext, number, pgettext, record_title
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.paths import config_dir
 from paradiplo.db.smallfile import read_small
@@ -140,7 +140,7 @@ def hit_prompt(hit: SearchHit, query: str) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f" {label:<7} ", style="reverse")
     line.append(" ")
-    title = data_label("case_title", hit.ref_id, hit.title) if hit.kind == "case" else hit.title
+    title = record_title(hit.kind, hit.ref_id, hit.title)
     line.append_text(marked(search_api.highlight(title, query), style="bold"))
     line.append("\n")
     line.append(" " * 10)

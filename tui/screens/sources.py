@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from paradiplo.db import queries
-from paradiplo.db.i18n import N_, _, date_text, number
+from paradiplo.db.i18n import N_, _, data_label, date_text, number
 from paradiplo.db.models import Source
 from paradiplo.db.store import Store
 from paradiplo.tui.screens.list_detail import ListDetailScreen
@@ -118,7 +118,7 @@ def provenance(src: Source) -> Group:
         notes = Text(_("Notes on this source") + "\n", style="bold")
         for n in src.notes:
             notes.append("• ")
-            notes.append_text(plain(n))
+            notes.append_text(plain(data_label("source_note", src.id, n)))
             notes.append("\n")
         parts.append(notes)
     parts.append(Text(_("Enter opens the full text."), style="dim"))

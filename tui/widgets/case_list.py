@@ -110,7 +110,8 @@ def fit_partner(row: CaseRow, width: int) -> Text:
     """The partner and its country in `width` cells: the name is cut before the country is,
     and a country that does not fit by name is shown by its code ("Shizuoka Pref… (JP)")."""
     # "(not named)" is how the data stores a partner the sources do not name.
-    name = one_line(_("(not named)") if row.partner_name == "(not named)" else row.partner_name)
+    partner = data_label("actor_name", None, row.partner_name)
+    name = one_line(_("(not named)") if row.partner_name == "(not named)" else partner)
     country = row.partner_country if row.partner_country != row.partner_name else None
     if country:
         country = data_label("country", row.partner_country_code, country)
@@ -130,6 +131,7 @@ def fit_partner(row: CaseRow, width: int) -> Text:
 
 def fit_region(name: str, width: int) -> Text:
     """The full name where it fits, else its short form ("Kab. Trenggalek")."""
+    name = data_label("actor_name", None, name)
     return one_line(name if len(name) <= width else region_short(name))
 
 

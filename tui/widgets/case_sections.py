@@ -12,6 +12,8 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
+from paradiplo.db.datatext import actor_name
+from paradiplo.db.derive import basis_text
 from paradiplo.db.i18n import N_, _, data_label, date_text
 from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from paradiplo.db.text import clip, display_safe, facts_label
@@ -90,7 +92,7 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
 
 
 def _actor_text(actor: Actor, refs: str) -> Text:
-    text = one_line(actor.name, style="bold")
+    text = one_line(actor_name(actor), style="bold")
     bits = []
     level = LEVEL_WORDS.get(actor.level or "", actor.level or "")
     level = _(level) if level else level
@@ -105,16 +107,18 @@ def _actor_text(actor: Actor, refs: str) -> Text:
     if bits:
         text.append_text(one_line(" — " + ", ".join(bits)))
     text.append(refs, style="bold")
-    if actor.as_stated and actor.as_stated != actor.name:
+    if actor.as_stated and actor.as_stated not in (actor.name, actor_name(actor)):
         text.append("\n" + _("as stated:") + " ", style="dim")
         text.append_text(one_line(f"“{actor.as_stated}”", style="italic"))
     if actor.resolution:
         text.append("\n")
-        text.append_text(plain(actor.resolution, style="dim"))
+        text.append_text(
+            plain(data_label("actor_resolution", actor.id, actor.resolution), style="dim")
+        )
     for item in actor.unclear:
         text.append("\n" + _("unclear:") + " ", style="bold reverse")
         text.append(" ")
-        text.append_text(plain(item))
+        text.append_text(plain(data_label("actor_unclear", actor.id, item)))
     return text
 
 
@@ -197,7 +201,7 @@ def _claim_text(c: Claim, refs: str) -> Text:
         text.append(_("cited as") + " ", style="dim")
         text.append_text(one_line(f"“{c.title_as_cited}”", style="italic"))
         text.append("\n")
-    text.append_text(plain(c.claim))
+    text.append_text(plain(data_label("claim", c.id, c.claim)))
     text.append(refs, style="bold")
     return text
 
@@ -225,9 +229,9 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
         line.append(" ")
         line.append_text(one_line(_(STATUS_WORDS.get(ref.status, ref.status)), style="bold"))
         line.append("\n")
-        line.append_text(plain(ref.status_text, style="dim"))
+        line.append_text(plain(data_label("law_status_text", lb.id, ref.status_text), style="dim"))
         line.append("\n")
-        line.append_text(plain(ref.description, style="dim"))
+        line.append_text(plain(data_label("law_description", lb.id, ref.description), style="dim"))
         for cite in ref.citations:
             line.append("\n")
             line.append_text(
@@ -295,7 +299,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             date.append("\n")
             date.append(_("ambiguous"), style="bold reverse")
             date.append(" ")
-            date.append_text(plain(d.date_note, style="dim"))
+            date.append_text(plain(data_label("case_date_note", d.id, d.date_note), style="dim"))
     elif d.date:
         date = one_line(date_text(d.date)) + Text(refs("date"), style="bold")
     else:
@@ -306,7 +310,13 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     )
     if d.status_gloss:
         status.append_text(
-            one_line("  " + _("(gloss: {gloss})").format(gloss=d.status_gloss), style="dim")
+            one_line(
+                "  "
+                + _("(gloss: {gloss})").format(
+                    gloss=data_label("case_status_gloss", d.id, d.status_gloss)
+                ),
+                style="dim",
+            )
         )
     table.add_row(_("Status"), status)
     if d.sectors:
@@ -329,12 +339,12 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         category.append("  " + _("derived by this app, not stated in the sources"), style="reverse")
         if d.category_basis:
             category.append("\n")
-            category.append_text(plain(d.category_basis, style="dim"))
+            category.append_text(plain(basis_text(d.category_basis), style="dim"))
     else:
         category.append(_("none can be derived"), style="bold")
         if d.category_basis:
             category.append("\n")
-            category.append_text(plain(d.category_basis, style="dim"))
+            category.append_text(plain(basis_text(d.category_basis), style="dim"))
     table.add_row(_("PP 28/2018 category"), category)
     if d.stage:
         stage = one_line(_(d.stage_label or d.stage), style="bold")
@@ -342,16 +352,18 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         stage.append("  " + _("derived by this app, not stated in the sources"), style="reverse")
         if d.stage_basis:
             stage.append("\n")
-            stage.append_text(plain(d.stage_basis, style="dim"))
+            stage.append_text(plain(basis_text(d.stage_basis), style="dim"))
         table.add_row(_("Stage"), stage)
     for item in d.unclear:
-        table.add_row(Text(_("Unclear"), style="bold reverse"), plain(item))
+        table.add_row(
+            Text(_("Unclear"), style="bold reverse"), plain(data_label("case_unclear", d.id, item))
+        )
     out.append(table)
     if d.people:
         people = Grid()
         for p in d.people:
             line = one_line(p.name, style="bold")
-            office = p.office or p.office_as_stated
+            office = data_label("person_office", p.id, p.office or "") or p.office_as_stated
             if office:
                 line.append_text(one_line(f" — {office}"))
             if p.office_as_stated and p.office_as_stated != office:
@@ -362,7 +374,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
         events_table = Grid(label_max=22)
         for ev in d.events:
             when = ev.date_as_stated or date_text(ev.date) or _("date not stated")
-            what = plain(ev.description)
+            what = plain(data_label("event_description", ev.id, ev.description))
             if ev.place:
                 what.append_text(one_line(f" — {ev.place}", style="dim"))
             if ev.people:
@@ -372,7 +384,11 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             if ev.date_gloss and ev.date_as_stated:
                 what.append_text(
                     one_line(
-                        " — " + _("date gloss: {gloss}").format(gloss=ev.date_gloss), style="dim"
+                        " — "
+                        + _("date gloss: {gloss}").format(
+                            gloss=data_label("event_date_gloss", ev.id, ev.date_gloss)
+                        ),
+                        style="dim",
                     )
                 )
             events_table.add_row(one_line(when), what)
@@ -385,14 +401,14 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     if d.conflicts:
         disagree = Grid()
         for k in d.conflicts:
-            block = plain(k.question, style="bold")
+            block = plain(data_label("conflict_question", k.id, k.question), style="bold")
             for c in k.claims:
                 block.append("\n")
                 block.append_text(one_line(f"{c.source_label}: ", style="bold"))
                 block.append_text(_claim_text(c, refs_of(c.evidence)))
             if k.note:
                 block.append("\n")
-                block.append_text(plain(k.note, style="dim"))
+                block.append_text(plain(data_label("conflict_note", k.id, k.note), style="dim"))
             disagree.add_row(block)
         out += [Text(_("Sources disagree"), style="bold underline"), disagree]
     if d.related:
@@ -437,11 +453,11 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
             out.append(QuoteRef(len(out) + 1, context, e))
 
     add(CASE_CONTEXT, d.evidence)
-    add(_("Indonesian party: {name}").format(name=d.region.name), d.region.evidence)
+    add(_("Indonesian party: {name}").format(name=actor_name(d.region)), d.region.evidence)
     if d.partner:
-        add(_("partner: {name}").format(name=d.partner.name), d.partner.evidence)
+        add(_("partner: {name}").format(name=actor_name(d.partner)), d.partner.evidence)
     if d.facilitator:
-        add(_("facilitator: {name}").format(name=d.facilitator.name), d.facilitator.evidence)
+        add(_("facilitator: {name}").format(name=actor_name(d.facilitator)), d.facilitator.evidence)
     for p in d.people:
         add(_("person: {name}").format(name=p.name), p.evidence)
     for ev in d.events:

@@ -185,6 +185,8 @@ class RegionTree(PaneSized, Tree[NodeData]):
             label = _("Partner not named")
         elif data.key.startswith("pc:"):
             label = data_label("country", data.key[3:], label)
+        else:
+            label = data_label("actor_name", None, label)
         text.append_text(one_line(short_name(label), style="bold underline" if selected else ""))
         if data.key is None:
             text.stylize("bold")
