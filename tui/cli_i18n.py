@@ -1,4 +1,4 @@
-"""The command line's help in the interface language.
+"""The command line in the interface language: the project's help texts and click's own words.
 
 Click reads help texts (docstrings and `help=`) when the commands are defined, before the
 language is known, so they are translated where they are shown: `TranslatedGroup` (the class
@@ -10,11 +10,18 @@ The help texts are messages of the catalog like any other: `make catalogs` runs
 `python -m paradiplo.tui.cli_i18n POT` after Babel's extraction, which adds every help text of the
 command tree (`help_messages()`) to the template; tests/test_i18n.py checks that each one is
 in the Indonesian catalog and translated.
+
+Click's own messages ("Usage:", "Options", "Error: No such option…", "Try … for help.",
+"Missing argument…", "Invalid value for…") go through the standard `gettext` module. They have
+their own catalog, `db/locale/<lang>/LC_MESSAGES/click.po` (extracted from the installed click
+by `make catalogs`); `use_language` binds it as gettext's default domain in the language chosen.
 """
 
 from __future__ import annotations
 
+import gettext
 import inspect
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,16 +29,20 @@ from typing import Any
 
 import click
 
-from paradiplo.db.i18n import N_, _, set_language
+from paradiplo.db.i18n import LOCALE_DIR, _, set_language
 
-# Click's own words in the help, translated by the formatter below.
-CLICK_WORDS = (
-    N_("Usage:"),
-    N_("Options"),
-    N_("Commands"),
-    N_("Arguments"),
-    N_("Show this message and exit."),
-)
+CLICK_DOMAIN = "click"
+
+
+def use_language(lang: str | None) -> str:
+    """Choose the interface language (`set_language`) and speak it in click's own messages
+    too: click's catalog becomes gettext's default domain, in that language (gettext takes
+    the language from $LANGUAGE, which comes before the locale variables)."""
+    chosen = set_language(lang)
+    gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = chosen
+    return chosen
 
 
 def _clean(text: str | None) -> str | None:
@@ -75,24 +86,8 @@ def _language_from(args: list[str]) -> str | None:
     return None
 
 
-class TranslatedFormatter(click.HelpFormatter):
-    """Click's help formatter with its own words (Usage, Options, ...) translated."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix if prefix is not None else _("Usage:") + " ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_(heading))
-
-
-class TranslatedContext(click.Context):
-    formatter_class = TranslatedFormatter
-
-
 class TranslatedCommand(click.Command):
     """A command whose --help is in the interface language."""
-
-    context_class = TranslatedContext
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated([self], ctx):
@@ -105,11 +100,10 @@ class TranslatedGroup(click.Group):
 
     command_class = TranslatedCommand
     group_class = type
-    context_class = TranslatedContext
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
-            set_language(_language_from(args))  # before an eager --help is answered
+            use_language(_language_from(args))  # before an eager --help is answered
         return super().parse_args(ctx, args)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
