@@ -56,10 +56,12 @@ def years(
     """The year range asked for, checked."""
     if year is not None:
         if year_from is not None or year_to is not None:
-            raise ParadiploError("Give --year alone, or --from and/or --to, not both.")
+            raise ParadiploError(_("Give --year alone, or --from and/or --to, not both."))
         return year, year
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise ParadiploError(f"--from {year_from} is after --to {year_to}: swap them.")
+        raise ParadiploError(
+            _("--from {start} is after --to {end}: swap them.").format(start=year_from, end=year_to)
+        )
     return year_from, year_to
 
 

@@ -236,7 +236,9 @@ def cases_edit(
     for item in sets:
         key, sep, value = item.partition("=")
         if not sep:
-            raise click.UsageError(f"--set '{item}': write FIELD=VALUE, e.g. --set date=2019")
+            raise click.UsageError(
+                _("--set '{item}': write FIELD=VALUE, e.g. --set date=2019").format(item=item)
+            )
         changes[key.strip().replace("-", "_")] = value
     with friendly_errors():
         store = ctx.store()

@@ -57,7 +57,7 @@ def db_build(ctx: Ctx, force: bool) -> None:
         path = ctx.db_path
         if ctx.read_only:
             raise ParadiploError(
-                "Read-only mode (--read-only or PARADIPLO_READONLY) is on: nothing was built."
+                _("Read-only mode (--read-only or PARADIPLO_READONLY) is on: nothing was built.")
             )
         if force and path.is_file():
             _force_rebuild(path)

@@ -32,6 +32,7 @@ import click
 from paradiplo.db.i18n import LOCALE_DIR, _, set_language
 
 CLICK_DOMAIN = "click"
+CLICK_HELP = "Show this message and exit."  # --help's help, a message of click's catalog
 
 
 def use_language(lang: str | None) -> str:
@@ -86,8 +87,19 @@ def _language_from(args: list[str]) -> str | None:
     return None
 
 
+def _help_now(option: click.Option | None) -> click.Option | None:
+    """Click keeps the --help option it made first, its help in the language of then: in the
+    language of now (a process may run commands in both, as the tests do)."""
+    if option is not None:
+        option.help = gettext.gettext(CLICK_HELP)
+    return option
+
+
 class TranslatedCommand(click.Command):
     """A command whose --help is in the interface language."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_now(super().get_help_option(ctx))
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated([self], ctx):
@@ -100,6 +112,9 @@ class TranslatedGroup(click.Group):
 
     command_class = TranslatedCommand
     group_class = type
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_now(super().get_help_option(ctx))
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
@@ -139,20 +154,32 @@ def help_messages(group: click.Command | None = None) -> list[str]:
     return out
 
 
-def add_to_template(pot_path: str) -> int:
-    """Add the command line's help texts to a Babel template (.pot); return how many."""
+# Click's messages that its source passes to gettext through a variable (Babel cannot see them).
+CLICK_DYNAMIC = ("required",)
+
+
+def add_to_template(
+    pot_path: str, messages: list[str] | None = None, comment: str = "click help"
+) -> int:
+    """Add messages to a Babel template (.pot): by default the command line's help texts;
+    return how many."""
     from babel.messages.pofile import read_po, write_po
 
     with open(pot_path, "rb") as fh:
         catalog = read_po(fh)
-    messages = help_messages()
+    messages = help_messages() if messages is None else messages
     for text in messages:
         if text not in catalog:
-            catalog.add(text, auto_comments=["click help"])
+            catalog.add(text, auto_comments=[comment])
     with open(pot_path, "wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True)
     return len(messages)
 
 
 if __name__ == "__main__":
-    add_to_template(sys.argv[1])
+    # `python -m paradiplo.tui.cli_i18n POT`: the help texts; `--click POT`: click's own
+    # messages that extraction misses.
+    if sys.argv[1] == "--click":
+        add_to_template(sys.argv[2], list(CLICK_DYNAMIC), "passed to gettext in a variable")
+    else:
+        add_to_template(sys.argv[1])
