@@ -27,7 +27,6 @@ from rich.text import Text
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _
 from paradiplo.db.paths import resolve_db_path
-from paradiplo.db.places import AMBIGUITY_CHOICES
 from paradiplo.db.store import SQLITE_ERRORS, Store, open_store, translate
 from paradiplo.db.text import display_safe
 from paradiplo.tui.cli_i18n import TranslatedCommand, TranslatedGroup
@@ -155,21 +154,37 @@ def write_or_print(text: str, output: str | None, written: str) -> None:
 
 
 # ----------------------------------------------------------------------------- options
+class ChoiceOf(click.Choice[str]):
+    """A choice among the values the data layer defines (`module.name`, e.g. the partner kinds
+    of db.collection), read from it when a value or --help needs them: the command line's
+    start (and the app's, which goes through it) does not import the module for that."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        module, name = self._where
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, _given: Any) -> None:
+        """click.Choice sets them when made; they are read from the module instead."""
+
+
 def json_option(help: str = "Print JSON.") -> Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 def format_option(
-    choices: Sequence[str], default: str | None = None, help: str | None = None
+    choices: Sequence[str] | click.Choice[str], default: str | None = None, help: str | None = None
 ) -> Callable[[F], F]:
-    """--format, one of `choices` (the first by default)."""
+    """--format, one of `choices` (by default the first of a sequence)."""
+    if not isinstance(choices, click.Choice):
+        default, choices = default or choices[0], click.Choice(choices)
     return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=default or choices[0],
-        show_default=True,
-        help=help,
+        "--format", "fmt", type=choices, default=default, show_default=True, help=help
     )
 
 
@@ -184,7 +199,7 @@ def ambiguous_option(help: str | None = None) -> Callable[[F], F]:
     """--ambiguous: what to do with a bare name shared by a Kota and a Kabupaten."""
     return click.option(
         "--ambiguous",
-        type=click.Choice(AMBIGUITY_CHOICES),
+        type=ChoiceOf("paradiplo.db.places", "AMBIGUITY_CHOICES"),
         default="error",
         show_default=True,
         help=help,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import click
 
-from paradiplo.db import cite as cite_api
 from paradiplo.db.i18n import N_, _
 from paradiplo.tui.cli_base import (
+    ChoiceOf,
     Ctx,
+    OnFirstUse,
     _t,
     command,
     err_console,
@@ -23,16 +24,16 @@ from paradiplo.tui.cli_base import (
 )
 from paradiplo.tui.cli_collection import sources_group
 
+cite_api = OnFirstUse("paradiplo.db.cite")
+STYLES = ChoiceOf("paradiplo.db.cite", "STYLES")
+
 
 def default_style() -> str:
     """The citation style chosen in the app (state.json), else APA."""
     from paradiplo.tui.state import load_state
 
     style = load_state().cite_style
-    return style if style in STYLE_IDS else "apa"
-
-
-STYLE_IDS = tuple(cite_api.STYLES)
+    return style if style in STYLES.choices else "apa"
 
 
 def _write(text: str, output: str | None, what: str) -> None:
@@ -40,7 +41,7 @@ def _write(text: str, output: str | None, what: str) -> None:
 
 
 @sources_group.command("export")
-@format_option(cite_api.EXPORT_FORMATS)
+@format_option(ChoiceOf("paradiplo.db.cite", "EXPORT_FORMATS"), "bibtex")
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Only this source.")
 @output_option()
 @pass_ctx
@@ -62,11 +63,11 @@ def sources_export(ctx: Ctx, fmt: str, source_ids: tuple[str, ...], output: str 
 )
 @click.option(
     "--style",
-    type=click.Choice(STYLE_IDS),
+    type=STYLES,
     default=None,
     help="Citation style (default: the one chosen in the app, else apa).",
 )
-@format_option(cite_api.CITE_FORMATS)
+@format_option(ChoiceOf("paradiplo.db.cite", "CITE_FORMATS"), "text")
 @output_option()
 @pass_ctx
 def cite_cmd(

@@ -13,10 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from paradiplo.db import queries, usersources
-from paradiplo.db.collection import PARTNER_KINDS
 from paradiplo.db.i18n import _, number
 from paradiplo.db.models import Source
 from paradiplo.tui.cli_base import (
+    ChoiceOf,
     Ctx,
     OnFirstUse,
     _t,
@@ -152,7 +152,7 @@ def _quote_specs(quotes: tuple[str, ...], supports: tuple[str, ...]) -> tuple[An
     required=True,
     help="sister-city, mou, cooperation, programme, proposal, exploratory.",
 )
-@click.option("--partner-kind", type=click.Choice(PARTNER_KINDS))
+@click.option("--partner-kind", type=ChoiceOf("paradiplo.db.collection", "PARTNER_KINDS"))
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.")
 @click.option("--date-as-stated", help="The date in the source's words.")
 @click.option("--status", help="As stated: agreed, established, proposed, explored, ...")

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
-from paradiplo.db.cite import STYLES
 from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.models import Note
 from paradiplo.db.text import clip, display_safe
@@ -30,6 +29,7 @@ from paradiplo.tui.cli_base import (
     reads,
     write_or_print,
 )
+from paradiplo.tui.cli_cite import STYLES
 
 notes_io = OnFirstUse("paradiplo.db.notes_io")
 
@@ -114,7 +114,7 @@ def notes_list(items: list[Note], **filters: Any) -> None:
 )
 @click.option(
     "--style",
-    type=click.Choice(tuple(STYLES)),
+    type=STYLES,
     default="apa",
     show_default=True,
     help="Style of the reference list that closes the Markdown.",
