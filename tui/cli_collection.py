@@ -55,11 +55,11 @@ def sources_group(click_ctx: click.Context, as_json: bool) -> None:
 @reads(queries.list_sources)
 def sources_list(items: list[Source]) -> None:
     """List the sources with their provenance."""
-    table = Table(id_column(s.id for s in items), "kind", "citation")
+    table = Table(id_column(s.id for s in items), _("kind"), _("citation"))
     for s in items:
         cite = s.citation + (f" {s.url}" if s.url else "")
         if s.accessed:
-            cite += f" (accessed {s.accessed})"
+            cite += " " + _("(accessed {date})").format(date=s.accessed)
         table.add_row(_t(s.id), _t(s.kind), _t(cite))
     console.print(table)
 
@@ -321,9 +321,11 @@ def suggest_cmd(found: list[Any], source_id: str) -> None:
         region = (
             s.region
             if s.region_code
-            else f"{s.region_as_stated} (ambiguous: {' or '.join(s.region_candidates)})"
+            else _("{name} (ambiguous: {candidates})").format(
+                name=s.region_as_stated, candidates=(" " + _("or") + " ").join(s.region_candidates)
+            )
         )
-        partner = s.partner or "(partner not named)"
+        partner = s.partner or _("(partner not named)")
         country = f", {s.partner_country_name}" if s.partner_country_name else ""
         head = Text(f"{n}. ", style="bold") + _t(f"{region} – {partner}{country}")
         head += Text(f"  [{s.type}]", style="cyan")

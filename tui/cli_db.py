@@ -91,17 +91,24 @@ def _force_rebuild(path: Path) -> None:
         return
     if store.written_by_newer:
         store.close()
-        _replace(path, f"{path} is open read-only: {store.readonly_reason}.", "newer")
+        why = _("{path} is open read-only: {reason}.")
+        _replace(path, why.format(path=path, reason=store.readonly_reason), "newer")
         return
     damage = find_damage(store) or (store.readonly_reason if store.damaged else None)
     if damage is not None:
         store.close()
-        _replace(path, f"{path} is damaged ({damage}).", "unreadable")
+        _replace(
+            path, _("{path} is damaged ({damage}).").format(path=path, damage=damage), "unreadable"
+        )
         return
     if store.readonly:  # sound, but it cannot be written (a full disk): say why, change nothing
         reason = store.readonly_reason
         store.close()
-        raise ParadiploError(f"Cannot rebuild {path}: {reason}. Nothing was changed.")
+        raise ParadiploError(
+            _("Cannot rebuild {path}: {reason}. Nothing was changed.").format(
+                path=path, reason=reason
+            )
+        )
     try:
         counts = seeds.build(store.conn, seeds.load_seeds())
     except SQLITE_ERRORS as exc:

@@ -164,8 +164,8 @@ def stats_group(
         emit_json([fields_of(c, "label", "count", "key") for c in items])
         return
     table = Table(
-        stats_api.DIMENSION_LABELS[by],
-        Column("cases", justify="right"),
+        _(stats_api.DIMENSION_LABELS[by]),
+        Column(_("cases"), justify="right"),
         title=_("Cases by {dimension}").format(dimension=_(stats_api.DIMENSION_LABELS[by])),
     )
     for c in items:
@@ -270,9 +270,9 @@ def stats_matrix(
                 sys.stdout.write(buf.getvalue())
             return
     table = Table(
-        stats_api.DIMENSION_LABELS[rows_dim],
+        _(stats_api.DIMENSION_LABELS[rows_dim]),
         *[Column(header=_t(c.label), justify="right") for c in cols],
-        Column("total", justify="right"),
+        Column(_("total"), justify="right"),
     )
     for r in rows:
         table.add_row(_t(r.label), *[str(m.cell(r.key, c.key) or "") for c in cols], f"{r.count:,}")
