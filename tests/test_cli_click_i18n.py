@@ -128,3 +128,27 @@ def test_the_installed_command_speaks_the_language_of_the_environment(db_path: P
     env = {**os.environ, "PARADIPLO_LANG": "en", "LANGUAGE": "id", "LANG": "id_ID.UTF-8"}
     res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     assert "Error: No such option '--bogus'." in res.stderr and "Usage:" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("laws", "--json"),
+        ("conflicts", "--json"),
+        ("regions", "--json"),
+        ("sources", "--json"),
+        ("db", "stats", "--json"),
+        ("search", "Jepang", "--json"),
+        ("stats", "--by", "sector", "--json"),
+        ("stats", "matrix", "--rows", "province", "--cols", "type", "--csv"),
+        ("export", "network", "--format", "csv"),
+    ],
+)
+def test_every_reading_command_prints_the_same_json_in_both_languages(
+    args: tuple[str, ...], db_path: Path
+) -> None:
+    runner = CliRunner()
+    out_en = runner.invoke(main, ["--db", str(db_path), "--lang", "en", *args])
+    out_id = runner.invoke(main, ["--db", str(db_path), "--lang", "id", *args])
+    assert out_en.exit_code == out_id.exit_code == 0
+    assert out_en.stdout == out_id.stdout and out_en.stdout.strip()

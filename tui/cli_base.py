@@ -235,7 +235,7 @@ def reads(
         @json_option(help)
         @pass_ctx
         @functools.wraps(show)
-        def command(ctx: Ctx, /, as_json: bool, **params: Any) -> None:
+        def run(ctx: Ctx, /, as_json: bool, **params: Any) -> None:
             with friendly_errors():
                 found = fetch(ctx.store().conn, **params)
             if as_json:
@@ -243,6 +243,6 @@ def reads(
             else:
                 show(found, **params)
 
-        return command
+        return run
 
     return decorate
