@@ -38,6 +38,8 @@ clean:
 
 # After changing user-facing text: extract the messages, merge them into the Indonesian
 # catalog, with the command line's help texts (tui/cli_i18n.py) (translate what is new in db/locale/id/LC_MESSAGES/paradiplo.po), then compile.
+# Click's own messages (Usage:, Error: No such option, ...) have their catalog, click.po, extracted
+# from the installed click (translate what is new there too after upgrading click).
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract --no-location --sort-output --project=paradiplo-tui \
 		-k Binding:3 -k notify:1 -k pgettext:1c,2 -o db/locale/paradiplo.pot db tui
@@ -45,3 +47,9 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q update -i db/locale/paradiplo.pot -d db/locale -D paradiplo -l id \
 		--no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d db/locale -D paradiplo --statistics
+	$(BIN)/pybabel -q extract --no-location --sort-output --project=click \
+		-o db/locale/click.pot $$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')
+	$(BIN)/python -m paradiplo.tui.cli_i18n --click db/locale/click.pot
+	$(BIN)/pybabel -q update -i db/locale/click.pot -d db/locale -D click -l id \
+		--no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d db/locale -D click --statistics

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from paradiplo.db import searchdocs
-from paradiplo.db.casefields import SOURCE_KINDS
+from paradiplo.db.casefields import SOURCE_KINDS as SOURCE_KINDS  # the CLI reads it here
 from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound, ParadiploError
 from paradiplo.db.i18n import _, number

@@ -1,31 +1,31 @@
 """Commands for citing: `sources export` (BibTeX, CSL-JSON, RIS) and `cite CASE_ID`.
 
-Registered on the group of tui/cli.py (the last lines there import this module); `export` and
-`set` join the `sources` group of tui/cli_collection.py (which lists and adds sources).
+tui/cli.py registers `cite`; `export` and `set` join the `sources` group of
+tui/cli_collection.py (which lists and adds sources).
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-from typing import Any
-
 import click
 
 from paradiplo.db.i18n import N_, _
-from paradiplo.tui.cli import (
+from paradiplo.tui.cli_base import (
+    ChoiceOf,
     Ctx,
+    OnFirstUse,
     _t,
+    command,
     err_console,
+    format_option,
     friendly_errors,
-    main,
+    output_option,
     pass_ctx,
+    write_or_print,
 )
 from paradiplo.tui.cli_collection import sources_group
 
-
-def _cite() -> Any:
-    return importlib.import_module("paradiplo.db.cite")
+cite_api = OnFirstUse("paradiplo.db.cite")
+STYLES = ChoiceOf("paradiplo.db.cite", "STYLES")
 
 
 def default_style() -> str:
@@ -33,42 +33,27 @@ def default_style() -> str:
     from paradiplo.tui.state import load_state
 
     style = load_state().cite_style
-    return style if style in STYLE_IDS else "apa"
+    return style if style in STYLES.choices else "apa"
 
 
-STYLE_IDS = ("apa", "chicago", "apa-id")
-
-
-def write_or_print(text: str, output: str | None, what: str) -> None:
-    if output:
-        from paradiplo.db.files import write_atomic
-
-        write_atomic(Path(output), text)
-        err_console.print(_t(_("Wrote {what} to {path}.").format(what=_(what), path=output)))
-    else:
-        click.echo(text, nl=False)
+def _write(text: str, output: str | None, what: str) -> None:
+    write_or_print(text, output, _("Wrote {what} to {path}.").format(what=_(what), path=output))
 
 
 @sources_group.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["bibtex", "csl-json", "ris"]),
-    default="bibtex",
-    show_default=True,
-)
+@format_option(ChoiceOf("paradiplo.db.cite", "EXPORT_FORMATS"), "bibtex")
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Only this source.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@output_option()
 @pass_ctx
 def sources_export(ctx: Ctx, fmt: str, source_ids: tuple[str, ...], output: str | None) -> None:
     """Every source once, with a stable citation key: BibTeX (@article, @online, ...),
     CSL-JSON (Zotero, Pandoc, citeproc) or RIS (Zotero, EndNote, Mendeley)."""
     with friendly_errors():
-        text = _cite().export_sources(ctx.store().conn, fmt, source_ids or None)
-        write_or_print(text, output, N_("the sources"))
+        text = cite_api.export_sources(ctx.store().conn, fmt, source_ids or None)
+        _write(text, output, N_("the sources"))
 
 
-@main.command("cite")
+@command("cite")
 @click.argument("case_id")
 @click.option(
     "--fact",
@@ -78,18 +63,12 @@ def sources_export(ctx: Ctx, fmt: str, source_ids: tuple[str, ...], output: str 
 )
 @click.option(
     "--style",
-    type=click.Choice(STYLE_IDS),
+    type=STYLES,
     default=None,
     help="Citation style (default: the one chosen in the app, else apa).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "bibtex"]),
-    default="text",
-    show_default=True,
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@format_option(ChoiceOf("paradiplo.db.cite", "CITE_FORMATS"), "text")
+@output_option()
 @pass_ctx
 def cite_cmd(
     ctx: Ctx, case_id: str, fact: str | None, style: str | None, fmt: str, output: str | None
@@ -97,10 +76,9 @@ def cite_cmd(
     """A case's facts as a paper cites them: each claim, the verbatim quote behind it with its
     in-text citation, and the references."""
     with friendly_errors():
-        cite = _cite()
-        facts = cite.case_facts(ctx.store().conn, case_id, fact)
-        text = cite.render_facts(facts, style or default_style(), fmt)
-        write_or_print(text, output, N_("the citation"))
+        facts = cite_api.case_facts(ctx.store().conn, case_id, fact)
+        text = cite_api.render_facts(facts, style or default_style(), fmt)
+        _write(text, output, N_("the citation"))
 
 
 @sources_group.command("set")
@@ -139,7 +117,7 @@ def sources_set(
     fields its reference needs. `sources export` and the app then cite it in full."""
     given = {k: v for k, v in fields.items() if v is not None}
     with friendly_errors():
-        ref = _cite().complete_source(
+        ref = cite_api.complete_source(
             ctx.store(), source_id, given, list(authors) if authors else None
         )
     missing = ref.missing()
@@ -151,3 +129,6 @@ def sources_set(
     err_console.print(
         _t(_("Updated {id} (cite as @{key}).").format(id=source_id, key=ref.key) + still)
     )
+
+
+COMMANDS = (cite_cmd,)

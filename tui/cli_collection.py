@@ -1,11 +1,10 @@
 """Commands that grow the collection: `sources` (list, add), `cases add/edit/delete/restore/
-deleted` and `suggest`. Registered on the group of tui/cli.py."""
+deleted` and `suggest`. tui/cli.py registers them."""
 
 from __future__ import annotations
 
 import shlex
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -15,32 +14,36 @@ from rich.text import Text
 
 from paradiplo.db import queries, usersources
 from paradiplo.db.i18n import _, number
-from paradiplo.tui.cli import (
+from paradiplo.db.models import Source
+from paradiplo.tui.cli_base import (
+    ChoiceOf,
     Ctx,
-    _id_column,
-    _OnFirstUse,
+    OnFirstUse,
     _t,
-    cases_group,
+    ambiguous_option,
+    command,
     console,
     emit_json,
     err_console,
     friendly_errors,
-    main,
+    group,
+    id_column,
+    json_option,
     pass_ctx,
+    reads,
 )
-from paradiplo.tui.cli_i18n import TranslatedCommand, TranslatedGroup
+from paradiplo.tui.cli_cases import cases_group
 
-collection = _OnFirstUse("paradiplo.db.collection")
-sourcefiles = _OnFirstUse("paradiplo.db.sourcefiles")
-suggest_api = _OnFirstUse("paradiplo.db.suggest")
+collection = OnFirstUse("paradiplo.db.collection")
+sourcefiles = OnFirstUse("paradiplo.db.sourcefiles")
+suggest_api = OnFirstUse("paradiplo.db.suggest")
 
-SOURCE_KINDS = ("news", "opinion", "journal_article", "report", "official", "other")
 FACTS_HELP = "region, partner, partner_country, type, date, status, summary, title or sector:ID"
 
 
 # ----------------------------------------------------------------------------- sources
-@click.group("sources", cls=TranslatedGroup, invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@group("sources", invoke_without_command=True)
+@json_option()
 @click.pass_context
 def sources_group(click_ctx: click.Context, as_json: bool) -> None:
     """The sources with their provenance (`sources add FILE` adds one)."""
@@ -49,20 +52,14 @@ def sources_group(click_ctx: click.Context, as_json: bool) -> None:
 
 
 @sources_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def sources_list(ctx: Ctx, as_json: bool) -> None:
+@reads(queries.list_sources)
+def sources_list(items: list[Source]) -> None:
     """List the sources with their provenance."""
-    with friendly_errors():
-        items = queries.list_sources(ctx.store().conn)
-    if as_json:
-        emit_json([asdict(s) for s in items])
-        return
-    table = Table(_id_column(s.id for s in items), "kind", "citation")
+    table = Table(id_column(s.id for s in items), _("kind"), _("citation"))
     for s in items:
         cite = s.citation + (f" {s.url}" if s.url else "")
         if s.accessed:
-            cite += f" (accessed {s.accessed})"
+            cite += " " + _("(accessed {date})").format(date=s.accessed)
         table.add_row(_t(s.id), _t(s.kind), _t(cite))
     console.print(table)
 
@@ -75,11 +72,15 @@ def sources_list(ctx: Ctx, as_json: bool) -> None:
 @click.option("--published", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--url", help="Where you found it.")
 @click.option("--accessed", metavar="DATE", help="When you read it there (YYYY-MM-DD).")
-@click.option("--language", type=click.Choice(["id", "en"]), help="Language of the text.")
+@click.option("--language", type=click.Choice(usersources.LANGUAGES), help="Language of the text.")
 @click.option(
-    "--kind", type=click.Choice(SOURCE_KINDS), default="news", show_default=True, help="What it is."
+    "--kind",
+    type=click.Choice(usersources.SOURCE_KINDS),
+    default="news",
+    show_default=True,
+    help="What it is.",
 )
-@click.option("--json", "as_json", is_flag=True, help='Print JSON ({"id": ...}).')
+@json_option('Print JSON ({"id": ...}).')
 @pass_ctx
 def sources_add(
     ctx: Ctx,
@@ -147,11 +148,11 @@ def _quote_specs(quotes: tuple[str, ...], supports: tuple[str, ...]) -> tuple[An
 )
 @click.option(
     "--type",
-    "type_",
+    "type",
     required=True,
     help="sister-city, mou, cooperation, programme, proposal, exploratory.",
 )
-@click.option("--partner-kind", type=click.Choice(["state", "sub_state", "non_state", "unknown"]))
+@click.option("--partner-kind", type=ChoiceOf("paradiplo.db.collection", "PARTNER_KINDS"))
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.")
 @click.option("--date-as-stated", help="The date in the source's words.")
 @click.option("--status", help="As stated: agreed, established, proposed, explored, ...")
@@ -167,56 +168,34 @@ def _quote_specs(quotes: tuple[str, ...], supports: tuple[str, ...]) -> tuple[An
 @click.option(
     "--supports", "supports", multiple=True, help=f"Facts the quotes support: {FACTS_HELP}."
 )
-@click.option(
-    "--ambiguous",
-    type=click.Choice(["error", "city", "regency", "keep"]),
-    default="error",
-    show_default=True,
-    help="A bare name shared by a Kota and a Kabupaten (Bandung, Malang): refuse, take one, or keep it as stated.",
+@ambiguous_option(
+    "A bare name shared by a Kota and a Kabupaten (Bandung, Malang): refuse, take one, or keep it as stated."
 )
 @click.option(
     "--force",
     is_flag=True,
     help="Add it even if a case with the same region, partner and type exists.",
 )
-@click.option("--json", "as_json", is_flag=True, help='Print JSON ({"id": ...}).')
+@json_option('Print JSON ({"id": ...}).')
 @pass_ctx
 def cases_add(
     ctx: Ctx,
-    region: str,
-    partner: str | None,
-    partner_country: str | None,
-    type_: str,
-    partner_kind: str | None,
-    date: str | None,
-    date_as_stated: str | None,
-    status: str | None,
+    /,
     sectors: tuple[str, ...],
-    title: str | None,
-    summary: str | None,
-    source_id: str,
     quotes: tuple[str, ...],
     supports: tuple[str, ...],
     ambiguous: str,
     force: bool,
     as_json: bool,
+    **fields: str | None,
 ) -> None:
     """Add your own case, citing a source; each --quote is checked against its text."""
     with friendly_errors():
         store = ctx.store()
+        # The other options are named as the fields of the case they state.
         case = collection.CaseInput(
-            region=region,
-            type=type_,
-            source_id=source_id,
-            partner=partner,
-            partner_country=partner_country,
-            partner_kind=partner_kind,
-            date=date,
-            date_as_stated=date_as_stated,
-            status=status,
+            **fields,
             sectors=collection.split_list(sectors),
-            title=title,
-            summary=summary,
             quotes=_quote_specs(quotes, supports),
         )
         cid = collection.add_case(store, case, force=force, ambiguous=ambiguous)
@@ -246,13 +225,8 @@ def cases_add(
     help="title, region, partner, partner_country, partner_kind, type, date, date_as_stated, "
     "status, summary or sectors ('a; b'); an empty VALUE clears it. Repeatable.",
 )
-@click.option(
-    "--ambiguous",
-    type=click.Choice(["error", "city", "regency", "keep"]),
-    default="error",
-    show_default=True,
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@ambiguous_option()
+@json_option()
 @pass_ctx
 def cases_edit(
     ctx: Ctx, case_id: str, sets: tuple[str, ...], ambiguous: str, as_json: bool
@@ -262,7 +236,9 @@ def cases_edit(
     for item in sets:
         key, sep, value = item.partition("=")
         if not sep:
-            raise click.UsageError(f"--set '{item}': write FIELD=VALUE, e.g. --set date=2019")
+            raise click.UsageError(
+                _("--set '{item}': write FIELD=VALUE, e.g. --set date=2019").format(item=item)
+            )
         changes[key.strip().replace("-", "_")] = value
     with friendly_errors():
         store = ctx.store()
@@ -314,20 +290,14 @@ def cases_restore(ctx: Ctx, case_id: str) -> None:
 
 
 @cases_group.command("deleted")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def cases_deleted(ctx: Ctx, as_json: bool) -> None:
+@reads(lambda conn: collection.list_deleted(conn))
+def cases_deleted(items: list[Any]) -> None:
     """The bin: your deleted cases, newest first."""
-    with friendly_errors():
-        items = collection.list_deleted(ctx.store().conn)
-    if as_json:
-        emit_json([asdict(i) for i in items])
-        return
     if not items:
         console.print(_("The bin is empty."))
         return
     table = Table(
-        _id_column(i.id for i in items),
+        id_column(i.id for i in items),
         _("title"),
         _("deleted"),
         title=_("{n} deleted").format(n=number(len(items))),
@@ -338,18 +308,12 @@ def cases_deleted(ctx: Ctx, as_json: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- suggest
-@click.command("suggest", cls=TranslatedCommand)
+@command("suggest")
 @click.argument("source_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
+@reads(lambda conn, source_id: suggest_api.suggest(conn, source_id))
+def suggest_cmd(found: list[Any], source_id: str) -> None:
     """Candidate cases in a source's text (sentences naming an Indonesian region, a foreign
     place or country and a cooperation cue). Nothing is stored: add one with `cases add`."""
-    with friendly_errors():
-        found = suggest_api.suggest(ctx.store().conn, source_id)
-    if as_json:
-        emit_json([asdict(s) for s in found])
-        return
     if not found:
         console.print(_t(_("No candidate cases found in {id}.").format(id=source_id)))
         return
@@ -357,9 +321,11 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
         region = (
             s.region
             if s.region_code
-            else f"{s.region_as_stated} (ambiguous: {' or '.join(s.region_candidates)})"
+            else _("{name} (ambiguous: {candidates})").format(
+                name=s.region_as_stated, candidates=(" " + _("or") + " ").join(s.region_candidates)
+            )
         )
-        partner = s.partner or "(partner not named)"
+        partner = s.partner or _("(partner not named)")
         country = f", {s.partner_country_name}" if s.partner_country_name else ""
         head = Text(f"{n}. ", style="bold") + _t(f"{region} – {partner}{country}")
         head += Text(f"  [{s.type}]", style="cyan")
@@ -390,5 +356,4 @@ def suggest_cmd(ctx: Ctx, source_id: str, as_json: bool) -> None:
     )
 
 
-main.add_command(sources_group)
-main.add_command(suggest_cmd)
+COMMANDS = (sources_group, suggest_cmd)

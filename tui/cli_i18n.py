@@ -1,4 +1,4 @@
-"""The command line's help in the interface language.
+"""The command line in the interface language: the project's help texts and click's own words.
 
 Click reads help texts (docstrings and `help=`) when the commands are defined, before the
 language is known, so they are translated where they are shown: `TranslatedGroup` (the class
@@ -10,11 +10,18 @@ The help texts are messages of the catalog like any other: `make catalogs` runs
 `python -m paradiplo.tui.cli_i18n POT` after Babel's extraction, which adds every help text of the
 command tree (`help_messages()`) to the template; tests/test_i18n.py checks that each one is
 in the Indonesian catalog and translated.
+
+Click's own messages ("Usage:", "Options", "Error: No such option…", "Try … for help.",
+"Missing argument…", "Invalid value for…") go through the standard `gettext` module. They have
+their own catalog, `db/locale/<lang>/LC_MESSAGES/click.po` (extracted from the installed click
+by `make catalogs`); `use_language` binds it as gettext's default domain in the language chosen.
 """
 
 from __future__ import annotations
 
+import gettext
 import inspect
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,16 +29,21 @@ from typing import Any
 
 import click
 
-from paradiplo.db.i18n import N_, _, set_language
+from paradiplo.db.i18n import LOCALE_DIR, _, set_language
 
-# Click's own words in the help, translated by the formatter below.
-CLICK_WORDS = (
-    N_("Usage:"),
-    N_("Options"),
-    N_("Commands"),
-    N_("Arguments"),
-    N_("Show this message and exit."),
-)
+CLICK_DOMAIN = "click"
+CLICK_HELP = "Show this message and exit."  # --help's help, a message of click's catalog
+
+
+def use_language(lang: str | None) -> str:
+    """Choose the interface language (`set_language`) and speak it in click's own messages
+    too: click's catalog becomes gettext's default domain, in that language (gettext takes
+    the language from $LANGUAGE, which comes before the locale variables)."""
+    chosen = set_language(lang)
+    gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = chosen
+    return chosen
 
 
 def _clean(text: str | None) -> str | None:
@@ -75,24 +87,19 @@ def _language_from(args: list[str]) -> str | None:
     return None
 
 
-class TranslatedFormatter(click.HelpFormatter):
-    """Click's help formatter with its own words (Usage, Options, ...) translated."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix if prefix is not None else _("Usage:") + " ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_(heading))
-
-
-class TranslatedContext(click.Context):
-    formatter_class = TranslatedFormatter
+def _help_now(option: click.Option | None) -> click.Option | None:
+    """Click keeps the --help option it made first, its help in the language of then: in the
+    language of now (a process may run commands in both, as the tests do)."""
+    if option is not None:
+        option.help = gettext.gettext(CLICK_HELP)
+    return option
 
 
 class TranslatedCommand(click.Command):
     """A command whose --help is in the interface language."""
 
-    context_class = TranslatedContext
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_now(super().get_help_option(ctx))
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated([self], ctx):
@@ -105,11 +112,13 @@ class TranslatedGroup(click.Group):
 
     command_class = TranslatedCommand
     group_class = type
-    context_class = TranslatedContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_now(super().get_help_option(ctx))
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
-            set_language(_language_from(args))  # before an eager --help is answered
+            use_language(_language_from(args))  # before an eager --help is answered
         return super().parse_args(ctx, args)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -145,20 +154,32 @@ def help_messages(group: click.Command | None = None) -> list[str]:
     return out
 
 
-def add_to_template(pot_path: str) -> int:
-    """Add the command line's help texts to a Babel template (.pot); return how many."""
+# Click's messages that its source passes to gettext through a variable (Babel cannot see them).
+CLICK_DYNAMIC = ("required",)
+
+
+def add_to_template(
+    pot_path: str, messages: list[str] | None = None, comment: str = "click help"
+) -> int:
+    """Add messages to a Babel template (.pot): by default the command line's help texts;
+    return how many."""
     from babel.messages.pofile import read_po, write_po
 
     with open(pot_path, "rb") as fh:
         catalog = read_po(fh)
-    messages = help_messages()
+    messages = help_messages() if messages is None else messages
     for text in messages:
         if text not in catalog:
-            catalog.add(text, auto_comments=["click help"])
+            catalog.add(text, auto_comments=[comment])
     with open(pot_path, "wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True)
     return len(messages)
 
 
 if __name__ == "__main__":
-    add_to_template(sys.argv[1])
+    # `python -m paradiplo.tui.cli_i18n POT`: the help texts; `--click POT`: click's own
+    # messages that extraction misses.
+    if sys.argv[1] == "--click":
+        add_to_template(sys.argv[2], list(CLICK_DYNAMIC), "passed to gettext in a variable")
+    else:
+        add_to_template(sys.argv[1])

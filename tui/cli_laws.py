@@ -9,63 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from rich.text import Text
 
 from paradiplo.db import laws as laws_api
 from paradiplo.db.i18n import _, data_label
-from paradiplo.db.models import Claim, Conflict, Evidence, LegalBasis
-from paradiplo.tui.cli import Ctx, _t, console, emit_json, friendly_errors, main, pass_ctx
-
-
-def _quote(e: Evidence) -> dict[str, Any]:
-    return {
-        "source": e.source_id,
-        "quote": e.quote,
-        "start": e.start,
-        "end": e.end,
-        "citation": e.citation,
-    }
+from paradiplo.db.models import Claim, Conflict, LegalBasis
+from paradiplo.tui.cli_base import _t, command, console, fields_of, reads
 
 
 def _claim(c: Claim) -> dict[str, Any]:
     return {
-        "id": c.id,
-        "source": c.source_id,
-        "source_label": c.source_label,
-        "title_as_cited": c.title_as_cited,
-        "claim": c.claim,
-        "quotes": [_quote(e) for e in c.evidence],
+        **fields_of(c, "id", "source:source_id", "source_label", "title_as_cited", "claim"),
+        "quotes": [
+            fields_of(e, "source:source_id", "quote", "start", "end", "citation")
+            for e in c.evidence
+        ],
     }
 
 
 def law_record(law: LegalBasis) -> dict[str, Any]:
     ref = law.reference
     return {
-        "id": law.id,
-        "short": law.short,
-        "title": law.title,
-        "kind": law.kind,
-        "number": law.number,
-        "year": law.year,
-        "cited_in_bundled_texts": law.cited,
+        **fields_of(
+            law, "id", "short", "title", "kind", "number", "year", "cited_in_bundled_texts:cited"
+        ),
         "as_cited": [_claim(c) for c in law.claims],
         "reference": None
         if ref is None
         else {
             "from_outside_bundled_texts": True,
-            "status": ref.status,
-            "status_text": ref.status_text,
-            "replaced_by": ref.replaced_by,
-            "amended_by": ref.amended_by,
-            "description": ref.description,
+            **fields_of(ref, "status", "status_text", "replaced_by", "amended_by", "description"),
             "citations": [
-                {
-                    "publication": c.publication,
-                    "database": c.database,
-                    "address": c.address,
-                    "supports": c.supports,
-                }
+                fields_of(c, "publication", "database", "address", "supports")
                 for c in ref.citations
             ],
             "checked": ref.checked,
@@ -75,10 +50,7 @@ def law_record(law: LegalBasis) -> dict[str, Any]:
 
 def conflict_record(k: Conflict) -> dict[str, Any]:
     return {
-        "id": k.id,
-        "question": k.question,
-        "about": k.about,
-        "note": k.note,
+        **fields_of(k, "id", "question", "about", "note"),
         "sides": [_claim(c) for c in k.claims],
     }
 
@@ -98,16 +70,10 @@ def _print_claim(c: Claim, indent: str) -> None:
         console.print(Text(indent + "  “", style="dim") + _t(e.quote) + Text("”", style="dim"))
 
 
-@main.command("laws")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def laws_cmd(ctx: Ctx, as_json: bool) -> None:
+@command("laws")
+@reads(laws_api.laws, law_record)
+def laws_cmd(items: list[LegalBasis]) -> None:
     """Laws: official titles, what the sources claim, status from outside the texts."""
-    with friendly_errors():
-        items = laws_api.laws(ctx.store().conn)
-    if as_json:
-        emit_json([law_record(law) for law in items])
-        return
     for law in items:
         console.print(Text(law.short, style="bold") + Text(" — ") + _t(law.title))
         if law.claims:
@@ -135,16 +101,10 @@ def laws_cmd(ctx: Ctx, as_json: bool) -> None:
         console.print()
 
 
-@main.command("conflicts")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def conflicts_cmd(ctx: Ctx, as_json: bool) -> None:
+@command("conflicts")
+@reads(laws_api.conflicts, conflict_record)
+def conflicts_cmd(items: list[Conflict]) -> None:
     """Where the bundled sources disagree: each side with its quotes."""
-    with friendly_errors():
-        items = laws_api.conflicts(ctx.store().conn)
-    if as_json:
-        emit_json([conflict_record(k) for k in items])
-        return
     if not items:
         console.print(Text(_("No disagreements between sources are recorded."), style="dim"))
     for k in items:
@@ -159,3 +119,6 @@ def conflicts_cmd(ctx: Ctx, as_json: bool) -> None:
                 + _t(data_label("conflict_note", k.id, k.note))
             )
         console.print()
+
+
+COMMANDS = (laws_cmd, conflicts_cmd)

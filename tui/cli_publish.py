@@ -1,6 +1,6 @@
 """Sharing a collection: `publish OUT_DIR` (a read-only copy for Datasette, personal notes
 left out) and `serve [OUT_DIR]` (Datasette on it, on this machine only unless --host says
-otherwise). Registered on the group of tui/cli.py (its last lines import this module)."""
+otherwise). tui/cli.py registers them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from paradiplo.db.i18n import _, number
-from paradiplo.tui.cli import Ctx, _t, err_console, fail, friendly_errors, main, pass_ctx
+from paradiplo.tui.cli_base import Ctx, _t, command, err_console, fail, friendly_errors, pass_ctx
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INSTALL_HINT = (
@@ -23,7 +23,7 @@ INSTALL_HINT = (
 )
 
 
-@main.command("publish")
+@command("publish")
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--with-notes", is_flag=True, help="Include your study notes (left out by default).")
 @click.option("--title", metavar="T", help="Title shown on the published site.")
@@ -72,7 +72,7 @@ def publish_cmd(ctx: Ctx, out_dir: Path, with_notes: bool, title: str | None) ->
     )
 
 
-@main.command("serve")
+@command("serve")
 @click.argument("out_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option(
@@ -130,3 +130,6 @@ def serve_cmd(ctx: Ctx, out_dir: Path | None, port: int, host: str) -> None:
     sys.stderr.flush()
     # Datasette takes this process's place: a signal that stops `serve` stops the server.
     os.execv(sys.executable, args)
+
+
+COMMANDS = (publish_cmd, serve_cmd)

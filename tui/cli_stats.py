@@ -7,9 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.table import Column, Table
@@ -19,71 +18,32 @@ from paradiplo.db.derive import STAGES
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, number
 from paradiplo.db.models import Filters
-from paradiplo.tui.cli import (
+from paradiplo.tui.cli_base import (
     Ctx,
     _t,
     console,
     emit_json,
     err_console,
-    export_group,
+    fields_of,
+    format_option,
     friendly_errors,
-    main,
+    group,
+    json_option,
+    options,
+    output_option,
     pass_ctx,
-    resolve,
 )
+from paradiplo.tui.cli_cases import PLACE_OPTIONS, YEAR_OPTIONS, resolve, years
+from paradiplo.tui.cli_io import export_group
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def year_options(fn: F) -> F:
-    """--year Y, --from Y, --to Y."""
-    for option in reversed(
-        [
-            click.option("--year", "year", type=int, help="Only cases dated in this year."),
-            click.option(
-                "--from", "year_from", type=int, help="Only cases dated in or after this year."
-            ),
-            click.option(
-                "--to", "year_to", type=int, help="Only cases dated in or before this year."
-            ),
-        ]
-    ):
-        fn = option(fn)
-    return fn
-
-
-def years(
-    year: int | None, year_from: int | None, year_to: int | None
-) -> tuple[int | None, int | None]:
-    """The year range asked for, checked."""
-    if year is not None:
-        if year_from is not None or year_to is not None:
-            raise ParadiploError("Give --year alone, or --from and/or --to, not both.")
-        return year, year
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise ParadiploError(f"--from {year_from} is after --to {year_to}: swap them.")
-    return year_from, year_to
-
-
-def filter_options(fn: F) -> F:
-    """The filters of `cases list`, with the year range, type and stage."""
-    for option in reversed(
-        [
-            click.option(
-                "--region", "-r", help="Province, regency/city or country (name or code)."
-            ),
-            click.option(
-                "--sector", "-s", multiple=True, help="Sector id or label (repeat to narrow)."
-            ),
-            click.option("--partner-country", "-c", help="Partner country (name or code)."),
-            click.option(
-                "--type", "case_type", help="Case type id or label (e.g. mou, sister-city)."
-            ),
-            click.option("--stage", help="Lifecycle stage (" + ", ".join(STAGES) + ")."),
-        ]
-    ):
-        fn = option(fn)
-    return year_options(fn)
+# The filters of `cases list`, with the year range, type and stage.
+filter_options = options(
+    YEAR_OPTIONS,
+    PLACE_OPTIONS,
+    click.option("--type", "case_type", help="Case type id or label (e.g. mou, sister-city)."),
+    click.option("--stage", help="Lifecycle stage (" + ", ".join(STAGES) + ")."),
+)
+CHART_FORMATS = ("table", "svg", "png")  # svg/png: a chart written to -o FILE
 
 
 def make_filters(conn: Any, opts: dict[str, Any]) -> Filters:
@@ -145,7 +105,7 @@ def _describe(f: Filters) -> str:
 
 
 # ------------------------------------------------------------------------------ stats
-@main.group("stats", invoke_without_command=True)
+@group("stats", invoke_without_command=True)
 @click.option(
     "--by",
     "by",
@@ -153,16 +113,9 @@ def _describe(f: Filters) -> str:
     help="Count the cases by this dimension.",
 )
 @filter_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {label, count}.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "svg", "png"]),
-    default="table",
-    show_default=True,
-    help="svg/png: a bar chart (matplotlib) written to -o FILE.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="The chart's file.")
+@json_option("Print JSON: a list of {label, count}.")
+@format_option(CHART_FORMATS, help="svg/png: a bar chart (matplotlib) written to -o FILE.")
+@output_option("The chart's file.")
 @click.pass_context
 def stats_group(
     ctx: click.Context,
@@ -208,11 +161,11 @@ def stats_group(
             plt.close(fig)
             return
     if as_json:
-        emit_json([{"label": c.label, "count": c.count, "key": c.key} for c in items])
+        emit_json([fields_of(c, "label", "count", "key") for c in items])
         return
     table = Table(
-        stats_api.DIMENSION_LABELS[by],
-        Column("cases", justify="right"),
+        _(stats_api.DIMENSION_LABELS[by]),
+        Column(_("cases"), justify="right"),
         title=_("Cases by {dimension}").format(dimension=_(stats_api.DIMENSION_LABELS[by])),
     )
     for c in items:
@@ -224,19 +177,12 @@ def stats_group(
 @click.option("--rows", "rows_dim", type=click.Choice(stats_api.MATRIX_DIMENSIONS), required=True)
 @click.option("--cols", "cols_dim", type=click.Choice(stats_api.MATRIX_DIMENSIONS), required=True)
 @filter_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, columns and cells.")
+@json_option("Print JSON: rows, columns and cells.")
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Print CSV: a header of columns, a line per row."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "svg", "png"]),
-    default="table",
-    show_default=True,
-    help="svg/png: a heat map (matplotlib) written to -o FILE.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="The chart's or CSV's file.")
+@format_option(CHART_FORMATS, help="svg/png: a heat map (matplotlib) written to -o FILE.")
+@output_option("The chart's or CSV's file.")
 @click.option(
     "--top", type=click.IntRange(1), default=None, help="Only the N largest rows and columns."
 )
@@ -302,8 +248,8 @@ def stats_matrix(
                     "rows_dim": rows_dim,
                     "cols_dim": cols_dim,
                     "total": m.total,
-                    "rows": [{"label": r.label, "key": r.key, "count": r.count} for r in rows],
-                    "cols": [{"label": c.label, "key": c.key, "count": c.count} for c in cols],
+                    "rows": [fields_of(r, "label", "key", "count") for r in rows],
+                    "cols": [fields_of(c, "label", "key", "count") for c in cols],
                     "cells": [[m.cell(r.key, c.key) for c in cols] for r in rows],
                 }
             )
@@ -324,9 +270,9 @@ def stats_matrix(
                 sys.stdout.write(buf.getvalue())
             return
     table = Table(
-        stats_api.DIMENSION_LABELS[rows_dim],
+        _(stats_api.DIMENSION_LABELS[rows_dim]),
         *[Column(header=_t(c.label), justify="right") for c in cols],
-        Column("total", justify="right"),
+        Column(_("total"), justify="right"),
     )
     for r in rows:
         table.add_row(_t(r.label), *[str(m.cell(r.key, c.key) or "") for c in cols], f"{r.count:,}")
@@ -335,19 +281,8 @@ def stats_matrix(
 
 # ------------------------------------------------------------------------------ network
 @export_group.command("network")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["graphml", "gexf", "csv"]),
-    default="graphml",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE (csv: the edges; the nodes go to FILE's name with -nodes).",
-)
+@format_option(("graphml", "gexf", "csv"))
+@output_option("Write to FILE (csv: the edges; the nodes go to FILE's name with -nodes).")
 @filter_options
 @pass_ctx
 def export_network(ctx: Ctx, /, fmt: str, output: str | None, **opts: Any) -> None:
@@ -394,42 +329,34 @@ def export_network(ctx: Ctx, /, fmt: str, output: str | None, **opts: Any) -> No
 
 
 def _network_csv(conn: Any, f: Filters, output: str | None) -> None:
-    edge_fields = ["source", "target", "case_id", "title", "type", "year", "sectors"]
-    node_fields = ["id", "name", "side", "country", "level", "kind", "province"]
-    if output:
-        path = Path(output)
-        nodes_path = path.with_name(f"{path.stem}-nodes{path.suffix or '.csv'}")
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(edge_fields)
-            for e in stats_api.network_edges(conn, f):
-                w.writerow(
-                    [
-                        e.source,
-                        e.target,
-                        e.case_id,
-                        e.title,
-                        e.type,
-                        e.year or "",
-                        ";".join(e.sectors),
-                    ]
-                )
-        with nodes_path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(node_fields)
-            for n in stats_api.network_nodes(conn, f):
-                w.writerow([n.id, n.name, n.side, n.country, n.level, n.kind, n.province])
-        err_console.print(
-            _t(
-                _("Wrote the edges to {path} and the nodes to {nodes}.").format(
-                    path=path, nodes=nodes_path
-                )
+    if not output:
+        _edges_csv(sys.stdout, conn, f)
+        return
+    path = Path(output)
+    nodes_path = path.with_name(f"{path.stem}-nodes{path.suffix or '.csv'}")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        _edges_csv(fh, conn, f)
+    with nodes_path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name", "side", "country", "level", "kind", "province"])
+        for n in stats_api.network_nodes(conn, f):
+            w.writerow([n.id, n.name, n.side, n.country, n.level, n.kind, n.province])
+    err_console.print(
+        _t(
+            _("Wrote the edges to {path} and the nodes to {nodes}.").format(
+                path=path, nodes=nodes_path
             )
         )
-        return
-    w = csv.writer(sys.stdout)
-    w.writerow(edge_fields)
+    )
+
+
+def _edges_csv(fh: Any, conn: Any, f: Filters) -> None:
+    w = csv.writer(fh)
+    w.writerow(["source", "target", "case_id", "title", "type", "year", "sectors"])
     for e in stats_api.network_edges(conn, f):
         w.writerow(
             [e.source, e.target, e.case_id, e.title, e.type, e.year or "", ";".join(e.sectors)]
         )
+
+
+COMMANDS = (stats_group,)

@@ -35,7 +35,8 @@ from paradiplo.db import notes as notes_api
 from paradiplo.db import search as search_api
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.files import write_atomic
-from paradiplo.db.i18n import _, ngettext, number, pgettext, record_title
+from paradiplo.db.i18n import _, ngettext, number, record_title
+from paradiplo.db.labels import search_kind as kind_label
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.paths import config_dir
 from paradiplo.db.smallfile import read_small
@@ -52,20 +53,6 @@ HISTORY_MAX = 50
 QUERY_MAX = 500  # characters of one remembered search
 HISTORY_FILE = "search_history.json"
 MATCH_STYLE = "bold reverse"
-KIND_LABELS = {"case": "case", "passage": "passage", "note": "note", "term": "term", "law": "law"}
-
-
-def kind_label(kind: str) -> str:
-    """A hit's kind in the interface language, in at most 7 cells."""
-    return {
-        "case": pgettext("search hit", "case"),
-        "passage": pgettext("search hit", "passage"),
-        "note": pgettext("search hit", "note"),
-        "term": pgettext("search hit", "term"),
-        "law": pgettext("search hit", "law"),
-    }.get(kind, KIND_LABELS.get(kind, kind))
-
-
 _MARK = re.compile(f"([{search_api.HL_OPEN}{search_api.HL_CLOSE}])")
 
 

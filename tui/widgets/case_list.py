@@ -26,6 +26,7 @@ from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
 from paradiplo.db.browse import PAGE
 from paradiplo.db.i18n import N_, _, data_label
+from paradiplo.db.labels import TYPE_SHORT
 from paradiplo.db.models import CaseRow, Filters
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.paging import PagedList
@@ -59,15 +60,6 @@ class Column:
     width: int
 
 
-# Short type labels for narrow lists (the detail view and wide lists show the full label).
-TYPE_SHORT = {
-    "sister-city": N_("Sister city"),
-    "mou": N_("MoU"),
-    "cooperation": N_("Cooperation"),
-    "programme": N_("Programme"),
-    "proposal": N_("Invitation"),
-    "exploratory": N_("Exploratory"),
-}
 TYPE_WIDTH = 11  # the longest short label
 SHORT_HEADINGS = {"region": N_("Region"), "partner": N_("Partner")}
 

@@ -1,0 +1,27 @@
+"""Labels that the app and the command line show alike, defined once (marked for the
+catalog; translated where they are shown)."""
+
+from __future__ import annotations
+
+from paradiplo.db.i18n import N_, pgettext
+
+# Short type labels for narrow lists (the detail view and wide lists show the full label).
+TYPE_SHORT = {
+    "sister-city": N_("Sister city"),
+    "mou": N_("MoU"),
+    "cooperation": N_("Cooperation"),
+    "programme": N_("Programme"),
+    "proposal": N_("Invitation"),
+    "exploratory": N_("Exploratory"),
+}
+
+
+def search_kind(kind: str) -> str:
+    """A search hit's kind in the interface language, in at most 7 cells."""
+    return {
+        "case": pgettext("search hit", "case"),
+        "passage": pgettext("search hit", "passage"),
+        "note": pgettext("search hit", "note"),
+        "term": pgettext("search hit", "term"),
+        "law": pgettext("search hit", "law"),
+    }.get(kind, kind)
