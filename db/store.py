@@ -13,26 +13,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TypeGuard
 
 from paradiplo.db import schema
+from paradiplo.db.dbfile import (
+    MOVE_ASIDE,
+    SQLITE_ERRORS,
+    UnusableDatabase,
+    check_header,
+    disk_nearly_full,
+    free_text,
+    is_sqlite_error,
+    is_writable,
+    refuse_fresh,
+    refuse_special,
+    translate,
+)
 from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+# The names the app, the command line and db/notes.py import from here.
+__all__ = ["SQLITE_ERRORS", "UnusableDatabase", "is_sqlite_error", "translate"]
+
 ENV_READONLY = "PARADIPLO_READONLY"
 # How long a write waits for another program's write lock before giving up with a message.
 LOCK_WAIT_SECONDS = 30.0
-MOVE_ASIDE = "Run 'paradiplo-tui db build --force'"
-# What callers outside db/ catch to report a raw SQLite failure through `translate` (tui/ may
-# not import sqlite3).
-SQLITE_ERRORS: tuple[type[sqlite3.Error], ...] = (sqlite3.Error,)
-
-
-class UnusableDatabase(DatabaseProblem):
-    """The file at the path cannot serve as this version's database: not SQLite, another
-    program's, damaged, or too new to read. `db build --force` moves it aside (keeping it) and
-    builds a new one; a locked or read-only database is never one of these.
-    """
 
 
 class Store:
@@ -160,64 +163,6 @@ def _shadow_missing_user_tables(conn: sqlite3.Connection) -> None:
                 conn.execute(st.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
-def is_sqlite_error(error: BaseException) -> TypeGuard[sqlite3.Error]:
-    """True for an error raised by SQLite itself (for callers that do not import sqlite3)."""
-    return isinstance(error, sqlite3.Error)
-
-
-def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
-    """Turn a raw SQLite error into a message a user can act on."""
-    text = str(exc)
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyError(f"{path} is read-only: {text}. Nothing was changed.")
-    if "locked" in text or "busy" in text:
-        return DatabaseProblem(f"{path} is locked by another program ({text}). Try again.")
-    if "full" in text or ("disk I/O" in text and disk_nearly_full(path)):
-        return DatabaseProblem(
-            f"The disk holding {path} is full ({text}; {_free_text(path)} free); nothing was "
-            "saved and the database is as it was. Free some space and try again."
-        )
-    if "unable to open" in text:
-        return DatabaseProblem(
-            f"Cannot open {path} ({text}): check that the file and its folder can be read "
-            "(and written, unless you browse with --read-only)."
-        )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return UnusableDatabase(
-            f"{path} is damaged or not a database ({text}). {MOVE_ASIDE} to make a new one: "
-            "the old file is kept as a backup and your notes are copied from it."
-        )
-    return DatabaseProblem(f"{path}: {text}")
-
-
-# Below this much free space, an I/O error while writing is taken for a full disk (SQLite
-# says "disk I/O error" when it cannot grow its -shm file, "disk is full" elsewhere).
-NEARLY_FULL_BYTES = 4 * 1024 * 1024
-
-
-def _free_bytes(path: Path) -> int | None:
-    for folder in (path.parent, *path.parents):
-        try:
-            return shutil.disk_usage(folder).free
-        except OSError:
-            continue
-    return None
-
-
-def disk_nearly_full(path: Path) -> bool:
-    free = _free_bytes(path)
-    return free is not None and free < NEARLY_FULL_BYTES
-
-
-def _free_text(path: Path) -> str:
-    free = _free_bytes(path)
-    return "unknown space" if free is None else f"{free / 1024:,.0f} KB"
-
-
-def _is_writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
 def readonly_requested() -> bool:
     """True if the user asked to open databases read-only ($PARADIPLO_READONLY or --read-only).
 
@@ -225,73 +170,6 @@ def readonly_requested() -> bool:
     permissions never stop a write.
     """
     return os.environ.get(ENV_READONLY, "").strip().lower() not in ("", "0", "no", "false")
-
-
-def _refuse_fresh(path: Path, create: bool, readonly: bool) -> None:
-    """Raise if a missing or empty file may not be created here; make its folder otherwise."""
-    if not create:
-        raise DatabaseProblem(f"No database at {path}. Run 'paradiplo-tui db build' to create it.")
-    if readonly:
-        what = "is empty" if path.exists() else "does not exist"
-        raise DatabaseProblem(
-            f"{path} {what} and read-only mode was asked for, so no database can be built "
-            "there. Run without --read-only (or unset PARADIPLO_READONLY) to build it."
-        )
-    if path.exists() and not _is_writable(path):
-        raise DatabaseProblem(f"{path} is an empty, read-only file; use another --db path.")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def refuse_special(path: Path) -> None:
-    """Raise unless `path` is a regular file (through links) or nothing at all.
-
-    A directory, pipe, device or socket named as the database is never opened, created over,
-    moved or replaced: reading a pipe would hang, and `/dev/null` is not ours to delete.
-    """
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise DatabaseProblem(
-                f"{path} is a link to {os.readlink(path)}, which does not exist; it was left "
-                "as it is. Make the link point to a file, or use --db FILE."
-            ) from None
-        return
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot look at {path}: {exc.strerror}.") from exc
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-    link = f" (a link to {os.readlink(path)})" if path.is_symlink() else ""
-    raise DatabaseProblem(
-        f"{path}{link} is {kind}, not a database file; it was left as it is. "
-        "Use --db FILE with a regular file or a new path."
-    )
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot read {path}: {exc.strerror}.") from exc
-    if header != SQLITE_HEADER:
-        raise UnusableDatabase(
-            f"{path} is not a SQLite database. {MOVE_ASIDE} to move it aside (it is kept) and "
-            "build a new one, or use --db to choose another file."
-        )
 
 
 def open_store(
@@ -311,10 +189,10 @@ def open_store(
     refuse_special(path)
     created = not path.exists() or path.stat().st_size == 0
     if created:
-        _refuse_fresh(path, create, asked)
+        refuse_fresh(path, create, asked)
         _create(path, build_seeds=build_seeds)
-    _check_header(path)
-    store = Store(path, readonly=asked or not _is_writable(path))
+    check_header(path)
+    store = Store(path, readonly=asked or not is_writable(path))
     if store.readonly:
         store.readonly_reason = (
             "read-only mode was asked for" if asked else "the file or its folder is not writable"
@@ -520,7 +398,7 @@ def _open_unwritable(path: Path, exc: sqlite3.Error) -> Store | None:
     store = Store(path, readonly=True)
     if disk_nearly_full(path):
         store.readonly_reason = (
-            f"the disk holding it is full: {_free_text(path)} free ({exc}); free some space "
+            f"the disk holding it is full: {free_text(path)} free ({exc}); free some space "
             "to take notes again"
         )
     else:
