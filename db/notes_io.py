@@ -426,18 +426,17 @@ def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
         anchor = None
         if n.get("anchor_start") is not None and n.get("anchor_end") is not None:
             anchor = (n["anchor_start"], n["anchor_end"], n.get("anchor_quote") or "")
-        notes_api.insert_note(
-            conn,
+        new = notes_api.NewNote(
             n["target_type"],
             n["target_id"],
             n["body"],
             tags,
-            anchor=anchor,
-            note_id=n["id"],
-            created_at=n.get("created_at"),
-            updated_at=n.get("updated_at"),
-            index=False,
+            anchor,
+            n["id"],
+            n.get("created_at"),
+            n.get("updated_at"),
         )
+        notes_api.insert_note(conn, new, index=False)
         return "added"
     body, cur_tags, cur_updated, deleted_at = row
     same = body == n["body"] and json_list(cur_tags) == tags
