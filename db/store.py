@@ -434,9 +434,9 @@ def _open_newer_readonly(store: Store, version: int) -> None:
 
 def _missing_columns(conn: sqlite3.Connection) -> list[str]:
     """Tables or columns of the current schema that the database lacks ("table.column")."""
-    ref = sqlite3.connect(":memory:")
+    ref = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        ref.executescript(schema.DDL)
+        schema.create_tables(ref)
         wanted = {
             t: [c[1] for c in ref.execute(f"PRAGMA table_info({t})")]
             for (t,) in ref.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
