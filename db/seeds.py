@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from paradiplo.db.bulk import sqlite_db
 from paradiplo.db.derive import derive_category, derive_stage
 from paradiplo.db.errors import SeedError
 from paradiplo.db.seedfiles import (
@@ -95,8 +96,6 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     The rows are written with sqlite-utils (`insert_all`, OR REPLACE where a record may be
     there already): a new column is one more key in a record.
     """
-    from sqlite_utils import Database  # ~65 ms to import: only here, in the build
-
     from paradiplo.db import schema, searchdocs
 
     stamp = now_iso("seconds")
@@ -104,7 +103,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     try:
         conn.execute("PRAGMA defer_foreign_keys = ON")
         _clear_seed_rows(conn)
-        db = Database(conn)
+        db = sqlite_db(conn)
 
         def put(
             table: str,
@@ -152,8 +151,8 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             replace=True,
         )
         for x in data.sources:
-            _write_citation_fields(conn, x)
-            conn.execute("DELETE FROM passages WHERE source_id = ?", (x["id"],))
+            db.table("sources").update(x["id"], _citation_fields(x))
+            db.table("passages").delete_where("source_id = ?", [x["id"]])
             put(
                 "passages",
                 (
@@ -273,7 +272,8 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             ),
             replace=True,
         )
-        _build_laws(conn, data)
+        for table, rows in _law_rows(data).items():
+            put(table, rows, replace=True)
         put(
             "glossary",
             (
@@ -349,58 +349,43 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     }
 
 
-def _build_laws(conn: sqlite3.Connection, data: SeedData) -> None:
+def _law_rows(data: SeedData) -> dict[str, list[dict[str, Any]]]:
     """Laws (a reference only when no claim is about them), their outside references, the
-    sources' claims and the conflicts between them."""
+    sources' claims and the conflicts between them, as rows of their tables."""
     cited = {
         str(t)[4:] for c in data.claims for t in c.get("about", []) if str(t).startswith("law:")
     }
-    for lb in data.legal_bases:
-        ref = lb["reference"]
-        conn.execute(
-            "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
-            " origin, reference) VALUES (?,?,?,?,?,?, NULL, 'seed', ?)",
-            (
-                lb["id"],
-                lb["short"],
-                lb["title"],
-                lb.get("kind"),
-                lb.get("number"),
-                lb.get("year"),
-                0 if lb["id"] in cited else 1,
-            ),
-        )
-        conn.execute(
-            "INSERT OR REPLACE INTO law_references(law_id, status, status_text, replaced_by,"
-            " amended_by, description, citations, checked, origin)"
-            " VALUES (?,?,?,?,?,?,?,?, 'seed')",
-            (
-                lb["id"],
-                ref["status"],
-                ref["status_text"],
-                ref.get("replaced_by"),
-                _j(ref.get("amended_by")),
-                ref["description"],
-                _j(ref["cites"]),
-                ref.get("checked"),
-            ),
-        )
-    conn.executemany(
-        "INSERT OR REPLACE INTO claims(id, source_id, about, claim, title_as_cited, origin)"
-        " VALUES (?,?,?,?,?, 'seed')",
-        [
-            (c["id"], c["source"], _j(c.get("about")), c["claim"], c.get("title_as_cited"))
+    return {
+        "legal_bases": [
+            {
+                **_seed_row(lb, "id short title kind number year", summary=None),
+                "reference": 0 if lb["id"] in cited else 1,
+            }
+            for lb in data.legal_bases
+        ],
+        "law_references": [
+            _seed_row(
+                lb["reference"],
+                "status status_text replaced_by description checked",
+                renamed={"citations": "cites"},
+                lists=("amended_by", "citations"),
+                law_id=lb["id"],
+            )
+            for lb in data.legal_bases
+        ],
+        "claims": [
+            _seed_row(
+                c,
+                "id source_id claim title_as_cited",
+                renamed={"source_id": "source"},
+                lists=("about",),
+            )
             for c in data.claims
         ],
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO conflicts(id, question, about, claims, note, origin)"
-        " VALUES (?,?,?,?,?, 'seed')",
-        [
-            (k["id"], k["question"], _j(k.get("about")), _j(k.get("claims")), k.get("note"))
-            for k in data.conflicts
+        "conflicts": [
+            _seed_row(k, "id question note", lists=("about", "claims")) for k in data.conflicts
         ],
-    )
+    }
 
 
 def _clear_seed_rows(conn: sqlite3.Connection) -> None:
@@ -458,10 +443,9 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM countries WHERE origin = 'seed'")
 
 
-def _write_citation_fields(conn: sqlite3.Connection, s: dict[str, Any]) -> None:
-    cols = ["creators", *CITATION_TEXT_FIELDS]
-    values = [_j(s.get("creators"))] + [
-        None if s.get(c) is None else str(s[c]) for c in CITATION_TEXT_FIELDS
-    ]
-    sets = ", ".join(f'"{c}" = ?' for c in cols)
-    conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*values, s["id"]])
+def _citation_fields(s: dict[str, Any]) -> dict[str, Any]:
+    """A seed source's reference fields (schema.CITATION_COLUMNS) as column values."""
+    return {
+        "creators": _j(s.get("creators")),
+        **{c: None if s.get(c) is None else str(s[c]) for c in CITATION_TEXT_FIELDS},
+    }
