@@ -11,6 +11,7 @@ from pathlib import Path
 from paradiplo.db import schema
 from paradiplo.db.errors import DatabaseProblem
 from paradiplo.db.fts import fts_is_current, rebuild_fts
+from paradiplo.db.i18n import _
 from paradiplo.db.schema import extra_indexes, user_version
 from paradiplo.db.summaries import CASE_KEYS, rebuild_summaries
 
@@ -132,15 +133,19 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> Path | None:
         return None
     if version > schema.SCHEMA_VERSION:
         raise DatabaseProblem(
-            f"{path} was written by a newer paradiplo-tui (schema {version}, this one reads "
-            f"up to {schema.SCHEMA_VERSION}). Upgrade paradiplo-tui, or use --db to open another file."
+            _(
+                "{path} was written by a newer paradiplo-tui (schema {version}, this one reads "
+                "up to {newest}). Upgrade paradiplo-tui, or use --db to open another file."
+            ).format(path=path, version=version, newest=schema.SCHEMA_VERSION)
         )
     saved = backup(conn, path, f"v{version}")
     while version < schema.SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
             raise DatabaseProblem(
-                f"{path}: no upgrade path from schema {version}; a backup is at {saved}."
+                _("{path}: no upgrade path from schema {version}; a backup is at {backup}.").format(
+                    path=path, version=version, backup=saved
+                )
             )
         conn.execute("BEGIN IMMEDIATE")
         try:

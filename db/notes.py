@@ -106,7 +106,7 @@ def target_label(conn: sqlite3.Connection, target_type: str, target_id: str) -> 
     """(label, orphaned) for a note's target: its title or name, or a 'gone' label."""
     label = _lookup_label(conn, target_type, target_id)
     if label is None:
-        return f"{target_id} (no longer in the collection)", True
+        return _("{id} (no longer in the collection)").format(id=target_id), True
     return label, False
 
 

@@ -29,6 +29,7 @@ from paradiplo.db.dbfile import (
     translate,
 )
 from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
+from paradiplo.db.i18n import _
 
 # The names the app, the command line and db/notes.py import from here.
 __all__ = ["SQLITE_ERRORS", "UnusableDatabase", "is_sqlite_error", "translate"]
@@ -114,8 +115,9 @@ class Store:
         """One write transaction (BEGIN IMMEDIATE), retried while another writer holds the lock."""
         if self.readonly:
             raise ReadOnlyError(
-                f"{self.path} is open read-only ({self.readonly_reason or 'not writable'}); "
-                "nothing was changed."
+                _("{path} is open read-only ({reason}); nothing was changed.").format(
+                    path=self.path, reason=self.readonly_reason or _("not writable")
+                )
             )
         conn = self.conn
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
@@ -128,9 +130,10 @@ class Store:
                     raise translate(exc, self.path) from exc
                 if time.monotonic() > deadline:
                     raise DatabaseProblem(
-                        f"{self.path} stayed locked by another program for "
-                        f"{LOCK_WAIT_SECONDS:.0f} s; "
-                        "nothing was changed. Close the other program and try again."
+                        _(
+                            "{path} stayed locked by another program for {seconds:.0f} s; "
+                            "nothing was changed. Close the other program and try again."
+                        ).format(path=self.path, seconds=LOCK_WAIT_SECONDS)
                     ) from exc
                 time.sleep(0.05)
         try:
@@ -195,7 +198,9 @@ def open_store(
     store = Store(path, readonly=asked or not is_writable(path))
     if store.readonly:
         store.readonly_reason = (
-            "read-only mode was asked for" if asked else "the file or its folder is not writable"
+            _("read-only mode was asked for")
+            if asked
+            else _("the file or its folder is not writable")
         )
     try:
         _prepare(store, build_seeds=build_seeds)
@@ -296,14 +301,22 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
     elif version != schema.SCHEMA_VERSION:
         if version == 0:
             raise DatabaseProblem(
-                f"{path} is an empty SQLite file and is read-only; make it writable or run "
-                "'paradiplo-tui db build' with another --db path."
+                _(
+                    "{path} is an empty SQLite file and is read-only; make it writable or run "
+                    "'paradiplo-tui db build' with another --db path."
+                ).format(path=path)
             )
         if store.readonly:
             raise DatabaseProblem(
-                f"{path} needs an upgrade (schema {version} to {schema.SCHEMA_VERSION}) "
-                f"but is read-only ({store.readonly_reason}). Open it writable once to upgrade "
-                "it (a backup is written first)."
+                _(
+                    "{path} needs an upgrade (schema {old} to {new}) but is read-only "
+                    "({reason}). Open it writable once to upgrade it (a backup is written first)."
+                ).format(
+                    path=path,
+                    old=version,
+                    new=schema.SCHEMA_VERSION,
+                    reason=store.readonly_reason,
+                )
             )
         store.backup_path = _upgrade(store, version)
     if store.readonly:
@@ -351,11 +364,23 @@ def _upgrade(store: Store, version: int) -> Path | None:
     except Exception as exc:
         now = schema.user_version(store.conn)
         backups = sorted(path.parent.glob(f"{path.name}.v{version}-*.bak"))
-        kept = f" A copy from before the upgrade is at {backups[-1]}." if backups else ""
+        kept = (
+            _(" A copy from before the upgrade is at {path}.").format(path=backups[-1])
+            if backups
+            else ""
+        )
         raise DatabaseProblem(
-            f"Upgrading {path} from schema {version} to {schema.SCHEMA_VERSION} failed "
-            f"({type(exc).__name__}: {exc}); the file is unchanged at schema {now}.{kept} "
-            "Please report this."
+            _(
+                "Upgrading {path} from schema {old} to {new} failed ({error}); the file is "
+                "unchanged at schema {now}.{kept} Please report this."
+            ).format(
+                path=path,
+                old=version,
+                new=schema.SCHEMA_VERSION,
+                error=f"{type(exc).__name__}: {exc}",
+                now=now,
+                kept=kept,
+            )
         ) from exc
 
 
@@ -378,10 +403,10 @@ def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:
         store.close()
         return None
     store.damaged = True
-    store.readonly_reason = (
-        f"the file is damaged ({exc}); run 'paradiplo-tui db build --force' to make a new one "
+    store.readonly_reason = _(
+        "the file is damaged ({error}); run 'paradiplo-tui db build --force' to make a new one "
         "with your notes copied into it"
-    )
+    ).format(error=exc)
     return store
 
 
@@ -397,12 +422,12 @@ def _open_unwritable(path: Path, exc: sqlite3.Error) -> Store | None:
     disk, mostly): open it read-only instead, saying why, so that browsing still works."""
     store = Store(path, readonly=True)
     if disk_nearly_full(path):
-        store.readonly_reason = (
-            f"the disk holding it is full: {free_text(path)} free ({exc}); free some space "
-            "to take notes again"
-        )
+        store.readonly_reason = _(
+            "the disk holding it is full: {free} free ({error}); free some space to take "
+            "notes again"
+        ).format(free=free_text(path), error=exc)
     else:
-        store.readonly_reason = f"it cannot be written now ({exc})"
+        store.readonly_reason = _("it cannot be written now ({error})").format(error=exc)
     try:
         _prepare(store, build_seeds=False)
     except (sqlite3.Error, DatabaseProblem):
@@ -420,16 +445,23 @@ def _open_newer_readonly(store: Store, version: int) -> None:
     missing = _missing_columns(store.conn)
     if missing:
         raise UnusableDatabase(
-            f"{store.path} was written by a newer paradiplo-tui (schema {version}; this one "
-            f"reads up to {schema.SCHEMA_VERSION}) and cannot be read by this version "
-            f"({missing[0]} is missing). Upgrade paradiplo-tui, or use --db to open another file."
+            _(
+                "{path} was written by a newer paradiplo-tui (schema {version}; this one reads "
+                "up to {newest}) and cannot be read by this version ({missing} is missing). "
+                "Upgrade paradiplo-tui, or use --db to open another file."
+            ).format(
+                path=store.path,
+                version=version,
+                newest=schema.SCHEMA_VERSION,
+                missing=missing[0],
+            )
         )
     store.readonly = True
     store.written_by_newer = True
-    store.readonly_reason = (
-        f"it was written by a newer paradiplo-tui (schema {version}); upgrade paradiplo-tui "
+    store.readonly_reason = _(
+        "it was written by a newer paradiplo-tui (schema {version}); upgrade paradiplo-tui "
         "to take notes in it"
-    )
+    ).format(version=version)
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[str]:
@@ -567,8 +599,10 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
         if not tables:
             return True
         raise UnusableDatabase(
-            f"{path} is a SQLite database from another program, not a paradiplo database. "
-            f"{MOVE_ASIDE} to move it aside (it is kept) and build a new one, or use --db to "
-            "choose another file."
+            _(
+                "{path} is a SQLite database from another program, not a paradiplo database. "
+                "{move_aside} to move it aside (it is kept) and build a new one, or use --db to "
+                "choose another file."
+            ).format(path=path, move_aside=_(MOVE_ASIDE))
         )
     return False
