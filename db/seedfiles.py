@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from paradiplo.db.errors import SeedError
+from paradiplo.db.i18n import _
 from paradiplo.db.text import clip, find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
@@ -82,22 +83,29 @@ class SeedData:
 def _load_toml(directory: Path, name: str) -> dict[str, Any]:
     path = directory / name
     if not path.exists():
-        raise SeedError(name, None, "the file is missing.", f"restore {path}.")
+        raise SeedError(
+            name, None, _("the file is missing."), _("restore {path}.").format(path=path)
+        )
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise SeedError(
-            name, None, f"invalid TOML ({exc}).", "correct the syntax at that line and column."
+            name,
+            None,
+            _("invalid TOML ({exc}).").format(exc=exc),
+            _("correct the syntax at that line and column."),
         ) from exc
     except UnicodeDecodeError as exc:
-        raise SeedError(name, None, "not valid UTF-8.", "save the file as UTF-8.") from exc
+        raise SeedError(name, None, _("not valid UTF-8."), _("save the file as UTF-8.")) from exc
 
 
 def _records(doc: Mapping[str, Any], key: str, file: str) -> list[dict[str, Any]]:
     value = doc.get(key, [])
     if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-        raise SeedError(file, None, f"'{key}' must be a list of tables ([[{key}]]).")
+        raise SeedError(
+            file, None, _("'{key}' must be a list of tables ([[{key}]]).").format(key=key)
+        )
     return [dict(r) for r in value]
 
 
@@ -105,11 +113,19 @@ def _require(rec: Mapping[str, Any], fields: Iterable[str], file: str, kind: str
     rid = rec.get("id") or rec.get("code")
     if not isinstance(rid, str) or not rid.strip():
         raise SeedError(
-            file, None, f"a [[{kind}]] record has no 'id'.", "give it a unique slug id."
+            file,
+            None,
+            _("a [[{kind}]] record has no 'id'.").format(kind=kind),
+            _("give it a unique slug id."),
         )
     for f in fields:
         if rec.get(f) in (None, ""):
-            raise SeedError(file, rid, f"required field '{f}' is missing.", f"add '{f}'.")
+            raise SeedError(
+                file,
+                rid,
+                _("required field '{f}' is missing.").format(f=f),
+                _("add '{f}'.").format(f=f),
+            )
     return rid
 
 
@@ -119,7 +135,10 @@ def _unique(records: list[dict[str, Any]], file: str, kind: str, key: str = "id"
         rid = str(rec.get(key))
         if rid in seen:
             raise SeedError(
-                file, rid, f"duplicate {kind} id '{rid}'.", "give each record its own id."
+                file,
+                rid,
+                _("duplicate {kind} id '{rid}'.").format(kind=kind, rid=rid),
+                _("give each record its own id."),
             )
         seen.add(rid)
     return seen
@@ -142,27 +161,35 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 src_file,
                 sid,
-                f"unknown kind '{rec['kind']}'.",
-                f"use one of {sorted(SOURCE_KINDS)}.",
+                _("unknown kind '{kind}'.").format(kind=rec["kind"]),
+                _("use one of {choices}.").format(choices=sorted(SOURCE_KINDS)),
             )
         if not isinstance(rec["file"], str):
-            raise SeedError(src_file, sid, "'file' must be a file name.", "quote the name.")
+            raise SeedError(src_file, sid, _("'file' must be a file name."), _("quote the name."))
         path = directory / rec["file"]
         if not path.is_file():
             raise SeedError(
-                src_file, sid, f"source text {rec['file']} is missing.", f"put the text at {path}."
+                src_file,
+                sid,
+                _("source text {file} is missing.").format(file=rec["file"]),
+                _("put the text at {path}.").format(path=path),
             )
         try:
             raw = path.read_bytes()
         except OSError as exc:
             raise SeedError(
-                src_file, sid, f"cannot read {rec['file']} ({exc.strerror}).", "make it readable."
+                src_file,
+                sid,
+                _("cannot read {file} ({strerror}).").format(
+                    file=rec["file"], strerror=exc.strerror
+                ),
+                _("make it readable."),
             ) from exc
         try:
             data.texts[sid] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SeedError(
-                rec["file"], sid, "the text is not valid UTF-8.", "save it as UTF-8."
+                rec["file"], sid, _("the text is not valid UTF-8."), _("save it as UTF-8.")
             ) from exc
         _check_citation_fields(rec, src_file, sid)
     source_ids = _unique(data.sources, src_file, "source")
@@ -223,8 +250,10 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 cf,
                 rid,
-                f"'{field_name}' names unknown {what} '{value}'.",
-                f"add that {what} or correct the id.",
+                _("'{field_name}' names unknown {what} '{value}'.").format(
+                    field_name=field_name, what=what, value=value
+                ),
+                _("add that {what} or correct the id.").format(what=what),
             )
 
     for rec in data.actors:
@@ -233,8 +262,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 cf,
                 rid,
-                f"unknown actor kind '{rec['kind']}'.",
-                f"use one of {sorted(ACTOR_KINDS)}.",
+                _("unknown actor kind '{kind}'.").format(kind=rec["kind"]),
+                _("use one of {choices}.").format(choices=sorted(ACTOR_KINDS)),
             )
         check_ref(rid, "country", rec.get("country"), country_codes, "country")
         check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
@@ -251,15 +280,17 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             check_ref(rid, "related", rel, all_ids["case"], "case")
         sectors = rec.get("sectors", {})
         if not isinstance(sectors, dict):
-            raise SeedError(cf, rid, "'sectors' must be a table of sector id = wording as stated.")
+            raise SeedError(
+                cf, rid, _("'sectors' must be a table of sector id = wording as stated.")
+            )
         for sec in sectors:
             check_ref(rid, "sectors", sec, sector_ids, "sector")
         if rec.get("partner") is None and not rec.get("partner_as_stated"):
             raise SeedError(
                 cf,
                 rid,
-                "a case needs 'partner' or 'partner_as_stated'.",
-                "name the partner actor, or quote how the source describes it.",
+                _("a case needs 'partner' or 'partner_as_stated'."),
+                _("name the partner actor, or quote how the source describes it."),
             )
     for rec in data.people:
         check_ref(rec["id"], "actor", rec.get("actor"), all_ids["actor"], "actor")
@@ -278,15 +309,15 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             raise SeedError(
                 file,
                 rid,
-                "'evidence' must be a list of tables.",
-                "write evidence = [{ source = ..., quote = ..., supports = [...] }].",
+                _("'evidence' must be a list of tables."),
+                _("write evidence = [{ source = ..., quote = ..., supports = [...] }]."),
             )
         if not items and not rec.get("reference"):
             raise SeedError(
                 file,
                 rid,
-                "has no evidence.",
-                "add evidence = [{ source = ..., quote = ..., supports = [...] }].",
+                _("has no evidence."),
+                _("add evidence = [{ source = ..., quote = ..., supports = [...] }]."),
             )
         for item in items:
             sid = item.get("source")
@@ -295,32 +326,35 @@ def load_seeds(directory: Path | None = None) -> SeedData:
                 raise SeedError(
                     file,
                     rid,
-                    f"evidence names unknown source '{sid}'.",
-                    f"use one of: {', '.join(sorted(source_ids))}.",
+                    _("evidence names unknown source '{sid}'.").format(sid=sid),
+                    _("use one of: {items}.").format(items=", ".join(sorted(source_ids))),
                 )
             if not isinstance(quote, str) or not quote.strip():
-                raise SeedError(file, rid, "an evidence item has no quote.", "add the quote.")
+                raise SeedError(file, rid, _("an evidence item has no quote."), _("add the quote."))
             where = find_quote(data.texts[sid], quote)
             if where is None:
                 raise SeedError(
                     file,
                     rid,
-                    f'quote not found in source {sid}: "{clip(quote, 80, "…")}".',
-                    "copy the passage verbatim from the source text "
-                    "(whitespace may differ, nothing else).",
+                    _('quote not found in source {sid}: "{quote}".').format(
+                        sid=sid, quote=clip(quote, 80, "…")
+                    ),
+                    _(
+                        "copy the passage verbatim from the source text (whitespace may differ, nothing else)."
+                    ),
                 )
             supports = item.get("supports", [])
             if not isinstance(supports, list) or not all(isinstance(s, str) for s in supports):
                 raise SeedError(
-                    file, rid, "'supports' must be a list of field names.", 'e.g. ["date"].'
+                    file, rid, _("'supports' must be a list of field names."), _('e.g. ["date"].')
                 )
             for s in supports:
                 if s.startswith("sector:") and s[7:] not in rec.get("sectors", {}):
                     raise SeedError(
                         file,
                         rid,
-                        f"evidence supports '{s}' but the record has no such sector.",
-                        "add the sector or fix the name.",
+                        _("evidence supports '{s}' but the record has no such sector.").format(s=s),
+                        _("add the sector or fix the name."),
                     )
             data.evidence.append((record_type, str(rid), sid, quote, where[0], where[1], supports))
 
@@ -332,8 +366,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
                 raise SeedError(
                     src_file,
                     rec["id"],
-                    f"'{part}' must be a list of tables.",
-                    f'write {part} = [{{ language = "en", quote = "..." }}].',
+                    _("'{part}' must be a list of tables.").format(part=part),
+                    _('write {part} = [{{ language = "en", quote = "..." }}].').format(part=part),
                 )
             provenance += [
                 {
@@ -345,7 +379,7 @@ def load_seeds(directory: Path | None = None) -> SeedData:
             ]
         inferred = rec.get("inferred", [])
         if not isinstance(inferred, list) or not all(isinstance(i, str) for i in inferred):
-            raise SeedError(src_file, rec["id"], "'inferred' must be a list of field names.")
+            raise SeedError(src_file, rec["id"], _("'inferred' must be a list of field names."))
         take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
     for kind, recs in (
         ("actor", data.actors),
@@ -375,35 +409,49 @@ def _check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) 
             raise SeedError(
                 lf,
                 rid,
-                "a [[law]] takes no evidence: what a source says about it is a [[claim]].",
-                'move the quotes into a [[claim]] with about = ["law:<id>"].',
+                _("a [[law]] takes no evidence: what a source says about it is a [[claim]]."),
+                _('move the quotes into a [[claim]] with about = ["law:<id>"].'),
             )
         ref = rec.get("reference")
         if not isinstance(ref, dict):
             raise SeedError(
                 lf,
                 rid,
-                "the law has no [law.reference] (its status and description from outside the "
-                "bundled texts).",
-                "add status, status_text, description and cites.",
+                _(
+                    "the law has no [law.reference] (its status and description from outside the bundled texts)."
+                ),
+                _("add status, status_text, description and cites."),
             )
         for f in ("status", "status_text", "description"):
             if not isinstance(ref.get(f), str) or not ref[f].strip():
-                raise SeedError(lf, rid, f"reference field '{f}' is missing.", f"add '{f}'.")
+                raise SeedError(
+                    lf,
+                    rid,
+                    _("reference field '{f}' is missing.").format(f=f),
+                    _("add '{f}'.").format(f=f),
+                )
         if ref["status"] not in LAW_STATUSES:
             raise SeedError(
-                lf, rid, f"unknown status '{ref['status']}'.", f"use one of {sorted(LAW_STATUSES)}."
+                lf,
+                rid,
+                _("unknown status '{status}'.").format(status=ref["status"]),
+                _("use one of {choices}.").format(choices=sorted(LAW_STATUSES)),
             )
         if ref.get("replaced_by") is not None and ref["replaced_by"] not in ids["law"]:
             raise SeedError(
-                lf, rid, f"'replaced_by' names unknown law '{ref['replaced_by']}'.", "add it."
+                lf,
+                rid,
+                _("'replaced_by' names unknown law '{replaced_by}'.").format(
+                    replaced_by=ref["replaced_by"]
+                ),
+                _("add it."),
             )
         if ref["status"] == "replaced" and not ref.get("replaced_by"):
-            raise SeedError(lf, rid, "a replaced law needs 'replaced_by'.", "name the law.")
+            raise SeedError(lf, rid, _("a replaced law needs 'replaced_by'."), _("name the law."))
         cites = ref.get("cites")
         if not isinstance(cites, list) or not cites:
             raise SeedError(
-                lf, rid, "the reference cites nothing.", "add cites = [{ publication, ... }]."
+                lf, rid, _("the reference cites nothing."), _("add cites = [{ publication, ... }].")
             )
         covered: set[str] = set()
         for cite in cites:
@@ -414,66 +462,73 @@ def _check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) 
                 raise SeedError(
                     lf,
                     rid,
-                    "each citation needs 'publication', 'database' and 'address'.",
-                    "say which official publication and database, and give the address.",
+                    _("each citation needs 'publication', 'database' and 'address'."),
+                    _("say which official publication and database, and give the address."),
                 )
             if not cite["address"].startswith("https://"):
-                raise SeedError(lf, rid, "a citation's address is not an https address.")
+                raise SeedError(lf, rid, _("a citation's address is not an https address."))
             covered.update(cite.get("supports", []))
         missing = {"status", "description"} - covered
         if missing:
             raise SeedError(
                 lf,
                 rid,
-                f"no citation supports the reference's {', '.join(sorted(missing))}.",
-                'give a citation with supports = ["status", "description"].',
+                _("no citation supports the reference's {items}.").format(
+                    items=", ".join(sorted(missing))
+                ),
+                _('give a citation with supports = ["status", "description"].'),
             )
     for rec in data.claims:
         rid = rec["id"]
         if rec["source"] not in source_ids:
-            raise SeedError(lf, rid, f"unknown source '{rec['source']}'.")
+            raise SeedError(lf, rid, _("unknown source '{source}'.").format(source=rec["source"]))
         if any(item.get("source") != rec["source"] for item in rec.get("evidence", [])):
             raise SeedError(
-                lf, rid, "a claim quotes only its own source.", "split it into one per source."
+                lf,
+                rid,
+                _("a claim quotes only its own source."),
+                _("split it into one per source."),
             )
         about = rec.get("about", [])
         if not isinstance(about, list) or not about:
-            raise SeedError(lf, rid, "'about' is missing.", 'e.g. about = ["law:uu-32-2004"].')
+            raise SeedError(
+                lf, rid, _("'about' is missing."), _('e.g. about = ["law:uu-32-2004"].')
+            )
         for topic in about:
-            kind, _, value = str(topic).partition(":")
+            kind, _sep, value = str(topic).partition(":")
             pool = {"law": ids["law"], "term": ids["term"]}.get(kind)
             if pool is None or value not in pool:
                 raise SeedError(
                     lf,
                     rid,
-                    f"'about' names unknown '{topic}'.",
-                    "use 'law:<law id>' or 'term:<glossary term id>'.",
+                    _("'about' names unknown '{topic}'.").format(topic=topic),
+                    _("use 'law:<law id>' or 'term:<glossary term id>'."),
                 )
         cited = rec.get("title_as_cited")
         if cited is not None and find_quote(data.texts[rec["source"]], str(cited)) is None:
             raise SeedError(
                 lf,
                 rid,
-                f'title_as_cited is not in the source: "{str(cited)[:80]}".',
-                "copy the title exactly as the source writes it.",
+                _('title_as_cited is not in the source: "{cited}".').format(cited=str(cited)[:80]),
+                _("copy the title exactly as the source writes it."),
             )
     claim_source = {c["id"]: c["source"] for c in data.claims}
     for rec in data.conflicts:
         rid = rec["id"]
         claims = rec.get("claims", [])
         if not isinstance(claims, list) or any(c not in claim_source for c in claims):
-            raise SeedError(lf, rid, "'claims' must name [[claim]] ids.")
+            raise SeedError(lf, rid, _("'claims' must name [[claim]] ids."))
         if len({claim_source[c] for c in claims}) < 2:
             raise SeedError(
                 lf,
                 rid,
-                "a conflict needs claims of at least two different sources.",
-                "name a claim of each source that disagrees.",
+                _("a conflict needs claims of at least two different sources."),
+                _("name a claim of each source that disagrees."),
             )
         for topic in rec.get("about", []):
-            kind, _, value = str(topic).partition(":")
+            kind, _sep, value = str(topic).partition(":")
             if value not in {"law": ids["law"], "term": ids["term"]}.get(kind, set()):
-                raise SeedError(lf, rid, f"'about' names unknown '{topic}'.")
+                raise SeedError(lf, rid, _("'about' names unknown '{topic}'.").format(topic=topic))
 
 
 def _check_as_stated(data: SeedData) -> None:
@@ -492,9 +547,12 @@ def _check_as_stated(data: SeedData) -> None:
             raise SeedError(
                 cf,
                 rec.get("id"),
-                f'{field_name} is not the source\'s own words: "{str(value)[:80]}".',
-                "copy the wording verbatim from a source the record quotes; put a gloss or "
-                "explanation in its own field (e.g. status_gloss, date_gloss) or in 'unclear'.",
+                _('{field_name} is not the source\'s own words: "{value}".').format(
+                    field_name=field_name, value=str(value)[:80]
+                ),
+                _(
+                    "copy the wording verbatim from a source the record quotes; put a gloss or explanation in its own field (e.g. status_gloss, date_gloss) or in 'unclear'."
+                ),
             )
 
     for rec in data.cases:
@@ -534,8 +592,8 @@ def load_areas(directory: Path) -> list[dict[str, Any]]:
             raise SeedError(
                 f"idn-area/{path.name}",
                 None,
-                "the official area list is missing.",
-                f"restore {path}.",
+                _("the official area list is missing."),
+                _("restore {path}.").format(path=path),
             )
     with prov.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -571,7 +629,12 @@ CITATION_TEXT_FIELDS = (
 def _check_citation_fields(rec: dict[str, Any], file: str, sid: str) -> None:
     for name in CITATION_TEXT_FIELDS:
         if name in rec and not isinstance(rec[name], str | int):
-            raise SeedError(file, sid, f"'{name}' must be text.", f'write {name} = "...".')
+            raise SeedError(
+                file,
+                sid,
+                _("'{name}' must be text.").format(name=name),
+                _('write {name} = "...".').format(name=name),
+            )
     creators = rec.get("creators", [])
     ok = isinstance(creators, list) and all(
         isinstance(c, dict)
@@ -585,10 +648,16 @@ def _check_citation_fields(rec: dict[str, Any], file: str, sid: str) -> None:
         raise SeedError(
             file,
             sid,
-            "'creators' must be a list of names.",
-            'write creators = [{ family = "Agustina", given = "Istiq" }] or'
-            ' [{ literal = "Pemerintah Provinsi Jawa Barat" }].',
+            _("'creators' must be a list of names."),
+            _(
+                'write creators = [{ family = "Agustina", given = "Istiq" }] or [{ literal = "Pemerintah Provinsi Jawa Barat" }].'
+            ),
         )
     accessed = rec.get("accessed")
     if isinstance(accessed, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed):
-        raise SeedError(file, sid, f"'accessed' is '{accessed}'.", "write it as YYYY-MM-DD.")
+        raise SeedError(
+            file,
+            sid,
+            _("'accessed' is '{accessed}'.").format(accessed=accessed),
+            _("write it as YYYY-MM-DD."),
+        )

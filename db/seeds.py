@@ -13,6 +13,7 @@ from typing import Any
 from paradiplo.db.bulk import sqlite_db
 from paradiplo.db.derive import derive_category, derive_stage
 from paradiplo.db.errors import SeedError
+from paradiplo.db.i18n import _
 from paradiplo.db.seedfiles import (
     CASE_FACTS,
     CITATION_TEXT_FIELDS,
@@ -325,9 +326,10 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             raise SeedError(
                 "cases.toml",
                 None,
-                f"the build would leave {len(problems)} broken references "
-                f"(first: {tuple(problems[0])}).",
-                "restore the removed record that user data still refers to.",
+                _("the build would leave {n} broken references (first: {first}).").format(
+                    n=len(problems), first=tuple(problems[0])
+                ),
+                _("restore the removed record that user data still refers to."),
             )
         conn.execute("COMMIT")
     except BaseException:
