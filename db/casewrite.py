@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from paradiplo.db import schema, searchdocs
+from paradiplo.db import casedocs, schema, searchdocs
 
 if TYPE_CHECKING:
     from paradiplo.db.casecheck import Resolver
@@ -44,7 +44,7 @@ def big_cache(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _document_builder(
     conn: sqlite3.Connection, res: Resolver, rows: list[dict[str, Any]]
-) -> Callable[[], Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]]:
+) -> Callable[[], Iterator[tuple[list[casedocs.Doc], dict[str, list[str]]]]]:
     """A function that makes the search documents and filter keys of the imported cases from
     the import's own records, without the database, exactly as `searchdocs.refresh_cases`
     makes them from the written rows (tests/test_queries_scale.py checks they agree).
@@ -64,12 +64,12 @@ def _document_builder(
         r[0]: r[1:] for r in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors")
     }
     stated = dict(conn.execute("SELECT id, as_stated FROM actors WHERE as_stated IS NOT NULL"))
-    laws = searchdocs.source_laws(conn)
+    laws = casedocs.source_laws(conn)
     none: tuple[None, None, None] = (None, None, None)
 
-    def build() -> Iterator[tuple[list[searchdocs.Doc], dict[str, list[str]]]]:
-        synonyms = searchdocs.case_synonyms()
-        docs: list[searchdocs.Doc] = []
+    def build() -> Iterator[tuple[list[casedocs.Doc], dict[str, list[str]]]]:
+        synonyms = casedocs.case_synonyms()
+        docs: list[casedocs.Doc] = []
         keys: dict[str, list[str]] = {}
         for r in rows:
             if len(docs) >= searchdocs.STORE_BATCH:
@@ -77,7 +77,7 @@ def _document_builder(
                 docs, keys = [], {}
             cid = r["id"]
             sector_ids = sorted(r["_sectors"])
-            fields = searchdocs.CaseFields._make(
+            fields = casedocs.CaseFields._make(
                 [
                     cid,
                     r["title"],
@@ -99,11 +99,11 @@ def _document_builder(
                     r["area_code"],
                     r["partner_country"],
                     (),  # people: not part of the import format
-                    searchdocs.laws_of((e[0] for e in r["_evidence"]), laws),
+                    casedocs.laws_of((e[0] for e in r["_evidence"]), laws),
                 ]
             )
-            docs.append(searchdocs.case_document(fields, synonyms))
-            keys[cid] = searchdocs.case_keys(
+            docs.append(casedocs.case_document(fields, synonyms))
+            keys[cid] = casedocs.case_keys(
                 r["region_country"],
                 r["province_code"],
                 r["area_code"],
@@ -169,7 +169,10 @@ def _write_rows(
     New cases go in with a plain INSERT and only re-imported ones (`existing`) with INSERT OR
     REPLACE: with foreign keys on, REPLACE costs two to three times as much per row even when
     nothing is replaced. The secondary indexes of cases and their sector rows are made
-    afterwards when that is faster (`schema.defer_indexes`).
+    afterwards when that is faster (`schema.defer_indexes`). Rows go in through
+    `bulk.insert_rows`, not sqlite-utils' `insert_all`: an import of 26,000 partner pairs
+    writes as many actors, cases and evidence rows, where `insert_all` takes six times as long
+    (see db/bulk.py).
     """
     # Only what the written rows use: a record rejected (skip_invalid) after its names were
     # resolved leaves no actor, country or citation behind.

@@ -1,5 +1,12 @@
 """The search index: an FTS5 table over search_docs (external content), with prefix indexes,
-kept in sync by triggers, rebuilt in one pass after bulk writes."""
+kept in sync by triggers, rebuilt in one pass after bulk writes.
+
+Written by hand rather than with sqlite-utils' `enable_fts`: it has no `prefix` option (the
+index below needs prefix='2 3'), it runs its statements with executescript, which commits the
+caller's open transaction (the seed build and an import rebuild the index inside theirs), and
+it fills the index row by row where FTS5's 'rebuild' does it in one pass. The statements and
+triggers are the ones it would write, with the prefix indexes added.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ FTS_DDL = (
     'CREATE VIRTUAL TABLE "search_docs_fts" USING FTS5 ("title", "body", "terms",'
     f" tokenize='{FTS_TOKENIZE}', content=\"search_docs\", prefix='{FTS_PREFIX}')"
 )
-# The sync triggers (as sqlite-utils' enable_fts(create_triggers=True) writes them).
+# The sync triggers, as sqlite-utils' enable_fts(create_triggers=True) writes them.
 FTS_TRIGGERS = (
     'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
     '  INSERT INTO "search_docs_fts" (rowid, "title", "body", "terms")'

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import sqlite3
 import time
@@ -12,18 +11,15 @@ from pathlib import Path
 from paradiplo.db import schema
 from paradiplo.db.errors import DatabaseProblem
 from paradiplo.db.fts import fts_is_current, rebuild_fts
-from paradiplo.db.schema import DDL, extra_indexes, user_version
+from paradiplo.db.i18n import _
+from paradiplo.db.schema import extra_indexes, user_version
 from paradiplo.db.summaries import CASE_KEYS, rebuild_summaries
 
 
 # Upgrades: MIGRATIONS[n] takes a database at version n to n + 1. Each runs in one transaction
-# after a backup of the file has been written next to it.
-def _ddl_statements() -> list[str]:
-    """The statements of DDL, one by one (executescript would commit the open transaction)."""
-    bare = re.sub(r"--[^\n]*", "", DDL)
-    return [" ".join(st.split()) for st in bare.split(";") if st.strip()]
-
-
+# after a backup of the file has been written next to it. New tables and columns are made as a
+# new database makes them (schema.create_tables, sqlite-utils' add_column), so an upgraded
+# database has exactly a new one's schema (tests/test_upgrade.py).
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
     """Schema 2: case_sectors is made again in sector order, each row carrying its case's keys
     and sector set; the summary tables are made and counted; the case indexes of the current
@@ -31,8 +27,13 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     not give them. Notes and drafts are untouched."""
     for name in extra_indexes(conn):
         conn.execute(f'DROP INDEX "{name}"')
+    # By hand, not with sqlite-utils' transform(): the new table is WITHOUT ROWID and keyed by
+    # (sector_id, case_id), which transform() cannot make, and its new columns are copied
+    # from each row's case, not left empty.
     table = next(
-        s for s in _ddl_statements() if s.startswith("CREATE TABLE IF NOT EXISTS case_sectors")
+        s
+        for s in schema._ddl_statements()
+        if s.startswith("CREATE TABLE IF NOT EXISTS case_sectors")
     )
     conn.execute(table.replace("case_sectors (", "case_sectors_v2 (", 1))
     keys = ", ".join(CASE_KEYS)
@@ -45,8 +46,7 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     )
     conn.execute("DROP TABLE case_sectors")
     conn.execute("ALTER TABLE case_sectors_v2 RENAME TO case_sectors")
-    for statement in _ddl_statements():  # new tables and indexes; the rest exist
-        conn.execute(statement)
+    schema.create_tables(conn)  # new tables and indexes; the rest exist
     rebuild_summaries(conn)
     if not fts_is_current(conn):
         rebuild_fts(conn)
@@ -98,12 +98,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     """Schema 5: sources have `url` and `accessed` (schema 4 adds them with the citation
     fields; a database that has them already keeps them); the bin of deleted cases is made.
     Nothing else changes."""
-    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
-    for column in ("url", "accessed"):
-        if column not in have:
-            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
-    for statement in _ddl_statements():  # new tables and indexes; the rest exist
-        conn.execute(statement)
+    schema.add_citation_columns(conn)  # url and accessed, if schema 4 did not add them
+    schema.create_tables(conn)  # new tables and indexes; the rest exist
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
@@ -137,15 +133,19 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> Path | None:
         return None
     if version > schema.SCHEMA_VERSION:
         raise DatabaseProblem(
-            f"{path} was written by a newer paradiplo-tui (schema {version}, this one reads "
-            f"up to {schema.SCHEMA_VERSION}). Upgrade paradiplo-tui, or use --db to open another file."
+            _(
+                "{path} was written by a newer paradiplo-tui (schema {version}, this one reads "
+                "up to {newest}). Upgrade paradiplo-tui, or use --db to open another file."
+            ).format(path=path, version=version, newest=schema.SCHEMA_VERSION)
         )
     saved = backup(conn, path, f"v{version}")
     while version < schema.SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
             raise DatabaseProblem(
-                f"{path}: no upgrade path from schema {version}; a backup is at {saved}."
+                _("{path}: no upgrade path from schema {version}; a backup is at {backup}.").format(
+                    path=path, version=version, backup=saved
+                )
             )
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -21,9 +21,12 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from paradiplo.db.bulk import sqlite_db
 from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.models import Draft, Note
 from paradiplo.db.store import Store, translate
 from paradiplo.db.text import clean_user_text, json_list, now_iso, strip_control
@@ -103,7 +106,7 @@ def target_label(conn: sqlite3.Connection, target_type: str, target_id: str) -> 
     """(label, orphaned) for a note's target: its title or name, or a 'gone' label."""
     label = _lookup_label(conn, target_type, target_id)
     if label is None:
-        return f"{target_id} (no longer in the collection)", True
+        return _("{id} (no longer in the collection)").format(id=target_id), True
     return label, False
 
 
@@ -181,7 +184,7 @@ def get_note(conn: sqlite3.Connection, note_id: str, *, include_deleted: bool = 
     row = conn.execute(f"SELECT {_NOTE_COLS} FROM notes WHERE id = ?{extra}", (note_id,))
     found = row.fetchone()
     if found is None:
-        raise NotFound(f"No note with id '{note_id}'.")
+        raise NotFound(_("No note with id '{id}'.").format(id=note_id))
     return _note(conn, tuple(found), {})
 
 
@@ -297,58 +300,64 @@ def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 
 
 def _write_tags(conn: sqlite3.Connection, note_id: str, tags: list[str]) -> None:
-    conn.execute("DELETE FROM note_tags WHERE note_id = ?", (note_id,))
-    conn.executemany(
-        "INSERT OR IGNORE INTO note_tags(note_id, tag) VALUES (?, ?)", [(note_id, t) for t in tags]
-    )
+    table = sqlite_db(conn).table("note_tags")
+    table.delete_where("note_id = ?", [note_id])
+    table.insert_all(({"note_id": note_id, "tag": t} for t in tags), ignore=True)
 
 
 def _check_new(target_type: str, target_id: str, body: str) -> str:
     if target_type not in TARGET_TYPES:
-        raise ParadiploError(f"A note attaches to one of {', '.join(TARGET_TYPES)}.")
+        raise ParadiploError(
+            _("A note attaches to one of {kinds}.").format(kinds=", ".join(TARGET_TYPES))
+        )
     if not target_id:
-        raise ParadiploError("A note needs something to attach to (a case, source or region).")
+        raise ParadiploError(_("A note needs something to attach to (a case, source or region)."))
     body = clean_user_text(body)
     if not body.strip():
-        raise ParadiploError("The note is empty; nothing was saved.")
+        raise ParadiploError(_("The note is empty; nothing was saved."))
     return body
 
 
-def insert_note(
-    conn: sqlite3.Connection,
-    target_type: str,
-    target_id: str,
-    body: str,
-    tags: Iterable[str] = (),
-    *,
-    anchor: Anchor | None = None,
-    note_id: str | None = None,
-    created_at: str | None = None,
-    updated_at: str | None = None,
-    index: bool = True,
-) -> str:
+@dataclass(frozen=True)
+class NewNote:
+    """A note to insert: what it is on, its text and tags, and (for an import) the id, passage
+    and times it had elsewhere."""
+
+    target_type: str
+    target_id: str
+    body: str
+    tags: Iterable[str] = ()
+    anchor: Anchor | None = None
+    note_id: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+def insert_note(conn: sqlite3.Connection, new: NewNote, *, index: bool = True) -> str:
     """Insert a note inside the caller's write transaction; returns its id.
 
     `index=False` leaves its search document to the caller (`searchdocs.refresh_notes` for
     many notes at once is far faster than one at a time).
     """
-    body = _check_new(target_type, target_id, body)
-    tag_list = normalise_tags(tags)
-    nid = note_id or uuid.uuid4().hex[:12]
+    body = _check_new(new.target_type, new.target_id, new.body)
+    tag_list = normalise_tags(new.tags)
+    nid = new.note_id or uuid.uuid4().hex[:12]
     stamp = now_iso()
-    conn.execute(
-        "INSERT INTO notes(id, target_type, target_id, anchor_start, anchor_end, anchor_quote,"
-        " body, tags, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
-        (
-            nid,
-            target_type,
-            target_id,
-            *(anchor or (None, None, None)),
-            body,
-            json.dumps(tag_list, ensure_ascii=False),
-            created_at or stamp,
-            updated_at or created_at or stamp,
-        ),
+    start, end, quote = new.anchor or (None, None, None)
+    sqlite_db(conn).table("notes").insert(
+        {
+            "id": nid,
+            "target_type": new.target_type,
+            "target_id": new.target_id,
+            "anchor_start": start,
+            "anchor_end": end,
+            "anchor_quote": quote,
+            "body": body,
+            "tags": json.dumps(tag_list, ensure_ascii=False),
+            "created_at": new.created_at or stamp,
+            "updated_at": new.updated_at or new.created_at or stamp,
+            "version": 1,
+        }
     )
     _write_tags(conn, nid, tag_list)
     if index:
@@ -364,25 +373,31 @@ def add_note(
     tags: Iterable[str] = (),
     *,
     anchor: Anchor | None = None,
-    note_id: str | None = None,
     created_at: str | None = None,
     updated_at: str | None = None,
 ) -> Note:
     """Save a new note (one transaction). The target need not exist (it may be orphaned)."""
+    new = NewNote(target_type, target_id, body, tags, anchor, None, created_at, updated_at)
     _check_new(target_type, target_id, body)
     with writing(store) as conn:
-        nid = insert_note(
-            conn,
-            target_type,
-            target_id,
-            body,
-            tags,
-            anchor=anchor,
-            note_id=note_id,
-            created_at=created_at,
-            updated_at=updated_at,
-        )
+        nid = insert_note(conn, new)
     return get_note(store.conn, nid)
+
+
+def _version(conn: sqlite3.Connection, note_id: str) -> tuple[int, str, str | None]:
+    """(version, body, deleted_at) of a note, read in the write transaction that changes it."""
+    row = conn.execute(
+        "SELECT version, body, deleted_at FROM notes WHERE id = ?", (note_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(_("No note with id '{id}'.").format(id=note_id))
+    return int(row[0]), str(row[1]), row[2]
+
+
+def _change(conn: sqlite3.Connection, note_id: str, version: int, **values: object) -> None:
+    """Set a note's `values` and its next version (the writer holds the write lock since it
+    read `version`, so no other save comes between)."""
+    sqlite_db(conn).table("notes").update(note_id, {**values, "version": version + 1})
 
 
 def overwrite_note(
@@ -399,18 +414,19 @@ def overwrite_note(
     for `insert_note`)."""
     body = clean_user_text(body)
     if not body.strip():
-        raise ParadiploError("The note is empty; nothing was saved. Delete it instead.")
+        raise ParadiploError(_("The note is empty; nothing was saved. Delete it instead."))
     tag_list = normalise_tags(tags)
-    row = conn.execute("SELECT version, body FROM notes WHERE id = ?", (note_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"No note with id '{note_id}'.")
-    version, current_body = row
+    version, current_body, _deleted = _version(conn, note_id)
     if expected_version is not None and version != expected_version:
         raise ConflictError(note_id, version, current_body)
-    conn.execute(
-        "UPDATE notes SET body = ?, tags = ?, updated_at = ?, version = version + 1,"
-        " deleted_at = NULL WHERE id = ?",
-        (body, json.dumps(tag_list, ensure_ascii=False), updated_at or now_iso(), note_id),
+    _change(
+        conn,
+        note_id,
+        version,
+        body=body,
+        tags=json.dumps(tag_list, ensure_ascii=False),
+        updated_at=updated_at or now_iso(),
+        deleted_at=None,
     )
     _write_tags(conn, note_id, tag_list)
     if index:
@@ -439,27 +455,20 @@ def update_note(
 def delete_note(store: Store, note_id: str) -> None:
     """Soft-delete: the note disappears from lists and search, and can be restored."""
     with writing(store) as conn:
-        cur = conn.execute(
-            "UPDATE notes SET deleted_at = ?, version = version + 1 WHERE id = ?"
-            " AND deleted_at IS NULL",
-            (now_iso(), note_id),
-        )
-        if cur.rowcount == 0:
-            raise NotFound(f"No note with id '{note_id}' (already deleted?).")
+        row = conn.execute("SELECT version, deleted_at FROM notes WHERE id = ?", (note_id,))
+        found = row.fetchone()
+        if found is None or found[1] is not None:
+            raise NotFound(_("No note with id '{id}' (already deleted?).").format(id=note_id))
+        _change(conn, note_id, int(found[0]), deleted_at=now_iso())
         _index_note(conn, note_id)
 
 
 def restore_note(store: Store, note_id: str) -> Note:
     """Undo a delete. Restoring a note that is not deleted changes nothing."""
     with writing(store) as conn:
-        row = conn.execute("SELECT deleted_at FROM notes WHERE id = ?", (note_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"No note with id '{note_id}'.")
-        if row[0] is not None:
-            conn.execute(
-                "UPDATE notes SET deleted_at = NULL, version = version + 1 WHERE id = ?",
-                (note_id,),
-            )
+        version, _body, deleted_at = _version(conn, note_id)
+        if deleted_at is not None:
+            _change(conn, note_id, version, deleted_at=None)
             _index_note(conn, note_id)
     return get_note(store.conn, note_id)
 
@@ -523,22 +532,22 @@ def save_draft(
     key = draft_key(target_type, target_id, note_id, anchor=anchor)
     body = clean_user_text(body)
     with writing(store) as conn:
+        drafts = sqlite_db(conn).table("note_drafts")
         if not body.strip():
-            conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))
+            drafts.delete_where("key = ?", [key])
             return key
-        conn.execute(
-            "INSERT OR REPLACE INTO note_drafts(key, note_id, target_type, target_id, body, tags,"
-            " base_version, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-            (
-                key,
-                note_id,
-                target_type,
-                target_id,
-                body,
-                json.dumps(normalise_tags(tags), ensure_ascii=False),
-                base_version,
-                now_iso(),
-            ),
+        drafts.insert(
+            {
+                "key": key,
+                "note_id": note_id,
+                "target_type": target_type,
+                "target_id": target_id,
+                "body": body,
+                "tags": json.dumps(normalise_tags(tags), ensure_ascii=False),
+                "base_version": base_version,
+                "updated_at": now_iso(),
+            },
+            replace=True,
         )
     return key
 
@@ -583,4 +592,4 @@ def get_draft(conn: sqlite3.Connection, key: str) -> Draft | None:
 
 def discard_draft(store: Store, key: str) -> None:
     with writing(store) as conn:
-        conn.execute("DELETE FROM note_drafts WHERE key = ?", (key,))
+        sqlite_db(conn).table("note_drafts").delete_where("key = ?", [key])

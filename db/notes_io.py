@@ -12,6 +12,7 @@ from paradiplo.db import cite, paths, searchdocs
 from paradiplo.db import notes as notes_api
 from paradiplo.db.errors import ImportProblem, NotFound, ParadiploError
 from paradiplo.db.files import write_atomic
+from paradiplo.db.i18n import _
 from paradiplo.db.io import read_text_file
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
@@ -225,7 +226,11 @@ def notes_markdown_cited(
     list to whatever the div holds, so ours would be printed twice).
     """
     if by not in GROUPINGS:
-        raise ParadiploError(f"Notes are grouped by one of {', '.join(GROUPINGS)}, not '{by}'.")
+        raise ParadiploError(
+            _("Notes are grouped by one of {ways}, not '{by}'.").format(
+                ways=", ".join(GROUPINGS), by=by
+            )
+        )
     cite.check_style(style)
     notes = notes_api.list_notes(conn)
     refs = _Refs(conn)
@@ -287,7 +292,11 @@ def export_text(
         return notes_json_text(conn)
     if fmt == "md":
         return notes_markdown(conn, by=by, style=style)
-    raise ParadiploError(f"Notes export format is one of {', '.join(FORMATS)}, not '{fmt}'.")
+    raise ParadiploError(
+        _("Notes export format is one of {formats}, not '{fmt}'.").format(
+            formats=", ".join(FORMATS), fmt=fmt
+        )
+    )
 
 
 def export_notes_to_file(
@@ -311,7 +320,9 @@ def export_notes_to_file(
         write_atomic(target, text)
     except OSError as exc:
         raise ParadiploError(
-            f"Could not write {target}: {exc.strerror or exc}. Your notes are unchanged."
+            _("Could not write {path}: {error}. Your notes are unchanged.").format(
+                path=target, error=exc.strerror or exc
+            )
         ) from exc
     return target
 
@@ -338,28 +349,32 @@ def _validate(items: list[Any]) -> list[str]:
     seen: set[str] = set()
     for i, n in enumerate(items, 1):
         if not isinstance(n, dict):
-            problems.append(f"record {i}: not an object")
+            problems.append(_("record {i}: not an object").format(i=i))
             continue
         for f in ("id", "target_type", "target_id", "body"):
             if not isinstance(n.get(f), str) or not n.get(f, "").strip():
-                problems.append(f"record {i}, field '{f}': required text")
+                problems.append(_("record {i}, field '{f}': required text").format(i=i, f=f))
         if n.get("target_type") not in notes_api.TARGET_TYPES:
             problems.append(
-                f"record {i}, field 'target_type': one of {', '.join(notes_api.TARGET_TYPES)}"
+                _("record {i}, field 'target_type': one of {kinds}").format(
+                    i=i, kinds=", ".join(notes_api.TARGET_TYPES)
+                )
             )
         tags = n.get("tags", [])
         if tags is not None and not (
             isinstance(tags, list) and all(isinstance(t, str) for t in tags)
         ):
-            problems.append(f"record {i}, field 'tags': a list of text")
+            problems.append(_("record {i}, field 'tags': a list of text").format(i=i))
         for f in ("created_at", "updated_at", "anchor_quote"):
             if n.get(f) is not None and not isinstance(n.get(f), str):
-                problems.append(f"record {i}, field '{f}': text")
+                problems.append(_("record {i}, field '{f}': text").format(i=i, f=f))
         for f in ("created_at", "updated_at"):
             if isinstance(n.get(f), str) and n[f] and not _is_timestamp(n[f]):
                 problems.append(
-                    f"record {i}, field '{f}': {quote_value(n[f])} is not a date and time "
-                    "(YYYY-MM-DDTHH:MM:SS, as notes export writes it)"
+                    _(
+                        "record {i}, field '{f}': {value} is not a date and time "
+                        "(YYYY-MM-DDTHH:MM:SS, as notes export writes it)"
+                    ).format(i=i, f=f, value=quote_value(n[f]))
                 )
         for f in ("anchor_start", "anchor_end"):
             v = n.get(f)
@@ -367,16 +382,26 @@ def _validate(items: list[Any]) -> list[str]:
                 not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_OFFSET
             ):
                 problems.append(
-                    f"record {i}, field '{f}': {quote_value(v)} is not a whole number "
-                    f"from 0 to {MAX_OFFSET:,} (a character position in the source)"
+                    _(
+                        "record {i}, field '{f}': {value} is not a whole number from 0 to "
+                        "{most:,} (a character position in the source)"
+                    ).format(i=i, f=f, value=quote_value(v), most=MAX_OFFSET)
                 )
         start, end = n.get("anchor_start"), n.get("anchor_end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= end < start <= MAX_OFFSET:
-            problems.append(f"record {i}, field 'anchor_end': {end} is before anchor_start {start}")
+            problems.append(
+                _("record {i}, field 'anchor_end': {end} is before anchor_start {start}").format(
+                    i=i, end=end, start=start
+                )
+            )
         nid = n.get("id")
         if isinstance(nid, str):
             if nid in seen:
-                problems.append(f"record {i}, field 'id': '{nid}' appears twice in the file")
+                problems.append(
+                    _("record {i}, field 'id': '{id}' appears twice in the file").format(
+                        i=i, id=nid
+                    )
+                )
             seen.add(nid)
     return problems
 
@@ -392,12 +417,14 @@ def import_notes_json(store: Store, path: Path) -> tuple[int, int, int]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportProblem(str(path), [f"line {exc.lineno}: invalid JSON ({exc.msg})"]) from None
+        raise ImportProblem(
+            str(path), [_("line {n}: invalid JSON ({error})").format(n=exc.lineno, error=exc.msg)]
+        ) from None
     except (RecursionError, ValueError):  # nested thousands deep, or a 5000-digit number
-        raise ImportProblem(str(path), ["not a notes export (invalid or absurd JSON)"]) from None
+        raise ImportProblem(str(path), [_("not a notes export (invalid or absurd JSON)")]) from None
     items = data.get("notes") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ImportProblem(str(path), ['expected {"notes": [...]} as written by notes export'])
+        raise ImportProblem(str(path), [_('expected {"notes": [...]} as written by notes export')])
     problems = _validate(items)
     if problems:
         raise ImportProblem(str(path), problems)
@@ -426,18 +453,17 @@ def _import_one(conn: sqlite3.Connection, n: dict[str, Any]) -> str:
         anchor = None
         if n.get("anchor_start") is not None and n.get("anchor_end") is not None:
             anchor = (n["anchor_start"], n["anchor_end"], n.get("anchor_quote") or "")
-        notes_api.insert_note(
-            conn,
+        new = notes_api.NewNote(
             n["target_type"],
             n["target_id"],
             n["body"],
             tags,
-            anchor=anchor,
-            note_id=n["id"],
-            created_at=n.get("created_at"),
-            updated_at=n.get("updated_at"),
-            index=False,
+            anchor,
+            n["id"],
+            n.get("created_at"),
+            n.get("updated_at"),
         )
+        notes_api.insert_note(conn, new, index=False)
         return "added"
     body, cur_tags, cur_updated, deleted_at = row
     same = body == n["body"] and json_list(cur_tags) == tags

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paradiplo.db import pages, searchdocs
+from paradiplo.db.i18n import _
 from paradiplo.db.notes import TARGET_TYPES
 from paradiplo.db.store import Store
 
@@ -59,17 +60,19 @@ class Salvage:
 
     def describe(self) -> str:
         if not self.opened:
-            return "no notes could be read from the old file"
-        text = f"copied {self.notes} note(s) and {self.drafts} draft(s) from it"
+            return _("no notes could be read from the old file")
+        text = _("copied {notes} note(s) and {drafts} draft(s) from it").format(
+            notes=self.notes, drafts=self.drafts
+        )
         if self.from_pages:
-            text += f" ({self.from_pages} read page by page from the damaged file)"
+            text += _(" ({n} read page by page from the damaged file)").format(n=self.from_pages)
         if self.lost:
-            text += (
-                f"; at least {self.lost} note(s) could not be read (what is left of them "
-                "stays in the backup file)"
-            )
+            text += _(
+                "; at least {n} note(s) could not be read (what is left of them stays in the "
+                "backup file)"
+            ).format(n=self.lost)
         elif self.unreadable:
-            text += "; some rows were too damaged to read (they stay in the backup file)"
+            text += _("; some rows were too damaged to read (they stay in the backup file)")
         return text
 
 

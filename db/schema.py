@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from paradiplo.db import tables
 from paradiplo.db.bulk import insert_rows
 from paradiplo.db.fts import FTS_DDL, FTS_TOKENIZE, FTS_TRIGGERS
 from paradiplo.db.summaries import (
@@ -40,12 +41,11 @@ ANALYZER_KEY = "analyzer_version"
 APPLICATION_ID = 0x50445450  # "PDTP": marks a file as a paradiplo database
 BUSY_TIMEOUT_MS = 10_000
 
-# Tables holding curated or imported data. `origin` is 'seed' or 'user'.
+# The tables sqlite-utils cannot make as they are (a CHECK, a UNIQUE pair, WITHOUT ROWID) or
+# that a read-only copy makes again as TEMP tables (the notes tables, without loading
+# sqlite-utils), and every index. The other tables are in db/tables.py; `create_tables` makes
+# both. Curated or imported records carry `origin`: 'seed' or 'user'.
 DDL = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT
-);
 CREATE TABLE IF NOT EXISTS areas (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -53,32 +53,6 @@ CREATE TABLE IF NOT EXISTS areas (
     province_code TEXT REFERENCES areas(code)
 );
 CREATE INDEX IF NOT EXISTS areas_province ON areas(province_code);
-CREATE TABLE IF NOT EXISTS countries (
-    code TEXT PRIMARY KEY,
-    name_en TEXT NOT NULL,
-    name_id TEXT,
-    synonyms TEXT NOT NULL DEFAULT '[]',
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
-CREATE TABLE IF NOT EXISTS sources (
-    id TEXT PRIMARY KEY,
-    file TEXT,
-    kind TEXT NOT NULL,
-    title TEXT,
-    outlet TEXT,
-    authors TEXT NOT NULL DEFAULT '[]',
-    affiliation TEXT,
-    published TEXT,
-    language TEXT,
-    keywords TEXT NOT NULL DEFAULT '[]',
-    notes TEXT NOT NULL DEFAULT '[]',
-    citation TEXT,
-    text TEXT NOT NULL DEFAULT '',
-    origin TEXT NOT NULL DEFAULT 'seed',
-    added_at TEXT
-    -- `url` and `accessed` (where and when the user read a source they added; NULL for the
-    -- bundled texts) come with the citation columns (CITATION_COLUMNS, schema 4).
-);
 -- The sources list pages in this order (an import adds a citation source per citation).
 CREATE INDEX IF NOT EXISTS sources_list ON sources(origin DESC, id);
 CREATE TABLE IF NOT EXISTS passages (
@@ -89,21 +63,6 @@ CREATE TABLE IF NOT EXISTS passages (
     "end" INTEGER NOT NULL,
     text TEXT NOT NULL,
     UNIQUE (source_id, seq)
-);
-CREATE TABLE IF NOT EXISTS sectors (
-    id TEXT PRIMARY KEY,
-    label_en TEXT NOT NULL,
-    label_id TEXT NOT NULL,
-    synonyms TEXT NOT NULL DEFAULT '[]',
-    position INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
-CREATE TABLE IF NOT EXISTS case_types (
-    id TEXT PRIMARY KEY,
-    label_en TEXT NOT NULL,
-    label_id TEXT NOT NULL,
-    synonyms TEXT NOT NULL DEFAULT '[]',
-    origin TEXT NOT NULL DEFAULT 'seed'
 );
 CREATE TABLE IF NOT EXISTS actors (
     id TEXT PRIMARY KEY,
@@ -121,37 +80,6 @@ CREATE TABLE IF NOT EXISTS actors (
 );
 CREATE INDEX IF NOT EXISTS actors_province ON actors(province_code);
 CREATE INDEX IF NOT EXISTS actors_country ON actors(country_code);
-CREATE TABLE IF NOT EXISTS cases (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    region_id TEXT NOT NULL REFERENCES actors(id),
-    partner_id TEXT REFERENCES actors(id),
-    partner_as_stated TEXT,
-    partner_kind TEXT,
-    facilitator_id TEXT REFERENCES actors(id),
-    type TEXT REFERENCES case_types(id),
-    type_as_stated TEXT,
-    date TEXT,
-    date_as_stated TEXT,
-    year INTEGER,
-    status TEXT,
-    status_as_stated TEXT,
-    scope_article TEXT,
-    summary TEXT,
-    category TEXT,
-    category_basis TEXT,
-    unclear TEXT NOT NULL DEFAULT '[]',
-    related TEXT NOT NULL DEFAULT '[]',
-    origin TEXT NOT NULL DEFAULT 'seed',
-    added_at TEXT,
-    -- Denormalised from actors for fast filtering and sorting of large collections.
-    region_name TEXT NOT NULL DEFAULT '',
-    region_country TEXT,
-    province_code TEXT,
-    area_code TEXT,
-    partner_name TEXT NOT NULL DEFAULT '',
-    partner_country TEXT
-);
 -- Indexes for 100,000 cases (bench/RESULTS.md): every filter of the app has one, the default
 -- sort (year, newest first) reads in index order within a filter, the region and partner
 -- trees group a covering index without sorting, and under a province or regency/city filter
@@ -195,28 +123,8 @@ CREATE TABLE IF NOT EXISTS case_sectors (
 -- A case's rows (and the cascade when a case is deleted).
 CREATE INDEX IF NOT EXISTS case_sectors_case ON case_sectors(case_id);
 CREATE INDEX IF NOT EXISTS case_sectors_year ON case_sectors(sector_id, year DESC, case_id);
--- Summaries (schema 2), rebuilt from cases and case_sectors by `rebuild_summaries` in the
--- transaction of every writer of cases (seed build, import). They answer the trees and the
--- sector counts of the common filters (none, one sector, one region or partner) by reading
--- a few hundred rows at most, however large the collection.
--- The region tree's rows under no filter (sector_id '') or under one sector:
-CREATE TABLE IF NOT EXISTS summary_regions (
-    sector_id TEXT NOT NULL,
-    region_country TEXT,
-    province_code TEXT,
-    area_code TEXT,
-    region_id TEXT,
-    n INTEGER NOT NULL
-);
+-- The summary tables (see db/tables.py) are read by sector:
 CREATE INDEX IF NOT EXISTS summary_regions_sector ON summary_regions(sector_id);
--- The partner tree's rows, likewise:
-CREATE TABLE IF NOT EXISTS summary_partners (
-    sector_id TEXT NOT NULL,
-    partner_country TEXT,
-    partner_id TEXT,
-    partner_name TEXT,
-    n INTEGER NOT NULL
-);
 CREATE INDEX IF NOT EXISTS summary_partners_sector ON summary_partners(sector_id);
 -- Cases per sector under one filter key ('s:tourism', 'p:35', 'pc:JP', 'pa:', ...):
 CREATE TABLE IF NOT EXISTS summary_sectors (
@@ -225,68 +133,9 @@ CREATE TABLE IF NOT EXISTS summary_sectors (
     n INTEGER NOT NULL,
     PRIMARY KEY (key, sector_id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS evidence (
-    id INTEGER PRIMARY KEY,
-    record_type TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    source_id TEXT NOT NULL REFERENCES sources(id),
-    quote TEXT,
-    start INTEGER,
-    "end" INTEGER,
-    supports TEXT NOT NULL DEFAULT '[]',
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
 CREATE INDEX IF NOT EXISTS evidence_record ON evidence(record_type, record_id);
 CREATE INDEX IF NOT EXISTS evidence_source ON evidence(source_id, start);
-CREATE TABLE IF NOT EXISTS people (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    office TEXT,
-    office_as_stated TEXT,
-    actor_id TEXT REFERENCES actors(id),
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
-CREATE TABLE IF NOT EXISTS case_people (
-    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-    PRIMARY KEY (case_id, person_id)
-);
-CREATE TABLE IF NOT EXISTS events (
-    id TEXT PRIMARY KEY,
-    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    date TEXT,
-    date_as_stated TEXT,
-    place TEXT,
-    description TEXT NOT NULL,
-    people TEXT NOT NULL DEFAULT '[]',
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
 CREATE INDEX IF NOT EXISTS events_case ON events(case_id);
-CREATE TABLE IF NOT EXISTS legal_bases (
-    id TEXT PRIMARY KEY,
-    short TEXT NOT NULL,
-    title TEXT NOT NULL,
-    kind TEXT,
-    number TEXT,
-    year INTEGER,
-    summary TEXT,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
-CREATE TABLE IF NOT EXISTS glossary (
-    id TEXT PRIMARY KEY,
-    term TEXT NOT NULL,
-    definition TEXT NOT NULL,
-    reference INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
--- Schema 3: the bin of the user's deleted cases. `record` is the case as `db.collection`
--- wrote it (its row, sector tags and evidence, JSON), enough to put it back as it was.
-CREATE TABLE IF NOT EXISTS case_bin (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    record TEXT NOT NULL,
-    deleted_at TEXT NOT NULL
-);
 -- User data. Notes point at their target by stable id, never by foreign key, so that
 -- rebuilding or re-importing cases can never delete a note; a note whose target is gone
 -- is 'orphaned' and still listed.
@@ -338,59 +187,44 @@ CREATE TABLE IF NOT EXISTS search_docs (
 );
 """
 
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Create this version's tables and indexes that the database lacks (a new database, or
+    an upgrade adding tables). Most tables sqlite-utils makes (db/tables.py); those it cannot
+    express (a CHECK, a UNIQUE pair, WITHOUT ROWID) or that a read-only copy makes again as
+    TEMP tables without loading sqlite-utils (the notes tables) are in DDL."""
+    statements = _ddl_statements()
+    for statement in statements:
+        if statement.startswith("CREATE TABLE"):
+            conn.execute(statement)
+    tables.create(conn, tables.TABLES)
+    for statement in statements:
+        if statement.startswith("CREATE INDEX"):
+            conn.execute(statement)
+
+
 # ------------------------------------------------------------- schema 3: fidelity block
 # Kept apart from DDL so that it carries over as one block. Columns added to existing tables,
 # then the new index and tables: what the app derives about a case (its lifecycle stage), the
 # sources' own words kept apart from glosses, and the laws with what the sources claim about
 # them and a reference from outside the bundled texts. A new database gets them by the same
 # statements as an upgraded one (`apply_fidelity`), so both have exactly the same schema.
-FIDELITY_COLUMNS = (
+FIDELITY_COLUMNS: tuple[tuple[str, str, type, object], ...] = (
+    # (table, column, type, default of a NOT NULL column or None)
     # Derived by db/derive.py (derive_stage) from the case's type and status; never stated.
-    ("cases", "stage", "TEXT"),
-    ("cases", "stage_basis", "TEXT"),
+    ("cases", "stage", str, None),
+    ("cases", "stage_basis", str, None),
     # Glosses of the as-stated words, kept out of the *_as_stated fields (the source's words).
-    ("cases", "status_gloss", "TEXT"),
-    ("cases", "date_note", "TEXT"),
-    ("events", "date_gloss", "TEXT"),
+    ("cases", "status_gloss", str, None),
+    ("cases", "date_note", str, None),
+    ("events", "date_gloss", str, None),
     # Provenance fields of a source that are inferred rather than stated by its text.
-    ("sources", "inferred", "TEXT NOT NULL DEFAULT '[]'"),
+    ("sources", "inferred", str, "[]"),
     # 1: a law that frames the field but that no bundled text cites (a reference only).
-    ("legal_bases", "reference", "INTEGER NOT NULL DEFAULT 0"),
+    ("legal_bases", "reference", int, 0),
 )
 FIDELITY_DDL = """
 CREATE INDEX IF NOT EXISTS cases_stage ON cases(stage, year DESC, id);
--- A law's status and description from outside the bundled texts, each with its citations
--- (a JSON list of {database, address, publication}); `checked` says what was checked.
-CREATE TABLE IF NOT EXISTS law_references (
-    law_id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    status_text TEXT NOT NULL,
-    replaced_by TEXT,
-    amended_by TEXT NOT NULL DEFAULT '[]',
-    description TEXT NOT NULL,
-    citations TEXT NOT NULL DEFAULT '[]',
-    checked TEXT,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
--- What one source claims, in its own voice, about laws or concepts (`about`: a JSON list of
--- 'law:<id>' / 'term:<id>'); its quotes are evidence rows (record_type 'claim').
-CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY,
-    source_id TEXT NOT NULL,
-    about TEXT NOT NULL DEFAULT '[]',
-    claim TEXT NOT NULL,
-    title_as_cited TEXT,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
--- Claims of different sources on the same question that disagree.
-CREATE TABLE IF NOT EXISTS conflicts (
-    id TEXT PRIMARY KEY,
-    question TEXT NOT NULL,
-    about TEXT NOT NULL DEFAULT '[]',
-    claims TEXT NOT NULL DEFAULT '[]',
-    note TEXT,
-    origin TEXT NOT NULL DEFAULT 'seed'
-);
 """
 
 
@@ -400,11 +234,14 @@ def _fidelity_statements() -> list[str]:
 
 
 def apply_fidelity(conn: sqlite3.Connection) -> None:
-    """Add the schema 3 columns, index and tables where they are missing (idempotent)."""
-    for table, column, decl in FIDELITY_COLUMNS:
-        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
-        if column not in have:
-            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN {column} {decl}')
+    """Add the schema 3 columns, tables and index where they are missing (idempotent)."""
+    from paradiplo.db.bulk import sqlite_db
+
+    db = sqlite_db(conn)
+    for table, column, kind, default in FIDELITY_COLUMNS:
+        if column not in db.table(table).columns_dict:
+            db.table(table).add_column(column, kind, not_null_default=default)
+    tables.create(conn, tables.FIDELITY_TABLES)
     for statement in _fidelity_statements():
         conn.execute(statement)
 
@@ -459,7 +296,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     """Create every table, index, FTS table and trigger of the current version on an empty
     database."""
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.executescript(DDL)
+    create_tables(conn)
     apply_fidelity(conn)
     add_citation_columns(conn)
     if not _exists(conn, "search_docs_fts"):
@@ -560,31 +397,34 @@ def _ddl_statements() -> list[str]:
 # Kept apart from DDL and added column by column when missing, so whoever creates the table
 # (DDL here, or another creator) gets them the same way, and an upgrade adds them in place.
 # `published` is the date issued (as precise as stated); `kind` the type of work.
-CITATION_COLUMNS: tuple[tuple[str, str], ...] = (
+CITATION_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    # (column, default of a NOT NULL column or None); all are text
     # [{"family": ..., "given": ...}] or [{"literal": ...}], in the order the work names them
-    ("creators", "TEXT NOT NULL DEFAULT '[]'"),
+    ("creators", "[]"),
     # the title in sentence case, as APA and CSL-JSON want it (`title` stays as stated)
-    ("title_sentence", "TEXT"),
+    ("title_sentence", None),
     # the bracketed description a reference gives an untitled work (APA 9.8), ours not the text's
-    ("description", "TEXT"),
+    ("description", None),
     # the journal, newspaper, site or blog the work appeared in, when not the outlet
-    ("container", "TEXT"),
-    ("volume", "TEXT"),
-    ("issue", "TEXT"),
-    ("pages", "TEXT"),
-    ("publisher", "TEXT"),
-    ("url", "TEXT"),
+    ("container", None),
+    ("volume", None),
+    ("issue", None),
+    ("pages", None),
+    ("publisher", None),
+    ("url", None),
     # the date the user read it online (YYYY-MM-DD)
-    ("accessed", "TEXT"),
+    ("accessed", None),
 )
 
 
 def add_citation_columns(conn: sqlite3.Connection) -> list[str]:
-    """Add the citation columns `sources` lacks; returns their names."""
+    """Add the citation columns `sources` lacks (with sqlite-utils); returns their names."""
     have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
-    added = []
-    for name, decl in CITATION_COLUMNS:
-        if name not in have:
-            conn.execute(f'ALTER TABLE sources ADD COLUMN "{name}" {decl}')
-            added.append(name)
-    return added
+    added = [(name, default) for name, default in CITATION_COLUMNS if name not in have]
+    if added:
+        from paradiplo.db.bulk import sqlite_db
+
+        sources = sqlite_db(conn).table("sources")
+        for name, default in added:
+            sources.add_column(name, str, not_null_default=default)
+    return [name for name, _default in added]

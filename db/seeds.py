@@ -1,567 +1,39 @@
-"""Read the curated seed files, check every record against its sources, and build the database.
-
-The seed files live in the `seeds` package (shipped with the install):
-  sources.toml     provenance of each bundled source text (<id>.txt beside it)
-  vocabulary.toml  sectors, case types and countries
-  cases.toml       actors, cases, people, events, glossary terms
-  laws.toml        laws (official titles, references from outside the texts), the sources'
-                   claims about laws and concepts, and where the sources disagree
-  idn-area/        the official list of Indonesia's provinces, regencies and cities (ODbL)
+"""Build the database from the checked seed records (db/seedfiles.py reads and checks them).
 
 Building never touches user data: notes, drafts, and user-origin records are kept.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
-import re
 import sqlite3
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from paradiplo.db.bulk import sqlite_db
 from paradiplo.db.derive import derive_category, derive_stage
 from paradiplo.db.errors import SeedError
-from paradiplo.db.text import clip, find_quote, now_iso
+from paradiplo.db.i18n import _
+from paradiplo.db.seedfiles import (
+    CASE_FACTS,
+    CITATION_TEXT_FIELDS,
+    SeedData,
+    bundled_seeds_dir,
+    load_seeds,
+    seed_digest,
+)
+from paradiplo.db.text import now_iso
 
-SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
-LAW_STATUSES = {"in_force", "amended", "replaced", "revoked"}
-CASE_FACTS = {
-    "region",
-    "partner",
-    "partner_country",
-    "partner_kind",
-    "facilitator",
-    "type",
-    "date",
-    "status",
-    "scope_article",
-    "summary",
-    "title",
-    "people",
-    "place",
-    "description",
-}
-ACTOR_KINDS = {"state", "sub_state", "non_state", "unknown"}
-SOURCE_KINDS = {
-    "news", "opinion", "journal_article", "report", "book", "web", "legal", "official",
-    "citation", "other",
-}  # fmt: skip
-
-
-def bundled_seeds_dir() -> Path:
-    return Path(str(resources.files("paradiplo.seeds")))
-
-
-@dataclass
-class SeedData:
-    """Everything parsed from the seed files, checked, with quote offsets resolved."""
-
-    directory: Path
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)
-    sectors: list[dict[str, Any]] = field(default_factory=list)
-    types: list[dict[str, Any]] = field(default_factory=list)
-    countries: list[dict[str, Any]] = field(default_factory=list)
-    actors: list[dict[str, Any]] = field(default_factory=list)
-    cases: list[dict[str, Any]] = field(default_factory=list)
-    people: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    legal_bases: list[dict[str, Any]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    terms: list[dict[str, Any]] = field(default_factory=list)
-    areas: list[dict[str, Any]] = field(default_factory=list)
-    # (record_type, record_id, source_id, quote, start, end, supports)
-    evidence: list[tuple[str, str, str, str, int, int, list[str]]] = field(default_factory=list)
-    digest: str = ""
-
-
-def _load_toml(directory: Path, name: str) -> dict[str, Any]:
-    path = directory / name
-    if not path.exists():
-        raise SeedError(name, None, "the file is missing.", f"restore {path}.")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SeedError(
-            name, None, f"invalid TOML ({exc}).", "correct the syntax at that line and column."
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise SeedError(name, None, "not valid UTF-8.", "save the file as UTF-8.") from exc
-
-
-def _records(doc: Mapping[str, Any], key: str, file: str) -> list[dict[str, Any]]:
-    value = doc.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-        raise SeedError(file, None, f"'{key}' must be a list of tables ([[{key}]]).")
-    return [dict(r) for r in value]
-
-
-def _require(rec: Mapping[str, Any], fields: Iterable[str], file: str, kind: str) -> str:
-    rid = rec.get("id") or rec.get("code")
-    if not isinstance(rid, str) or not rid.strip():
-        raise SeedError(
-            file, None, f"a [[{kind}]] record has no 'id'.", "give it a unique slug id."
-        )
-    for f in fields:
-        if rec.get(f) in (None, ""):
-            raise SeedError(file, rid, f"required field '{f}' is missing.", f"add '{f}'.")
-    return rid
-
-
-def _unique(records: list[dict[str, Any]], file: str, kind: str, key: str = "id") -> set[str]:
-    seen: set[str] = set()
-    for rec in records:
-        rid = str(rec.get(key))
-        if rid in seen:
-            raise SeedError(
-                file, rid, f"duplicate {kind} id '{rid}'.", "give each record its own id."
-            )
-        seen.add(rid)
-    return seen
-
-
-def load_seeds(directory: Path | None = None) -> SeedData:
-    """Parse and check every seed file. Raises SeedError naming file, record and fix."""
-    directory = directory or bundled_seeds_dir()
-    data = SeedData(directory=directory)
-    docs = {}
-    for name in SEED_FILES:
-        docs[name] = _load_toml(directory, name)
-
-    # Sources and their texts.
-    src_file = "sources.toml"
-    data.sources = _records(docs[src_file], "source", src_file)
-    for rec in data.sources:
-        sid = _require(rec, ["file", "kind"], src_file, "source")
-        if not isinstance(rec["kind"], str) or rec["kind"] not in SOURCE_KINDS:
-            raise SeedError(
-                src_file,
-                sid,
-                f"unknown kind '{rec['kind']}'.",
-                f"use one of {sorted(SOURCE_KINDS)}.",
-            )
-        if not isinstance(rec["file"], str):
-            raise SeedError(src_file, sid, "'file' must be a file name.", "quote the name.")
-        path = directory / rec["file"]
-        if not path.is_file():
-            raise SeedError(
-                src_file, sid, f"source text {rec['file']} is missing.", f"put the text at {path}."
-            )
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise SeedError(
-                src_file, sid, f"cannot read {rec['file']} ({exc.strerror}).", "make it readable."
-            ) from exc
-        try:
-            data.texts[sid] = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SeedError(
-                rec["file"], sid, "the text is not valid UTF-8.", "save it as UTF-8."
-            ) from exc
-        _check_citation_fields(rec, src_file, sid)
-    source_ids = _unique(data.sources, src_file, "source")
-
-    # Vocabularies.
-    voc = "vocabulary.toml"
-    data.sectors = _records(docs[voc], "sector", voc)
-    data.types = _records(docs[voc], "type", voc)
-    data.countries = _records(docs[voc], "country", voc)
-    for rec in data.sectors:
-        _require(rec, ["en", "id_label"], voc, "sector")
-    for rec in data.types:
-        _require(rec, ["en", "id_label"], voc, "type")
-    for rec in data.countries:
-        _require(rec, ["en"], voc, "country")
-    sector_ids = _unique(data.sectors, voc, "sector")
-    type_ids = _unique(data.types, voc, "type")
-    country_codes = _unique(data.countries, voc, "country", key="code")
-
-    # Official areas.
-    data.areas = load_areas(directory / "idn-area")
-    area_codes = {a["code"] for a in data.areas}
-
-    cf = "cases.toml"
-    doc = docs[cf]
-    data.actors = _records(doc, "actor", cf)
-    data.cases = _records(doc, "case", cf)
-    data.people = _records(doc, "person", cf)
-    data.events = _records(doc, "event", cf)
-    data.terms = _records(doc, "term", cf)
-    lf = "laws.toml"
-    data.legal_bases = _records(docs[lf], "law", lf)
-    data.claims = _records(docs[lf], "claim", lf)
-    data.conflicts = _records(docs[lf], "conflict", lf)
-
-    all_ids: dict[str, set[str]] = {}
-    for kind, recs, required in (
-        ("actor", data.actors, ["name", "kind"]),
-        ("case", data.cases, ["title", "region", "type"]),
-        ("person", data.people, ["name"]),
-        ("event", data.events, ["case", "description"]),
-        ("term", data.terms, ["term", "definition"]),
-    ):
-        for rec in recs:
-            _require(rec, required, cf, kind)
-        all_ids[kind] = _unique(recs, cf, kind)
-    for kind, recs, required in (
-        ("law", data.legal_bases, ["short", "title"]),
-        ("claim", data.claims, ["source", "claim"]),
-        ("conflict", data.conflicts, ["question"]),
-    ):
-        for rec in recs:
-            _require(rec, required, lf, kind)
-        all_ids[kind] = _unique(recs, lf, kind)
-
-    def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
-        if value is not None and (not isinstance(value, str) or value not in pool):
-            raise SeedError(
-                cf,
-                rid,
-                f"'{field_name}' names unknown {what} '{value}'.",
-                f"add that {what} or correct the id.",
-            )
-
-    for rec in data.actors:
-        rid = rec["id"]
-        if rec["kind"] not in ACTOR_KINDS:
-            raise SeedError(
-                cf,
-                rid,
-                f"unknown actor kind '{rec['kind']}'.",
-                f"use one of {sorted(ACTOR_KINDS)}.",
-            )
-        check_ref(rid, "country", rec.get("country"), country_codes, "country")
-        check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
-        check_ref(rid, "province_code", rec.get("province_code"), area_codes, "province code")
-        for cand in rec.get("candidates", []):
-            check_ref(rid, "candidates", cand, area_codes, "official area code")
-    for rec in data.cases:
-        rid = rec["id"]
-        check_ref(rid, "region", rec.get("region"), all_ids["actor"], "actor")
-        check_ref(rid, "partner", rec.get("partner"), all_ids["actor"], "actor")
-        check_ref(rid, "facilitator", rec.get("facilitator"), all_ids["actor"], "actor")
-        check_ref(rid, "type", rec.get("type"), type_ids, "case type")
-        for rel in rec.get("related", []):
-            check_ref(rid, "related", rel, all_ids["case"], "case")
-        sectors = rec.get("sectors", {})
-        if not isinstance(sectors, dict):
-            raise SeedError(cf, rid, "'sectors' must be a table of sector id = wording as stated.")
-        for sec in sectors:
-            check_ref(rid, "sectors", sec, sector_ids, "sector")
-        if rec.get("partner") is None and not rec.get("partner_as_stated"):
-            raise SeedError(
-                cf,
-                rid,
-                "a case needs 'partner' or 'partner_as_stated'.",
-                "name the partner actor, or quote how the source describes it.",
-            )
-    for rec in data.people:
-        check_ref(rec["id"], "actor", rec.get("actor"), all_ids["actor"], "actor")
-        for c in rec.get("cases", []):
-            check_ref(rec["id"], "cases", c, all_ids["case"], "case")
-    for rec in data.events:
-        check_ref(rec["id"], "case", rec.get("case"), all_ids["case"], "case")
-        for p in rec.get("people", []):
-            check_ref(rec["id"], "people", p, all_ids["person"], "person")
-
-    # Evidence: every record except reference glossary notes must cite a verbatim passage.
-    def take_evidence(file: str, record_type: str, rec: dict[str, Any]) -> None:
-        rid = rec.get("id") or rec.get("code")
-        items = rec.get("evidence", [])
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise SeedError(
-                file,
-                rid,
-                "'evidence' must be a list of tables.",
-                "write evidence = [{ source = ..., quote = ..., supports = [...] }].",
-            )
-        if not items and not rec.get("reference"):
-            raise SeedError(
-                file,
-                rid,
-                "has no evidence.",
-                "add evidence = [{ source = ..., quote = ..., supports = [...] }].",
-            )
-        for item in items:
-            sid = item.get("source")
-            quote = item.get("quote")
-            if sid not in source_ids:
-                raise SeedError(
-                    file,
-                    rid,
-                    f"evidence names unknown source '{sid}'.",
-                    f"use one of: {', '.join(sorted(source_ids))}.",
-                )
-            if not isinstance(quote, str) or not quote.strip():
-                raise SeedError(file, rid, "an evidence item has no quote.", "add the quote.")
-            where = find_quote(data.texts[sid], quote)
-            if where is None:
-                raise SeedError(
-                    file,
-                    rid,
-                    f'quote not found in source {sid}: "{clip(quote, 80, "…")}".',
-                    "copy the passage verbatim from the source text "
-                    "(whitespace may differ, nothing else).",
-                )
-            supports = item.get("supports", [])
-            if not isinstance(supports, list) or not all(isinstance(s, str) for s in supports):
-                raise SeedError(
-                    file, rid, "'supports' must be a list of field names.", 'e.g. ["date"].'
-                )
-            for s in supports:
-                if s.startswith("sector:") and s[7:] not in rec.get("sectors", {}):
-                    raise SeedError(
-                        file,
-                        rid,
-                        f"evidence supports '{s}' but the record has no such sector.",
-                        "add the sector or fix the name.",
-                    )
-            data.evidence.append((record_type, str(rid), sid, quote, where[0], where[1], supports))
-
-    for rec in data.sources:
-        provenance = [{"source": rec["id"], **item} for item in rec.get("provenance", [])]
-        for part in ("abstract", "findings"):
-            items = rec.get(part, [])
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                raise SeedError(
-                    src_file,
-                    rec["id"],
-                    f"'{part}' must be a list of tables.",
-                    f'write {part} = [{{ language = "en", quote = "..." }}].',
-                )
-            provenance += [
-                {
-                    "source": rec["id"],
-                    "quote": item.get("quote"),
-                    "supports": [part, f"language:{item.get('language') or 'und'}"],
-                }
-                for item in items
-            ]
-        inferred = rec.get("inferred", [])
-        if not isinstance(inferred, list) or not all(isinstance(i, str) for i in inferred):
-            raise SeedError(src_file, rec["id"], "'inferred' must be a list of field names.")
-        take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
-    for kind, recs in (
-        ("actor", data.actors),
-        ("case", data.cases),
-        ("person", data.people),
-        ("event", data.events),
-        ("term", data.terms),
-    ):
-        for rec in recs:
-            take_evidence(cf, kind, rec)
-
-    for rec in data.claims:
-        take_evidence(lf, "claim", rec)
-    _check_laws(data, all_ids, source_ids)
-    _check_as_stated(data)
-    data.digest = seed_digest(directory)
-    return data
-
-
-def _check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) -> None:
-    """Laws carry a reference from outside the texts with a citation for each part; claims
-    are about known laws and terms; conflicts set claims of different sources side by side."""
-    lf = "laws.toml"
-    for rec in data.legal_bases:
-        rid = rec["id"]
-        if rec.get("evidence"):
-            raise SeedError(
-                lf,
-                rid,
-                "a [[law]] takes no evidence: what a source says about it is a [[claim]].",
-                'move the quotes into a [[claim]] with about = ["law:<id>"].',
-            )
-        ref = rec.get("reference")
-        if not isinstance(ref, dict):
-            raise SeedError(
-                lf,
-                rid,
-                "the law has no [law.reference] (its status and description from outside the "
-                "bundled texts).",
-                "add status, status_text, description and cites.",
-            )
-        for f in ("status", "status_text", "description"):
-            if not isinstance(ref.get(f), str) or not ref[f].strip():
-                raise SeedError(lf, rid, f"reference field '{f}' is missing.", f"add '{f}'.")
-        if ref["status"] not in LAW_STATUSES:
-            raise SeedError(
-                lf, rid, f"unknown status '{ref['status']}'.", f"use one of {sorted(LAW_STATUSES)}."
-            )
-        if ref.get("replaced_by") is not None and ref["replaced_by"] not in ids["law"]:
-            raise SeedError(
-                lf, rid, f"'replaced_by' names unknown law '{ref['replaced_by']}'.", "add it."
-            )
-        if ref["status"] == "replaced" and not ref.get("replaced_by"):
-            raise SeedError(lf, rid, "a replaced law needs 'replaced_by'.", "name the law.")
-        cites = ref.get("cites")
-        if not isinstance(cites, list) or not cites:
-            raise SeedError(
-                lf, rid, "the reference cites nothing.", "add cites = [{ publication, ... }]."
-            )
-        covered: set[str] = set()
-        for cite in cites:
-            if not isinstance(cite, dict) or not all(
-                isinstance(cite.get(k), str) and cite[k].strip()
-                for k in ("publication", "database", "address")
-            ):
-                raise SeedError(
-                    lf,
-                    rid,
-                    "each citation needs 'publication', 'database' and 'address'.",
-                    "say which official publication and database, and give the address.",
-                )
-            if not cite["address"].startswith("https://"):
-                raise SeedError(lf, rid, "a citation's address is not an https address.")
-            covered.update(cite.get("supports", []))
-        missing = {"status", "description"} - covered
-        if missing:
-            raise SeedError(
-                lf,
-                rid,
-                f"no citation supports the reference's {', '.join(sorted(missing))}.",
-                'give a citation with supports = ["status", "description"].',
-            )
-    for rec in data.claims:
-        rid = rec["id"]
-        if rec["source"] not in source_ids:
-            raise SeedError(lf, rid, f"unknown source '{rec['source']}'.")
-        if any(item.get("source") != rec["source"] for item in rec.get("evidence", [])):
-            raise SeedError(
-                lf, rid, "a claim quotes only its own source.", "split it into one per source."
-            )
-        about = rec.get("about", [])
-        if not isinstance(about, list) or not about:
-            raise SeedError(lf, rid, "'about' is missing.", 'e.g. about = ["law:uu-32-2004"].')
-        for topic in about:
-            kind, _, value = str(topic).partition(":")
-            pool = {"law": ids["law"], "term": ids["term"]}.get(kind)
-            if pool is None or value not in pool:
-                raise SeedError(
-                    lf,
-                    rid,
-                    f"'about' names unknown '{topic}'.",
-                    "use 'law:<law id>' or 'term:<glossary term id>'.",
-                )
-        cited = rec.get("title_as_cited")
-        if cited is not None and find_quote(data.texts[rec["source"]], str(cited)) is None:
-            raise SeedError(
-                lf,
-                rid,
-                f'title_as_cited is not in the source: "{str(cited)[:80]}".',
-                "copy the title exactly as the source writes it.",
-            )
-    claim_source = {c["id"]: c["source"] for c in data.claims}
-    for rec in data.conflicts:
-        rid = rec["id"]
-        claims = rec.get("claims", [])
-        if not isinstance(claims, list) or any(c not in claim_source for c in claims):
-            raise SeedError(lf, rid, "'claims' must name [[claim]] ids.")
-        if len({claim_source[c] for c in claims}) < 2:
-            raise SeedError(
-                lf,
-                rid,
-                "a conflict needs claims of at least two different sources.",
-                "name a claim of each source that disagrees.",
-            )
-        for topic in rec.get("about", []):
-            kind, _, value = str(topic).partition(":")
-            if value not in {"law": ids["law"], "term": ids["term"]}.get(kind, set()):
-                raise SeedError(lf, rid, f"'about' names unknown '{topic}'.")
-
-
-def _check_as_stated(data: SeedData) -> None:
-    """Every *_as_stated wording is the source's own words: it must appear verbatim in a
-    source the record quotes. A gloss goes into its own field (status_gloss, date_gloss)."""
-    cf = "cases.toml"
-
-    def check(kind: str, rec: dict[str, Any], field_name: str, value: Any) -> None:
-        if value is None:
-            return
-        sources = {i.get("source") for i in rec.get("evidence", []) if isinstance(i, dict)}
-        texts = [data.texts[s] for s in sources if s in data.texts]
-        if not texts:
-            return  # a reference record: nothing to check against
-        if not isinstance(value, str) or not any(find_quote(t, value) for t in texts):
-            raise SeedError(
-                cf,
-                rec.get("id"),
-                f'{field_name} is not the source\'s own words: "{str(value)[:80]}".',
-                "copy the wording verbatim from a source the record quotes; put a gloss or "
-                "explanation in its own field (e.g. status_gloss, date_gloss) or in 'unclear'.",
-            )
-
-    for rec in data.cases:
-        for f in ("type_as_stated", "status_as_stated", "date_as_stated", "partner_as_stated"):
-            check("case", rec, f, rec.get(f))
-        for sector, wording in (rec.get("sectors") or {}).items():
-            check("case", rec, f"sector {sector}'s wording", wording)
-    for rec in data.actors:
-        check("actor", rec, "as_stated", rec.get("as_stated"))
-    for rec in data.people:
-        check("person", rec, "office_as_stated", rec.get("office_as_stated"))
-    for rec in data.events:
-        check("event", rec, "date_as_stated", rec.get("date_as_stated"))
-
-
-def seed_digest(directory: Path | None = None) -> str:
-    """A fingerprint of every seed file, cheap enough to compute on each open."""
-    directory = directory or bundled_seeds_dir()
-    digest = hashlib.sha256()
-    files = sorted(
-        [*directory.glob("*.toml"), *directory.glob("*.txt"), *directory.glob("idn-area/*.csv")]
-    )
-    for path in files:
-        digest.update(path.relative_to(directory).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def load_areas(directory: Path) -> list[dict[str, Any]]:
-    """The official provinces and regencies/cities (codes from 71 up are cities)."""
-    areas: list[dict[str, Any]] = []
-    prov = directory / "provinces.csv"
-    regs = directory / "regencies.csv"
-    for path in (prov, regs):
-        if not path.exists():
-            raise SeedError(
-                f"idn-area/{path.name}",
-                None,
-                "the official area list is missing.",
-                f"restore {path}.",
-            )
-    with prov.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            areas.append(
-                {
-                    "code": row["code"],
-                    "name": row["name"],
-                    "level": "province",
-                    "province_code": None,
-                }
-            )
-    with regs.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            suffix = int(row["code"].split(".")[1])
-            areas.append(
-                {
-                    "code": row["code"],
-                    "name": row["name"],
-                    "level": "city" if suffix >= 71 else "regency",
-                    "province_code": row["province_code"],
-                }
-            )
-    return areas
+# The names callers have always imported from here.
+__all__ = [
+    "CASE_FACTS",
+    "SeedData",
+    "build",
+    "bundled_seeds_dir",
+    "load_seeds",
+    "seed_digest",
+    "split_passages",
+]
 
 
 def year_of(date: str | None) -> int | None:
@@ -625,8 +97,6 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     The rows are written with sqlite-utils (`insert_all`, OR REPLACE where a record may be
     there already): a new column is one more key in a record.
     """
-    from sqlite_utils import Database  # ~65 ms to import: only here, in the build
-
     from paradiplo.db import schema, searchdocs
 
     stamp = now_iso("seconds")
@@ -634,7 +104,7 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     try:
         conn.execute("PRAGMA defer_foreign_keys = ON")
         _clear_seed_rows(conn)
-        db = Database(conn)
+        db = sqlite_db(conn)
 
         def put(
             table: str,
@@ -682,8 +152,8 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             replace=True,
         )
         for x in data.sources:
-            _write_citation_fields(conn, x)
-            conn.execute("DELETE FROM passages WHERE source_id = ?", (x["id"],))
+            db.table("sources").update(x["id"], _citation_fields(x))
+            db.table("passages").delete_where("source_id = ?", [x["id"]])
             put(
                 "passages",
                 (
@@ -803,7 +273,8 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             ),
             replace=True,
         )
-        _build_laws(conn, data)
+        for table, rows in _law_rows(data).items():
+            put(table, rows, replace=True)
         put(
             "glossary",
             (
@@ -855,9 +326,10 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
             raise SeedError(
                 "cases.toml",
                 None,
-                f"the build would leave {len(problems)} broken references "
-                f"(first: {tuple(problems[0])}).",
-                "restore the removed record that user data still refers to.",
+                _("the build would leave {n} broken references (first: {first}).").format(
+                    n=len(problems), first=tuple(problems[0])
+                ),
+                _("restore the removed record that user data still refers to."),
             )
         conn.execute("COMMIT")
     except BaseException:
@@ -879,58 +351,43 @@ def build(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
     }
 
 
-def _build_laws(conn: sqlite3.Connection, data: SeedData) -> None:
+def _law_rows(data: SeedData) -> dict[str, list[dict[str, Any]]]:
     """Laws (a reference only when no claim is about them), their outside references, the
-    sources' claims and the conflicts between them."""
+    sources' claims and the conflicts between them, as rows of their tables."""
     cited = {
         str(t)[4:] for c in data.claims for t in c.get("about", []) if str(t).startswith("law:")
     }
-    for lb in data.legal_bases:
-        ref = lb["reference"]
-        conn.execute(
-            "INSERT OR REPLACE INTO legal_bases(id, short, title, kind, number, year, summary,"
-            " origin, reference) VALUES (?,?,?,?,?,?, NULL, 'seed', ?)",
-            (
-                lb["id"],
-                lb["short"],
-                lb["title"],
-                lb.get("kind"),
-                lb.get("number"),
-                lb.get("year"),
-                0 if lb["id"] in cited else 1,
-            ),
-        )
-        conn.execute(
-            "INSERT OR REPLACE INTO law_references(law_id, status, status_text, replaced_by,"
-            " amended_by, description, citations, checked, origin)"
-            " VALUES (?,?,?,?,?,?,?,?, 'seed')",
-            (
-                lb["id"],
-                ref["status"],
-                ref["status_text"],
-                ref.get("replaced_by"),
-                _j(ref.get("amended_by")),
-                ref["description"],
-                _j(ref["cites"]),
-                ref.get("checked"),
-            ),
-        )
-    conn.executemany(
-        "INSERT OR REPLACE INTO claims(id, source_id, about, claim, title_as_cited, origin)"
-        " VALUES (?,?,?,?,?, 'seed')",
-        [
-            (c["id"], c["source"], _j(c.get("about")), c["claim"], c.get("title_as_cited"))
+    return {
+        "legal_bases": [
+            {
+                **_seed_row(lb, "id short title kind number year", summary=None),
+                "reference": 0 if lb["id"] in cited else 1,
+            }
+            for lb in data.legal_bases
+        ],
+        "law_references": [
+            _seed_row(
+                lb["reference"],
+                "status status_text replaced_by description checked",
+                renamed={"citations": "cites"},
+                lists=("amended_by", "citations"),
+                law_id=lb["id"],
+            )
+            for lb in data.legal_bases
+        ],
+        "claims": [
+            _seed_row(
+                c,
+                "id source_id claim title_as_cited",
+                renamed={"source_id": "source"},
+                lists=("about",),
+            )
             for c in data.claims
         ],
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO conflicts(id, question, about, claims, note, origin)"
-        " VALUES (?,?,?,?,?, 'seed')",
-        [
-            (k["id"], k["question"], _j(k.get("about")), _j(k.get("claims")), k.get("note"))
-            for k in data.conflicts
+        "conflicts": [
+            _seed_row(k, "id question note", lists=("about", "claims")) for k in data.conflicts
         ],
-    )
+    }
 
 
 def _clear_seed_rows(conn: sqlite3.Connection) -> None:
@@ -988,44 +445,9 @@ def _clear_seed_rows(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM countries WHERE origin = 'seed'")
 
 
-# ------------------------------------------------------------------ citation fields
-# sources.toml fields that only a reference needs (schema.CITATION_COLUMNS); all optional.
-_CITATION_TEXT_FIELDS = (
-    "title_sentence", "description", "container", "volume", "issue", "pages", "publisher",
-    "url", "accessed",
-)  # fmt: skip
-
-
-def _check_citation_fields(rec: dict[str, Any], file: str, sid: str) -> None:
-    for name in _CITATION_TEXT_FIELDS:
-        if name in rec and not isinstance(rec[name], str | int):
-            raise SeedError(file, sid, f"'{name}' must be text.", f'write {name} = "...".')
-    creators = rec.get("creators", [])
-    ok = isinstance(creators, list) and all(
-        isinstance(c, dict)
-        and c
-        and set(c) <= {"family", "given", "literal"}
-        and all(isinstance(v, str) and v.strip() for v in c.values())
-        and ("family" in c or "literal" in c)
-        for c in creators
-    )
-    if not ok:
-        raise SeedError(
-            file,
-            sid,
-            "'creators' must be a list of names.",
-            'write creators = [{ family = "Agustina", given = "Istiq" }] or'
-            ' [{ literal = "Pemerintah Provinsi Jawa Barat" }].',
-        )
-    accessed = rec.get("accessed")
-    if isinstance(accessed, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", accessed):
-        raise SeedError(file, sid, f"'accessed' is '{accessed}'.", "write it as YYYY-MM-DD.")
-
-
-def _write_citation_fields(conn: sqlite3.Connection, s: dict[str, Any]) -> None:
-    cols = ["creators", *_CITATION_TEXT_FIELDS]
-    values = [_j(s.get("creators"))] + [
-        None if s.get(c) is None else str(s[c]) for c in _CITATION_TEXT_FIELDS
-    ]
-    sets = ", ".join(f'"{c}" = ?' for c in cols)
-    conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*values, s["id"]])
+def _citation_fields(s: dict[str, Any]) -> dict[str, Any]:
+    """A seed source's reference fields (schema.CITATION_COLUMNS) as column values."""
+    return {
+        "creators": _j(s.get("creators")),
+        **{c: None if s.get(c) is None else str(s[c]) for c in CITATION_TEXT_FIELDS},
+    }

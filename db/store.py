@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -11,28 +10,32 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from typing import TypeGuard
 
 from paradiplo.db import schema
+from paradiplo.db.dbfile import (
+    MOVE_ASIDE,
+    SQLITE_ERRORS,
+    UnusableDatabase,
+    check_header,
+    disk_nearly_full,
+    free_text,
+    is_sqlite_error,
+    is_writable,
+    refuse_fresh,
+    refuse_special,
+    translate,
+)
 from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
+from paradiplo.db.i18n import _
+from paradiplo.db.staleindex import reindex_if_stale
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+# The names the app, the command line and db/notes.py import from here.
+__all__ = ["SQLITE_ERRORS", "UnusableDatabase", "is_sqlite_error", "translate"]
+
 ENV_READONLY = "PARADIPLO_READONLY"
 # How long a write waits for another program's write lock before giving up with a message.
 LOCK_WAIT_SECONDS = 30.0
-MOVE_ASIDE = "Run 'paradiplo-tui db build --force'"
-# What callers outside db/ catch to report a raw SQLite failure through `translate` (tui/ may
-# not import sqlite3).
-SQLITE_ERRORS: tuple[type[sqlite3.Error], ...] = (sqlite3.Error,)
-
-
-class UnusableDatabase(DatabaseProblem):
-    """The file at the path cannot serve as this version's database: not SQLite, another
-    program's, damaged, or too new to read. `db build --force` moves it aside (keeping it) and
-    builds a new one; a locked or read-only database is never one of these.
-    """
 
 
 class Store:
@@ -111,8 +114,9 @@ class Store:
         """One write transaction (BEGIN IMMEDIATE), retried while another writer holds the lock."""
         if self.readonly:
             raise ReadOnlyError(
-                f"{self.path} is open read-only ({self.readonly_reason or 'not writable'}); "
-                "nothing was changed."
+                _("{path} is open read-only ({reason}); nothing was changed.").format(
+                    path=self.path, reason=self.readonly_reason or _("not writable")
+                )
             )
         conn = self.conn
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
@@ -125,9 +129,10 @@ class Store:
                     raise translate(exc, self.path) from exc
                 if time.monotonic() > deadline:
                     raise DatabaseProblem(
-                        f"{self.path} stayed locked by another program for "
-                        f"{LOCK_WAIT_SECONDS:.0f} s; "
-                        "nothing was changed. Close the other program and try again."
+                        _(
+                            "{path} stayed locked by another program for {seconds:.0f} s; "
+                            "nothing was changed. Close the other program and try again."
+                        ).format(path=self.path, seconds=LOCK_WAIT_SECONDS)
                     ) from exc
                 time.sleep(0.05)
         try:
@@ -160,64 +165,6 @@ def _shadow_missing_user_tables(conn: sqlite3.Connection) -> None:
                 conn.execute(st.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
-def is_sqlite_error(error: BaseException) -> TypeGuard[sqlite3.Error]:
-    """True for an error raised by SQLite itself (for callers that do not import sqlite3)."""
-    return isinstance(error, sqlite3.Error)
-
-
-def translate(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
-    """Turn a raw SQLite error into a message a user can act on."""
-    text = str(exc)
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyError(f"{path} is read-only: {text}. Nothing was changed.")
-    if "locked" in text or "busy" in text:
-        return DatabaseProblem(f"{path} is locked by another program ({text}). Try again.")
-    if "full" in text or ("disk I/O" in text and disk_nearly_full(path)):
-        return DatabaseProblem(
-            f"The disk holding {path} is full ({text}; {_free_text(path)} free); nothing was "
-            "saved and the database is as it was. Free some space and try again."
-        )
-    if "unable to open" in text:
-        return DatabaseProblem(
-            f"Cannot open {path} ({text}): check that the file and its folder can be read "
-            "(and written, unless you browse with --read-only)."
-        )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return UnusableDatabase(
-            f"{path} is damaged or not a database ({text}). {MOVE_ASIDE} to make a new one: "
-            "the old file is kept as a backup and your notes are copied from it."
-        )
-    return DatabaseProblem(f"{path}: {text}")
-
-
-# Below this much free space, an I/O error while writing is taken for a full disk (SQLite
-# says "disk I/O error" when it cannot grow its -shm file, "disk is full" elsewhere).
-NEARLY_FULL_BYTES = 4 * 1024 * 1024
-
-
-def _free_bytes(path: Path) -> int | None:
-    for folder in (path.parent, *path.parents):
-        try:
-            return shutil.disk_usage(folder).free
-        except OSError:
-            continue
-    return None
-
-
-def disk_nearly_full(path: Path) -> bool:
-    free = _free_bytes(path)
-    return free is not None and free < NEARLY_FULL_BYTES
-
-
-def _free_text(path: Path) -> str:
-    free = _free_bytes(path)
-    return "unknown space" if free is None else f"{free / 1024:,.0f} KB"
-
-
-def _is_writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
 def readonly_requested() -> bool:
     """True if the user asked to open databases read-only ($PARADIPLO_READONLY or --read-only).
 
@@ -225,73 +172,6 @@ def readonly_requested() -> bool:
     permissions never stop a write.
     """
     return os.environ.get(ENV_READONLY, "").strip().lower() not in ("", "0", "no", "false")
-
-
-def _refuse_fresh(path: Path, create: bool, readonly: bool) -> None:
-    """Raise if a missing or empty file may not be created here; make its folder otherwise."""
-    if not create:
-        raise DatabaseProblem(f"No database at {path}. Run 'paradiplo-tui db build' to create it.")
-    if readonly:
-        what = "is empty" if path.exists() else "does not exist"
-        raise DatabaseProblem(
-            f"{path} {what} and read-only mode was asked for, so no database can be built "
-            "there. Run without --read-only (or unset PARADIPLO_READONLY) to build it."
-        )
-    if path.exists() and not _is_writable(path):
-        raise DatabaseProblem(f"{path} is an empty, read-only file; use another --db path.")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot create {path.parent}: {exc.strerror}.") from exc
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def refuse_special(path: Path) -> None:
-    """Raise unless `path` is a regular file (through links) or nothing at all.
-
-    A directory, pipe, device or socket named as the database is never opened, created over,
-    moved or replaced: reading a pipe would hang, and `/dev/null` is not ours to delete.
-    """
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise DatabaseProblem(
-                f"{path} is a link to {os.readlink(path)}, which does not exist; it was left "
-                "as it is. Make the link point to a file, or use --db FILE."
-            ) from None
-        return
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot look at {path}: {exc.strerror}.") from exc
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-    link = f" (a link to {os.readlink(path)})" if path.is_symlink() else ""
-    raise DatabaseProblem(
-        f"{path}{link} is {kind}, not a database file; it was left as it is. "
-        "Use --db FILE with a regular file or a new path."
-    )
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(f"Cannot read {path}: {exc.strerror}.") from exc
-    if header != SQLITE_HEADER:
-        raise UnusableDatabase(
-            f"{path} is not a SQLite database. {MOVE_ASIDE} to move it aside (it is kept) and "
-            "build a new one, or use --db to choose another file."
-        )
 
 
 def open_store(
@@ -311,13 +191,15 @@ def open_store(
     refuse_special(path)
     created = not path.exists() or path.stat().st_size == 0
     if created:
-        _refuse_fresh(path, create, asked)
+        refuse_fresh(path, create, asked)
         _create(path, build_seeds=build_seeds)
-    _check_header(path)
-    store = Store(path, readonly=asked or not _is_writable(path))
+    check_header(path)
+    store = Store(path, readonly=asked or not is_writable(path))
     if store.readonly:
         store.readonly_reason = (
-            "read-only mode was asked for" if asked else "the file or its folder is not writable"
+            _("read-only mode was asked for")
+            if asked
+            else _("the file or its folder is not writable")
         )
     try:
         _prepare(store, build_seeds=build_seeds)
@@ -418,14 +300,22 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
     elif version != schema.SCHEMA_VERSION:
         if version == 0:
             raise DatabaseProblem(
-                f"{path} is an empty SQLite file and is read-only; make it writable or run "
-                "'paradiplo-tui db build' with another --db path."
+                _(
+                    "{path} is an empty SQLite file and is read-only; make it writable or run "
+                    "'paradiplo-tui db build' with another --db path."
+                ).format(path=path)
             )
         if store.readonly:
             raise DatabaseProblem(
-                f"{path} needs an upgrade (schema {version} to {schema.SCHEMA_VERSION}) "
-                f"but is read-only ({store.readonly_reason}). Open it writable once to upgrade "
-                "it (a backup is written first)."
+                _(
+                    "{path} needs an upgrade (schema {old} to {new}) but is read-only "
+                    "({reason}). Open it writable once to upgrade it (a backup is written first)."
+                ).format(
+                    path=path,
+                    old=version,
+                    new=schema.SCHEMA_VERSION,
+                    reason=store.readonly_reason,
+                )
             )
         store.backup_path = _upgrade(store, version)
     if store.readonly:
@@ -435,7 +325,7 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
         if row is None or row[0] != seeds.seed_digest():
             seeds.build(conn, seeds.load_seeds())
             store.rebuilt_seeds = True
-    _reindex_if_stale(store)
+    reindex_if_stale(store)
     _add_missing_indexes(conn)
     return store
 
@@ -473,11 +363,23 @@ def _upgrade(store: Store, version: int) -> Path | None:
     except Exception as exc:
         now = schema.user_version(store.conn)
         backups = sorted(path.parent.glob(f"{path.name}.v{version}-*.bak"))
-        kept = f" A copy from before the upgrade is at {backups[-1]}." if backups else ""
+        kept = (
+            _(" A copy from before the upgrade is at {path}.").format(path=backups[-1])
+            if backups
+            else ""
+        )
         raise DatabaseProblem(
-            f"Upgrading {path} from schema {version} to {schema.SCHEMA_VERSION} failed "
-            f"({type(exc).__name__}: {exc}); the file is unchanged at schema {now}.{kept} "
-            "Please report this."
+            _(
+                "Upgrading {path} from schema {old} to {new} failed ({error}); the file is "
+                "unchanged at schema {now}.{kept} Please report this."
+            ).format(
+                path=path,
+                old=version,
+                new=schema.SCHEMA_VERSION,
+                error=f"{type(exc).__name__}: {exc}",
+                now=now,
+                kept=kept,
+            )
         ) from exc
 
 
@@ -500,10 +402,10 @@ def _open_damaged(path: Path, exc: sqlite3.Error) -> Store | None:
         store.close()
         return None
     store.damaged = True
-    store.readonly_reason = (
-        f"the file is damaged ({exc}); run 'paradiplo-tui db build --force' to make a new one "
+    store.readonly_reason = _(
+        "the file is damaged ({error}); run 'paradiplo-tui db build --force' to make a new one "
         "with your notes copied into it"
-    )
+    ).format(error=exc)
     return store
 
 
@@ -519,12 +421,12 @@ def _open_unwritable(path: Path, exc: sqlite3.Error) -> Store | None:
     disk, mostly): open it read-only instead, saying why, so that browsing still works."""
     store = Store(path, readonly=True)
     if disk_nearly_full(path):
-        store.readonly_reason = (
-            f"the disk holding it is full: {_free_text(path)} free ({exc}); free some space "
-            "to take notes again"
-        )
+        store.readonly_reason = _(
+            "the disk holding it is full: {free} free ({error}); free some space to take "
+            "notes again"
+        ).format(free=free_text(path), error=exc)
     else:
-        store.readonly_reason = f"it cannot be written now ({exc})"
+        store.readonly_reason = _("it cannot be written now ({error})").format(error=exc)
     try:
         _prepare(store, build_seeds=False)
     except (sqlite3.Error, DatabaseProblem):
@@ -542,23 +444,30 @@ def _open_newer_readonly(store: Store, version: int) -> None:
     missing = _missing_columns(store.conn)
     if missing:
         raise UnusableDatabase(
-            f"{store.path} was written by a newer paradiplo-tui (schema {version}; this one "
-            f"reads up to {schema.SCHEMA_VERSION}) and cannot be read by this version "
-            f"({missing[0]} is missing). Upgrade paradiplo-tui, or use --db to open another file."
+            _(
+                "{path} was written by a newer paradiplo-tui (schema {version}; this one reads "
+                "up to {newest}) and cannot be read by this version ({missing} is missing). "
+                "Upgrade paradiplo-tui, or use --db to open another file."
+            ).format(
+                path=store.path,
+                version=version,
+                newest=schema.SCHEMA_VERSION,
+                missing=missing[0],
+            )
         )
     store.readonly = True
     store.written_by_newer = True
-    store.readonly_reason = (
-        f"it was written by a newer paradiplo-tui (schema {version}); upgrade paradiplo-tui "
+    store.readonly_reason = _(
+        "it was written by a newer paradiplo-tui (schema {version}); upgrade paradiplo-tui "
         "to take notes in it"
-    )
+    ).format(version=version)
 
 
 def _missing_columns(conn: sqlite3.Connection) -> list[str]:
     """Tables or columns of the current schema that the database lacks ("table.column")."""
-    ref = sqlite3.connect(":memory:")
+    ref = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        ref.executescript(schema.DDL)
+        schema.create_tables(ref)
         wanted = {
             t: [c[1] for c in ref.execute(f"PRAGMA table_info({t})")]
             for (t,) in ref.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -608,76 +517,6 @@ def swap_in(new: Path, path: Path, label: str = "unreadable") -> Path:
     return backup
 
 
-ANALYZER_INPUTS_KEY = "analyzer_inputs"
-
-
-def analyzer_inputs() -> str | None:
-    """A fingerprint of the files the search analyser is made of (db/analyze.py and
-    db/resolve.py, the bundled seeds/synonyms.toml and the seeds' names), read as bytes: cheap, and no need to load the analyser.
-    None if they cannot be read (then the analyser's own version decides)."""
-    try:
-        digest = hashlib.sha256(Path(__file__).with_name("analyze.py").read_bytes())
-        # The proper names the stemmer leaves alone come from resolve.py, the official list
-        # and the seeds (db/analyze.py:proper_names).
-        digest.update(Path(__file__).with_name("resolve.py").read_bytes())
-        seeds = resources.files("paradiplo.seeds")
-        for name in ("synonyms.toml", "cases.toml", "vocabulary.toml", "sources.toml"):
-            digest.update(seeds.joinpath(name).read_bytes())
-        for name in ("provinces.csv", "regencies.csv"):
-            digest.update(seeds.joinpath("idn-area", name).read_bytes())
-    except (OSError, ModuleNotFoundError):
-        return None
-    return digest.hexdigest()[:20]
-
-
-def _reindex_if_stale(store: Store) -> None:
-    """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py.
-
-    When the analyser's files are byte for byte those that last checked this database, it is
-    current and the analyser is not even loaded (~30 ms of the app's start-up). Otherwise its
-    version decides (a comment changed in synonyms.toml leaves the index as it is).
-    """
-    conn = store.conn
-    meta = dict(
-        conn.execute(
-            "SELECT key, value FROM meta WHERE key IN (?, ?)",
-            (schema.ANALYZER_KEY, ANALYZER_INPUTS_KEY),
-        ).fetchall()
-    )
-    inputs = analyzer_inputs()
-    # The fingerprint vouches for the version recorded with it: if another version of the app
-    # has reindexed the database since, the version differs and the analyser decides.
-    vouched = f"{inputs} {meta.get(schema.ANALYZER_KEY)}"
-    if inputs is not None and meta.get(ANALYZER_INPUTS_KEY) == vouched:
-        return
-    from paradiplo.db import analyze, searchdocs
-
-    if meta.get(schema.ANALYZER_KEY) != analyze.ANALYZER_VERSION:
-        with searchdocs.paused_gc(), store.write() as wconn:
-            searchdocs.reindex_all(wconn)
-        store.reindexed = True
-    if inputs is not None:
-        _try_note(conn, ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}")
-
-
-def _try_note(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """Write one meta row now or never: it only saves time at the next opening, so a database
-    that is locked by another writer, full or read-only still opens, without waiting."""
-    conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-            conn.execute("COMMIT")
-        except BaseException:
-            schema.rollback(conn)
-            raise
-    except sqlite3.Error:
-        pass
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {schema.BUSY_TIMEOUT_MS}")
-
-
 def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
     """Raise unless the file is a paradiplo database; True if it is an empty SQLite file."""
     try:
@@ -689,8 +528,10 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> bool:
         if not tables:
             return True
         raise UnusableDatabase(
-            f"{path} is a SQLite database from another program, not a paradiplo database. "
-            f"{MOVE_ASIDE} to move it aside (it is kept) and build a new one, or use --db to "
-            "choose another file."
+            _(
+                "{path} is a SQLite database from another program, not a paradiplo database. "
+                "{move_aside} to move it aside (it is kept) and build a new one, or use --db to "
+                "choose another file."
+            ).format(path=path, move_aside=_(MOVE_ASIDE))
         )
     return False

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paradiplo.db import notes, queries, seeds
+from paradiplo.db import notes, queries, seedfiles, seeds
 from paradiplo.db.errors import SeedError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
@@ -123,7 +123,7 @@ def test_broken_seeds_never_touch_the_database(
     assert queries.count_cases(store.conn, Filters()) == 9
     assert notes.get_note(store.conn, note.id).body == "keep me"
     # And through the command line: one clear line naming the file.
-    monkeypatch.setattr(seeds, "bundled_seeds_dir", lambda: d)
+    monkeypatch.setattr(seedfiles, "bundled_seeds_dir", lambda: d)
     text = assert_clear_failure(cli(store.path, "db", "build", "--force"), "cases.toml")
     assert "quote not found" in text and "Fix:" in text
     assert not list(store.path.parent.glob("*.bak")), "a seed problem is not a damaged database"
