@@ -31,6 +31,7 @@ from typing import Any
 
 from paradiplo.db.errors import NotFound, ParadiploError
 from paradiplo.db.models import CaseDetail
+from paradiplo.db.text import json_array
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 
@@ -135,50 +136,30 @@ class SourceRef:
         return out
 
 
-_COLUMNS = (
-    "id, kind, title, title_sentence, description, outlet, container, creators, published,"
-    " volume, issue, pages, publisher, url, accessed, language, citation, origin, keywords,"
-    " authors"
-)
+# The sources columns a reference is read from, in the order `_row_ref` takes them: the
+# SourceRef fields of the same names, then `authors` (names as written, when not parsed).
+_FIELDS = (
+    "id", "kind", "title", "title_sentence", "description", "outlet", "container", "creators",
+    "published", "volume", "issue", "pages", "publisher", "url", "accessed", "language",
+    "citation", "origin", "keywords", "authors",
+)  # fmt: skip
+_COLUMNS = ", ".join(_FIELDS)
 
 
 def _row_ref(row: Sequence[Any]) -> SourceRef:
-    values = list(row)
-    creators = _json_list(values[7])
+    values = dict(zip(_FIELDS, row, strict=True))
+    creators = json_array(values.pop("creators"))
+    authors = json_array(values.pop("authors"))
     if not creators:
         # A source added with `sources add --author` (or the app's Authors field) has its
         # authors as written: their names are read the way `sources set --author` reads them.
-        creators = [parse_name(str(a)) for a in _json_list(values[19]) if str(a).strip()]
-    keywords = _json_list(values[18])
+        creators = [parse_name(str(a)) for a in authors if str(a).strip()]
+    keywords = json_array(values.pop("keywords"))
     return SourceRef(
-        id=values[0],
-        kind=values[1],
-        title=values[2],
-        title_sentence=values[3],
-        description=values[4],
-        outlet=values[5],
-        container=values[6],
+        **values,
         creators=[c for c in creators if isinstance(c, dict)],
-        published=values[8],
-        volume=values[9],
-        issue=values[10],
-        pages=values[11],
-        publisher=values[12],
-        url=values[13],
-        accessed=values[14],
-        language=values[15],
-        citation=values[16],
-        origin=values[17],
         keywords=[k for k in keywords if isinstance(k, str)],
     )
-
-
-def _json_list(raw: Any) -> list[Any]:
-    try:
-        value = json.loads(raw) if raw else []
-    except (TypeError, ValueError):
-        return []
-    return value if isinstance(value, list) else []
 
 
 def read_sources(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> list[SourceRef]:

@@ -16,7 +16,6 @@ change of the database and matched in memory; cases are one search.
 from __future__ import annotations
 
 import bisect
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from functools import lru_cache
 
 from paradiplo.db import resolve
 from paradiplo.db.analyze import analyse_word, tokens, vocabulary
+from paradiplo.db.text import json_list
 
 # How a kind ranks when its name matches equally well (higher first).
 _KIND_WEIGHT = {
@@ -111,14 +111,6 @@ def _words(*texts: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
 def _plural(n: int) -> str:
     return f"{n:,} case" + ("" if n == 1 else "s")
 
@@ -143,7 +135,7 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         "SELECT a.candidates, count(*) FROM cases c JOIN actors a ON a.id = c.region_id"
         " WHERE a.candidates != '[]' GROUP BY a.id"
     ):
-        for code in _json_list(candidates):
+        for code in json_list(candidates):
             maybe[code] = maybe.get(code, 0) + int(n)
     for code, n in counts_p.items():
         place = resolve.place(code)
@@ -182,7 +174,7 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         detail = _plural(n) + (f" · {country}" if country else "")
         out.append(_Entry("partner", f"pa:{aid}", name, detail, _words(name, stated)))
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
-        words = _words(en, idl, *_json_list(syn))
+        words = _words(en, idl, *json_list(syn))
         out.append(_Entry("sector", f"s:{sid}", f"{en} / {idl}", "Sector", words))
     for sid, title, outlet, citation in conn.execute(
         "SELECT id, title, outlet, citation FROM sources ORDER BY origin DESC, id LIMIT 5000"

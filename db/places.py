@@ -11,7 +11,6 @@ through the resolver. `partner_key` compares foreign partners with prefixes asid
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
@@ -21,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from paradiplo.db import resolve
+from paradiplo.db.text import json_list as _json_list  # noqa: F401  (db/collection.py reads it)
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("error", "city", "regency", "keep")
@@ -164,14 +164,6 @@ def resolve_country_name(text: str) -> Country | None:
         return None
     found = resolve.resolve_country(text)
     return _country(found.value) if isinstance(found, resolve.Resolved) else None
-
-
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 # --------------------------------------------------------------------------- scanning text

@@ -54,6 +54,7 @@ from importlib import resources
 from typing import Generic, Literal, TypeVar
 
 from paradiplo.db.errors import NotFound
+from paradiplo.db.text import json_list
 
 Level = Literal["province", "regency", "city"]
 
@@ -803,7 +804,7 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
                     "SELECT id, candidates FROM actors WHERE candidates LIKE ?",
                     (f'%"{p.code}"%',),
                 )
-                if p.code in _json_list(candidates)
+                if p.code in json_list(candidates)
             )
         return RegionFilter(key, possible, f"{found.describe()} ({p.code})")
     if isinstance(found, Ambiguous):
@@ -853,7 +854,7 @@ def _country_code(conn: sqlite3.Connection, text: str) -> str | None:
     for code, en, idl, syn in conn.execute(
         "SELECT code, name_en, name_id, synonyms FROM countries"
     ):
-        if key in {normalise(n) for n in (code, en or "", idl or "", *_json_list(syn))}:
+        if key in {normalise(n) for n in (code, en or "", idl or "", *json_list(syn))}:
             return str(code)
     return None
 
@@ -876,11 +877,3 @@ def sector_id(conn: sqlite3.Connection, text: str) -> str:
     if row is None:
         raise NotFound(f"No sector '{text}'. 'paradiplo-tui sectors' lists the vocabulary.")
     return str(row[0])
-
-
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []

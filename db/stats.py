@@ -24,6 +24,7 @@ from paradiplo.db.queries import (
     sector_where,
     where_clause,
 )
+from paradiplo.db.text import json_list
 
 DIMENSIONS = ("province", "region", "country", "sector", "year", "type", "stage", "category")
 MATRIX_DIMENSIONS = ("province", "region", "country", "sector", "type", "year", "stage")
@@ -653,22 +654,12 @@ def type_id(conn: sqlite3.Connection, text: str) -> str:
     wanted = text.strip().casefold()
     rows = conn.execute("SELECT id, label_en, label_id, synonyms FROM case_types").fetchall()
     for tid, en, idl, synonyms in rows:
-        names = {tid, en, idl, *(_json_list(synonyms))}
+        names = {tid, en, idl, *json_list(synonyms)}
         if wanted in {n.casefold() for n in names if n}:
             return str(tid)
     raise ParadiploError(
         f"Unknown case type '{text}'. Use one of: {', '.join(r[0] for r in rows)}."
     )
-
-
-def _json_list(raw: str | None) -> list[str]:
-    import json
-
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def filter_labels(conn: sqlite3.Connection, f: Filters) -> dict[str, str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from paradiplo.db import places
 from paradiplo.db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
+from paradiplo.db.text import json_list
 
 # Cooperation cues (folded, whitespace-insensitive) and the type each suggests.
 CUES: tuple[tuple[str, str], ...] = (
@@ -163,7 +164,7 @@ def _trimmed(chunk: str, base: int, a: int, b: int) -> Iterator[tuple[int, int]]
 def _sector_patterns(conn: sqlite3.Connection) -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
-        words = {places.fold(w) for w in (en, idl, *places._json_list(syn)) if w}
+        words = {places.fold(w) for w in (en, idl, *json_list(syn)) if w}
         words |= set(SECTOR_WORDS.get(sid, ()))
         body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1])
         out.append((sid, re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.I)))
