@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from paradiplo.db import resolve
-from paradiplo.db.text import json_list as _json_list  # noqa: F401  (db/collection.py reads it)
+from paradiplo.db.text import json_list
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("error", "city", "regency", "keep")
@@ -156,6 +156,10 @@ class Gazetteer:
 
 def _country(c: resolve.Country | None) -> Country | None:
     return None if c is None else Country(c.code, c.name, c.name_id)
+
+
+# db/collection.py reads synonym lists through this name (text.json_list is the one reader).
+_json_list = json_list
 
 
 def resolve_country_name(text: str) -> Country | None:
