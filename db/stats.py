@@ -1,5 +1,5 @@
-"""Counts for an overview of a collection: cases by one dimension, a matrix of two, the network
-of regions and partners. Every figure is one SQL aggregate (GROUP BY) under the same `Filters`
+"""Counts for an overview of a collection: cases by one dimension, a matrix of two (the network
+of regions and partners is in db/network.py, importable from here). Every figure is one SQL aggregate (GROUP BY) under the same `Filters`
 as the case list, never a walk over loaded cases: at 100,000 cases each takes milliseconds.
 
 Dimensions: province, region, country (the partner's), sector, year, type, stage (lifecycle
@@ -10,21 +10,61 @@ in each of its sectors, so sector counts can add up to more than the cases.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
+from paradiplo.db.caserows import CaseRows, case_rows
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_
 from paradiplo.db.models import Filters
+from paradiplo.db.network import (
+    Neighbour,
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    key_label,
+    network,
+    network_edges,
+    network_graph,
+    network_nodes,
+    unnamed_partner_cases,
+)
 from paradiplo.db.queries import (
     _memoised,
     _reference,
     narrowing_conditions,
-    sector_where,
     where_clause,
 )
 from paradiplo.db.text import json_list
+
+# The public names, wherever they are defined (callers import them from here).
+__all__ = [
+    "DIMENSIONS",
+    "DIMENSION_LABELS",
+    "MATRIX_DIMENSIONS",
+    "Count",
+    "Matrix",
+    "Neighbour",
+    "Network",
+    "NetworkEdge",
+    "NetworkNode",
+    "UnknownDimension",
+    "check_dimension",
+    "counts",
+    "counts_many",
+    "filter_labels",
+    "has_stage",
+    "key_label",
+    "matrix",
+    "narrowed",
+    "network",
+    "network_edges",
+    "network_graph",
+    "network_nodes",
+    "type_id",
+    "unnamed_partner_cases",
+]
 
 DIMENSIONS = ("province", "region", "country", "sector", "year", "type", "stage", "category")
 MATRIX_DIMENSIONS = ("province", "region", "country", "sector", "type", "year", "stage")
@@ -79,33 +119,6 @@ class Matrix:
         return self.cells.get((row, col), 0)
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    """A region's partner, or a partner's region, in a `Network`."""
-
-    key: str  # the filter key of the neighbour ('pa:ID', 'a:35.78', 'r:ID'; 'pa:' unnamed)
-    label: str
-    where: str  # the partner's country, or the region's province
-    count: int
-    types: list[str]  # type labels, most cases first
-    year_from: int | None
-    year_to: int | None
-
-    @property
-    def steppable(self) -> bool:
-        """True if the neighbour has a network of its own (a named party)."""
-        return self.key not in ("pa:", "r:")
-
-
-@dataclass(frozen=True)
-class Network:
-    key: str
-    label: str
-    side: str  # 'region' (its neighbours are partners) or 'partner' (neighbours are regions)
-    count: int
-    neighbours: list[Neighbour] = field(default_factory=list)
-
-
 def check_dimension(dim: str, allowed: tuple[str, ...] = DIMENSIONS) -> str:
     if dim not in allowed:
         raise UnknownDimension(f"Unknown dimension '{dim}'. Use one of: {', '.join(allowed)}.")
@@ -121,33 +134,7 @@ def has_stage(conn: sqlite3.Connection) -> bool:
     return _memoised(conn, ("has_stage",), look)
 
 
-# ------------------------------------------------------------------ the rows counted
-@dataclass(frozen=True)
-class _Base:
-    """The matching cases as SQL: FROM, WHERE, the case id column and the alias of the
-    cases table (`c` itself, or `k` joined when the rows are a sector's range)."""
-
-    source: str
-    where: str
-    params: list[Any]
-    case_id: str
-    case: str
-    join_case: str
-
-
-def _base(filters: Filters) -> _Base:
-    if filters.sectors:
-        # One range of the first sector's case_sectors rows, one per matching case; they carry
-        # the case's year, region and partner keys (see db/schema.py).
-        where, params = sector_where(filters, "c")
-        return _Base(
-            "case_sectors c", where, params, "c.case_id", "k", "JOIN cases k ON k.id = c.case_id"
-        )
-    where, params = where_clause(filters, sectors_as="in")
-    return _Base("cases c", where, params, "c.id", "c", "")
-
-
-def _expression(conn: sqlite3.Connection, dim: str, base: _Base) -> tuple[str, str]:
+def _expression(conn: sqlite3.Connection, dim: str, base: CaseRows) -> tuple[str, str]:
     """(SQL expression of the dimension's value, extra JOIN it needs) on `base`'s rows."""
     k = base.case
     if dim == "province":
@@ -229,7 +216,7 @@ def counts_many(
     together = [d for d in dims if d in ("type", "stage")]
     if f.sectors and len(together) == 2 and has_stage(conn):
         # One pass for both; the results are memoised as `counts` would keep them.
-        base = _base(f)
+        base = case_rows(f)
         grouped = conn.execute(
             f"SELECT {base.case}.type, {base.case}.stage, count(*) FROM {base.source}"
             f" {base.join_case} {base.where} GROUP BY 1, 2",
@@ -303,7 +290,7 @@ def _counts(conn: sqlite3.Connection, dim: str, f: Filters) -> list[Count]:
     else:
         rows = _summary_rows(conn, dim, f)
     if rows is None:
-        base = _base(f)
+        base = case_rows(f)
         expr, join = _expression(conn, dim, base)
         rows = conn.execute(
             f"SELECT {expr}, count(*) FROM {base.source} {join} {base.where} GROUP BY 1",
@@ -352,7 +339,7 @@ def matrix(
 
 
 def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) -> Matrix:
-    base = _base(f)
+    base = case_rows(f)
     if not f.sectors and "sector" in (rows_dim, cols_dim):
         # The sector rows carry their case's year, region and partner keys: read them alone.
         where, params = where_clause(
@@ -364,7 +351,7 @@ def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) 
         )
         conds = [where[len("WHERE ") :]] if where else []
         conds += more
-        base = _Base(
+        base = CaseRows(
             "case_sectors c",
             ("WHERE " + " AND ".join(conds)) if conds else "",
             params + more_params,
@@ -438,215 +425,6 @@ def narrowed(filters: Filters, dim: str, key: str | int | None) -> Filters | Non
     if dim == "stage":
         return replace(filters, stage=str(key or "unknown"))
     return None
-
-
-# ------------------------------------------------------------------ network
-def network(conn: sqlite3.Connection, key: str, filters: Filters | None = None) -> Network:
-    """The network of one region-tree key (c:/p:/a:/r:, its partners) or partner key
-    (pc:/pa:, the regions it works with), under `filters`' sectors, years, type and stage."""
-    f = replace(filters or Filters(), region=None, partner=None)
-    return _memoised(conn, ("stats.network", key, f), lambda: _network(conn, key, f))
-
-
-def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
-    prefix = key.partition(":")[0]
-    side = "partner" if prefix in ("pc", "pa") else "region"
-    g = replace(f, partner=key) if side == "partner" else replace(f, region=key)
-    base = _base(g)
-    k = base.case
-    join = base.join_case
-    names, _levels, countries = _reference(conn)
-    types = dict(conn.execute("SELECT id, label_en FROM case_types").fetchall())
-    if side == "region":
-        sql = (
-            f"SELECT c.partner_id, max(c.partner_name), c.partner_country, count(*),"
-            f" min(c.year), max(c.year), group_concat({k}.type) FROM {base.source} {join}"
-            f" {base.where} GROUP BY c.partner_id"
-        )
-    else:
-        sql = (
-            f"SELECT c.region_id, max(k2.name), c.province_code, count(*), min(c.year),"
-            f" max(c.year), group_concat({k}.type), max(c.area_code) FROM {base.source} {join}"
-            f" JOIN actors k2 ON k2.id = c.region_id {base.where} GROUP BY c.region_id"
-        )
-    merged: dict[str, list[Any]] = {}
-    for row in conn.execute(sql, base.params):
-        ident, name, place, n, y0, y1, tlist = row[:7]
-        if side == "region":
-            nkey = f"pa:{ident}" if ident else "pa:"
-            label = name if ident else "partner not named"
-            where = countries.get(place, place) if place else "country not stated"
-        else:
-            area = row[7]
-            nkey = f"a:{area}" if area else f"r:{ident}"
-            label = names.get(area, name) if area else name
-            where = names.get(place, place) if place else "province not stated"
-        entry = merged.get(nkey)
-        if entry is None:
-            merged[nkey] = [label, where, int(n), y0, y1, {}]
-            entry = merged[nkey]
-        else:
-            entry[2] += int(n)
-            entry[3] = (
-                y0 if entry[3] is None else (min(entry[3], y0) if y0 is not None else entry[3])
-            )
-            entry[4] = (
-                y1 if entry[4] is None else (max(entry[4], y1) if y1 is not None else entry[4])
-            )
-        tally: dict[str, int] = entry[5]
-        for t in (tlist or "").split(","):
-            if t:
-                tally[t] = tally.get(t, 0) + 1
-    neighbours = [
-        Neighbour(
-            nkey,
-            label,
-            where,
-            n,
-            [types.get(t, t) for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))],
-            y0,
-            y1,
-        )
-        for nkey, (label, where, n, y0, y1, tally) in merged.items()
-    ]
-    neighbours.sort(key=lambda nb: (-nb.count, nb.label.casefold()))
-    from paradiplo.db.queries import count_cases
-
-    return Network(key, _key_label(conn, key), side, count_cases(conn, g), neighbours)
-
-
-def _key_label(conn: sqlite3.Connection, key: str) -> str:
-    """The name of a region-tree or partner-tree key."""
-    prefix, _, value = key.partition(":")
-    names, _levels, countries = _reference(conn)
-    if prefix in ("p", "a"):
-        return names.get(value, value)
-    if prefix in ("c", "pc"):
-        return countries.get(value, value) if value else "country not stated"
-    if prefix in ("r", "pa"):
-        if not value:
-            return "partner not named" if prefix == "pa" else "region not stated"
-        row = conn.execute("SELECT name FROM actors WHERE id = ?", (value,)).fetchone()
-        return str(row[0]) if row else value
-    return key
-
-
-def key_label(conn: sqlite3.Connection, key: str) -> str:
-    return _key_label(conn, key)
-
-
-# ------------------------------------------------------------------ network export
-@dataclass(frozen=True)
-class NetworkNode:
-    id: str
-    name: str
-    side: str  # region | partner
-    country: str
-    level: str  # a region's level (province, regency, city, ...) or a partner's kind
-    kind: str
-    province: str
-
-
-@dataclass(frozen=True)
-class NetworkEdge:
-    case_id: str
-    source: str  # the region's actor id
-    target: str  # the partner's actor id
-    title: str
-    type: str
-    year: int | None
-    sectors: list[str]
-
-
-def network_nodes(
-    conn: sqlite3.Connection, filters: Filters | None = None
-) -> Iterator[NetworkNode]:
-    """Every region and named partner of the cases under `filters`."""
-    base = _base(filters or Filters())
-    sql = (
-        "SELECT a.id, a.name, coalesce(co.name_en, a.country_code, ''), coalesce(a.level, ''),"
-        " a.kind, coalesce(pr.name, ''), s.side FROM (SELECT c.region_id AS id, 'region' AS side"
-        f" FROM {base.source} {base.where} UNION SELECT c.partner_id, 'partner' FROM"
-        f" {base.source} {base.where} AND c.partner_id IS NOT NULL) s JOIN actors a ON a.id = s.id"
-        " LEFT JOIN countries co ON co.code = a.country_code"
-        " LEFT JOIN areas pr ON pr.code = a.province_code ORDER BY s.side DESC, a.id"
-    )
-    if not base.where:
-        sql = sql.replace(" AND c.partner_id IS NOT NULL", " WHERE c.partner_id IS NOT NULL")
-    seen: set[str] = set()
-    for aid, name, country, level, kind, province, side in conn.execute(
-        sql, [*base.params, *base.params]
-    ):
-        if aid in seen:  # a party on both sides: one node, as a region
-            continue
-        seen.add(aid)
-        yield NetworkNode(aid, name, side, country, level, kind, province)
-
-
-def network_edges(
-    conn: sqlite3.Connection, filters: Filters | None = None
-) -> Iterator[NetworkEdge]:
-    """One edge per case with a named partner under `filters`, in id order."""
-    base = _base(filters or Filters())
-    k = base.case
-    cond = "c.partner_id IS NOT NULL"
-    where = f"{base.where} AND {cond}" if base.where else f"WHERE {cond}"
-    sql = (
-        f"SELECT {base.case_id}, c.region_id, c.partner_id, {k}.title,"
-        f" coalesce({k}.type, ''), c.year,"
-        f" (SELECT group_concat(sector_id, ';') FROM case_sectors z WHERE z.case_id = {base.case_id})"
-        f" FROM {base.source} {base.join_case} {where} ORDER BY {base.case_id}"
-    )
-    for cid, region, partner, title, ctype, year, sectors in conn.execute(sql, base.params):
-        yield NetworkEdge(
-            cid,
-            region,
-            partner,
-            title,
-            ctype,
-            year,
-            sorted((sectors or "").split(";")) if sectors else [],
-        )
-
-
-def unnamed_partner_cases(conn: sqlite3.Connection, filters: Filters | None = None) -> int:
-    """Cases under `filters` whose source names no partner (left out of the network)."""
-    base = _base(filters or Filters())
-    cond = "c.partner_id IS NULL"
-    where = f"{base.where} AND {cond}" if base.where else f"WHERE {cond}"
-    return int(
-        conn.execute(f"SELECT count(*) FROM {base.source} {where}", base.params).fetchone()[0]
-    )
-
-
-def network_graph(conn: sqlite3.Connection, filters: Filters | None = None) -> Any:
-    """The regions and named partners of the cases under `filters` as a networkx MultiGraph:
-    nodes carry name, side, country, level, kind and province; each case is an edge (keyed by
-    its id) carrying case_id, title, type, year (when dated) and sectors (';'-separated)."""
-    import networkx as nx
-
-    graph = nx.MultiGraph()
-    for node in network_nodes(conn, filters):
-        graph.add_node(
-            node.id,
-            name=node.name,
-            side=node.side,
-            country=node.country,
-            level=node.level,
-            kind=node.kind,
-            province=node.province,
-        )
-    for edge in network_edges(conn, filters):
-        attrs: dict[str, Any] = {
-            "case_id": edge.case_id,
-            "title": edge.title,
-            "type": edge.type,
-            "sectors": ";".join(edge.sectors),
-        }
-        if edge.year is not None:
-            attrs["year"] = edge.year
-        graph.add_edge(edge.source, edge.target, key=edge.case_id, **attrs)
-    return graph
 
 
 def type_id(conn: sqlite3.Connection, text: str) -> str:
