@@ -144,42 +144,30 @@ def ris_record(ref: SourceRef) -> str:
     """One RIS record (Zotero, EndNote, Mendeley): TY first, ER last, one field a line."""
     lines = [_ris_line("TY", KINDS.get(ref.kind, KINDS["other"])[2])]
     for c in ref.creators:
-        if c.get("literal"):
-            lines.append(_ris_line("AU", c["literal"]))
-        else:
-            name = c.get("family", "") + (f", {c['given']}" if c.get("given") else "")
-            lines.append(_ris_line("AU", name))
-    if ref.cite_title:
-        lines.append(_ris_line("TI", ref.cite_title))
-    if ref.container_title:
-        lines.append(_ris_line("T2", ref.container_title))
-    if ref.year:
-        lines.append(_ris_line("PY", ref.year))
+        given = f", {c['given']}" if c.get("given") else ""
+        lines.append(_ris_line("AU", c.get("literal") or c.get("family", "") + given))
+    # The other fields in their order; those without a value are left out.
+    fields: list[tuple[str, str | None]] = [
+        ("TI", ref.cite_title),
+        ("T2", ref.container_title),
+        ("PY", ref.year),
+    ]
     if ref.published and re.fullmatch(r"\d{4}(-\d{1,2}){0,2}", ref.published):
         y, m, d = ([*ref.published.split("-"), "", ""])[:3]
-        lines.append(_ris_line("DA", f"{y}/{m}/{d}/" if m else f"{y}///"))
-    if ref.volume:
-        lines.append(_ris_line("VL", ref.volume))
-    if ref.issue:
-        lines.append(_ris_line("IS", ref.issue))
+        fields.append(("DA", f"{y}/{m}/{d}/" if m else f"{y}///"))
+    fields += [("VL", ref.volume), ("IS", ref.issue)]
     if ref.pages:
         parts = re.split(r"\s*[-–]+\s*", ref.pages)
-        first, last = parts[0], (parts[1] if len(parts) > 1 else None)
-        lines.append(_ris_line("SP", first))
-        if last:
-            lines.append(_ris_line("EP", last))
-    if ref.publisher:
-        lines.append(_ris_line("PB", ref.publisher))
-    if ref.url:
-        lines.append(_ris_line("UR", ref.url))
-    if ref.accessed:
-        lines.append(_ris_line("Y2", ref.accessed.replace("-", "/")))
-    if ref.language:
-        lines.append(_ris_line("LA", ref.language))
-    for k in ref.keywords:
-        lines.append(_ris_line("KW", k))
-    lines.append(_ris_line("ID", ref.key))
-    lines.append("ER  - ")
+        fields += [("SP", parts[0]), ("EP", parts[1] if len(parts) > 1 else None)]
+    fields += [
+        ("PB", ref.publisher),
+        ("UR", ref.url),
+        ("Y2", ref.accessed.replace("-", "/") if ref.accessed else None),
+        ("LA", ref.language),
+        *(("KW", k) for k in ref.keywords),
+    ]
+    lines += [_ris_line(tag, value) for tag, value in fields if value]
+    lines += [_ris_line("ID", ref.key), "ER  - "]
     return "\n".join(lines) + "\n"
 
 
