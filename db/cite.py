@@ -51,6 +51,7 @@ from paradiplo.db.cite_format import (
     style_file,
 )
 from paradiplo.db.errors import NotFound, ParadiploError
+from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.models import CaseDetail
 from paradiplo.db.references import (
     KINDS,
@@ -113,38 +114,66 @@ class CitedFact:
 
 
 def _claim(d: CaseDetail, fact: str) -> str:
-    partner = d.partner.name if d.partner else (d.partner_as_stated or "a partner not named")
+    """One fact of a case as a sentence, in the interface language (the data's Indonesian
+    labels and title in Indonesian); the source's own words stay as stated."""
+    title = data_label("case_title", d.id, d.title)
+    region = d.region.name
+    partner = d.partner.name if d.partner else (d.partner_as_stated or _("a partner not named"))
+    code = d.partner.country_code if d.partner else None
     country = d.partner.country_name if d.partner and d.partner.country_name else None
+    country = data_label("country", code, country) if country else None
     in_country = f" ({country})" if country and country != partner else ""
-    parties = f"{d.region.name} and {partner}{in_country}"
-    kind, _, rest = fact.partition(":")
+    parties = _("{region} and {partner}").format(region=region, partner=partner + in_country)
+    kind, _sep, rest = fact.partition(":")
     if fact == "region":
-        return f"The Indonesian party to “{d.title}” is {d.region.name}."
+        return _("The Indonesian party to “{title}” is {region}.").format(
+            title=title, region=region
+        )
     if fact == "partner":
-        return f"The partner of {d.region.name} in “{d.title}” is {partner}{in_country}."
+        return _("The partner of {region} in “{title}” is {partner}.").format(
+            region=region, title=title, partner=partner + in_country
+        )
     if fact == "partner_country":
-        return f"The partner of {d.region.name} in “{d.title}” is from {country or 'a country not stated'}."
+        return _("The partner of {region} in “{title}” is from {country}.").format(
+            region=region, title=title, country=country or _("a country not stated")
+        )
     if fact == "facilitator" and d.facilitator:
-        return f"The cooperation between {parties} is facilitated by {d.facilitator.name}."
+        return _("The cooperation between {parties} is facilitated by {facilitator}.").format(
+            parties=parties, facilitator=d.facilitator.name
+        )
     if fact == "type":
         stated = f" (“{d.type_as_stated}”)" if d.type_as_stated else ""
-        return f"The cooperation between {parties} is a {d.type_label.lower()}{stated}."
+        label = data_label("type", d.type, d.type_label).lower()
+        return _("The cooperation between {parties} is a {type}.").format(
+            parties=parties, type=label + stated
+        )
     if fact == "date":
-        when = d.date or "a date not stated"
+        when = d.date or _("a date not stated")
         if d.date_as_stated and d.date_as_stated != d.date:
             when += f" (“{d.date_as_stated}”)"
-        return f"The cooperation between {parties} dates from {when}."
+        return _("The cooperation between {parties} dates from {date}.").format(
+            parties=parties, date=when
+        )
     if fact == "status":
-        stated = d.status_as_stated or d.status or "not stated"
-        return f"The status of the cooperation between {parties}: {stated}."
+        stated = d.status_as_stated or d.status or _("not stated")
+        return _("The status of the cooperation between {parties}: {status}.").format(
+            parties=parties, status=stated
+        )
     if kind == "sector":
-        label = next((s.label_en for s in d.sectors if s.id == rest), rest.replace("-", " "))
-        return f"The cooperation between {parties} covers {label.lower()}."
+        label = next(
+            (data_label("sector", s.id, s.label_en) for s in d.sectors if s.id == rest),
+            rest.replace("-", " "),
+        )
+        return _("The cooperation between {parties} covers {sector}.").format(
+            parties=parties, sector=label.lower()
+        )
     if fact == "scope_article":
-        return f"The scope of the cooperation between {parties}: {d.scope_article}."
+        return _("The scope of the cooperation between {parties}: {scope}.").format(
+            parties=parties, scope=d.scope_article
+        )
     if fact in ("title", "summary"):
-        return d.summary or d.title
-    return f"{fact.replace('_', ' ').capitalize()} of “{d.title}”."
+        return data_label("case_summary", d.id, d.summary) if d.summary else title
+    return _("{fact} of “{title}”.").format(fact=fact.replace("_", " ").capitalize(), title=title)
 
 
 def case_facts(conn: sqlite3.Connection, case_id: str, fact: str | None = None) -> list[CitedFact]:
@@ -162,8 +191,9 @@ def case_facts(conn: sqlite3.Connection, case_id: str, fact: str | None = None) 
     if fact is not None and not pairs:
         stated = sorted({f for e in d.evidence for f in e.supports})
         raise ParadiploError(
-            f"No quote in case '{case_id}' supports '{fact}'. "
-            f"Quoted facts: {', '.join(stated) or 'none'}."
+            _("No quote in case '{id}' supports '{fact}'. Quoted facts: {facts}.").format(
+                id=case_id, fact=fact, facts=", ".join(stated) or _("none")
+            )
         )
     refs = {r.id: r for r in read_sources(conn, {e.source_id for _f, e in pairs})}
     by_evidence: dict[int, tuple[list[str], Any]] = {}
@@ -188,7 +218,9 @@ def render_facts(facts: Sequence[CitedFact], style: str = DEFAULT_STYLE, fmt: st
     BibTeX of the sources with the claims as comments."""
     if fmt not in CITE_FORMATS:
         raise ParadiploError(
-            f"The citation format is one of {', '.join(CITE_FORMATS)}, not '{fmt}'."
+            _("The citation format is one of {formats}, not '{format}'.").format(
+                formats=", ".join(CITE_FORMATS), format=fmt
+            )
         )
     sources = list({f.source.id: f.source for f in facts}.values())
     if fmt == "bibtex":
@@ -202,23 +234,24 @@ def render_facts(facts: Sequence[CitedFact], style: str = DEFAULT_STYLE, fmt: st
         x.key: x for x in format_refs(sources, style, "markdown" if fmt == "markdown" else "text")
     }
     out: list[str] = []
+    whole = _("(the source as a whole)")
     for f in facts:
         cite = formatted[f.source.key]
         if fmt == "markdown":
             quote = (
                 f"> “{md_escape(' '.join(f.quote.split()))}” [@{f.source.key}]"
                 if f.quote
-                else f"> (the source as a whole) [@{f.source.key}]"
+                else f"> {whole} [@{f.source.key}]"
             )
             out += [*(f"- {md_escape(c)}" for c in f.claims), "", quote, ""]
         else:
             quote = (
                 f"“{' '.join(f.quote.split())}” {cite.in_text}"
                 if f.quote
-                else f"(the source as a whole) {cite.in_text}"
+                else f"{whole} {cite.in_text}"
             )
             out += [*f.claims, quote, ""]
-    heading = "## References" if fmt == "markdown" else "References"
+    heading = ("## " if fmt == "markdown" else "") + _("References")
     out += [heading, ""]
     out += [
         formatted[s.key].reference + ("\n" if fmt == "markdown" else "")
@@ -264,28 +297,39 @@ def complete_source(
     problems = []
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
-        problems.append(f"unknown field(s) {', '.join(unknown)}")
+        problems.append(_("unknown field(s) {fields}").format(fields=", ".join(unknown)))
     kind = fields.get("kind")
     if kind and kind not in KINDS:
-        problems.append(f"kind is one of {', '.join(k for k in KINDS if k != 'citation')}")
-    for name, word in (("published", "date"), ("accessed", "accessed")):
+        kinds = ", ".join(k for k in KINDS if k != "citation")
+        problems.append(_("kind is one of {kinds}").format(kinds=kinds))
+    for name, word in (("published", N_("date")), ("accessed", N_("accessed"))):
         value = fields.get(name)
         if value and not _DATE.fullmatch(value):
-            problems.append(f"{word} '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+            problems.append(
+                _("{field} '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD").format(
+                    field=_(word), value=value
+                )
+            )
     url = fields.get("url")
     if url and not re.match(r"https?://\S+$", url):
-        problems.append(f"url '{url}' does not start with http:// or https://")
+        problems.append(_("url '{url}' does not start with http:// or https://").format(url=url))
     names = [parse_name(a) for a in authors or [] if a.strip()]
     if problems:
-        raise ParadiploError(f"Source '{source_id}': {'; '.join(problems)}. Nothing was changed.")
+        raise ParadiploError(
+            _("Source '{id}': {problems}. Nothing was changed.").format(
+                id=source_id, problems="; ".join(problems)
+            )
+        )
     with store.write() as conn:
         row = conn.execute("SELECT origin FROM sources WHERE id = ?", (source_id,)).fetchone()
         if row is None:
-            raise NotFound(f"No source with id '{source_id}'.")
+            raise NotFound(_("No source with id '{id}'.").format(id=source_id))
         if row[0] == "seed":
             raise ParadiploError(
-                f"Source '{source_id}' is bundled: its fields come from seeds/sources.toml and"
-                " are rebuilt from it; change that file instead. Nothing was changed."
+                _(
+                    "Source '{id}' is bundled: its fields come from seeds/sources.toml and are"
+                    " rebuilt from it; change that file instead. Nothing was changed."
+                ).format(id=source_id)
             )
         values: dict[str, Any] = {k: (v or None) for k, v in fields.items()}
         if authors is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.references import KINDS, LANGIDS, SourceRef, read_sources
 
 EXPORT_FORMATS = ("bibtex", "csl-json", "ris")
@@ -184,4 +185,8 @@ def export_sources(conn: sqlite3.Connection, fmt: str, ids: Iterable[str] | None
         return csl_json(refs)
     if fmt == "ris":
         return ris(refs)
-    raise ParadiploError(f"Sources export as one of {', '.join(EXPORT_FORMATS)}, not '{fmt}'.")
+    raise ParadiploError(
+        _("Sources export as one of {formats}, not '{format}'.").format(
+            formats=", ".join(EXPORT_FORMATS), format=fmt
+        )
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from paradiplo.db.cite_export import csl_item
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import _
 from paradiplo.db.references import SourceRef
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
@@ -52,7 +53,11 @@ def style_file(style: str) -> Path:
 
 def check_style(style: str) -> str:
     if style not in STYLES:
-        raise ParadiploError(f"The citation style is one of {', '.join(STYLES)}, not '{style}'.")
+        raise ParadiploError(
+            _("The citation style is one of {styles}, not '{style}'.").format(
+                styles=", ".join(STYLES), style=style
+            )
+        )
     return style
 
 

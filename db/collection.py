@@ -267,7 +267,7 @@ def preview_case(
             )
     elif region.status == "ambiguous" and ambiguous != "keep":
         problems.append(
-            f"region '{case.region}' is ambiguous: {region.describe().removeprefix('ambiguous: ')}; "
+            f"region '{case.region}' is ambiguous: {region.candidates_text()}; "
             "write 'Kota ...' or 'Kabupaten ...'"
         )
     country = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paradiplo.db.caserows import case_rows
+from paradiplo.db.i18n import _, data_label, language
 from paradiplo.db.models import Filters
 from paradiplo.db.queries import _memoised, _reference
 
@@ -47,7 +48,8 @@ def network(conn: sqlite3.Connection, key: str, filters: Filters | None = None) 
     """The network of one region-tree key (c:/p:/a:/r:, its partners) or partner key
     (pc:/pa:, the regions it works with), under `filters`' sectors, years, type and stage."""
     f = replace(filters or Filters(), region=None, partner=None)
-    return _memoised(conn, ("stats.network", key, f), lambda: _network(conn, key, f))
+    memo = ("stats.network", key, f, language())  # its words are in the interface language
+    return _memoised(conn, memo, lambda: _network(conn, key, f))
 
 
 def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
@@ -76,13 +78,17 @@ def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
         ident, name, place, n, y0, y1, tlist = row[:7]
         if side == "region":
             nkey = f"pa:{ident}" if ident else "pa:"
-            label = name if ident else "partner not named"
-            where = countries.get(place, place) if place else "country not stated"
+            label = name if ident else _("partner not named")
+            where = (
+                data_label("country", place, countries.get(place, place))
+                if place
+                else _("country not stated")
+            )
         else:
             area = row[7]
             nkey = f"a:{area}" if area else f"r:{ident}"
             label = names.get(area, name) if area else name
-            where = names.get(place, place) if place else "province not stated"
+            where = names.get(place, place) if place else _("province not stated")
         entry = merged.get(nkey)
         if entry is None:
             merged[nkey] = [label, where, int(n), y0, y1, {}]
@@ -105,7 +111,10 @@ def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
             label,
             where,
             n,
-            [types.get(t, t) for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))],
+            [
+                data_label("type", t, types.get(t, t))
+                for t, _n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
             y0,
             y1,
         )
@@ -114,27 +123,26 @@ def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
     neighbours.sort(key=lambda nb: (-nb.count, nb.label.casefold()))
     from paradiplo.db.queries import count_cases
 
-    return Network(key, _key_label(conn, key), side, count_cases(conn, g), neighbours)
+    return Network(key, key_label(conn, key), side, count_cases(conn, g), neighbours)
 
 
-def _key_label(conn: sqlite3.Connection, key: str) -> str:
-    """The name of a region-tree or partner-tree key."""
-    prefix, _, value = key.partition(":")
+def key_label(conn: sqlite3.Connection, key: str) -> str:
+    """The name of a region-tree or partner-tree key (in the interface language where the
+    data has both, or where the key names nobody)."""
+    prefix, _sep, value = key.partition(":")
     names, _levels, countries = _reference(conn)
     if prefix in ("p", "a"):
         return names.get(value, value)
     if prefix in ("c", "pc"):
-        return countries.get(value, value) if value else "country not stated"
+        if not value:
+            return _("country not stated")
+        return data_label("country", value, countries.get(value, value))
     if prefix in ("r", "pa"):
         if not value:
-            return "partner not named" if prefix == "pa" else "region not stated"
+            return _("partner not named") if prefix == "pa" else _("region not stated")
         row = conn.execute("SELECT name FROM actors WHERE id = ?", (value,)).fetchone()
         return str(row[0]) if row else value
     return key
-
-
-def key_label(conn: sqlite3.Connection, key: str) -> str:
-    return _key_label(conn, key)
 
 
 # ------------------------------------------------------------------ network export

@@ -20,10 +20,21 @@ from functools import lru_cache
 from typing import Literal
 
 from paradiplo.db import resolve
+from paradiplo.db.i18n import N_, _
+from paradiplo.db.resolved import either
 from paradiplo.db.text import json_list
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("error", "city", "regency", "keep")
+
+# A region's level in words, in the interface language where shown.
+LEVEL_WORDS = {"province": N_("province"), "regency": N_("regency"), "city": N_("city")}
+
+
+def level_word(level: str) -> str:
+    """'city' / 'kota': a level of the official list in the interface language."""
+    return _(LEVEL_WORDS[level]) if level in LEVEL_WORDS else level
+
 
 _OFFICIAL_PREFIX = re.compile(
     r"^(kota administrasi|kabupaten administrasi|kota|kabupaten)\s+", re.I
@@ -67,10 +78,15 @@ class RegionMatch:
     def describe(self) -> str:
         """One line saying what the name resolves to (for forms and error messages)."""
         if self.area:
-            return f"{self.area.name} ({self.area.level}, {self.area.code})"
+            return f"{self.area.name} ({level_word(self.area.level)}, {self.area.code})"
         if self.candidates:
-            return "ambiguous: " + " or ".join(f"{a.name} ({a.code})" for a in self.candidates)
-        return self.detail or "not in the official list of Indonesia's regions"
+            return _("ambiguous: {names}").format(names=self.candidates_text())
+        return self.detail or _("not in the official list of Indonesia's regions")
+
+    def candidates_text(self) -> str:
+        """The official regions an ambiguous name may be: 'Kota Malang (35.73) or Kabupaten
+        Malang (35.07)'."""
+        return either(f"{a.name} ({a.code})" for a in self.candidates)
 
 
 @dataclass(frozen=True)
@@ -309,7 +325,8 @@ def complete_regions(conn: sqlite3.Connection, text: str, limit: int = 20) -> li
                 continue
             seen.add(a.code)
             prov = g.areas.get(a.province_code or "")
-            out.append((a.name, f"{a.level}, {a.code}" + (f", {prov.name}" if prov else "")))
+            where = f", {prov.name}" if prov else ""
+            out.append((a.name, f"{level_word(a.level)}, {a.code}{where}"))
             if len(out) >= limit:
                 return out
     return out

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.text import json_array
 
 # kind -> (CSL type, BibTeX entry type, RIS type, words)
@@ -33,6 +34,20 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
 # What a reference of each kind needs (the app and `sources` list what is missing).
 _NEEDS_CONTAINER = {"news", "opinion", "journal_article"}
 _ONLINE = {"news", "opinion", "web"}
+# What `SourceRef.missing` calls each missing field.
+MISSING_WORDS = {
+    "type": N_("type"),
+    "title": N_("title"),
+    "authors": N_("authors"),
+    "date": N_("date"),
+    "journal": N_("journal"),
+    "outlet": N_("outlet"),
+    "volume": N_("volume"),
+    "issue": N_("issue"),
+    "pages": N_("pages"),
+    "url": N_("URL"),
+    "accessed": N_("date accessed"),
+}
 LANGIDS = {"id": "indonesian", "en": "english", "ms": "malay", "ja": "japanese"}
 
 
@@ -86,8 +101,12 @@ class SourceRef:
     def kind_words(self) -> str:
         return KINDS.get(self.kind, KINDS["other"])[3]
 
-    def missing(self) -> list[str]:
-        """The fields a complete reference of this kind would have and this one lacks."""
+    def missing(self, tr: Callable[[str], str] = _) -> list[str]:
+        """The fields a complete reference of this kind would have and this one lacks, in
+        words (`tr`: the interface language unless told otherwise; `str` for English)."""
+        return [tr(MISSING_WORDS[f]) for f in self._missing()]
+
+    def _missing(self) -> list[str]:
         out = []
         if not (self.title or self.title_sentence):
             out.append("title")
@@ -101,9 +120,9 @@ class SourceRef:
             out += [f for f in ("volume", "issue", "pages") if not getattr(self, f)]
         if self.kind in _ONLINE or self.kind == "citation":
             if not self.url:
-                out.append("URL")
+                out.append("url")
             if self.url and not self.accessed:
-                out.append("date accessed")
+                out.append("accessed")
         if self.kind in ("citation", "other"):
             out.insert(0, "type")
         return out
@@ -150,7 +169,7 @@ def read_sources(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> 
     by_id = {r.id: r for r in keyed}
     missing = [i for i in wanted if i not in by_id]
     if missing:
-        raise NotFound(f"No source with id '{missing[0]}'.")
+        raise NotFound(_("No source with id '{id}'.").format(id=missing[0]))
     return [by_id[i] for i in wanted]
 
 

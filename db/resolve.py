@@ -61,6 +61,7 @@ from paradiplo.db.countries import (
     resolve_country,
 )
 from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import _
 from paradiplo.db.name_tables import (
     AREA_SHORT,
     CITY_PREFIXES,
@@ -86,6 +87,7 @@ from paradiplo.db.resolved import (
     PlaceResult,
     Resolved,
     Unknown,
+    did_you_mean,
     lookup_keys,
     normalise,
     visible,
@@ -423,8 +425,14 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
             (value,),
         ).fetchone()
         if row:  # "Malang (city or regency not stated)"
-            hint = f" (cases whose source does not say which: --region '{row[0]}')"
-        raise NotFound(f"{found.describe()}. Give the full name or the code{hint}.")
+            hint = _(" (cases whose source does not say which: --region '{name}')").format(
+                name=row[0]
+            )
+        raise NotFound(
+            _("{problem}. Give the full name or the code{hint}.").format(
+                problem=found.describe(), hint=hint
+            )
+        )
     # A region actor of that name (an imported region abroad, or one the official list
     # cannot place, such as "Malang (city or regency not stated)").
     row = conn.execute(
@@ -440,11 +448,11 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
         and conn.execute("SELECT 1 FROM cases WHERE region_country = ? LIMIT 1", (home,)).fetchone()
     ):
         return RegionFilter(f"c:{home}", (), f"{visible(value)} → {home}")
-    hint = f"; did you mean {' or '.join(found.suggestions)}?" if found.suggestions else ""
     raise NotFound(
-        f"No region named '{visible(value)}' (not in the official list of Indonesia's"
-        f" provinces, regencies and cities{hint}). 'paradiplo-tui regions' lists those"
-        " with cases."
+        _(
+            "No region named '{name}' (not in the official list of Indonesia's provinces,"
+            " regencies and cities{hint}). 'paradiplo-tui regions' lists those with cases."
+        ).format(name=visible(value), hint=did_you_mean(found.suggestions))
     )
 
 
@@ -472,7 +480,8 @@ def country_key(conn: sqlite3.Connection, text: str) -> str:
     code = _country_code(conn, text)
     if code is None:
         found = resolve_country(text)
-        raise NotFound(f"{found.describe()}.")
+        problem = found.describe()
+        raise NotFound(problem if problem.endswith("?") else f"{problem}.")
     return f"pc:{code}"
 
 
@@ -483,5 +492,7 @@ def sector_id(conn: sqlite3.Connection, text: str) -> str:
         (folded, folded, folded),
     ).fetchone()
     if row is None:
-        raise NotFound(f"No sector '{text}'. 'paradiplo-tui sectors' lists the vocabulary.")
+        raise NotFound(
+            _("No sector '{name}'. 'paradiplo-tui sectors' lists the vocabulary.").format(name=text)
+        )
     return str(row[0])

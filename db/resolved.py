@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
+
+from paradiplo.db.i18n import _, pgettext
 
 Level = Literal["province", "regency", "city"]
 
@@ -74,8 +77,9 @@ class Ambiguous(Generic[T]):
     candidates: tuple[T, ...]
 
     def describe(self) -> str:
-        names = " or ".join(str(c) for c in self.candidates)
-        return f"'{quoted(self.typed)}' is ambiguous: {names}"
+        return _("'{typed}' is ambiguous: {names}").format(
+            typed=quoted(self.typed), names=either(str(c) for c in self.candidates)
+        )
 
 
 @dataclass(frozen=True)
@@ -87,15 +91,26 @@ class Unknown:
     suggestions: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
-        what = (
-            "in the official list of Indonesia's provinces, regencies and cities"
+        text = (
+            _(
+                "'{typed}' is not in the official list of Indonesia's provinces, regencies and cities"
+            )
             if self.kind == "place"
-            else "a country name or code"
-        )
-        text = f"'{quoted(self.typed)}' is not {what}"
-        if self.suggestions:
-            text += "; did you mean " + " or ".join(self.suggestions) + "?"
-        return text
+            else _("'{typed}' is not a country name or code")
+        ).format(typed=quoted(self.typed))
+        return text + did_you_mean(self.suggestions)
+
+
+def either(names: Iterable[str]) -> str:
+    """Names joined as alternatives: 'Kota Malang (35.73) or Kabupaten Malang (35.07)'."""
+    word = pgettext("between names", "or")
+    return f" {word} ".join(names)
+
+
+def did_you_mean(names: Iterable[str]) -> str:
+    """'; did you mean Kota Surabaya?' ('' for no names), to end a message about a name."""
+    names = list(names)
+    return _("; did you mean {names}?").format(names=either(names)) if names else ""
 
 
 PlaceResult = Resolved[Place] | Ambiguous[Place] | Unknown

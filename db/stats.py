@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paradiplo.db.caserows import CaseRows, case_rows
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import N_
+from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.models import Filters
 from paradiplo.db.network import (
     Neighbour,
@@ -62,6 +62,7 @@ __all__ = [
     "network_edges",
     "network_graph",
     "network_nodes",
+    "shown_label",
     "type_id",
     "unnamed_partner_cases",
 ]
@@ -80,14 +81,14 @@ DIMENSION_LABELS = {
 }
 # What a missing value is called, by dimension.
 _MISSING = {
-    "province": "province not stated",
-    "region": "region not stated",
-    "country": "partner country not stated",
-    "sector": "no sector",
-    "year": "undated",
-    "type": "type not stated",
-    "stage": "unknown",
-    "category": "not derived",
+    "province": N_("province not stated"),
+    "region": N_("region not stated"),
+    "country": N_("partner country not stated"),
+    "sector": N_("no sector"),
+    "year": N_("undated"),
+    "type": N_("type not stated"),
+    "stage": N_("unknown"),
+    "category": N_("not derived"),
 }
 from paradiplo.db.derive import STAGES  # noqa: E402  (the lifecycle stages, in their order)
 
@@ -102,8 +103,28 @@ class Count:
     id, a year, a type id, a stage; None for "not stated"), its label and its cases."""
 
     key: str | int | None
-    label: str
+    label: str  # in English, as --json gives it; `shown` is in the interface language
     count: int
+    dim: str = field(default="", compare=False, repr=False)
+
+    @property
+    def shown(self) -> str:
+        """The label in the interface language: 'Pariwisata', 'tanpa tanggal'."""
+        return shown_label(self.dim, self.key, self.label)
+
+
+def shown_label(dim: str, key: str | int | None, label: str) -> str:
+    """A dimension value's label in the interface language (vocabulary labels, the words
+    for a missing value, stages); names of places and partners as they are."""
+    if key is None:
+        return _(_MISSING[dim]) if dim in _MISSING else label
+    if dim in ("sector", "type", "country"):
+        return data_label(dim, str(key), label)
+    if dim == "stage":
+        from paradiplo.db.derive import STAGE_LABELS
+
+        return _(STAGE_LABELS[str(key)]).split(" (")[0] if key in STAGE_LABELS else label
+    return label
 
 
 @dataclass(frozen=True)
@@ -189,10 +210,10 @@ def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, st
     return {k: str(k) for k in keys if k is not None}
 
 
-def _label(dim: str, key: Any, labels: dict[Any, str]) -> str:
-    if key is None:
-        return _MISSING[dim]
-    return labels.get(key, str(key))
+def _count(dim: str, key: Any, labels: dict[Any, str], n: int) -> Count:
+    """One bar: its English label (a missing value's words, or from `labels`)."""
+    label = _MISSING[dim] if key is None else labels.get(key, str(key))
+    return Count(key, label, int(n), dim)
 
 
 # ------------------------------------------------------------------ counts by one dimension
@@ -227,9 +248,7 @@ def counts_many(
             for row in grouped:
                 tally[row[i]] = tally.get(row[i], 0) + int(row[2])
             labels = _labels(conn, dim, list(tally))
-            items = _ordered(
-                dim, [Count(k, _label(dim, k, labels), n) for k, n in tally.items() if n]
-            )
+            items = _ordered(dim, [_count(dim, k, labels, n) for k, n in tally.items() if n])
             _memoised(conn, ("stats.counts", dim, f), _constant(items))
     return {dim: counts(conn, dim, f) for dim in dims}
 
@@ -297,7 +316,7 @@ def _counts(conn: sqlite3.Connection, dim: str, f: Filters) -> list[Count]:
             base.params,
         ).fetchall()
     labels = _labels(conn, dim, [r[0] for r in rows])
-    out = [Count(key, _label(dim, key, labels), int(n)) for key, n in rows if n]
+    out = [_count(dim, key, labels, n) for key, n in rows if n]
     return _ordered(dim, out)
 
 
@@ -384,12 +403,8 @@ def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) 
             rtot = {k: once.get(k, 0) for k in rtot}
     rlabels = _labels(conn, rows_dim, list(rtot))
     clabels = _labels(conn, cols_dim, list(ctot))
-    row_counts = _by_total(
-        rows_dim, [Count(k, _label(rows_dim, k, rlabels), n) for k, n in rtot.items()]
-    )
-    col_counts = _by_total(
-        cols_dim, [Count(k, _label(cols_dim, k, clabels), n) for k, n in ctot.items()]
-    )
+    row_counts = _by_total(rows_dim, [_count(rows_dim, k, rlabels, n) for k, n in rtot.items()])
+    col_counts = _by_total(cols_dim, [_count(cols_dim, k, clabels, n) for k, n in ctot.items()])
     from paradiplo.db.queries import count_cases
 
     return Matrix(rows_dim, cols_dim, row_counts, col_counts, cells, count_cases(conn, f))
@@ -448,10 +463,10 @@ def filter_labels(conn: sqlite3.Connection, f: Filters) -> dict[str, str]:
             out[key] = key_label(conn, key)
     if f.sectors:
         names = dict(conn.execute("SELECT id, label_en FROM sectors").fetchall())
-        out.update({s: names.get(s, s) for s in f.sectors})
+        out.update({s: data_label("sector", s, names.get(s, s)) for s in f.sectors})
     if f.case_type:
         row = conn.execute(
             "SELECT label_en FROM case_types WHERE id = ?", (f.case_type,)
         ).fetchone()
-        out[f"type:{f.case_type}"] = row[0] if row else f.case_type
+        out[f"type:{f.case_type}"] = data_label("type", f.case_type, row[0] if row else f.case_type)
     return out
