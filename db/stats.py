@@ -142,7 +142,11 @@ class Matrix:
 
 def check_dimension(dim: str, allowed: tuple[str, ...] = DIMENSIONS) -> str:
     if dim not in allowed:
-        raise UnknownDimension(f"Unknown dimension '{dim}'. Use one of: {', '.join(allowed)}.")
+        raise UnknownDimension(
+            _("Unknown dimension '{dim}'. Use one of: {dims}.").format(
+                dim=dim, dims=", ".join(allowed)
+            )
+        )
     return dim
 
 
@@ -179,7 +183,7 @@ def _expression(conn: sqlite3.Connection, dim: str, base: CaseRows) -> tuple[str
         if not has_stage(conn):
             return "'unknown'", ""
         return f"{k}.stage", join
-    raise UnknownDimension(f"Unknown dimension '{dim}'.")
+    raise UnknownDimension(_("Unknown dimension '{dim}'.").format(dim=dim))
 
 
 def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, str]:
@@ -351,7 +355,9 @@ def matrix(
     check_dimension(rows_dim, MATRIX_DIMENSIONS)
     check_dimension(cols_dim, MATRIX_DIMENSIONS)
     if rows_dim == cols_dim:
-        raise UnknownDimension(f"Rows and columns are both '{rows_dim}': choose two dimensions.")
+        raise UnknownDimension(
+            _("Rows and columns are both '{dim}': choose two dimensions.").format(dim=rows_dim)
+        )
     f = filters or Filters()
     key = ("stats.matrix", rows_dim, cols_dim, f)
     return _memoised(conn, key, lambda: _matrix(conn, rows_dim, cols_dim, f))
@@ -451,7 +457,9 @@ def type_id(conn: sqlite3.Connection, text: str) -> str:
         if wanted in {n.casefold() for n in names if n}:
             return str(tid)
     raise ParadiploError(
-        f"Unknown case type '{text}'. Use one of: {', '.join(r[0] for r in rows)}."
+        _("Unknown case type '{type}'. Use one of: {types}.").format(
+            type=text, types=", ".join(r[0] for r in rows)
+        )
     )
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 
 from paradiplo.db import places
 from paradiplo.db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
+from paradiplo.db.i18n import _, data_label
+from paradiplo.db.resolved import either
 from paradiplo.db.text import json_list
 
 # Cooperation cues (folded, whitespace-insensitive) and the type each suggests.
@@ -116,6 +118,20 @@ class Suggestion:
     sectors: tuple[str, ...]  # sector ids (a guess from keywords)
     cue: str  # the cooperation words found
     existing: tuple[str, ...] = ()  # ids of cases already in the collection with these parties
+
+    def describe(self) -> str:
+        """The candidate in one line, in the interface language: 'Kota Surabaya – Kitakyushu,
+        Jepang'; an ambiguous region with the official regions it may be."""
+        region = self.region
+        if not self.region_code:
+            region = _("{name} (ambiguous: {names})").format(
+                name=self.region_as_stated, names=either(self.region_candidates)
+            )
+        partner = self.partner or _("(partner not named)")
+        country = self.partner_country_name
+        if country:
+            partner += ", " + data_label("country", self.partner_country, country)
+        return f"{region} – {partner}"
 
     def to_case_input(self, **overrides: object) -> CaseInput:
         """The case this suggests, citing its sentence (the user may change any field)."""

@@ -124,3 +124,25 @@ def test_palette_details_and_law_status_follow_the_language(store: Store) -> Non
     hits = palette.find(store.conn, "jatim")
     assert any("kasus" in h.detail for h in hits if h.kind == "region")
     assert laws.status_words("in_force") == "berlaku"
+
+
+def test_a_suggestion_describes_itself_in_the_interface_language(store: Store) -> None:
+    from paradiplo.db import suggest
+
+    found = suggest.suggest(store.conn, KOMPASIANA)
+    malang = next(s for s in found if s.region_as_stated == "Malang")
+    assert malang.describe() == (
+        "Malang (ambiguous: Kota Malang or Kabupaten Malang) – Nonsan, South Korea"
+    )
+    i18n.set_language("id")
+    assert malang.describe() == (
+        "Malang (ambigu: Kota Malang atau Kabupaten Malang) – Nonsan, Korea Selatan"
+    )
+
+
+def test_count_errors_follow_the_language(store: Store) -> None:
+    i18n.set_language("id")
+    with pytest.raises(stats.UnknownDimension, match="Dimensi 'colour' tidak dikenal"):
+        stats.counts(store.conn, "colour")
+    with pytest.raises(stats.UnknownDimension, match="pilih dua dimensi"):
+        stats.matrix(store.conn, "year", "year")
