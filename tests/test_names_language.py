@@ -146,3 +146,22 @@ def test_count_errors_follow_the_language(store: Store) -> None:
         stats.counts(store.conn, "colour")
     with pytest.raises(stats.UnknownDimension, match="pilih dua dimensi"):
         stats.matrix(store.conn, "year", "year")
+
+
+def test_region_completions_and_matches_name_the_level_in_the_interface_language(
+    store: Store,
+) -> None:
+    from paradiplo.db import places
+
+    assert ("Kota Malang", "city, 35.73, Jawa Timur") in places.complete_regions(
+        store.conn, "malang"
+    )
+    i18n.set_language("id")
+    assert ("Kota Malang", "kota, 35.73, Jawa Timur") in places.complete_regions(
+        store.conn, "malang"
+    )
+    assert places.resolve_region(store.conn, "Pemkot Malang").describe() == (
+        "Kota Malang (kota, 35.73)"
+    )
+    ambiguous = places.resolve_region(store.conn, "Malang")
+    assert ambiguous.candidates_text() == "Kota Malang (35.73) atau Kabupaten Malang (35.07)"
