@@ -83,6 +83,14 @@ class RegionMatch:
             return _("ambiguous: {names}").format(names=self.candidates_text())
         return self.detail or _("not in the official list of Indonesia's regions")
 
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """For an unknown name, the nearest official names ('Kota Surabaya' for 'Surabya')."""
+        if self.status != "unknown":
+            return ()
+        found = resolve.resolve_place(self.as_stated)
+        return found.suggestions if isinstance(found, resolve.Unknown) else ()
+
     def candidates_text(self) -> str:
         """The official regions an ambiguous name may be: 'Kota Malang (35.73) or Kabupaten
         Malang (35.07)'."""

@@ -165,3 +165,11 @@ def test_region_completions_and_matches_name_the_level_in_the_interface_language
     )
     ambiguous = places.resolve_region(store.conn, "Malang")
     assert ambiguous.candidates_text() == "Kota Malang (35.73) atau Kabupaten Malang (35.07)"
+
+
+def test_an_unknown_region_offers_the_nearest_names_in_any_language(store: Store) -> None:
+    from paradiplo.db import places
+
+    i18n.set_language("id")
+    assert places.resolve_region(store.conn, "Surabya").suggestions == ("Kota Surabaya",)
+    assert places.resolve_region(store.conn, "Pemkot Malang").suggestions == ()
