@@ -32,6 +32,7 @@ def english_afterwards() -> Iterator[None]:
         ("stats", "--by", "year", "--json"),
         ("stats", "--by", "stage", "--json"),
         ("stats", "matrix", "--rows", "sector", "--cols", "country", "--json"),
+        ("stats", "matrix", "--rows", "year", "--cols", "sector", "--csv"),
         ("sources", "export", "--format", "csl-json"),
         ("sources", "export", "--format", "ris"),
         ("sources", "export", "--format", "bibtex"),
