@@ -22,6 +22,7 @@ from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import _
 from paradiplo.db.places import Ambiguity
 from paradiplo.db.seeds import CASE_FACTS
+from paradiplo.db.text import json_list
 from paradiplo.db.usersources import (
     CaseProblem,
     CollectionError,
@@ -104,7 +105,7 @@ def _types(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     for tid, en, idl, syn in conn.execute(
         "SELECT id, label_en, label_id, synonyms FROM case_types"
     ):
-        for name in (tid, en, idl, *places._json_list(syn)):
+        for name in (tid, en, idl, *json_list(syn)):
             if name:
                 out.setdefault(places.fold(str(name)), (tid, en))
     return out
@@ -113,7 +114,7 @@ def _types(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 def _sectors(conn: sqlite3.Connection) -> dict[str, str]:
     out: dict[str, str] = {}
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
-        for name in (sid, en, idl, *places._json_list(syn)):
+        for name in (sid, en, idl, *json_list(syn)):
             if name:
                 out.setdefault(places.fold(str(name)), sid)
     return out
@@ -192,7 +193,7 @@ def preview_case(
     g = places.for_connection(conn)
     region = g.resolve_region(case.region, ambiguous)
     if region.status == "unknown":
-        if "did you mean" in region.detail:
+        if region.suggestions:
             problems.append(("region", _("region: {detail}").format(detail=region.detail)))
         else:
             problems.append(
@@ -214,7 +215,7 @@ def preview_case(
                     "'Kabupaten ...'"
                 ).format(
                     region=case.region,
-                    candidates=region.describe().removeprefix("ambiguous: "),
+                    candidates=region.candidates_text(),
                 ),
             )
         )

@@ -8,28 +8,21 @@ voices are kept apart in what it returns: a `Claim` is a source's own claim with
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.models import Citation, Claim, Conflict, LawReference, LegalBasis
+from paradiplo.db.text import json_array
 
 STATUS_WORDS = {
-    "in_force": "in force",
-    "amended": "in force, amended",
-    "replaced": "replaced",
-    "revoked": "revoked",
+    "in_force": N_("in force"),
+    "amended": N_("in force, amended"),
+    "replaced": N_("replaced"),
+    "revoked": N_("revoked"),
 }
-
-
-def _list(raw: str | None) -> list[Any]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
 
 
 def _claims(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> list[Claim]:
@@ -44,7 +37,7 @@ def _claims(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> list
     ):
         label = _citation(tuple(src))[0] if src[0] else sid
         out.append(
-            Claim(cid, sid, label, _list(about), claim, cited, _evidence(conn, "claim", cid))
+            Claim(cid, sid, label, json_array(about), claim, cited, _evidence(conn, "claim", cid))
         )
     return out
 
@@ -80,7 +73,7 @@ def _reference(conn: sqlite3.Connection, law_id: str) -> LawReference | None:
             str(c.get("address", "")),
             [str(s) for s in c.get("supports", [])],
         )
-        for c in _list(cites)
+        for c in json_array(cites)
         if isinstance(c, dict)
     ]
     return LawReference(
@@ -88,7 +81,7 @@ def _reference(conn: sqlite3.Connection, law_id: str) -> LawReference | None:
         status_text,
         replaced_by,
         replaced_short or replaced_by,
-        [str(a) for a in _list(amended)],
+        [str(a) for a in json_array(amended)],
         description,
         citations,
         checked,
@@ -127,7 +120,9 @@ def laws(conn: sqlite3.Connection) -> list[LegalBasis]:
 def law(conn: sqlite3.Connection, law_id: str) -> LegalBasis:
     row = conn.execute(f"SELECT {_LAW_COLS} FROM legal_bases WHERE id = ?", (law_id,)).fetchone()
     if row is None:
-        raise NotFound(f"No law with id '{law_id}'. 'paradiplo-tui laws' lists them.")
+        raise NotFound(
+            _("No law with id '{id}'. 'paradiplo-tui laws' lists them.").format(id=law_id)
+        )
     return _law(conn, tuple(row))
 
 
@@ -168,12 +163,12 @@ def laws_cited_in(conn: sqlite3.Connection, source_ids: list[str]) -> list[Legal
 
 def _conflict(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Conflict:
     kid, question, about, claim_ids, note = row
-    ids = [str(c) for c in _list(claim_ids)]
+    ids = [str(c) for c in json_array(claim_ids)]
     by_id = {}
     if ids:
         marks = ",".join("?" * len(ids))
         by_id = {c.id: c for c in _claims(conn, f"WHERE c.id IN ({marks})", ids)}
-    return Conflict(kid, question, _list(about), [by_id[i] for i in ids if i in by_id], note)
+    return Conflict(kid, question, json_array(about), [by_id[i] for i in ids if i in by_id], note)
 
 
 def conflicts(conn: sqlite3.Connection) -> list[Conflict]:
@@ -196,4 +191,5 @@ def conflicts_of_sources(conn: sqlite3.Connection, source_ids: list[str]) -> lis
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status)
+    """A law's status in words, in the interface language ('in force' / 'berlaku')."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status

@@ -16,7 +16,6 @@ change of the database and matched in memory; cases are one search.
 from __future__ import annotations
 
 import bisect
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from functools import lru_cache
 
 from paradiplo.db import resolve
 from paradiplo.db.analyze import analyse_word, tokens, vocabulary
+from paradiplo.db.i18n import _, language, ngettext, number
+from paradiplo.db.text import json_list
 
 # How a kind ranks when its name matches equally well (higher first).
 _KIND_WEIGHT = {
@@ -99,7 +100,7 @@ class _Names:
 
 
 _cache_lock = threading.Lock()
-_cache: dict[int, tuple[tuple[int, int], _Names]] = {}
+_cache: dict[int, tuple[tuple[int, int, str], _Names]] = {}
 
 
 def _words(*texts: str | None) -> frozenset[str]:
@@ -111,16 +112,8 @@ def _words(*texts: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
 def _plural(n: int) -> str:
-    return f"{n:,} case" + ("" if n == 1 else "s")
+    return ngettext("{n} case", "{n} cases", n).format(n=number(n))
 
 
 def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
@@ -143,7 +136,7 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         "SELECT a.candidates, count(*) FROM cases c JOIN actors a ON a.id = c.region_id"
         " WHERE a.candidates != '[]' GROUP BY a.id"
     ):
-        for code in _json_list(candidates):
+        for code in json_list(candidates):
             maybe[code] = maybe.get(code, 0) + int(n)
     for code, n in counts_p.items():
         place = resolve.place(code)
@@ -156,7 +149,7 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
             continue
         detail = _plural(counts_a.get(code, 0))
         if code in maybe:
-            detail += f"; {_plural(maybe[code])} that may be it"
+            detail += "; " + _("{cases} that may be it").format(cases=_plural(maybe[code]))
         detail += f" · {place.province_name}"
         forms = resolve.place_forms(code)
         out.append(_Entry("region", f"a:{code}", place.label, detail, _words(*forms)))
@@ -182,8 +175,8 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         detail = _plural(n) + (f" · {country}" if country else "")
         out.append(_Entry("partner", f"pa:{aid}", name, detail, _words(name, stated)))
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
-        words = _words(en, idl, *_json_list(syn))
-        out.append(_Entry("sector", f"s:{sid}", f"{en} / {idl}", "Sector", words))
+        words = _words(en, idl, *json_list(syn))
+        out.append(_Entry("sector", f"s:{sid}", f"{en} / {idl}", _("Sector"), words))
     for sid, title, outlet, citation in conn.execute(
         "SELECT id, title, outlet, citation FROM sources ORDER BY origin DESC, id LIMIT 5000"
     ):
@@ -193,15 +186,17 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
     for lid, short, title in conn.execute("SELECT id, short, title FROM legal_bases"):
         out.append(_Entry("law", lid, short, title, _words(short, title)))
     for tid, term in conn.execute("SELECT id, term FROM glossary"):
-        out.append(_Entry("term", tid, term, "Glossary term", _words(term)))
+        out.append(_Entry("term", tid, term, _("Glossary term"), _words(term)))
     return tuple(out)
 
 
 def _names(conn: sqlite3.Connection) -> _Names:
-    """`_entries` and their index, read again only when the database changed (by anyone)."""
+    """`_entries` and their index, read again only when the database changed (by anyone)
+    or the interface language did (the details are in words)."""
     version = (
         int(conn.execute("PRAGMA data_version").fetchone()[0]),
         conn.total_changes,
+        language(),
     )
     with _cache_lock:
         known = _cache.get(id(conn))

@@ -11,7 +11,6 @@ through the resolver. `partner_key` compares foreign partners with prefixes asid
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
@@ -21,9 +20,20 @@ from functools import lru_cache
 from typing import Literal
 
 from paradiplo.db import resolve
+from paradiplo.db.i18n import N_, _
+from paradiplo.db.resolved import either
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
 AMBIGUITY_CHOICES: tuple[str, ...] = ("error", "city", "regency", "keep")
+
+# A region's level in words, in the interface language where shown.
+LEVEL_WORDS = {"province": N_("province"), "regency": N_("regency"), "city": N_("city")}
+
+
+def level_word(level: str) -> str:
+    """'city' / 'kota': a level of the official list in the interface language."""
+    return _(LEVEL_WORDS[level]) if level in LEVEL_WORDS else level
+
 
 _OFFICIAL_PREFIX = re.compile(
     r"^(kota administrasi|kabupaten administrasi|kota|kabupaten)\s+", re.I
@@ -67,10 +77,23 @@ class RegionMatch:
     def describe(self) -> str:
         """One line saying what the name resolves to (for forms and error messages)."""
         if self.area:
-            return f"{self.area.name} ({self.area.level}, {self.area.code})"
+            return f"{self.area.name} ({level_word(self.area.level)}, {self.area.code})"
         if self.candidates:
-            return "ambiguous: " + " or ".join(f"{a.name} ({a.code})" for a in self.candidates)
-        return self.detail or "not in the official list of Indonesia's regions"
+            return _("ambiguous: {names}").format(names=self.candidates_text())
+        return self.detail or _("not in the official list of Indonesia's regions")
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """For an unknown name, the nearest official names ('Kota Surabaya' for 'Surabya')."""
+        if self.status != "unknown":
+            return ()
+        found = resolve.resolve_place(self.as_stated)
+        return found.suggestions if isinstance(found, resolve.Unknown) else ()
+
+    def candidates_text(self) -> str:
+        """The official regions an ambiguous name may be: 'Kota Malang (35.73) or Kabupaten
+        Malang (35.07)'."""
+        return either(f"{a.name} ({a.code})" for a in self.candidates)
 
 
 @dataclass(frozen=True)
@@ -164,14 +187,6 @@ def resolve_country_name(text: str) -> Country | None:
         return None
     found = resolve.resolve_country(text)
     return _country(found.value) if isinstance(found, resolve.Resolved) else None
-
-
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 # --------------------------------------------------------------------------- scanning text
@@ -313,7 +328,8 @@ def complete_regions(conn: sqlite3.Connection, text: str, limit: int = 20) -> li
                 continue
             seen.add(a.code)
             prov = g.areas.get(a.province_code or "")
-            out.append((a.name, f"{a.level}, {a.code}" + (f", {prov.name}" if prov else "")))
+            where = f", {prov.name}" if prov else ""
+            out.append((a.name, f"{level_word(a.level)}, {a.code}{where}"))
             if len(out) >= limit:
                 return out
     return out

@@ -36,296 +36,99 @@ Timur", "'Malang' is ambiguous: Kota Malang (35.73) or Kabupaten Malang (35.07)"
 
 For the command line (they read the database): `region_filter`, `region_key`, `country_key`,
 `sector_id` turn a typed filter into filter keys of db/queries.py.
+
+Places are resolved here; the results and the matching key are in db/resolved.py, countries in
+db/countries.py and the tables of written forms in db/name_tables.py (all importable from here).
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
-import json
 import re
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Generic, Literal, TypeVar
 
+from paradiplo.db.countries import (
+    country,
+    country_codes,
+    country_forms,
+    pycountry_names,
+    resolve_country,
+)
 from paradiplo.db.errors import NotFound
-
-Level = Literal["province", "regency", "city"]
-
-
-# ----------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Place:
-    """A province, regency or city of Indonesia's official list (seeds/idn-area)."""
-
-    code: str  # Kemendagri code: "35" (province), "35.73" (regency/city)
-    name: str  # official name as listed: "Jawa Timur", "Kota Malang"
-    level: Level
-    province_code: str  # the province itself for a province
-    province_name: str
-
-    @property
-    def label(self) -> str:
-        """The name as a reader expects it: provinces with "Provinsi" in front."""
-        return f"Provinsi {self.name}" if self.level == "province" else self.name
-
-    def __str__(self) -> str:
-        return f"{self.label} ({self.code})"
-
-
-@dataclass(frozen=True)
-class Country:
-    """A country of ISO 3166-1 (pycountry)."""
-
-    code: str  # alpha-2: "KR"
-    name: str  # English common name: "South Korea"
-    name_id: str  # Indonesian: "Korea Selatan"
-
-    @property
-    def label(self) -> str:
-        return self.name
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-
-T = TypeVar("T", Place, Country)
-
-
-@dataclass(frozen=True)
-class Resolved(Generic[T]):
-    """`typed` names exactly one place or country, `value`; `form` says how it was read."""
-
-    typed: str
-    value: T
-    form: str  # "official name", "abbreviation", "English name", "ISO code", ...
-
-    def describe(self) -> str:
-        return f"{_quoted(self.typed)} → {self.value.label}"
-
-
-@dataclass(frozen=True)
-class Ambiguous(Generic[T]):
-    """`typed` fits more than one: the candidates, best known first."""
-
-    typed: str
-    candidates: tuple[T, ...]
-
-    def describe(self) -> str:
-        names = " or ".join(str(c) for c in self.candidates)
-        return f"'{_quoted(self.typed)}' is ambiguous: {names}"
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """Nothing of that name; `suggestions` are the nearest names (official labels)."""
-
-    typed: str
-    kind: Literal["place", "country"]
-    suggestions: tuple[str, ...] = field(default=())
-
-    def describe(self) -> str:
-        what = (
-            "in the official list of Indonesia's provinces, regencies and cities"
-            if self.kind == "place"
-            else "a country name or code"
-        )
-        text = f"'{_quoted(self.typed)}' is not {what}"
-        if self.suggestions:
-            text += "; did you mean " + " or ".join(self.suggestions) + "?"
-        return text
-
-
-PlaceResult = Resolved[Place] | Ambiguous[Place] | Unknown
-CountryResult = Resolved[Country] | Ambiguous[Country] | Unknown
-
-
-# ----------------------------------------------------------------------------- text
-# Characters that are not shown, or look like a plain space: dropped or made a space.
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"),
-    None,
+from paradiplo.db.i18n import _
+from paradiplo.db.name_tables import (
+    AREA_SHORT,
+    CITY_PREFIXES,
+    CITY_SUFFIXES,
+    COUNTRY_ID,
+    COUNTRY_SHORT,
+    GOVERNMENT_OF,
+    PROVINCE_EN,
+    PROVINCE_PREFIXES,
+    PROVINCE_SHARED,
+    PROVINCE_SHORT,
+    PROVINCE_SUFFIXES,
+    REGENCY_PREFIXES,
+    REGENCY_SUFFIXES,
 )
-_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
-_NON_WORD = re.compile(r"[^\w]+|_+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def normalise(text: str) -> str:
-    """The key names are matched by: 'Kab.\\u00a0MALANG ' -> 'kab malang', 'Türkiye' ->
-    'turkiye'. Punctuation separates words; apostrophes join them ("People's" -> "peoples");
-    invisible characters are dropped ("Sura\\u200bbaya" -> "surabaya")."""
-    if text.isascii():
-        return " ".join(text.lower().replace("'", "").translate(_ASCII_SEPARATORS).split())
-    text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).casefold()
-    text = _COMBINING.sub("", text).replace("'", "").replace("\u2019", "")
-    return " ".join(_NON_WORD.sub(" ", text).split())
-
-
-def _quoted(text: str) -> str:
-    """Typed text as an error quotes it: outer ASCII blanks dropped, the rest made visible."""
-    return visible(text.strip(" \t\r\n"))
-
-
-def _keys(text: str) -> tuple[str, ...]:
-    """The lookup keys of typed text: invisible characters dropped, then (a zero-width space
-    between words, "Kota\\u200bMalang") read as a space."""
-    first = normalise(text)
-    spaced = normalise(text.translate(_INVISIBLE_AS_SPACE))
-    return (first,) if spaced == first else (first, spaced)
-
-
-_INVISIBLE_AS_SPACE = {k: " " for k in _INVISIBLE}
-
-
-def visible(text: str) -> str:
-    """`text` with invisible characters and unusual spaces written as <U+XXXX> (the one rule
-    every error message follows: db.text.show_invisible)."""
-    from paradiplo.db.text import show_invisible
-
-    return show_invisible(text)
-
-
-# ----------------------------------------------------------------------------- places
-# English names of the 38 provinces (code -> names; the first is the usual one).
-_PROVINCE_EN: dict[str, tuple[str, ...]] = {
-    "11": ("Aceh",),
-    "12": ("North Sumatra",),
-    "13": ("West Sumatra",),
-    "14": ("Riau",),
-    "15": ("Jambi",),
-    "16": ("South Sumatra",),
-    "17": ("Bengkulu",),
-    "18": ("Lampung",),
-    "19": ("Bangka Belitung Islands", "Bangka Belitung"),
-    "21": ("Riau Islands",),
-    "31": ("Jakarta", "Special Capital Region of Jakarta", "Special Region of Jakarta"),
-    "32": ("West Java",),
-    "33": ("Central Java",),
-    "34": ("Special Region of Yogyakarta", "Yogyakarta Special Region"),
-    "35": ("East Java",),
-    "36": ("Banten",),
-    "51": ("Bali",),
-    "52": ("West Nusa Tenggara",),
-    "53": ("East Nusa Tenggara",),
-    "61": ("West Kalimantan",),
-    "62": ("Central Kalimantan",),
-    "63": ("South Kalimantan",),
-    "64": ("East Kalimantan",),
-    "65": ("North Kalimantan",),
-    "71": ("North Sulawesi",),
-    "72": ("Central Sulawesi",),
-    "73": ("South Sulawesi",),
-    "74": ("Southeast Sulawesi",),
-    "75": ("Gorontalo",),
-    "76": ("West Sulawesi",),
-    "81": ("Maluku", "Moluccas"),
-    "82": ("North Maluku", "North Moluccas"),
-    "91": ("Papua",),
-    "92": ("West Papua",),
-    "93": ("South Papua",),
-    "94": ("Central Papua",),
-    "95": ("Highland Papua", "Papua Highlands"),
-    "96": ("Southwest Papua",),
-}
-
-# Abbreviations, former and popular names of provinces (each names one province only).
-_PROVINCE_SHORT: dict[str, tuple[str, ...]] = {
-    "11": ("NAD", "Nanggroe Aceh Darussalam", "Daerah Istimewa Aceh"),
-    "12": ("Sumut",),
-    "13": ("Sumbar",),
-    "16": ("Sumsel",),
-    "19": ("Babel", "Bangka Belitung"),
-    "21": ("Kepri",),
-    "31": ("DKI", "DKI Jakarta", "Jakarta", "Daerah Khusus Jakarta", "Daerah Khusus Ibukota"),
-    "32": ("Jabar",),
-    "33": ("Jateng",),
-    "34": ("DIY", "DI Yogyakarta", "Daerah Istimewa Yogyakarta"),
-    "35": ("Jatim",),
-    "52": ("NTB",),
-    "53": ("NTT",),
-    "61": ("Kalbar",),
-    "62": ("Kalteng",),
-    "63": ("Kalsel",),
-    "64": ("Kaltim",),
-    "65": ("Kaltara",),
-    "71": ("Sulut",),
-    "72": ("Sulteng",),
-    "73": ("Sulsel",),
-    "74": ("Sultra",),
-    "76": ("Sulbar",),
-    "82": ("Malut",),
-    "92": ("Pabar", "Irian Jaya Barat", "Irjabar"),
-    "93": ("Pasel",),
-    "94": ("Papteng",),
-    "95": ("Papeg",),
-    "96": ("PBD",),
-}
-
-# Popular names a province shares with a city: "Yogyakarta" may be either.
-_PROVINCE_SHARED: dict[str, tuple[str, ...]] = {
-    "34": ("Yogyakarta", "Jogja", "Yogya", "Jogjakarta")
-}
-
-# Popular or former names of regencies and cities.
-_AREA_SHORT: dict[str, tuple[str, ...]] = {
-    "34.71": ("Jogja", "Yogya"),
-    "33.72": ("Solo",),  # Kota Surakarta
-    "73.71": ("Ujung Pandang",),  # Kota Makassar
-    "31.71": ("Jakpus", "Central Jakarta"),
-    "31.72": ("Jakut", "North Jakarta"),
-    "31.73": ("Jakbar", "West Jakarta"),
-    "31.74": ("Jaksel", "South Jakarta"),
-    "31.75": ("Jaktim", "East Jakarta"),
-    "31.01": ("Thousand Islands",),
-    "36.74": ("Tangsel",),  # Kota Tangerang Selatan
-    "73.10": ("Pangkep",),  # Kabupaten Pangkajene dan Kepulauan
-    "12.12": ("Toba Samosir", "Tobasa"),  # Kabupaten Toba, so named until 2020
-    "12.72": ("Siantar",),  # Kota Pematangsiantar
-    "12.77": ("Padang Sidempuan",),  # Kota Padangsidimpuan
-    "12.01": ("Tapteng",),
-    "12.02": ("Taput",),
-    "12.03": ("Tapsel",),
-    "12.22": ("Labusel",),
-    "12.23": ("Labura",),
-}
-
-# How each kind of written form reads, in order of preference when a name is ambiguous
-# (an official name beats a bare one).
-_PROVINCE_PREFIXES = ("provinsi", "prov", "propinsi", "pemprov", "pemerintah provinsi", "pemda")
-_PROVINCE_SUFFIXES = ("province",)  # "East Java Province", "Province of East Java"
-_REGENCY_PREFIXES = ("kabupaten", "kab", "pemkab", "pemerintah kabupaten", "pemda")
-_REGENCY_SUFFIXES = ("regency",)
-_CITY_PREFIXES = (
-    "kota",
-    "pemkot",
-    "pemerintah kota",
-    "kotamadya",
-    "kota madya",
-    "kodya",
-    "pemda",
+from paradiplo.db.resolved import (
+    Ambiguous,
+    Country,
+    CountryResult,
+    Entry,
+    Level,
+    Place,
+    PlaceResult,
+    Resolved,
+    Unknown,
+    did_you_mean,
+    lookup_keys,
+    normalise,
+    visible,
 )
-_CITY_SUFFIXES = ("city",)
-_GOVERNMENT_OF = ("pemerintah daerah", "pemerintah", "regional government of", "government of")
+from paradiplo.db.text import json_list
 
-
-@dataclass(frozen=True)
-class _Entry:
-    code: str
-    form: str
-    rank: int  # lower is a more specific form
+# The public names, wherever they are defined (callers import them from here).
+__all__ = [
+    "Ambiguous",
+    "Country",
+    "CountryResult",
+    "Level",
+    "Place",
+    "PlaceResult",
+    "RegionFilter",
+    "Resolved",
+    "Unknown",
+    "country",
+    "country_codes",
+    "country_forms",
+    "country_key",
+    "normalise",
+    "place",
+    "place_forms",
+    "places",
+    "province_groups",
+    "region_filter",
+    "region_key",
+    "resolve_country",
+    "resolve_place",
+    "sector_id",
+    "visible",
+    "written_names",
+]
 
 
 @dataclass
 class _PlaceTables:
     by_code: dict[str, Place]
-    by_key: dict[str, list[_Entry]]
-    squashed: dict[str, list[_Entry]]  # the same keys without spaces: "pangkalpinang"
+    by_key: dict[str, list[Entry]]
+    squashed: dict[str, list[Entry]]  # the same keys without spaces: "pangkalpinang"
     forms: dict[str, tuple[str, ...]]  # code -> indexable written forms
     suggest_keys: dict[str, str]  # normalised name -> label, for suggestions
 
@@ -362,8 +165,8 @@ def _places() -> _PlaceTables:
             pc = r["province_code"]
             by_code[r["code"]] = Place(r["code"], r["name"], level, pc, prov_names[pc])
 
-        by_key: dict[str, list[_Entry]] = {}
-        squashed: dict[str, list[_Entry]] = {}
+        by_key: dict[str, list[Entry]] = {}
+        squashed: dict[str, list[Entry]] = {}
         forms: dict[str, list[str]] = {}
         suggest: dict[str, str] = {}
 
@@ -372,7 +175,7 @@ def _places() -> _PlaceTables:
                 for table, key in ((by_key, k), (squashed, k.replace(" ", ""))):
                     entries = table.setdefault(key, [])
                     if not any(e.code == code for e in entries):
-                        entries.append(_Entry(code, form, rank))
+                        entries.append(Entry(code, form, rank))
 
         def add(name: str, code: str, form: str, rank: int) -> set[str]:
             """Key `name` (in its variant spellings); returns those keys."""
@@ -390,7 +193,7 @@ def _places() -> _PlaceTables:
             for suf in suffixes:
                 put((f"{k} {suf}" for k in keys), code, "English name", 1)
                 put((f"{suf} of {k}" for k in keys), code, "English name", 1)
-            for gov in _GOVERNMENT_OF:
+            for gov in GOVERNMENT_OF:
                 put((f"{gov} {k}" for k in keys), code, "regional government", 2)
 
         for p in by_code.values():
@@ -403,17 +206,17 @@ def _places() -> _PlaceTables:
                 keys = add(bare, p.code, "official name", 3)
                 shown += [bare, p.label]
                 suggest[normalise(p.label)] = p.label
-                for en in _PROVINCE_EN[p.code]:
+                for en in PROVINCE_EN[p.code]:
                     same = normalise(en) == normalise(bare)
                     keys |= add(en, p.code, "English name", 3 if same else 1)
                     shown.append(en)
-                for short in _PROVINCE_SHORT.get(p.code, ()):
+                for short in PROVINCE_SHORT.get(p.code, ()):
                     keys |= add(short, p.code, "abbreviation or popular name", 1)
                     shown.append(short)
                     suggest[normalise(short)] = p.label
-                for popular in _PROVINCE_SHARED.get(p.code, ()):
+                for popular in PROVINCE_SHARED.get(p.code, ()):
                     add(popular, p.code, "popular name", 3)
-                affixed(keys, p.code, _PROVINCE_PREFIXES, _PROVINCE_SUFFIXES)
+                affixed(keys, p.code, PROVINCE_PREFIXES, PROVINCE_SUFFIXES)
                 continue
             kind, _, bare = p.name.partition(" ")
             bare = re.sub(r"^Administrasi\s+", "", bare)
@@ -422,14 +225,14 @@ def _places() -> _PlaceTables:
             shown += [p.name, bare] if bare not in shown else [p.name]
             suggest[normalise(p.name)] = p.name
             prefixes, suffixes = (
-                (_CITY_PREFIXES, _CITY_SUFFIXES)
+                (CITY_PREFIXES, CITY_SUFFIXES)
                 if p.level == "city"
-                else (_REGENCY_PREFIXES, _REGENCY_SUFFIXES)
+                else (REGENCY_PREFIXES, REGENCY_SUFFIXES)
             )
             keys = set()
-            for n in (bare, *_AREA_SHORT.get(p.code, ())):
+            for n in (bare, *AREA_SHORT.get(p.code, ())):
                 keys |= add(n, p.code, "name without Kota/Kabupaten", 3)
-            shown += list(_AREA_SHORT.get(p.code, ()))
+            shown += list(AREA_SHORT.get(p.code, ()))
             affixed(keys, p.code, prefixes, suffixes)
         return _PlaceTables(
             by_code,
@@ -450,35 +253,10 @@ def written_names() -> list[str]:
         out.append(r["name"])
     for r in _read_csv("regencies.csv"):
         out.append(r["name"])
-    for table in (_PROVINCE_EN, _PROVINCE_SHORT, _PROVINCE_SHARED, _AREA_SHORT):
+    for table in (PROVINCE_EN, PROVINCE_SHORT, PROVINCE_SHARED, AREA_SHORT):
         out += [n for names in table.values() for n in names]
-    out += list(_COUNTRY_SHORT) + list(_COUNTRY_ID.values())
-    out += _pycountry_names()
-    return out
-
-
-def _pycountry_names() -> list[str]:
-    """Country names from pycountry's data files, English and Indonesian, without importing
-    pycountry (its import reads package metadata, ~50 ms)."""
-    import gettext
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("pycountry")
-    if spec is None or not spec.origin:
-        return []
-    root = Path(spec.origin).parent
-    try:
-        data = json.loads((root / "databases" / "iso3166-1.json").read_text(encoding="utf-8"))
-        with (root / "locales" / "id" / "LC_MESSAGES" / "iso3166-1.mo").open("rb") as fh:
-            translate = gettext.GNUTranslations(fh).gettext
-    except (OSError, ValueError):
-        return []
-    out: list[str] = []
-    for rec in data.get("3166-1", []):
-        for key in ("name", "common_name", "official_name"):
-            if rec.get(key):
-                out += [rec[key], translate(rec[key])]
+    out += list(COUNTRY_SHORT) + list(COUNTRY_ID.values())
+    out += pycountry_names()
     return out
 
 
@@ -489,9 +267,7 @@ def province_groups() -> tuple[tuple[str, ...], ...]:
     the province list only."""
     return tuple(
         tuple(
-            dict.fromkeys(
-                (r["name"], *_PROVINCE_EN[r["code"]], *_PROVINCE_SHORT.get(r["code"], ()))
-            )
+            dict.fromkeys((r["name"], *PROVINCE_EN[r["code"]], *PROVINCE_SHORT.get(r["code"], ())))
         )
         for r in _read_csv("provinces.csv")
     )
@@ -551,7 +327,7 @@ def resolve_place(
                     name, tail = text, None  # the comma is part of the name after all
                     continue
                 return Unknown(hint, "place", _suggest_places(hint))
-    entries = next((e for k in _keys(name) if (e := tables.by_key.get(k))), [])
+    entries = next((e for k in lookup_keys(name) if (e := tables.by_key.get(k))), [])
     key = normalise(name)
     if not entries:  # written joined or apart: "Pangkalpinang", "Pematang Siantar", "Bau-Bau"
         entries = tables.squashed.get(key.replace(" ", ""), [])
@@ -602,175 +378,10 @@ def _suggest_places(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tables.suggest_keys[f] for f in found))[:4]
 
 
-_PREFIX_PHRASES = frozenset(
-    (*_PROVINCE_PREFIXES, *_REGENCY_PREFIXES, *_CITY_PREFIXES, *_GOVERNMENT_OF)
-)
+_PREFIX_PHRASES = frozenset((*PROVINCE_PREFIXES, *REGENCY_PREFIXES, *CITY_PREFIXES, *GOVERNMENT_OF))
 _PREFIX_WORDS = frozenset(
-    w for p in (*_PROVINCE_PREFIXES, *_REGENCY_PREFIXES, *_CITY_PREFIXES) for w in p.split()
+    w for p in (*PROVINCE_PREFIXES, *REGENCY_PREFIXES, *CITY_PREFIXES) for w in p.split()
 )
-
-
-# ----------------------------------------------------------------------------- countries
-# Short and colloquial forms pycountry does not have (Indonesian and English usage).
-# These win over ISO codes: "AS" is Amerika Serikat here, not American Samoa.
-_COUNTRY_SHORT: dict[str, str] = {
-    "Korsel": "KR",
-    "Korea": "KR",
-    "South Korea": "KR",
-    "Republic of Korea": "KR",
-    "Republik Korea": "KR",
-    "Korut": "KP",
-    "North Korea": "KP",
-    "RRT": "CN",
-    "RRC": "CN",
-    "Tiongkok": "CN",
-    "Cina": "CN",
-    "PRC": "CN",
-    "Republik Rakyat Cina": "CN",
-    "AS": "US",
-    "USA": "US",
-    "Amerika": "US",
-    "America": "US",
-    "United States of America": "US",
-    "UEA": "AE",
-    "UAE": "AE",
-    "Emirat Arab": "AE",
-    "UK": "GB",
-    "Inggris": "GB",
-    "Britain": "GB",
-    "Great Britain": "GB",
-    "England": "GB",
-    "Inggris Raya": "GB",
-    "Holland": "NL",
-    "Rusia": "RU",
-    "Russia": "RU",
-    "Turkey": "TR",
-    "Vietnam": "VN",
-    "Prancis": "FR",
-    "Perancis": "FR",
-    "Ceko": "CZ",
-    "Brunei": "BN",
-    "Timor Leste": "TL",
-    "East Timor": "TL",
-    "Palestina": "PS",
-    "Palestine": "PS",
-    "Suriah": "SY",
-    "Syria": "SY",
-    "Laos": "LA",
-    "Makau": "MO",
-    "Macau": "MO",
-    "Hongkong": "HK",
-    "Vatikan": "VA",
-    "Vatican": "VA",
-    "Arab Saudi": "SA",
-    "Saudi": "SA",
-    "KSA": "SA",
-    "Filipina": "PH",
-    "Selandia Baru": "NZ",
-    "Jepang": "JP",
-    "Nippon": "JP",
-}
-
-# Indonesian display names where the usual Indonesian name differs from pycountry's.
-_COUNTRY_ID: dict[str, str] = {"CN": "Tiongkok", "GB": "Inggris", "TL": "Timor Leste"}
-
-
-@dataclass
-class _CountryTables:
-    by_code: dict[str, Country]
-    by_key: dict[str, list[_Entry]]
-    forms: dict[str, tuple[str, ...]]
-    suggest_keys: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def _countries() -> _CountryTables:
-    import gettext
-
-    import pycountry
-
-    with _lock:
-        try:
-            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"])
-            translate = tr.gettext
-        except OSError:  # pragma: no cover - pycountry always ships it
-
-            def translate(message: str) -> str:
-                return message
-
-        by_code: dict[str, Country] = {}
-        by_key: dict[str, list[_Entry]] = {}
-        forms: dict[str, list[str]] = {}
-        suggest: dict[str, str] = {}
-
-        def add(name: str, code: str, form: str, rank: int, *, show: bool = True) -> None:
-            key = normalise(name)
-            if not key:
-                return
-            entries = by_key.setdefault(key, [])
-            if not any(e.code == code for e in entries):
-                entries.append(_Entry(code, form, rank))
-            if show and name not in forms[code]:
-                forms[code].append(name)
-
-        for c in pycountry.countries:
-            code = c.alpha_2
-            official = getattr(c, "official_name", None)
-            common = getattr(c, "common_name", None)
-            english = common or c.name
-            indonesian = _COUNTRY_ID.get(code) or translate(common or c.name)
-            by_code[code] = Country(code, english, indonesian)
-            forms[code] = []
-            suggest[normalise(english)] = english
-            suggest[normalise(indonesian)] = english
-            names_en = [n for n in (common, c.name, official) if n]
-            names_id = [translate(n) for n in names_en]
-            for n in (english, indonesian, *names_en, *names_id):
-                add(n, code, "name", 1, show=n in (english, indonesian))
-                head, sep, tail = n.partition(", ")
-                if sep:  # "Korea, Republic of" -> "Republic of Korea"
-                    add(f"{tail} {head}", code, "name", 1, show=False)
-            add(code, code, "ISO code", 2, show=False)
-            add(c.alpha_3, code, "ISO code", 2, show=False)
-        for short, code in _COUNTRY_SHORT.items():
-            by_key[normalise(short)] = [_Entry(code, "short form", 0)]
-            if short not in forms[code]:
-                forms[code].append(short)
-            suggest.setdefault(normalise(short), by_code[code].name)
-        return _CountryTables(by_code, by_key, {c: tuple(v) for c, v in forms.items()}, suggest)
-
-
-def country_codes() -> tuple[str, ...]:
-    """The ISO alpha-2 code of every country, sorted."""
-    return tuple(sorted(_countries().by_code))
-
-
-def country(code: str) -> Country | None:
-    """The country with this ISO alpha-2 code, or None."""
-    return _countries().by_code.get(code.strip().upper())
-
-
-def country_forms(code: str) -> tuple[str, ...]:
-    """Written forms of a country worth indexing: English and Indonesian names and short
-    forms ("South Korea", "Korea Selatan", "Korsel")."""
-    return _countries().forms.get(code.strip().upper(), ())
-
-
-def resolve_country(text: str, *, suggest: bool = True) -> CountryResult:
-    """The country `text` names: English or Indonesian name, ISO code or a short form."""
-    tables = _countries()
-    key = normalise(text)
-    entries = next((e for k in _keys(text) if (e := tables.by_key.get(k))), [])
-    if not entries and not suggest:
-        return Unknown(text, "country")
-    if not entries:
-        found = difflib.get_close_matches(key, tables.suggest_keys, n=4, cutoff=0.75)
-        return Unknown(text, "country", tuple(dict.fromkeys(tables.suggest_keys[f] for f in found)))
-    best = min(e.rank for e in entries)
-    top = [e for e in entries if e.rank == best]
-    if len(top) == 1:
-        return Resolved(text, tables.by_code[top[0].code], top[0].form)
-    return Ambiguous(text, tuple(tables.by_code[e.code] for e in entries))
 
 
 # ----------------------------------------------------------------------------- CLI filters
@@ -803,7 +414,7 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
                     "SELECT id, candidates FROM actors WHERE candidates LIKE ?",
                     (f'%"{p.code}"%',),
                 )
-                if p.code in _json_list(candidates)
+                if p.code in json_list(candidates)
             )
         return RegionFilter(key, possible, f"{found.describe()} ({p.code})")
     if isinstance(found, Ambiguous):
@@ -814,8 +425,14 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
             (value,),
         ).fetchone()
         if row:  # "Malang (city or regency not stated)"
-            hint = f" (cases whose source does not say which: --region '{row[0]}')"
-        raise NotFound(f"{found.describe()}. Give the full name or the code{hint}.")
+            hint = _(" (cases whose source does not say which: --region '{name}')").format(
+                name=row[0]
+            )
+        raise NotFound(
+            _("{problem}. Give the full name or the code{hint}.").format(
+                problem=found.describe(), hint=hint
+            )
+        )
     # A region actor of that name (an imported region abroad, or one the official list
     # cannot place, such as "Malang (city or regency not stated)").
     row = conn.execute(
@@ -831,11 +448,11 @@ def region_filter(conn: sqlite3.Connection, text: str) -> RegionFilter:
         and conn.execute("SELECT 1 FROM cases WHERE region_country = ? LIMIT 1", (home,)).fetchone()
     ):
         return RegionFilter(f"c:{home}", (), f"{visible(value)} → {home}")
-    hint = f"; did you mean {' or '.join(found.suggestions)}?" if found.suggestions else ""
     raise NotFound(
-        f"No region named '{visible(value)}' (not in the official list of Indonesia's"
-        f" provinces, regencies and cities{hint}). 'paradiplo-tui regions' lists those"
-        " with cases."
+        _(
+            "No region named '{name}' (not in the official list of Indonesia's provinces,"
+            " regencies and cities{hint}). 'paradiplo-tui regions' lists those with cases."
+        ).format(name=visible(value), hint=did_you_mean(found.suggestions))
     )
 
 
@@ -853,7 +470,7 @@ def _country_code(conn: sqlite3.Connection, text: str) -> str | None:
     for code, en, idl, syn in conn.execute(
         "SELECT code, name_en, name_id, synonyms FROM countries"
     ):
-        if key in {normalise(n) for n in (code, en or "", idl or "", *_json_list(syn))}:
+        if key in {normalise(n) for n in (code, en or "", idl or "", *json_list(syn))}:
             return str(code)
     return None
 
@@ -863,7 +480,8 @@ def country_key(conn: sqlite3.Connection, text: str) -> str:
     code = _country_code(conn, text)
     if code is None:
         found = resolve_country(text)
-        raise NotFound(f"{found.describe()}.")
+        problem = found.describe()
+        raise NotFound(problem if problem.endswith("?") else f"{problem}.")
     return f"pc:{code}"
 
 
@@ -874,13 +492,7 @@ def sector_id(conn: sqlite3.Connection, text: str) -> str:
         (folded, folded, folded),
     ).fetchone()
     if row is None:
-        raise NotFound(f"No sector '{text}'. 'paradiplo-tui sectors' lists the vocabulary.")
+        raise NotFound(
+            _("No sector '{name}'. 'paradiplo-tui sectors' lists the vocabulary.").format(name=text)
+        )
     return str(row[0])
-
-
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []

@@ -1,5 +1,5 @@
-"""Counts for an overview of a collection: cases by one dimension, a matrix of two, the network
-of regions and partners. Every figure is one SQL aggregate (GROUP BY) under the same `Filters`
+"""Counts for an overview of a collection: cases by one dimension, a matrix of two (the network
+of regions and partners is in db/network.py, importable from here). Every figure is one SQL aggregate (GROUP BY) under the same `Filters`
 as the case list, never a walk over loaded cases: at 100,000 cases each takes milliseconds.
 
 Dimensions: province, region, country (the partner's), sector, year, type, stage (lifecycle
@@ -10,20 +10,62 @@ in each of its sectors, so sector counts can add up to more than the cases.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import N_
+from paradiplo.db.i18n import N_, _, data_label
+from paradiplo.db.matchrows import CaseRows, case_rows
 from paradiplo.db.models import Filters
+from paradiplo.db.network import (
+    Neighbour,
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    key_label,
+    network,
+    network_edges,
+    network_graph,
+    network_nodes,
+    unnamed_partner_cases,
+)
 from paradiplo.db.queries import (
     _memoised,
     _reference,
     narrowing_conditions,
-    sector_where,
     where_clause,
 )
+from paradiplo.db.text import json_list
+
+# The public names, wherever they are defined (callers import them from here).
+__all__ = [
+    "DIMENSIONS",
+    "DIMENSION_LABELS",
+    "MATRIX_DIMENSIONS",
+    "Count",
+    "Matrix",
+    "Neighbour",
+    "Network",
+    "NetworkEdge",
+    "NetworkNode",
+    "UnknownDimension",
+    "check_dimension",
+    "counts",
+    "counts_many",
+    "filter_labels",
+    "has_stage",
+    "key_label",
+    "matrix",
+    "narrowed",
+    "network",
+    "network_edges",
+    "network_graph",
+    "network_nodes",
+    "shown_label",
+    "type_id",
+    "unnamed_partner_cases",
+]
 
 DIMENSIONS = ("province", "region", "country", "sector", "year", "type", "stage", "category")
 MATRIX_DIMENSIONS = ("province", "region", "country", "sector", "type", "year", "stage")
@@ -39,14 +81,14 @@ DIMENSION_LABELS = {
 }
 # What a missing value is called, by dimension.
 _MISSING = {
-    "province": "province not stated",
-    "region": "region not stated",
-    "country": "partner country not stated",
-    "sector": "no sector",
-    "year": "undated",
-    "type": "type not stated",
-    "stage": "unknown",
-    "category": "not derived",
+    "province": N_("province not stated"),
+    "region": N_("region not stated"),
+    "country": N_("partner country not stated"),
+    "sector": N_("no sector"),
+    "year": N_("undated"),
+    "type": N_("type not stated"),
+    "stage": N_("unknown"),
+    "category": N_("not derived"),
 }
 from paradiplo.db.derive import STAGES  # noqa: E402  (the lifecycle stages, in their order)
 
@@ -61,8 +103,28 @@ class Count:
     id, a year, a type id, a stage; None for "not stated"), its label and its cases."""
 
     key: str | int | None
-    label: str
+    label: str  # in English, as --json gives it; `shown` is in the interface language
     count: int
+    dim: str = field(default="", compare=False, repr=False)
+
+    @property
+    def shown(self) -> str:
+        """The label in the interface language: 'Pariwisata', 'tanpa tanggal'."""
+        return shown_label(self.dim, self.key, self.label)
+
+
+def shown_label(dim: str, key: str | int | None, label: str) -> str:
+    """A dimension value's label in the interface language (vocabulary labels, the words
+    for a missing value, stages); names of places and partners as they are."""
+    if key is None:
+        return _(_MISSING[dim]) if dim in _MISSING else label
+    if dim in ("sector", "type", "country"):
+        return data_label(dim, str(key), label)
+    if dim == "stage":
+        from paradiplo.db.derive import STAGE_LABELS
+
+        return _(STAGE_LABELS[str(key)]).split(" (")[0] if key in STAGE_LABELS else label
+    return label
 
 
 @dataclass(frozen=True)
@@ -78,36 +140,13 @@ class Matrix:
         return self.cells.get((row, col), 0)
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    """A region's partner, or a partner's region, in a `Network`."""
-
-    key: str  # the filter key of the neighbour ('pa:ID', 'a:35.78', 'r:ID'; 'pa:' unnamed)
-    label: str
-    where: str  # the partner's country, or the region's province
-    count: int
-    types: list[str]  # type labels, most cases first
-    year_from: int | None
-    year_to: int | None
-
-    @property
-    def steppable(self) -> bool:
-        """True if the neighbour has a network of its own (a named party)."""
-        return self.key not in ("pa:", "r:")
-
-
-@dataclass(frozen=True)
-class Network:
-    key: str
-    label: str
-    side: str  # 'region' (its neighbours are partners) or 'partner' (neighbours are regions)
-    count: int
-    neighbours: list[Neighbour] = field(default_factory=list)
-
-
 def check_dimension(dim: str, allowed: tuple[str, ...] = DIMENSIONS) -> str:
     if dim not in allowed:
-        raise UnknownDimension(f"Unknown dimension '{dim}'. Use one of: {', '.join(allowed)}.")
+        raise UnknownDimension(
+            _("Unknown dimension '{dim}'. Use one of: {dims}.").format(
+                dim=dim, dims=", ".join(allowed)
+            )
+        )
     return dim
 
 
@@ -120,33 +159,7 @@ def has_stage(conn: sqlite3.Connection) -> bool:
     return _memoised(conn, ("has_stage",), look)
 
 
-# ------------------------------------------------------------------ the rows counted
-@dataclass(frozen=True)
-class _Base:
-    """The matching cases as SQL: FROM, WHERE, the case id column and the alias of the
-    cases table (`c` itself, or `k` joined when the rows are a sector's range)."""
-
-    source: str
-    where: str
-    params: list[Any]
-    case_id: str
-    case: str
-    join_case: str
-
-
-def _base(filters: Filters) -> _Base:
-    if filters.sectors:
-        # One range of the first sector's case_sectors rows, one per matching case; they carry
-        # the case's year, region and partner keys (see db/schema.py).
-        where, params = sector_where(filters, "c")
-        return _Base(
-            "case_sectors c", where, params, "c.case_id", "k", "JOIN cases k ON k.id = c.case_id"
-        )
-    where, params = where_clause(filters, sectors_as="in")
-    return _Base("cases c", where, params, "c.id", "c", "")
-
-
-def _expression(conn: sqlite3.Connection, dim: str, base: _Base) -> tuple[str, str]:
+def _expression(conn: sqlite3.Connection, dim: str, base: CaseRows) -> tuple[str, str]:
     """(SQL expression of the dimension's value, extra JOIN it needs) on `base`'s rows."""
     k = base.case
     if dim == "province":
@@ -170,7 +183,7 @@ def _expression(conn: sqlite3.Connection, dim: str, base: _Base) -> tuple[str, s
         if not has_stage(conn):
             return "'unknown'", ""
         return f"{k}.stage", join
-    raise UnknownDimension(f"Unknown dimension '{dim}'.")
+    raise UnknownDimension(_("Unknown dimension '{dim}'.").format(dim=dim))
 
 
 def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, str]:
@@ -201,10 +214,10 @@ def _labels(conn: sqlite3.Connection, dim: str, keys: list[Any]) -> dict[Any, st
     return {k: str(k) for k in keys if k is not None}
 
 
-def _label(dim: str, key: Any, labels: dict[Any, str]) -> str:
-    if key is None:
-        return _MISSING[dim]
-    return labels.get(key, str(key))
+def _count(dim: str, key: Any, labels: dict[Any, str], n: int) -> Count:
+    """One bar: its English label (a missing value's words, or from `labels`)."""
+    label = _MISSING[dim] if key is None else labels.get(key, str(key))
+    return Count(key, label, int(n), dim)
 
 
 # ------------------------------------------------------------------ counts by one dimension
@@ -228,7 +241,7 @@ def counts_many(
     together = [d for d in dims if d in ("type", "stage")]
     if f.sectors and len(together) == 2 and has_stage(conn):
         # One pass for both; the results are memoised as `counts` would keep them.
-        base = _base(f)
+        base = case_rows(f)
         grouped = conn.execute(
             f"SELECT {base.case}.type, {base.case}.stage, count(*) FROM {base.source}"
             f" {base.join_case} {base.where} GROUP BY 1, 2",
@@ -239,9 +252,7 @@ def counts_many(
             for row in grouped:
                 tally[row[i]] = tally.get(row[i], 0) + int(row[2])
             labels = _labels(conn, dim, list(tally))
-            items = _ordered(
-                dim, [Count(k, _label(dim, k, labels), n) for k, n in tally.items() if n]
-            )
+            items = _ordered(dim, [_count(dim, k, labels, n) for k, n in tally.items() if n])
             _memoised(conn, ("stats.counts", dim, f), _constant(items))
     return {dim: counts(conn, dim, f) for dim in dims}
 
@@ -302,14 +313,14 @@ def _counts(conn: sqlite3.Connection, dim: str, f: Filters) -> list[Count]:
     else:
         rows = _summary_rows(conn, dim, f)
     if rows is None:
-        base = _base(f)
+        base = case_rows(f)
         expr, join = _expression(conn, dim, base)
         rows = conn.execute(
             f"SELECT {expr}, count(*) FROM {base.source} {join} {base.where} GROUP BY 1",
             base.params,
         ).fetchall()
     labels = _labels(conn, dim, [r[0] for r in rows])
-    out = [Count(key, _label(dim, key, labels), int(n)) for key, n in rows if n]
+    out = [_count(dim, key, labels, n) for key, n in rows if n]
     return _ordered(dim, out)
 
 
@@ -344,14 +355,16 @@ def matrix(
     check_dimension(rows_dim, MATRIX_DIMENSIONS)
     check_dimension(cols_dim, MATRIX_DIMENSIONS)
     if rows_dim == cols_dim:
-        raise UnknownDimension(f"Rows and columns are both '{rows_dim}': choose two dimensions.")
+        raise UnknownDimension(
+            _("Rows and columns are both '{dim}': choose two dimensions.").format(dim=rows_dim)
+        )
     f = filters or Filters()
     key = ("stats.matrix", rows_dim, cols_dim, f)
     return _memoised(conn, key, lambda: _matrix(conn, rows_dim, cols_dim, f))
 
 
 def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) -> Matrix:
-    base = _base(f)
+    base = case_rows(f)
     if not f.sectors and "sector" in (rows_dim, cols_dim):
         # The sector rows carry their case's year, region and partner keys: read them alone.
         where, params = where_clause(
@@ -363,7 +376,7 @@ def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) 
         )
         conds = [where[len("WHERE ") :]] if where else []
         conds += more
-        base = _Base(
+        base = CaseRows(
             "case_sectors c",
             ("WHERE " + " AND ".join(conds)) if conds else "",
             params + more_params,
@@ -396,12 +409,8 @@ def _matrix(conn: sqlite3.Connection, rows_dim: str, cols_dim: str, f: Filters) 
             rtot = {k: once.get(k, 0) for k in rtot}
     rlabels = _labels(conn, rows_dim, list(rtot))
     clabels = _labels(conn, cols_dim, list(ctot))
-    row_counts = _by_total(
-        rows_dim, [Count(k, _label(rows_dim, k, rlabels), n) for k, n in rtot.items()]
-    )
-    col_counts = _by_total(
-        cols_dim, [Count(k, _label(cols_dim, k, clabels), n) for k, n in ctot.items()]
-    )
+    row_counts = _by_total(rows_dim, [_count(rows_dim, k, rlabels, n) for k, n in rtot.items()])
+    col_counts = _by_total(cols_dim, [_count(cols_dim, k, clabels, n) for k, n in ctot.items()])
     from paradiplo.db.queries import count_cases
 
     return Matrix(rows_dim, cols_dim, row_counts, col_counts, cells, count_cases(conn, f))
@@ -439,236 +448,19 @@ def narrowed(filters: Filters, dim: str, key: str | int | None) -> Filters | Non
     return None
 
 
-# ------------------------------------------------------------------ network
-def network(conn: sqlite3.Connection, key: str, filters: Filters | None = None) -> Network:
-    """The network of one region-tree key (c:/p:/a:/r:, its partners) or partner key
-    (pc:/pa:, the regions it works with), under `filters`' sectors, years, type and stage."""
-    f = replace(filters or Filters(), region=None, partner=None)
-    return _memoised(conn, ("stats.network", key, f), lambda: _network(conn, key, f))
-
-
-def _network(conn: sqlite3.Connection, key: str, f: Filters) -> Network:
-    prefix = key.partition(":")[0]
-    side = "partner" if prefix in ("pc", "pa") else "region"
-    g = replace(f, partner=key) if side == "partner" else replace(f, region=key)
-    base = _base(g)
-    k = base.case
-    join = base.join_case
-    names, _levels, countries = _reference(conn)
-    types = dict(conn.execute("SELECT id, label_en FROM case_types").fetchall())
-    if side == "region":
-        sql = (
-            f"SELECT c.partner_id, max(c.partner_name), c.partner_country, count(*),"
-            f" min(c.year), max(c.year), group_concat({k}.type) FROM {base.source} {join}"
-            f" {base.where} GROUP BY c.partner_id"
-        )
-    else:
-        sql = (
-            f"SELECT c.region_id, max(k2.name), c.province_code, count(*), min(c.year),"
-            f" max(c.year), group_concat({k}.type), max(c.area_code) FROM {base.source} {join}"
-            f" JOIN actors k2 ON k2.id = c.region_id {base.where} GROUP BY c.region_id"
-        )
-    merged: dict[str, list[Any]] = {}
-    for row in conn.execute(sql, base.params):
-        ident, name, place, n, y0, y1, tlist = row[:7]
-        if side == "region":
-            nkey = f"pa:{ident}" if ident else "pa:"
-            label = name if ident else "partner not named"
-            where = countries.get(place, place) if place else "country not stated"
-        else:
-            area = row[7]
-            nkey = f"a:{area}" if area else f"r:{ident}"
-            label = names.get(area, name) if area else name
-            where = names.get(place, place) if place else "province not stated"
-        entry = merged.get(nkey)
-        if entry is None:
-            merged[nkey] = [label, where, int(n), y0, y1, {}]
-            entry = merged[nkey]
-        else:
-            entry[2] += int(n)
-            entry[3] = (
-                y0 if entry[3] is None else (min(entry[3], y0) if y0 is not None else entry[3])
-            )
-            entry[4] = (
-                y1 if entry[4] is None else (max(entry[4], y1) if y1 is not None else entry[4])
-            )
-        tally: dict[str, int] = entry[5]
-        for t in (tlist or "").split(","):
-            if t:
-                tally[t] = tally.get(t, 0) + 1
-    neighbours = [
-        Neighbour(
-            nkey,
-            label,
-            where,
-            n,
-            [types.get(t, t) for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))],
-            y0,
-            y1,
-        )
-        for nkey, (label, where, n, y0, y1, tally) in merged.items()
-    ]
-    neighbours.sort(key=lambda nb: (-nb.count, nb.label.casefold()))
-    from paradiplo.db.queries import count_cases
-
-    return Network(key, _key_label(conn, key), side, count_cases(conn, g), neighbours)
-
-
-def _key_label(conn: sqlite3.Connection, key: str) -> str:
-    """The name of a region-tree or partner-tree key."""
-    prefix, _, value = key.partition(":")
-    names, _levels, countries = _reference(conn)
-    if prefix in ("p", "a"):
-        return names.get(value, value)
-    if prefix in ("c", "pc"):
-        return countries.get(value, value) if value else "country not stated"
-    if prefix in ("r", "pa"):
-        if not value:
-            return "partner not named" if prefix == "pa" else "region not stated"
-        row = conn.execute("SELECT name FROM actors WHERE id = ?", (value,)).fetchone()
-        return str(row[0]) if row else value
-    return key
-
-
-def key_label(conn: sqlite3.Connection, key: str) -> str:
-    return _key_label(conn, key)
-
-
-# ------------------------------------------------------------------ network export
-@dataclass(frozen=True)
-class NetworkNode:
-    id: str
-    name: str
-    side: str  # region | partner
-    country: str
-    level: str  # a region's level (province, regency, city, ...) or a partner's kind
-    kind: str
-    province: str
-
-
-@dataclass(frozen=True)
-class NetworkEdge:
-    case_id: str
-    source: str  # the region's actor id
-    target: str  # the partner's actor id
-    title: str
-    type: str
-    year: int | None
-    sectors: list[str]
-
-
-def network_nodes(
-    conn: sqlite3.Connection, filters: Filters | None = None
-) -> Iterator[NetworkNode]:
-    """Every region and named partner of the cases under `filters`."""
-    base = _base(filters or Filters())
-    sql = (
-        "SELECT a.id, a.name, coalesce(co.name_en, a.country_code, ''), coalesce(a.level, ''),"
-        " a.kind, coalesce(pr.name, ''), s.side FROM (SELECT c.region_id AS id, 'region' AS side"
-        f" FROM {base.source} {base.where} UNION SELECT c.partner_id, 'partner' FROM"
-        f" {base.source} {base.where} AND c.partner_id IS NOT NULL) s JOIN actors a ON a.id = s.id"
-        " LEFT JOIN countries co ON co.code = a.country_code"
-        " LEFT JOIN areas pr ON pr.code = a.province_code ORDER BY s.side DESC, a.id"
-    )
-    if not base.where:
-        sql = sql.replace(" AND c.partner_id IS NOT NULL", " WHERE c.partner_id IS NOT NULL")
-    seen: set[str] = set()
-    for aid, name, country, level, kind, province, side in conn.execute(
-        sql, [*base.params, *base.params]
-    ):
-        if aid in seen:  # a party on both sides: one node, as a region
-            continue
-        seen.add(aid)
-        yield NetworkNode(aid, name, side, country, level, kind, province)
-
-
-def network_edges(
-    conn: sqlite3.Connection, filters: Filters | None = None
-) -> Iterator[NetworkEdge]:
-    """One edge per case with a named partner under `filters`, in id order."""
-    base = _base(filters or Filters())
-    k = base.case
-    cond = "c.partner_id IS NOT NULL"
-    where = f"{base.where} AND {cond}" if base.where else f"WHERE {cond}"
-    sql = (
-        f"SELECT {base.case_id}, c.region_id, c.partner_id, {k}.title,"
-        f" coalesce({k}.type, ''), c.year,"
-        f" (SELECT group_concat(sector_id, ';') FROM case_sectors z WHERE z.case_id = {base.case_id})"
-        f" FROM {base.source} {base.join_case} {where} ORDER BY {base.case_id}"
-    )
-    for cid, region, partner, title, ctype, year, sectors in conn.execute(sql, base.params):
-        yield NetworkEdge(
-            cid,
-            region,
-            partner,
-            title,
-            ctype,
-            year,
-            sorted((sectors or "").split(";")) if sectors else [],
-        )
-
-
-def unnamed_partner_cases(conn: sqlite3.Connection, filters: Filters | None = None) -> int:
-    """Cases under `filters` whose source names no partner (left out of the network)."""
-    base = _base(filters or Filters())
-    cond = "c.partner_id IS NULL"
-    where = f"{base.where} AND {cond}" if base.where else f"WHERE {cond}"
-    return int(
-        conn.execute(f"SELECT count(*) FROM {base.source} {where}", base.params).fetchone()[0]
-    )
-
-
-def network_graph(conn: sqlite3.Connection, filters: Filters | None = None) -> Any:
-    """The regions and named partners of the cases under `filters` as a networkx MultiGraph:
-    nodes carry name, side, country, level, kind and province; each case is an edge (keyed by
-    its id) carrying case_id, title, type, year (when dated) and sectors (';'-separated)."""
-    import networkx as nx
-
-    graph = nx.MultiGraph()
-    for node in network_nodes(conn, filters):
-        graph.add_node(
-            node.id,
-            name=node.name,
-            side=node.side,
-            country=node.country,
-            level=node.level,
-            kind=node.kind,
-            province=node.province,
-        )
-    for edge in network_edges(conn, filters):
-        attrs: dict[str, Any] = {
-            "case_id": edge.case_id,
-            "title": edge.title,
-            "type": edge.type,
-            "sectors": ";".join(edge.sectors),
-        }
-        if edge.year is not None:
-            attrs["year"] = edge.year
-        graph.add_edge(edge.source, edge.target, key=edge.case_id, **attrs)
-    return graph
-
-
 def type_id(conn: sqlite3.Connection, text: str) -> str:
     """A case type's id from its id or its English or Indonesian label (any case)."""
     wanted = text.strip().casefold()
     rows = conn.execute("SELECT id, label_en, label_id, synonyms FROM case_types").fetchall()
     for tid, en, idl, synonyms in rows:
-        names = {tid, en, idl, *(_json_list(synonyms))}
+        names = {tid, en, idl, *json_list(synonyms)}
         if wanted in {n.casefold() for n in names if n}:
             return str(tid)
     raise ParadiploError(
-        f"Unknown case type '{text}'. Use one of: {', '.join(r[0] for r in rows)}."
+        _("Unknown case type '{type}'. Use one of: {types}.").format(
+            type=text, types=", ".join(r[0] for r in rows)
+        )
     )
-
-
-def _json_list(raw: str | None) -> list[str]:
-    import json
-
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def filter_labels(conn: sqlite3.Connection, f: Filters) -> dict[str, str]:
@@ -679,10 +471,10 @@ def filter_labels(conn: sqlite3.Connection, f: Filters) -> dict[str, str]:
             out[key] = key_label(conn, key)
     if f.sectors:
         names = dict(conn.execute("SELECT id, label_en FROM sectors").fetchall())
-        out.update({s: names.get(s, s) for s in f.sectors})
+        out.update({s: data_label("sector", s, names.get(s, s)) for s in f.sectors})
     if f.case_type:
         row = conn.execute(
             "SELECT label_en FROM case_types WHERE id = ?", (f.case_type,)
         ).fetchone()
-        out[f"type:{f.case_type}"] = row[0] if row else f.case_type
+        out[f"type:{f.case_type}"] = data_label("type", f.case_type, row[0] if row else f.case_type)
     return out

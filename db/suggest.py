@@ -22,6 +22,9 @@ from dataclasses import dataclass, replace
 
 from paradiplo.db import places
 from paradiplo.db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
+from paradiplo.db.i18n import _, data_label
+from paradiplo.db.resolved import either
+from paradiplo.db.text import json_list
 
 # Cooperation cues (folded, whitespace-insensitive) and the type each suggests.
 CUES: tuple[tuple[str, str], ...] = (
@@ -116,6 +119,20 @@ class Suggestion:
     cue: str  # the cooperation words found
     existing: tuple[str, ...] = ()  # ids of cases already in the collection with these parties
 
+    def describe(self) -> str:
+        """The candidate in one line, in the interface language: 'Kota Surabaya – Kitakyushu,
+        Jepang'; an ambiguous region with the official regions it may be."""
+        region = self.region
+        if not self.region_code:
+            region = _("{name} (ambiguous: {names})").format(
+                name=self.region_as_stated, names=either(self.region_candidates)
+            )
+        partner = self.partner or _("(partner not named)")
+        country = self.partner_country_name
+        if country:
+            partner += ", " + data_label("country", self.partner_country, country)
+        return f"{region} – {partner}"
+
     def to_case_input(self, **overrides: object) -> CaseInput:
         """The case this suggests, citing its sentence (the user may change any field)."""
         values: dict[str, object] = {
@@ -163,7 +180,7 @@ def _trimmed(chunk: str, base: int, a: int, b: int) -> Iterator[tuple[int, int]]
 def _sector_patterns(conn: sqlite3.Connection) -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
-        words = {places.fold(w) for w in (en, idl, *places._json_list(syn)) if w}
+        words = {places.fold(w) for w in (en, idl, *json_list(syn)) if w}
         words |= set(SECTOR_WORDS.get(sid, ()))
         body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1])
         out.append((sid, re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.I)))

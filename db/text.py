@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from paradiplo.db.i18n import N_
 
@@ -227,9 +228,10 @@ def target_word(target_type: str, target_id: str, label: str = "") -> str:
     return word
 
 
-def json_list(raw: object) -> list[str]:
-    """A JSON array stored in a text column, as strings; [] if empty or not an array (or if
-    another program stored something else there: a blob, a number, deep nesting)."""
+def json_array(raw: object) -> list[Any]:
+    """A JSON array stored in a text column, its items as decoded; [] if empty or not an
+    array (or if another program stored something else there: a blob, a number, deep
+    nesting)."""
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", errors="replace")
     if not isinstance(raw, str):
@@ -238,7 +240,12 @@ def json_list(raw: object) -> list[str]:
         value = json.loads(raw or "[]")
     except (ValueError, RecursionError):
         return []
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return value if isinstance(value, list) else []
+
+
+def json_list(raw: object) -> list[str]:
+    """`json_array` with every item as a string (names, codes, synonyms)."""
+    return [str(v) for v in json_array(raw)]
 
 
 def now_iso(timespec: str = "milliseconds") -> str:

@@ -259,18 +259,24 @@ def test_notes_export_with_bib_beside_it(db_path: Path, tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ imported citations
+# A case a user imports with only a citation string for its source.
+CITED_CASE = {
+    "title": "Bandung – Braunschweig sister city",
+    "region": "Kota Bandung",
+    "partner": "Braunschweig",
+    "partner_country": "Jerman",
+    "type": "sister city",
+    "source": "Municipal records, Bandung (1960)",
+}
+
+
 def test_imported_citation_gets_a_source_to_complete(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "in.json"
     record = {
+        **CITED_CASE,
         "id": "bandung-braunschweig",
-        "title": "Bandung – Braunschweig sister city",
-        "region": "Kota Bandung",
-        "partner": "Braunschweig",
-        "partner_country": "Jerman",
         "partner_kind": "sub_state",
-        "type": "sister city",
         "date": "1960",
-        "source": "Municipal records, Bandung (1960)",
     }
     path.write_text(json.dumps([record]), encoding="utf-8")
     io.import_cases(store, path)
@@ -292,14 +298,7 @@ def test_a_users_source_is_completed_field_by_field(
     store: Store, db_path: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "in.json"
-    record = {
-        "title": "Bandung – Braunschweig sister city",
-        "region": "Kota Bandung",
-        "partner": "Braunschweig",
-        "partner_country": "DE",
-        "type": "sister city",
-        "source": "Municipal records, Bandung (1960)",
-    }
+    record = {**CITED_CASE, "partner_country": "DE"}
     path.write_text(json.dumps([record]), encoding="utf-8")
     io.import_cases(store, path)
     store.close()
