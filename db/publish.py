@@ -310,7 +310,7 @@ def build_metadata(
     formatted = {f.key: f for f in cite.format_refs(bundled, "apa", "text")}
     provenance = [
         f"{formatted[r.key].reference} Citation key: {r.key}."
-        + (f" Not stated: {', '.join(r.missing())}." if r.missing() else "")
+        + (f" Not stated: {', '.join(r.missing(tr=str))}." if r.missing(tr=str) else "")
         for r in bundled
     ]
     n_user_sources = len(refs) - len(bundled)

@@ -318,16 +318,7 @@ def suggest_cmd(found: list[Any], source_id: str) -> None:
         console.print(_t(_("No candidate cases found in {id}.").format(id=source_id)))
         return
     for n, s in enumerate(found, 1):
-        region = (
-            s.region
-            if s.region_code
-            else _("{name} (ambiguous: {candidates})").format(
-                name=s.region_as_stated, candidates=(" " + _("or") + " ").join(s.region_candidates)
-            )
-        )
-        partner = s.partner or _("(partner not named)")
-        country = f", {s.partner_country_name}" if s.partner_country_name else ""
-        head = Text(f"{n}. ", style="bold") + _t(f"{region} – {partner}{country}")
+        head = Text(f"{n}. ", style="bold") + _t(s.describe())
         head += Text(f"  [{s.type}]", style="cyan")
         if s.sectors:
             head += Text("  " + _("sectors:") + " " + ", ".join(s.sectors), style="dim")

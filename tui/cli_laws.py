@@ -89,7 +89,7 @@ def laws_cmd(items: list[LegalBasis]) -> None:
             console.print(
                 Text("  " + _("Reference from outside the bundled texts:"), style="underline")
                 + Text(" ")
-                + Text(_(laws_api.status_words(ref.status)).upper(), style="bold")
+                + Text(laws_api.status_words(ref.status).upper(), style="bold")
             )
             console.print(Text("    ") + _t(data_label("law_status_text", law.id, ref.status_text)))
             console.print(Text("    ") + _t(data_label("law_description", law.id, ref.description)))

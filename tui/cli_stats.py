@@ -146,16 +146,16 @@ def stats_group(
             plt = _pyplot()
             height = max(2.5, 0.28 * len(items) + 1)
             fig, ax = plt.subplots(figsize=(7, height))
-            labels = [c.label for c in items]
+            labels = [c.shown for c in items]
             values = [c.count for c in items]
             bars = ax.barh(range(len(items)), values, color="#4c72b0")
             ax.set_yticks(range(len(items)), labels, fontsize=8)
             ax.invert_yaxis()
             ax.bar_label(bars, labels=[f"{v:,}" for v in values], fontsize=7, padding=2)
-            title = f"Cases by {stats_api.DIMENSION_LABELS[by]}"
+            title = _("Cases by {dimension}").format(dimension=_(stats_api.DIMENSION_LABELS[by]))
             described = _describe(f)
             ax.set_title(title + (f" ({described})" if described else ""), fontsize=10)
-            ax.set_xlabel("cases")
+            ax.set_xlabel(_("cases"))
             ax.spines[["top", "right"]].set_visible(False)
             _write_chart(fig, output, fmt)
             plt.close(fig)
@@ -169,7 +169,7 @@ def stats_group(
         title=_("Cases by {dimension}").format(dimension=_(stats_api.DIMENSION_LABELS[by])),
     )
     for c in items:
-        table.add_row(_t(c.label), f"{c.count:,}")
+        table.add_row(_t(c.shown), f"{c.count:,}")
     console.print(table)
 
 
@@ -215,9 +215,9 @@ def stats_matrix(
             )
             image = ax.imshow(grid, cmap="Blues", aspect="auto")
             ax.set_xticks(
-                range(len(cols)), [c.label for c in cols], rotation=60, ha="right", fontsize=7
+                range(len(cols)), [c.shown for c in cols], rotation=60, ha="right", fontsize=7
             )
-            ax.set_yticks(range(len(rows)), [r.label for r in rows], fontsize=7)
+            ax.set_yticks(range(len(rows)), [r.shown for r in rows], fontsize=7)
             if len(rows) * len(cols) <= 400:
                 peak = max((v for line in grid for v in line), default=0)
                 for i, line in enumerate(grid):
@@ -232,10 +232,13 @@ def stats_matrix(
                                 fontsize=6,
                                 color="white" if v > peak / 2 else "black",
                             )
-            fig.colorbar(image, ax=ax, label="cases")
+            fig.colorbar(image, ax=ax, label=_("cases"))
             described = _describe(f)
             ax.set_title(
-                f"Cases by {stats_api.DIMENSION_LABELS[rows_dim]} and {stats_api.DIMENSION_LABELS[cols_dim]}"
+                _("Cases by {rows} and {cols}").format(
+                    rows=_(stats_api.DIMENSION_LABELS[rows_dim]),
+                    cols=_(stats_api.DIMENSION_LABELS[cols_dim]),
+                )
                 + (f" ({described})" if described else ""),
                 fontsize=10,
             )
@@ -271,11 +274,11 @@ def stats_matrix(
             return
     table = Table(
         _(stats_api.DIMENSION_LABELS[rows_dim]),
-        *[Column(header=_t(c.label), justify="right") for c in cols],
+        *[Column(header=_t(c.shown), justify="right") for c in cols],
         Column(_("total"), justify="right"),
     )
     for r in rows:
-        table.add_row(_t(r.label), *[str(m.cell(r.key, c.key) or "") for c in cols], f"{r.count:,}")
+        table.add_row(_t(r.shown), *[str(m.cell(r.key, c.key) or "") for c in cols], f"{r.count:,}")
     console.print(table)
 
 

@@ -38,9 +38,9 @@ from paradiplo.db.i18n import N_, _
 from paradiplo.db.store import Store
 from paradiplo.tui.screens.case_hints import (
     COMPLETING,
+    FIELD_LINES,
     CaseValues,
     CompletingForm,
-    field_problem,
     make_case_input,
     preview_lines,
     split_items,
@@ -88,6 +88,7 @@ class PreviewRead(DbResult):
     lines: dict[str, tuple[str, str]]  # field -> (style: ok|warn|error|info, text)
     problems: list[str]
     duplicates: list[tuple[str, str]]
+    unlined: list[str]  # the problems no field's own line shows
 
 
 @dataclass
@@ -98,13 +99,13 @@ class SuggestionRead(DbResult):
 
 # What a passage can be ticked as supporting in the form ("sectors": each sector chosen).
 PASSAGE_FACTS = (
-    ("region", "the region"),
-    ("partner", "the partner"),
-    ("partner_country", "the partner's country"),
-    ("type", "the type"),
-    ("date", "the date"),
-    ("status", "the status"),
-    ("sectors", "the sectors"),
+    ("region", N_("the region")),
+    ("partner", N_("the partner")),
+    ("partner_country", N_("the partner's country")),
+    ("type", N_("the type")),
+    ("date", N_("the date")),
+    ("status", N_("the status")),
+    ("sectors", N_("the sectors")),
 )
 DEFAULT_SUPPORTS = ("region", "partner", "partner_country", "type")
 
@@ -199,7 +200,7 @@ class CaseFormScreen(CompletingForm):
                     yield Label(_("The passage supports (Space ticks)"), classes="form-label-wide")
                     yield SelectionList[str](
                         *[
-                            (Content(label), key, key in self.supports)
+                            (Content(_(label)), key, key in self.supports)
                             for key, label in PASSAGE_FACTS
                         ],
                         id="supports",
@@ -381,8 +382,14 @@ class CaseFormScreen(CompletingForm):
             conn = store.conn
             ambiguous: Any = "keep" if values.keep_ambiguous else "error"
             p = collection.preview_case(conn, case(), ambiguous, exclude=exclude)
-            problems = [x for x in p.problems if not (exclude and x.startswith("No source"))]
-            return PreviewRead(preview_lines(conn, p, values), problems, list(p.duplicates))
+            if exclude:  # an edited case keeps its sources
+                p = p.without("source")
+            return PreviewRead(
+                preview_lines(conn, p, values),
+                list(p.problems),
+                list(p.duplicates),
+                list(p.without(*FIELD_LINES).problems),
+            )
 
         run_db(self, "form-preview", load)
 
@@ -414,16 +421,13 @@ class CaseFormScreen(CompletingForm):
         keep.display = keep.value or region_line[0] == "warn"
         self.problems = message.problems
         self.duplicates = message.duplicates
-        self._show_problems(message.problems, message.duplicates, saving=False)
+        self._show_problems(message.unlined, message.duplicates)
 
-    def _show_problems(
-        self, problems: list[str], duplicates: list[tuple[str, str]], *, saving: bool
-    ) -> None:
+    def _show_problems(self, problems: list[str], duplicates: list[tuple[str, str]]) -> None:
         box = self.query_one("#form-problems", Static)
-        shown = [p for p in problems if not field_problem(p)] if not saving else problems
-        if shown:
+        if problems:
             text = Text()
-            for i, p in enumerate(shown):
+            for i, p in enumerate(problems):
                 if i:
                     text.append("\n")
                 text.append("✗ ", style="bold red")
@@ -456,7 +460,7 @@ class CaseFormScreen(CompletingForm):
             return
         values = self.current_values()
         if not values.type:
-            self._show_problems(["Choose a type."], [], saving=True)
+            self._show_problems([_("Choose a type.")], [])
             self.query_one("#type", Select).focus()
             return
         self.busy = True
@@ -518,10 +522,10 @@ class CaseFormScreen(CompletingForm):
     def on_save_failed(self, message: SaveFailed) -> None:
         self.busy = False
         if message.duplicates:
-            self._show_problems([], message.duplicates, saving=True)
+            self._show_problems([], message.duplicates)
             self.query_one("#save-anyway", Button).focus()
             return
-        self._show_problems(message.problems or [message.message], [], saving=True)
+        self._show_problems(message.problems or [message.message], [])
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -83,9 +83,14 @@ def make_case_input(
     )
 
 
+# The fields whose own line under the form shows their problems (not repeated in the box).
+FIELD_LINES = ("region", "partner_country", "type", "date", "sectors")
+
+
 def preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str, str]]:
     """What each field resolves to, one line each (runs in the worker)."""
     from paradiplo.db import places
+    from paradiplo.db.i18n import data_label
 
     lines: dict[str, tuple[str, str]] = {}
     region = p.region
@@ -96,21 +101,28 @@ def preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str,
         where = f" ({prov.name})" if prov is not None and prov != region.area else ""
         lines["region"] = ("ok", f"→ {region.area.name}{where}")
     elif region.candidates and values.keep_ambiguous:
-        names = " or ".join(a.name for a in region.candidates)
         lines["region"] = (
             "ok",
-            f"→ kept as stated: {region.as_stated} ({names}: not stated which)",
+            "→ "
+            + _("kept as stated: {name} ({candidates}: not stated which)").format(
+                name=region.as_stated, candidates=region.candidates_text()
+            ),
         )
     elif region.candidates:
         names = " / ".join(a.name for a in region.candidates)
-        lines["region"] = ("warn", f"ambiguous: {names} — write Kota … or Kabupaten …")
+        lines["region"] = (
+            "warn",
+            _("ambiguous: {names} — write Kota … or Kabupaten …").format(names=names),
+        )
     elif values.region.strip():
         lines["region"] = (
             "error",
-            f"“{values.region.strip()}” is not in the official list of Indonesia's regions",
+            _("“{name}” is not in the official list of Indonesia's regions").format(
+                name=values.region.strip()
+            ),
         )
     else:
-        lines["region"] = ("error", "required")
+        lines["region"] = ("error", _("required"))
     if values.partner_country.strip():
         c = p.partner_country
         if c is not None:
@@ -119,28 +131,32 @@ def preview_lines(conn: Any, p: Any, values: CaseValues) -> dict[str, tuple[str,
         else:
             lines["partner_country"] = (
                 "error",
-                f"“{values.partner_country.strip()}” is not a country known here "
-                "(English or Indonesian name, or ISO code)",
+                _(
+                    "“{name}” is not a country known here (English or Indonesian name, or ISO code)"
+                ).format(name=values.partner_country.strip()),
             )
     if values.partner.strip():
         lines["partner"] = ("info", f"→ {p.partner}")
     else:
-        lines["partner"] = ("info", "not named (the source names no partner)")
+        lines["partner"] = ("info", _("not named (the source names no partner)"))
     if p.type_label:
-        lines["type"] = ("ok", f"→ {p.type_label}")
+        lines["type"] = ("ok", "→ " + data_label("type", p.type_id or "", p.type_label))
     if values.date.strip():
-        bad = [x for x in p.problems if x.startswith("date:")]
+        bad = p.problems_for("date")
         lines["date"] = ("error", bad[0]) if bad else ("ok", f"→ {values.date.strip()}")
     items = split_items(", ".join(values.sectors))
     if items:
-        unknown = [x for x in p.problems if x.startswith("unknown sector")]
+        unknown = p.problems_for("sectors")
         if unknown:
             lines["sectors"] = ("error", "; ".join(unknown))
         else:
             from paradiplo.db import ui_queries
 
             labels = ui_queries.sector_labels(conn)
-            lines["sectors"] = ("ok", "→ " + ", ".join(labels.get(s, s) for s in p.sector_ids))
+            lines["sectors"] = (
+                "ok",
+                "→ " + ", ".join(data_label("sector", s, labels.get(s, s)) for s in p.sector_ids),
+            )
     if not values.title.strip():
         lines["title"] = ("info", f"→ {p.title}")
     return lines
@@ -168,13 +184,6 @@ class NameSuggester(Suggester):
             if name.casefold().startswith(folded) and len(name) > len(last):
                 return head + name
         return None
-
-
-def field_problem(problem: str) -> bool:
-    """Problems a field's own line shows already."""
-    return problem.startswith(
-        ("region '", "partner country", "unknown type", "date:", "unknown sector")
-    )
 
 
 class CompletingForm(FormDialog):

@@ -23,9 +23,10 @@ from textual.widgets.option_list import Option
 
 from paradiplo.db import queries
 from paradiplo.db.i18n import _, data_label
+from paradiplo.db.laws import status_words
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
 from paradiplo.tui.screens.list_detail import ListDetailScreen
-from paradiplo.tui.widgets.case_sections import STATUS_WORDS, legal_basis_text
+from paradiplo.tui.widgets.case_sections import legal_basis_text
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.text import one_line, plain
 
@@ -116,7 +117,7 @@ class GlossaryScreen(ListDetailScreen[None]):
                 mark = "  " + (_("(law)") if law.cited else _("(law; reference, not in the texts)"))
                 prompt = one_line(law.short, style="bold") + Text(mark, style="dim")
                 if law.reference is not None and law.reference.status in ("replaced", "revoked"):
-                    prompt.append(f"  {_(STATUS_WORDS[law.reference.status])}", style="italic")
+                    prompt.append(f"  {status_words(law.reference.status)}", style="italic")
                 options.append(Option(prompt, id="l:" + law.id))
         olist = self.query_one("#glossary-list", OptionList)
         olist.set_options(options)

@@ -146,8 +146,8 @@ class MatrixScreen(Screen[None]):
         rows, cols = self._page_items()
         data = GridData(
             corner,
-            [(c.label, c.count) for c in cols],
-            [(r.label, [m.cell(r.key, c.key) for c in cols], r.count) for r in rows],
+            [(c.shown, c.count) for c in cols],
+            [(r.shown, [m.cell(r.key, c.key) for c in cols], r.count) for r in rows],
             m.total,
         )
         with self.app.batch_update():
@@ -258,12 +258,12 @@ def column_pages(
 ) -> list[int]:
     """The first column of each page: as many columns as fit beside the row labels and the
     totals in `width` cells (as `MatrixGrid` lays them out)."""
-    label_width = min(LABEL_WIDTH, max([len(corner), *(len(r.label) for r in rows or [])]))
+    label_width = min(LABEL_WIDTH, max([len(corner), *(len(r.shown) for r in rows or [])]))
     room = max(width - (label_width + 1) - 9 - 2, 8)
     starts = [0]
     used = 0
     for i, c in enumerate(cols):
-        need = cell_width(c.label, c.count) + 2
+        need = cell_width(c.shown, c.count) + 2
         if used and used + need > room:
             starts.append(i)
             used = 0

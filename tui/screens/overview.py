@@ -201,7 +201,7 @@ class OverviewScreen(Screen[None]):
         item = chart.items[event.index]
         narrowed = stats_api.narrowed(self.filters, chart.dim, item.key)
         if narrowed is None:
-            self.notify(_("“{label}” cannot be a filter.").format(label=item.label), timeout=3)
+            self.notify(_("“{label}” cannot be a filter.").format(label=item.shown), timeout=3)
             return
         show_in_main(self, narrowed, {**self.labels, **bar_labels(chart.dim, item)})
 
@@ -212,7 +212,7 @@ class OverviewScreen(Screen[None]):
         dim, item = bar
         narrowed = stats_api.narrowed(self.filters, dim, item.key)
         if narrowed is None:
-            self.notify(_("“{label}” cannot be a filter.").format(label=item.label), timeout=3)
+            self.notify(_("“{label}” cannot be a filter.").format(label=item.shown), timeout=3)
             return
         self.labels.update(bar_labels(dim, item))
         self.filters = narrowed
@@ -276,7 +276,7 @@ def bar_labels(dim: str, item: stats_api.Count) -> dict[str, str]:
         "sector": str(item.key),
         "type": f"type:{item.key}",
     }.get(dim)
-    return {key: item.label} if key else {}
+    return {key: item.shown} if key else {}
 
 
 def show_in_main(screen: Screen[Any], filters: Filters, labels: dict[str, str]) -> None:

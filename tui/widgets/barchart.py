@@ -59,7 +59,7 @@ def bar_line(
 def bar_widths(items: list[Count], width: int) -> tuple[int, int, int]:
     """(label, bar, count) widths for a chart's bars in `width` cells."""
     count_width = max((len(f"{c.count:,}") for c in items), default=1)
-    longest = max((len(c.label) for c in items), default=4)
+    longest = max((len(c.shown) for c in items), default=4)
     label_width = max(6, min(longest, width * 2 // 5))
     return label_width, max(1, width - label_width - count_width - 2), count_width
 
@@ -161,7 +161,7 @@ class BarChart(ScrollView, can_focus=True):
     def _render_bar(self, c: Count, style: Style) -> Strip:
         """The label, Rich's Bar and the count as segments (no Text to lay out)."""
         label_width, bar_width, count_width = self._widths
-        label = one_line(c.label)
+        label = one_line(c.shown)
         label.truncate(label_width, overflow="ellipsis", pad=True)
         segments = [Segment(label.plain, style), Segment(" ", style)]
         bar = Bar(max(self._peak, 1), 0, c.count, width=bar_width, color=self.color)

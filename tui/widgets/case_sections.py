@@ -15,6 +15,7 @@ from rich.text import Text
 from paradiplo.db.datatext import actor_name
 from paradiplo.db.derive import basis_text
 from paradiplo.db.i18n import N_, _, data_label, date_text
+from paradiplo.db.laws import status_words
 from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from paradiplo.db.text import clip, display_safe, facts_label
 from paradiplo.tui.widgets.text import join, one_line, plain, render_text
@@ -186,12 +187,6 @@ class Grid:
 
 
 OUTSIDE = N_("reference from outside the bundled texts")
-STATUS_WORDS = {
-    "in_force": N_("in force"),
-    "amended": N_("in force, amended"),
-    "replaced": N_("replaced"),
-    "revoked": N_("revoked"),
-}
 
 
 def _claim_text(c: Claim, refs: str) -> Text:
@@ -212,7 +207,7 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
     line = one_line(lb.short, style="bold")
     ref = lb.reference
     if ref is not None and ref.status in ("replaced", "revoked"):
-        status = _(STATUS_WORDS.get(ref.status, ref.status)).upper()
+        status = status_words(ref.status).upper()
         if ref.replaced_by_short:
             status += " " + _("by {law}").format(law=ref.replaced_by_short)
         line.append("  ")
@@ -227,7 +222,7 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
     if ref is not None:
         line.append(f"\n{_(OUTSIDE)}: ", style="reverse")
         line.append(" ")
-        line.append_text(one_line(_(STATUS_WORDS.get(ref.status, ref.status)), style="bold"))
+        line.append_text(one_line(status_words(ref.status), style="bold"))
         line.append("\n")
         line.append_text(plain(data_label("law_status_text", lb.id, ref.status_text), style="dim"))
         line.append("\n")
