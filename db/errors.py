@@ -27,10 +27,10 @@ class SeedError(ParadiploError):
         self.record = record
         self.problem = problem
         self.fix = fix
-        where = f"{file}" + (f", record '{record}'" if record else "")
+        where = _("{file}, record '{record}'").format(file=file, record=record) if record else file
         msg = f"{where}: {problem}"
         if fix:
-            msg += f" Fix: {fix}"
+            msg += " " + _("Fix: {fix}").format(fix=fix)
         super().__init__(msg)
 
 

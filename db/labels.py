@@ -3,7 +3,7 @@ catalog; translated where they are shown)."""
 
 from __future__ import annotations
 
-from paradiplo.db.i18n import N_, pgettext
+from paradiplo.db.i18n import N_, _, pgettext
 
 # Short type labels for narrow lists (the detail view and wide lists show the full label).
 TYPE_SHORT = {
@@ -25,3 +25,22 @@ def search_kind(kind: str) -> str:
         "term": pgettext("search hit", "term"),
         "law": pgettext("search hit", "law"),
     }.get(kind, kind)
+
+
+# The level of a case's party (an Indonesian region or a foreign partner).
+ACTOR_LEVELS = {
+    "regency_or_city": N_("regency or city (not stated which)"),
+    "province": N_("province"),
+    "regency": N_("regency (kabupaten)"),
+    "city": N_("city (kota)"),
+    "country": N_("country"),
+    "state": N_("state"),
+    "prefecture": N_("prefecture"),
+    "foundation": N_("foundation"),
+    "programme": N_("programme"),
+}
+
+
+def actor_level(level: str | None) -> str:
+    """A party's level in the interface language ('kota', 'prefektur'); unknown ones as stored."""
+    return _(ACTOR_LEVELS[level]) if level in ACTOR_LEVELS else level or ""

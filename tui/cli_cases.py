@@ -17,7 +17,7 @@ from paradiplo.db.datatext import actor_name
 from paradiplo.db.derive import basis_text
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, data_label, date_text, number
-from paradiplo.db.labels import TYPE_SHORT
+from paradiplo.db.labels import TYPE_SHORT, actor_level
 from paradiplo.db.models import CaseRow, Filters, RegionNode, SectorCount
 from paradiplo.db.text import display_safe, facts_label
 from paradiplo.tui.cli_base import (
@@ -291,7 +291,10 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
     )
     type_label = data_label("type", d.type, d.type_label)
     rows = [
-        (_("Region"), f"{actor_name(d.region)} ({d.region.level}, {d.region.province_name or ''})"),
+        (
+            _("Region"),
+            f"{actor_name(d.region)} ({actor_level(d.region.level)}, {d.region.province_name or ''})",
+        ),
         (_("Partner"), partner + (f", {country}" if country else "")),
         (
             _("Type"),

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db import notes_io
-from paradiplo.db.i18n import _, number
+from paradiplo.db.i18n import _, number, record_title
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
 from paradiplo.db.text import display_safe
@@ -44,7 +44,7 @@ MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down
 
 def _row(n: Note) -> tuple[Text, Text, Text, Text]:
     """One table row, all literal text."""
-    on_text = Text(display_safe(n.target_label))
+    on_text = Text(display_safe(record_title(n.target_type, n.target_id, n.target_label)))
     if n.orphaned:
         on_text = Text("⚠ " + _("orphaned:") + " ", style="bold red") + on_text
     elif n.target_type != "case":

@@ -26,7 +26,7 @@ from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work, is_current, 
 from paradiplo.tui.widgets.source_list import PAGE, SourceList
 from paradiplo.tui.widgets.text import one_line, plain
 
-REGION_CREDIT = (
+REGION_CREDIT = N_(
     "Indonesia's provinces, regencies and cities: idn-area-data project "
     "(fityannugroho/idn-area-data, release 4.0.1), from Keputusan Menteri Dalam Negeri Nomor "
     "300.2.2-2138 Tahun 2025; Open Database License 1.0"
@@ -144,7 +144,7 @@ class SourcesScreen(ListDetailScreen[str | None]):
         yield Static(id="source-reference")
 
     def compose_below(self) -> ComposeResult:
-        yield Static(Text(_("Region data:") + " " + REGION_CREDIT, style="dim"), id="credit")
+        yield Static(Text(_("Region data:") + " " + _(REGION_CREDIT), style="dim"), id="credit")
 
     def on_mount(self) -> None:
         self.query_one("#sources-list").border_title = _("Sources")

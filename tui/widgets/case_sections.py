@@ -15,22 +15,12 @@ from rich.text import Text
 from paradiplo.db.datatext import actor_name
 from paradiplo.db.derive import basis_text
 from paradiplo.db.i18n import N_, _, data_label, date_text
+from paradiplo.db.labels import actor_level
 from paradiplo.db.laws import status_words
 from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
 from paradiplo.db.text import clip, display_safe, facts_label
 from paradiplo.tui.widgets.text import join, one_line, plain, render_text
 
-LEVEL_WORDS = {
-    "regency_or_city": N_("regency or city (not stated which)"),
-    "province": N_("province"),
-    "regency": N_("regency (kabupaten)"),
-    "city": N_("city (kota)"),
-    "country": N_("country"),
-    "state": N_("state"),
-    "prefecture": N_("prefecture"),
-    "foundation": N_("foundation"),
-    "programme": N_("programme"),
-}
 # Normalised statuses of the bundled and imported cases, translated where shown.
 STATUS_VALUES = (
     N_("agreed"),
@@ -95,8 +85,7 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
 def _actor_text(actor: Actor, refs: str) -> Text:
     text = one_line(actor_name(actor), style="bold")
     bits = []
-    level = LEVEL_WORDS.get(actor.level or "", actor.level or "")
-    level = _(level) if level else level
+    level = actor_level(actor.level)
     if level:
         bits.append(level)
     if actor.province_name and actor.level != "province":
