@@ -104,9 +104,14 @@ class GlossaryScreen(ListDetailScreen[None]):
         if message.stale:
             return
         options: list[Option | None] = []
-        for term in message.terms:
+        # Alphabetical in the interface language (the database orders the English terms).
+        named = sorted(
+            ((data_label("term", t.id, t.term), t) for t in message.terms),
+            key=lambda pair: pair[0].casefold(),
+        )
+        for label, term in named:
             self.entries["t:" + term.id] = term
-            prompt = one_line(data_label("term", term.id, term.term))
+            prompt = one_line(label)
             if term.reference:
                 prompt.append("  " + _("(reference)"), style="dim")
             options.append(Option(prompt, id="t:" + term.id))
