@@ -21,6 +21,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -36,14 +37,12 @@ from paradiplo.db.text import display_safe
 from paradiplo.tui.keymap import load_keymap, unknown_ids
 from paradiplo.tui.roles import HoldsUnsavedText, OffersNoteTarget, ShowsNotes
 from paradiplo.tui.screens.main import Browsed, MainScreen, read_view
-from paradiplo.tui.screens.palette import PaletteCommands
 from paradiplo.tui.state import UIState, load_state, next_generation, save_state
 from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, db_work, run_db
 from paradiplo.tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
-NOTICES_KEPT = 50
-FIRST_VIEW_WAIT_S = 0.3  # the longest the main screen waits for its first view  # the newest notifications, kept in `notices`
+NOTICES_KEPT = 50  # the newest notifications, kept in `notices`
 
 
 @dataclass
@@ -82,12 +81,20 @@ CITE_STYLE_LABELS = {
 }
 
 
+def palette_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens (it loads the
+    name index: db.palette and db.analyze, ~20 ms that the first screen does without)."""
+    from paradiplo.tui.screens.palette import PaletteCommands
+
+    return PaletteCommands
+
+
 class ParadiploApp(App[int]):
     """Browse paradiplomacy cases, their sources and your notes."""
 
     CSS_PATH = "app.tcss"
     TITLE = "paradiplo"
-    COMMANDS = App.COMMANDS | {PaletteCommands}
+    COMMANDS = App.COMMANDS | {palette_commands}
     ENABLE_COMMAND_PALETTE = True
     # Screens get -short below 32 rows: they drop the header to give the text the room.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -127,6 +134,8 @@ class ParadiploApp(App[int]):
         self.notices: deque[str] = deque(maxlen=NOTICES_KEPT)
         self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
         self._frozen_threshold: tuple[int, int, int] | None = None
+        self._frozen = False  # gc.freeze() called (undone on unmount)
+        self._collecting = False  # the collector was on before start-up paused it
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -142,15 +151,18 @@ class ParadiploApp(App[int]):
         if self.state.language and not chosen_explicitly():
             set_language(self.state.language)  # the setting chosen in the app
         self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
-        # The main screen is shown when its first view is read (then it is laid out and
-        # drawn once, with the data) or after FIRST_VIEW_WAIT_S, whichever comes first.
-        self.set_timer(FIRST_VIEW_WAIT_S, self._show_main)
+        self._show_main()
 
     def _show_main(self) -> None:
         if not self.main.is_attached:
             self.push_screen(self.main)
 
     def on_load(self) -> None:
+        # Start-up builds tens of thousands of objects and frees almost none: the collector's
+        # passes meanwhile only walked them (30-50 ms of the first screen). It is back on,
+        # with everything built so far frozen, once the first screen is drawn (`first_shown`).
+        self._collecting = gc.isenabled()
+        gc.disable()
         # The first view is read now, in the browse worker: it opens the store and reads
         # while Textual reads the styles (the UI thread waits for nothing meanwhile).
         main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
@@ -191,8 +203,23 @@ class ParadiploApp(App[int]):
         """The database could not be opened: say why, and how to go on."""
         from paradiplo.tui.screens.dialogs import FatalScreen
 
+        self._collect_again()
         self._show_main()
         self.push_screen(FatalScreen(self.error_text(error)))
+
+    def first_shown(self) -> None:
+        """The four panes are drawn (or say why not): the app is `ready`."""
+        self._collect_again()
+        self.ready.set()
+        self.warm_up()
+
+    def _collect_again(self) -> None:
+        """The collector back on (see `on_load`), with the start-up's objects kept out of it."""
+        if getattr(self, "_collecting", False):
+            self._collecting = False
+            gc.freeze()
+            self._frozen = True
+            gc.enable()
 
     def warm_up(self) -> None:
         """Once the first screen is up: load in a thread what the first search and the first
@@ -213,6 +240,7 @@ class ParadiploApp(App[int]):
         main screen's widgets): with 100,000 cases a full collection walked it all and froze
         the app for 100-200 ms every few seconds of browsing. `on_unmount` undoes it."""
         gc.freeze()
+        self._frozen = True
         # And fewer full collections (one per 100 of the middle generation, not 10): each
         # walks every object the browsing has kept (cached rows, trees, pages).
         self._frozen_threshold = gc.get_threshold()
@@ -309,8 +337,11 @@ class ParadiploApp(App[int]):
 
     def on_unmount(self) -> None:
         """However the app ends: remember the state, close the store it opened itself."""
-        if self._frozen_threshold is not None:
+        self._collect_again()
+        if self._frozen:
             gc.unfreeze()
+            self._frozen = False
+        if self._frozen_threshold is not None:
             gc.set_threshold(*self._frozen_threshold)
             self._frozen_threshold = None
         if self._save_timer is not None:

@@ -393,8 +393,7 @@ class MainScreen(Screen[None]):
         """Every pane shows data (or says why not): set the app's `ready` after this frame."""
         app = app_of(self)
         if not app.ready.is_set():
-            self.app.call_after_refresh(app.ready.set)
-            self.app.call_after_refresh(app.warm_up)
+            self.app.call_after_refresh(app.first_shown)
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
