@@ -183,6 +183,10 @@ class MainScreen(DetailSide):
                 self.show_view(first.result.view)
         elif first is None:
             self.reload()
+        if not self.opened:
+            # The panes are drawn once their first view is here, not empty before it (a frame
+            # that costs as much as the real one, while the view is being read).
+            self.query_one("#body").styles.visibility = "hidden"
 
     def expect_first(self, worker: Worker[DbResult | None]) -> None:
         """The app reads the first view (in `worker`, started as it loads)."""
@@ -298,6 +302,7 @@ class MainScreen(DetailSide):
 
     def _all_loaded(self) -> None:
         """Every pane shows data (or says why not): set the app's `ready` after this frame."""
+        self.query_one("#body").styles.visibility = "visible"
         app = app_of(self)
         if not app.ready.is_set():
             self.app.call_after_refresh(app.first_shown)
