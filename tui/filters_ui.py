@@ -1,6 +1,6 @@
 """The filters as the main screen shows them: the filter bar above the list (the count, the
 active filters, the sort), what the list says when no case matches, and the year filter's
-question (t), shared by the screens that filter by years."""
+question (t) and the opening of a network (w), shared by the screens that filter."""
 
 from __future__ import annotations
 
@@ -86,8 +86,8 @@ def no_cases_message(total: int) -> Text:
     return msg
 
 
-class YearsFiltered(Protocol):
-    """A screen whose `filters` can be narrowed to a range of years."""
+class Filtered(Protocol):
+    """A screen with `filters` (the main screen, the overview)."""
 
     filters: Filters
 
@@ -95,7 +95,7 @@ class YearsFiltered(Protocol):
     def app(self) -> App[Any]: ...
 
 
-def ask_years(screen: YearsFiltered) -> None:
+def ask_years(screen: Filtered) -> None:
     """Ask for a year or a range of years and filter `screen` by it (empty: no year filter)."""
     from paradiplo.tui.screens.overview import YearsDialog
 
@@ -104,3 +104,14 @@ def ask_years(screen: YearsFiltered) -> None:
             screen.filters = replace(screen.filters, year_from=years[0], year_to=years[1])
 
     screen.app.push_screen(YearsDialog(screen.filters), answered)
+
+
+def open_network(screen: Filtered, key: str | None, hint: str) -> None:
+    """The network of `key` (a region or partner key) under the screen's filters; without a
+    key, `hint` (marked with N_) says how to choose one."""
+    from paradiplo.tui.screens.network import NetworkScreen
+
+    if not key:
+        screen.app.notify(_(hint), timeout=4)
+        return
+    screen.app.push_screen(NetworkScreen(key, screen.filters))

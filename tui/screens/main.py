@@ -29,6 +29,7 @@ from paradiplo.tui.filters_ui import (
     ask_years,
     filter_bar_text,
     no_cases_message,
+    open_network,
 )
 from paradiplo.tui.main_detail import DetailSide
 from paradiplo.tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
@@ -319,22 +320,16 @@ class MainScreen(DetailSide):
     def action_network(self) -> None:
         """The network of the region or partner highlighted in the region tree (when it has
         the focus), else of the region or partner filter."""
-        from paradiplo.tui.screens.network import NetworkScreen
-
         key = None
         tree = self.query_one(RegionTree)
         if self.focused is tree:
             node = tree.chosen_node()
             key = node.key if node is not None and node.key else None
-        key = key or self.filters.region or self.filters.partner
-        if not key:
-            self.notify(
-                "Highlight a region or partner in the Regions pane (or filter by one) to see "
-                "its network.",
-                timeout=4,
-            )
-            return
-        self.app.push_screen(NetworkScreen(key, self.filters))
+        hint = N_(
+            "Highlight a region or partner in the Regions pane (or filter by one) to see "
+            "its network."
+        )
+        open_network(self, key or self.filters.region or self.filters.partner, hint)
 
     def show_filters(self, filters: Filters, labels: dict[str, str] | None = None) -> None:
         """Show the cases under `filters` (from the overview, matrix or network), in the list."""
