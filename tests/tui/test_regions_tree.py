@@ -9,7 +9,6 @@ from paradiplo.db.browse import browse
 from paradiplo.db.models import Filters
 from paradiplo.db.store import open_store
 from paradiplo.tui.app import ParadiploApp
-from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.widgets.regions import RegionTree
 from tests.tui.conftest import settle, wait_ready
 
@@ -29,13 +28,11 @@ async def test_a_partner_filter_opens_its_collapsed_country(db_path: Path) -> No
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
-        main = app.screen
-        assert isinstance(main, MainScreen)
-        tree = main.query_one(RegionTree)
+        tree = app.main.query_one(RegionTree)
         partners = tree.root.children[1]
         country = next(n for n in partners.children if n.data and n.data.key == country_key)
         assert not country.is_expanded  # partner countries start closed
-        main.set_filter("partner", partner_key)
+        app.main.set_filter("partner", partner_key)
         await settle(pilot)
         assert country.is_expanded
         chosen = [n for n in country.children if n.data and n.data.key == partner_key]
