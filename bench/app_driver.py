@@ -328,6 +328,18 @@ async def _exercise(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     return out
 
 
+async def _each_shown(
+    app: Any, pilot: Any, changes: list[Any], apply: Any, shown: Any
+) -> list[float]:
+    """For each change: milliseconds from `apply(change)` until the frame that shows
+    `shown(change)` is written; the app settles between changes."""
+    times = []
+    for change in changes:
+        times.append(await _shown(app, lambda c=change: apply(c), lambda c=change: shown(c)))
+        await _settle(app, pilot)
+    return times
+
+
 async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any]:
     """The overview ('v', six charts) and the matrix ('m', province x partner country), each
     timed from a filter change (the plan's regions, then sectors, then year ranges) until
@@ -343,28 +355,23 @@ async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
     await _timed(app, pilot, lambda: pilot.press("v"))
     overview = app.screen
     assert isinstance(overview, OverviewScreen), type(overview).__name__
-    times = []
-    for f in changes:
 
-        def change(f: Filters = f) -> None:
-            overview.filters = f
+    def change(f: Filters) -> None:
+        overview.filters = f
 
-        times.append(await _shown(app, change, lambda f=f: overview.shown == f))
-        await _settle(app, pilot)
-    out["app_overview_ms"] = times
+    out["app_overview_ms"] = await _each_shown(
+        app, pilot, changes, change, lambda f: overview.shown == f
+    )
     await _timed(app, pilot, lambda: pilot.press("m"))
     matrix = app.screen
     assert isinstance(matrix, MatrixScreen), type(matrix).__name__
-    times = []
-    for f in changes:
-
-        def change_matrix(f: Filters = f) -> None:
-            matrix.set_filters(f)
-
-        want = lambda f=f: matrix.shown == (f, matrix.rows_dim, matrix.cols_dim)  # noqa: E731
-        times.append(await _shown(app, change_matrix, want))
-        await _settle(app, pilot)
-    out["app_matrix_ms"] = times
+    out["app_matrix_ms"] = await _each_shown(
+        app,
+        pilot,
+        changes,
+        matrix.set_filters,
+        lambda f: matrix.shown == (f, matrix.rows_dim, matrix.cols_dim),
+    )
     await _timed(app, pilot, lambda: pilot.press("escape"))
     await _timed(app, pilot, lambda: pilot.press("escape"))
     return out

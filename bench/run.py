@@ -118,6 +118,12 @@ def timed_ms(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def markdown_table(head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table: the heading row, the rule, then one line per row."""
+    lines = [head, ["---"] * len(head), *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
 @dataclass
 class SizeResult:
     n: int
@@ -310,27 +316,19 @@ def growth_table(results: list[SizeResult]) -> str:
         "delete / restore ms p50",
         "`cases add` CLI s",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in results:
-        g = r.growth
-        if not g:
-            continue
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    f"{r.n:,}",
-                    f"{g['source_ms'][0]:.0f}",
-                    fmt_pair(g["case_ms"]),
-                    f"{statistics.median(g['edit_ms']):.0f}",
-                    f"{statistics.median(g['delete_ms']):.0f} / "
-                    f"{statistics.median(g['restore_ms']):.0f}",
-                    f"{g['cli_case_s'][0]:.2f}",
-                ]
-            )
-            + " |"
-        )
-    return "\n".join(lines)
+    rows = [
+        [
+            f"{r.n:,}",
+            f"{g['source_ms'][0]:.0f}",
+            fmt_pair(g["case_ms"]),
+            f"{statistics.median(g['edit_ms']):.0f}",
+            f"{statistics.median(g['delete_ms']):.0f} / {statistics.median(g['restore_ms']):.0f}",
+            f"{g['cli_case_s'][0]:.2f}",
+        ]
+        for r in results
+        if (g := r.growth)
+    ]
+    return markdown_table(head, rows)
 
 
 # ------------------------------------------------------------------------------ the app
@@ -397,13 +395,16 @@ class FirstScreen:
     def ratio(self) -> float:
         return statistics.median(self.app_s) / statistics.median(self.bare_s)
 
-    def row(self) -> str:
+    def cells(self) -> list[str]:
         a, b = statistics.median(self.app_s), statistics.median(self.bare_s)
         spread = f"{min(self.app_s) * 1000:.0f}-{max(self.app_s) * 1000:.0f}"
-        return (
-            f"| {self.label} | {a * 1000:.0f} ({spread}) | {b * 1000:.0f} | {self.ratio:.2f}x "
-            f"| {self.bar}x |"
-        )
+        return [
+            self.label,
+            f"{a * 1000:.0f} ({spread})",
+            f"{b * 1000:.0f}",
+            f"{self.ratio:.2f}x",
+            f"{self.bar}x",
+        ]
 
 
 def measure_first_screen(work: Path, env: dict[str, str], repeat: int) -> list[FirstScreen]:
@@ -439,9 +440,9 @@ def first_screen_report(firsts: list[FirstScreen]) -> list[str]:
         "First screen (issue 13): process spawn to the four panes filled, headless at 160x50, "
         "medians (app range) in ms:",
         "",
-        "| database | app ms | bare ms | ratio | bar |",
-        "|---|---|---|---|---|",
-        *(f.row() for f in firsts),
+        markdown_table(
+            ["database", "app ms", "bare ms", "ratio", "bar"], [f.cells() for f in firsts]
+        ),
         "",
     ]
     lines += [
@@ -476,7 +477,7 @@ def table(results: list[SizeResult]) -> str:
         "app: key echo / search ms p95 (bare key)",
         "app peak MiB",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = []
     for r in results:
         if r.app_start_s:
             a, b = statistics.median(r.app_start_s), statistics.median(r.bare_start_s)
@@ -502,38 +503,34 @@ def table(results: list[SizeResult]) -> str:
             for k in ("app_search_echo_ms", "app_search_key_ms")
         ) + (f" ({pct(r.bare['bare_key_ms'], 95):.1f})" if r.bare.get("bare_key_ms") else "")
         rss = f"{app['maxrss_mib']:.0f}" if app.get("maxrss_mib") else "not run"
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    f"{r.n:,}",
-                    f"{r.import_s:.1f} ({r.import_cpu_s:.1f})",
-                    f"{r.notes_s:.1f}",
-                    f"{r.db_mib:.0f}",
-                    start,
-                    fmt_pair(r.region_ms),
-                    fmt_pair(r.sector_ms),
-                    fmt_pair(r.detail_ms),
-                    fmt_pair(r.search_ms),
-                    f"{r.cli_search_s * 1000:.0f}",
-                    through if app.get("app_region_ms") else "not run",
-                    typing if app.get("app_search_echo_ms") else "not run",
-                    rss,
-                ]
-            )
-            + " |"
+        rows.append(
+            [
+                f"{r.n:,}",
+                f"{r.import_s:.1f} ({r.import_cpu_s:.1f})",
+                f"{r.notes_s:.1f}",
+                f"{r.db_mib:.0f}",
+                start,
+                fmt_pair(r.region_ms),
+                fmt_pair(r.sector_ms),
+                fmt_pair(r.detail_ms),
+                fmt_pair(r.search_ms),
+                f"{r.cli_search_s * 1000:.0f}",
+                through if app.get("app_region_ms") else "not run",
+                typing if app.get("app_search_echo_ms") else "not run",
+                rss,
+            ]
         )
-    return "\n".join(lines)
+    return markdown_table(head, rows)
 
 
 def parts_table(results: list[SizeResult]) -> str:
     """p95 of each part of a filter change (the app runs the three one after another)."""
     keys = sorted({k for r in results for k in r.parts_ms})
-    lines = ["| cases | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
-    for r in results:
-        cells = [f"{pct(r.parts_ms[k], 95):.1f}" if r.parts_ms.get(k) else "" for k in keys]
-        lines.append(f"| {r.n:,} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    rows = [
+        [f"{r.n:,}", *(f"{pct(r.parts_ms[k], 95):.1f}" if r.parts_ms.get(k) else "" for k in keys)]
+        for r in results
+    ]
+    return markdown_table(["cases", *keys], rows)
 
 
 def bars(results: list[SizeResult]) -> list[str]:

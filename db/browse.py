@@ -20,6 +20,7 @@ from typing import TypeVar
 from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
 from paradiplo.db.errors import NotFound
+from paradiplo.db.i18n import data_label
 from paradiplo.db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 
 PAGE = 100  # rows in a page of the case list
@@ -129,11 +130,24 @@ def browse(
     return replace(
         view,
         regions=part("regions", lambda: queries.region_tree(conn, shown), []),
-        partners=part("regions", lambda: queries.partner_tree(conn, shown), []),
+        partners=part("regions", lambda: by_shown_name(queries.partner_tree(conn, shown)), []),
         sectors=part("sectors", lambda: queries.sector_counts(conn, shown), []),
         case=case,
         failures=failures,
     )
+
+
+def by_shown_name(countries: list[RegionNode]) -> list[RegionNode]:
+    """Partner countries in the order of their names in the interface language (Jepang,
+    Korea Selatan, Tiongkok in Indonesian; Japan, China, South Korea in English); partners
+    not named, and a country code with no name, come last."""
+
+    def order(node: RegionNode) -> tuple[bool, str]:
+        code = node.key.removeprefix("pc:")
+        unnamed = not code or node.label == code
+        return unnamed, data_label("country", code, node.label).casefold()
+
+    return sorted(countries, key=order)
 
 
 def _shown_filters(

@@ -82,3 +82,23 @@ def test_the_first_screen_path_does_not_load_sqlite_utils(db_path: Path) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_partner_countries_in_the_order_of_their_shown_names(db_path: Path, lang: str) -> None:
+    from paradiplo.db import i18n
+
+    store = open_store(db_path)
+    try:
+        i18n.set_language(lang)
+        countries = browse(store.conn, Filters()).partners
+        names = [
+            i18n.data_label("country", n.key[3:], n.label) for n in countries if n.key != "pc:"
+        ]
+        assert len(names) > 2 and names == sorted(names, key=str.casefold)
+        assert countries[-1].key == "pc:"  # partners not named come last
+        if lang == "id":
+            assert names.index("Jepang") < names.index("Tiongkok")  # China is Tiongkok
+    finally:
+        i18n.set_language("en")
+        store.close()

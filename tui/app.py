@@ -11,83 +11,52 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from paradiplo.db import notes as notes_api
 from paradiplo.db.browse import Selection
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, chosen_explicitly, language, set_language
-from paradiplo.db.models import Draft, Filters, Note, SearchHit
+from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.store import Store, is_sqlite_error, open_store, translate
 from paradiplo.db.text import display_safe
+from paradiplo.tui.app_cite import CiteActions
+from paradiplo.tui.app_notes import NoteActions
 from paradiplo.tui.keymap import load_keymap, unknown_ids
-from paradiplo.tui.roles import HoldsUnsavedText, OffersNoteTarget, ShowsNotes
+from paradiplo.tui.roles import HoldsUnsavedText
 from paradiplo.tui.screens.main import Browsed, MainScreen, read_view
-from paradiplo.tui.screens.palette import PaletteCommands
-from paradiplo.tui.state import UIState, load_state, next_generation, save_state
-from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, db_work, run_db
+from paradiplo.tui.state import save_state
+from paradiplo.tui.widgets.dbwork import WorkFailed, db_work
 from paradiplo.tui.widgets.live import ChangeWatcher, DataChanged
 
 DEFAULT_THEME = "textual-dark"
-NOTICES_KEPT = 50
-FIRST_VIEW_WAIT_S = 0.3  # the longest the main screen waits for its first view  # the newest notifications, kept in `notices`
+NOTICES_KEPT = 50  # the newest notifications, kept in `notices`
 
 
-@dataclass
-class DraftsFound(DbResult):
-    drafts: list[Draft]
+def palette_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens (it loads the
+    name index: db.palette and db.analyze, ~20 ms that the first screen does without)."""
+    from paradiplo.tui.screens.palette import PaletteCommands
+
+    return PaletteCommands
 
 
-@dataclass
-class TargetResolved(DbResult):
-    """A draft's target with its label (and the note it edits), ready for the editor."""
-
-    draft: Draft
-    label: str
-    note: Note | None
-
-
-@dataclass
-class ExportDone(DbResult):
-    path: Path
-
-
-@dataclass
-class CitationReady(DbResult):
-    """A citation worked out in a thread, ready for the clipboard."""
-
-    text: str
-    with_claims: bool
-    style_label: str
-
-
-# db.cite.STYLES' labels, without loading db.cite (and citeproc) at start-up.
-CITE_STYLE_LABELS = {
-    "apa": "APA 7th edition",
-    "chicago": "Chicago author-date",
-    "apa-id": "APA 7th edition, Bahasa Indonesia",
-}
-
-
-class ParadiploApp(App[int]):
+class ParadiploApp(NoteActions, CiteActions):
     """Browse paradiplomacy cases, their sources and your notes."""
 
     CSS_PATH = "app.tcss"
     TITLE = "paradiplo"
-    COMMANDS = App.COMMANDS | {PaletteCommands}
+    COMMANDS = App.COMMANDS | {palette_commands}
     ENABLE_COMMAND_PALETTE = True
     # Screens get -short below 32 rows: they drop the header to give the text the room.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -113,20 +82,16 @@ class ParadiploApp(App[int]):
     ]
 
     def __init__(self, db_path: Path, *, store: Store | None = None) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self._store = store
-        self._given_store = store is not None
-        self._open_lock = threading.Lock()
+        super().__init__(db_path, store)
         self.ready = asyncio.Event()
-        self.state: UIState = load_state()
-        self._save_timer: Timer | None = None
         self.keymap_problems: list[str] = []
         self._last_notified = 0.0
         self.keymap: dict[str, str] = {}  # binding id -> key, from keymap.toml
         self.notices: deque[str] = deque(maxlen=NOTICES_KEPT)
         self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
         self._frozen_threshold: tuple[int, int, int] | None = None
+        self._frozen = False  # gc.freeze() called (undone on unmount)
+        self._collecting = False  # the collector was on before start-up paused it
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -142,15 +107,18 @@ class ParadiploApp(App[int]):
         if self.state.language and not chosen_explicitly():
             set_language(self.state.language)  # the setting chosen in the app
         self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
-        # The main screen is shown when its first view is read (then it is laid out and
-        # drawn once, with the data) or after FIRST_VIEW_WAIT_S, whichever comes first.
-        self.set_timer(FIRST_VIEW_WAIT_S, self._show_main)
+        self._show_main()
 
     def _show_main(self) -> None:
         if not self.main.is_attached:
             self.push_screen(self.main)
 
     def on_load(self) -> None:
+        # Start-up builds tens of thousands of objects and frees almost none: the collector's
+        # passes meanwhile only walked them (30-50 ms of the first screen). It is back on,
+        # with everything built so far frozen, once the first screen is drawn (`first_shown`).
+        self._collecting = gc.isenabled()
+        gc.disable()
         # The first view is read now, in the browse worker: it opens the store and reads
         # while Textual reads the styles (the UI thread waits for nothing meanwhile).
         main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
@@ -165,34 +133,27 @@ class ParadiploApp(App[int]):
         self.main.show_view(message.view)
         self._show_main()
 
-    # ------------------------------------------------------------------------- store
-    @property
-    def store(self) -> Store:
-        """The open store (the main screen's first worker opens it: see `open_store`)."""
-        if self._store is None:
-            raise RuntimeError("the store is not open yet")
-        return self._store
-
-    @property
-    def store_is_open(self) -> bool:
-        return self._store is not None
-
-    def open_store(self) -> Store:
-        """The store, opened now if it is not yet (in the main screen's first worker)."""
-        with self._open_lock:
-            if self._store is None:
-                try:
-                    self._store = open_store(self.db_path)
-                except OSError as exc:
-                    raise ParadiploError(f"{self.db_path}: {exc.strerror or exc}") from exc
-            return self._store
-
     def opening_failed(self, error: BaseException) -> None:
         """The database could not be opened: say why, and how to go on."""
         from paradiplo.tui.screens.dialogs import FatalScreen
 
+        self._collect_again()
         self._show_main()
         self.push_screen(FatalScreen(self.error_text(error)))
+
+    def first_shown(self) -> None:
+        """The four panes are drawn (or say why not): the app is `ready`."""
+        self._collect_again()
+        self.ready.set()
+        self.warm_up()
+
+    def _collect_again(self) -> None:
+        """The collector back on (see `on_load`), with the start-up's objects kept out of it."""
+        if getattr(self, "_collecting", False):
+            self._collecting = False
+            gc.freeze()
+            self._frozen = True
+            gc.enable()
 
     def warm_up(self) -> None:
         """Once the first screen is up: load in a thread what the first search and the first
@@ -213,6 +174,7 @@ class ParadiploApp(App[int]):
         main screen's widgets): with 100,000 cases a full collection walked it all and froze
         the app for 100-200 ms every few seconds of browsing. `on_unmount` undoes it."""
         gc.freeze()
+        self._frozen = True
         # And fewer full collections (one per 100 of the middle generation, not 10): each
         # walks every object the browsing has kept (cached rows, trees, pages).
         self._frozen_threshold = gc.get_threshold()
@@ -238,7 +200,7 @@ class ParadiploApp(App[int]):
         if self.keymap:
             self.call_after_refresh(self._check_keymap_ids)
         if not self.store.readonly:
-            self._look_for_drafts()
+            self.look_for_drafts()
         self.change_watcher = ChangeWatcher(self)
 
     def _check_keymap_ids(self) -> None:
@@ -309,8 +271,11 @@ class ParadiploApp(App[int]):
 
     def on_unmount(self) -> None:
         """However the app ends: remember the state, close the store it opened itself."""
-        if self._frozen_threshold is not None:
+        self._collect_again()
+        if self._frozen:
             gc.unfreeze()
+            self._frozen = False
+        if self._frozen_threshold is not None:
             gc.set_threshold(*self._frozen_threshold)
             self._frozen_threshold = None
         if self._save_timer is not None:
@@ -356,40 +321,6 @@ class ParadiploApp(App[int]):
             self.log.error(error)
         self.notify(message, title=_("Error"), severity="error", timeout=10)
         return message
-
-    # ------------------------------------------------------------------------- state
-    def remember(self, filters: Filters, sort: str, case_id: str | None) -> None:
-        """Note what to restore next launch; the file is written a moment later."""
-        self.state.set_filters(filters)
-        self.state.sort = sort
-        if case_id:
-            self.state.case_id = case_id
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(0.5, self._save_state)
-
-    def _save_state(self) -> None:
-        """Write the remembered state in a thread (the write ends with an fsync)."""
-        self._save_timer = None
-        snapshot = replace(self.state, sectors=list(self.state.sectors))
-        generation = next_generation()
-        self.run_worker(
-            lambda: save_state(snapshot, generation=generation),
-            thread=True,
-            group="save-state",
-            exit_on_error=False,
-        )
-
-    def _save_state_now(self) -> None:
-        """The last save, on the way out: written here and now, newer than any in flight."""
-        save_state(self.state, generation=next_generation())
-
-    def watch_theme(self, theme: str) -> None:
-        state: UIState | None = getattr(self, "state", None)  # None while App.__init__ runs
-        if state is not None and state.theme != theme:
-            self.state.theme = theme
-            if self.is_running:
-                self._save_state()
 
     # ------------------------------------------------------------------------ actions
     async def action_quit(self) -> None:
@@ -452,64 +383,12 @@ class ParadiploApp(App[int]):
             return
         self.push_screen(GlossaryScreen(term_id))
 
-    def action_copy_quote(self) -> None:
-        """Copy the selected quote with its in-text citation and reference in the chosen
-        style (OSC 52: the terminal's clipboard)."""
-        self._copy_citation(with_claims=False)
+    def action_notes(self) -> None:
+        from paradiplo.tui.screens.notes import NotesScreen
 
-    def action_cite_fact(self) -> None:
-        """Copy "cite this fact": the facts the selected quote supports, the quote with its
-        in-text citation, and the reference."""
-        self._copy_citation(with_claims=True)
-
-    def _copy_citation(self, *, with_claims: bool) -> None:
-        getter = getattr(self.screen, "current_quote_ref", None)
-        ref = getter() if callable(getter) else None
-        if ref is None:
-            old = getattr(self.screen, "current_quote_text", None)
-            text = old() if callable(old) else None
-            if text:  # a screen that quotes without a source record (the glossary)
-                self.copy_to_clipboard(text)
-                self.notify("Copied the quote with its citation.", timeout=3)
-            else:
-                self.notify("Select a quote first (in the Detail pane or the source reader).")
+        if not self.store_is_open or isinstance(self.screen, NotesScreen):
             return
-        if not self.store_is_open:
-            return
-        style = self.state.cite_style
-
-        def work(store: Store) -> CitationReady:
-            from paradiplo.db import cite
-
-            claims: list[str] = []
-            if with_claims and ref.case_id and ref.supports:
-                claims = cite.claims_for(store.conn, ref.case_id, ref.supports)
-            elif with_claims and ref.context:
-                claims = [ref.context]
-            text = cite.cite_quote(store.conn, ref.source_id, ref.quote, style, claims)
-            return CitationReady(text, bool(claims), cite.STYLES[style][2])
-
-        run_db(self, "copy-citation", work)
-
-    def on_citation_ready(self, message: CitationReady) -> None:
-        self.copy_to_clipboard(message.text)
-        what = _("the fact, its quote and reference") if message.with_claims else _("the quote")
-        self.notify(
-            _("Copied {what} ({style}).").format(what=what, style=_(message.style_label)), timeout=3
-        )
-
-    def set_cite_style(self, style: str) -> None:
-        """The citation style for `y`, `c` and `paradiplo-tui cite` (kept in state.json)."""
-        from paradiplo.tui.state import CITE_STYLES
-
-        if style not in CITE_STYLES:
-            return
-        self.state.cite_style = style
-        self._save_state()
-        self.notify(
-            _("Citation style: {label}").format(label=_(CITE_STYLE_LABELS.get(style, style))) + ".",
-            timeout=3,
-        )
+        self.push_screen(NotesScreen(self.store), self.open_note_target)
 
     def action_search(self) -> None:
         from paradiplo.tui.screens.search import SearchScreen
@@ -525,74 +404,6 @@ class ParadiploApp(App[int]):
         if not self.store_is_open or isinstance(self.screen, OverviewScreen):
             return
         self.push_screen(OverviewScreen(self.main.filters))
-
-    def action_notes(self) -> None:
-        from paradiplo.tui.screens.notes import NotesScreen
-
-        if self._store is None or isinstance(self.screen, NotesScreen):
-            return
-        self.push_screen(NotesScreen(self.store), self.open_note_target)
-
-    def action_note_new(self) -> None:
-        """A new note on what has focus: a case, a region node, or a passage in the reader."""
-        if self._store is None:
-            return
-        if self.store.readonly:
-            self.notify(
-                _("The database is read-only ({reason}): notes are off.").format(
-                    reason=self.store.readonly_reason
-                ),
-                severity="warning",
-            )
-            return
-        screen = self.screen
-        target = screen.focused_target() if isinstance(screen, OffersNoteTarget) else None
-        if target is None:
-            self.notify("Select a case, a region or a passage to write a note on.")
-            return
-        anchor = target[3] if len(target) == 4 else None
-        self.open_note_editor(target[0], target[1], target[2], anchor=anchor)
-
-    def open_note_editor(
-        self,
-        target_type: str,
-        target_id: str,
-        label: str,
-        *,
-        note: Note | None = None,
-        draft: Draft | None = None,
-        anchor: tuple[int, int, str] | None = None,
-    ) -> None:
-        from paradiplo.tui.screens.note_editor import NoteEditorScreen
-
-        self.push_screen(
-            NoteEditorScreen(
-                self.store, target_type, target_id, label, note=note, draft=draft, anchor=anchor
-            ),
-            self._note_saved,
-        )
-
-    def _note_saved(self, note: Note | None) -> None:
-        if note is None:
-            return
-        self.main.refresh_notes()
-        screen: object = self.screen
-        if screen is not self.main and isinstance(screen, ShowsNotes):
-            screen.refresh_notes()
-        self.notify("Note saved.", timeout=3)
-
-    @db_work("export")
-    def export_notes(self, fmt: str) -> ExportDone:
-        from paradiplo.db import notes_io
-
-        return ExportDone(
-            notes_io.export_notes_to_file(self.store.conn, fmt, style=self.state.cite_style)
-        )
-
-    def on_export_done(self, message: ExportDone) -> None:
-        self.notify(
-            _("Notes exported to {path}").format(path=message.path), title=_("Export"), timeout=10
-        )
 
     # ------------------------------------------------------------------- collection
     def on_data_changed(self, message: DataChanged) -> None:
@@ -624,37 +435,6 @@ class ParadiploApp(App[int]):
         from paradiplo.tui.screens.source_form import open_add_source
 
         open_add_source(self)
-
-    # ----------------------------------------------------------------------- drafts
-    @db_work("drafts")
-    def _look_for_drafts(self) -> DraftsFound | None:
-        drafts = notes_api.list_drafts(self.store.conn)
-        return DraftsFound(drafts) if drafts else None
-
-    def on_drafts_found(self, message: DraftsFound) -> None:
-        from paradiplo.tui.screens.drafts import DraftsScreen
-
-        self.push_screen(DraftsScreen(self.store, message.drafts), self._draft_chosen)
-
-    def _draft_chosen(self, draft: Draft | None) -> None:
-        if draft is not None:
-            self._resolve_draft(draft)
-
-    @db_work("draft-target")
-    def _resolve_draft(self, draft: Draft) -> TargetResolved:
-        conn = self.store.conn
-        label, _orphaned = notes_api.target_label(conn, draft.target_type, draft.target_id)
-        note = None
-        if draft.note_id:
-            try:
-                note = notes_api.get_note(conn, draft.note_id)
-            except ParadiploError:
-                note = None
-        return TargetResolved(draft, label, note)
-
-    def on_target_resolved(self, message: TargetResolved) -> None:
-        d = message.draft
-        self.open_note_editor(d.target_type, d.target_id, message.label, note=message.note, draft=d)
 
     # ---------------------------------------------------------------------- opening
     def back_to_main(self) -> None:

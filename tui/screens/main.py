@@ -16,21 +16,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
 from textual.worker import Worker
 
-from paradiplo.db import notes as notes_api
-from paradiplo.db.browse import PARTS, BrowseView, CaseView, Selection, browse, case_view
+from paradiplo.db.browse import PARTS, BrowseView, Selection, browse
 from paradiplo.db.browse import labels as browse_labels
-from paradiplo.db.i18n import N_, _, data_label, ngettext, number
-from paradiplo.db.models import CaseDetail, Filters, Note
+from paradiplo.db.i18n import N_, _
+from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
-from paradiplo.tui.citing import QuoteCite
+from paradiplo.tui.filters_ui import (
+    FilterBar,
+    ask_years,
+    filter_bar_text,
+    no_cases_message,
+    open_network,
+)
+from paradiplo.tui.main_detail import DetailSide
 from paradiplo.tui.widgets.case_list import SORT_CYCLE, SORT_LABELS, CaseHeader, CaseList
 from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, app_of, db_work
-from paradiplo.tui.widgets.detail import CASE_CONTEXT, DetailView
+from paradiplo.tui.widgets.detail import DetailView
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.regions import ClearRequest, RegionTree
 from paradiplo.tui.widgets.sectors import SectorList
@@ -50,30 +54,13 @@ def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -
     return Browsed(browse(store.conn, filters, sort, selection, strict=False))
 
 
-@dataclass
-class CaseLoaded(DbResult):
-    """The case the list's cursor moved to, with its notes."""
-
-    case: CaseView
-
-
-@dataclass
-class NotesLoaded(DbResult):
-    """The notes of a case, read again after one was saved or changed."""
-
-    case_id: str
-    notes: list[Note]
-
-
-class FilterBar(Static):
-    """The count, the active filters and the sort, above the list."""
-
-    def show(self, text: Text) -> None:
-        """Update, asking for a layout only when the bar's height (1 or 2 lines) changes:
-        a layout re-arranges the whole screen."""
-        width = self.content_region.width
-        lines = 1 if width and text.cell_len <= width else 2
-        self.update(text, layout=lines != self.size.height)
+# The four panes in their order (their number keys 1-4), each with its title.
+PANES = {
+    "regions": N_("Regions"),
+    "sectors": N_("Sectors"),
+    "agreements": N_("Agreements"),
+    "detail": N_("Detail"),
+}
 
 
 class Pane(Vertical):
@@ -82,7 +69,7 @@ class Pane(Vertical):
     ALLOW_MAXIMIZE = True
 
 
-class MainScreen(Screen[None]):
+class MainScreen(DetailSide):
     """The case browser."""
 
     HORIZONTAL_BREAKPOINTS = [
@@ -95,10 +82,10 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#agreements"  # the list has the focus from the start
 
     BINDINGS = [
-        Binding("1", "focus_pane('regions')", "Regions", show=False, id="pane_regions"),
-        Binding("2", "focus_pane('sectors')", "Sectors", show=False, id="pane_sectors"),
-        Binding("3", "focus_pane('agreements')", "Agreements", show=False, id="pane_agreements"),
-        Binding("4", "focus_pane('detail')", "Detail", show=False, id="pane_detail"),
+        *(
+            Binding(str(key), f"focus_pane('{pane}')", title, show=False, id=f"pane_{pane}")
+            for key, (pane, title) in enumerate(PANES.items(), 1)
+        ),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="clear_filters"),
         Binding("x", "clear_filters", "Clear filters", show=False, id="clear_filters_x"),
         Binding("o", "cycle_sort", "Sort", tooltip="Year, title, region, partner", id="sort"),
@@ -127,8 +114,6 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.filters, filters or Filters())
         self.set_reactive(MainScreen.sort, sort)
         self.want_case = case_id
-        self.current_case: str | None = None
-        self.current_title = ""
         # The filters the user had before a jump to a case (a search hit, a note) cleared them:
         # Escape brings them back.
         self.filters_before_jump: Filters | None = None
@@ -141,9 +126,6 @@ class MainScreen(Screen[None]):
         self._early: BrowseView | None = None
         self.view: BrowseView | None = None  # the view on screen
         self._first: Worker[DbResult | None] | None = None
-        self._detail_want: str | None = None
-        self._detail_shown: str | None = None
-        self._detail_loading = False  # a detail load runs and its result has not arrived
 
     # ------------------------------------------------------------------------ layout
     def _preset_breakpoints(self) -> None:
@@ -186,14 +168,9 @@ class MainScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        titles = {
-            "regions-pane": ("1", N_("Regions")),
-            "sectors-pane": ("2", N_("Sectors")),
-            "agreements-pane": ("3", N_("Agreements")),
-            "detail-pane": ("4", N_("Detail")),
-        }
-        for pane_id, (key, name) in titles.items():
-            self.query_one(f"#{pane_id}").border_title = Text.assemble((key, "bold"), " ", _(name))
+        for key, (pane, title) in enumerate(PANES.items(), 1):
+            border_title = Text.assemble((str(key), "bold"), " ", _(title))
+            self.query_one(f"#{pane}-pane").border_title = border_title
         self.query_one(CaseHeader).sort = self.sort
         self.query_one(RegionTree).set_choice(self.filters.region, self.filters.partner)
         self.query_one(CaseList).focus()
@@ -207,6 +184,10 @@ class MainScreen(Screen[None]):
                 self.show_view(first.result.view)
         elif first is None:
             self.reload()
+        if not self.opened:
+            # The panes are drawn once their first view is here, not empty before it (a frame
+            # that costs as much as the real one, while the view is being read).
+            self.query_one("#body").styles.visibility = "hidden"
 
     def expect_first(self, worker: Worker[DbResult | None]) -> None:
         """The app reads the first view (in `worker`, started as it loads)."""
@@ -302,77 +283,9 @@ class MainScreen(Screen[None]):
         self.query_one(CaseHeader).sort = view.sort
         self.query_one(CaseHeader).display = view.count > 0
         if view.count == 0:
-            if view.total == 0:
-                case_list.set_empty_message(
-                    Text(
-                        _(
-                            "The database has no cases yet. Import some with "
-                            "'paradiplo-tui import cases FILE'."
-                        ),
-                    )
-                )
-            else:
-                msg = Text(_("No case matches these filters.") + "\n\n", style="bold")
-                msg.append(_("Press x to clear all filters (Escape clears the focused pane's),"))
-                msg.append(" " + _("or change them in") + " ")
-                msg.append(_("1 Regions"), style="bold")
-                msg.append(" " + _("and") + " ")
-                msg.append(_("2 Sectors"), style="bold")
-                msg.append(".")
-                case_list.set_empty_message(msg)
+            case_list.set_empty_message(no_cases_message(view.total))
             self.current_case = None
             self._show_case(None, None, None, empty=_("No case under these filters."))
-
-    # ------------------------------------------------------------------------ detail
-    # Moving the cursor loads the case under it. One load runs at a time: keys pressed
-    # meanwhile only change which case is wanted, and when the load returns the newest
-    # wanted case is loaded next (a held key shows the cases it passes as fast as they can
-    # be read, and never queues a backlog of stale ones).
-    def _request_detail(self, case_id: str) -> None:
-        self._detail_want = case_id
-        if self._detail_loading:
-            return
-        self._detail_loading = True
-        self.load_case(case_id)
-
-    @db_work("detail", exclusive=False)
-    def load_case(self, case_id: str) -> CaseLoaded:
-        return CaseLoaded(case_view(app_of(self).store.conn, case_id))
-
-    def on_case_loaded(self, message: CaseLoaded) -> None:
-        # The load is over once its result is here.
-        self._detail_loading = False
-        case = message.case
-        want = self._detail_want
-        if case.case_id != want:
-            if want is not None and want != self._detail_shown:
-                self._request_detail(want)
-            return
-        if case.case_id != self.current_case:
-            return
-        self._show_case(case.case_id, case.detail, case.notes)
-
-    def _show_case(
-        self,
-        case_id: str | None,
-        detail: CaseDetail | None,
-        notes: list[Note] | None,
-        *,
-        empty: str = "",
-    ) -> None:
-        """Put a case (or a placeholder) in the Detail pane, with its notes, in one go."""
-        view = self.query_one(DetailView)
-        self._detail_shown = case_id
-        self._detail_want = case_id
-        if detail is not None and detail == view.detail and (notes or []) != view.notes:
-            view.set_notes(notes or [])  # only the notes changed: keep the place in the pane
-        elif detail is None or detail != view.detail:
-            view.show_now(detail, empty=empty or "No case selected.", notes=notes)
-
-    @property
-    def detail_case(self) -> str | None:
-        """The id of the case the Detail pane shows."""
-        return self._detail_shown
 
     def shows(self, filters: Filters, sort: str) -> bool:
         """True once the view on screen answers `filters` and `sort` (a change is shown)."""
@@ -385,86 +298,38 @@ class MainScreen(Screen[None]):
         if part == "agreements":
             self.query_one(FilterBar).show(text)
         elif part == "detail":
-            self._detail_shown = None
-            self.query_one(DetailView).show_now(None, empty=text.plain)
+            self.detail_failed(text.plain)
         self.failed.add(part)
 
     def _all_loaded(self) -> None:
         """Every pane shows data (or says why not): set the app's `ready` after this frame."""
+        self.query_one("#body").styles.visibility = "visible"
         app = app_of(self)
         if not app.ready.is_set():
-            self.app.call_after_refresh(app.ready.set)
-            self.app.call_after_refresh(app.warm_up)
+            self.app.call_after_refresh(app.first_shown)
 
     # --------------------------------------------------------------------- filter bar
     def _show_filterbar(self) -> None:
-        text = Text(
-            ngettext("{n} case", "{n} cases", self.count).format(n=number(self.count)),
-            style="bold",
-        )
-        if self.count != self.total:
-            text.append(" " + _("of {n}").format(n=number(self.total)), style="dim")
-        parts = self.filter_parts()
-        if parts:
-            text.append("  ·  ", style="dim")
-            text.append_text(Text("  ·  ", style="dim").join(parts))
-            text.append("  " + _("(x clears all · Esc the focused pane's)"), style="dim")
-        text.append("  ·  " + _("sort:") + " ", style="dim")
-        text.append(_(SORT_LABELS.get(self.sort, self.sort)), style="dim")
+        text = filter_bar_text(self.filters, self.sort, self.count, self.total, self.labels)
         self.query_one(FilterBar).show(text)
-
-    def filter_parts(self) -> list[Text]:
-        f = self.filters
-        parts: list[Text] = []
-        if f.region:
-            label = self.labels.get(f.region, "")
-            parts.append(Text(_("region:") + " ", style="dim") + one_line(label))
-        if f.partner:
-            label = self.labels.get(f.partner, "")
-            if f.partner.startswith("pc:"):
-                label = data_label("country", f.partner[3:], label)
-            parts.append(Text(_("partner:") + " ", style="dim") + one_line(label))
-        if f.sectors:
-            names = [data_label("sector", s, self.labels.get(s, s)) for s in f.sectors]
-            parts.append(Text(_("sectors:") + " ", style="dim") + one_line(" + ".join(names)))
-        if f.years_label():
-            parts.append(Text(_("years:") + " ", style="dim") + Text(f.years_label()))
-        if f.case_type is not None:
-            label = self.labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
-            parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
-        if f.stage is not None:
-            parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
-        return parts
 
     def action_ask_years(self) -> None:
         """Ask for a year or a range of years and filter by it (empty: no year filter)."""
-        from paradiplo.tui.screens.overview import YearsDialog
-
-        def answered(years: tuple[int | None, int | None] | None) -> None:
-            if years is not None:
-                self.filters = replace(self.filters, year_from=years[0], year_to=years[1])
-
-        self.app.push_screen(YearsDialog(self.filters), answered)
+        ask_years(self)
 
     def action_network(self) -> None:
         """The network of the region or partner highlighted in the region tree (when it has
         the focus), else of the region or partner filter."""
-        from paradiplo.tui.screens.network import NetworkScreen
-
         key = None
         tree = self.query_one(RegionTree)
         if self.focused is tree:
             node = tree.chosen_node()
             key = node.key if node is not None and node.key else None
-        key = key or self.filters.region or self.filters.partner
-        if not key:
-            self.notify(
-                "Highlight a region or partner in the Regions pane (or filter by one) to see "
-                "its network.",
-                timeout=4,
-            )
-            return
-        self.app.push_screen(NetworkScreen(key, self.filters))
+        hint = N_(
+            "Highlight a region or partner in the Regions pane (or filter by one) to see "
+            "its network."
+        )
+        open_network(self, key or self.filters.region or self.filters.partner, hint)
 
     def show_filters(self, filters: Filters, labels: dict[str, str] | None = None) -> None:
         """Show the cases under `filters` (from the overview, matrix or network), in the list."""
@@ -654,43 +519,3 @@ class MainScreen(Screen[None]):
             title = view.detail.title if view.detail else self.current_title
             return ("case", self.current_case, title)
         return None
-
-    def current_quote_text(self) -> str | None:
-        q = self.query_one(DetailView).current_quote
-        if q is None or not q.evidence.quote:
-            return None
-        return f"“{q.evidence.quote}” — {q.evidence.citation}"
-
-    def current_quote_ref(self) -> QuoteCite | None:
-        """The quote under the Detail pane's cursor, for `y` and `c` (cite this fact)."""
-        view = self.query_one(DetailView)
-        q = view.current_quote
-        if q is None or not q.evidence.quote:
-            return None
-        on_case = q.context == CASE_CONTEXT
-        return QuoteCite(
-            q.evidence.source_id,
-            q.evidence.quote,
-            case_id=view.detail.id if view.detail is not None else None,
-            supports=tuple(q.evidence.supports) if on_case else (),
-            context=None if on_case else q.context,
-        )
-
-    def refresh_notes(self) -> None:
-        """After a note was saved or changed: the notes under the case and the list's mark."""
-        if self.current_case is not None:
-            self.load_notes(self.current_case)
-
-    @db_work("note-count")
-    def load_notes(self, case_id: str) -> NotesLoaded:
-        return NotesLoaded(case_id, notes_api.notes_for_case(app_of(self).store.conn, case_id))
-
-    @on(DetailView.NotesChanged)
-    def detail_notes_changed(self, message: DetailView.NotesChanged) -> None:
-        self.refresh_notes()
-
-    def on_notes_loaded(self, message: NotesLoaded) -> None:
-        self.query_one(CaseList).update_note_count(message.case_id, len(message.notes))
-        view = self.query_one(DetailView)
-        if view.detail is not None and view.detail.id == message.case_id:
-            view.set_notes(message.notes)

@@ -29,8 +29,8 @@ from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.labels import TYPE_SHORT
 from paradiplo.db.models import CaseRow, Filters
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
-from paradiplo.tui.widgets.paging import PagedList
 from paradiplo.tui.widgets.regions import short_name as region_short
+from paradiplo.tui.widgets.row_list import UNSAID, RowList
 from paradiplo.tui.widgets.scrolling import set_virtual_size
 from paradiplo.tui.widgets.text import one_line, render_text
 
@@ -213,7 +213,7 @@ class CaseHeader(Static):
             x -= col.width + 1
 
 
-class CaseList(PagedList[CaseRow]):
+class CaseList(RowList[CaseRow]):
     """Rows of cases under the current filters; the cursor row is the selected case."""
 
     COMPONENT = "case-list"
@@ -266,7 +266,6 @@ class CaseList(PagedList[CaseRow]):
         self.sort = "-year"
         self.list_generation = 0
         self.note_counts: dict[str, int] = {}
-        self._announced: str | None = "\x00"
         self.empty_message = Text()
 
     # --------------------------------------------------------------------------- data
@@ -288,7 +287,7 @@ class CaseList(PagedList[CaseRow]):
         if cursor_page is not None:
             self.rows.pages[cursor // PAGE] = cursor_page
         set_virtual_size(self, Size(0, count))
-        self._announced = "\x00"
+        self.announced = UNSAID
         self.set_cursor(min(max(cursor, 0), max(count - 1, 0)), center=True)
         self.refresh()
 
@@ -296,7 +295,7 @@ class CaseList(PagedList[CaseRow]):
     def pages(self) -> dict[int, list[CaseRow]]:
         return self.rows.pages
 
-    def _want_page(self, page: int) -> None:
+    def want_page(self, page: int) -> None:
         if not self.rows.claim(page):
             return
         self.load_page(self.filters, self.sort, self.list_generation, page)
@@ -317,7 +316,7 @@ class CaseList(PagedList[CaseRow]):
         self.rows.store(message.page, message.rows, keep=KEEP_PAGES, near=near)
         self.note_counts.update(message.notes)
         self.refresh()
-        self._announce()
+        self.announce()
 
     def update_note_count(self, case_id: str, count: int) -> None:
         self.note_counts[case_id] = count
@@ -352,7 +351,7 @@ class CaseList(PagedList[CaseRow]):
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
-            self.call_later(self._want_page, index // PAGE)
+            self.call_later(self.want_page, index // PAGE)
             return Strip([Segment(" …".ljust(width), loading_style)], width)
         notes = self.note_counts.get(row.id, 0)
         selected = index == self.cursor
@@ -397,7 +396,7 @@ class CaseList(PagedList[CaseRow]):
     def set_cursor(self, index: int, *, center: bool = False) -> None:
         if self.count == 0:
             self.cursor = 0
-            self._announce()
+            self.announce()
             return
         self.cursor = min(max(index, 0), self.count - 1)
         self._scroll_to_cursor(center=center)
@@ -415,32 +414,18 @@ class CaseList(PagedList[CaseRow]):
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_row(old)
         self._refresh_row(new)
-        self._announce()
+        self.announce()
 
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y)
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
-    def _announce(self) -> None:
-        """Post Highlighted once per distinct case under the cursor (when its row is loaded)."""
-        if self.count == 0:
-            if self._announced is not None:
-                self._announced = None
-                self.post_message(self.Highlighted(None))
-            return
-        row = self.current
-        if row is None:
-            self._want_page(self.cursor // PAGE)
-            return
-        if row.id != self._announced:
-            self._announced = row.id
-            self.post_message(self.Highlighted(row.id, row.title))
+    def highlighted(self, row: CaseRow | None) -> Message:
+        return self.Highlighted(row.id, row.title) if row is not None else self.Highlighted(None)
 
-    def choose(self) -> None:
-        self.action_open()
+    def chosen(self, row: CaseRow) -> Message:
+        return self.Opened(row.id)
 
     def action_open(self) -> None:
-        row = self.current
-        if row is not None:
-            self.post_message(self.Opened(row.id))
+        self.choose()

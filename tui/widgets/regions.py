@@ -81,9 +81,8 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self._recounted: list[TreeNode[NodeData]] = []  # nodes whose count changed
         self._home_kind = ""  # the home country's key when it is the only one, else ""
         self._open_provinces = True
-        # Children not added yet (their node is collapsed), and every key's parent key.
+        # Children not added yet (their node is collapsed).
         self._deferred: dict[tuple[str, str | None], list[RegionNode]] = {}
-        self._parent_key: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
     def process_label(self, label: str | Text) -> Text:
         """Plain strings are literal here, never markup (labels come from data)."""
@@ -298,11 +297,15 @@ class RegionTree(PaneSized, Tree[NodeData]):
 
     def _defer(self, key: tuple[str, str | None], children: list[RegionNode]) -> None:
         self._deferred[key] = children
-        stack = [(key, c) for c in children]
-        while stack:
-            parent, node = stack.pop()
-            self._parent_key[(parent[0], node.key)] = parent
-            stack.extend(((parent[0], node.key), c) for c in node.children)
+
+    def _path_to(self, side: str, key: str) -> list[tuple[str, str | None]]:
+        """The nodes to expand, top first, for `key` waiting under a collapsed node to be
+        in the tree (searched only when a filter names a node not shown yet)."""
+        for parent, children in self._deferred.items():
+            path = _keys_above(children, key) if parent[0] == side else None
+            if path is not None:
+                return [parent, *((side, k) for k in path)]
+        return []
 
     def _materialize(self, node: TreeNode[NodeData]) -> None:
         """Add the children that were waiting for this node to be expanded."""
@@ -408,17 +411,11 @@ class RegionTree(PaneSized, Tree[NodeData]):
         for side, key in (("region", self.region_key), ("partner", self.partner_key)):
             if not key:
                 continue
-            # Ancestors of the chosen node, nearest first, up to one that is in the tree.
-            chain = []
-            at: tuple[str, str | None] | None = (side, key)
-            while at is not None and at not in self._by_key:
-                at = self._parent_key.get(at)
-                if at is not None:
-                    chain.append(at)
-            for ancestor in reversed(chain):
-                node = self._by_key.get(ancestor)
-                if node is not None:
-                    self._materialize(node)
+            if (side, key) not in self._by_key:
+                for ancestor in self._path_to(side, key):
+                    node = self._by_key.get(ancestor)
+                    if node is not None:
+                        self._materialize(node)
             node = self._by_key.get((side, key))
             parent = node.parent if node is not None else None
             while parent is not None and parent is not self.root:
@@ -515,6 +512,18 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
+
+
+def _keys_above(nodes: list[RegionNode], key: str) -> list[str] | None:
+    """The keys of the nodes from `nodes` down to `key`'s parent ([] if `key` is one of
+    `nodes`), or None if `key` is not under them."""
+    for node in nodes:
+        if node.key == key:
+            return []
+        below = _keys_above(node.children, key)
+        if below is not None:
+            return [node.key, *below]
+    return None
 
 
 def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:

@@ -23,7 +23,7 @@ from paradiplo.db import queries
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Source
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
-from paradiplo.tui.widgets.paging import PagedList
+from paradiplo.tui.widgets.row_list import UNSAID, RowList
 from paradiplo.tui.widgets.scrolling import set_virtual_size
 from paradiplo.tui.widgets.text import one_line, render_text
 
@@ -32,7 +32,7 @@ KEEP_PAGES = 12
 LINES = 2  # lines per source
 
 
-class SourceList(PagedList[Source]):
+class SourceList(RowList[Source]):
     """Sources, bundled first; the cursor row is the source shown beside the list."""
 
     ROW_LINES = LINES
@@ -79,22 +79,21 @@ class SourceList(PagedList[Source]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(PAGE, **kwargs)
-        self._announced: str | None = "\x00"
 
     # --------------------------------------------------------------------------- data
     def reset(self, count: int, first_page: list[Source]) -> None:
         self.rows.reset(count, first_page)
         self._row_cache.clear()
         set_virtual_size(self, Size(0, count * LINES))
-        self._announced = "\x00"
+        self.announced = UNSAID
         self.cursor = 0
-        self._announce()
+        self.announce()
         self.refresh()
 
     def source_at(self, index: int) -> Source | None:
         return self.rows.row(index)
 
-    def _want_page(self, page: int) -> None:
+    def want_page(self, page: int) -> None:
         if self.rows.claim(page):
             self.load_page(page)
 
@@ -108,7 +107,7 @@ class SourceList(PagedList[Source]):
         near = (0, self.cursor // PAGE, int(self.scroll_y) // LINES // PAGE)
         self.rows.store(message.page, message.rows, keep=KEEP_PAGES, near=near)
         self.refresh()
-        self._announce()
+        self.announce()
 
     # ------------------------------------------------------------------------- render
     def render_line(self, y: int) -> Strip:
@@ -120,7 +119,7 @@ class SourceList(PagedList[Source]):
             return Strip.blank(width, base)
         source = self.source_at(index)
         if source is None:
-            self.call_later(self._want_page, index // PAGE)
+            self.call_later(self.want_page, index // PAGE)
             loading = " …" if part == 0 else ""
             return Strip([Segment(loading.ljust(width), loading_style)], width)
         selected = index == self.cursor
@@ -160,22 +159,13 @@ class SourceList(PagedList[Source]):
             self.scroll_to(y=first, animate=False, immediate=True)
         elif last > top + height:
             self.scroll_to(y=last - height, animate=False, immediate=True)
-        self._announce()
+        self.announce()
 
-    def _announce(self) -> None:
-        source = self.current
-        if source is None and self.count:
-            self._want_page(self.cursor // PAGE)
-            return
-        ident = source.id if source is not None else None
-        if ident != self._announced:
-            self._announced = ident
-            self.post_message(self.Highlighted(source))
+    def highlighted(self, row: Source | None) -> Message:
+        return self.Highlighted(row)
 
-    def choose(self) -> None:
-        self.action_select()
+    def chosen(self, row: Source) -> Message:
+        return self.Selected(row.id)
 
     def action_select(self) -> None:
-        source = self.current
-        if source is not None:
-            self.post_message(self.Selected(source.id))
+        self.choose()
