@@ -41,6 +41,15 @@ BANDUNG_CASE: dict[str, Any] = {
     "source": "Municipal records, Bandung (1960)",
 }
 
+# The frame of a case that the app lists first (dated 2099: the default sort is newest first),
+# for tests that fill the rest with their own text.
+LISTED_FIRST: dict[str, Any] = {
+    "region": "Kota Surabaya",
+    "partner_country": "Japan",  # a country is read by the resolver (no free text)
+    "type": "sister-city",
+    "date": "2099",
+}
+
 
 def write_cases(folder: Path, records: list[dict[str, Any]], name: str = "cases.json") -> Path:
     """A JSON file of case records in `folder`, as a user would import it."""
