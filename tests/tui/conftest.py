@@ -25,7 +25,7 @@ _SVG_TEXT = re.compile(
 )
 
 
-async def settle(pilot: Pilot[object], rounds: int = 20) -> None:
+async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
     """Wait until no worker is running and the messages they posted are handled.
 
     A worker's result can start another worker (the list's pages, the detail of the case the
@@ -44,7 +44,7 @@ async def settle(pilot: Pilot[object], rounds: int = 20) -> None:
         await pilot.pause()
 
 
-async def wait_ready(pilot: Pilot[object]) -> None:
+async def wait_ready(pilot: Pilot[Any]) -> None:
     """Wait for the four panes to show data (`app.ready`), then for everything to settle."""
     app = pilot.app
     assert isinstance(app, ParadiploApp)
@@ -52,7 +52,7 @@ async def wait_ready(pilot: Pilot[object]) -> None:
     await settle(pilot)
 
 
-async def press(pilot: Pilot[object], *keys: str) -> None:
+async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press keys one by one, letting the database work each one starts finish."""
     for key in keys:
         await pilot.press(key)
@@ -74,7 +74,7 @@ def after_keys(*keys: str, theme: str | None = None) -> Callable[[Pilot[Any]], A
 @asynccontextmanager
 async def running(
     db_path: Path, size: tuple[int, int] = (120, 40), **options: Any
-) -> AsyncIterator[tuple[ParadiploApp, Pilot[object]]]:
+) -> AsyncIterator[tuple[ParadiploApp, Pilot[Any]]]:
     """The app on `db_path` at `size` (`options` go to `run_test`), its panes showing data."""
     app = ParadiploApp(db_path)
     async with app.run_test(size=size, **options) as pilot:

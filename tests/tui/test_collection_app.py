@@ -90,7 +90,7 @@ async def until(pilot, check, rounds: int = 100) -> None:  # type: ignore[no-unt
 @asynccontextmanager
 async def reading(
     db_path: Path, source_id: str, size: tuple[int, int] = SIZE
-) -> AsyncIterator[tuple[ParadiploApp, Pilot[object], SourceReaderScreen]]:
+) -> AsyncIterator[tuple[ParadiploApp, Pilot[Any], SourceReaderScreen]]:
     """The app with the source `source_id` open in the reader."""
     async with running(db_path, size) as (app, pilot):
         app.open_source(source_id, None)
@@ -102,7 +102,7 @@ async def reading(
 
 
 async def new_case_form(
-    pilot: Pilot[object], reader: SourceReaderScreen, start: int = 0, end: int = 7
+    pilot: Pilot[Any], reader: SourceReaderScreen, start: int = 0, end: int = 7
 ) -> CaseFormScreen:
     """Select the passage from `start` to `end` in the reader and press `c`: the case form,
     once it is pre-filled from the passage (its note on the suggestion shows)."""
