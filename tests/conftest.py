@@ -36,16 +36,28 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def seeded_copy(template: Path, folder: Path) -> Path:
+    path = folder / "paradiplo.db"
+    shutil.copy(template, path)
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, seeded_template: Path) -> Path:
     """Path to a fresh copy of the seeded database."""
-    path = tmp_path / "paradiplo.db"
-    shutil.copy(seeded_template, path)
-    return path
+    return seeded_copy(seeded_template, tmp_path)
 
 
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     s = open_store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Store]:
+    """One seeded database for the read-only tests of a module (and hypothesis examples)."""
+    s = open_store(seeded_copy(seeded_template, tmp_path_factory.mktemp("shared")))
     yield s
     s.close()

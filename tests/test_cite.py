@@ -15,9 +15,10 @@ from citeproc import formatter as csl_formatter
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
 
-from paradiplo.db import cite, io
+from paradiplo.db import cite
 from paradiplo.db.store import Store
 from paradiplo.tui.cli import main
+from tests.helpers import BANDUNG_CASE, import_records
 
 JOURNAL = "004_51416a2b14608b89"
 KUMPARAN = "000_5dc3115ab1b62650"
@@ -259,27 +260,8 @@ def test_notes_export_with_bib_beside_it(db_path: Path, tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ imported citations
-# A case a user imports with only a citation string for its source.
-CITED_CASE = {
-    "title": "Bandung – Braunschweig sister city",
-    "region": "Kota Bandung",
-    "partner": "Braunschweig",
-    "partner_country": "Jerman",
-    "type": "sister city",
-    "source": "Municipal records, Bandung (1960)",
-}
-
-
 def test_imported_citation_gets_a_source_to_complete(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "in.json"
-    record = {
-        **CITED_CASE,
-        "id": "bandung-braunschweig",
-        "partner_kind": "sub_state",
-        "date": "1960",
-    }
-    path.write_text(json.dumps([record]), encoding="utf-8")
-    io.import_cases(store, path)
+    import_records(store, tmp_path, [BANDUNG_CASE])
     ref = next(r for r in cite.read_sources(store.conn) if r.kind == "citation")
     assert ref.key == "municipal_1960"
     assert ref.missing() == ["type", "title", "authors", "date", "URL"]
@@ -297,10 +279,15 @@ def test_imported_citation_gets_a_source_to_complete(store: Store, tmp_path: Pat
 def test_a_users_source_is_completed_field_by_field(
     store: Store, db_path: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "in.json"
-    record = {**CITED_CASE, "partner_country": "DE"}
-    path.write_text(json.dumps([record]), encoding="utf-8")
-    io.import_cases(store, path)
+    record = {
+        "title": "Bandung – Braunschweig sister city",
+        "region": "Kota Bandung",
+        "partner": "Braunschweig",
+        "partner_country": "DE",
+        "type": "sister city",
+        "source": "Municipal records, Bandung (1960)",
+    }
+    import_records(store, tmp_path, [record])
     store.close()
     code, out, _ = run(db_path, "sources", "--json")
     sid = next(s["id"] for s in json.loads(out) if s["kind"] == "citation")

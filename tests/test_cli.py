@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from paradiplo.db.caseformats import CASE_FIELDS
 from paradiplo.tui.cli import main
 
-from .test_seeds import EXPECTED_CASES
+from .helpers import SEED_CASES
 
 
 def run(db_path: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -26,23 +27,9 @@ def test_export_json_lists_every_cooperation_with_a_verified_quote(db_path: Path
     code, out, _ = run(db_path, "export", "cases", "--format", "json")
     assert code == 0
     cases = json.loads(out)
-    assert {c["id"] for c in cases} == EXPECTED_CASES
+    assert {c["id"] for c in cases} == SEED_CASES
     for c in cases:
-        for key in (
-            "id",
-            "title",
-            "region",
-            "region_country",
-            "province",
-            "partner",
-            "partner_country",
-            "partner_kind",
-            "type",
-            "date",
-            "sectors",
-            "evidence",
-        ):
-            assert key in c
+        assert set(CASE_FIELDS) <= set(c), set(CASE_FIELDS) - set(c)
         assert c["evidence"] and all(e["quote"] and e["source"] for e in c["evidence"])
 
 

@@ -71,6 +71,20 @@ def source_id(db_path: Path, tmp_path: Path) -> str:
     return str(json.loads(out)["id"])
 
 
+# A Bandung–Hamburg MoU, which ARTICLE does not speak of (options of `cases add`).
+HAMBURG_MOU = {
+    "--region": "Kota Bandung",
+    "--partner": "Hamburg",
+    "--partner-country": "DE",
+    "--type": "mou",
+}
+
+
+def cases_add(db_path: Path, options: dict[str, str]) -> tuple[int, str, str]:
+    """`cases add` with `options` ({"--region": "Kota Bandung", ...})."""
+    return run(db_path, "cases", "add", *[x for option in options.items() for x in option])
+
+
 def add_case(db_path: Path, source_id: str, *extra: str) -> tuple[int, str, str]:
     return run(
         db_path,
@@ -264,23 +278,8 @@ def test_cases_add_resolves_names_and_stores_the_quote_with_offsets(
 def test_cases_add_refuses_a_quote_not_in_the_source_naming_the_nearest_passage(
     db_path: Path, source_id: str
 ) -> None:
-    code, _, err = run(
-        db_path,
-        "cases",
-        "add",
-        "--region",
-        "Kota Bandung",
-        "--partner",
-        "Hamburg",
-        "--partner-country",
-        "DE",
-        "--type",
-        "mou",
-        "--source",
-        source_id,
-        "--quote",
-        "kerja sama dengan Hamburg tentang pengelolaan sampah",
-    )
+    quote = "kerja sama dengan Hamburg tentang pengelolaan sampah"
+    code, _, err = cases_add(db_path, {**HAMBURG_MOU, "--source": source_id, "--quote": quote})
     assert code == 1
     assert "Quote not found" in err and "nearest passage" in err
     assert "pengelolaan sampah" in err  # the passage that does talk of it
@@ -292,20 +291,9 @@ def test_cases_add_refuses_a_duplicate_naming_it_unless_forced(
     code, out, _ = add_case(db_path, source_id, "--json")
     first = json.loads(out)["id"]
     # Same region, partner (with a government prefix) and type: refused, naming the case.
-    code, _, err = run(
-        db_path,
-        "cases",
-        "add",
-        "--region",
-        "Kota Bandung",
-        "--partner",
-        "Kota Braunschweig",
-        "--partner-country",
-        "Germany",
-        "--type",
-        "sister-city",
-        "--source",
-        source_id,
+    same = {"--region": "Kota Bandung", "--partner": "Kota Braunschweig", "--type": "sister-city"}
+    code, _, err = cases_add(
+        db_path, {**same, "--partner-country": "Germany", "--source": source_id}
     )
     assert code == 1 and first in err and "--force" in err
     code, out, err = add_case(db_path, source_id, "--force", "--json")
@@ -328,16 +316,10 @@ def test_cases_add_refuses_a_duplicate_naming_it_unless_forced(
 def test_cases_add_refuses_bad_input_with_one_clear_line(
     db_path: Path, source_id: str, args: list[str], expect: str
 ) -> None:
-    base = {
-        "--region": "Kota Bandung",
-        "--partner": "Hamburg",
-        "--partner-country": "DE",
-        "--type": "mou",
-        "--source": source_id,
-    }
+    options = {**HAMBURG_MOU, "--source": source_id}
     for i in range(0, len(args), 2):
-        base[args[i]] = args[i + 1]
-    code, _, err = run(db_path, "cases", "add", *[x for kv in base.items() for x in kv])
+        options[args[i]] = args[i + 1]
+    code, _, err = cases_add(db_path, options)
     assert code == 1, err
     assert expect in err and "Traceback" not in err
 

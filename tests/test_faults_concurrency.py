@@ -14,11 +14,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from paradiplo.db import notes, queries
-from paradiplo.db.models import Filters
-from paradiplo.db.store import open_store
+from paradiplo.db.models import Filters, Note
+from paradiplo.db.store import Store, open_store
 
 from .hostile_helpers import ROOT, integrity
 
@@ -142,6 +144,21 @@ def writers_report(
     return expected, edited, figures
 
 
+@contextmanager
+def after_the_soak(db_path: Path, expected: set[str]) -> Iterator[tuple[Store, dict[str, Note]]]:
+    """The database after a soak: intact, every note a writer saved kept, no draft left (each
+    writer discarded its own); the store and the notes by id, for more checks."""
+    assert integrity(db_path) == "ok"
+    store = open_store(db_path)
+    try:
+        kept = {n.id: n for n in notes.list_notes(store.conn)}
+        assert expected <= set(kept), f"lost {len(expected - set(kept))} note(s)"
+        assert notes.list_drafts(store.conn) == []
+        yield store, kept
+    finally:
+        store.close()
+
+
 def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
     open_store(db_path).close()  # built and checked before the clock starts
     started = time.monotonic()
@@ -154,17 +171,10 @@ def test_two_app_instances_and_the_cli_write_at_once(db_path: Path) -> None:
 
     expected, edited, figures = writers_report(("app1", "app2"), apps, results, cli_out)
 
-    assert integrity(db_path) == "ok"
-    store = open_store(db_path)
-    try:
-        kept = {n.id: n for n in notes.list_notes(store.conn)}
-        assert expected <= set(kept), f"lost {len(expected - set(kept))} note(s)"
+    with after_the_soak(db_path, expected) as (store, kept):
         assert all(kept[i].body.endswith("edited") and kept[i].version == 2 for i in edited)
         assert queries.count_cases(store.conn, Filters()) == 9
-        assert notes.list_drafts(store.conn) == []  # each instance discarded its drafts
         assert queries.check(store.conn) == []
-    finally:
-        store.close()
     summary = f"soak {elapsed:.1f}s: " + ", ".join(figures) + f"; total {len(expected)}; errors 0"
     print(summary)
     report = os.environ.get("PARADIPLO_SOAK_REPORT")
@@ -182,7 +192,7 @@ from pathlib import Path
 from textual import events
 from tests.tui.conftest import press, wait_ready
 from paradiplo.tui.app import ParadiploApp
-from paradiplo.tui.screens.note_editor import NoteEditorScreen
+from paradiplo.tui.screens.note_editor import NoteEditorScreen, Saved
 
 path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 
@@ -190,6 +200,11 @@ path, tag, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 async def main() -> None:
     app = ParadiploApp(path)
     shown = []
+    saved = []  # the notes the editor said it saved (its Saved messages)
+
+    def hook(message):
+        if isinstance(message, Saved):
+            saved.append(message.note)
     notify = app.notify
 
     def recording_notify(message, *args, severity="information", **kwargs):
@@ -200,7 +215,7 @@ async def main() -> None:
 
     app.notify = recording_notify
     written = 0
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await wait_ready(pilot)
         print("ready", flush=True)
         deadline = time.monotonic() + seconds
@@ -214,8 +229,9 @@ async def main() -> None:
                 break
             app.post_message(events.Paste(f"{tag} note {i}: [Kediri] vs [/b] 🤝"))
             await pilot.pause()
+            saved.clear()
             await press(pilot, "ctrl+s")
-            note = editor._saved_note
+            note = saved[-1] if saved else None
             if note is None or editor.has_unsaved_changes():
                 print(f"E not saved: {i}", flush=True)
             else:
@@ -247,13 +263,6 @@ def test_two_real_apps_and_the_cli_write_notes_at_once(db_path: Path) -> None:
 
     expected, _, figures = writers_report(("ui1", "ui2"), apps, results, cli_out)
 
-    assert integrity(db_path) == "ok"
-    store = open_store(db_path)
-    try:
-        kept = {n.id: n for n in notes.list_notes(store.conn)}
-        assert expected <= set(kept), f"lost {len(expected - set(kept))} note(s)"
+    with after_the_soak(db_path, expected) as (_, kept):
         assert all("[Kediri] vs [/b] 🤝" in kept[i].body for i in expected - set(cli_out["ids"]))
-        assert notes.list_drafts(store.conn) == []
-    finally:
-        store.close()
     print("real apps soak: " + ", ".join(figures) + f"; total {len(expected)}; errors 0")

@@ -151,26 +151,28 @@ def cli(*args: str) -> subprocess.Popen[str]:
     return spawn("-m", "paradiplo.tui.cli", *args)
 
 
+def kill_the_cli_after(seconds: float, *args: str) -> None:
+    """Start the command line with `args` and SIGKILL it `seconds` later."""
+    proc = cli(*args)
+    time.sleep(seconds)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
 def test_kill_the_real_cli_mid_build(tmp_path: Path, db_path: Path) -> None:
     """`db build --force` (a seed rebuild) and a first `db build` (a new file), killed at
     random moments: afterwards the file opens and holds everything it held."""
     expected = add_sample_notes(db_path)
     rng = random.Random(11)
     for rnd in range(2):
-        proc = cli("--db", str(db_path), "db", "build", "--force")
-        time.sleep(rng.uniform(0.2, 0.9))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+        kill_the_cli_after(rng.uniform(0.2, 0.9), "--db", str(db_path), "db", "build", "--force")
         assert integrity(db_path) == "ok", f"round {rnd}"
         store = open_store(db_path)
         assert {n.id for n in notes.list_notes(store.conn)} == set(expected)
         store.close()
     fresh = tmp_path / "fresh" / "new.db"
     for rnd in range(2):
-        proc = cli("--db", str(fresh), "db", "build")
-        time.sleep(rng.uniform(0.2, 0.9))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+        kill_the_cli_after(rng.uniform(0.2, 0.9), "--db", str(fresh), "db", "build")
         store = open_store(fresh)  # never "another program's database", never half-built
         assert queries.count_cases(store.conn, Filters()) == 9, f"round {rnd}"
         store.close()
@@ -186,11 +188,7 @@ def test_kill_while_replacing_a_damaged_database(db_path: Path) -> None:
     expected = add_sample_notes(db_path)
     overwrite_pages(db_path, table_pages(db_path, "evidence", "search_docs"))
     rng = random.Random(3)
-    for _ in range(1):
-        proc = cli("--db", str(db_path), "db", "build", "--force")
-        time.sleep(rng.uniform(0.3, 1.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+    kill_the_cli_after(rng.uniform(0.3, 1.0), "--db", str(db_path), "db", "build", "--force")
     done = subprocess.run(
         [sys.executable, "-m", "paradiplo.tui.cli", "--db", str(db_path), "db", "build", "--force"],
         capture_output=True,

@@ -11,6 +11,7 @@ from paradiplo.db import io, queries
 from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store, open_store
+from tests.helpers import BANDUNG_CASE
 
 
 def export_json(store: Store, tmp_path: Path, name: str) -> Path:
@@ -26,18 +27,7 @@ def write_json(tmp_path: Path, records: list[dict[str, object]]) -> Path:
     return path
 
 
-USER_CASE = {
-    "id": "bandung-braunschweig",
-    "title": "Bandung – Braunschweig sister city",
-    "region": "Kota Bandung",
-    "partner": "Braunschweig",
-    "partner_country": "Jerman",
-    "partner_kind": "sub_state",
-    "type": "sister city",
-    "date": "1960",
-    "sectors": ["Kebudayaan", "education"],
-    "source": "Municipal records, Bandung (1960)",
-}
+USER_CASE = {**BANDUNG_CASE, "sectors": ["Kebudayaan", "education"]}
 
 
 def test_import_resolves_and_marks_user_records(store: Store, tmp_path: Path) -> None:

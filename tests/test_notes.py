@@ -184,15 +184,13 @@ def test_read_only_store_says_why_and_changes_nothing(db_path: Path) -> None:
 
 def test_sqlite_read_only_connection_is_translated(db_path: Path) -> None:
     """A write refused by SQLite itself surfaces as a ParadiploError, not sqlite3.Error."""
-    s = Store(db_path)
-    s._local.conn = sqlite3.connect(
-        f"file:{db_path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-    )
+    s = Store(db_path)  # a store that believes it may write
+    s.conn.execute("PRAGMA query_only = ON")  # SQLite refuses every write on its connection
     try:
         with pytest.raises(ReadOnlyError, match="read-only"):
             notes_api.add_note(s, "case", CASE, "text")
     finally:
-        s._local.conn.close()
+        s.close()
 
 
 def test_disk_full_is_translated_and_rolled_back(store: Store) -> None:

@@ -4,23 +4,12 @@ sources, laws, terms and cases, best first."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from paradiplo.db import palette
-from paradiplo.db.store import Store, open_store
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Store]:
-    path = tmp_path_factory.mktemp("palette") / "paradiplo.db"
-    shutil.copy(seeded_template, path)
-    store = open_store(path)
-    yield store
-    store.close()
+from paradiplo.db.store import Store
 
 
 def offers(store: Store, text: str) -> list[tuple[str, str]]:

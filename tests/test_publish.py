@@ -19,26 +19,15 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from paradiplo.db import io
 from paradiplo.db import notes as notes_api
 from paradiplo.db.store import Store, open_store
 from paradiplo.tui.cli import main
+from tests.helpers import BANDUNG_CASE, import_records
 
 NOTE = "My private thought about Shizuoka, not for the class"
 TAGGED = "private-tag-xyz"
 DRAFT = "An unsaved draft about Jinan"
-USER_CASE = {
-    "id": "bandung-braunschweig",
-    "title": "Bandung – Braunschweig sister city",
-    "region": "Kota Bandung",
-    "partner": "Braunschweig",
-    "partner_country": "Jerman",
-    "partner_kind": "sub_state",
-    "type": "sister city",
-    "date": "1960",
-    "sectors": ["Kebudayaan"],
-    "source": "Municipal records, Bandung (1960)",
-}
+USER_CASE = {**BANDUNG_CASE, "sectors": ["Kebudayaan"]}
 
 
 def personal_store(store: Store, tmp_path: Path) -> None:
@@ -46,15 +35,23 @@ def personal_store(store: Store, tmp_path: Path) -> None:
     gone = notes_api.add_note(store, "region", "p:35", "A deleted note about Jawa Timur")
     notes_api.delete_note(store, gone.id)
     notes_api.save_draft(store, "case", "sidoarjo-jinan-2008", DRAFT)
-    path = tmp_path / "mine.json"
-    path.write_text(json.dumps([USER_CASE]), encoding="utf-8")
-    io.import_cases(store, path)
+    import_records(store, tmp_path, [USER_CASE])
     store.checkpoint()
 
 
 def run(db_path: Path, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["--db", str(db_path), *args])
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def published(store: Store, db_path: Path, tmp_path: Path) -> Path:
+    """The folder `publish` (no options) made of a collection holding personal data."""
+    personal_store(store, tmp_path)
+    out = tmp_path / "site"
+    code, _, err = run(db_path, "publish", str(out))
+    assert code == 0, err
+    return out
 
 
 def test_publish_leaves_personal_data_out(store: Store, db_path: Path, tmp_path: Path) -> None:
@@ -100,21 +97,16 @@ def test_publish_with_notes_keeps_them_but_not_drafts(
     assert DRAFT.encode() not in raw and b"A deleted note" not in raw
 
 
-def test_published_copy_opens_in_the_app_read_only(
-    store: Store, db_path: Path, tmp_path: Path
-) -> None:
-    personal_store(store, tmp_path)
-    out = tmp_path / "site"
-    run(db_path, "publish", str(out))
-    published = out / "paradiplo.db"
-    code, listing, err = run(published, "--read-only", "cases", "list", "--json")
+def test_published_copy_opens_in_the_app_read_only(published: Path) -> None:
+    copy = published / "paradiplo.db"
+    code, listing, err = run(copy, "--read-only", "cases", "list", "--json")
     assert code == 0, err
     assert len(json.loads(listing)) == 10
-    code, notes, _ = run(published, "--read-only", "notes", "list", "--json")
+    code, notes, _ = run(copy, "--read-only", "notes", "list", "--json")
     assert code == 0 and json.loads(notes) == []
-    code, _, err = run(published, "--read-only", "db", "check")
+    code, _, err = run(copy, "--read-only", "db", "check")
     assert code == 0, err
-    reopened = open_store(published, readonly=True)
+    reopened = open_store(copy, readonly=True)
     try:
         assert reopened.readonly and not reopened.rebuilt_seeds
     finally:
@@ -172,14 +164,9 @@ def serving(out: Path, env: dict[str, str]) -> Iterator[str]:
             proc.wait()
 
 
-def test_serve_browses_facets_search_and_queries_read_only(
-    store: Store, db_path: Path, tmp_path: Path
-) -> None:
-    personal_store(store, tmp_path)
-    out = tmp_path / "site"
-    run(db_path, "publish", str(out))
+def test_serve_browses_facets_search_and_queries_read_only(published: Path, db_path: Path) -> None:
     env = {**os.environ, "PARADIPLO_DB": str(db_path)}
-    with serving(out, env) as base:
+    with serving(published, env) as base:
         home = httpx.get(f"{base}/paradiplo.json").json()
         tables = {t["name"] for t in home["tables"]}
         assert {"agreements", "cases", "sources", "search_docs"} <= tables

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import sqlite3
@@ -15,8 +14,7 @@ import pytest
 from paradiplo.db import io, queries, schema
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import bench_generator, import_records, walk
 
 _ORDER_REFERENCE = {
     "year": "c.year IS NULL, c.year, c.id",
@@ -27,30 +25,20 @@ _ORDER_REFERENCE = {
 }
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def big(store: Store, tmp_path: Path) -> Store:
     """The seeds plus 400 generated cases, some with equal titles in other letter cases."""
-    cases = _generator().generate_cases(400, seed=11)
+    cases = bench_generator().generate_cases(400, seed=11)
     for i, rec in enumerate(cases[:40]):
         rec["title"] = "Same title" if i % 2 else "SAME TITLE"
         rec["partner"] = ""  # partner not named
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps(cases), encoding="utf-8")
-    io.import_cases(store, path)
+    import_records(store, tmp_path, cases)
     return store
 
 
 def _filters(conn: sqlite3.Connection, rng: random.Random) -> list[Filters]:
-    regions = [n.key for n in _walk(queries.region_tree(conn))]
-    partners = [n.key for n in _walk(queries.partner_tree(conn))]
+    regions = [n.key for n in walk(queries.region_tree(conn))]
+    partners = [n.key for n in walk(queries.partner_tree(conn))]
     sectors = [s.id for s in queries.sector_counts(conn, Filters())]
     out = [Filters(), Filters(region="c:ID"), Filters(partner="pc:")]
     for _ in range(25):
@@ -62,10 +50,6 @@ def _filters(conn: sqlite3.Connection, rng: random.Random) -> list[Filters]:
             )
         )
     return out
-
-
-def _walk(nodes: list[Any]) -> list[Any]:
-    return [m for n in nodes for m in (n, *_walk(n.children))]
 
 
 def _reference_ids(conn: sqlite3.Connection, f: Filters, sort: str) -> list[str]:
@@ -94,7 +78,7 @@ def test_list_count_and_position_match_the_plain_queries(big: Store) -> None:
 
 
 def _tree_counts(nodes: list[Any]) -> dict[str, int]:
-    return {n.key: n.count for n in _walk(nodes)}
+    return {n.key: n.count for n in walk(nodes)}
 
 
 def test_trees_and_sector_counts_match_counting_cases(big: Store) -> None:
@@ -178,7 +162,7 @@ def test_a_large_import_indexes_exactly_as_a_reindex_does(
     from paradiplo.db.search import search
 
     monkeypatch.setattr(schema, "DEFER_INDEXES_FROM", 500)
-    cases = _generator().generate_cases(1200, seed=7)
+    cases = bench_generator().generate_cases(1200, seed=7)
     first = tmp_path / "first.json"
     first.write_text(json.dumps(cases[:300]), encoding="utf-8")
     io.import_cases(store, first)  # a small import: the plain path

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 WEST_JAVA = {"jabar-shizuoka-mou-2017", "jabar-shizuoka-new-economy"}
 SISTER_CITIES = {"surabaya-sister-cities", "sidoarjo-jinan-2008", "malang-nonsan-2017"}
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Store]:
-    """One seeded database for the read-only tests of this module (and hypothesis)."""
-    path = tmp_path_factory.mktemp("search") / "paradiplo.db"
-    shutil.copy(seeded_template, path)
-    store = open_store(path)
-    yield store
-    store.close()
 
 
 def find(store: Store, text: str, **kw: object) -> list[SearchHit]:

@@ -3,9 +3,7 @@ never stemmed and Indonesian affixes meet."""
 
 from __future__ import annotations
 
-import shutil
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,27 +12,10 @@ from paradiplo.db import search
 from paradiplo.db.analyze import analyse_word, proper_names, tokens
 from paradiplo.db.models import SearchHit
 from paradiplo.db.resolve import place_forms, places
-from paradiplo.db.store import Store, open_store
+from paradiplo.db.store import Store
+from tests.helpers import EAST_JAVA_CASES
 
 ROOT = Path(__file__).resolve().parents[1]
-EAST_JAVA = {
-    "surabaya-sister-cities",
-    "sidoarjo-jinan-2008",
-    "malang-nonsan-2017",
-    "banyuwangi-singapore-tourism",
-    "kediri-australia-msme-export",
-    "trenggalek-australia-kompak-2018",
-    "trenggalek-temasek-foundation",
-}
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Store]:
-    path = tmp_path_factory.mktemp("names") / "paradiplo.db"
-    shutil.copy(seeded_template, path)
-    store = open_store(path)
-    yield store
-    store.close()
 
 
 def hits(store: Store, text: str) -> list[SearchHit]:
@@ -50,7 +31,7 @@ def cases(store: Store, text: str) -> set[str]:
     ["jatim", "Jatim", "jawa timur", "Jawa Timur", "east java", "East Java", "Provinsi Jawa Timur"],
 )
 def test_every_form_of_east_java_finds_its_seven_cases(shared: Store, query: str) -> None:
-    assert cases(shared, query) == EAST_JAVA
+    assert cases(shared, query) == EAST_JAVA_CASES
 
 
 @pytest.mark.parametrize(

@@ -11,23 +11,12 @@ from paradiplo.db import queries, seeds
 from paradiplo.db.errors import SeedError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store, open_store
-
-EXPECTED_CASES = {
-    "jabar-shizuoka-mou-2017",
-    "jabar-shizuoka-new-economy",
-    "surabaya-sister-cities",
-    "sidoarjo-jinan-2008",
-    "malang-nonsan-2017",
-    "banyuwangi-singapore-tourism",
-    "kediri-australia-msme-export",
-    "trenggalek-australia-kompak-2018",
-    "trenggalek-temasek-foundation",
-}
+from tests.helpers import SEED_CASES
 
 
 def test_every_named_cooperation_is_a_case(store: Store) -> None:
     rows = queries.list_cases(store.conn, Filters(), limit=100)
-    assert {r.id for r in rows} == EXPECTED_CASES
+    assert {r.id for r in rows} == SEED_CASES
 
 
 def test_every_quote_is_verbatim_at_its_offsets(store: Store) -> None:
@@ -35,7 +24,7 @@ def test_every_quote_is_verbatim_at_its_offsets(store: Store) -> None:
     texts = {
         s.id: queries.get_source(store.conn, s.id).text for s in queries.list_sources(store.conn)
     }
-    for cid in EXPECTED_CASES:
+    for cid in SEED_CASES:
         detail = queries.case_detail(store.conn, cid)
         assert detail.evidence, cid
         for e in detail.evidence:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import random
 import sqlite3
 from collections import Counter
@@ -13,37 +11,22 @@ from typing import Any
 
 import pytest
 
-from paradiplo.db import io, queries, stats
+from paradiplo.db import queries, stats
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import bench_generator, import_records, walk
 
 
 @pytest.fixture
 def big(store: Store, tmp_path: Path) -> Store:
     """The seeds plus 1,000 generated cases."""
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps(_generator().generate_cases(1000, seed=17)), encoding="utf-8")
-    io.import_cases(store, path)
+    import_records(store, tmp_path, bench_generator().generate_cases(1000, seed=17))
     return store
 
 
-def _walk(nodes: list[Any]) -> list[Any]:
-    return [m for n in nodes for m in (n, *_walk(n.children))]
-
-
 def random_filters(conn: sqlite3.Connection, rng: random.Random, n: int = 30) -> list[Filters]:
-    regions = [x.key for x in _walk(queries.region_tree(conn))]
-    partners = [x.key for x in _walk(queries.partner_tree(conn))]
+    regions = [x.key for x in walk(queries.region_tree(conn))]
+    partners = [x.key for x in walk(queries.partner_tree(conn))]
     sectors = [s.id for s in queries.sector_counts(conn, Filters())]
     types = [r[0] for r in conn.execute("SELECT id FROM case_types")]
     out = [Filters(), Filters(year_from=2017, year_to=2017), Filters(case_type="")]
@@ -173,7 +156,7 @@ def test_narrowed_filters_count_what_the_bar_says(big: Store) -> None:
 
 def test_network_of_a_province_and_a_partner(big: Store) -> None:
     conn = big.conn
-    province = next(n for n in _walk(queries.region_tree(conn)) if n.key.startswith("p:"))
+    province = next(n for n in walk(queries.region_tree(conn)) if n.key.startswith("p:"))
     net = stats.network(conn, province.key)
     assert net.side == "region" and net.count == province.count
     assert sum(nb.count for nb in net.neighbours) == province.count

@@ -10,7 +10,6 @@ from textual.command import CommandList, CommandPalette
 from paradiplo.db import queries
 from paradiplo.db.models import Filters
 from paradiplo.db.store import open_store
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.help import HelpScreen
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.reader import SourceReaderScreen
@@ -18,7 +17,7 @@ from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.detail import DetailView
 from paradiplo.tui.widgets.regions import RegionTree
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle
 
 
 async def move_tree_to(pilot, tree: RegionTree, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -44,9 +43,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
     expected_region = queries.count_cases(store.conn, Filters(region="p:35"))
     expected_both = queries.count_cases(store.conn, Filters(region="p:35", sectors=("tourism",)))
     store.close()
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (100, 30)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         assert main.count == 9

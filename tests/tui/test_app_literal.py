@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from paradiplo.db import io as db_io
 from paradiplo.db import notes as notes_api
 from paradiplo.db.store import open_store
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, wait_ready
+from tests.helpers import LISTED_FIRST, import_records
+from tests.tui.conftest import press, running
 
 TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
 PARTNER = "[red]Red partner[/red]"
@@ -22,22 +20,17 @@ NOTE = "My [b]note[/b] with [@click=app.quit]a link[/] and \x1b[31mescapes\x1b[0
 
 def _import(db_path: Path, tmp_path: Path) -> None:
     record = {
+        **LISTED_FIRST,
         "id": "markup-test",
         "title": TITLE,
-        "region": "Kota Surabaya",
         "partner": PARTNER,
-        "partner_country": "Japan",
-        "type": "sister-city",
-        "date": "2099",
         "summary": "Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
         "unclear": ["[i]unclear[/i] thing"],
         "source": "A citation [i]with markup[/i]",
         "evidence": [{"source": "A citation [i]with markup[/i]", "quote": QUOTE}],
     }
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps([record]), encoding="utf-8")
     store = open_store(db_path)
-    db_io.import_cases(store, path)
+    import_records(store, tmp_path, [record])
     notes_api.add_note(store, "case", "markup-test", NOTE, ["[tag]"])
     store.close()
 
@@ -52,9 +45,7 @@ def _plain(renderable: object) -> str:
 
 async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
     _import(db_path, tmp_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (200, 50)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         case_list = main.query_one(CaseList)

@@ -27,7 +27,7 @@ from paradiplo.tui.screens.sources import SourcesScreen
 from paradiplo.tui.widgets.case_list import PAGE, CaseList
 from paradiplo.tui.widgets.detail import DetailView
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle, wait_ready
 
 
 def _plain(renderable: object) -> str:
@@ -39,9 +39,7 @@ def _plain(renderable: object) -> str:
 
 
 async def test_state_is_remembered(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         main.set_filter("partner", "pc:JP")
@@ -66,9 +64,7 @@ async def test_state_is_remembered(db_path: Path) -> None:
 async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text('sources = "f6"\nhelp = "f1"\nnot_a_binding = "f9"\n')
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "s")
         assert not isinstance(app.screen, SourcesScreen)
         await press(pilot, "f6")
@@ -121,9 +117,7 @@ async def test_broken_database_message_on_screen(tmp_path: Path) -> None:
 
 
 async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (40, 12)) as (app, pilot):
         await press(pilot, "1", "j", "enter", "4", "j", "z")
         await press(pilot, "enter")
         assert isinstance(app.screen, SourceReaderScreen)
@@ -137,9 +131,7 @@ async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
 async def test_a_key_typed_right_after_a_pane_number_acts_on_that_pane(db_path: Path) -> None:
     from paradiplo.tui.widgets.detail import DetailView
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (100, 30)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         # Typed together (a fast typist, tmux): the second key is handled before a refresh.
@@ -157,9 +149,7 @@ async def test_a_key_typed_right_after_a_pane_number_acts_on_that_pane(db_path: 
 
 
 async def test_empty_result_and_sorting(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (100, 30)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         case_list = main.query_one(CaseList)
@@ -194,9 +184,7 @@ async def test_worker_errors_become_messages(
     def broken(conn: object, case_id: str) -> None:
         raise ParadiploError(f"Case {case_id} could not be read (test).")
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         monkeypatch.setattr(queries, "case_detail", broken)
         await press(pilot, "j")
         await settle(pilot)
@@ -213,9 +201,7 @@ async def test_a_failing_part_of_a_filter_change_fails_alone(
     def broken(conn: object, filters: object) -> None:
         raise ParadiploError("Sector counts could not be read (test).")
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         monkeypatch.setattr(queries, "sector_counts", broken)
@@ -229,9 +215,7 @@ async def test_a_failing_part_of_a_filter_change_fails_alone(
 async def test_the_newest_wanted_case_is_shown_when_a_load_ends(db_path: Path) -> None:
     """Keys pressed while a case loads only change which case is wanted: when the loads
     end, the Detail pane shows the case under the cursor (it once stayed on an older one)."""
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         for _ in range(4):
@@ -296,9 +280,7 @@ async def test_new_note_targets_and_export_command(db_path: Path) -> None:
     """`n` writes on what has focus: a region node, a case, a passage; the palette exports."""
     from paradiplo.tui.screens.note_editor import NoteEditorScreen
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         await press(pilot, "1", "j", "n")
@@ -328,9 +310,7 @@ async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) 
     from paradiplo.db.models import SearchHit
     from paradiplo.tui.screens.glossary import GlossaryScreen
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         app.open_search_hit(SearchHit("case", "sidoarjo-jinan-2008", "t", "s", 1.0))
@@ -361,9 +341,7 @@ async def test_search_hits_and_note_targets_open_the_right_place(db_path: Path) 
 async def test_search_screen_opens_what_it_finds(db_path: Path) -> None:
     """`/` opens the search screen; Enter on a result shows that case in the main screen."""
     search = pytest.importorskip("paradiplo.tui.screens.search")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (100, 30)) as (app, pilot):
         main = app.screen
         await press(pilot, "slash")
         screen = app.screen

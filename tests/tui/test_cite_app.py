@@ -10,11 +10,10 @@ from pathlib import Path
 from textual.widgets import Static
 
 from paradiplo.db.paths import state_path
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.sources import SourcesScreen
 from paradiplo.tui.state import UIState, save_state
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle
 
 CASE = "jabar-shizuoka-mou-2017"
 REFERENCE = "Kemitraan multisektor melalui kerjasama paradiplomasi. (n.d.). Kumparan."
@@ -22,9 +21,7 @@ REFERENCE = "Kemitraan multisektor melalui kerjasama paradiplomasi. (n.d.). Kump
 
 async def test_y_and_c_copy_citations_in_the_chosen_style(db_path: Path) -> None:
     save_state(UIState(case_id=CASE))
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(110, 34)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (110, 34)) as (app, pilot):
         await press(pilot, "4", "j")
         detail = app.screen.query_one(DetailView)
         quote = detail.current_quote
@@ -57,9 +54,7 @@ async def test_y_and_c_copy_citations_in_the_chosen_style(db_path: Path) -> None
 
 
 async def test_sources_list_shows_reference_and_missing_fields(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(110, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (110, 40)) as (app, pilot):
         await press(pilot, "s")
         assert isinstance(app.screen, SourcesScreen)
         shown = str(app.screen.query_one("#source-reference", Static).render())

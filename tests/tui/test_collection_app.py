@@ -9,10 +9,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select, SelectionList, Static, TextArea
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, OptionList, Select, SelectionList, Static, TextArea
 
 from paradiplo.db import collection, queries
 from paradiplo.db.store import open_store
@@ -24,7 +27,7 @@ from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.reader import SourceReaderScreen
 from paradiplo.tui.screens.source_form import SourceFormScreen
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle
 
 SIZE = (120, 40)
 CLI = str(Path(sys.executable).with_name("paradiplo-tui"))
@@ -34,6 +37,7 @@ ARTICLE = (
     "city di bidang pendidikan dan pariwisata pada 2019.\n\n"
     "Wali kota mengatakan hubungan itu [bold]baik[/] dan akan berlanjut."
 )
+QUOTE = "Pemerintah Kota Bandung dan Kota Braunschweig"  # a passage of ARTICLE
 
 
 def add_article(db_path: Path) -> str:
@@ -41,6 +45,29 @@ def add_article(db_path: Path) -> str:
     try:
         return collection.add_source(
             store, collection.NewSource(text=ARTICLE, title="Bandung & Braunschweig", kind="news")
+        )
+    finally:
+        store.close()
+
+
+def add_case_quoting(
+    db_path: Path, source_id: str, *, title: str | None = None, supports: tuple[str, ...] = ()
+) -> str:
+    """Add the Bandung–Braunschweig case of ARTICLE, quoting QUOTE, through the data layer
+    (not the app); its id."""
+    store = open_store(db_path)
+    try:
+        return collection.add_case(
+            store,
+            collection.CaseInput(
+                region="Kota Bandung",
+                type="sister-city",
+                source_id=source_id,
+                partner="Braunschweig",
+                partner_country="DE",
+                title=title,
+                quotes=(collection.QuoteSpec(quote=QUOTE, supports=supports),),
+            ),
         )
     finally:
         store.close()
@@ -60,27 +87,39 @@ async def until(pilot, check, rounds: int = 100) -> None:  # type: ignore[no-unt
     assert check()
 
 
-async def open_reader_at(pilot, app: ParadiploApp, source_id: str) -> SourceReaderScreen:  # type: ignore[no-untyped-def]
-    await wait_ready(pilot)
-    app.open_source(source_id, None)
-    await settle(pilot)
-    reader = app.screen
-    assert isinstance(reader, SourceReaderScreen)
-    await until(pilot, lambda: reader.source is not None)
-    return reader
+@asynccontextmanager
+async def reading(
+    db_path: Path, source_id: str, size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[ParadiploApp, Pilot[Any], SourceReaderScreen]]:
+    """The app with the source `source_id` open in the reader."""
+    async with running(db_path, size) as (app, pilot):
+        app.open_source(source_id, None)
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, SourceReaderScreen)
+        await until(pilot, lambda: reader.source is not None)
+        yield app, pilot, reader
+
+
+async def new_case_form(
+    pilot: Pilot[Any], reader: SourceReaderScreen, start: int = 0, end: int = 7
+) -> CaseFormScreen:
+    """Select the passage from `start` to `end` in the reader and press `c`: the case form,
+    once it is pre-filled from the passage (its note on the suggestion shows)."""
+    reader.select_passage(start, end)
+    await press(pilot, "c")
+    form = reader.app.screen
+    assert isinstance(form, CaseFormScreen)
+    await until(pilot, lambda: form.query_one("#form-note").display)
+    return form
 
 
 async def test_new_case_from_a_passage(db_path: Path) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
+    async with reading(db_path, sid) as (app, pilot, reader):
         start = ARTICLE.index("Pemerintah Kota Bandung")
         end = ARTICLE.index("2019.") + len("2019.")
-        reader.select_passage(start, end)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
+        form = await new_case_form(pilot, reader, start, end)
         # Pre-filled from the suggestion, each name resolved on its line.
         await until(pilot, lambda: "Bandung" in form.query_one("#region", Input).value)
         await until(pilot, lambda: "→" in line(form, "region"))
@@ -122,10 +161,7 @@ async def test_new_case_from_a_passage(db_path: Path) -> None:
         await until(pilot, lambda: (start, end) in reader.passages)
 
         # The same case again is refused, naming the existing one, then saved anyway.
-        reader.select_passage(start, end)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
+        form = await new_case_form(pilot, reader, start, end)
         await until(pilot, lambda: form.query_one("#type", Select).value == "sister-city")
         await until(pilot, lambda: form.query_one("#form-duplicate").display)
         text = str(form.query_one("#duplicate-text", Static).render())
@@ -143,9 +179,7 @@ async def test_new_case_from_a_passage(db_path: Path) -> None:
 
 async def test_attach_a_passage_to_a_case(db_path: Path) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
+    async with reading(db_path, sid) as (app, pilot, reader):
         await press(pilot, "m")  # the sentence at the top: the heading line
         await press(pilot, "down")  # the next sentence
         chosen = reader.selected_range()
@@ -171,24 +205,8 @@ async def test_attach_a_passage_to_a_case(db_path: Path) -> None:
 
 async def test_edit_delete_and_restore_own_case(db_path: Path) -> None:
     sid = add_article(db_path)
-    store = open_store(db_path)
-    quote = "Pemerintah Kota Bandung dan Kota Braunschweig"
-    case_id = collection.add_case(
-        store,
-        collection.CaseInput(
-            region="Kota Bandung",
-            type="sister-city",
-            source_id=sid,
-            partner="Braunschweig",
-            partner_country="DE",
-            title="Mine",
-            quotes=(collection.QuoteSpec(quote=quote, supports=("region",)),),
-        ),
-    )
-    store.close()
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    case_id = add_case_quoting(db_path, sid, title="Mine", supports=("region",))
+    async with running(db_path, SIZE) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         said: list[str] = []
@@ -241,9 +259,7 @@ async def test_add_a_source_from_a_file_and_from_pasted_text(db_path: Path, tmp_
     page.write_text(ARTICLE, encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n", encoding="utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         await press(pilot, "a")
         form = app.screen
         assert isinstance(form, SourceFormScreen)
@@ -278,9 +294,7 @@ async def test_add_a_source_from_a_file_and_from_pasted_text(db_path: Path, tmp_
 
 
 async def test_another_process_change_reaches_the_running_app(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         await press(pilot, "down")
@@ -324,31 +338,14 @@ async def test_a_case_added_elsewhere_underlines_its_passage_in_the_open_reader(
     db_path: Path,
 ) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
+    async with reading(db_path, sid) as (app, pilot, reader):
         main = app.main
         before = main.count
         reader.select_passage(0, 7)  # "Bandung"
         assert reader.passages == []
-        quote = "Pemerintah Kota Bandung dan Kota Braunschweig"
-        other = open_store(db_path)
-        try:
-            collection.add_case(
-                other,
-                collection.CaseInput(
-                    region="Kota Bandung",
-                    type="sister-city",
-                    source_id=sid,
-                    partner="Braunschweig",
-                    partner_country="DE",
-                    quotes=(collection.QuoteSpec(quote=quote),),
-                ),
-            )
-        finally:
-            other.close()
-        start = ARTICLE.index(quote)
-        await until(pilot, lambda: (start, start + len(quote)) in reader.passages, rounds=400)
+        add_case_quoting(db_path, sid)  # as another program would
+        start = ARTICLE.index(QUOTE)
+        await until(pilot, lambda: (start, start + len(QUOTE)) in reader.passages, rounds=400)
         assert reader.selected_range() == (0, 7)  # the selection is kept
         # The main screen, behind the reader, shows it once back in front.
         await press(pilot, "escape", "escape")
@@ -358,9 +355,7 @@ async def test_a_case_added_elsewhere_underlines_its_passage_in_the_open_reader(
 
 async def test_attach_by_keyboard_only(db_path: Path) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
+    async with reading(db_path, sid, (80, 24)) as (app, pilot, reader):
         await press(pilot, "m", "down", "a")
         dialog = app.screen
         assert isinstance(dialog, AttachEvidenceScreen)
@@ -380,14 +375,8 @@ async def test_attach_by_keyboard_only(db_path: Path) -> None:
 
 async def test_leaving_a_form_with_typed_values_asks_first(db_path: Path) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
-        reader.select_passage(0, 7)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
-        await until(pilot, lambda: form.query_one("#form-note").display)
+    async with reading(db_path, sid) as (app, pilot, reader):
+        form = await new_case_form(pilot, reader)
         form.query_one("#status", Input).value = "agreed"
         await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmScreen)
@@ -406,9 +395,7 @@ async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path:
     from paradiplo.tui.screens.sources import SourcesScreen
     from paradiplo.tui.widgets.source_list import SourceList
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         case_id = app.main.current_case
         assert case_id is not None
         await press(pilot, "N")
@@ -437,13 +424,8 @@ async def test_open_notes_and_sources_lists_show_changes_from_elsewhere(db_path:
 
 async def test_typed_markup_and_escapes_stay_text_in_the_form(db_path: Path) -> None:
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
-        reader.select_passage(0, 7)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
+    async with reading(db_path, sid) as (_, pilot, reader):
+        form = await new_case_form(pilot, reader)
         form.query_one("#region", Input).value = "[bold]Kota[/bold] \x1b[31mBandung"
         form.query_one("#partner", Input).value = "Braun[i]schweig[/i] \x1b]0;title\x07"
         form.query_one("#partner_country", Input).value = "[link=x]DE"
@@ -456,17 +438,9 @@ async def test_typed_markup_and_escapes_stay_text_in_the_form(db_path: Path) -> 
 
 
 async def test_region_country_and_sector_completion(db_path: Path) -> None:
-    from textual.widgets import OptionList
-
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
-        reader.select_passage(0, 7)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
-        await until(pilot, lambda: form.query_one("#form-note").display)
+    async with reading(db_path, sid) as (_, pilot, reader):
+        form = await new_case_form(pilot, reader)
         region = form.query_one("#region", Input)
         region.value = ""
         region.focus()
@@ -504,17 +478,9 @@ async def test_region_country_and_sector_completion(db_path: Path) -> None:
 
 
 async def test_an_ambiguous_region_can_be_kept_as_stated(db_path: Path) -> None:
-    from textual.widgets import Checkbox
-
     sid = add_article(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        reader = await open_reader_at(pilot, app, sid)
-        reader.select_passage(0, 7)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CaseFormScreen)
-        await until(pilot, lambda: form.query_one("#form-note").display)
+    async with reading(db_path, sid) as (app, pilot, reader):
+        form = await new_case_form(pilot, reader)
         keep = form.query_one("#keep-ambiguous", Checkbox)
         assert not keep.display
         form.query_one("#region", Input).value = "Malang"

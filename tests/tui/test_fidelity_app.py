@@ -9,12 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import OptionList, Static
 
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.glossary import GlossaryScreen
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.sources import SourcesScreen
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle
 
 
 def _text(static: Static) -> str:
@@ -28,9 +27,7 @@ def _flat(text: str) -> str:
 
 
 async def test_detail_view_shows_stage_category_dates_laws_and_conflicts(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         detail = main.query_one(DetailView)
@@ -70,9 +67,7 @@ async def test_detail_view_shows_stage_category_dates_laws_and_conflicts(db_path
 
 
 async def test_glossary_shows_laws_references_and_disagreements(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         app.action_glossary("paradiplomasi")
         await settle(pilot)
         screen = app.screen
@@ -116,9 +111,7 @@ async def test_glossary_shows_laws_references_and_disagreements(db_path: Path) -
 
 
 async def test_sources_screen_marks_inferences_and_shows_the_abstract(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "s")
         screen = app.screen
         assert isinstance(screen, SourcesScreen)

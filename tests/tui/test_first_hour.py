@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
-from textual.widgets._toast import Toast
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db.store import open_store
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.help import HelpScreen
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
@@ -18,7 +16,7 @@ from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.regions import RegionTree
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, wait_ready
+from tests.tui.conftest import press, running, screen_text
 from tests.tui.test_search_screen import results_for
 
 
@@ -27,9 +25,7 @@ def lines_of(widget: object, count: int) -> list[str]:
 
 
 async def test_a_plain_capture_of_the_sectors_tells_ticked_from_unticked(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, pilot):
         await press(pilot, "2", "space")
         sectors = app.screen.query_one(SectorList)
         first, second = lines_of(sectors, 2)
@@ -38,9 +34,7 @@ async def test_a_plain_capture_of_the_sectors_tells_ticked_from_unticked(db_path
 
 
 async def test_agreements_keep_the_type_and_the_partners_country_at_80x24(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, pilot):
         case_list = app.screen.query_one(CaseList)
         await press(pilot, "3", "end")  # the cursor row shows names whole: look at the others
         rows = " ".join(lines_of(case_list, 8))
@@ -50,9 +44,7 @@ async def test_agreements_keep_the_type_and_the_partners_country_at_80x24(db_pat
 
 
 async def test_the_cursor_row_shows_its_names_whole(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         case_list = app.screen.query_one(CaseList)
         await press(pilot, "3", "home")
         for _ in range(9):
@@ -66,18 +58,14 @@ async def test_the_cursor_row_shows_its_names_whole(db_path: Path) -> None:
 
 
 async def test_region_counts_are_never_cut(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, _):
         tree = app.screen.query_one(RegionTree)
         malang = [t for t in lines_of(tree, tree.size.height) if "Malang" in t]
         assert malang and malang[0].rstrip().endswith(" 1"), malang
 
 
 async def test_the_region_pane_says_when_more_is_below(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, pilot):
         pane = app.screen.query_one("#regions-pane")
         assert "more" in str(pane.border_subtitle)
         await press(pilot, "1", "end")
@@ -88,9 +76,7 @@ async def test_the_region_pane_says_when_more_is_below(db_path: Path) -> None:
 async def test_p_lands_on_the_first_partner_country_and_enter_opens_a_heading(
     db_path: Path,
 ) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "1", "p")
         tree = app.screen.query_one(RegionTree)
         node = tree.cursor_node
@@ -113,9 +99,7 @@ async def test_p_lands_on_the_first_partner_country_and_enter_opens_a_heading(
 
 
 async def test_escape_brings_back_the_filters_a_jump_to_a_case_cleared(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         main.set_filter("region", "p:32", "Jawa Barat")
@@ -137,9 +121,7 @@ async def test_notes_list_moves_with_j_and_k_and_shows_t(db_path: Path) -> None:
     for i in range(3):
         notes_api.add_note(store, "case", "malang-nonsan-2017", f"note {i}", ["a-long-tag-name"])
     store.close()
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "N")
         assert isinstance(app.screen, NotesScreen)
         table = app.screen.query_one("#notes-table", DataTable)
@@ -156,9 +138,7 @@ async def test_notes_list_moves_with_j_and_k_and_shows_t(db_path: Path) -> None:
 
 
 async def test_a_note_on_a_country_says_it_is_on_a_country(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "1", "p")
         tree = app.screen.query_one(RegionTree)
         for _ in range(10):
@@ -174,9 +154,7 @@ async def test_a_note_on_a_country_says_it_is_on_a_country(db_path: Path) -> Non
 
 
 async def test_g_is_in_the_key_bar_and_help_says_how_to_do_things(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         bar = app.screen.query_one(KeyBar).render().plain
         assert "g Glossary" in bar
         await press(pilot, "question_mark")
@@ -187,15 +165,13 @@ async def test_g_is_in_the_key_bar_and_help_says_how_to_do_things(db_path: Path)
 
 
 async def test_notifications_go_when_the_screen_changes(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40), notifications=True) as (app, pilot):
         app.notify("Note saved.")
         for _ in range(5):
             await pilot.pause(0.05)
-        assert len(app.screen.query(Toast)) == 1
+        assert screen_text(app).count("Note saved.") == 1
         await pilot.pause(0.6)
         await press(pilot, "s")
         for _ in range(5):
             await pilot.pause(0.05)
-        assert len(app.screen.query(Toast)) == 0
+        assert "Note saved." not in screen_text(app)

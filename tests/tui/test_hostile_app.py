@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from paradiplo.db import io as db_io
 from paradiplo.db import notes as notes_api
 from paradiplo.db import schema
 from paradiplo.db.store import open_store
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens import search as search_screen
 from paradiplo.tui.screens.main import MainScreen
+from tests.helpers import LISTED_FIRST, import_records
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
-from tests.tui.conftest import settle, wait_ready
+from tests.tui.conftest import running, screen_text, settle, wait_ready
 
 CASE_ID = "hostile-case"
 # Short markers that must appear literally on screen (a long string may be cut by a pane).
@@ -31,23 +33,18 @@ CITATION = "Cite [i]C1[/i] \x1b]52;c;ZXZpbA==\x07 <b>H1</b>"
 def seed_hostile(db_path: Path, tmp_path: Path) -> None:
     """A case, notes, tags and a citation full of hostile text (the case sorts first: 2099)."""
     record = {
+        **LISTED_FIRST,
         "id": CASE_ID,
         "title": TITLE,
-        "region": "Kota Surabaya",
         "partner": PARTNER,
-        "partner_country": "Japan",  # a country is read by the resolver (no free text)
-        "type": "sister-city",
-        "date": "2099",
         "status": HOSTILE["osc_title"][:40],
         "summary": "\n".join(HOSTILE.values()),
         "unclear": list(HOSTILE.values())[:6],
         "source": CITATION,
         "evidence": [{"source": CITATION, "quote": HOSTILE["rich_click"] + " " + HOSTILE["csi_clear"]}],
     }  # fmt: skip
-    path = tmp_path / "hostile.json"
-    path.write_text(json.dumps([record]), encoding="utf-8")
     store = open_store(db_path)
-    db_io.import_cases(store, path)
+    import_records(store, tmp_path, [record])
     items = list(HOSTILE.items())
     for i in range(0, len(items), 3):  # a few notes, each carrying three kinds of trouble
         group = items[i : i + 3]
@@ -58,14 +55,8 @@ def seed_hostile(db_path: Path, tmp_path: Path) -> None:
     store.close()
 
 
-def screen_text(pilot: Pilot[object]) -> str:
-    """Every character the current screen would send to the terminal, line by line."""
-    strips = pilot.app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
-
-
 def assert_safe(pilot: Pilot[object], where: str) -> str:
-    text = screen_text(pilot)
+    text = screen_text(pilot.app)
     assert no_raw_escapes(text), f"{where}: raw control bytes on screen: {text!r:.400}"
     assert "\u202e" not in text, f"{where}: bidi override reached the screen"
     assert pilot.app.is_running, f"{where}: the app quit (markup action ran?)"
@@ -110,9 +101,7 @@ async def shows(pilot: Pilot[object], where: str, *needles: str) -> None:
 
 async def test_hostile_data_in_every_pane_and_screen(db_path: Path, tmp_path: Path) -> None:
     seed_hostile(db_path, tmp_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (200, 60)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen) and main.current_case == CASE_ID
         await shows(
@@ -149,9 +138,7 @@ async def test_sizes_resizing_and_colour(
     NO_COLOR=1, set in conftest): nothing breaks, keys keep working, nothing leaks."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     seed_hostile(db_path, tmp_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (40, 12)) as (app, pilot):
         assert_safe(pilot, "40x12")
         main = app.screen
         assert isinstance(main, MainScreen)
@@ -265,9 +252,7 @@ async def test_newer_database_browses_read_only(db_path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (140, 40)) as (app, pilot):
         assert app.store.readonly and app.store.written_by_newer
         messages = " ".join(app.notices)
         assert "newer paradiplo-tui" in messages
@@ -277,6 +262,18 @@ async def test_newer_database_browses_read_only(db_path: Path) -> None:
 
 # ----------------------------------------------------------------- absurd stored values
 CASE = "sidoarjo-jinan-2008"
+
+
+@asynccontextmanager
+async def back_on_case(
+    db_path: Path, tmp_path: Path, case_id: str
+) -> AsyncIterator[tuple[ParadiploApp, Pilot[object]]]:
+    """The app at 140x50, back on `case_id` where the last session left it (its state file)."""
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "state.json").write_text(json.dumps({"case_id": case_id}), encoding="utf-8")
+    async with running(db_path, (140, 50)) as (app, pilot):
+        yield app, pilot
 
 
 def _store_absurd_notes(db_path: Path) -> None:
@@ -321,19 +318,14 @@ async def test_notes_from_year_one_and_9999_show_and_the_app_starts(
     db_path: Path, tmp_path: Path, far_time_zone: str
 ) -> None:
     _store_absurd_notes(db_path)
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
-    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 50)) as pilot:
-        await wait_ready(pilot)
+    async with back_on_case(db_path, tmp_path, CASE) as (app, pilot):
         await press(pilot, "4", "end")
-        text = flat(screen_text(pilot))
+        text = flat(screen_text(app))
         # Shown in local time with month names; moved out of range by the zone: as stored.
         assert "1 January 1 " in text and "31 December 9999 " in text, text
         assert "blob body" in text
         await press(pilot, "N")
-        text = flat(screen_text(pilot))
+        text = flat(screen_text(app))
         assert "year one" in text or "1 January 1 " in text, text
         assert app.is_running
     from tests.hostile_helpers import cli
@@ -362,14 +354,9 @@ async def test_a_record_that_cannot_be_drawn_shows_an_error_in_its_place(
         return real(body, limit)
 
     monkeypatch.setattr(note_text, "note_markdown", fragile)
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
-    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 50)) as pilot:
-        await wait_ready(pilot)
+    async with back_on_case(db_path, tmp_path, CASE) as (app, pilot):
         await press(pilot, "4", "end")
-        text = flat(screen_text(pilot))
+        text = flat(screen_text(app))
         assert "could not be shown" in text and "unforeseen value" in text, text
         assert "fine note" in text and app.is_running
 
@@ -437,9 +424,7 @@ async def test_keymap_problems_warn_with_ids_and_q_still_quits(
 
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text(lines, encoding="utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (140, 40)) as (app, pilot):
         warned = " ".join(m for m in app.notices if m.startswith("Keymap:"))
         for binding_id in ids:
             assert binding_id in warned, (binding_id, warned)
@@ -459,9 +444,7 @@ async def test_a_valid_free_quit_key_is_applied(db_path: Path) -> None:
 
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text('quit = "ctrl+x"\nsearch = "n"\nnote_new = "slash"\n', "utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (140, 40)) as (app, pilot):
         assert not [m for m in app.notices if m.startswith("Keymap:")]
         await pilot.press("n")  # the swap of two keys is no clash
         await settle(pilot)
@@ -490,13 +473,8 @@ async def test_odd_stored_case_values_show_and_the_app_starts(
     )
     conn.commit()
     conn.close()
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
-    (config / "state.json").write_text(json.dumps({"case_id": CASE}), encoding="utf-8")
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(140, 50)) as pilot:
-        await wait_ready(pilot)
-        text = flat(screen_text(pilot))
+    async with back_on_case(db_path, tmp_path, CASE) as (app, pilot):
+        text = flat(screen_text(app))
         assert "blob title" in text, text
         await press(pilot, "3", "home", "j", "j", "j", "o", "o", "/", "escape")
         assert app.is_running
@@ -531,6 +509,6 @@ async def test_a_list_row_that_cannot_be_drawn_says_so_and_the_list_goes_on(
     app = ParadiploApp(db_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for_cases(pilot, 9)
-        text = flat(screen_text(pilot))
+        text = flat(screen_text(app))
         assert "this case cannot be" in text and "Malang" in text, text
         assert app.is_running

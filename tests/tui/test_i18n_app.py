@@ -17,7 +17,7 @@ from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.state import load_state
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import after_keys, press, running, settle, wait_ready
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -39,9 +39,7 @@ def titles(screen: object) -> str:
 
 
 async def test_the_main_screen_in_indonesian(db_path: Path, indonesian: None) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, _):
         main = app.screen
         assert isinstance(main, MainScreen)
         assert "Daerah" in titles(main) and "Rincian" in titles(main)
@@ -54,9 +52,7 @@ async def test_the_main_screen_in_indonesian(db_path: Path, indonesian: None) ->
 
 
 async def test_the_palette_switches_the_language_and_remembers_it(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         assert "Regions" in titles(app.screen)
         await press(pilot, "ctrl+p", *"language", "enter")
         await settle(pilot)
@@ -75,29 +71,18 @@ async def test_the_palette_switches_the_language_and_remembers_it(db_path: Path)
 
 
 async def test_help_in_indonesian(db_path: Path, indonesian: None) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "Bagaimana caranya" in text and "Mencari kerja sama sebuah provinsi" in text
 
 
-async def _main(pilot: Pilot[object]) -> None:
-    await wait_ready(pilot)
-
-
-async def _help(pilot: Pilot[object]) -> None:
-    await wait_ready(pilot)
-    await press(pilot, "question_mark")
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_main_screen_indonesian(
     snap_compare, db_path: Path, indonesian: None, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_main)
+    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=after_keys())
 
 
 def test_help_indonesian(
@@ -105,12 +90,16 @@ def test_help_indonesian(
 ) -> None:  # type: ignore[no-untyped-def]
     # The help shows the keymap's path: a fixed one keeps the picture the same from run to run.
     monkeypatch.setenv("PARADIPLO_CONFIG_DIR", "/tmp/paradiplo-snapshot/help-id")
-    assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_help)
+    assert snap_compare(
+        ParadiploApp(db_path), terminal_size=(80, 24), run_before=after_keys("question_mark")
+    )
 
 
 def test_help_english(snap_compare, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PARADIPLO_CONFIG_DIR", "/tmp/paradiplo-snapshot/help-en")
-    assert snap_compare(ParadiploApp(db_path), terminal_size=(80, 24), run_before=_help)
+    assert snap_compare(
+        ParadiploApp(db_path), terminal_size=(80, 24), run_before=after_keys("question_mark")
+    )
 
 
 async def test_the_detail_view_in_indonesian_keeps_the_quotes(
@@ -118,9 +107,7 @@ async def test_the_detail_view_in_indonesian_keeps_the_quotes(
 ) -> None:
     from paradiplo.tui.widgets.detail import DetailView
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         app.open_case("sidoarjo-jinan-2008")
         for _ in range(100):
             detail = app.screen.query_one(DetailView)
@@ -165,9 +152,7 @@ def test_the_search_dialog_in_both_languages(
 async def test_the_unsaved_changes_dialog_in_indonesian(db_path: Path, indonesian: None) -> None:
     from textual.widgets import Button
 
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, pilot):
         await press(pilot, "n")
         await settle(pilot)
         await press(pilot, *"Catatan")

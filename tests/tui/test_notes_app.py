@@ -10,22 +10,19 @@ from textual.widgets import DataTable, TextArea
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db.store import open_store
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.drafts import DraftsScreen
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.screens.notes import NotesScreen
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import press, running, settle
 from tests.tui.test_notes_ui import paste
 
 SIZE = (120, 40)
 
 
 async def test_write_find_and_open_a_note(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         case_id = main.current_case
@@ -63,9 +60,7 @@ async def test_draft_is_offered_back_at_launch(db_path: Path) -> None:
     store = open_store(db_path)
     notes_api.save_draft(store, "case", "sidoarjo-jinan-2008", "typed, never saved", ["wip"])
     store.close()
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         await settle(pilot)
         assert isinstance(app.screen, DraftsScreen)
         await press(pilot, "enter")
@@ -79,9 +74,7 @@ async def test_draft_is_offered_back_at_launch(db_path: Path) -> None:
 
 
 async def test_quitting_with_unsaved_text_asks(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, SIZE) as (app, pilot):
         await press(pilot, "n")
         await paste(pilot, "half a thought")
         await press(pilot, "ctrl+q")

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from paradiplo.db.models import Filters
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.overview import parse_years
-from tests.tui.conftest import press, settle, wait_ready
+from tests.tui.conftest import after_keys, press, running, settle, wait_ready
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -27,9 +27,7 @@ def test_parse_years() -> None:
 
 
 async def test_year_filter_from_the_main_screen(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "t")
         assert type(app.screen).__name__ == "YearsDialog"
         for ch in "2000-2030":
@@ -43,9 +41,7 @@ async def test_year_filter_from_the_main_screen(db_path: Path) -> None:
 
 
 async def test_overview_bar_shows_its_cases_in_the_main_screen(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "v")
         screen = app.screen
         assert type(screen).__name__ == "OverviewScreen"
@@ -68,9 +64,7 @@ async def test_overview_bar_shows_its_cases_in_the_main_screen(db_path: Path) ->
 
 
 async def test_matrix_cell_shows_those_cases(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "v", "m")
         screen = app.screen
         assert type(screen).__name__ == "MatrixScreen"
@@ -84,9 +78,7 @@ async def test_matrix_cell_shows_those_cases(db_path: Path) -> None:
 
 
 async def test_matrix_dimensions_change(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (80, 24)) as (app, pilot):
         await press(pilot, "v", "m", "s")
         screen = app.screen
         assert (screen.matrix.rows_dim, screen.matrix.cols_dim) == ("country", "province")
@@ -95,9 +87,7 @@ async def test_matrix_dimensions_change(db_path: Path) -> None:
 
 
 async def test_network_steps_to_a_neighbour_and_back(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "v")
         app.screen.query_one("#chart-province").focus()
         await press(pilot, "w")
@@ -118,16 +108,6 @@ async def test_network_steps_to_a_neighbour_and_back(db_path: Path) -> None:
         assert app.main.filters.region == net.key and app.main.filters.partner == first.key
 
 
-async def _overview(pilot: Pilot[object]) -> None:
-    await wait_ready(pilot)
-    await press(pilot, "v")
-
-
-async def _matrix(pilot: Pilot[object]) -> None:
-    await wait_ready(pilot)
-    await press(pilot, "v", "m")
-
-
 async def _network(pilot: Pilot[object]) -> None:
     await wait_ready(pilot)
     await press(pilot, "v")
@@ -137,12 +117,12 @@ async def _network(pilot: Pilot[object]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_overview_snapshot(snap_compare, db_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_overview)
+    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=after_keys("v"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_matrix_snapshot(snap_compare, db_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=_matrix)
+    assert snap_compare(ParadiploApp(db_path), terminal_size=size, run_before=after_keys("v", "m"))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -151,9 +131,7 @@ def test_network_snapshot(snap_compare, db_path: Path, size: tuple[int, int]) ->
 
 
 async def test_network_from_the_region_tree(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "1", "w")  # the tree's first row is a heading: no network
         assert app.screen is app.main
         await press(pilot, "down", "w")  # the first province

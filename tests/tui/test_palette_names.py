@@ -6,9 +6,8 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens.main import MainScreen
-from tests.tui.conftest import settle, wait_ready
+from tests.tui.conftest import running, settle
 
 
 async def _offers(pilot, text: str, want: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -28,9 +27,7 @@ async def _offers(pilot, text: str, want: int) -> list[str]:  # type: ignore[no-
 
 
 async def test_jatim_australia_offers_the_two_cases(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (_, pilot):
         prompts = await _offers(pilot, "jatim australia", 2)
         assert any("Kediri – Australia" in p for p in prompts), prompts
         assert any("Trenggalek – Australia" in p for p in prompts), prompts
@@ -38,9 +35,7 @@ async def test_jatim_australia_offers_the_two_cases(db_path: Path) -> None:
 
 
 async def test_pemkot_kediri_filters_to_kota_kediri(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (120, 40)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         prompts = await _offers(pilot, "Pemkot Kediri", 2)

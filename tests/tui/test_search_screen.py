@@ -16,12 +16,11 @@ from textual.widgets import Input, OptionList, Static
 from paradiplo.db import notes
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.store import Store
-from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens import search as screen_mod
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.search import SearchScreen, history_path, marked
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import settle, wait_ready
+from tests.tui.conftest import running, settle
 
 
 class Host(App[None]):
@@ -252,9 +251,7 @@ def test_marked_text_is_literal() -> None:
 
 # ------------------------------------------------------------------------ the real app
 async def test_slash_searches_and_opens_the_case_in_the_app(db_path: Path) -> None:
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(110, 32)) as pilot:
-        await wait_ready(pilot)
+    async with running(db_path, (110, 32)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)
         await pilot.press("slash")

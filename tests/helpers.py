@@ -1,0 +1,79 @@
+"""Shared data and small helpers of the data-layer and command-line tests: the bundled cases,
+a user's case record, importing records as a user's file, the bench's case generator."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+from paradiplo.db import io
+from paradiplo.db.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every cooperation the bundled seeds name, and those of them in East Java.
+SEED_CASES = {
+    "jabar-shizuoka-mou-2017",
+    "jabar-shizuoka-new-economy",
+    "surabaya-sister-cities",
+    "sidoarjo-jinan-2008",
+    "malang-nonsan-2017",
+    "banyuwangi-singapore-tourism",
+    "kediri-australia-msme-export",
+    "trenggalek-australia-kompak-2018",
+    "trenggalek-temasek-foundation",
+}
+EAST_JAVA_CASES = SEED_CASES - {"jabar-shizuoka-mou-2017", "jabar-shizuoka-new-economy"}
+
+# A case a user adds from their own records: a citation only (no quote), a sub-state partner
+# named by its country's Indonesian name.
+BANDUNG_CASE: dict[str, Any] = {
+    "id": "bandung-braunschweig",
+    "title": "Bandung – Braunschweig sister city",
+    "region": "Kota Bandung",
+    "partner": "Braunschweig",
+    "partner_country": "Jerman",
+    "partner_kind": "sub_state",
+    "type": "sister city",
+    "date": "1960",
+    "source": "Municipal records, Bandung (1960)",
+}
+
+# The frame of a case that the app lists first (dated 2099: the default sort is newest first),
+# for tests that fill the rest with their own text.
+LISTED_FIRST: dict[str, Any] = {
+    "region": "Kota Surabaya",
+    "partner_country": "Japan",  # a country is read by the resolver (no free text)
+    "type": "sister-city",
+    "date": "2099",
+}
+
+
+def write_cases(folder: Path, records: list[dict[str, Any]], name: str = "cases.json") -> Path:
+    """A JSON file of case records in `folder`, as a user would import it."""
+    path = folder / name
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+def import_records(
+    store: Store, folder: Path, records: list[dict[str, Any]], name: str = "cases.json"
+) -> io.ImportResult:
+    """Import `records` through a JSON file written in `folder`."""
+    return io.import_cases(store, write_cases(folder, records, name))
+
+
+def bench_generator() -> Any:
+    """bench/generate.py (not a package): the generator of realistic cases at scale."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def walk(nodes: list[Any]) -> list[Any]:
+    """Every node of a tree (regions, partners), depth first."""
+    return [m for n in nodes for m in (n, *walk(n.children))]
