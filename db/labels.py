@@ -3,7 +3,7 @@ catalog; translated where they are shown)."""
 
 from __future__ import annotations
 
-from paradiplo.db.i18n import N_, _, pgettext
+from paradiplo.db.i18n import N_, _, ngettext, number, pgettext
 
 # Short type labels for narrow lists (the detail view and wide lists show the full label).
 TYPE_SHORT = {
@@ -44,3 +44,8 @@ ACTOR_LEVELS = {
 def actor_level(level: str | None) -> str:
     """A party's level in the interface language ('kota', 'prefektur'); unknown ones as stored."""
     return _(ACTOR_LEVELS[level]) if level in ACTOR_LEVELS else level or ""
+
+
+def cases_count(n: int) -> str:
+    """'1 case' / '26,081 cases' ('26.081 kasus') in the interface language."""
+    return ngettext("{n} case", "{n} cases", n).format(n=number(n))

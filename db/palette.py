@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from paradiplo.db import resolve
 from paradiplo.db.analyze import analyse_word, tokens, vocabulary
-from paradiplo.db.i18n import _, language, ngettext, number
+from paradiplo.db.i18n import _, language
+from paradiplo.db.labels import cases_count
 from paradiplo.db.text import json_list
 
 # How a kind ranks when its name matches equally well (higher first).
@@ -112,10 +113,6 @@ def _words(*texts: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _plural(n: int) -> str:
-    return ngettext("{n} case", "{n} cases", n).format(n=number(n))
-
-
 def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
     """Every name the palette can offer, read from the database (see `find`)."""
     out: list[_Entry] = []
@@ -142,14 +139,14 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         place = resolve.place(code)
         if place is not None:
             forms = resolve.place_forms(code)
-            out.append(_Entry("region", f"p:{code}", place.label, _plural(n), _words(*forms)))
+            out.append(_Entry("region", f"p:{code}", place.label, cases_count(n), _words(*forms)))
     for code in sorted(set(counts_a) | set(maybe)):
         place = resolve.place(code)
         if place is None:
             continue
-        detail = _plural(counts_a.get(code, 0))
+        detail = cases_count(counts_a.get(code, 0))
         if code in maybe:
-            detail += "; " + _("{cases} that may be it").format(cases=_plural(maybe[code]))
+            detail += "; " + _("{cases} that may be it").format(cases=cases_count(maybe[code]))
         detail += f" · {place.province_name}"
         forms = resolve.place_forms(code)
         out.append(_Entry("region", f"a:{code}", place.label, detail, _words(*forms)))
@@ -159,20 +156,20 @@ def _entries(conn: sqlite3.Connection) -> tuple[_Entry, ...]:
         " ON a.id = c.region_id WHERE c.area_code IS NULL AND (a.level IS NULL OR"
         " a.level != 'province') GROUP BY a.id"
     ):
-        out.append(_Entry("region", f"r:{aid}", name, _plural(n), _words(name, stated)))
+        out.append(_Entry("region", f"r:{aid}", name, cases_count(n), _words(name, stated)))
     for code, en, idl, n in conn.execute(
         "SELECT c.partner_country, co.name_en, co.name_id, count(*) FROM cases c"
         " JOIN countries co ON co.code = c.partner_country GROUP BY c.partner_country"
     ):
         label = en if not idl or idl == en else f"{en} / {idl}"
         forms = resolve.country_forms(code)
-        out.append(_Entry("country", f"pc:{code}", label, _plural(n), _words(en, idl, *forms)))
+        out.append(_Entry("country", f"pc:{code}", label, cases_count(n), _words(en, idl, *forms)))
     for aid, name, stated, country, n in conn.execute(
         "SELECT a.id, a.name, a.as_stated, co.name_en, count(*) FROM cases c JOIN actors a"
         " ON a.id = c.partner_id LEFT JOIN countries co ON co.code = a.country_code"
         " WHERE a.level IS NULL OR a.level != 'country' GROUP BY a.id"
     ):
-        detail = _plural(n) + (f" · {country}" if country else "")
+        detail = cases_count(n) + (f" · {country}" if country else "")
         out.append(_Entry("partner", f"pa:{aid}", name, detail, _words(name, stated)))
     for sid, en, idl, syn in conn.execute("SELECT id, label_en, label_id, synonyms FROM sectors"):
         words = _words(en, idl, *json_list(syn))

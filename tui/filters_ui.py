@@ -11,7 +11,8 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
 
-from paradiplo.db.i18n import _, data_label, ngettext, number
+from paradiplo.db.i18n import _, data_label, number
+from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.tui.widgets.case_list import SORT_LABELS
 from paradiplo.tui.widgets.text import one_line
@@ -32,7 +33,7 @@ def filter_bar_text(
     filters: Filters, sort: str, count: int, total: int, labels: dict[str, str]
 ) -> Text:
     """'12 cases of 130 · region: Jawa Timur · … · sort: year, newest first'."""
-    text = Text(ngettext("{n} case", "{n} cases", count).format(n=number(count)), style="bold")
+    text = Text(cases_count(count), style="bold")
     if count != total:
         text.append(" " + _("of {n}").format(n=number(total)), style="dim")
     parts = filter_parts(filters, labels)

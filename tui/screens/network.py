@@ -20,12 +20,13 @@ from textual.widgets.option_list import Option
 
 from paradiplo.db import stats as stats_api
 from paradiplo.db.i18n import _, data_label
+from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
 from paradiplo.tui.screens.overview import describe_filters, show_in_main
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
-from paradiplo.tui.widgets.text import count_label, one_line
+from paradiplo.tui.widgets.text import one_line
 
 
 @dataclass
@@ -105,7 +106,7 @@ class NetworkScreen(Screen[None]):
             head = Text()
             head.append_text(one_line(data_label("actor_name", None, net.label), style="bold"))
             kind = "its partners" if net.side == "region" else "the regions it works with"
-            head.append(f"  ·  {count_label(net.count, 'case')}  ·  {kind}: ", style="dim")
+            head.append(f"  ·  {cases_count(net.count)}  ·  {kind}: ", style="dim")
             head.append(f"{len(net.neighbours):,}")
             parts = describe_filters(self.filters, self.labels)
             if parts:

@@ -27,12 +27,13 @@ from textual.widgets import Input, Static
 
 from paradiplo.db import stats as stats_api
 from paradiplo.db.i18n import N_, _
+from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
 from paradiplo.tui.widgets.barchart import BarChart
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
-from paradiplo.tui.widgets.text import count_label, one_line
+from paradiplo.tui.widgets.text import one_line
 
 # The charts, in screen order: (dimension, title).
 CHARTS = (
@@ -104,7 +105,7 @@ def describe_filters(f: Filters, labels: dict[str, str]) -> list[Text]:
 
 
 def filter_line(total: int, f: Filters, labels: dict[str, str]) -> Text:
-    text = Text(count_label(total, "case"), style="bold")
+    text = Text(cases_count(total), style="bold")
     parts = describe_filters(f, labels)
     if parts:
         text.append("  ·  ", style="dim")

@@ -43,10 +43,6 @@ def render_text(console: Console, text: Text) -> list[Segment]:
     return list(segments)
 
 
-def count_label(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 class Cached:
     """A Rich renderable whose lines are rendered once per width and then replayed.
 
