@@ -158,11 +158,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     for rec in data.sources:
         sid = _require(rec, ["file", "kind"], src_file, "source")
         if not isinstance(rec["kind"], str) or rec["kind"] not in SOURCE_KINDS:
-            raise SeedError(
-                src_file,
-                sid,
-                _("unknown kind '{kind}'.").format(kind=rec["kind"]),
-                _("use one of {choices}.").format(choices=sorted(SOURCE_KINDS)),
+            raise SeedError.not_one_of(
+                src_file, sid, _("unknown kind '{kind}'.").format(kind=rec["kind"]), SOURCE_KINDS
             )
         if not isinstance(rec["file"], str):
             raise SeedError(src_file, sid, _("'file' must be a file name."), _("quote the name."))
@@ -259,11 +256,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     for rec in data.actors:
         rid = rec["id"]
         if rec["kind"] not in ACTOR_KINDS:
-            raise SeedError(
-                cf,
-                rid,
-                _("unknown actor kind '{kind}'.").format(kind=rec["kind"]),
-                _("use one of {choices}.").format(choices=sorted(ACTOR_KINDS)),
+            raise SeedError.not_one_of(
+                cf, rid, _("unknown actor kind '{kind}'.").format(kind=rec["kind"]), ACTOR_KINDS
             )
         check_ref(rid, "country", rec.get("country"), country_codes, "country")
         check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
