@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from paradiplo.db.i18n import _
 from paradiplo.db.text import show_invisible
 
@@ -32,6 +34,15 @@ class SeedError(ParadiploError):
         if fix:
             msg += " " + _("Fix: {fix}").format(fix=fix)
         super().__init__(msg)
+
+    @classmethod
+    def not_one_of(
+        cls, file: str, record: str | None, problem: str, choices: Iterable[str]
+    ) -> SeedError:
+        """A value outside the ones a field allows: `problem` names it, the fix lists them."""
+        return cls(
+            file, record, problem, _("use one of {choices}.").format(choices=sorted(choices))
+        )
 
 
 class ImportProblem(ParadiploError):

@@ -50,6 +50,22 @@ SOURCE_KINDS = {
     "news", "opinion", "journal_article", "report", "book", "web", "legal", "official",
     "citation", "other",
 }  # fmt: skip
+# The kinds of record in cases.toml and laws.toml: the SeedData list each fills, and the
+# fields every record of that kind must have.
+RECORD_KINDS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "cases.toml": (
+        ("actor", "actors", ("name", "kind")),
+        ("case", "cases", ("title", "region", "type")),
+        ("person", "people", ("name",)),
+        ("event", "events", ("case", "description")),
+        ("term", "terms", ("term", "definition")),
+    ),
+    "laws.toml": (
+        ("law", "legal_bases", ("short", "title")),
+        ("claim", "claims", ("source", "claim")),
+        ("conflict", "conflicts", ("question",)),
+    ),
+}
 
 
 def bundled_seeds_dir() -> Path:
@@ -158,11 +174,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     for rec in data.sources:
         sid = _require(rec, ["file", "kind"], src_file, "source")
         if not isinstance(rec["kind"], str) or rec["kind"] not in SOURCE_KINDS:
-            raise SeedError(
-                src_file,
-                sid,
-                _("unknown kind '{kind}'.").format(kind=rec["kind"]),
-                _("use one of {choices}.").format(choices=sorted(SOURCE_KINDS)),
+            raise SeedError.not_one_of(
+                src_file, sid, _("unknown kind '{kind}'.").format(kind=rec["kind"]), SOURCE_KINDS
             )
         if not isinstance(rec["file"], str):
             raise SeedError(src_file, sid, _("'file' must be a file name."), _("quote the name."))
@@ -213,37 +226,17 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     data.areas = load_areas(directory / "idn-area")
     area_codes = {a["code"] for a in data.areas}
 
-    cf = "cases.toml"
-    doc = docs[cf]
-    data.actors = _records(doc, "actor", cf)
-    data.cases = _records(doc, "case", cf)
-    data.people = _records(doc, "person", cf)
-    data.events = _records(doc, "event", cf)
-    data.terms = _records(doc, "term", cf)
-    lf = "laws.toml"
-    data.legal_bases = _records(docs[lf], "law", lf)
-    data.claims = _records(docs[lf], "claim", lf)
-    data.conflicts = _records(docs[lf], "conflict", lf)
-
+    cf, lf = "cases.toml", "laws.toml"
+    for file, kinds in RECORD_KINDS.items():
+        for kind, name, _required in kinds:
+            setattr(data, name, _records(docs[file], kind, file))
     all_ids: dict[str, set[str]] = {}
-    for kind, recs, required in (
-        ("actor", data.actors, ["name", "kind"]),
-        ("case", data.cases, ["title", "region", "type"]),
-        ("person", data.people, ["name"]),
-        ("event", data.events, ["case", "description"]),
-        ("term", data.terms, ["term", "definition"]),
-    ):
-        for rec in recs:
-            _require(rec, required, cf, kind)
-        all_ids[kind] = _unique(recs, cf, kind)
-    for kind, recs, required in (
-        ("law", data.legal_bases, ["short", "title"]),
-        ("claim", data.claims, ["source", "claim"]),
-        ("conflict", data.conflicts, ["question"]),
-    ):
-        for rec in recs:
-            _require(rec, required, lf, kind)
-        all_ids[kind] = _unique(recs, lf, kind)
+    for file, kinds in RECORD_KINDS.items():
+        for kind, name, required in kinds:
+            recs: list[dict[str, Any]] = getattr(data, name)
+            for rec in recs:
+                _require(rec, required, file, kind)
+            all_ids[kind] = _unique(recs, file, kind)
 
     def check_ref(rid: str, field_name: str, value: Any, pool: set[str], what: str) -> None:
         if value is not None and (not isinstance(value, str) or value not in pool):
@@ -259,11 +252,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
     for rec in data.actors:
         rid = rec["id"]
         if rec["kind"] not in ACTOR_KINDS:
-            raise SeedError(
-                cf,
-                rid,
-                _("unknown actor kind '{kind}'.").format(kind=rec["kind"]),
-                _("use one of {choices}.").format(choices=sorted(ACTOR_KINDS)),
+            raise SeedError.not_one_of(
+                cf, rid, _("unknown actor kind '{kind}'.").format(kind=rec["kind"]), ACTOR_KINDS
             )
         check_ref(rid, "country", rec.get("country"), country_codes, "country")
         check_ref(rid, "area_code", rec.get("area_code"), area_codes, "official area code")
@@ -381,14 +371,8 @@ def load_seeds(directory: Path | None = None) -> SeedData:
         if not isinstance(inferred, list) or not all(isinstance(i, str) for i in inferred):
             raise SeedError(src_file, rec["id"], _("'inferred' must be a list of field names."))
         take_evidence(src_file, "source", {**rec, "evidence": provenance, "reference": True})
-    for kind, recs in (
-        ("actor", data.actors),
-        ("case", data.cases),
-        ("person", data.people),
-        ("event", data.events),
-        ("term", data.terms),
-    ):
-        for rec in recs:
+    for kind, name, _required in RECORD_KINDS[cf]:
+        for rec in getattr(data, name):
             take_evidence(cf, kind, rec)
 
     for rec in data.claims:

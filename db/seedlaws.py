@@ -48,11 +48,8 @@ def check_laws(data: SeedData, ids: dict[str, set[str]], source_ids: set[str]) -
                     _("add '{f}'.").format(f=f),
                 )
         if ref["status"] not in LAW_STATUSES:
-            raise SeedError(
-                lf,
-                rid,
-                _("unknown status '{status}'.").format(status=ref["status"]),
-                _("use one of {choices}.").format(choices=sorted(LAW_STATUSES)),
+            raise SeedError.not_one_of(
+                lf, rid, _("unknown status '{status}'.").format(status=ref["status"]), LAW_STATUSES
             )
         if ref.get("replaced_by") is not None and ref["replaced_by"] not in ids["law"]:
             raise SeedError(

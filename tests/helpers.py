@@ -51,6 +51,13 @@ LISTED_FIRST: dict[str, Any] = {
 }
 
 
+def listed_first(case_id: str, citation: str, quote: str, **texts: Any) -> dict[str, Any]:
+    """A case the app lists first, with `texts` (title, partner, summary...), citing `citation`
+    with `quote` as its evidence."""
+    evidence = [{"source": citation, "quote": quote}]
+    return {**LISTED_FIRST, "id": case_id, **texts, "source": citation, "evidence": evidence}
+
+
 def write_cases(folder: Path, records: list[dict[str, Any]], name: str = "cases.json") -> Path:
     """A JSON file of case records in `folder`, as a user would import it."""
     path = folder / name

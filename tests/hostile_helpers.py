@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from paradiplo.db import notes
@@ -189,6 +190,7 @@ def private_mounts_available() -> bool:
 
 
 MOUNTS_SKIP = "no private mounts here (unshare -rm with mount is not allowed)"
+needs_mounts = pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
 
 
 def in_private_mounts(
@@ -205,9 +207,12 @@ def in_private_mounts(
     )
 
 
-def read_only_mount(folder: Path) -> str:
-    """Shell that makes `folder` read-only for every user, root included."""
-    return f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"
+def read_only_folder(parent: Path) -> tuple[Path, str]:
+    """A new folder in `parent`, and the shell that makes it read-only for every user, root
+    included (run it with `in_private_mounts`)."""
+    folder = parent / "ro"
+    folder.mkdir()
+    return folder, f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"
 
 
 def tiny_tmpfs(folder: Path, kib: int) -> str:

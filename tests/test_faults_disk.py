@@ -22,10 +22,9 @@ from paradiplo.db.models import Filters
 from paradiplo.db.store import open_store
 
 from .hostile_helpers import (
-    MOUNTS_SKIP,
     add_sample_notes,
     in_private_mounts,
-    private_mounts_available,
+    needs_mounts,
     tiny_tmpfs,
 )
 
@@ -83,9 +82,6 @@ def scenario(tmp_path: Path, db: Path, leave_kib: int, commands: list[list[str]]
 def no_traceback(run: list) -> None:
     args, _code, out, err = run
     assert "Traceback" not in out + err and "Unexpected" not in err, (args, err)
-
-
-needs_mounts = pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
 
 
 @needs_mounts

@@ -30,7 +30,6 @@ from paradiplo.db.store import open_store
 
 from .hostile_helpers import (
     IS_ROOT,
-    MOUNTS_SKIP,
     ROOT_SKIP,
     add_sample_notes,
     assert_clear_failure,
@@ -39,9 +38,9 @@ from .hostile_helpers import (
     cli_process,
     in_private_mounts,
     integrity,
+    needs_mounts,
     overwrite_pages,
-    private_mounts_available,
-    read_only_mount,
+    read_only_folder,
     table_pages,
     unprivileged,
     world_dir,
@@ -261,15 +260,13 @@ def _browses(results: list[subprocess.CompletedProcess[str]], db: Path, before: 
     assert digest(db) == before
 
 
-@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+@needs_mounts
 def test_read_only_file_system_browses_and_refuses_notes(
     seeded_template: Path, tmp_path: Path
 ) -> None:
     """A read-only mount stops root too: this cannot pass trivially in CI."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
+    folder, setup = read_only_folder(tmp_path)
     db, before = _wal_database(folder, seeded_template)
-    setup = read_only_mount(folder)
     results = [in_private_mounts(setup, cli_command(db, *args)) for args in RO_BROWSE]
     _browses(results, db, before)
     assert "read-only" in results[0].stderr  # said once, as a warning

@@ -6,7 +6,7 @@ what the user sees fails here unless it goes through `_()`, `N_()`, `ngettext()`
 `Button(...)`, of the text helpers `one_line`, `plain` and `_t`, and of `.append(...)` on a
 Text; `border_title =` / `border_subtitle =`;
 `placeholder=`, `prompt=`, `title=` and `empty=` keyword arguments; `fail(...)`,
-`say(...)`, `console.print(...)` / `err_console.print(...)`; and f-strings given to
+`say(...)`, `tell(...)`, `console.print(...)` / `err_console.print(...)`; and f-strings given to
 `notify(...)` (App.notify translates a literal itself, and Babel extracts it).
 
 Strings with no words (symbols, keys such as "ctrl+f", "—", "⟨1⟩") pass; ALLOWED lists the
@@ -47,7 +47,7 @@ ALLOWED = {
 ALLOWED_EXACT = {"id"}
 
 MARKERS = {"_", "N_", "ngettext", "data_label"}
-CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say", "_t", "one_line", "plain"}
+CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say", "tell", "_t", "one_line", "plain"}
 METHOD_SINKS = {"append"}  # Text.append(literal)
 PRINT_OWNERS = {"console", "err_console"}
 KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty"}

@@ -14,6 +14,7 @@ from paradiplo.db import io
 from paradiplo.db.errors import ImportProblem
 from paradiplo.db.store import Store
 from paradiplo.tui.cli import main
+from tests.helpers import import_records, write_cases
 
 HEADER = "title,region,partner,partner_country,type,date,source\n"
 
@@ -120,34 +121,24 @@ def test_ambiguous_choices(db_path: Path, tmp_path: Path, choice: str, region: s
 def test_english_names_abbreviations_and_prefixes_resolve(
     store: Store, tmp_path: Path, written: str, official: str
 ) -> None:
-    path = tmp_path / "one.json"
-    path.write_text(json.dumps([rec(id="x", region=written)]), encoding="utf-8")
-    io.import_cases(store, path)
+    import_records(store, tmp_path, [rec(id="x", region=written)])
     row = store.conn.execute("SELECT region_name FROM cases WHERE id = 'x'").fetchone()
     assert row[0].endswith(official)
 
 
 def test_probable_duplicates_are_warned(db_path: Path, tmp_path: Path) -> None:
-    first = tmp_path / "a.json"
-    first.write_text(json.dumps([rec(id="bdg-bs", partner="Braunschweig")]), encoding="utf-8")
+    first = write_cases(tmp_path, [rec(id="bdg-bs", partner="Braunschweig")], "a.json")
     assert run(db_path, "import", "cases", str(first))[0] == 0
-    second = tmp_path / "b.json"
-    second.write_text(
-        json.dumps(
-            [
-                rec(id="bdg-bs-2", partner="Kota Braunschweig"),
-                rec(
-                    id="sby-kk", region="Kota Surabaya", partner="Kitakyushu", partner_country="JP"
-                ),
-                rec(
-                    id="sby-kk-2",
-                    region="Surabaya",
-                    partner="City of Kitakyushu",
-                    partner_country="JP",
-                ),
-            ]
-        ),
-        encoding="utf-8",
+    second = write_cases(
+        tmp_path,
+        [
+            rec(id="bdg-bs-2", partner="Kota Braunschweig"),
+            rec(id="sby-kk", region="Kota Surabaya", partner="Kitakyushu", partner_country="JP"),
+            rec(
+                id="sby-kk-2", region="Surabaya", partner="City of Kitakyushu", partner_country="JP"
+            ),
+        ],
+        "b.json",
     )
     code, out, err = run(db_path, "import", "cases", str(second))
     assert code == 0 and "3 added" in out
@@ -173,10 +164,8 @@ def test_probable_duplicates_are_warned(db_path: Path, tmp_path: Path) -> None:
 def test_impossible_dates_are_refused_with_record_and_field(
     store: Store, tmp_path: Path, date: str, expect: str
 ) -> None:
-    path = tmp_path / "d.json"
-    path.write_text(json.dumps([rec(id="ok"), rec(id="bad", date=date)]), encoding="utf-8")
     with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, path)
+        import_records(store, tmp_path, [rec(id="ok"), rec(id="bad", date=date)])
     assert "record 2 (id bad), field 'date'" in str(info.value) and expect in str(info.value)
 
 
@@ -212,15 +201,13 @@ def test_help_lists_the_fields_and_import_is_quiet_when_piped(
 def test_a_rejected_record_leaves_no_partner_or_citation_behind(
     store: Store, tmp_path: Path
 ) -> None:
-    path = tmp_path / "r.json"
     bad = rec(
         id="bad",
         partner="Zzyzx City",
         source="Zzyzx Gazette (1999)",
         evidence=[{"source": "001_17fdbbb4dbe6a6d1", "quote": "words the text does not have"}],
     )
-    path.write_text(json.dumps([rec(id="ok"), bad]), encoding="utf-8")
-    result = io.import_cases(store, path, skip_invalid=True)
+    result = io.import_cases(store, write_cases(tmp_path, [rec(id="ok"), bad]), skip_invalid=True)
     assert (result.added, result.rejected) == (1, 1)
     assert "quote not found" in result.problems[0]
     conn = store.conn
@@ -231,10 +218,7 @@ def test_a_rejected_record_leaves_no_partner_or_citation_behind(
 
 
 def test_progress_is_reported_while_reading_and_writing(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "many.json"
-    path.write_text(
-        json.dumps([rec(id=f"p{i}", partner=f"Partner {i}") for i in range(1200)]), encoding="utf-8"
-    )
+    path = write_cases(tmp_path, [rec(id=f"p{i}", partner=f"Partner {i}") for i in range(1200)])
     seen: list[tuple[str, int, int]] = []
     io.import_cases(store, path, progress=lambda *a: seen.append(a))
     stages = [s for s, _, _ in seen]

@@ -59,6 +59,12 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def tell(message: str) -> None:
+    """A line for the user on standard error (what was written or done), as literal text:
+    standard output keeps only the data."""
+    err_console.print(_t(message))
+
+
 def warn(message: str) -> None:
     err_console.print(Text(_("Warning:") + " ", style="yellow") + _t(message))
 
@@ -148,7 +154,7 @@ def write_or_print(text: str, output: str | None, written: str) -> None:
         from paradiplo.db.files import write_atomic
 
         write_atomic(Path(output), text)
-        err_console.print(_t(written))
+        tell(written)
     else:
         click.echo(text, nl=False)
 

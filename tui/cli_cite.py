@@ -13,13 +13,12 @@ from paradiplo.tui.cli_base import (
     ChoiceOf,
     Ctx,
     OnFirstUse,
-    _t,
     command,
-    err_console,
     format_option,
     friendly_errors,
     output_option,
     pass_ctx,
+    tell,
     write_or_print,
 )
 from paradiplo.tui.cli_collection import sources_group
@@ -126,9 +125,7 @@ def sources_set(
         if missing
         else " " + _("Complete.")
     )
-    err_console.print(
-        _t(_("Updated {id} (cite as @{key}).").format(id=source_id, key=ref.key) + still)
-    )
+    tell(_("Updated {id} (cite as @{key}).").format(id=source_id, key=ref.key) + still)
 
 
 COMMANDS = (cite_cmd,)

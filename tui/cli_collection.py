@@ -24,13 +24,13 @@ from paradiplo.tui.cli_base import (
     command,
     console,
     emit_json,
-    err_console,
     friendly_errors,
     group,
     id_column,
     json_option,
     pass_ctx,
     reads,
+    tell,
 )
 from paradiplo.tui.cli_cases import cases_group
 
@@ -342,9 +342,7 @@ def suggest_cmd(found: list[Any], source_id: str) -> None:
             + f" --quote {q(s.quote)}"
         )
         console.print(_t(cmd), style="dim")
-    err_console.print(
-        _t(_("{n} candidate(s); none is stored until you add it.").format(n=len(found)))
-    )
+    tell(_("{n} candidate(s); none is stored until you add it.").format(n=len(found)))
 
 
 COMMANDS = (sources_group, suggest_cmd)

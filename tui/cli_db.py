@@ -26,12 +26,12 @@ from paradiplo.tui.cli_base import (
     console,
     current_db,
     emit_json,
-    err_console,
     friendly_errors,
     group,
     json_option,
     pass_ctx,
     reads,
+    tell,
 )
 
 recover = OnFirstUse("paradiplo.db.recover")
@@ -144,9 +144,7 @@ def _replace(path: Path, why: str, label: str) -> None:
     finally:
         store.close()
     moved = swap_in(new, path, label)
-    err_console.print(
-        _t(why + "\n" + _("Kept the old file as {moved} (a backup).").format(moved=moved))
-    )
+    tell(why + "\n" + _("Kept the old file as {moved} (a backup).").format(moved=moved))
     console.print(
         _t(
             _("Built a new database at {path}: {counts}; {saved}.").format(

@@ -25,6 +25,7 @@ from paradiplo.tui.cli_base import (
     group,
     output_option,
     pass_ctx,
+    tell,
     warn,
 )
 
@@ -48,9 +49,7 @@ def export_cases(ctx: Ctx, fmt: str, output: str | None) -> None:
         if output:
             with atomic_text(Path(output), newline="") as fh:
                 n = db_io.export_cases(conn, fmt, fh)
-            err_console.print(
-                _t(_("Wrote {n} case(s) to {path}.").format(n=number(n), path=output))
-            )
+            tell(_("Wrote {n} case(s) to {path}.").format(n=number(n), path=output))
         else:
             db_io.export_cases(conn, fmt, sys.stdout)
 
@@ -111,30 +110,24 @@ def import_cases(ctx: Ctx, file: Path, skip_invalid: bool, ambiguous: str) -> No
         summary += ", " + _("{n} rejected").format(n=number(result.rejected))
     console.print(_t(summary + "."))
     if result.rejected:
-        err_console.print(
-            _t(
-                _("Rejected {n} record(s), written to {path}:").format(
-                    n=number(result.rejected), path=result.rejected_file
-                )
+        tell(
+            _("Rejected {n} record(s), written to {path}:").format(
+                n=number(result.rejected), path=result.rejected_file
             )
         )
         for p in result.problems[:20]:
-            err_console.print(_t(f"  {p}"))
+            tell(f"  {p}")
         if result.rejected > 20 or len(result.problems) > 20:
-            err_console.print(
-                _t("  ... " + _("see {path} for every one").format(path=result.rejected_file))
-            )
+            tell("  ... " + _("see {path} for every one").format(path=result.rejected_file))
     if result.duplicates_total:
         warn(_("{n} probable duplicate(s):").format(n=number(result.duplicates_total)))
         for d in result.duplicates:
-            err_console.print(_t(f"  {d}"))
+            tell(f"  {d}")
         if result.duplicates_total > len(result.duplicates):
-            err_console.print(
-                _t(
-                    "  ... "
-                    + _("and {n} more").format(
-                        n=number(result.duplicates_total - len(result.duplicates))
-                    )
+            tell(
+                "  ... "
+                + _("and {n} more").format(
+                    n=number(result.duplicates_total - len(result.duplicates))
                 )
             )
 

@@ -20,13 +20,13 @@ from paradiplo.tui.cli_base import (
     OnFirstUse,
     _t,
     console,
-    err_console,
     format_option,
     friendly_errors,
     group,
     output_option,
     pass_ctx,
     reads,
+    tell,
     write_or_print,
 )
 from paradiplo.tui.cli_cite import STYLES
@@ -143,11 +143,9 @@ def notes_export(
             )
             notes_io.write_atomic(bib_path, export_sources(conn, "bibtex", cited))
             shutil.copyfile(style_file(style), csl_path)
-            err_console.print(
-                _t(
-                    _(
-                        "Wrote the BibTeX of {n} cited source(s) to {bib}, the style to {csl}."
-                    ).format(n=number(len(cited)), bib=bib, csl=csl_path)
+            tell(
+                _("Wrote the BibTeX of {n} cited source(s) to {bib}, the style to {csl}.").format(
+                    n=number(len(cited)), bib=bib, csl=csl_path
                 )
             )
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from paradiplo.db.i18n import _, number
-from paradiplo.tui.cli_base import Ctx, _t, command, err_console, fail, friendly_errors, pass_ctx
+from paradiplo.tui.cli_base import Ctx, command, fail, friendly_errors, pass_ctx, tell
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INSTALL_HINT = (
@@ -47,28 +47,20 @@ def publish_cmd(ctx: Ctx, out_dir: Path, with_notes: bool, title: str | None) ->
         if with_notes
         else _("no notes (use --with-notes)")
     )
-    err_console.print(
-        _t(
-            _("Published {n} case(s){own}, {notes}, to {path}:").format(
-                n=number(result.cases), own=own, notes=notes, path=out_dir
-            )
+    tell(
+        _("Published {n} case(s){own}, {notes}, to {path}:").format(
+            n=number(result.cases), own=own, notes=notes, path=out_dir
         )
     )
-    err_console.print(
-        _t(
-            f"  {result.db_path}  ("
-            + _("open it: {command}").format(
-                command=f"paradiplo-tui --db {result.db_path} --read-only"
-            )
-            + ")"
-        )
+    tell(
+        f"  {result.db_path}  ("
+        + _("open it: {command}").format(command=f"paradiplo-tui --db {result.db_path} --read-only")
+        + ")"
     )
-    err_console.print(
-        _t(
-            f"  {result.metadata_path}  ("
-            + _("serve it: {command}").format(command=f"paradiplo-tui serve {out_dir}")
-            + ")"
-        )
+    tell(
+        f"  {result.metadata_path}  ("
+        + _("serve it: {command}").format(command=f"paradiplo-tui serve {out_dir}")
+        + ")"
     )
 
 
@@ -105,19 +97,15 @@ def serve_cmd(ctx: Ctx, out_dir: Path | None, port: int, host: str) -> None:
                 )
             )
     if host not in LOOPBACK:
-        err_console.print(
-            _t(
-                _(
-                    "Note: listening on {host}: anyone who can reach this machine can browse it."
-                ).format(host=host)
+        tell(
+            _("Note: listening on {host}: anyone who can reach this machine can browse it.").format(
+                host=host
             )
         )
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(
-        _t(
-            _("Serving {path} read-only at {url} (Ctrl+C stops it).").format(
-                path=db_file, url=f"http://{shown}:{port}/"
-            )
+    tell(
+        _("Serving {path} read-only at {url} (Ctrl+C stops it).").format(
+            path=db_file, url=f"http://{shown}:{port}/"
         )
     )
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_file)]

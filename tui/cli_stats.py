@@ -23,7 +23,6 @@ from paradiplo.tui.cli_base import (
     _t,
     console,
     emit_json,
-    err_console,
     fields_of,
     format_option,
     friendly_errors,
@@ -32,6 +31,7 @@ from paradiplo.tui.cli_base import (
     options,
     output_option,
     pass_ctx,
+    tell,
 )
 from paradiplo.tui.cli_cases import PLACE_OPTIONS, YEAR_OPTIONS, resolve, years
 from paradiplo.tui.cli_io import export_group
@@ -72,7 +72,7 @@ def _write_chart(fig: Any, output: str | None, fmt: str) -> None:
     tmp = Path(output + ".part")
     fig.savefig(tmp, format=fmt, bbox_inches="tight")
     tmp.replace(output)
-    err_console.print(_t(_("Wrote {path}.").format(path=output)))
+    tell(_("Wrote {path}.").format(path=output))
 
 
 def _pyplot() -> Any:
@@ -268,7 +268,7 @@ def stats_matrix(
             writer.writerow(["total", *[c.count for c in cols], m.total])
             if output:
                 Path(output).write_text(buf.getvalue(), encoding="utf-8")
-                err_console.print(_t(_("Wrote {path}.").format(path=output)))
+                tell(_("Wrote {path}.").format(path=output))
             else:
                 sys.stdout.write(buf.getvalue())
             return
@@ -316,19 +316,15 @@ def export_network(ctx: Ctx, /, fmt: str, output: str | None, **opts: Any) -> No
                 writer(graph, tmp)
                 tmp.replace(target)
             if output:
-                err_console.print(
-                    _t(
-                        _("Wrote {nodes} nodes and {edges} edges to {path}.").format(
-                            nodes=graph.number_of_nodes(),
-                            edges=graph.number_of_edges(),
-                            path=output,
-                        )
+                tell(
+                    _("Wrote {nodes} nodes and {edges} edges to {path}.").format(
+                        nodes=graph.number_of_nodes(),
+                        edges=graph.number_of_edges(),
+                        path=output,
                     )
                 )
         if left_out:
-            err_console.print(
-                _t(_("{n} case(s) name no partner and have no edge.").format(n=number(left_out)))
-            )
+            tell(_("{n} case(s) name no partner and have no edge.").format(n=number(left_out)))
 
 
 def _network_csv(conn: Any, f: Filters, output: str | None) -> None:
@@ -344,12 +340,8 @@ def _network_csv(conn: Any, f: Filters, output: str | None) -> None:
         w.writerow(["id", "name", "side", "country", "level", "kind", "province"])
         for n in stats_api.network_nodes(conn, f):
             w.writerow([n.id, n.name, n.side, n.country, n.level, n.kind, n.province])
-    err_console.print(
-        _t(
-            _("Wrote the edges to {path} and the nodes to {nodes}.").format(
-                path=path, nodes=nodes_path
-            )
-        )
+    tell(
+        _("Wrote the edges to {path} and the nodes to {nodes}.").format(path=path, nodes=nodes_path)
     )
 
 

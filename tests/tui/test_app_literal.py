@@ -9,7 +9,7 @@ from paradiplo.db.store import open_store
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.detail import DetailView
-from tests.helpers import LISTED_FIRST, import_records
+from tests.helpers import import_records, listed_first
 from tests.tui.conftest import press, running
 
 TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
@@ -19,16 +19,15 @@ NOTE = "My [b]note[/b] with [@click=app.quit]a link[/] and \x1b[31mescapes\x1b[0
 
 
 def _import(db_path: Path, tmp_path: Path) -> None:
-    record = {
-        **LISTED_FIRST,
-        "id": "markup-test",
-        "title": TITLE,
-        "partner": PARTNER,
-        "summary": "Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
-        "unclear": ["[i]unclear[/i] thing"],
-        "source": "A citation [i]with markup[/i]",
-        "evidence": [{"source": "A citation [i]with markup[/i]", "quote": QUOTE}],
-    }
+    record = listed_first(
+        "markup-test",
+        "A citation [i]with markup[/i]",
+        QUOTE,
+        title=TITLE,
+        partner=PARTNER,
+        summary="Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
+        unclear=["[i]unclear[/i] thing"],
+    )
     store = open_store(db_path)
     import_records(store, tmp_path, [record])
     notes_api.add_note(store, "case", "markup-test", NOTE, ["[tag]"])

@@ -19,7 +19,7 @@ from paradiplo.db.store import open_store
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens import search as search_screen
 from paradiplo.tui.screens.main import MainScreen
-from tests.helpers import LISTED_FIRST, import_records
+from tests.helpers import import_records, listed_first
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
 from tests.tui.conftest import running, screen_text, settle, wait_ready
 
@@ -32,17 +32,16 @@ CITATION = "Cite [i]C1[/i] \x1b]52;c;ZXZpbA==\x07 <b>H1</b>"
 
 def seed_hostile(db_path: Path, tmp_path: Path) -> None:
     """A case, notes, tags and a citation full of hostile text (the case sorts first: 2099)."""
-    record = {
-        **LISTED_FIRST,
-        "id": CASE_ID,
-        "title": TITLE,
-        "partner": PARTNER,
-        "status": HOSTILE["osc_title"][:40],
-        "summary": "\n".join(HOSTILE.values()),
-        "unclear": list(HOSTILE.values())[:6],
-        "source": CITATION,
-        "evidence": [{"source": CITATION, "quote": HOSTILE["rich_click"] + " " + HOSTILE["csi_clear"]}],
-    }  # fmt: skip
+    record = listed_first(
+        CASE_ID,
+        CITATION,
+        HOSTILE["rich_click"] + " " + HOSTILE["csi_clear"],
+        title=TITLE,
+        partner=PARTNER,
+        status=HOSTILE["osc_title"][:40],
+        summary="\n".join(HOSTILE.values()),
+        unclear=list(HOSTILE.values())[:6],
+    )
     store = open_store(db_path)
     import_records(store, tmp_path, [record])
     items = list(HOSTILE.items())

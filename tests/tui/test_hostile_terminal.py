@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.hostile_helpers import (
-    MOUNTS_SKIP,
     ROOT,
-    private_mounts_available,
-    read_only_mount,
+    needs_mounts,
+    read_only_folder,
     tiny_tmpfs,
 )
 
@@ -163,15 +162,13 @@ def test_a_signal_saves_the_draft_and_restores_the_terminal(
     assert any(d.body == "signal-draft-\u00e9t\u00e9" for d in drafts), drafts
 
 
-@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+@needs_mounts
 def test_the_app_browses_a_database_on_a_read_only_file_system(
     seeded_template: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
+    folder, setup = read_only_folder(tmp_path)
     db = folder / "p.db"
     shutil.copy(seeded_template, db)
-    setup = read_only_mount(folder)
     prefix = ("unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh")
     code, seen = run_in_pty(db, {"TERM": "xterm-256color"}, b"3jj4q", (120, 40), prefix)
     assert code == 0, seen[-600:]
@@ -179,7 +176,7 @@ def test_the_app_browses_a_database_on_a_read_only_file_system(
     assert sorted(p.name for p in folder.iterdir()) == ["p.db"]
 
 
-@pytest.mark.skipif(not private_mounts_available(), reason=MOUNTS_SKIP)
+@needs_mounts
 def test_the_app_browses_a_database_on_a_full_disk(seeded_template: Path, tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
