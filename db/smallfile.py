@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+from paradiplo.db.i18n import _
+
 SMALL = 1024 * 1024  # what a keymap, the state or 50 searches can reasonably take
 
 
@@ -29,9 +31,13 @@ def read_small(path: Path, limit: int = SMALL) -> str:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{path} is not a regular file")
+            raise ValueError(_("{path} is not a regular file").format(path=path))
         if info.st_size > limit:
-            raise FileTooBig(f"{path} is {info.st_size:,} bytes, more than {limit:,}")
+            raise FileTooBig(
+                _("{path} is {size} bytes, more than {limit}").format(
+                    path=path, size=f"{info.st_size:,}", limit=f"{limit:,}"
+                )
+            )
         data = b""
         while len(data) <= limit:  # the size can grow while we read: stop past the limit
             chunk = os.read(fd, limit + 1 - len(data))
@@ -39,7 +45,9 @@ def read_small(path: Path, limit: int = SMALL) -> str:
                 break
             data += chunk
         if len(data) > limit:
-            raise FileTooBig(f"{path} is more than {limit:,} bytes")
+            raise FileTooBig(
+                _("{path} is more than {limit} bytes").format(path=path, limit=f"{limit:,}")
+            )
     finally:
         os.close(fd)
     return data.decode("utf-8")
