@@ -118,6 +118,14 @@ def test_click_help_words_follow_the_language() -> None:
         assert en in out_en and id_ not in out_en
 
 
+def test_the_version_follows_the_language() -> None:
+    runner = CliRunner()
+    out_id = runner.invoke(main, ["--lang", "id", "--version"]).output
+    out_en = runner.invoke(main, ["--lang", "en", "--version"]).output
+    assert out_id.startswith("paradiplo-tui, versi ") and "version" not in out_id
+    assert out_en.startswith("paradiplo-tui, version ")
+
+
 def test_the_installed_command_speaks_the_language_of_the_environment(db_path: Path) -> None:
     """The real entry point, in a process of its own: $PARADIPLO_LANG chooses, and a locale
     that says otherwise ($LANGUAGE, $LANG) does not reach click's messages."""

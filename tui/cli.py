@@ -26,7 +26,7 @@ from paradiplo.tui import (
     cli_stats,
 )
 from paradiplo.tui.cli_base import Ctx, fail, friendly_errors
-from paradiplo.tui.cli_i18n import TranslatedGroup, use_language
+from paradiplo.tui.cli_i18n import VERSION_MESSAGE, TranslatedGroup, use_language
 
 
 @click.group(
@@ -54,7 +54,7 @@ from paradiplo.tui.cli_i18n import TranslatedGroup, use_language
     type=click.Choice(LANGUAGES),
     help="Interface language: en or id (or $PARADIPLO_LANG, else your locale).",
 )
-@click.version_option(package_name="paradiplo-tui")
+@click.version_option(package_name="paradiplo-tui", message=VERSION_MESSAGE)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, read_only: bool, lang: str | None) -> None:
     """Browse paradiplomacy cases, their sources and your study notes.

@@ -106,6 +106,19 @@ class TranslatedCommand(click.Command):
             super().format_help(ctx, formatter)
 
 
+class ClickMessage(str):
+    """A click message translated when it is used, not when the option is defined (click
+    builds `--version`'s message at import time, before the language is chosen)."""
+
+    def __mod__(self, values: Any) -> str:
+        import gettext
+
+        return str(gettext.gettext(str(self)) % values)
+
+
+VERSION_MESSAGE = ClickMessage("%(prog)s, version %(version)s")  # click's own msgid
+
+
 class TranslatedGroup(click.Group):
     """A group whose --help (its own text and its commands' short help) is in the interface
     language; its commands and subgroups are translated the same way."""
