@@ -22,6 +22,7 @@ from paradiplo.db import stats as stats_api
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import close_binding, jk_bindings
 from paradiplo.tui.screens.overview import describe_filters, show_in_main
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
@@ -60,11 +61,10 @@ class NetworkScreen(Screen[None]):
 
     AUTO_FOCUS = "#network-list"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="network.close"),
+        close_binding("network"),
         Binding("backspace", "step_back", "Step back", id="network.back"),
         Binding("c", "show_cases", "Cases of the pair", id="network.cases"),
-        Binding("j", "down", "Down", show=False, id="network.down"),
-        Binding("k", "up", "Up", show=False, id="network.up"),
+        *jk_bindings("network"),
     ]
 
     def __init__(self, key: str, filters: Filters | None = None) -> None:
