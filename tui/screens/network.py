@@ -48,7 +48,7 @@ def neighbour_row(nb: stats_api.Neighbour) -> Table:
         data_label("actor_name", None, nb.label), style="bold" if nb.steppable else "dim"
     )
     name.append_text(Text(f"  {nb.where}", style="dim"))
-    detail = Text(years or "undated", style="dim")
+    detail = Text(years or _("undated"), style="dim")
     if nb.types:
         detail.append("  ")
         detail.append_text(one_line(", ".join(nb.types)))
