@@ -29,6 +29,7 @@ EXPECTED = {
         "definition": "Kota kembar (sister city) Kerja sama luar negeri dengan sebuah kota",
         "law": "Undang-undang tentang perjanjian internasional: cara Indonesia",
         "claim": "Tulisan opini itu menyatakan bahwa undang-undang ini juga",
+        "context": "1 kasus ini “",  # what the case's own first quote backs
     },
     "en": {
         "unclear": "Whether the Indonesian party is Kota Malang or Kabupaten Malang is not stated.",
@@ -38,6 +39,7 @@ EXPECTED = {
         "definition": "Sister city (kota kembar) Foreign cooperation with a city abroad",
         "law": "The law on international agreements: how Indonesia",
         "claim": "The opinion piece says this law is also",
+        "context": "1 the case “",
     },
 }
 
@@ -64,7 +66,7 @@ async def test_detail_and_glossary_show_the_data_in_the_chosen_language(
         await settle(pilot)
         assert detail.detail is not None and detail.detail.id == "malang-nonsan-2017"
         text = flat(detail.plain_text())
-        for key in ("unclear", "party", "category", "stage"):
+        for key in ("unclear", "party", "category", "stage", "context"):
             assert want[key] in text, key
             assert other[key] not in text, key
         assert QUOTE in text

@@ -108,6 +108,18 @@ PASSAGE_FACTS = (
     ("sectors", N_("the sectors")),
 )
 DEFAULT_SUPPORTS = ("region", "partner", "partner_country", "type")
+# What an edit may change: the fields of CaseValues, named as `collection.update_case` takes them.
+EDITED_FIELDS = (
+    "region",
+    "partner",
+    "partner_country",
+    "partner_kind",
+    "type",
+    "date",
+    "status",
+    "sectors",
+    "title",
+)
 
 
 @dataclass
@@ -487,19 +499,9 @@ class CaseFormScreen(CompletingForm):
                     return Made(collection.add_case(store, case, force=force, ambiguous=ambiguous))
                 # Only what was changed: a generated title then follows the edit.
                 changes: dict[str, Any] = {
-                    name: value
-                    for name, value in (
-                        ("region", values.region),
-                        ("partner", values.partner),
-                        ("partner_country", values.partner_country),
-                        ("partner_kind", values.partner_kind),
-                        ("type", values.type),
-                        ("date", values.date),
-                        ("status", values.status),
-                        ("sectors", list(values.sectors)),
-                        ("title", values.title),
-                    )
-                    if value != getattr(before, name)
+                    name: getattr(values, name)
+                    for name in EDITED_FIELDS
+                    if getattr(values, name) != getattr(before, name)
                 }
                 if not changes:
                     return Made(case_id)

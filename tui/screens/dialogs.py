@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from paradiplo.db.i18n import N_, _
+from paradiplo.tui.keys import close_binding
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.text import plain
 
@@ -53,7 +54,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class ErrorScreen(ModalScreen[None]):
     """An error the user should read before going on."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+    BINDINGS = [close_binding("error", "escape,enter")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()

@@ -16,7 +16,6 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -25,6 +24,7 @@ from paradiplo.db import queries
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.laws import status_words
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
+from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.list_detail import ListDetailScreen
 from paradiplo.tui.widgets.case_sections import legal_basis_text
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
@@ -73,9 +73,8 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
 class GlossaryScreen(ListDetailScreen[None]):
     NAME = "glossary"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="glossary.back"),
-        Binding("j", "down", "Down", show=False, id="glossary.down"),
-        Binding("k", "up", "Up", show=False, id="glossary.up"),
+        back_binding("glossary"),
+        *jk_bindings("glossary"),
     ]
 
     def __init__(self, term_id: str | None = None) -> None:

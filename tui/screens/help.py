@@ -20,6 +20,7 @@ from paradiplo.db.i18n import N_, _
 from paradiplo.db.paths import keymap_path
 from paradiplo.db.text import display_safe
 from paradiplo.tui.keymap import keys_in_force, with_key
+from paradiplo.tui.keys import close_binding
 from paradiplo.tui.widgets.dbwork import app_of
 from paradiplo.tui.widgets.keybar import KeyBar
 
@@ -236,7 +237,7 @@ def bindings_table(
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+    BINDINGS = [close_binding("help", "escape,q,question_mark")]
 
     def compose(self) -> ComposeResult:
         keymap = dict(app_of(self).keymap)

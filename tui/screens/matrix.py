@@ -16,9 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from paradiplo.db import stats as stats_api
-from paradiplo.db.i18n import _, number
+from paradiplo.db.i18n import N_, _, number
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import CURLY, back_binding, step_bindings
 from paradiplo.tui.screens.overview import filter_line, show_in_main, show_line
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
@@ -56,37 +57,20 @@ class MatrixScreen(Screen[None]):
 
     AUTO_FOCUS = "#matrix-table"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="matrix.back"),
+        back_binding("matrix"),
         Binding("r", "cycle('rows')", "Rows", id="matrix.rows"),
         Binding("c", "cycle('cols')", "Columns", id="matrix.cols"),
         Binding("s", "swap", "Swap", id="matrix.swap"),
-        Binding(
-            "right_square_bracket",
-            "page('cols', 1)",
-            "Next cols",
-            key_display="]",
-            id="matrix.next_cols",
+        *step_bindings(
+            "page('cols', {})",
+            (N_("Next cols"), N_("Prev cols")),
+            ("matrix.next_cols", "matrix.prev_cols"),
         ),
-        Binding(
-            "left_square_bracket",
-            "page('cols', -1)",
-            "Prev cols",
-            key_display="[",
-            id="matrix.prev_cols",
-        ),
-        Binding(
-            "right_curly_bracket",
-            "page('rows', 1)",
-            "Next rows",
-            key_display="}",
-            id="matrix.next_rows",
-        ),
-        Binding(
-            "left_curly_bracket",
-            "page('rows', -1)",
-            "Prev rows",
-            key_display="{",
-            id="matrix.prev_rows",
+        *step_bindings(
+            "page('rows', {})",
+            (N_("Next rows"), N_("Prev rows")),
+            ("matrix.next_rows", "matrix.prev_rows"),
+            CURLY,
         ),
     ]
 

@@ -23,6 +23,7 @@ from paradiplo.db.i18n import _, data_label
 from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import close_binding, jk_bindings
 from paradiplo.tui.screens.overview import describe_filters, show_in_main
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
@@ -48,7 +49,7 @@ def neighbour_row(nb: stats_api.Neighbour) -> Table:
         data_label("actor_name", None, nb.label), style="bold" if nb.steppable else "dim"
     )
     name.append_text(Text(f"  {nb.where}", style="dim"))
-    detail = Text(years or "undated", style="dim")
+    detail = Text(years or _("undated"), style="dim")
     if nb.types:
         detail.append("  ")
         detail.append_text(one_line(", ".join(nb.types)))
@@ -61,11 +62,10 @@ class NetworkScreen(Screen[None]):
 
     AUTO_FOCUS = "#network-list"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="network.close"),
+        close_binding("network"),
         Binding("backspace", "step_back", "Step back", id="network.back"),
         Binding("c", "show_cases", "Cases of the pair", id="network.cases"),
-        Binding("j", "down", "Down", show=False, id="network.down"),
-        Binding("k", "up", "Up", show=False, id="network.up"),
+        *jk_bindings("network"),
     ]
 
     def __init__(self, key: str, filters: Filters | None = None) -> None:

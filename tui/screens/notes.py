@@ -26,6 +26,7 @@ from paradiplo.db.i18n import _, number, record_title
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
 from paradiplo.db.text import display_safe
+from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.choice import confirm_delete, say
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.widgets.dbwork import (
@@ -94,15 +95,14 @@ class NotesScreen(NoteChanges, Screen[tuple[str, str, int | None] | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="notes.back"),
+        back_binding("notes"),
         Binding("f", "focus_filter", "Filter", id="notes.filter"),
         Binding("e", "edit", "Edit", id="notes.edit"),
         Binding("d", "delete", "Delete", id="notes.delete"),
         Binding("u", "undo", "Undo delete", id="notes.undo"),
         Binding("x", "export('md')", "Export Markdown", id="notes.export_md"),
         Binding("t", "export('md', 'tag')", "Export by tag", id="notes.export_by_tag"),
-        Binding("j", "move(1)", "Down", show=False, id="notes.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="notes.up"),
+        *jk_bindings("notes", "move(1)", "move(-1)"),
         Binding("X", "export('json')", "Export JSON", id="notes.export_json"),
     ]
 

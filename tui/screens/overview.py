@@ -30,6 +30,7 @@ from paradiplo.db.i18n import N_, _
 from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import back_binding
 from paradiplo.tui.widgets.barchart import BarChart
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
@@ -126,7 +127,7 @@ class OverviewScreen(Screen[None]):
 
     AUTO_FOCUS = "#chart-year"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="overview.back"),
+        back_binding("overview"),
         Binding("f", "narrow", "Narrow to bar", id="overview.narrow"),
         Binding("x", "clear", "Clear filters", id="overview.clear"),
         Binding("m", "matrix", "Matrix", id="overview.matrix"),

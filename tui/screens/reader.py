@@ -28,11 +28,13 @@ from paradiplo.db.i18n import N_, _, data_label, number
 from paradiplo.db.models import Source, Span
 from paradiplo.db.text import display_safe
 from paradiplo.tui.citing import QuoteCite
+from paradiplo.tui.keys import back_binding, jk_bindings, step_bindings
 from paradiplo.tui.screens.reader_selection import (
     Paragraph,
     ParagraphText,
     PassageSelecting,
     SourceText,
+    extend_bindings,
     line_of_offset,
     split_paragraphs,
 )
@@ -111,24 +113,15 @@ class SourceReaderScreen(PassageSelecting):
     """A source in full, with its evidence passages highlighted."""
 
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="reader.back"),
-        Binding(
-            "right_square_bracket,tab",
-            "passage(1)",
-            "Next passage",
-            key_display="]",
-            id="reader.next",
-        ),
-        Binding(
-            "left_square_bracket,shift+tab",
-            "passage(-1)",
-            "Prev passage",
-            key_display="[",
-            id="reader.prev",
+        back_binding("reader", "escape,backspace"),
+        *step_bindings(
+            "passage({})",
+            (N_("Next passage"), N_("Prev passage")),
+            ("reader.next", "reader.prev"),
+            also=("tab", "shift+tab"),
         ),
         Binding("enter", "goto_record", "Go to case", id="reader.goto"),
-        Binding("j", "scroll(1)", "Down", show=False, id="reader.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="reader.up"),
+        *jk_bindings("reader", "scroll(1)", "scroll(-1)"),
         Binding(
             "m",
             "mark",
@@ -136,34 +129,7 @@ class SourceReaderScreen(PassageSelecting):
             tooltip="Select a passage (the sentence at the reading position); m again: clear",
             id="reader.mark",
         ),
-        Binding(
-            "shift+down",
-            "sel_extend('sentence', 1)",
-            "Selection: end one sentence further",
-            show=False,
-            id="reader.sel_sentence_next",
-        ),
-        Binding(
-            "shift+up",
-            "sel_extend('sentence', -1)",
-            "Selection: end one sentence back",
-            show=False,
-            id="reader.sel_sentence_prev",
-        ),
-        Binding(
-            "shift+right",
-            "sel_extend('word', 1)",
-            "Selection: end one word further",
-            show=False,
-            id="reader.sel_word_next",
-        ),
-        Binding(
-            "shift+left",
-            "sel_extend('word', -1)",
-            "Selection: end one word back",
-            show=False,
-            id="reader.sel_word_prev",
-        ),
+        *extend_bindings("reader"),
         Binding("o", "sel_swap", "Other end", show=False, id="reader.sel_swap"),
         Binding(
             "a",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -27,6 +28,40 @@ from paradiplo.tui.widgets.passage import (
     step_word,
     trimmed,
 )
+
+# Shift+arrows move the selection's end (`sel_extend`): (key, unit, step, label).
+EXTEND_KEYS = (
+    ("shift+down", "sentence", 1, N_("Selection: end one sentence further")),
+    ("shift+up", "sentence", -1, N_("Selection: end one sentence back")),
+    ("shift+right", "word", 1, N_("Selection: end one word further")),
+    ("shift+left", "word", -1, N_("Selection: end one word back")),
+)
+# What `a` and `c` say when no passage is selected: how to select one (by action).
+HOW_TO_SELECT = {
+    "attach": N_(
+        "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+        "then a attaches it to a case."
+    ),
+    "new_case": N_(
+        "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
+        "then c starts a case from it."
+    ),
+}
+
+
+def extend_bindings(prefix: str) -> list[Binding]:
+    """The Shift+arrow keys (not in the key bar), with the ids `prefix.sel_sentence_next`,
+    `prefix.sel_sentence_prev`, `prefix.sel_word_next` and `prefix.sel_word_prev`."""
+    return [
+        Binding(
+            key,
+            f"sel_extend('{unit}', {step})",
+            label,
+            show=False,
+            id=f"{prefix}.sel_{unit}_{'next' if step > 0 else 'prev'}",
+        )
+        for key, unit, step, label in EXTEND_KEYS
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,34 +365,25 @@ class PassageSelecting(Screen[None]):
             return self.selecting
         return True
 
-    def _selection_or_say(self, how: str) -> tuple[int, int] | None:
-        """The passage selected, or None after saying how to select one (`how`)."""
+    def _selection_or_say(self, action: str) -> tuple[Source, tuple[int, int]] | None:
+        """The source and the passage selected in it, or None after saying how to select one
+        for `action` (HOW_TO_SELECT)."""
         chosen = self.selected_range()
         if chosen is None or self.source is None:
-            self.notify(how)
+            self.notify(HOW_TO_SELECT[action])
             return None
-        return chosen
+        return self.source, chosen
 
     def action_attach(self) -> None:
-        chosen = self._selection_or_say(
-            N_(
-                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
-                "then a attaches it to a case."
-            )
-        )
-        if chosen is not None and self.source is not None:
+        picked = self._selection_or_say("attach")
+        if picked is not None:
             from paradiplo.tui.screens.case_open import open_attach_evidence
 
-            open_attach_evidence(self, self.source, chosen, self.case_id)
+            open_attach_evidence(self, *picked, self.case_id)
 
     def action_new_case(self) -> None:
-        chosen = self._selection_or_say(
-            N_(
-                "Select a passage first: m (then Shift+arrows), or drag with the mouse; "
-                "then c starts a case from it."
-            )
-        )
-        if chosen is not None and self.source is not None:
+        picked = self._selection_or_say("new_case")
+        if picked is not None:
             from paradiplo.tui.screens.case_open import open_case_from_passage
 
-            open_case_from_passage(self, self.source, chosen)
+            open_case_from_passage(self, *picked)

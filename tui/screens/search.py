@@ -41,6 +41,7 @@ from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.paths import config_dir
 from paradiplo.db.smallfile import read_small
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import close_binding
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
 from paradiplo.tui.widgets.fixed_input import FixedInput
 from paradiplo.tui.widgets.scrolling import PaneSized
@@ -217,7 +218,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="search.close"),
+        close_binding("search"),
         Binding("ctrl+f", "toggle_filters", "Filters on/off", priority=True, id="search.filters"),
         Binding("up", "history(-1)", "Recent searches", show=False, id="search.history_back"),
         Binding("down", "history(1)", "Results", show=False, id="search.history_forward"),

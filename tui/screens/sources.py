@@ -13,7 +13,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -21,6 +20,7 @@ from paradiplo.db import queries
 from paradiplo.db.i18n import N_, _, data_label, date_text, number
 from paradiplo.db.models import Source
 from paradiplo.db.store import Store
+from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.list_detail import ListDetailScreen
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work, is_current, run_db
 from paradiplo.tui.widgets.source_list import PAGE, SourceList
@@ -131,9 +131,8 @@ class SourcesScreen(ListDetailScreen[str | None]):
     NAME = "sources"
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="sources.back"),
-        Binding("j", "down", "Down", show=False, id="sources.down"),
-        Binding("k", "up", "Up", show=False, id="sources.up"),
+        back_binding("sources"),
+        *jk_bindings("sources"),
     ]
 
     def make_list(self, **kwargs: Any) -> Widget:

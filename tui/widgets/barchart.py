@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paradiplo.db.stats import Count
+from paradiplo.tui.keys import RowCursor, cursor_bindings
 from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
 
@@ -64,7 +65,7 @@ def bar_widths(items: list[Count], width: int) -> tuple[int, int, int]:
     return label_width, max(1, width - label_width - count_width - 2), count_width
 
 
-class BarChart(ScrollView, can_focus=True):
+class BarChart(RowCursor, ScrollView, can_focus=True):
     """Bars of one dimension; Enter or a click on a bar posts `BarChart.Selected`."""
 
     COMPONENT_CLASSES = {"barchart--cursor", "barchart--empty"}
@@ -79,12 +80,7 @@ class BarChart(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up_rows", "Page up", show=False),
-        Binding("pagedown", "page_down_rows", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
+        *cursor_bindings(),
         Binding("enter", "select", "Show cases", id="chart.select"),
     ]
 
@@ -196,23 +192,12 @@ class BarChart(ScrollView, can_focus=True):
             if 0 <= y < self.size.height:
                 self.refresh(Region(0, y, self.size.width, 1))
 
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
+    @property
+    def count(self) -> int:
+        return len(self.items)
 
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_page_up_rows(self) -> None:
-        self.set_cursor(self.cursor - max(self.size.height - 1, 1))
-
-    def action_page_down_rows(self) -> None:
-        self.set_cursor(self.cursor + max(self.size.height - 1, 1))
-
-    def action_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_last(self) -> None:
-        self.set_cursor(len(self.items) - 1)
+    def page_rows(self) -> int:
+        return max(self.size.height - 1, 1)
 
     def action_select(self) -> None:
         if self.items and self.selectable:

@@ -28,6 +28,7 @@ from paradiplo.db.browse import PAGE
 from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.labels import TYPE_SHORT
 from paradiplo.db.models import CaseRow, Filters
+from paradiplo.tui.keys import cursor_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.regions import short_name as region_short
 from paradiplo.tui.widgets.row_list import UNSAID, RowList
@@ -230,12 +231,7 @@ class CaseList(RowList[CaseRow]):
     """
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("pageup", "page_up_rows", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page_down_rows", "Page down", show=False, id="list.page_down"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last", show=False, id="list.last"),
+        *cursor_bindings("list"),
         Binding("enter", "open", "Open", id="list.open"),
     ]
 

@@ -40,7 +40,8 @@ KIND_WORDS = {
 }
 
 
-CASE_CONTEXT = "the case"
+# What the case's own quotes back: compared as it is, translated where shown (`quote_text`).
+CASE_CONTEXT = N_("the case")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
     """A quote with its number, what it backs, its citation and the facts it supports."""
     e = ref.evidence
     text = Text(f"{ref.number}  ", style="bold")
-    text.append_text(one_line(ref.context, style="dim"))
+    # The other contexts are translated when collected (they hold names: `collect_quotes`).
+    context = _(CASE_CONTEXT) if ref.context == CASE_CONTEXT else ref.context
+    text.append_text(one_line(context, style="dim"))
     text.append("\n“")
     if e.quote:
         text.append_text(plain(e.quote, style="italic"))
@@ -110,6 +113,12 @@ def _actor_text(actor: Actor, refs: str) -> Text:
         text.append(" ")
         text.append_text(plain(data_label("actor_unclear", actor.id, item)))
     return text
+
+
+def _gloss(template: str, kind: str, record_id: str, gloss: str) -> Text:
+    """A dim gloss after what the sources state: `template` (translated) holds `{gloss}`, the
+    gloss in the interface language."""
+    return one_line(template.format(gloss=data_label(kind, record_id, gloss)), style="dim")
 
 
 def _stated(value: str | None, as_stated: str | None, refs: str, missing: str) -> Text:
@@ -294,13 +303,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
     )
     if d.status_gloss:
         status.append_text(
-            one_line(
-                "  "
-                + _("(gloss: {gloss})").format(
-                    gloss=data_label("case_status_gloss", d.id, d.status_gloss)
-                ),
-                style="dim",
-            )
+            _gloss("  " + _("(gloss: {gloss})"), "case_status_gloss", d.id, d.status_gloss)
         )
     table.add_row(_("Status"), status)
     if d.sectors:
@@ -367,12 +370,8 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
                 )
             if ev.date_gloss and ev.date_as_stated:
                 what.append_text(
-                    one_line(
-                        " — "
-                        + _("date gloss: {gloss}").format(
-                            gloss=data_label("event_date_gloss", ev.id, ev.date_gloss)
-                        ),
-                        style="dim",
+                    _gloss(
+                        " — " + _("date gloss: {gloss}"), "event_date_gloss", ev.id, ev.date_gloss
                     )
                 )
             events_table.add_row(one_line(when), what)

@@ -23,11 +23,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from paradiplo.tui.keys import CursorActions, cursor_bindings
 from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
 
 LABEL_WIDTH = 28
 CELL_MAX = 14  # widest a column gets (its label is cut to fit)
+# The cursor keys move the cell cursor by rows; Home / End go to the first / last row.
+CELL_ACTIONS: CursorActions = (
+    "move(-1, 0)",
+    "move(1, 0)",
+    "page(-1)",
+    "page(1)",
+    "move(-100000, 0)",
+    "move(100000, 0)",
+)
 
 
 @dataclass(frozen=True)
@@ -102,14 +112,7 @@ class MatrixGrid(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "move(-1, 0)", "Up", show=False),
-        Binding("down,j", "move(1, 0)", "Down", show=False),
-        Binding("left,h", "move(0, -1)", "Left", show=False),
-        Binding("right,l", "move(0, 1)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "move(-100000, 0)", "First", show=False),
-        Binding("end", "move(100000, 0)", "Last", show=False),
+        *cursor_bindings(actions=CELL_ACTIONS, sideways=("move(0, -1)", "move(0, 1)")),
         Binding("enter", "choose", "Show cases", id="matrix.choose"),
     ]
 

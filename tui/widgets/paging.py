@@ -17,6 +17,7 @@ from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from paradiplo.tui.keys import RowCursor
 from paradiplo.tui.widgets.scrolling import row_styles
 
 T = TypeVar("T")
@@ -69,9 +70,9 @@ class PageCache(Generic[T]):
                 del self.pages[old]
 
 
-class PagedList(ScrollView, Generic[T], can_focus=True):
+class PagedList(RowCursor, ScrollView, Generic[T], can_focus=True):
     """A virtual list of rows read a page at a time (CaseList, SourceList): the rows, the
-    cursor keys, clicks, and the styles looked up once per repaint.
+    cursor keys (`RowCursor`), clicks, and the styles looked up once per repaint.
 
     A subclass sets `ROW_LINES` (lines a row takes) and `COMPONENT` (the prefix of its
     `--cursor` and `--loading` component classes), reads pages in `_want_page`, and says what
@@ -87,11 +88,7 @@ class PagedList(ScrollView, Generic[T], can_focus=True):
         self._styles: tuple[Style, ...] = (Style(), Style(), Style())
         self._row_cache: dict[Any, Strip] = {}
 
-    # cursor: a reactive of each subclass (its own repaint and update rules)
-    cursor: int
-
-    def set_cursor(self, index: int) -> None:
-        raise NotImplementedError
+    # cursor (RowCursor's): a reactive of each subclass (its own repaint and update rules)
 
     def choose(self) -> None:
         """What Enter and a double click do on the cursor row."""
@@ -116,26 +113,8 @@ class PagedList(ScrollView, Generic[T], can_focus=True):
             self._row_cache.clear()
         return super().render_lines(crop)
 
-    def _page_rows(self) -> int:
+    def page_rows(self) -> int:
         return max(self.size.height // self.ROW_LINES - 1, 1)
-
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_page_up_rows(self) -> None:
-        self.set_cursor(self.cursor - self._page_rows())
-
-    def action_page_down_rows(self) -> None:
-        self.set_cursor(self.cursor + self._page_rows())
-
-    def action_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_last(self) -> None:
-        self.set_cursor(self.count - 1)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -22,6 +22,7 @@ from textual.strip import Strip
 from paradiplo.db import queries
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Source
+from paradiplo.tui.keys import cursor_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.row_list import UNSAID, RowList
 from paradiplo.tui.widgets.scrolling import set_virtual_size
@@ -51,12 +52,7 @@ class SourceList(RowList[Source]):
     """
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up_rows", "Page up", show=False),
-        Binding("pagedown", "page_down_rows", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
+        *cursor_bindings(vi=False),  # j / k are the sources screen's
         Binding("enter", "select", "Open", show=False),
     ]
 
