@@ -3,6 +3,7 @@ evidence passages that cite them, and the glossary and laws drawn from them."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -13,6 +14,7 @@ from paradiplo.db.text import clip, json_list
 
 _list = json_list
 
+UNDATED = N_("undated")
 SOURCE_KIND_LABELS = {
     # Marked for the catalog: the app shows them translated; citations keep the English.
     "news": N_("news piece"),
@@ -47,6 +49,36 @@ def _citation(row: sqlite3.Row | tuple[Any, ...]) -> tuple[str, str]:
     label = outlet or (authors[0] if authors else None) or title or sid
     label = f"{label}, {published[:4]}" if published else f"{label} (undated)"
     return label, ". ".join(p for p in parts if p) + "."
+
+
+# The end of a citation `_citation` builds: ". <kind>. <date or undated>[. file <name>]."
+_BUILT_END = re.compile(
+    r"\. (?P<kind>[a-z ]+)\. (?P<date>undated|[0-9][0-9-]*)(?:\. file (?P<file>\S+))?\.$"
+)
+
+
+def shown_citation(citation: str) -> str:
+    """A citation as the interface shows it: the words this app wrote into it (the kind of
+    source, "undated", "file") in the interface language; names, titles and dates as they
+    are. Machine output (`--json`, exports) keeps the English `citation`. A citation the user
+    typed (a citation-only source) does not end the way ours do and is shown as it is."""
+    found = _BUILT_END.search(citation)
+    kinds = set(SOURCE_KIND_LABELS.values())
+    if found is None or found["kind"] not in kinds:
+        return citation
+    date = _(UNDATED) if found["date"] == "undated" else found["date"]
+    end = f". {_(found['kind'])}. {date}"
+    if found["file"]:
+        end += ". " + _("file {name}").format(name=found["file"])
+    return citation[: found.start()] + end + "."
+
+
+def shown_source_label(label: str) -> str:
+    """A source's short label ('Kompasiana (undated)') with "undated" in the interface
+    language."""
+    if label.endswith(" (undated)"):
+        return label.removesuffix(" (undated)") + f" ({_(UNDATED)})"
+    return label
 
 
 _SOURCE_COLS = "id, file, kind, title, outlet, authors, published, citation"

@@ -65,3 +65,25 @@ def test_a_source_file_that_is_not_text_is_refused_in_the_chosen_language(
     code, _, err = run(db_path, "sources", "add", str(latin1))
     assert code != 0
     assert "line 2: not UTF-8 text (byte 0xe9)" in err
+
+
+def test_citations_say_their_own_words_in_the_chosen_language(db_path: Path) -> None:
+    """The kind of source, "undated" and "file" are the app's words; names, titles and dates
+    are the sources'. --json keeps the English citation."""
+    code, out_id, _ = run(db_path, "--lang", "id", "cases", "show", "malang-nonsan-2017")
+    assert code == 0
+    assert "Kompasiana. tulisan opini. tanpa tanggal. berkas 001_" in out_id
+    assert "opinion piece" not in out_id
+    code, out_en, _ = run(db_path, "--lang", "en", "cases", "show", "malang-nonsan-2017")
+    assert "Kompasiana. opinion piece. undated. file 001_" in out_en
+    json_id = run(db_path, "--lang", "id", "cases", "show", "malang-nonsan-2017", "--json")[1]
+    json_en = run(db_path, "--lang", "en", "cases", "show", "malang-nonsan-2017", "--json")[1]
+    assert json_id == json_en and "opinion piece. undated." in json_en
+
+
+def test_a_citation_the_user_typed_is_shown_as_typed() -> None:
+    from paradiplo.db.sourceread import shown_citation
+
+    i18n.set_language("id")
+    typed = "Municipal records. report. undated. Bandung (1960)."
+    assert shown_citation(typed) == typed

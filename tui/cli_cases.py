@@ -19,6 +19,7 @@ from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, data_label, date_text, number
 from paradiplo.db.labels import TYPE_SHORT, actor_level
 from paradiplo.db.models import CaseRow, Filters, RegionNode, SectorCount
+from paradiplo.db.sourceread import shown_citation
 from paradiplo.db.text import display_safe, facts_label
 from paradiplo.tui.cli_base import (
     Ctx,
@@ -330,7 +331,7 @@ def cases_show(ctx: Ctx, case_id: str, as_json: bool) -> None:
         )
         console.print(
             Text("  — ", style="dim")
-            + _t(e.citation)
+            + _t(shown_citation(e.citation))
             + Text(
                 "  " + _("supports:") + f" {facts_label(e.supports, sector_labels, _) or '—'}",
                 style="dim",

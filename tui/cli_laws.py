@@ -14,6 +14,7 @@ from rich.text import Text
 from paradiplo.db import laws as laws_api
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Claim, Conflict, LegalBasis
+from paradiplo.db.sourceread import shown_source_label
 from paradiplo.tui.cli_base import _t, command, console, fields_of, reads
 
 
@@ -56,7 +57,7 @@ def conflict_record(k: Conflict) -> dict[str, Any]:
 
 
 def _print_claim(c: Claim, indent: str) -> None:
-    head = Text(indent) + Text(_("In") + " ", style="dim") + _t(c.source_label)
+    head = Text(indent) + Text(_("In") + " ", style="dim") + _t(shown_source_label(c.source_label))
     if c.title_as_cited:
         head += (
             Text(", " + _("cited as") + " ", style="dim")

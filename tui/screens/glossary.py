@@ -24,6 +24,7 @@ from paradiplo.db import queries
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.laws import status_words
 from paradiplo.db.models import Conflict, Evidence, GlossaryTerm, LegalBasis
+from paradiplo.db.sourceread import shown_citation, shown_source_label
 from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.list_detail import ListDetailScreen
 from paradiplo.tui.widgets.case_sections import legal_basis_text
@@ -43,7 +44,7 @@ def quotes_text(evidence: list[Evidence]) -> Text:
         text.append(f"\n{i}  “", style="bold")
         text.append_text(plain(e.quote or _("(the source as a whole)"), style="italic"))
         text.append("”\n   — ")
-        text.append_text(plain(e.citation, style="dim"))
+        text.append_text(plain(shown_citation(e.citation), style="dim"))
         text.append("\n")
     return text
 
@@ -57,7 +58,7 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
         text.append_text(plain(data_label("conflict_question", k.id, k.question), style="bold"))
         for c in k.claims:
             text.append("\n")
-            text.append_text(one_line(f"{c.source_label}: ", style="bold"))
+            text.append_text(one_line(f"{shown_source_label(c.source_label)}: ", style="bold"))
             text.append_text(plain(data_label("claim", c.id, c.claim)))
             for e in c.evidence:
                 text.append("\n   “")

@@ -26,6 +26,7 @@ from paradiplo.db import queries
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _, data_label, number
 from paradiplo.db.models import Source, Span
+from paradiplo.db.sourceread import shown_citation
 from paradiplo.db.text import display_safe
 from paradiplo.tui.citing import QuoteCite
 from paradiplo.tui.keys import back_binding, jk_bindings, step_bindings
@@ -195,7 +196,7 @@ class SourceReaderScreen(PassageSelecting):
         self.query_one("#reader-text").border_title = one_line(src.label)
         head = one_line(src.title or src.label, style="bold")
         head.append("\n")
-        head.append_text(plain(src.citation, style="dim"))
+        head.append_text(plain(shown_citation(src.citation), style="dim"))
         self.query_one("#reader-head", Static).update(head)
         text = display_safe(src.text)
         self.paragraphs = split_paragraphs(src.text)

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from paradiplo.db import queries
 from paradiplo.db.i18n import N_, _, data_label, date_text, number
 from paradiplo.db.models import Source
+from paradiplo.db.sourceread import shown_citation
 from paradiplo.db.store import Store
 from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.list_detail import ListDetailScreen
@@ -99,7 +100,7 @@ def provenance(src: Source) -> Group:
             table.add_row(_(label), cell)
     parts: list[Text | Table] = [
         one_line(src.title or src.label, style="bold"),
-        plain(src.citation, style="italic"),
+        plain(shown_citation(src.citation), style="italic"),
         table,
     ]
     for heading, excerpts in ((N_("Abstract"), src.abstract), (N_("Findings"), src.findings)):

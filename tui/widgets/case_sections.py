@@ -18,6 +18,7 @@ from paradiplo.db.i18n import N_, _, data_label, date_text
 from paradiplo.db.labels import actor_level
 from paradiplo.db.laws import status_words
 from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
+from paradiplo.db.sourceread import shown_citation, shown_source_label
 from paradiplo.db.text import clip, display_safe, facts_label
 from paradiplo.tui.widgets.text import join, one_line, plain, render_text
 
@@ -76,7 +77,7 @@ def quote_text(ref: QuoteRef, sectors: dict[str, str] | None = None) -> Text:
     else:
         text.append(_("(no quote recorded: the source is cited as a whole)"), style="dim")
     text.append("”\n— ")
-    text.append_text(plain(e.citation, style="dim"))
+    text.append_text(plain(shown_citation(e.citation), style="dim"))
     if e.supports:
         text.append("\n" + _("supports:") + " ", style="dim")
         text.append_text(one_line(facts_label(e.supports, sectors, _)))
@@ -387,7 +388,7 @@ def build_facts(d: CaseDetail, quotes: list[QuoteRef]) -> list[RenderableType]:
             block = plain(data_label("conflict_question", k.id, k.question), style="bold")
             for c in k.claims:
                 block.append("\n")
-                block.append_text(one_line(f"{c.source_label}: ", style="bold"))
+                block.append_text(one_line(f"{shown_source_label(c.source_label)}: ", style="bold"))
                 block.append_text(_claim_text(c, refs_of(c.evidence)))
             if k.note:
                 block.append("\n")
@@ -450,5 +451,8 @@ def collect_quotes(d: CaseDetail) -> list[QuoteRef]:
         add(_("legal basis: {law} (the source's claim)").format(law=lb.short), lb.evidence)
     for k in d.conflicts:
         for c in k.claims:
-            add(_("sources disagree: {source}").format(source=c.source_label), c.evidence)
+            add(
+                _("sources disagree: {source}").format(source=shown_source_label(c.source_label)),
+                c.evidence,
+            )
     return out
