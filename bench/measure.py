@@ -248,7 +248,9 @@ def measure_app(
         res.app = run_driver("app", env, str(db))
 
 
-def measure_first_screen(work: Path, env: dict[str, str], repeat: int) -> list[FirstScreen]:
+def measure_first_screen(
+    work: Path, env: dict[str, str], repeat: int, pairs: int = PAIRS
+) -> list[FirstScreen]:
     """The first screen of a database holding the seed data only, and of one with ~26,000
     world sister-city pairs imported (bench/generate.py `generate_pairs`: synthesised, no real
     list ships with the project); each started alternately with the bare app."""
@@ -256,16 +258,16 @@ def measure_first_screen(work: Path, env: dict[str, str], repeat: int) -> list[F
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "db"), str(ROOT / "tui")],
         check=True,
     )
-    seed_db, pairs_db = work / "first-seed.db", work / f"first-pairs-{PAIRS}.db"
+    seed_db, pairs_db = work / "first-seed.db", work / f"first-pairs-{pairs}.db"
     for db in (seed_db, pairs_db):
         for p in work.glob(db.name + "*"):
             p.unlink()
         run_cli(env, "--db", str(db), "db", "build")
-    run_cli(env, "--db", str(pairs_db), "import", "cases", str(write_pairs(PAIRS, work / "data")))
+    run_cli(env, "--db", str(pairs_db), "import", "cases", str(write_pairs(pairs, work / "data")))
     out = []
     for label, db, bar in (
         ("seed data", seed_db, BAR_FIRST_SEED),
-        (f"{PAIRS:,} sister-city pairs", pairs_db, BAR_FIRST_PAIRS),
+        (f"{pairs:,} sister-city pairs", pairs_db, BAR_FIRST_PAIRS),
     ):
         first = FirstScreen(label, bar)
         run_driver("app", env, str(db))  # once unmeasured: the database's pages in the cache

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import FirstScreen, run_cli
+from common import PAIRS, FirstScreen, run_cli
 from measure import load, measure_app, measure_first_screen, measure_growth, measure_queries
 from report import report, write_results
 
@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
     ap.add_argument("--results", type=Path, default=None, help="write the report into this file")
     ap.add_argument("--json", type=Path, default=None, help="write raw figures as JSON")
+    ap.add_argument(
+        "--pairs",
+        type=int,
+        default=PAIRS,
+        help="sister-city pairs in the first screen's large database (26,000)",
+    )
     ap.add_argument(
         "--first-screen-only",
         action="store_true",
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_app:
             print("[first screen] seed data and sister-city pairs …", file=sys.stderr, flush=True)
-            firsts = measure_first_screen(work, env, repeat)
+            firsts = measure_first_screen(work, env, repeat, args.pairs)
         for n in [] if args.first_screen_only else sizes:
             print(f"[{n:,} cases] generating and importing …", file=sys.stderr, flush=True)
             db, res = load(n, work, env)

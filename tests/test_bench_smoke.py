@@ -28,6 +28,8 @@ def test_bench_runs_at_1000_cases(tmp_path: Path) -> None:
             "--app-runs",
             "1",
             "--no-exercise",
+            "--pairs",
+            "2000",
             "--work",
             str(tmp_path / "work"),
             "--json",
