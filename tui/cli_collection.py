@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from paradiplo.db import queries, usersources
-from paradiplo.db.i18n import _, number
+from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.models import Source
 from paradiplo.tui.cli_base import (
     ChoiceOf,
@@ -319,9 +319,10 @@ def suggest_cmd(found: list[Any], source_id: str) -> None:
         return
     for n, s in enumerate(found, 1):
         head = Text(f"{n}. ", style="bold") + _t(s.describe())
-        head += Text(f"  [{s.type}]", style="cyan")
+        head += Text(f"  [{data_label('type', s.type, s.type)}]", style="cyan")
         if s.sectors:
-            head += Text("  " + _("sectors:") + " " + ", ".join(s.sectors), style="dim")
+            sectors = ", ".join(data_label("sector", x, x) for x in s.sectors)
+            head += Text("  " + _("sectors:") + " " + sectors, style="dim")
         console.print(head)
         console.print(
             Text("   “", style="dim") + _t(s.quote) + Text(f"”  ({s.start}-{s.end})", style="dim")
