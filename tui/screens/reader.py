@@ -26,7 +26,7 @@ from paradiplo.db import queries
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _, data_label, number
 from paradiplo.db.models import Source, Span
-from paradiplo.db.sourceread import shown_citation
+from paradiplo.db.sourceread import shown_citation, shown_source_label
 from paradiplo.db.text import display_safe
 from paradiplo.tui.citing import QuoteCite
 from paradiplo.tui.keys import back_binding, jk_bindings, step_bindings
@@ -193,7 +193,7 @@ class SourceReaderScreen(PassageSelecting):
         self.titles = message.titles
         self.passages = sorted({(s.start, s.end) for s in message.spans})
         src = message.source
-        self.query_one("#reader-text").border_title = one_line(src.label)
+        self.query_one("#reader-text").border_title = one_line(shown_source_label(src.label))
         head = one_line(src.title or src.label, style="bold")
         head.append("\n")
         head.append_text(plain(shown_citation(src.citation), style="dim"))

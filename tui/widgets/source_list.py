@@ -22,6 +22,7 @@ from textual.strip import Strip
 from paradiplo.db import queries
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Source
+from paradiplo.db.sourceread import shown_source_label
 from paradiplo.tui.keys import cursor_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.row_list import UNSAID, RowList
@@ -123,7 +124,7 @@ class SourceList(RowList[Source]):
         strip = self._row_cache.get(key)
         if strip is None:
             if part == 0:
-                label = one_line(source.label, style="bold")
+                label = one_line(shown_source_label(source.label), style="bold")
             else:
                 kind = _(queries.SOURCE_KIND_LABELS.get(source.kind, source.kind))
                 label = one_line(source.title or kind, style="dim")
