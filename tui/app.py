@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from paradiplo.db.browse import Selection
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _, chosen_explicitly, language, set_language
+from paradiplo.db.i18n import N_, _, chosen_explicitly, language, set_language
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.store import Store, is_sqlite_error, open_store, translate
 from paradiplo.db.text import display_safe
@@ -339,11 +339,13 @@ class ParadiploApp(NoteActions, CiteActions):
 
             self.push_screen(
                 ConfirmScreen(
-                    "Quit with unsaved text?",
-                    "A note you are editing is not saved yet (a draft is kept and offered "
-                    "back next time). Quit anyway?",
-                    yes="Quit",
-                    no="Keep editing",
+                    _("Quit with unsaved text?"),
+                    _(
+                        "A note you are editing is not saved yet (a draft is kept and offered "
+                        "back next time). Quit anyway?"
+                    ),
+                    yes=N_("Quit"),
+                    no=N_("Keep editing"),
                 ),
                 answered,
             )

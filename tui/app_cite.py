@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.store import Store
 from paradiplo.tui.app_base import AppBase
 from paradiplo.tui.widgets.dbwork import DbResult, run_db
@@ -23,9 +23,9 @@ class CitationReady(DbResult):
 
 # db.cite.STYLES' labels, without loading db.cite (and citeproc) at start-up.
 CITE_STYLE_LABELS = {
-    "apa": "APA 7th edition",
-    "chicago": "Chicago author-date",
-    "apa-id": "APA 7th edition, Bahasa Indonesia",
+    "apa": N_("APA 7th edition"),
+    "chicago": N_("Chicago author-date"),
+    "apa-id": N_("APA 7th edition, Bahasa Indonesia"),
 }
 
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db.browse import CaseView, case_view
+from paradiplo.db.i18n import _
 from paradiplo.db.models import CaseDetail, Note
 from paradiplo.tui.citing import QuoteCite
 from paradiplo.tui.widgets.case_list import CaseList
@@ -89,7 +90,7 @@ class DetailSide(Screen[None]):
         if detail is not None and detail == view.detail and (notes or []) != view.notes:
             view.set_notes(notes or [])  # only the notes changed: keep the place in the pane
         elif detail is None or detail != view.detail:
-            view.show_now(detail, empty=empty or "No case selected.", notes=notes)
+            view.show_now(detail, empty=empty or _("No case selected."), notes=notes)
 
     @property
     def detail_case(self) -> str | None:

@@ -129,11 +129,13 @@ def delete_case(main: Any) -> None:
 
     app.push_screen(
         ConfirmScreen(
-            "Delete this case?",
-            f"{title} ({case_id}) goes to the bin; notes on it are kept. "
-            "U (or 'paradiplo-tui cases restore ID') puts it back.",
-            yes="Delete",
-            no="Keep it",
+            _("Delete this case?"),
+            _(
+                "{title} ({id}) goes to the bin; notes on it are kept. "
+                "U (or 'paradiplo-tui cases restore ID') puts it back."
+            ).format(title=title, id=case_id),
+            yes=N_("Delete"),
+            no=N_("Keep it"),
         ),
         answered,
     )

@@ -34,7 +34,7 @@ from textual.widgets import (
 )
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import N_, _
+from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.store import Store
 from paradiplo.tui.screens.case_hints import (
     COMPLETING,
@@ -51,30 +51,30 @@ from paradiplo.tui.widgets.text import one_line, plain
 
 PREVIEW_DELAY_S = 0.25
 PARTNER_KIND_LABELS = {
-    "sub_state": "sub-state government (a city, prefecture, state…)",
-    "state": "state (a national government)",
-    "non_state": "non-state body (a university, company, foundation…)",
-    "unknown": "not stated",
+    "sub_state": N_("sub-state government (a city, prefecture, state…)"),
+    "state": N_("state (a national government)"),
+    "non_state": N_("non-state body (a university, company, foundation…)"),
+    "unknown": N_("not stated"),
 }
 FIELD_LABELS = {
-    "region": "Region",
-    "partner": "Partner",
-    "partner_country": "Partner country",
-    "partner_kind": "Partner kind",
-    "type": "Type",
-    "date": "Date",
-    "status": "Status",
-    "sectors": "Sectors",
-    "title": "Title",
+    "region": N_("Region"),
+    "partner": N_("Partner"),
+    "partner_country": N_("Partner country"),
+    "partner_kind": N_("Partner kind"),
+    "type": N_("Type"),
+    "date": N_("Date"),
+    "status": N_("Status"),
+    "sectors": N_("Sectors"),
+    "title": N_("Title"),
 }
 PLACEHOLDERS = {
-    "region": "Kota Bandung, Pemkot Surabaya, Jawa Timur, East Java…",
-    "partner": "Braunschweig, Kitakyushu City, Osaka Prefecture…",
-    "partner_country": "Germany / Jerman / DE",
-    "date": "YYYY, YYYY-MM or YYYY-MM-DD",
-    "status": "agreed, established, reported, proposed, explored…",
-    "sectors": "Tourism; Education (separate with ; or ,)",
-    "title": "left empty: made from region, partner and type",
+    "region": N_("Kota Bandung, Pemkot Surabaya, Jawa Timur, East Java…"),
+    "partner": N_("Braunschweig, Kitakyushu City, Osaka Prefecture…"),
+    "partner_country": N_("Germany / Jerman / DE"),
+    "date": N_("YYYY, YYYY-MM or YYYY-MM-DD"),
+    "status": N_("agreed, established, reported, proposed, explored…"),
+    "sectors": N_("Tourism; Education (separate with ; or ,)"),
+    "title": N_("left empty: made from region, partner and type"),
 }
 
 
@@ -160,7 +160,7 @@ class CaseFormScreen(CompletingForm):
         self.source_id = source_id
         self.passage = passage
         self.quote = quote
-        self.heading = heading or ("Edit case" if case_id else "New case")
+        self.heading = heading or (_("Edit case") if case_id else _("New case"))
         self.supports = supports
         self.suggest = suggest
         self.force = False
@@ -182,7 +182,7 @@ class CaseFormScreen(CompletingForm):
                 yield Static(Text(), id="form-note")
                 yield from self._field("region", v.region)
                 yield Checkbox(
-                    "The source does not say which: keep the name as stated",
+                    _("The source does not say which: keep the name as stated"),
                     value=v.keep_ambiguous,
                     compact=True,
                     id="keep-ambiguous",
@@ -190,9 +190,9 @@ class CaseFormScreen(CompletingForm):
                 for name in ("partner", "partner_country"):
                     yield from self._field(name, getattr(v, name))
                 with Horizontal(classes="form-row"):
-                    yield Label(FIELD_LABELS["partner_kind"], classes="form-label")
+                    yield Label(_(FIELD_LABELS["partner_kind"]), classes="form-label")
                     yield Select(
-                        [(Content(label), kind) for kind, label in PARTNER_KIND_LABELS.items()],
+                        [(Content(_(label)), kind) for kind, label in PARTNER_KIND_LABELS.items()],
                         value=v.partner_kind
                         if v.partner_kind in PARTNER_KIND_LABELS
                         else "unknown",
@@ -201,7 +201,7 @@ class CaseFormScreen(CompletingForm):
                         id="partner_kind",
                     )
                 with Horizontal(classes="form-row"):
-                    yield Label(FIELD_LABELS["type"], classes="form-label")
+                    yield Label(_(FIELD_LABELS["type"]), classes="form-label")
                     yield Select([], prompt=_("choose a type"), compact=True, id="type")
                 yield Static(Text(), id="type-line", classes="form-line")
                 for name in ("date", "status"):
@@ -228,11 +228,11 @@ class CaseFormScreen(CompletingForm):
 
     def _field(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="form-row"):
-            yield Label(FIELD_LABELS[name], classes="form-label")
+            yield Label(_(FIELD_LABELS[name]), classes="form-label")
             suggester = self.suggester_for(name)
             yield Input(
                 value=value,
-                placeholder=PLACEHOLDERS.get(name, ""),
+                placeholder=_(PLACEHOLDERS[name]) if name in PLACEHOLDERS else "",
                 id=name,
                 compact=True,
                 suggester=suggester,
@@ -268,8 +268,10 @@ class CaseFormScreen(CompletingForm):
             if found is None:
                 return SuggestionRead(
                     None,
-                    "The passage names no Indonesian region with a foreign partner and a "
-                    "cooperation word: fill in the form yourself.",
+                    _(
+                        "The passage names no Indonesian region with a foreign partner and a "
+                        "cooperation word: fill in the form yourself."
+                    ),
                 )
             from paradiplo.db import ui_queries
 
@@ -278,12 +280,18 @@ class CaseFormScreen(CompletingForm):
             values = CaseValues(
                 region=region,
                 partner=found.partner or "",
-                partner_country=found.partner_country_name or found.partner_country or "",
+                partner_country=data_label(
+                    "country",
+                    found.partner_country,
+                    found.partner_country_name or found.partner_country or "",
+                ),
                 partner_kind="sub_state" if found.partner else "unknown",
                 type=found.type,
-                sectors=[labels.get(s, s) for s in found.sectors],
+                sectors=[data_label("sector", s, labels.get(s, s)) for s in found.sectors],
             )
-            note = f"Pre-filled from the passage (cue: “{found.cue}”); check every field."
+            note = _("Pre-filled from the passage (cue: “{cue}”); check every field.").format(
+                cue=found.cue
+            )
             return SuggestionRead(values, note)
 
         run_db(self, "form-suggest", load)
@@ -325,7 +333,9 @@ class CaseFormScreen(CompletingForm):
 
     def on_form_choices(self, message: FormChoices) -> None:
         select = self.query_one("#type", Select)
-        select.set_options([(Content(label), tid) for tid, label in message.types])
+        select.set_options(
+            [(Content(data_label("type", tid, label)), tid) for tid, label in message.types]
+        )
         wanted = self.values.type
         ids = {tid for tid, _ in message.types}
         by_label = {label.casefold(): tid for tid, label in message.types}

@@ -78,7 +78,7 @@ def open_case_from_passage(reader: Any, source: Any, passage: tuple[int, int]) -
         source_id=source.id,
         passage=passage,
         quote=source.text[start:end],
-        heading="New case from the passage",
+        heading=_("New case from the passage"),
         suggest=True,
     )
     _from_passage(

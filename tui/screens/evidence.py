@@ -48,9 +48,9 @@ def case_facts(detail: Any) -> list[tuple[str, str]]:
             out.append(("partner_country", detail.partner.country_name))
     if detail.partner_kind:
         out.append(("partner_kind", detail.partner_kind.replace("_", "-")))
-    out.append(("type", detail.type_label or detail.type or "not stated"))
-    out.append(("date", detail.date_as_stated or detail.date or "not stated"))
-    out.append(("status", detail.status_as_stated or detail.status or "not stated"))
+    out.append(("type", detail.type_label or detail.type or _("not stated")))
+    out.append(("date", detail.date_as_stated or detail.date or _("not stated")))
+    out.append(("status", detail.status_as_stated or detail.status or _("not stated")))
     out.append(("title", detail.title))
     out += [(f"sector:{s.id}", s.label_en) for s in detail.sectors]
     return out
@@ -193,7 +193,7 @@ class AttachEvidenceScreen(FormDialog):
             return
         case_id = self.case_id
         if case_id is None:
-            self.show_problem("Choose a case first.")
+            self.show_problem(_("Choose a case first."))
             return
         supports = tuple(self.query_one("#facts", SelectionList).selected)
         source_id, (start, end) = self.source_id, self.passage

@@ -105,7 +105,7 @@ class NetworkScreen(Screen[None]):
         with self.app.batch_update():
             head = Text()
             head.append_text(one_line(data_label("actor_name", None, net.label), style="bold"))
-            kind = "its partners" if net.side == "region" else "the regions it works with"
+            kind = _("its partners") if net.side == "region" else _("the regions it works with")
             head.append(f"  ·  {cases_count(net.count)}  ·  {kind}: ", style="dim")
             head.append(f"{len(net.neighbours):,}")
             parts = describe_filters(self.filters, self.labels)

@@ -98,7 +98,7 @@ def describe_filters(f: Filters, labels: dict[str, str]) -> list[Text]:
     if f.years_label():
         parts.append(Text(_("years:") + " ", style="dim") + Text(f.years_label()))
     if f.case_type is not None:
-        label = labels.get(f"type:{f.case_type}", f.case_type or "not stated")
+        label = labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
         parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
     if f.stage is not None:
         parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
