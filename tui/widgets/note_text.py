@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from paradiplo.db.i18n import _, data_label, date_text
+from paradiplo.db.i18n import _, data_label, date_text, number
 from paradiplo.db.models import Note
 from paradiplo.db.text import display_safe, local_stamp
 
@@ -50,7 +50,8 @@ def short_text(text: str, limit: int) -> str:
     safe = display_safe(text)
     if len(safe) <= limit:
         return safe
-    return safe[:limit] + f"… ({len(safe) - limit:,} more characters)"
+    more = number(len(safe) - limit)
+    return safe[:limit] + "… (" + _("{n} more characters").format(n=more) + ")"
 
 
 def local_time(iso: str) -> str:
@@ -70,7 +71,10 @@ def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
     safe = display_safe(body)
     if len(safe) <= limit:
         return safe
-    return safe[:limit] + f"\n\n*… {len(safe) - limit:,} more characters: press e to open.*"
+    more = number(len(safe) - limit)
+    return (
+        safe[:limit] + "\n\n*… " + _("{n} more characters: press e to open.").format(n=more) + "*"
+    )
 
 
 def note_meta(note: Note, *, with_target: bool = False) -> Text:
