@@ -381,6 +381,8 @@ def stage_id(value: str) -> str:
     if key in STAGE_SYNONYMS:
         return STAGE_SYNONYMS[key]
     raise NotFound(
-        f"Unknown stage '{value}'. Use one of: {', '.join(STAGES)} "
-        "(or penjajakan, LoI, pernyataan kehendak, MoU, nota kesepahaman)."
+        _(
+            "Unknown stage '{value}'. Use one of: {stages} "
+            "(or penjajakan, LoI, pernyataan kehendak, MoU, nota kesepahaman)."
+        ).format(value=value, stages=", ".join(STAGES))
     )
