@@ -266,8 +266,10 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self._unread.clear()
         # Provinces open at first only when their regencies and cities fit in a few
         # screens: a collection across Indonesia has hundreds, a long tree to build and scroll.
+        # A country not read yet (`unread`) comes only with a collection too large for that.
         lines = sum(len(n.children) for n in home_nodes)
-        self._open_provinces = lines <= OPEN_PROVINCES_UP_TO
+        unread = any(n.key in self._view_unread for n in home_nodes)
+        self._open_provinces = lines <= OPEN_PROVINCES_UP_TO and not unread
         for side, label, nodes in (
             ("region", home_label, home_nodes),
             ("partner", N_("Partners abroad"), partners),
