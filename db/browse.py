@@ -173,7 +173,7 @@ def _tree_by_country(
 ) -> list[RegionNode]:
     """One side of the tree, its subtrees read only under the countries that show them (see
     `browse`); the keys of the countries left unread are added to `unread`."""
-    countries, size = trees.tree_countries(conn, filters, side)
+    countries, parents, size = trees.tree_countries(conn, filters, side)
     if size <= READ_ALL_UP_TO:
         full = queries.region_tree if side == "region" else queries.partner_tree
         return full(conn, filters)
@@ -183,7 +183,9 @@ def _tree_by_country(
         wanted.add(country_of(conn, side, chosen) or "")
     out = []
     for node in countries:
-        if node.key in wanted or len(countries) == 1:
+        if node.key not in parents:
+            pass  # nothing under it (partners not named): a leaf, as in the whole tree
+        elif node.key in wanted or len(countries) == 1:
             node = replace(node, children=trees.country_children(conn, filters, node.key))
         else:
             unread.add(node.key)

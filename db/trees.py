@@ -81,15 +81,24 @@ def _tree_rows(
     return conn.execute(sql.format(where=where), params).fetchall()
 
 
-def _tree_tops(conn: sqlite3.Connection, f: Filters, tree: str) -> tuple[dict[str, int], int]:
-    """A tree's countries ('' for none stated) with their counts under `f`, and a bound on
-    the rows its whole tree is built from (the summary rows, or the cases counted)."""
+# Whether a row of each tree adds a node under its country: every region row does (a
+# province or a region); a partner row only when it names its partner.
+_HOLDS = {"region": "1", "partner": "coalesce({p}partner_id, '') != ''"}
+
+
+def _tree_tops(
+    conn: sqlite3.Connection, f: Filters, tree: str
+) -> tuple[dict[str, int], set[str], int]:
+    """A tree's countries ('' for none stated) with their counts under `f`, the countries
+    with nodes under them, and a bound on the rows its whole tree is built from (the summary
+    rows, or the cases counted)."""
     summary_table, columns, _group = _TREES[tree]
     first = columns.split(",")[0]
     summary = _summarised(f)
     if summary is not None:
+        holds = _HOLDS[tree].format(p="")
         sql = (
-            f"SELECT coalesce({first}, ''), sum(n), count(*) FROM {summary_table}"
+            f"SELECT coalesce({first}, ''), sum(n), count(*), max({holds}) FROM {summary_table}"
             " WHERE sector_id = ? GROUP BY 1"
         )
         params: list[Any] = [summary]
@@ -100,13 +109,20 @@ def _tree_tops(conn: sqlite3.Connection, f: Filters, tree: str) -> tuple[dict[st
         else:
             where, params = where_clause(f, sectors_as="in")
             table = "cases c"
-        sql = f"SELECT coalesce(c.{first}, ''), count(*), count(*) FROM {table} {where} GROUP BY 1"
+        holds = _HOLDS[tree].format(p="c.")
+        sql = (
+            f"SELECT coalesce(c.{first}, ''), count(*), count(*), max({holds})"
+            f" FROM {table} {where} GROUP BY 1"
+        )
     counts: dict[str, int] = {}
+    parents: set[str] = set()
     size = 0
-    for country, n, rows in conn.execute(sql, params):
+    for country, n, rows, holds_nodes in conn.execute(sql, params):
         counts[country] = counts.get(country, 0) + n
         size += rows
-    return counts, size
+        if holds_nodes:
+            parents.add(country)
+    return counts, parents, size
 
 
 def _region_tree(
@@ -194,21 +210,24 @@ def _country(
 
 def tree_countries(
     conn: sqlite3.Connection, filters: Filters, side: str
-) -> tuple[list[RegionNode], int]:
+) -> tuple[list[RegionNode], frozenset[str], int]:
     """The countries of one side of the tree ('region' or 'partner'), in the tree's order,
-    with their counts under the filters and no children; and a bound on the rows that side's
-    whole tree is built from (what reading it whole costs). Two small aggregates, however many
+    with their counts under the filters and no children; the keys of those that have regions
+    or partners under them; and a bound on the rows that side's whole tree is built from
+    (what reading it whole costs). Two small aggregates, however many
     regions and partners the countries hold (see `country_children` for those)."""
     f = _side_filters(filters, side)
 
-    def read() -> tuple[list[RegionNode], int]:
-        counts, size = _tree_tops(conn, f, side)
+    def read() -> tuple[list[RegionNode], frozenset[str], int]:
+        counts, parents, size = _tree_tops(conn, f, side)
         countries = _reference(conn)[2]
         order = _COUNTRY_ORDER.get(side) or _partner_order(countries)
-        return [_country(side, k, counts[k], countries) for k in sorted(counts, key=order)], size
+        nodes = [_country(side, k, counts[k], countries) for k in sorted(counts, key=order)]
+        prefix = "c:" if side == "region" else "pc:"
+        return nodes, frozenset(prefix + k for k in parents), size
 
-    nodes, size = _memoised(conn, ("tree_countries", side, f), read)
-    return list(nodes), size
+    nodes, parents, size = _memoised(conn, ("tree_countries", side, f), read)
+    return list(nodes), parents, size
 
 
 def country_children(conn: sqlite3.Connection, filters: Filters, key: str) -> list[RegionNode]:
