@@ -159,29 +159,21 @@ async def test_opening_a_country_reads_its_partners(
             assert shown[partner.key].endswith(f" {partner.count}")
 
 
-async def test_an_opened_country_follows_the_filters(db_path: Path, by_country: None) -> None:
-    """Counts under a country read on opening change with the filters, like the rest."""
-    country_key, sector = _a_telling_filter(db_path)
-    app = ParadiploApp(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_ready(pilot)
-        country = await _to_partner_country(pilot, country_key)
-        await press(pilot, "right")
-        app.main.set_filter("sector", sector)
-        await settle(pilot)
-        _assert_counts(country, _partners(db_path, Filters(sectors=(sector,))))
-
-
-async def test_a_closed_country_is_read_under_the_filters_of_its_opening(
-    db_path: Path, by_country: None
+@pytest.mark.parametrize("opened", ["before", "after"])
+async def test_an_opened_country_follows_the_filters(
+    db_path: Path, by_country: None, opened: str
 ) -> None:
-    """A country opened after a filter change shows the counts of the new filters."""
+    """Counts under a country read on opening are those of the filters, whether it was
+    opened before a filter change (every view reads it again) or after it."""
     country_key, sector = _a_telling_filter(db_path)
     app = ParadiploApp(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
-        app.main.set_filter("sector", sector)
-        await settle(pilot)
-        country = await _to_partner_country(pilot, country_key)
-        await press(pilot, "right")
+        for step in ("before", "filter", "after"):
+            if step == opened:
+                country = await _to_partner_country(pilot, country_key)
+                await press(pilot, "right")
+            elif step == "filter":
+                app.main.set_filter("sector", sector)
+                await settle(pilot)
         _assert_counts(country, _partners(db_path, Filters(sectors=(sector,))))
