@@ -15,7 +15,7 @@ the filters like the rest of the tree.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -28,34 +28,25 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from paradiplo.db.i18n import N_, _, data_label, number
+from paradiplo.db.i18n import N_, _, number
 from paradiplo.db.models import Filters, RegionNode
-from paradiplo.tui.widgets.dbwork import DbResult, WorkFailed, run_db
+from paradiplo.tui.widgets.dbwork import WorkFailed, run_db
+from paradiplo.tui.widgets.region_nodes import (
+    ClearRequest,
+    CountryRead,
+    NodeData,
+    keys_above,
+    name_text,
+    short_name,
+    zeroed,
+)
 from paradiplo.tui.widgets.scrolling import PaneSized
-from paradiplo.tui.widgets.text import one_line
+
+__all__ = ["ClearRequest", "NodeData", "RegionTree", "short_name"]  # imported from here
 
 PARTNER_SECTION = "partners"
 COUNT_STYLE = Style(dim=True)
 OPEN_PROVINCES_UP_TO = 60  # regencies and cities shown open at first, at most
-
-
-@dataclass(frozen=True)
-class NodeData:
-    """What a tree node stands for: a filter key on one side, or a section heading."""
-
-    side: str  # "region" | "partner"
-    key: str | None  # None for the section heading
-    label: str
-
-
-@dataclass
-class CountryRead(DbResult):
-    """The regions or partners under a country of the tree, read when it was opened."""
-
-    side: str
-    key: str
-    filters: Filters
-    children: list[RegionNode]
 
 
 class RegionTree(PaneSized, Tree[NodeData]):
@@ -194,24 +185,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         return max(depth - 1, 0) * self.guide_depth
 
     def _name_text(self, data: NodeData) -> Text:
-        chosen = self.region_key if data.side == "region" else self.partner_key
-        selected = data.key is not None and data.key == chosen
-        text = Text()
-        if selected:
-            text.append("● ", style="bold")
-        label = data.label
-        if data.key is None:
-            label = _(label)
-        elif data.key == "pc:":
-            label = _("Partner not named")
-        elif data.key.startswith("pc:"):
-            label = data_label("country", data.key[3:], label)
-        else:
-            label = data_label("actor_name", None, label)
-        text.append_text(one_line(short_name(label), style="bold underline" if selected else ""))
-        if data.key is None:
-            text.stylize("bold")
-        return text
+        return name_text(data, self.region_key if data.side == "region" else self.partner_key)
 
     # ------------------------------------------------------------------------ content
     def show(
@@ -340,7 +314,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """The nodes to expand, top first, for `key` waiting under a collapsed node to be
         in the tree (searched only when a filter names a node not shown yet)."""
         for parent, children in self._deferred.items():
-            path = _keys_above(children, key) if parent[0] == side else None
+            path = keys_above(children, key) if parent[0] == side else None
             if path is not None:
                 return [parent, *((side, k) for k in path)]
         return []
@@ -507,7 +481,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
             self._set_count(n, 0)
             if n.data is not None and (n.data.side, n.data.key) in self._deferred:
                 key = (n.data.side, n.data.key)
-                self._deferred[key] = _zeroed(self._deferred[key])
+                self._deferred[key] = zeroed(self._deferred[key])
             stack.extend(n.children)
 
     def _expand_to_choice(self) -> None:
@@ -616,33 +590,3 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
-
-
-def _keys_above(nodes: list[RegionNode], key: str) -> list[str] | None:
-    """The keys of the nodes from `nodes` down to `key`'s parent ([] if `key` is one of
-    `nodes`), or None if `key` is not under them."""
-    for node in nodes:
-        if node.key == key:
-            return []
-        below = _keys_above(node.children, key)
-        if below is not None:
-            return [node.key, *below]
-    return None
-
-
-def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:
-    return [replace(n, count=0, children=_zeroed(n.children)) for n in nodes]
-
-
-def short_name(name: str) -> str:
-    """'Kabupaten Trenggalek' -> 'Kab. Trenggalek', 'Provinsi Jawa Barat' -> 'Jawa Barat': the
-    usual short forms (a province's name is its own), so a narrow tree
-    still shows the name and its count (the filter bar and detail keep the full name)."""
-    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "")):
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
-
-
-class ClearRequest(Message):
-    """Escape where there is nothing local to clear: clear every filter."""
