@@ -13,17 +13,22 @@ below takes the whole object, so a new filter field needs no change here.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from paradiplo.db import notes as notes_api
-from paradiplo.db import queries
+from paradiplo.db import queries, trees
+from paradiplo.db.caselist import where_clause
 from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import data_label
 from paradiplo.db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 
 PAGE = 100  # rows in a page of the case list
+# A side of the tree built from at most this many rows is read whole; a larger one is read
+# by country (see `browse`'s `read_countries`).
+READ_ALL_UP_TO = 400
+HOME_COUNTRY = "c:ID"  # opened at first: its provinces are read with the first view
 T = TypeVar("T")
 
 # The parts of a view, named as the panes that show them.
@@ -71,6 +76,9 @@ class BrowseView:
     case: CaseView | None = None
     failures: dict[str, Exception] = field(default_factory=dict)
     asked: Filters = field(default_factory=Filters)  # the filters asked for
+    # Country nodes of the trees whose subtree was not read (`browse`'s `read_countries`):
+    # they have children, to be read with `country_children` when opened.
+    unread: frozenset[str] = frozenset()
 
     @property
     def revealed(self) -> bool:
@@ -101,11 +109,18 @@ def browse(
     selection: Selection | None = None,
     *,
     strict: bool = True,
+    read_countries: Collection[str] | None = None,
 ) -> BrowseView:
     """The browser's view of `filters` and `sort`, with the cursor on `selection`'s case.
 
     With `strict=False` a part whose queries fail is recorded in `failures` and the other
     parts are still read (the app shows what it can and marks the failed pane).
+
+    The trees are read whole, unless `read_countries` is given (the app does): then a side
+    built from more than `READ_ALL_UP_TO` rows lists its countries with their counts, and
+    reads the regions or partners only under the countries in `read_countries`, the home
+    country, a lone country, and the country holding that side's filter. The others are
+    listed in `unread`, for `country_children` when they are opened.
     """
     selection = selection or Selection()
     failures: dict[str, Exception] = {}
@@ -127,14 +142,77 @@ def browse(
     )
     row = view.cursor_row
     case = part("detail", lambda: case_view(conn, row.id), None) if row is not None else None
+    unread: set[str] = set()
+
+    def side_tree(side: str) -> list[RegionNode]:
+        if read_countries is None:
+            whole = queries.region_tree if side == "region" else queries.partner_tree
+            return whole(conn, shown)
+        return _tree_by_country(conn, shown, side, read_countries, unread)
+
+    none: list[RegionNode] = []
+    regions = part("regions", lambda: side_tree("region"), none)
+    partners = part("regions", lambda: side_tree("partner"), none)
     return replace(
         view,
-        regions=part("regions", lambda: queries.region_tree(conn, shown), []),
-        partners=part("regions", lambda: by_shown_name(queries.partner_tree(conn, shown)), []),
+        regions=regions,
+        partners=by_shown_name(partners),
         sectors=part("sectors", lambda: queries.sector_counts(conn, shown), []),
         case=case,
         failures=failures,
+        unread=frozenset(unread),
     )
+
+
+def _tree_by_country(
+    conn: sqlite3.Connection,
+    filters: Filters,
+    side: str,
+    read: Collection[str],
+    unread: set[str],
+) -> list[RegionNode]:
+    """One side of the tree, its subtrees read only under the countries that show them (see
+    `browse`); the keys of the countries left unread are added to `unread`."""
+    countries, parents, size = trees.tree_countries(conn, filters, side)
+    if size <= READ_ALL_UP_TO:
+        full = queries.region_tree if side == "region" else queries.partner_tree
+        return full(conn, filters)
+    wanted = {*read, HOME_COUNTRY}
+    chosen = filters.region if side == "region" else filters.partner
+    if chosen:
+        wanted.add(country_of(conn, side, chosen) or "")
+    out = []
+    for node in countries:
+        if node.key not in parents:
+            pass  # nothing under it (partners not named): a leaf, as in the whole tree
+        elif node.key in wanted or len(countries) == 1:
+            node = replace(node, children=trees.country_children(conn, filters, node.key))
+        else:
+            unread.add(node.key)
+        out.append(node)
+    return out
+
+
+def country_of(conn: sqlite3.Connection, side: str, key: str) -> str | None:
+    """The country node ('c:ID', 'pc:JP') above a region or partner filter key of `side`,
+    or None if no case has it."""
+    prefix = "c" if side == "region" else "pc"
+    if key.startswith(prefix + ":"):
+        return key
+    f = Filters(region=key) if side == "region" else Filters(partner=key)
+    try:
+        where, params = where_clause(f)
+    except NotFound:  # a key of no known kind: no case has it
+        return None
+    column = "region_country" if side == "region" else "partner_country"
+    row = conn.execute(f"SELECT c.{column} FROM cases c {where} LIMIT 1", params).fetchone()
+    return f"{prefix}:{row[0] or ''}" if row is not None else None
+
+
+def country_children(conn: sqlite3.Connection, filters: Filters, key: str) -> list[RegionNode]:
+    """The regions or partners under a country of the trees (one listed in a view's
+    `unread`), with their counts under `filters`."""
+    return trees.country_children(conn, filters, key)
 
 
 def by_shown_name(countries: list[RegionNode]) -> list[RegionNode]:

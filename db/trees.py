@@ -23,7 +23,7 @@ def region_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> lis
 
     Counts honour the sector and partner filters (not the region filter itself).
     """
-    f = replace(filters, region=None) if filters else Filters()
+    f = _side_filters(filters, "region")
     return list(_memoised(conn, ("region_tree", f), lambda: _region_tree(conn, f)))
 
 
@@ -52,14 +52,19 @@ _TREES = {
 }
 
 
-def _tree_rows(conn: sqlite3.Connection, f: Filters, tree: str) -> list[tuple[Any, ...]]:
+def _tree_rows(
+    conn: sqlite3.Connection, f: Filters, tree: str, country: str | None = None
+) -> list[tuple[Any, ...]]:
     """A tree's (columns..., count) rows under `f`: from its summary table when one answers
-    (a few hundred rows, whatever the size of the collection), else counted from the cases."""
+    (a few hundred rows, whatever the size of the collection), else counted from the cases.
+    With `country` ('' for none stated), only the rows of that country."""
     summary_table, columns, group = _TREES[tree]
+    first = columns.split(",")[0]
     summary = _summarised(f)
     if summary is not None:
-        sql = f"SELECT {columns}, n FROM {summary_table} WHERE sector_id = ?"
-        params: list[Any] = [summary]
+        where, params = "WHERE sector_id = ?", [summary]
+        sql = f"SELECT {columns}, n FROM {summary_table} {{where}}"
+        alias = ""
     else:
         if f.sectors:  # one range of case_sectors (kept in sector order)
             where, params = sector_where(f, "c")
@@ -68,12 +73,62 @@ def _tree_rows(conn: sqlite3.Connection, f: Filters, tree: str) -> list[tuple[An
             where, params = where_clause(f, sectors_as="in")
             table = "cases c"
         cols = ", ".join(f"c.{c.strip()}" for c in columns.split(","))
-        sql = f"SELECT {cols}, count(*) FROM {table} {where} GROUP BY {group}"
-    return conn.execute(sql, params).fetchall()
+        sql = f"SELECT {cols}, count(*) FROM {table} {{where}} GROUP BY {group}"
+        alias = "c."
+    if country is not None:
+        where += (" AND " if where else "WHERE ") + f"coalesce({alias}{first}, '') = ?"
+        params = [*params, country]
+    return conn.execute(sql.format(where=where), params).fetchall()
 
 
-def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    rows = _tree_rows(conn, f, "region")
+# Whether a row of each tree adds a node under its country: every region row does (a
+# province or a region); a partner row only when it names its partner.
+_HOLDS = {"region": "1", "partner": "coalesce({p}partner_id, '') != ''"}
+
+
+def _tree_tops(
+    conn: sqlite3.Connection, f: Filters, tree: str
+) -> tuple[dict[str, int], set[str], int]:
+    """A tree's countries ('' for none stated) with their counts under `f`, the countries
+    with nodes under them, and a bound on the rows its whole tree is built from (the summary
+    rows, or the cases counted)."""
+    summary_table, columns, _group = _TREES[tree]
+    first = columns.split(",")[0]
+    summary = _summarised(f)
+    if summary is not None:
+        holds = _HOLDS[tree].format(p="")
+        sql = (
+            f"SELECT coalesce({first}, ''), sum(n), count(*), max({holds}) FROM {summary_table}"
+            " WHERE sector_id = ? GROUP BY 1"
+        )
+        params: list[Any] = [summary]
+    else:
+        if f.sectors:
+            where, params = sector_where(f, "c")
+            table = "case_sectors c"
+        else:
+            where, params = where_clause(f, sectors_as="in")
+            table = "cases c"
+        holds = _HOLDS[tree].format(p="c.")
+        sql = (
+            f"SELECT coalesce(c.{first}, ''), count(*), count(*), max({holds})"
+            f" FROM {table} {where} GROUP BY 1"
+        )
+    counts: dict[str, int] = {}
+    parents: set[str] = set()
+    size = 0
+    for country, n, rows, holds_nodes in conn.execute(sql, params):
+        counts[country] = counts.get(country, 0) + n
+        size += rows
+        if holds_nodes:
+            parents.add(country)
+    return counts, parents, size
+
+
+def _region_tree(
+    conn: sqlite3.Connection, f: Filters, country: str | None = None
+) -> list[RegionNode]:
+    rows = _tree_rows(conn, f, "region", country)
     area_names, area_levels, countries = _reference(conn)
     actor_ids = {r[3] for r in rows if not r[2]}
     actors: dict[str, tuple[str, str | None]] = {}
@@ -125,11 +180,76 @@ def _region_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         return RegionNode(f"{kind}:{value}", label, level, node[0], children)
 
     out = []
-    for ckey, cnode in sorted(tree.items(), key=lambda kv: (kv[0] != "ID", kv[0])):
-        children = _by_label([make(k, v) for k, v in cnode[1].items()])
-        label = countries.get(ckey, ckey or "Country not stated")
-        out.append(RegionNode(f"c:{ckey}", label, "country", cnode[0], children))
+    for ckey in sorted(tree, key=_COUNTRY_ORDER["region"]):
+        count, kids = tree[ckey]
+        children = _by_label([make(k, v) for k, v in kids.items()])
+        out.append(_country("region", ckey, count, countries, children))
     return out
+
+
+# The countries of each side in the tree's order: the home country (Indonesia) first on the
+# region side; by name on the partner side (codes with no name last).
+_COUNTRY_ORDER: dict[str, Any] = {"region": lambda k: (k != "ID", k)}
+
+
+def _country(
+    side: str,
+    ckey: str,
+    count: int,
+    countries: dict[str, str],
+    children: list[RegionNode] | None = None,
+) -> RegionNode:
+    """A country node of `side`, labelled from the country names."""
+    if side == "region":
+        key, label = f"c:{ckey}", countries.get(ckey, ckey or "Country not stated")
+    else:
+        key = f"pc:{ckey}"
+        label = countries.get(ckey, ckey) if ckey else N_("Partner not named")
+    return RegionNode(key, label, "country", count, children or [])
+
+
+def tree_countries(
+    conn: sqlite3.Connection, filters: Filters, side: str
+) -> tuple[list[RegionNode], frozenset[str], int]:
+    """The countries of one side of the tree ('region' or 'partner'), in the tree's order,
+    with their counts under the filters and no children; the keys of those that have regions
+    or partners under them; and a bound on the rows that side's whole tree is built from
+    (what reading it whole costs). Two small aggregates, however many
+    regions and partners the countries hold (see `country_children` for those)."""
+    f = _side_filters(filters, side)
+
+    def read() -> tuple[list[RegionNode], frozenset[str], int]:
+        counts, parents, size = _tree_tops(conn, f, side)
+        countries = _reference(conn)[2]
+        order = _COUNTRY_ORDER.get(side) or _partner_order(countries)
+        nodes = [_country(side, k, counts[k], countries) for k in sorted(counts, key=order)]
+        prefix = "c:" if side == "region" else "pc:"
+        return nodes, frozenset(prefix + k for k in parents), size
+
+    nodes, parents, size = _memoised(conn, ("tree_countries", side, f), read)
+    return list(nodes), parents, size
+
+
+def country_children(conn: sqlite3.Connection, filters: Filters, key: str) -> list[RegionNode]:
+    """The subtree under one country node of either side ('c:ID', 'pc:JP'), as the whole
+    tree under `filters` holds it, read from that country's rows alone."""
+    side = "partner" if key.startswith("pc:") else "region"
+    f = _side_filters(filters, side)
+    country = key.partition(":")[2]
+    build = _partner_tree if side == "partner" else _region_tree
+    nodes = _memoised(conn, ("country_children", key, f), lambda: build(conn, f, country))
+    return list(nodes[0].children) if nodes else []
+
+
+def _side_filters(filters: Filters | None, side: str) -> Filters:
+    """The filters one side's counts honour: all but that side's own filter."""
+    if filters is None:
+        return Filters()
+    return replace(filters, partner=None) if side == "partner" else replace(filters, region=None)
+
+
+def _partner_order(countries: dict[str, str]) -> Any:
+    return lambda k: countries.get(k, "~" + k).casefold()
 
 
 def _by_label(nodes: list[RegionNode]) -> list[RegionNode]:
@@ -140,12 +260,14 @@ def _by_label(nodes: list[RegionNode]) -> list[RegionNode]:
 
 def partner_tree(conn: sqlite3.Connection, filters: Filters | None = None) -> list[RegionNode]:
     """Partner side: country, then partner, with case counts (honours region and sectors)."""
-    f = replace(filters, partner=None) if filters else Filters()
+    f = _side_filters(filters, "partner")
     return list(_memoised(conn, ("partner_tree", f), lambda: _partner_tree(conn, f)))
 
 
-def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
-    rows = _tree_rows(conn, f, "partner")
+def _partner_tree(
+    conn: sqlite3.Connection, f: Filters, country: str | None = None
+) -> list[RegionNode]:
+    rows = _tree_rows(conn, f, "partner", country)
     countries = _reference(conn)[2]
     by_country: dict[str, list[RegionNode]] = {}
     totals: dict[str, int] = {}
@@ -158,10 +280,9 @@ def _partner_tree(conn: sqlite3.Connection, f: Filters) -> list[RegionNode]:
         else:
             by_country.setdefault(ckey, [])
     out = []
-    for ckey in sorted(totals, key=lambda k: countries.get(k, "~" + k).casefold()):
-        label = countries.get(ckey, ckey) if ckey else N_("Partner not named")
+    for ckey in sorted(totals, key=_partner_order(countries)):
         kids = sorted(by_country.get(ckey, []), key=lambda n: n.label.casefold())
-        out.append(RegionNode(f"pc:{ckey}", label, "country", totals[ckey], kids))
+        out.append(_country("partner", ckey, totals[ckey], countries, kids))
     return out
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from paradiplo.db import browse as browse_api
 from paradiplo.db import queries
-from paradiplo.db.browse import PAGE, Selection, browse, case_view, labels
+from paradiplo.db.browse import PAGE, Selection, browse, case_view, country_children, labels
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import open_store
@@ -101,4 +102,63 @@ def test_partner_countries_in_the_order_of_their_shown_names(db_path: Path, lang
             assert names.index("Jepang") < names.index("Tiongkok")  # China is Tiongkok
     finally:
         i18n.set_language("en")
+        store.close()
+
+
+def _every_filter(view_sectors: list[str]) -> list[Filters]:
+    return [
+        Filters(),
+        Filters(sectors=(view_sectors[0],)),
+        Filters(partner="pc:JP"),
+        Filters(region="p:35", sectors=(view_sectors[0],)),
+        Filters(year_from=2015),
+    ]
+
+
+def test_trees_read_by_country_match_the_whole_trees(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large collection's trees list their countries and read some of them
+    (`read_countries`): those read, and each one read later with `country_children`, are
+    the whole trees' own, counts included, under any filters."""
+    monkeypatch.setattr(browse_api, "READ_ALL_UP_TO", 0)  # the seed data read as a large one
+    store = open_store(db_path)
+    try:
+        conn = store.conn
+        sectors = [s.id for s in browse(conn, Filters()).sectors]
+        for filters in _every_filter(sectors):
+            whole = browse(conn, filters)
+            assert not whole.unread
+            lazy = browse(conn, filters, read_countries=["pc:SG"])
+            assert [n.key for n in lazy.regions] == [n.key for n in whole.regions]
+            assert [n.key for n in lazy.partners] == [n.key for n in whole.partners]
+            for got, full in zip(
+                lazy.regions + lazy.partners, whole.regions + whole.partners, strict=True
+            ):
+                assert got.count == full.count
+                if got.key in lazy.unread:
+                    assert not got.children and full.children
+                    assert country_children(conn, filters, got.key) == full.children
+                else:
+                    assert got.children == full.children
+            assert "pc:SG" not in lazy.unread and "c:ID" not in lazy.unread
+            if filters.partner:  # the country holding the partner filter is read
+                assert filters.partner not in lazy.unread
+            every = [n.key for n in whole.regions + whole.partners]
+            assert browse(conn, filters, read_countries=every) == whole
+    finally:
+        store.close()
+
+
+def test_a_partner_filter_reads_its_country(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browse_api, "READ_ALL_UP_TO", 0)
+    store = open_store(db_path)
+    try:
+        conn = store.conn
+        japan = next(c for c in browse(conn, Filters()).partners if c.key == "pc:JP")
+        partner = japan.children[0].key
+        view = browse(conn, Filters(partner=partner), read_countries=())
+        assert "pc:JP" not in view.unread and view.unread
+        assert labels(view)[partner] == japan.children[0].label  # the filter bar names it
+    finally:
         store.close()

@@ -8,6 +8,7 @@ cursor loads that case into the Detail pane.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -49,9 +50,18 @@ class Browsed(DbResult):
     view: BrowseView
 
 
-def read_view(store: Store, filters: Filters, sort: str, selection: Selection) -> Browsed:
-    """The work of the browse worker: one `BrowseView`, failing parts recorded in it."""
-    return Browsed(browse(store.conn, filters, sort, selection, strict=False))
+def read_view(
+    store: Store,
+    filters: Filters,
+    sort: str,
+    selection: Selection,
+    read_countries: Collection[str] = (),
+) -> Browsed:
+    """The work of the browse worker: one `BrowseView`, failing parts recorded in it; in a
+    large collection the trees are read under the countries the region tree shows open
+    (`read_countries`) and the others when they are opened (widgets/regions.py)."""
+    view = browse(store.conn, filters, sort, selection, strict=False, read_countries=read_countries)
+    return Browsed(view)
 
 
 # The four panes in their order (their number keys 1-4), each with its title.
@@ -198,12 +208,15 @@ class MainScreen(DetailSide):
     # one worker and shows it in one batch: one layout and one frame for the four panes.
     def reload(self, *, reveal: bool = False) -> None:
         select = self.want_case if not self.opened or reveal else self.current_case
-        self.load(self.filters, self.sort, Selection(select, reveal))
+        read = self.query_one(RegionTree).countries_read()
+        self.load(self.filters, self.sort, Selection(select, reveal), read)
 
     @db_work("browse")
-    def load(self, filters: Filters, sort: str, selection: Selection) -> Browsed:
+    def load(
+        self, filters: Filters, sort: str, selection: Selection, read: Collection[str]
+    ) -> Browsed:
         """Read what the panes show."""
-        return read_view(app_of(self).open_store(), filters, sort, selection)
+        return read_view(app_of(self).open_store(), filters, sort, selection, read)
 
     def on_browsed(self, message: Browsed) -> None:
         message.stop()
@@ -258,7 +271,7 @@ class MainScreen(DetailSide):
         tree = self.query_one(RegionTree)
         tree.set_choice(view.filters.region, view.filters.partner)
         if "regions" not in view.failures:
-            tree.show(view.regions, view.partners)
+            tree.show(view.regions, view.partners, view.unread, view.filters)
 
     def _show_sectors(self, view: BrowseView) -> None:
         if "sectors" not in view.failures:

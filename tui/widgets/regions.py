@@ -5,11 +5,17 @@ One tree with two sections, so the partner side is one keypress away (`p` jumps 
 abroad' (country > partner, from `queries.partner_tree`). Each node shows its case count under
 the other filters. Enter (or a click) on a node filters the agreements by it; Enter on the
 section heading opens or closes it; Escape clears the filter of the side the cursor is on.
+
+In a large collection the view lists some countries without their regions or partners
+(`BrowseView.unread`): such a country is read when it is first opened, in a worker, under the
+filters shown; from then on every view reads it (see `countries_read`), so its counts follow
+the filters like the rest of the tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -22,23 +28,25 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from paradiplo.db.i18n import N_, _, data_label, number
-from paradiplo.db.models import RegionNode
+from paradiplo.db.i18n import N_, _, number
+from paradiplo.db.models import Filters, RegionNode
+from paradiplo.tui.widgets.dbwork import WorkFailed, run_db
+from paradiplo.tui.widgets.region_nodes import (
+    ClearRequest,
+    CountryRead,
+    NodeData,
+    keys_above,
+    name_text,
+    short_name,
+    zeroed,
+)
 from paradiplo.tui.widgets.scrolling import PaneSized
-from paradiplo.tui.widgets.text import one_line
+
+__all__ = ["ClearRequest", "NodeData", "RegionTree", "short_name"]  # imported from here
 
 PARTNER_SECTION = "partners"
 COUNT_STYLE = Style(dim=True)
 OPEN_PROVINCES_UP_TO = 60  # regencies and cities shown open at first, at most
-
-
-@dataclass(frozen=True)
-class NodeData:
-    """What a tree node stands for: a filter key on one side, or a section heading."""
-
-    side: str  # "region" | "partner"
-    key: str | None  # None for the section heading
-    label: str
 
 
 class RegionTree(PaneSized, Tree[NodeData]):
@@ -75,7 +83,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         # (side, key) -> node and -> case count; a heading's key is None.
         self._by_key: dict[tuple[str, str | None], TreeNode[NodeData]] = {}
         self._counts: dict[tuple[str, str | None], int] = {}
-        self._shown: tuple[list[RegionNode], list[RegionNode]] | None = None
+        self._shown: tuple[list[RegionNode], list[RegionNode], Collection[str]] | None = None
         self._sections: dict[str, TreeNode[NodeData]] = {}
         self._style_cache: Style | None = None
         self._recounted: list[TreeNode[NodeData]] = []  # nodes whose count changed
@@ -83,6 +91,11 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self._open_provinces = True
         # Children not added yet (their node is collapsed).
         self._deferred: dict[tuple[str, str | None], list[RegionNode]] = {}
+        # Countries whose children the view did not read, and those being read now.
+        self._unread: set[tuple[str, str | None]] = set()
+        self._view_unread: Collection[str] = frozenset()
+        self._reading: set[tuple[str, str]] = set()
+        self.filters = Filters()  # the filters of the counts shown
 
     def process_label(self, label: str | Text) -> Text:
         """Plain strings are literal here, never markup (labels come from data)."""
@@ -172,36 +185,28 @@ class RegionTree(PaneSized, Tree[NodeData]):
         return max(depth - 1, 0) * self.guide_depth
 
     def _name_text(self, data: NodeData) -> Text:
-        chosen = self.region_key if data.side == "region" else self.partner_key
-        selected = data.key is not None and data.key == chosen
-        text = Text()
-        if selected:
-            text.append("● ", style="bold")
-        label = data.label
-        if data.key is None:
-            label = _(label)
-        elif data.key == "pc:":
-            label = _("Partner not named")
-        elif data.key.startswith("pc:"):
-            label = data_label("country", data.key[3:], label)
-        else:
-            label = data_label("actor_name", None, label)
-        text.append_text(one_line(short_name(label), style="bold underline" if selected else ""))
-        if data.key is None:
-            text.stylize("bold")
-        return text
+        return name_text(data, self.region_key if data.side == "region" else self.partner_key)
 
     # ------------------------------------------------------------------------ content
-    def show(self, regions: list[RegionNode], partners: list[RegionNode]) -> None:
-        """Show new counts, changing only what changed.
+    def show(
+        self,
+        regions: list[RegionNode],
+        partners: list[RegionNode],
+        unread: Collection[str] = frozenset(),
+        filters: Filters | None = None,
+    ) -> None:
+        """Show new counts (under `filters`), changing only what changed. The countries in
+        `unread` have children not read yet: they are read when opened.
 
         The first call builds the tree; later calls update the counts in place and add only
         the nodes that appeared (a node with no case under the filters stays, with 0), so
         what is expanded and where the cursor is stay as they are. Same data as shown (a
         region filter does not change the region side): nothing to do.
         """
-        if self._shown is not None and self._shown == (regions, partners):
+        self.filters = filters or Filters()
+        if self._shown is not None and self._shown == (regions, partners, unread):
             return
+        self._view_unread = unread
         # With one home country (the usual case) its provinces sit right under the heading:
         # one level less to indent in a narrow pane.
         home_label = regions[0].label if len(regions) == 1 else "Indonesian side"
@@ -210,7 +215,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         if not self.loaded:
             self._build_first(home_label, home_nodes, partners)
         else:
-            old_regions, old_partners = self._shown or ([], [])
+            old_regions, old_partners, _old_unread = self._shown or ([], [], ())
             if regions != old_regions:
                 if home_kind != self._home_kind:
                     self._rebuild_section("region", home_label, home_nodes)
@@ -224,7 +229,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self._counts[("partner", None)] = sum(n.count for n in partners)
         self._recounted.extend(self._sections.values())
         self._repaint_counts()
-        self._shown = (regions, partners)
+        self._shown = (regions, partners, unread)
 
     def _build_first(
         self, home_label: str, home_nodes: list[RegionNode], partners: list[RegionNode]
@@ -232,10 +237,13 @@ class RegionTree(PaneSized, Tree[NodeData]):
         self.clear()
         self._by_key.clear()
         self._deferred.clear()
+        self._unread.clear()
         # Provinces open at first only when their regencies and cities fit in a few
         # screens: a collection across Indonesia has hundreds, a long tree to build and scroll.
+        # A country not read yet (`unread`) comes only with a collection too large for that.
         lines = sum(len(n.children) for n in home_nodes)
-        self._open_provinces = lines <= OPEN_PROVINCES_UP_TO
+        unread = any(n.key in self._view_unread for n in home_nodes)
+        self._open_provinces = lines <= OPEN_PROVINCES_UP_TO and not unread
         for side, label, nodes in (
             ("region", home_label, home_nodes),
             ("partner", N_("Partners abroad"), partners),
@@ -276,7 +284,11 @@ class RegionTree(PaneSized, Tree[NodeData]):
         data = NodeData(side, n.key, n.label)
         key = (side, n.key)
         self._counts[key] = n.count
-        if n.children:
+        if n.key in self._view_unread:
+            child = parent.add(self._name_text(data), data, before=before, allow_expand=True)
+            self._by_key[key] = child
+            self._unread.add(key)
+        elif n.children:
             child = parent.add(self._name_text(data), data, before=before)
             self._by_key[key] = child
             if not self.loaded and self._opens_first(n.key):
@@ -302,19 +314,71 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """The nodes to expand, top first, for `key` waiting under a collapsed node to be
         in the tree (searched only when a filter names a node not shown yet)."""
         for parent, children in self._deferred.items():
-            path = _keys_above(children, key) if parent[0] == side else None
+            path = keys_above(children, key) if parent[0] == side else None
             if path is not None:
                 return [parent, *((side, k) for k in path)]
         return []
 
     def _materialize(self, node: TreeNode[NodeData]) -> None:
-        """Add the children that were waiting for this node to be expanded."""
+        """Add the children that were waiting for this node to be expanded (or read them,
+        for a country whose children the view did not read)."""
         data = node.data
         if data is None:
+            return
+        if (data.side, data.key) in self._unread:
+            self._read_children(data.side, data.key)
             return
         children = self._deferred.pop((data.side, data.key), None)
         if children:
             self._add_all(node, children, data.side)
+
+    def _read_children(self, side: str, key: str | None) -> None:
+        """Read a country's children under the filters shown, in a worker (see `CountryRead`)."""
+        if key is None or (side, key) in self._reading:
+            return
+        from paradiplo.db.browse import country_children
+
+        self._reading.add((side, key))
+        filters = self.filters
+        run_db(
+            self,
+            f"regions {key}",
+            lambda store: CountryRead(
+                side, key, filters, country_children(store.conn, filters, key)
+            ),
+        )
+
+    def on_country_read(self, message: CountryRead) -> None:
+        message.stop()
+        key = (message.side, message.key)
+        self._reading.discard(key)
+        node = self._by_key.get(key)
+        if key not in self._unread or node is None:
+            return  # a view read this country meanwhile
+        if message.filters != self.filters:  # the filters changed while it was read
+            self._read_children(message.side, message.key)
+            return
+        self._unread.discard(key)
+        self._merge(node, message.children, message.side)
+        self._repaint_counts()
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A country could not be read: it can be opened again (the App says why)."""
+        if message.group.startswith("regions "):
+            key = message.group.removeprefix("regions ")
+            self._reading.discard(("partner" if key.startswith("pc:") else "region", key))
+
+    def countries_read(self) -> frozenset[str]:
+        """The countries whose regions or partners the tree holds or is reading: every view
+        reads them (`browse`'s `read_countries`), so their counts stay those of the filters."""
+        held = {
+            key
+            for side_key in self._by_key
+            if (key := side_key[1])
+            and key.startswith(("c:", "pc:"))
+            and side_key not in self._unread
+        }
+        return frozenset(held | {key for _side, key in self._reading})
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         self._materialize(event.node)
@@ -331,6 +395,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
                 self._by_key.pop((node.data.side, node.data.key), None)
                 self._counts.pop((node.data.side, node.data.key), None)
                 self._deferred.pop((node.data.side, node.data.key), None)
+                self._unread.discard((node.data.side, node.data.key))
             stack.extend(node.children)
         section.remove_children()
         self._add_all(section, nodes, side)
@@ -369,6 +434,10 @@ class RegionTree(PaneSized, Tree[NodeData]):
                 child.set_label(self._name_text(child.data))
             self._set_count(child, n.count)
             side_key = (side, n.key)
+            if n.key in self._view_unread:
+                self._not_read(child, side_key)
+                continue
+            self._unread.discard(side_key)
             if side_key in self._deferred or (n.children and not child.children):
                 child.allow_expand = True
                 self._defer(side_key, n.children)  # added when expanded, with these counts
@@ -377,6 +446,15 @@ class RegionTree(PaneSized, Tree[NodeData]):
             elif child.children:
                 for grandchild in child.children:
                     self._zero(grandchild)
+
+    def _not_read(self, node: TreeNode[NodeData], key: tuple[str, str | None]) -> None:
+        """A country the view did not read: its children are read when it opens, or now if
+        the tree shows them already (a country opened while the view was being read)."""
+        node.allow_expand = True
+        self._deferred.pop(key, None)
+        self._unread.add(key)
+        if node.children:
+            self._read_children(*key)
 
     def _set_count(self, node: TreeNode[NodeData], count: int) -> None:
         data = node.data
@@ -403,7 +481,7 @@ class RegionTree(PaneSized, Tree[NodeData]):
             self._set_count(n, 0)
             if n.data is not None and (n.data.side, n.data.key) in self._deferred:
                 key = (n.data.side, n.data.key)
-                self._deferred[key] = _zeroed(self._deferred[key])
+                self._deferred[key] = zeroed(self._deferred[key])
             stack.extend(n.children)
 
     def _expand_to_choice(self) -> None:
@@ -512,33 +590,3 @@ class RegionTree(PaneSized, Tree[NodeData]):
         """The node under the cursor (for 'new note on this region')."""
         node = self.cursor_node
         return node.data if node is not None else None
-
-
-def _keys_above(nodes: list[RegionNode], key: str) -> list[str] | None:
-    """The keys of the nodes from `nodes` down to `key`'s parent ([] if `key` is one of
-    `nodes`), or None if `key` is not under them."""
-    for node in nodes:
-        if node.key == key:
-            return []
-        below = _keys_above(node.children, key)
-        if below is not None:
-            return [node.key, *below]
-    return None
-
-
-def _zeroed(nodes: list[RegionNode]) -> list[RegionNode]:
-    return [replace(n, count=0, children=_zeroed(n.children)) for n in nodes]
-
-
-def short_name(name: str) -> str:
-    """'Kabupaten Trenggalek' -> 'Kab. Trenggalek', 'Provinsi Jawa Barat' -> 'Jawa Barat': the
-    usual short forms (a province's name is its own), so a narrow tree
-    still shows the name and its count (the filter bar and detail keep the full name)."""
-    for long, short in (("Kabupaten ", "Kab. "), ("Provinsi ", "")):
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
-
-
-class ClearRequest(Message):
-    """Escape where there is nothing local to clear: clear every filter."""
