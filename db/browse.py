@@ -21,7 +21,7 @@ from paradiplo.db import notes as notes_api
 from paradiplo.db import queries, trees
 from paradiplo.db.caselist import where_clause
 from paradiplo.db.errors import NotFound
-from paradiplo.db.i18n import data_label
+from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
 
 PAGE = 100  # rows in a page of the case list
@@ -270,7 +270,7 @@ def _cases(conn: sqlite3.Connection, filters: Filters, sort: str, select: str | 
 
 def labels(view: BrowseView) -> dict[str, str]:
     """Every tree key and sector id of the view with its label (for naming active filters)."""
-    out: dict[str, str] = {"pc:": "partner not named"}
+    out: dict[str, str] = {"pc:": _("partner not named")}
     stack = [*view.regions, *view.partners]
     while stack:
         node = stack.pop()
