@@ -166,6 +166,7 @@ FACT_LABELS = {
     "kind": N_("Kind"),
     "description": N_("Description"),
     "claim": N_("Claim"),
+    "title_as_cited": N_("Title as cited"),
 }
 
 

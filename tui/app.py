@@ -65,18 +65,20 @@ class ParadiploApp(NoteActions, CiteActions):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("slash", "search", "Search", key_display="/", id="search"),
-        Binding("n", "note_new", "Note", tooltip="New note on the focused thing", id="note_new"),
+        Binding(
+            "n", "note_new", "Note", tooltip=N_("New note on the focused thing"), id="note_new"
+        ),
         Binding("N", "notes", "Notes", show=False, id="notes"),
         Binding("y", "copy_quote", "Copy quote", show=False, id="copy_quote"),
         Binding("c", "cite_fact", "Cite fact", show=False, id="cite_fact"),
         Binding("s", "sources", "Sources", id="sources"),
-        Binding("g", "glossary", "Glossary", tooltip="Glossary and laws", id="glossary"),
+        Binding("g", "glossary", "Glossary", tooltip=N_("Glossary and laws"), id="glossary"),
         Binding("a", "add_source", "Add source", id="add_source"),
         Binding(
             "v",
             "overview",
             "Overview",
-            tooltip="Charts of the cases under the filters",
+            tooltip=N_("Charts of the cases under the filters"),
             id="overview",
         ),
     ]

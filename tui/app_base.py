@@ -6,20 +6,43 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.timer import Timer
 
 from paradiplo.db.errors import ParadiploError
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store, open_store
 from paradiplo.tui.state import UIState, load_state, next_generation, save_state
 
 if TYPE_CHECKING:
     from paradiplo.tui.screens.main import MainScreen
+
+
+# Textual's own command-palette entries (titles and help), marked for the catalog so that the
+# palette shows them in the interface language (see `get_system_commands`).
+TEXTUAL_COMMAND_WORDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class AppBase(App[int]):
@@ -35,6 +58,27 @@ class AppBase(App[int]):
         self._open_lock = threading.Lock()
         self.state: UIState = load_state()
         self._save_timer: Timer | None = None
+
+    # ------------------------------------------------------------------ command palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette entries, in the interface language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, its prompt in the interface language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def search_themes(self) -> None:
+        """The theme picker (palette: Theme), its prompt in the interface language."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
 
     # ------------------------------------------------------------------------- store
     @property

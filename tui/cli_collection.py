@@ -15,6 +15,7 @@ from rich.text import Text
 from paradiplo.db import queries, usersources
 from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.models import Source
+from paradiplo.db.sourceread import shown_citation
 from paradiplo.tui.cli_base import (
     ChoiceOf,
     Ctx,
@@ -57,7 +58,7 @@ def sources_list(items: list[Source]) -> None:
     """List the sources with their provenance."""
     table = Table(id_column(s.id for s in items), _("kind"), _("citation"))
     for s in items:
-        cite = s.citation + (f" {s.url}" if s.url else "")
+        cite = shown_citation(s.citation) + (f" {s.url}" if s.url else "")
         if s.accessed:
             cite += " " + _("(accessed {date})").format(date=s.accessed)
         table.add_row(_t(s.id), _t(s.kind), _t(cite))

@@ -15,6 +15,7 @@ from paradiplo.db import laws as laws_api
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Claim, Conflict, LegalBasis
 from paradiplo.db.sourceread import shown_source_label
+from paradiplo.db.text import facts_label
 from paradiplo.tui.cli_base import _t, command, console, fields_of, reads
 
 
@@ -96,7 +97,7 @@ def laws_cmd(items: list[LegalBasis]) -> None:
             console.print(Text("    ") + _t(data_label("law_description", law.id, ref.description)))
             for cite in ref.citations:
                 console.print(
-                    Text(f"    [{', '.join(cite.supports)}] ", style="dim")
+                    Text(f"    [{facts_label(list(cite.supports), tr=_)}] ", style="dim")
                     + _t(f"{cite.publication}. {cite.database}: {cite.address}")
                 )
         console.print()

@@ -25,7 +25,7 @@ from paradiplo.db import notes_io
 from paradiplo.db.i18n import _, number, record_title
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
-from paradiplo.db.text import display_safe
+from paradiplo.db.text import display_safe, target_word
 from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.choice import confirm_delete, say
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
@@ -49,7 +49,8 @@ def _row(n: Note) -> tuple[Text, Text, Text, Text]:
     if n.orphaned:
         on_text = Text("⚠ " + _("orphaned:") + " ", style="bold red") + on_text
     elif n.target_type != "case":
-        on_text = Text(f"[{n.target_type}] ") + on_text
+        word = _(target_word(n.target_type, n.target_id, n.target_label))
+        on_text = Text(f"[{word}] ") + on_text
     return (
         on_text,
         Text(" ".join("#" + display_safe(t) for t in n.tags)),

@@ -28,22 +28,23 @@ from paradiplo.tui.screens.form_dialog import FormDialog, Made, save_cancel_bind
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import plain
 
+# The kinds' and languages' names and the fields' labels and hints, translated where shown.
 KIND_LABELS = {
-    "news": "news piece",
-    "opinion": "opinion piece",
-    "journal_article": "journal article",
-    "report": "report",
-    "official": "official document",
-    "other": "other",
+    "news": N_("news piece"),
+    "opinion": N_("opinion piece"),
+    "journal_article": N_("journal article"),
+    "report": N_("report"),
+    "official": N_("official document"),
+    "other": N_("other"),
 }
-LANGUAGE_LABELS = {"id": "Indonesian", "en": "English"}
+LANGUAGE_LABELS = {"id": N_("Indonesian"), "en": N_("English")}
 TEXT_FIELDS = (
-    ("title", "Title", "the article's title"),
-    ("authors", "Authors", "separate with ;"),
-    ("outlet", "Outlet", "Kompas, The Jakarta Post, a journal…"),
-    ("published", "Published", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("title", N_("Title"), N_("the article's title")),
+    ("authors", N_("Authors"), N_("separate with ;")),
+    ("outlet", N_("Outlet"), N_("Kompas, The Jakarta Post, a journal…")),
+    ("published", N_("Published"), N_("YYYY, YYYY-MM or YYYY-MM-DD")),
     ("url", "URL", "https://…"),
-    ("accessed", "Accessed", "YYYY-MM-DD: when you read it there"),
+    ("accessed", N_("Accessed"), N_("YYYY-MM-DD: when you read it there")),
 )
 
 
@@ -99,12 +100,12 @@ class SourceFormScreen(FormDialog):
                 yield TextArea(id="source-text", soft_wrap=True, show_line_numbers=False)
                 for name, label, hint in TEXT_FIELDS:
                     with Horizontal(classes="form-row"):
-                        yield Label(label, classes="form-label")
-                        yield Input(placeholder=hint, id=f"source-{name}", compact=True)
+                        yield Label(_(label), classes="form-label")
+                        yield Input(placeholder=_(hint), id=f"source-{name}", compact=True)
                 with Horizontal(classes="form-row"):
                     yield Label(_("Language"), classes="form-label")
                     yield Select(
-                        [(Content(v), k) for k, v in LANGUAGE_LABELS.items()],
+                        [(Content(_(v)), k) for k, v in LANGUAGE_LABELS.items()],
                         prompt=_("not stated"),
                         compact=True,
                         id="source-language",
@@ -112,7 +113,7 @@ class SourceFormScreen(FormDialog):
                 with Horizontal(classes="form-row"):
                     yield Label(_("Kind"), classes="form-label")
                     yield Select(
-                        [(Content(v), k) for k, v in KIND_LABELS.items()],
+                        [(Content(_(v)), k) for k, v in KIND_LABELS.items()],
                         value="news",
                         allow_blank=False,
                         compact=True,

@@ -229,7 +229,7 @@ def legal_basis_text(lb: LegalBasis, refs: str = "") -> Text:
         for cite in ref.citations:
             line.append("\n")
             line.append_text(
-                plain(f"[{', '.join(cite.supports) or _('reference')}] ", style="dim")
+                plain(f"[{facts_label(list(cite.supports), tr=_) or _('reference')}] ", style="dim")
                 + plain(f"{cite.publication}. {cite.database}: {cite.address}", style="dim")
             )
     return line

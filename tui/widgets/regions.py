@@ -57,7 +57,9 @@ class RegionTree(PaneSized, Tree[NodeData]):
         Binding("k", "cursor_up", "Up", show=False, id="regions.up"),
         Binding("right,l", "open_node", "Expand", show=False, id="regions.expand"),
         Binding("left,h", "close_node", "Collapse", show=False, id="regions.collapse"),
-        Binding("p", "other_side", "Partners", tooltip="Jump to partners / regions", id="partners"),
+        Binding(
+            "p", "other_side", "Partners", tooltip=N_("Jump to partners / regions"), id="partners"
+        ),
         Binding("escape", "clear", "Clear", show=False, id="regions.clear"),
     ]
 
