@@ -1,0 +1,95 @@
+"""What a user meets beyond the main panes, in both languages: the add-source form (labels,
+hints and choices defined as data), the keys' hints in the help, the command palette's prompt
+and Textual's own palette entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from paradiplo.db import i18n
+from paradiplo.tui.screens.help import HelpScreen
+from paradiplo.tui.screens.source_form import SourceFormScreen
+from tests.tui.conftest import press, running, screen_text, settle
+
+LANGS = [pytest.param("en", id="en"), pytest.param("id", id="id")]
+
+# (English, Indonesian) for what each screen shows.
+SOURCE_FORM = [
+    ("Title", "Judul"),
+    ("Authors", "Penulis"),
+    ("Accessed", "Diakses"),
+    ("news piece", "berita"),
+]
+SOURCE_HINTS = {
+    "#source-title": ("the article's title", "judul artikel"),
+    "#source-authors": ("separate with ;", "pisahkan dengan ;"),
+}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(params=LANGS)
+def lang(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PARADIPLO_LANG", request.param)
+    i18n.set_language()
+    return str(request.param)
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[lang == "id"]
+
+
+async def test_the_add_source_form_speaks_the_interface_language(db_path: Path, lang: str) -> None:
+    async with running(db_path, (100, 40)) as (app, pilot):
+        await press(pilot, "a")
+        assert isinstance(app.screen, SourceFormScreen)
+        shown = screen_text(app)
+        for pair in SOURCE_FORM:
+            assert pick(pair, lang) in shown
+            if lang == "id":
+                assert f" {pair[0]} " not in shown
+        for field, pair in SOURCE_HINTS.items():
+            assert app.screen.query_one(field, Input).placeholder == pick(pair, lang)
+
+
+async def test_the_help_shows_the_keys_hints_in_the_interface_language(
+    db_path: Path, lang: str
+) -> None:
+    async with running(db_path, (120, 40)) as (app, pilot):
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        hint = ("New note on the focused thing", "Catatan baru pada hal yang sedang dipilih")
+        assert pick(hint, lang) in shown
+        if lang == "id":
+            assert hint[0] not in shown
+
+
+async def test_the_palette_prompt_and_textuals_entries_in_the_interface_language(
+    db_path: Path, lang: str
+) -> None:
+    async with running(db_path, (120, 40)) as (app, pilot):
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        prompt = app.screen.query_one(Input).placeholder
+        assert prompt == pick(("Search for commands…", "Cari perintah…"), lang)
+        entry = pick(("Screenshot", "Tangkapan layar"), lang)
+        await press(pilot, *entry.split()[0].lower())
+        shown = ""
+        for _ in range(50):
+            await pilot.pause(0.05)
+            shown = screen_text(app)
+            if entry in shown:
+                break
+        assert entry in shown
+        if lang == "id":
+            assert "Save an SVG" not in shown
