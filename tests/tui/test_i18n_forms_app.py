@@ -14,7 +14,7 @@ from textual.widgets import Input
 from paradiplo.db import i18n
 from paradiplo.tui.screens.help import HelpScreen
 from paradiplo.tui.screens.source_form import SourceFormScreen
-from tests.tui.conftest import press, running, screen_text, settle
+from tests.tui.conftest import press, running, screen_text
 
 LANGS = [pytest.param("en", id="en"), pytest.param("id", id="id")]
 
