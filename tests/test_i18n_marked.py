@@ -5,12 +5,15 @@ what the user sees fails here unless it goes through `_()`, `N_()`, `ngettext()`
 `data_label()`. The sinks: the first argument of `Static(...)`, `Text(...)`, `Label(...)`,
 `Button(...)`, of the text helpers `one_line`, `plain` and `_t`, and of `.append(...)` on a
 Text; `border_title =` / `border_subtitle =`;
-`placeholder=`, `prompt=`, `title=` and `empty=` keyword arguments; `fail(...)`,
+`placeholder=`, `prompt=`, `title=`, `empty=` and `tooltip=` keyword arguments; `fail(...)`,
 `say(...)`, `tell(...)`, `console.print(...)` / `err_console.print(...)`; and f-strings given to
 `notify(...)` (App.notify translates a literal itself, and Babel extracts it).
 
 Strings with no words (symbols, keys such as "ctrl+f", "—", "⟨1⟩") pass; ALLOWED lists the
 few words that are not language (ids, formats, names).
+
+A second check reads module- and class-level tables (dicts, tuples, lists of strings) whose
+values read as language: labels kept as data and shown later through a variable.
 
 NOT_YET lists the files not covered yet; remove a file from it once its strings are marked.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,7 +54,7 @@ MARKERS = {"_", "N_", "ngettext", "data_label"}
 CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say", "tell", "_t", "one_line", "plain"}
 METHOD_SINKS = {"append"}  # Text.append(literal)
 PRINT_OWNERS = {"console", "err_console"}
-KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty"}
+KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty", "tooltip"}
 WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -160,3 +164,102 @@ def test_the_check_finds_an_unmarked_string(tmp_path: Path) -> None:
 
 def test_not_yet_lists_only_files_that_exist() -> None:
     assert all((ROOT / f).is_file() for f in NOT_YET)
+
+
+# ----------------------------------------------------------------- labels kept as data
+# The case form and the add-source form once kept their labels in module-level tables
+# (FIELD_LABELS = {"title": "Title", ...}) shown later through a variable, which the sink
+# check above cannot see. Module- and class-level dicts, tuples, lists and sets of strings
+# are checked here: a value that reads as language (two words, or one capitalised word) must
+# be marked with N_() (and translated where shown). Dict keys are ids and are not checked.
+
+# Tables of things that are not language: CSS classes, Rich styles, breakpoints, ids.
+DATA_TABLES = {
+    "__all__",
+    "COMPONENT_CLASSES",
+    "DEFAULT_CSS",
+    "CSS",
+    "HORIZONTAL_BREAKPOINTS",
+    "VERTICAL_BREAKPOINTS",
+    "HEADING_STYLES",
+    "CITE_STYLES",
+    "BINDINGS",  # Binding(...) calls: their descriptions are extracted by Babel (Binding:3)
+}
+# Strings in tables that are deliberately not translated.
+DATA_EXACT = {
+    # The palette's language switch is found by either language's words.
+    "Language: English / Bahasa Indonesia",
+    "Switch the interface language (Ganti bahasa antarmuka)",
+}
+LANGUAGE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|^[A-Z][a-z]{2,}")
+
+
+def _table_strings(node: ast.AST) -> Iterator[ast.Constant]:
+    """The string literals of a table (containers within containers), not under a call."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        for element in node.elts:
+            yield from _table_strings(element)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _table_strings(value)
+    elif isinstance(node, ast.Starred):
+        yield from _table_strings(node.value)
+
+
+def table_findings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bodies = [tree.body] + [n.body for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    out: list[str] = []
+    for body in bodies:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                target, value = stmt.target, stmt.value
+            else:
+                continue
+            name = _name(target)
+            if name in DATA_TABLES or not isinstance(
+                value, (ast.Dict, ast.Tuple, ast.List, ast.Set)
+            ):
+                continue
+            for const in _table_strings(value):
+                text = const.value
+                if text in DATA_EXACT or not LANGUAGE.search(text) or not _words(text):
+                    continue
+                out.append(
+                    f"{path.relative_to(ROOT)}:{const.lineno}: {name} holds {text!r}: "
+                    "mark it with N_() and translate it where shown"
+                )
+    return out
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_label_tables_are_marked(path: Path) -> None:
+    assert not table_findings(path)
+
+
+def test_the_check_finds_a_table_of_unmarked_labels(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "FIELD_LABELS = {'title': 'Title', 'url': 'URL', 'kind': N_('Kind')}\n"
+        "HINTS = (('title', N_('Title'), 'the article\\'s title'), ('url', 'URL', 'https://…'))\n"
+        "COMPONENT_CLASSES = {'bold underline'}\n"
+        "IDS = ('news', 'journal_article', 'apa-id', '-narrow -tiny')\n"
+        "class Form:\n"
+        "    KINDS = {'news': 'news piece'}\n",
+        encoding="utf-8",
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        found = table_findings(sample)
+    finally:
+        ROOT = saved
+    assert [f.split(": ", 1)[1].split(":")[0] for f in found] == [
+        "FIELD_LABELS holds 'Title'",
+        'HINTS holds "the article\'s title"',
+        "KINDS holds 'news piece'",
+    ]
