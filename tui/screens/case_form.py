@@ -50,6 +50,7 @@ from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.text import one_line, plain
 
 PREVIEW_DELAY_S = 0.25
+PREVIEW_NOW_S = 0.01  # not 0: Textual's timer divides by its delay when it runs late
 PARTNER_KIND_LABELS = {
     "sub_state": N_("sub-state government (a city, prefecture, state…)"),
     "state": N_("state (a national government)"),
@@ -390,7 +391,7 @@ class CaseFormScreen(CompletingForm):
     def _schedule_preview(self, *, now: bool = False) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(0 if now else PREVIEW_DELAY_S, self._preview)
+        self._preview_timer = self.set_timer(PREVIEW_NOW_S if now else PREVIEW_DELAY_S, self._preview)
 
     def _preview(self) -> None:
         self._preview_timer = None
