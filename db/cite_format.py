@@ -18,16 +18,16 @@ from typing import Any
 
 from paradiplo.db.cite_export import csl_item
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _
+from paradiplo.db.i18n import N_, _
 from paradiplo.db.references import SourceRef
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 
-# style id -> (CSL file in db/csl, locale, label)
+# style id -> (CSL file in db/csl, locale, label); the label is translated where shown.
 STYLES: dict[str, tuple[str, str, str]] = {
-    "apa": ("apa.csl", "en-US", "APA 7th edition"),
-    "chicago": ("chicago-author-date.csl", "en-US", "Chicago author-date (18th edition)"),
-    "apa-id": ("apa.csl", "id-ID", "APA 7th edition, Bahasa Indonesia (dkk., t.t.)"),
+    "apa": ("apa.csl", "en-US", N_("APA 7th edition")),
+    "chicago": ("chicago-author-date.csl", "en-US", N_("Chicago author-date (18th edition)")),
+    "apa-id": ("apa.csl", "id-ID", N_("APA 7th edition, Bahasa Indonesia (dkk., t.t.)")),
 }
 DEFAULT_STYLE = "apa"
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from paradiplo.db.errors import ParadiploError
-from paradiplo.db.i18n import _, ngettext, number
+from paradiplo.db.i18n import _, data_label, ngettext, number, record_title
 from paradiplo.db.store import Store
 from paradiplo.db.text import fact_label
 from paradiplo.tui.screens.form_dialog import FormDialog, Made, Refused, save_cancel_bindings
@@ -40,19 +40,28 @@ class FactsRead(DbResult):
 
 
 def case_facts(detail: Any) -> list[tuple[str, str]]:
-    """The facts of a case a passage can support, each with what the case says."""
-    out: list[tuple[str, str]] = [("region", detail.region.name)]
+    """The facts of a case a passage can support, each with what the case says, in the
+    interface language (names and wordings as stated stay as they are)."""
+    from paradiplo.db.datatext import actor_name
+    from paradiplo.tui.widgets.case_sections import KIND_WORDS
+
+    out: list[tuple[str, str]] = [("region", actor_name(detail.region))]
     if detail.partner is not None:
-        out.append(("partner", detail.partner.name))
+        out.append(("partner", actor_name(detail.partner)))
         if detail.partner.country_name:
-            out.append(("partner_country", detail.partner.country_name))
+            country = detail.partner.country_code
+            out.append(
+                ("partner_country", data_label("country", country, detail.partner.country_name))
+            )
     if detail.partner_kind:
-        out.append(("partner_kind", detail.partner_kind.replace("_", "-")))
-    out.append(("type", detail.type_label or detail.type or _("not stated")))
+        kind = detail.partner_kind
+        out.append(("partner_kind", _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind))
+    kind_label = data_label("type", detail.type, detail.type_label) if detail.type_label else None
+    out.append(("type", kind_label or detail.type or _("not stated")))
     out.append(("date", detail.date_as_stated or detail.date or _("not stated")))
     out.append(("status", detail.status_as_stated or detail.status or _("not stated")))
-    out.append(("title", detail.title))
-    out += [(f"sector:{s.id}", s.label_en) for s in detail.sectors]
+    out.append(("title", data_label("case_title", detail.id, detail.title)))
+    out += [(f"sector:{s.id}", data_label("sector", s.id, s.label_en)) for s in detail.sectors]
     return out
 
 
@@ -141,7 +150,7 @@ class AttachEvidenceScreen(FormDialog):
         options = self.query_one("#case-choices", OptionList)
         options.clear_options()
         for cid, title, origin in message.cases:
-            label = one_line(title, style="bold")
+            label = one_line(record_title("case", cid, title), style="bold")
             label.append_text(one_line(f"  {cid}", style="dim"))
             if origin == "user":
                 label.append("  " + _("(yours)"), style="dim")
@@ -180,7 +189,8 @@ class AttachEvidenceScreen(FormDialog):
         facts = self.query_one("#facts", SelectionList)
         facts.clear_options()
         for key, says in message.facts:
-            label = Text(fact_label(key), style="bold")
+            sector = {key.partition(":")[2]: says}  # a sector's fact is named by its label
+            label = Text(fact_label(key, sector, _), style="bold")
             label.append(": ")
             label.append_text(one_line(says))
             facts.add_option((Content.from_rich_text(label), key))

@@ -46,7 +46,7 @@ class ReferenceLoaded(DbResult):
 
 
 def reference_text(message: ReferenceLoaded) -> Text:
-    text = Text(_("Reference ({style})").format(style=message.style_label) + "\n", style="bold")
+    text = Text(_("Reference ({style})").format(style=_(message.style_label)) + "\n", style="bold")
     text.append_text(plain(message.reference))
     text.append("\n" + _("Citation key") + " ", style="dim")
     text.append_text(one_line(f"@{message.key}"))
