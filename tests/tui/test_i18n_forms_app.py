@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, SelectionList
 
 from paradiplo.db import i18n
+from paradiplo.tui.screens.evidence import AttachEvidenceScreen
 from paradiplo.tui.screens.help import HelpScreen
 from paradiplo.tui.screens.source_form import SourceFormScreen
-from tests.tui.conftest import press, running, screen_text
+from tests.tui.conftest import press, running, screen_text, settle
 
 LANGS = [pytest.param("en", id="en"), pytest.param("id", id="id")]
 
@@ -93,3 +94,25 @@ async def test_the_palette_prompt_and_textuals_entries_in_the_interface_language
         assert entry in shown
         if lang == "id":
             assert "Save an SVG" not in shown
+
+
+async def test_the_attach_dialog_names_the_facts_in_the_interface_language(
+    db_path: Path, lang: str
+) -> None:
+    async with running(db_path, (100, 40)) as (app, pilot):
+        await press(pilot, "s", "enter", "m", "a")
+        dialog = app.screen
+        assert isinstance(dialog, AttachEvidenceScreen)
+        facts = dialog.query_one("#facts", SelectionList)
+        for _ in range(100):
+            if facts.option_count:
+                break
+            await settle(pilot)
+        shown = screen_text(app)
+        for pair in (
+            ("Indonesian party:", "Pihak Indonesia:"),
+            ("Partner's country:", "Negara mitra:"),
+        ):
+            assert pick(pair, lang) in shown
+            if lang == "id":
+                assert pair[0] not in shown
