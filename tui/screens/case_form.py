@@ -391,7 +391,9 @@ class CaseFormScreen(CompletingForm):
     def _schedule_preview(self, *, now: bool = False) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_NOW_S if now else PREVIEW_DELAY_S, self._preview)
+        self._preview_timer = self.set_timer(
+            PREVIEW_NOW_S if now else PREVIEW_DELAY_S, self._preview
+        )
 
     def _preview(self) -> None:
         self._preview_timer = None

@@ -124,7 +124,7 @@ class MatrixScreen(Screen[None]):
         if m is None:
             return
         label = stats_api.DIMENSION_LABELS
-        corner = f"{label[m.rows_dim]} \\ {label[m.cols_dim]}"
+        corner = f"{_(label[m.rows_dim])} \\ {_(label[m.cols_dim])}"
         self.col_starts = column_pages(m.cols, max(self.size.width, 40), m.rows, corner)
         self.col_page = min(self.col_page, len(self.col_starts) - 1)
         rows, cols = self._page_items()

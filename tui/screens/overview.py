@@ -335,7 +335,7 @@ class YearsDialog(ModalScreen[tuple[int | None, int | None] | None]):
                 ),
                 classes="dialog-body",
             )
-            yield Input(self.current, placeholder="e.g. 2010-2020", id="years-input")
+            yield Input(self.current, placeholder=_("e.g. 2010-2020"), id="years-input")
             yield Static("", id="years-problem")
 
     @on(Input.Submitted)

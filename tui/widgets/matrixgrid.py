@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from paradiplo.db.i18n import _
 from paradiplo.tui.keys import CursorActions, cursor_bindings
 from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
@@ -93,7 +94,7 @@ class MatrixHeader(Widget):
             w = cell_width(label, total)
             seg = _fit(label, w, right=True)
             line.append("  " + seg.text)
-        line.append("  " + _fit("total", 7, right=True).text)
+        line.append("  " + _fit(_("total"), 7, right=True).text)
         return line
 
 
