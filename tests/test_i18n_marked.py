@@ -5,7 +5,7 @@ what the user sees fails here unless it goes through `_()`, `N_()`, `ngettext()`
 `data_label()`. The sinks: the first argument of `Static(...)`, `Text(...)`, `Label(...)`,
 `Button(...)`, of the text helpers `one_line`, `plain` and `_t`, and of `.append(...)` on a
 Text; `border_title =` / `border_subtitle =`;
-`placeholder=`, `prompt=`, `title=`, `empty=` and `tooltip=` keyword arguments; `fail(...)`,
+`placeholder=`, `prompt=`, `title=`, `empty=`, `tooltip=` and `heading=` keyword arguments; `fail(...)`,
 `say(...)`, `tell(...)`, `console.print(...)` / `err_console.print(...)`; and f-strings given to
 `notify(...)` (App.notify translates a literal itself, and Babel extracts it).
 
@@ -54,7 +54,7 @@ MARKERS = {"_", "N_", "ngettext", "data_label"}
 CALL_SINKS = {"Static", "Text", "Label", "Button", "fail", "say", "tell", "_t", "one_line", "plain"}
 METHOD_SINKS = {"append"}  # Text.append(literal)
 PRINT_OWNERS = {"console", "err_console"}
-KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty", "tooltip"}
+KEYWORD_SINKS = {"placeholder", "prompt", "title", "empty", "tooltip", "heading"}
 WORDS = re.compile(r"[A-Za-z]{2,}|\b[a-z]\.[a-z]\.")  # words, and abbreviations such as "e.g."
 
 

@@ -52,7 +52,12 @@ def _own_case(main: Any, verb: str) -> Any:
     if detail is None or not _writable(main.app):
         return None
     if detail.origin != "user":
-        main.app.notify(_(SEED_REFUSAL).format(title=detail.title, verb=_(verb)), timeout=8)
+        main.app.notify(
+            _(SEED_REFUSAL).format(
+                title=data_label("case_title", detail.id, detail.title), verb=_(verb)
+            ),
+            timeout=8,
+        )
         return None
     return detail
 
@@ -85,7 +90,10 @@ def edit_case(main: Any) -> None:
 
     app.push_screen(
         CaseFormScreen(
-            app.store, values_from_detail(detail), case_id=detail.id, heading=f"Edit {detail.id}"
+            app.store,
+            values_from_detail(detail),
+            case_id=detail.id,
+            heading=_("Edit {id}").format(id=detail.id),
         ),
         done,
     )
@@ -133,7 +141,7 @@ def delete_case(main: Any) -> None:
             _(
                 "{title} ({id}) goes to the bin; notes on it are kept. "
                 "U (or 'paradiplo-tui cases restore ID') puts it back."
-            ).format(title=title, id=case_id),
+            ).format(title=data_label("case_title", case_id, title), id=case_id),
             yes=N_("Delete"),
             no=N_("Keep it"),
         ),

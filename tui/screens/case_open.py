@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from paradiplo.db.i18n import N_, _
+from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.tui.screens.case_hints import CaseValues
 
 
@@ -23,12 +23,16 @@ def values_from_detail(detail: Any) -> CaseValues:
     return CaseValues(
         region=region_text,
         partner=partner.name if partner is not None else "",
-        partner_country=(partner.country_name or "") if partner is not None else "",
+        partner_country=(
+            data_label("country", partner.country_code, partner.country_name)
+            if partner is not None and partner.country_name
+            else ""
+        ),
         partner_kind=detail.partner_kind or "unknown",
         type=detail.type or "",
         date=detail.date or "",
         status=detail.status or "",
-        sectors=[s.label_en for s in detail.sectors],
+        sectors=[data_label("sector", s.id, s.label_en) for s in detail.sectors],
         title=detail.title,
         keep_ambiguous=kept,
     )
