@@ -24,6 +24,10 @@ from paradiplo.tui.keys import close_binding
 from paradiplo.tui.widgets.dbwork import app_of
 from paradiplo.tui.widgets.keybar import KeyBar
 
+# Textual's own descriptions of Tab / Shift+Tab (Screen.BINDINGS), marked for the catalog:
+# the help translates every description where it shows it.
+TEXTUAL_KEY_WORDS = (N_("Focus Next"), N_("Focus Previous"))
+
 
 def _sections() -> list[tuple[str, list[BindingType]]]:
     """(title, bindings) for every place the app binds keys, imported lazily."""
