@@ -116,3 +116,49 @@ async def test_the_attach_dialog_names_the_facts_in_the_interface_language(
             assert pick(pair, lang) in shown
             if lang == "id":
                 assert pair[0] not in shown
+
+
+def test_every_key_description_and_hint_has_an_indonesian_translation() -> None:
+    """The key bar and the help show every binding's description and tooltip translated,
+    Textual's own (Tab / Shift+Tab) included."""
+    import importlib
+
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+    from paradiplo.tui.app import ParadiploApp
+
+    classes: list[type] = [ParadiploApp, Screen]
+    for module in (
+        "screens.main.MainScreen",
+        "screens.reader.SourceReaderScreen",
+        "screens.sources.SourcesScreen",
+        "screens.glossary.GlossaryScreen",
+        "screens.search.SearchScreen",
+        "screens.notes.NotesScreen",
+        "screens.note_editor.NoteEditorScreen",
+        "screens.case_form.CaseFormScreen",
+        "screens.evidence.AttachEvidenceScreen",
+        "screens.source_form.SourceFormScreen",
+        "screens.overview.OverviewScreen",
+        "screens.matrix.MatrixScreen",
+        "screens.network.NetworkScreen",
+        "widgets.regions.RegionTree",
+        "widgets.sectors.SectorList",
+        "widgets.case_list.CaseList",
+        "widgets.detail.DetailView",
+        "widgets.barchart.BarChart",
+        "widgets.matrixgrid.MatrixGrid",
+    ):
+        path, name = module.rsplit(".", 1)
+        classes.append(getattr(importlib.import_module(f"paradiplo.tui.{path}"), name))
+    i18n.set_language("id")
+    untranslated = {
+        (cls.__name__, text)
+        for cls in classes
+        for b in cls.__dict__.get("BINDINGS", [])
+        if isinstance(b, Binding) and (cls is not Screen or b.key in ("tab", "shift+tab"))
+        for text in (b.description, b.tooltip)
+        if text and i18n._(text) == text
+    }
+    assert not untranslated
