@@ -60,14 +60,14 @@ class AppBase(App[int]):
         self._save_timer: Timer | None = None
 
     # ------------------------------------------------------------------ command palette
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette entries, in the interface language."""
         for command in super().get_system_commands(screen):
             yield command._replace(title=_(command.title), help=_(command.help))
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the palette, its prompt in the interface language."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )
