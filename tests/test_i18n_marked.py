@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -138,9 +138,21 @@ def test_user_facing_strings_are_marked(path: Path) -> None:
     assert not findings(path)
 
 
-def test_the_check_finds_an_unmarked_string(tmp_path: Path) -> None:
+def findings_in(tmp_path: Path, source: str, check: Callable[[Path], list[str]]) -> list[str]:
+    """What `check` finds in a sample file holding `source`."""
     sample = tmp_path / "sample.py"
-    sample.write_text(
+    sample.write_text(source, encoding="utf-8")
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        return check(sample)
+    finally:
+        ROOT = saved
+
+
+def test_the_check_finds_an_unmarked_string(tmp_path: Path) -> None:
+    found = findings_in(
+        tmp_path,
         "from rich.text import Text\n"
         "a = Text('Not marked')\n"
         "b = Text(_('Marked'))\n"
@@ -152,15 +164,9 @@ def test_the_check_finds_an_unmarked_string(tmp_path: Path) -> None:
         "t.append('  (from the bundled texts)', style='dim')\n"
         "t.append('  ' + _('(from the bundled texts)'), style='dim')\n"
         "Input(placeholder='e.g. 2010-2020')\n",
-        encoding="utf-8",
+        findings,
     )
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        lines = sorted(int(f.split(":")[1]) for f in findings(sample))
-    finally:
-        ROOT = saved
-    assert lines == [2, 5, 8, 9, 11]
+    assert sorted(int(f.split(":")[1]) for f in found) == [2, 5, 8, 9, 11]
 
 
 def test_not_yet_lists_only_files_that_exist() -> None:
@@ -243,22 +249,16 @@ def test_label_tables_are_marked(path: Path) -> None:
 
 
 def test_the_check_finds_a_table_of_unmarked_labels(tmp_path: Path) -> None:
-    sample = tmp_path / "sample.py"
-    sample.write_text(
+    found = findings_in(
+        tmp_path,
         "FIELD_LABELS = {'title': 'Title', 'url': 'URL', 'kind': N_('Kind')}\n"
         "HINTS = (('title', N_('Title'), 'the article\\'s title'), ('url', 'URL', 'https://…'))\n"
         "COMPONENT_CLASSES = {'bold underline'}\n"
         "IDS = ('news', 'journal_article', 'apa-id', '-narrow -tiny')\n"
         "class Form:\n"
         "    KINDS = {'news': 'news piece'}\n",
-        encoding="utf-8",
+        table_findings,
     )
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        found = table_findings(sample)
-    finally:
-        ROOT = saved
     assert [f.split(": ", 1)[1].split(":")[0] for f in found] == [
         "FIELD_LABELS holds 'Title'",
         'HINTS holds "the article\'s title"',
