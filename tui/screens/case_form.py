@@ -133,6 +133,23 @@ class SaveFailed(DbResult):
 class CaseFormScreen(CompletingForm):
     """Add or edit a case; dismissed with the saved case's id (None when cancelled)."""
 
+    DEFAULT_CSS = """
+    CaseFormScreen { align: center middle; }
+    .case-form #form-fields { height: 1fr; }
+    #form-quote { max-height: 3; color: $text-muted; margin-bottom: 1; }
+    #form-choices { height: auto; max-height: 8; border: round $accent; }
+    #form-note, #form-problems { height: auto; margin-top: 1; }
+    #form-duplicate { height: auto; margin-top: 1; }
+    #form-duplicate #duplicate-text { width: 1fr; }
+    #supports { height: auto; max-height: 9; }
+    CaseFormScreen.-short .dialog-title { margin-bottom: 0; }
+    CaseFormScreen.-short #form-quote { max-height: 2; margin-bottom: 0; }
+    CaseFormScreen.-short #form-note { margin-top: 0; }
+    CaseFormScreen.-short .dialog-buttons Button { height: 1; border: none; min-width: 10; }
+    CaseFormScreen.-short #form-duplicate Button { height: 1; border: none; }
+    #keep-ambiguous { margin-left: 17; }
+    """
+
     BINDINGS = save_cancel_bindings("case_form", "Save")
     LEAVE_QUESTION = (
         N_("Leave the form?"),

@@ -17,9 +17,29 @@ from paradiplo.tui.keys import close_binding
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.text import plain
 
+# The box every dialog draws (confirmations, errors, help, forms, the years dialog): each of
+# those screens puts it first in its DEFAULT_CSS, so it is parsed when a dialog is first shown.
+DIALOG_CSS = """
+.dialog {
+    width: 80%;
+    max-width: 100;
+    height: auto;
+    max-height: 90%;
+    border: thick $accent;
+    background: $panel;
+    padding: 1 2;
+}
+.dialog.-error { border: thick $error; }
+.dialog-title { margin-bottom: 1; }
+.dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+.dialog-buttons Button { margin-left: 2; }
+"""
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no question; Enter or y confirms, Escape or n cancels."""
+
+    DEFAULT_CSS = DIALOG_CSS + "ConfirmScreen { align: center middle; }"
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -54,6 +74,8 @@ class ConfirmScreen(ModalScreen[bool]):
 class ErrorScreen(ModalScreen[None]):
     """An error the user should read before going on."""
 
+    DEFAULT_CSS = DIALOG_CSS + "ErrorScreen { align: center middle; }"
+
     BINDINGS = [close_binding("error", "escape,enter")]
 
     def __init__(self, title: str, message: str) -> None:
@@ -80,6 +102,8 @@ class ErrorScreen(ModalScreen[None]):
 
 class FatalScreen(Screen[None]):
     """The database could not be opened: say why and how to fix it; q quits."""
+
+    DEFAULT_CSS = DIALOG_CSS + "FatalScreen { align: center middle; }"
 
     BINDINGS = [Binding("q,escape,enter", "leave", "Quit", id="fatal.quit", priority=True)]
 

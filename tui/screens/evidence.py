@@ -68,6 +68,19 @@ def case_facts(detail: Any) -> list[tuple[str, str]]:
 class AttachEvidenceScreen(FormDialog):
     """Choose a case and the facts the passage supports; dismissed with the case id."""
 
+    DEFAULT_CSS = """
+    AttachEvidenceScreen { align: center middle; }
+    .attach-form #facts { height: 1fr; }
+    #attach-quote { max-height: 3; color: $text-muted; margin-bottom: 1; }
+    #attach-problem { height: auto; margin-top: 1; }
+    .attach-form #case-choices { height: auto; max-height: 10; border: round $accent; }
+    AttachEvidenceScreen.-short .dialog-title { margin-bottom: 0; }
+    AttachEvidenceScreen.-short #attach-quote { max-height: 2; margin-bottom: 0; }
+    AttachEvidenceScreen.-short .dialog-buttons Button { height: 1; border: none; min-width: 10; }
+    AttachEvidenceScreen.-short #case-choices { max-height: 7; }
+    AttachEvidenceScreen.-short #facts-title { display: none; }
+    """
+
     BINDINGS = save_cancel_bindings("attach", "Attach")
     PROBLEM_ID = "attach-problem"
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from paradiplo.tui.screens.dialogs import leave_if_confirmed
+from paradiplo.tui.screens.dialogs import DIALOG_CSS, leave_if_confirmed
 from paradiplo.tui.widgets.dbwork import DbResult
 from paradiplo.tui.widgets.text import plain
 
@@ -45,6 +45,19 @@ class Refused(DbResult):
 
 class FormDialog(ModalScreen[str | None]):
     """A dialog with fields, dismissed with what it made (an id) or None when left."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    .case-form, .attach-form, .source-form { max-width: 110; width: 95%; height: 95%; padding: 0 1; }
+    .form-row { height: 1; margin-top: 1; }
+    .form-label { width: 17; color: $text-muted; }
+    .form-label-wide { margin-top: 1; color: $text-muted; }
+    .form-row Input, .form-row Select { width: 1fr; }
+    .form-line { padding-left: 17; height: auto; }
+    .case-form .dialog-buttons, .attach-form .dialog-buttons, .source-form .dialog-buttons { margin-top: 0; }
+    """
+    )
 
     PROBLEM_ID = "form-problem"  # the Static that says what is wrong
     # Asked on leaving with unsaved input (catalog messages); the default leaves at once.

@@ -72,6 +72,8 @@ def conflicts_text(conflicts: list[Conflict]) -> Text:
 
 
 class GlossaryScreen(ListDetailScreen[None]):
+    DEFAULT_CSS = "GlossaryScreen #glossary-body { height: 1fr; }"
+
     NAME = "glossary"
     BINDINGS = [
         back_binding("glossary"),

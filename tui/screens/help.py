@@ -21,6 +21,7 @@ from paradiplo.db.paths import keymap_path
 from paradiplo.db.text import display_safe
 from paradiplo.tui.keymap import keys_in_force, with_key
 from paradiplo.tui.keys import close_binding
+from paradiplo.tui.screens.dialogs import DIALOG_CSS
 from paradiplo.tui.widgets.dbwork import app_of
 from paradiplo.tui.widgets.keybar import KeyBar
 
@@ -241,6 +242,15 @@ def bindings_table(
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    HelpScreen { align: center middle; }
+    HelpScreen #help-body { width: 90%; max-width: 120; height: 90%; max-height: 90%; }
+    HelpScreen .help-section { margin-top: 1; }
+    """
+    )
+
     BINDINGS = [close_binding("help", "escape,q,question_mark")]
 
     def compose(self) -> ComposeResult:

@@ -55,6 +55,13 @@ def load_matrix(filters: Filters, rows_dim: str, cols_dim: str) -> Any:
 class MatrixScreen(Screen[None]):
     """Rows × columns of counts; Enter on a cell shows its cases in the main screen."""
 
+    DEFAULT_CSS = """
+    MatrixScreen #matrix-bar { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    MatrixScreen MatrixGrid { height: 1fr; }
+    MatrixScreen MatrixHeader { padding: 0; background: $boost; }
+    MatrixScreen #matrix-status { height: auto; max-height: 2; padding: 0 1; }
+    """
+
     AUTO_FOCUS = "#matrix-table"
     BINDINGS = [
         back_binding("matrix"),

@@ -60,6 +60,11 @@ def neighbour_row(nb: stats_api.Neighbour) -> Table:
 class NetworkScreen(Screen[None]):
     """A region's partners or a partner's regions; Enter steps to a neighbour's network."""
 
+    DEFAULT_CSS = """
+    NetworkScreen #network-head { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    NetworkScreen #network-list { height: 1fr; border: none; }
+    """
+
     AUTO_FOCUS = "#network-list"
     BINDINGS = [
         close_binding("network"),

@@ -31,6 +31,7 @@ from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
 from paradiplo.tui.keys import back_binding
+from paradiplo.tui.screens.dialogs import DIALOG_CSS
 from paradiplo.tui.widgets.barchart import BarChart
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
@@ -124,6 +125,15 @@ def show_line(bar: Static, text: Text) -> None:
 
 class OverviewScreen(Screen[None]):
     """Charts of the cases under the filters; Enter on a bar shows its cases."""
+
+    DEFAULT_CSS = """
+    OverviewScreen #overview-bar { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    OverviewScreen #charts { grid-size: 3 2; grid-gutter: 0; height: 1fr; }
+    OverviewScreen.-narrow #charts { grid-size: 2 3; }
+    OverviewScreen .chart-pane { height: 1fr; }
+    OverviewScreen BarChart { height: 1fr; border: none; background: $surface; padding: 0; }
+    OverviewScreen BarChart:focus { background-tint: $foreground 0%; }
+    """
 
     AUTO_FOCUS = "#chart-year"
     BINDINGS = [
@@ -314,6 +324,14 @@ def parse_years(text: str) -> tuple[int | None, int | None] | None:
 
 class YearsDialog(ModalScreen[tuple[int | None, int | None] | None]):
     """Asks for a year or a range; Enter applies, Escape cancels, empty clears."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    YearsDialog { align: center middle; }
+    YearsDialog #years-problem { height: auto; }
+    """
+    )
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="years.cancel")]
 

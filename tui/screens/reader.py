@@ -113,6 +113,21 @@ def record_names(conn: Any, spans: list[Span]) -> dict[str, str]:
 class SourceReaderScreen(PassageSelecting):
     """A source in full, with its evidence passages highlighted."""
 
+    DEFAULT_CSS = """
+    SourceReaderScreen #reader-head { height: auto; max-height: 6; padding: 0 1; background: $boost; }
+    SourceReaderScreen #reader-text {
+        height: 1fr;
+        border: round $accent;
+        border-title-color: $accent;
+        padding: 0 2;
+        background: $surface;
+    }
+    SourceReaderScreen .paragraph { margin-bottom: 1; max-width: 100; }
+    SourceReaderScreen #reader-status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    SourceReaderScreen.-short #reader-head { max-height: 2; }
+    SourceReaderScreen.-short #reader-status { max-height: 2; }
+    """
+
     BINDINGS = [
         back_binding("reader", "escape,backspace"),
         *step_bindings(

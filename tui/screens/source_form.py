@@ -69,6 +69,15 @@ def _expand(path: str) -> Path:
 class SourceFormScreen(FormDialog):
     """Add a source; dismissed with its id (None when cancelled)."""
 
+    DEFAULT_CSS = """
+    SourceFormScreen { align: center middle; }
+    .source-form #source-fields { height: 1fr; }
+    #source-problem { height: auto; margin-top: 1; }
+    .source-form #source-text { height: 6; }
+    SourceFormScreen.-short .dialog-title { margin-bottom: 0; }
+    SourceFormScreen.-short .dialog-buttons Button { height: 1; border: none; min-width: 10; }
+    """
+
     BINDINGS = save_cancel_bindings("source_form", "Add")
     PROBLEM_ID = "source-problem"
     LEAVE_QUESTION = (

@@ -129,6 +129,11 @@ def provenance(src: Source) -> Group:
 class SourcesScreen(ListDetailScreen[str | None]):
     """All sources; dismisses with the id of the source to open, or None."""
 
+    DEFAULT_CSS = """
+    SourcesScreen #sources-body { height: 1fr; }
+    SourcesScreen #credit { height: auto; padding: 0 1; }
+    """
+
     NAME = "sources"
 
     BINDINGS = [

@@ -52,6 +52,11 @@ OPEN_PROVINCES_UP_TO = 60  # regencies and cities shown open at first, at most
 class RegionTree(PaneSized, Tree[NodeData]):
     """The region and partner tree. Posts `Chosen` when the user picks a node."""
 
+    # Labels are cut to the pane's width, so nothing scrolls sideways. Without this the tree
+    # measures its labels before it has a size, shows a horizontal scrollbar it does not need,
+    # and costs the first screen one more layout and frame.
+    DEFAULT_CSS = "RegionTree { overflow-x: hidden; }"
+
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="regions.down"),
         Binding("k", "cursor_up", "Up", show=False, id="regions.up"),
