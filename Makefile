@@ -28,7 +28,9 @@ lint: $(STAMP)
 	MYPYPATH=$(TREE) $(BIN)/mypy -p paradiplo.db -p paradiplo.tui
 
 test: lint
-	$(BIN)/pytest -q -n 2
+# Four workers on two cores: many tests wait on subprocesses, pipes and Textual frames, so more
+# workers than cores finish sooner (about 95 s against 125 s with two on this machine).
+	$(BIN)/pytest -q -n 4
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --results bench/RESULTS.md
