@@ -66,7 +66,10 @@ def filter_parts(f: Filters, labels: dict[str, str]) -> list[Text]:
         label = labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
         parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
     if f.stage is not None:
-        parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
+        from paradiplo.db.derive import STAGE_LABELS
+
+        stage = _(STAGE_LABELS[f.stage]).split(" (")[0] if f.stage in STAGE_LABELS else f.stage
+        parts.append(Text(_("stage:") + " ", style="dim") + one_line(stage))
     return parts
 
 

@@ -30,12 +30,12 @@ from paradiplo.db.i18n import N_, _
 from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
+from paradiplo.tui.filters_ui import filter_parts
 from paradiplo.tui.keys import back_binding
 from paradiplo.tui.screens.dialogs import DIALOG_CSS
 from paradiplo.tui.widgets.barchart import BarChart
 from paradiplo.tui.widgets.dbwork import DbResult, is_current, run_db
 from paradiplo.tui.widgets.keybar import KeyBar
-from paradiplo.tui.widgets.text import one_line
 
 # The charts, in screen order: (dimension, title).
 CHARTS = (
@@ -84,26 +84,8 @@ def load_overview(filters: Filters) -> Any:
 
 
 def describe_filters(f: Filters, labels: dict[str, str]) -> list[Text]:
-    parts: list[Text] = []
-    if f.region:
-        parts.append(
-            Text(_("region:") + " ", style="dim") + one_line(labels.get(f.region, f.region))
-        )
-    if f.partner:
-        parts.append(
-            Text(_("partner:") + " ", style="dim") + one_line(labels.get(f.partner, f.partner))
-        )
-    if f.sectors:
-        names = " + ".join(labels.get(s, s) for s in f.sectors)
-        parts.append(Text(_("sectors:") + " ", style="dim") + one_line(names))
-    if f.years_label():
-        parts.append(Text(_("years:") + " ", style="dim") + Text(f.years_label()))
-    if f.case_type is not None:
-        label = labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
-        parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
-    if f.stage is not None:
-        parts.append(Text(_("stage:") + " ", style="dim") + one_line(f.stage))
-    return parts
+    """The active filters as the main screen's filter bar names them."""
+    return filter_parts(f, labels)
 
 
 def filter_line(total: int, f: Filters, labels: dict[str, str]) -> Text:
