@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from paradiplo.db.i18n import N_
+from paradiplo.db.i18n import N_, date_text
 
 _WS = re.compile(r"\s+")
 # C0/C1 control characters except tab and newline; ESC sequences are caught by this too.
@@ -118,6 +118,18 @@ def clip(text: str, limit: int, more: str = "") -> str:
     """
     safe = display_safe(text)
     return safe if len(safe) <= limit else safe[:limit] + more
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC timestamp in local time, its date as the interface writes dates:
+    '2 March 2025 11:30' ('2 Maret 2025 11:30' in Indonesian); as stored if it cannot be read."""
+    stamp = local_stamp(iso)
+    try:
+        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+    day = date_text(f"{when.year:04d}-{when.month:02d}-{when.day:02d}")
+    return f"{day} {when.hour:02d}:{when.minute:02d}"
 
 
 def local_stamp(iso: object) -> str:

@@ -14,7 +14,7 @@ from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
 from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.models import Note
-from paradiplo.db.text import clip, display_safe
+from paradiplo.db.text import clip, display_safe, local_time
 from paradiplo.tui.cli_base import (
     Ctx,
     OnFirstUse,
@@ -91,7 +91,7 @@ def notes_list(items: list[Note], **filters: Any) -> None:
             _t(n.id),
             _t(on),
             _t(" ".join("#" + t for t in n.tags)),
-            _t(n.updated_at[:16].replace("T", " ")),
+            _t(local_time(n.updated_at)),
             _t(clip(first, 80, "…")),
         )
     console.print(table)

@@ -24,12 +24,11 @@ from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _, ngettext, number
 from paradiplo.db.models import Draft
 from paradiplo.db.store import Store
-from paradiplo.db.text import clip, display_safe
+from paradiplo.db.text import clip, display_safe, local_time
 from paradiplo.tui.screens.choice import confirm
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.screens.notes import first_line
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
-from paradiplo.tui.widgets.note_text import local_time
 
 
 def draft_prompt(draft: Draft, label: str) -> Text:

@@ -32,12 +32,12 @@ from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Draft, Note
 from paradiplo.db.store import Store
-from paradiplo.db.text import clean_user_text, display_safe, target_word
+from paradiplo.db.text import clean_user_text, display_safe, local_time, target_word
 from paradiplo.tui.screens.choice import ask_about_unsaved_note, ask_which_version, say
 from paradiplo.tui.screens.form_dialog import save_cancel_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, db_work
 from paradiplo.tui.widgets.fixed_input import FixedInput
-from paradiplo.tui.widgets.note_text import local_time, short_text
+from paradiplo.tui.widgets.note_text import short_text
 
 DRAFT_DELAY = 0.5  # seconds from an unsaved keystroke to the draft write
 _NEVER = 1 << 62  # a sequence number no edit reaches: no more drafts after "discard"

@@ -25,7 +25,7 @@ from paradiplo.db import notes_io
 from paradiplo.db.i18n import _, number, record_title
 from paradiplo.db.models import Note
 from paradiplo.db.store import Store
-from paradiplo.db.text import display_safe, target_word
+from paradiplo.db.text import display_safe, local_time, target_word
 from paradiplo.tui.keys import back_binding, jk_bindings
 from paradiplo.tui.screens.choice import confirm_delete, say
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
@@ -37,7 +37,6 @@ from paradiplo.tui.widgets.fixed_input import FixedInput
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.note_card import NoteCard
 from paradiplo.tui.widgets.note_changes import NoteChanges
-from paradiplo.tui.widgets.note_text import local_time
 
 FILTER_DELAY = 0.2
 MAX_ROWS = 500  # rows shown at once; a filter narrows the rest down

@@ -10,14 +10,13 @@ imported on first use: most cases have no notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from paradiplo.db.i18n import _, data_label, date_text, number
+from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.models import Note
-from paradiplo.db.text import display_safe, local_stamp
+from paradiplo.db.text import display_safe, local_time
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -52,18 +51,6 @@ def short_text(text: str, limit: int) -> str:
         return safe
     more = number(len(safe) - limit)
     return safe[:limit] + "… (" + _("{n} more characters").format(n=more) + ")"
-
-
-def local_time(iso: str) -> str:
-    """A stored UTC timestamp in local time, its date as the interface writes dates:
-    '2 March 2025 11:30' ('2 Maret 2025 11:30' in Indonesian); as stored if it cannot be read."""
-    stamp = local_stamp(iso)
-    try:
-        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-    day = date_text(f"{when.year:04d}-{when.month:02d}-{when.day:02d}")
-    return f"{day} {when.hour:02d}:{when.minute:02d}"
 
 
 def note_markdown(body: str, limit: int = PREVIEW_CHARS) -> str:
