@@ -113,6 +113,14 @@ STAGE_LABELS = {
     "implementation": N_("implementation (a programme or activity reported)"),
     "unknown": N_("unknown"),
 }
+
+
+def stage_word(stage: str) -> str:
+    """A stage's short name in the interface language ('penjajakan', 'agreement'), without
+    the gloss in brackets; an unknown stage as it is."""
+    return _(STAGE_LABELS[stage]).split(" (")[0] if stage in STAGE_LABELS else stage
+
+
 # Other names a user may give a stage (`cases list --stage penjajakan`).
 STAGE_SYNONYMS = {
     "penjajakan": "exploration",

@@ -43,11 +43,11 @@ def _citation(row: sqlite3.Row | tuple[Any, ...]) -> tuple[str, str]:
         f"“{title}”" if title else None,
         outlet,
         SOURCE_KIND_LABELS.get(kind, kind),
-        published or "undated",
+        published or UNDATED,
         f"file {file}" if file else None,
     ]
     label = outlet or (authors[0] if authors else None) or title or sid
-    label = f"{label}, {published[:4]}" if published else f"{label} (undated)"
+    label = f"{label}, {published[:4]}" if published else f"{label} ({UNDATED})"
     return label, ". ".join(p for p in parts if p) + "."
 
 
@@ -63,10 +63,9 @@ def shown_citation(citation: str) -> str:
     are. Machine output (`--json`, exports) keeps the English `citation`. A citation the user
     typed (a citation-only source) does not end the way ours do and is shown as it is."""
     found = _BUILT_END.search(citation)
-    kinds = set(SOURCE_KIND_LABELS.values())
-    if found is None or found["kind"] not in kinds:
+    if found is None or found["kind"] not in SOURCE_KIND_LABELS.values():
         return citation
-    date = _(UNDATED) if found["date"] == "undated" else found["date"]
+    date = _(UNDATED) if found["date"] == UNDATED else found["date"]
     end = f". {_(found['kind'])}. {date}"
     if found["file"]:
         end += ". " + _("file {name}").format(name=found["file"])
@@ -76,8 +75,8 @@ def shown_citation(citation: str) -> str:
 def shown_source_label(label: str) -> str:
     """A source's short label ('Kompasiana (undated)') with "undated" in the interface
     language."""
-    if label.endswith(" (undated)"):
-        return label.removesuffix(" (undated)") + f" ({_(UNDATED)})"
+    if label.endswith(f" ({UNDATED})"):
+        return label.removesuffix(f" ({UNDATED})") + f" ({_(UNDATED)})"
     return label
 
 

@@ -121,9 +121,9 @@ def shown_label(dim: str, key: str | int | None, label: str) -> str:
     if dim in ("sector", "type", "country"):
         return data_label(dim, str(key), label)
     if dim == "stage":
-        from paradiplo.db.derive import STAGE_LABELS
+        from paradiplo.db.derive import STAGE_LABELS, stage_word
 
-        return _(STAGE_LABELS[str(key)]).split(" (")[0] if key in STAGE_LABELS else label
+        return stage_word(str(key)) if key in STAGE_LABELS else label
     return label
 
 

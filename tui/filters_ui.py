@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
 
+from paradiplo.db.derive import stage_word
 from paradiplo.db.i18n import _, data_label, number
 from paradiplo.db.labels import cases_count
 from paradiplo.db.models import Filters
@@ -66,10 +67,7 @@ def filter_parts(f: Filters, labels: dict[str, str]) -> list[Text]:
         label = labels.get(f"type:{f.case_type}", f.case_type or _("not stated"))
         parts.append(Text(_("type:") + " ", style="dim") + one_line(label))
     if f.stage is not None:
-        from paradiplo.db.derive import STAGE_LABELS
-
-        stage = _(STAGE_LABELS[f.stage]).split(" (")[0] if f.stage in STAGE_LABELS else f.stage
-        parts.append(Text(_("stage:") + " ", style="dim") + one_line(stage))
+        parts.append(Text(_("stage:") + " ", style="dim") + one_line(stage_word(f.stage)))
     return parts
 
 
