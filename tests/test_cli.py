@@ -234,3 +234,30 @@ def test_region_errors_show_invisible_characters_and_suggest(db_path: Path) -> N
     code, _, err = run(db_path, "cases", "list", "--region", "Surabya\u00a0")
     assert code != 0
     assert "Surabya<U+00A0>" in err and "Kota Surabaya" in err
+
+
+def test_every_command_module_is_named_in_the_lazy_group() -> None:
+    """Each subcommand is imported from the module COMMAND_MODULES names: a command added to
+    a module's COMMANDS but not named there would not exist."""
+    import importlib
+
+    from paradiplo.tui.cli import COMMAND_MODULES
+
+    found = {}
+    for module in set(COMMAND_MODULES.values()):
+        for command in importlib.import_module(f"paradiplo.tui.{module}").COMMANDS:
+            found[command.name] = module
+    assert found == COMMAND_MODULES
+
+
+def test_launching_imports_no_command_module() -> None:
+    """No subcommand (the app) must not pay for importing the command modules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import paradiplo.tui.cli;"
+        "print(sorted(m for m in sys.modules if m.startswith('paradiplo.tui.cli_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['paradiplo.tui.cli_base', 'paradiplo.tui.cli_i18n']"

@@ -1,11 +1,14 @@
 """The `paradiplo-tui` command: no subcommand opens the app; subcommands script the database.
 
 The commands live in modules by topic (tui/cli_<topic>.py), which share tui/cli_base.py; this
-module holds the group, registers their commands on it, and is the installed entry point.
+module holds the group, names which module holds each command (`COMMAND_MODULES`), and is the
+installed entry point. A command's module is imported when that command runs (or --help lists
+them): launching the app imports none of them (they cost ~100 ms: bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -13,24 +16,48 @@ import click
 
 from paradiplo.db.i18n import LANGUAGES, _
 from paradiplo.db.store import ENV_READONLY
-from paradiplo.tui import (
-    cli_cases,
-    cli_cite,
-    cli_collection,
-    cli_db,
-    cli_io,
-    cli_laws,
-    cli_notes,
-    cli_publish,
-    cli_search,
-    cli_stats,
-)
 from paradiplo.tui.cli_base import Ctx, fail, friendly_errors
 from paradiplo.tui.cli_i18n import VERSION_MESSAGE, TranslatedGroup, use_language
 
 
+# Each subcommand and the module (tui/cli_<topic>.py) whose COMMANDS holds it.
+COMMAND_MODULES = {
+    "cases": "cli_cases",
+    "sectors": "cli_cases",
+    "regions": "cli_cases",
+    "cite": "cli_cite",
+    "sources": "cli_collection",
+    "suggest": "cli_collection",
+    "db": "cli_db",
+    "export": "cli_io",
+    "import": "cli_io",
+    "laws": "cli_laws",
+    "conflicts": "cli_laws",
+    "notes": "cli_notes",
+    "publish": "cli_publish",
+    "serve": "cli_publish",
+    "search": "cli_search",
+    "stats": "cli_stats",
+}
+
+
+class LazyGroup(TranslatedGroup):
+    """The top group: its subcommands are imported from their modules when first asked for
+    (click's "lazily loading subcommands" pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"paradiplo.tui.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
 @click.group(
-    cls=TranslatedGroup,
+    cls=LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -70,21 +97,6 @@ def main(ctx: click.Context, db: str | None, read_only: bool, lang: str | None) 
 
         with friendly_errors():
             sys.exit(run_app(ctx.obj.db_path))
-
-
-for _command in (
-    *cli_db.COMMANDS,
-    *cli_cases.COMMANDS,
-    *cli_search.COMMANDS,
-    *cli_io.COMMANDS,
-    *cli_notes.COMMANDS,
-    *cli_collection.COMMANDS,
-    *cli_cite.COMMANDS,
-    *cli_laws.COMMANDS,
-    *cli_stats.COMMANDS,
-    *cli_publish.COMMANDS,
-):
-    main.add_command(_command)
 
 
 def entry() -> None:
