@@ -14,18 +14,17 @@ The seed files live in the `seeds` package (shipped with the install):
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from paradiplo.db.errors import SeedError
 from paradiplo.db.i18n import _
 from paradiplo.db.seedlaws import check_laws
+from paradiplo.db.seedstamp import bundled_seeds_dir, seed_digest
 from paradiplo.db.text import clip, find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")
@@ -66,10 +65,6 @@ RECORD_KINDS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("conflict", "conflicts", ("question",)),
     ),
 }
-
-
-def bundled_seeds_dir() -> Path:
-    return Path(str(resources.files("paradiplo.seeds")))
 
 
 @dataclass
@@ -418,20 +413,6 @@ def _check_as_stated(data: SeedData) -> None:
         check("person", rec, "office_as_stated", rec.get("office_as_stated"))
     for rec in data.events:
         check("event", rec, "date_as_stated", rec.get("date_as_stated"))
-
-
-def seed_digest(directory: Path | None = None) -> str:
-    """A fingerprint of every seed file, cheap enough to compute on each open."""
-    directory = directory or bundled_seeds_dir()
-    digest = hashlib.sha256()
-    files = sorted(
-        [*directory.glob("*.toml"), *directory.glob("*.txt"), *directory.glob("idn-area/*.csv")]
-    )
-    for path in files:
-        digest.update(path.relative_to(directory).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def load_areas(directory: Path) -> list[dict[str, Any]]:

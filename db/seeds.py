@@ -18,10 +18,9 @@ from paradiplo.db.seedfiles import (
     CASE_FACTS,
     CITATION_TEXT_FIELDS,
     SeedData,
-    bundled_seeds_dir,
     load_seeds,
-    seed_digest,
 )
+from paradiplo.db.seedstamp import bundled_seeds_dir, seed_digest
 from paradiplo.db.text import now_iso
 
 # The names callers have always imported from here.

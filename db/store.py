@@ -28,6 +28,7 @@ from paradiplo.db.dbfile import (
 )
 from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
 from paradiplo.db.i18n import _
+from paradiplo.db.seedstamp import seeds_current
 from paradiplo.db.staleindex import reindex_if_stale
 
 # The names the app, the command line and db/notes.py import from here.
@@ -281,12 +282,10 @@ def _create(path: Path, *, build_seeds: bool) -> None:
 def _prepare(store: Store, *, build_seeds: bool) -> Store:
     """Check, upgrade and refresh an opened store (see `open_store`)."""
     # The seed and search modules are loaded here, when needed, not by importing this module
-    # (the app imports it at start-up; the search modules are needed only to build or reindex).
-    from paradiplo.db import seeds
-
+    # (the app imports it at start-up; they are needed only to build, reseed or reindex).
     path, conn = store.path, store.conn
     if _check_ours(conn, path) and not store.readonly:
-        from paradiplo.db import searchdocs
+        from paradiplo.db import searchdocs, seeds
 
         schema.create_schema(conn)
         if build_seeds:
@@ -320,11 +319,11 @@ def _prepare(store: Store, *, build_seeds: bool) -> Store:
         store.backup_path = _upgrade(store, version)
     if store.readonly:
         return store
-    if build_seeds:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'seed_digest'").fetchone()
-        if row is None or row[0] != seeds.seed_digest():
-            seeds.build(conn, seeds.load_seeds())
-            store.rebuilt_seeds = True
+    if build_seeds and not seeds_current(conn):
+        from paradiplo.db import seeds
+
+        seeds.build(conn, seeds.load_seeds())
+        store.rebuilt_seeds = True
     reindex_if_stale(store)
     _add_missing_indexes(conn)
     return store

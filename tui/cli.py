@@ -19,7 +19,6 @@ from paradiplo.db.store import ENV_READONLY
 from paradiplo.tui.cli_base import Ctx, fail, friendly_errors
 from paradiplo.tui.cli_i18n import VERSION_MESSAGE, TranslatedGroup, use_language
 
-
 # Each subcommand and the module (tui/cli_<topic>.py) whose COMMANDS holds it.
 COMMAND_MODULES = {
     "cases": "cli_cases",
