@@ -113,10 +113,12 @@ class SizeResult:
 # -------------------------------------------------------------------------- first screen
 @dataclass
 class FirstScreen:
-    """Start-up to the first screen filled, against a bare Textual app in the same run."""
+    """Start-up to the first screen filled, against a bare Textual app in the same run, in
+    tmux (`where="tmux"`, bench/terminal.py) or headless through Textual's Pilot."""
 
     label: str
     bar: float
+    where: str = "headless"
     app_s: list[float] = field(default_factory=list)
     bare_s: list[float] = field(default_factory=list)
 
@@ -129,6 +131,7 @@ class FirstScreen:
         spread = f"{min(self.app_s) * 1000:.0f}-{max(self.app_s) * 1000:.0f}"
         return [
             self.label,
+            self.where,
             f"{a * 1000:.0f} ({spread})",
             f"{b * 1000:.0f}",
             f"{self.ratio:.2f}x",

@@ -28,6 +28,8 @@ from common import (
     timed_ms,
 )
 from generate import write_collection, write_pairs
+from terminal import Terminal
+from terminal import available as terminal_available
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db import queries
@@ -253,7 +255,8 @@ def measure_first_screen(
 ) -> list[FirstScreen]:
     """The first screen of a database holding the seed data only, and of one with ~26,000
     world sister-city pairs imported (bench/generate.py `generate_pairs`: synthesised, no real
-    list ships with the project); each started alternately with the bare app."""
+    list ships with the project); each started alternately with the bare app, in tmux (where
+    tmux is installed: bench/terminal.py) and headless."""
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "db"), str(ROOT / "tui")],
         check=True,
@@ -265,14 +268,25 @@ def measure_first_screen(
         run_cli(env, "--db", str(db), "db", "build")
     run_cli(env, "--db", str(pairs_db), "import", "cases", str(write_pairs(pairs, work / "data")))
     out = []
-    for label, db, bar in (
-        ("seed data", seed_db, BAR_FIRST_SEED),
-        (f"{pairs:,} sister-city pairs", pairs_db, BAR_FIRST_PAIRS),
-    ):
-        first = FirstScreen(label, bar)
-        run_driver("app", env, str(db))  # once unmeasured: the database's pages in the cache
-        for _ in range(repeat):
-            first.bare_s.append(run_driver("bare", env)["start_s"])
-            first.app_s.append(run_driver("app", env, str(db))["start_s"])
-        out.append(first)
+    terminal = Terminal(env) if terminal_available() else None
+    try:
+        for label, db, bar in (
+            ("seed data", seed_db, BAR_FIRST_SEED),
+            (f"{pairs:,} sister-city pairs", pairs_db, BAR_FIRST_PAIRS),
+        ):
+            run_driver("app", env, str(db))  # once unmeasured: the database's pages cached
+            if terminal is not None:
+                shown = FirstScreen(label, bar, "tmux")
+                for _ in range(repeat):
+                    shown.bare_s.append(terminal.bare())
+                    shown.app_s.append(terminal.app(db))
+                out.append(shown)
+            first = FirstScreen(label, bar)
+            for _ in range(repeat):
+                first.bare_s.append(run_driver("bare", env)["start_s"])
+                first.app_s.append(run_driver("app", env, str(db))["start_s"])
+            out.append(first)
+    finally:
+        if terminal is not None:
+            terminal.close()
     return out
