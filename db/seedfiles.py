@@ -24,7 +24,7 @@ from typing import Any
 from paradiplo.db.errors import SeedError
 from paradiplo.db.i18n import _
 from paradiplo.db.seedlaws import check_laws
-from paradiplo.db.seedstamp import bundled_seeds_dir, seed_digest
+from paradiplo.db.stamps import bundled_seeds_dir, seed_digest
 from paradiplo.db.text import clip, find_quote
 
 SEED_FILES = ("sources.toml", "vocabulary.toml", "cases.toml", "laws.toml")

@@ -20,7 +20,7 @@ from paradiplo.db.seedfiles import (
     SeedData,
     load_seeds,
 )
-from paradiplo.db.seedstamp import bundled_seeds_dir, seed_digest
+from paradiplo.db.stamps import bundled_seeds_dir, seed_digest
 from paradiplo.db.text import now_iso
 
 # The names callers have always imported from here.

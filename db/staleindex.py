@@ -4,13 +4,11 @@ stale index is rebuilt in one transaction."""
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paradiplo.db import schema
+from paradiplo.db.stamps import bundled_seeds_dir, stat_stamp, try_note
 
 if TYPE_CHECKING:
     from paradiplo.db.store import Store
@@ -19,29 +17,29 @@ ANALYZER_INPUTS_KEY = "analyzer_inputs"
 
 
 def analyzer_inputs() -> str | None:
-    """A fingerprint of the files the search analyser is made of (db/analyze.py and
-    db/resolve.py, the bundled seeds/synonyms.toml and the seeds' names), read as bytes: cheap, and no need to load the analyser.
-    None if they cannot be read (then the analyser's own version decides)."""
+    """A stamp of the files the search analyser is made of (db/analyze.py and db/resolve.py,
+    the bundled seeds/synonyms.toml and the seeds' names): their names, sizes and times, so
+    neither the files nor the analyser are read. None if one cannot be found (then the
+    analyser's own version decides)."""
+    here = Path(__file__).parent
     try:
-        digest = hashlib.sha256(Path(__file__).with_name("analyze.py").read_bytes())
+        seeds = bundled_seeds_dir()
         # The proper names the stemmer leaves alone come from resolve.py, the official list
         # and the seeds (db/analyze.py:proper_names).
-        digest.update(Path(__file__).with_name("resolve.py").read_bytes())
-        seeds = resources.files("paradiplo.seeds")
-        for name in ("synonyms.toml", "cases.toml", "vocabulary.toml", "sources.toml"):
-            digest.update(seeds.joinpath(name).read_bytes())
-        for name in ("provinces.csv", "regencies.csv"):
-            digest.update(seeds.joinpath("idn-area", name).read_bytes())
+        files = [here / "analyze.py", here / "resolve.py"]
+        files += [seeds / n for n in ("synonyms.toml", "cases.toml", "vocabulary.toml")]
+        files += [seeds / "sources.toml"]
+        files += [seeds / "idn-area" / n for n in ("provinces.csv", "regencies.csv")]
+        return stat_stamp(files)
     except (OSError, ModuleNotFoundError):
         return None
-    return digest.hexdigest()[:20]
 
 
 def reindex_if_stale(store: Store) -> None:
     """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py.
 
-    When the analyser's files are byte for byte those that last checked this database, it is
-    current and the analyser is not even loaded (~30 ms of the app's start-up). Otherwise its
+    When the analyser's files are those that last checked this database (same names, sizes and
+    times), it is current and the analyser is not even loaded (~30 ms of the app's start-up). Otherwise its
     version decides (a comment changed in synonyms.toml leaves the index as it is).
     """
     conn = store.conn
@@ -64,22 +62,4 @@ def reindex_if_stale(store: Store) -> None:
             searchdocs.reindex_all(wconn)
         store.reindexed = True
     if inputs is not None:
-        _try_note(conn, ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}")
-
-
-def _try_note(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """Write one meta row now or never: it only saves time at the next opening, so a database
-    that is locked by another writer, full or read-only still opens, without waiting."""
-    conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-            conn.execute("COMMIT")
-        except BaseException:
-            schema.rollback(conn)
-            raise
-    except sqlite3.Error:
-        pass
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {schema.BUSY_TIMEOUT_MS}")
+        try_note(conn, ANALYZER_INPUTS_KEY, f"{inputs} {analyze.ANALYZER_VERSION}")

@@ -28,8 +28,8 @@ from paradiplo.db.dbfile import (
 )
 from paradiplo.db.errors import DatabaseProblem, ReadOnlyError
 from paradiplo.db.i18n import _
-from paradiplo.db.seedstamp import seeds_current
 from paradiplo.db.staleindex import reindex_if_stale
+from paradiplo.db.stamps import seeds_current
 
 # The names the app, the command line and db/notes.py import from here.
 __all__ = ["SQLITE_ERRORS", "UnusableDatabase", "is_sqlite_error", "translate"]
