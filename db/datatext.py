@@ -15,7 +15,6 @@ translated. Nothing here changes what is stored or exported.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -77,10 +76,12 @@ def pairs(english: Any, indonesian: Any) -> list[tuple[str, str]]:
 @cache
 def seed_file(name: str) -> dict[str, Any]:
     """A bundled seed file, parsed once (empty if it cannot be read)."""
-    from importlib import resources
+    import tomllib  # read when Indonesian text is first shown, not at start-up
+
+    from paradiplo.db.stamps import bundled_seeds_dir
 
     try:
-        text = resources.files("paradiplo.seeds").joinpath(name).read_text(encoding="utf-8")
+        text = (bundled_seeds_dir() / name).read_text(encoding="utf-8")
         return tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError):
         return {}

@@ -6,7 +6,6 @@ with it in words, and tells the help screen which key each binding has now.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -27,8 +26,16 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     several keys separated by commas (`"down,j"`).
     """
     path = path or keymap_path()
+
+    def not_toml(exc: Exception) -> tuple[dict[str, str], list[str]]:
+        return {}, [
+            _("{path}: not valid TOML ({error}); using the default keys.").format(
+                path=path, error=exc
+            )
+        ]
+
     try:
-        raw = tomllib.loads(read_small(path))
+        text = read_small(path)
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
@@ -37,14 +44,16 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
                 path=path, error=exc.strerror
             )
         ]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        return {}, [
-            _("{path}: not valid TOML ({error}); using the default keys.").format(
-                path=path, error=exc
-            )
-        ]
+    except UnicodeDecodeError as exc:
+        return not_toml(exc)
     except ValueError as exc:  # too big, or a pipe or a directory
         return {}, [_("{error}; using the default keys.").format(error=exc)]
+    import tomllib  # only when there is a file: most users have none
+
+    try:
+        raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return not_toml(exc)
     table = raw.get("keys", raw) if isinstance(raw.get("keys"), dict) else raw
     keymap: dict[str, str] = {}
     problems: list[str] = []
