@@ -237,17 +237,46 @@ def test_region_errors_show_invisible_characters_and_suggest(db_path: Path) -> N
 
 
 def test_every_command_module_is_named_in_the_lazy_group() -> None:
-    """Each subcommand is imported from the module COMMAND_MODULES names: a command added to
-    a module's COMMANDS but not named there would not exist."""
+    """Each subcommand is imported from the modules COMMAND_MODULES names: a command (or a
+    subcommand added to a group from another module) not named there would not exist."""
     import importlib
+
+    import click
 
     from paradiplo.tui.cli import COMMAND_MODULES
 
-    found = {}
-    for module in set(COMMAND_MODULES.values()):
-        for command in importlib.import_module(f"paradiplo.tui.{module}").COMMANDS:
-            found[command.name] = module
-    assert found == COMMAND_MODULES
+    def modules_of(command: click.Command) -> set[str]:
+        found = {command.callback.__module__.rpartition(".")[2]} if command.callback else set()
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                found |= modules_of(sub)
+        return found
+
+    names = {m for modules in COMMAND_MODULES.values() for m in modules}
+    loaded = {name: importlib.import_module(f"paradiplo.tui.{name}") for name in names}
+    needed: dict[str, set[str]] = {}
+    for name, module in loaded.items():
+        for command in module.COMMANDS:
+            assert command.name is not None
+            needed[command.name] = modules_of(command)
+            assert COMMAND_MODULES[command.name][0] == name, "its COMMANDS comes first"
+    assert {k: set(v) for k, v in COMMAND_MODULES.items()} == needed
+
+
+def test_a_group_extended_from_another_module_has_all_its_commands() -> None:
+    """`sources export` (tui/cli_cite.py) is found in a process that loaded nothing else."""
+    import subprocess
+    import sys
+
+    for args in (["sources", "--help"], ["cases", "--help"], ["export", "--help"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "paradiplo.tui.cli", "--lang", "en", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        wanted = {"sources": "export", "cases": "add", "export": "network"}[args[0]]
+        assert f"  {wanted} " in out, out
 
 
 def test_launching_imports_no_command_module() -> None:

@@ -20,24 +20,25 @@ from paradiplo.db.store import ENV_READONLY
 from paradiplo.tui.cli_base import Ctx, fail, friendly_errors
 from paradiplo.tui.cli_i18n import VERSION_MESSAGE, TranslatedGroup, use_language
 
-# Each subcommand and the module (tui/cli_<topic>.py) whose COMMANDS holds it.
-COMMAND_MODULES = {
-    "cases": "cli_cases",
-    "sectors": "cli_cases",
-    "regions": "cli_cases",
-    "cite": "cli_cite",
-    "sources": "cli_collection",
-    "suggest": "cli_collection",
-    "db": "cli_db",
-    "export": "cli_io",
-    "import": "cli_io",
-    "laws": "cli_laws",
-    "conflicts": "cli_laws",
-    "notes": "cli_notes",
-    "publish": "cli_publish",
-    "serve": "cli_publish",
-    "search": "cli_search",
-    "stats": "cli_stats",
+# Each subcommand and the modules (tui/cli_<topic>.py) that make it: the first one's COMMANDS
+# holds it, the others add subcommands to it.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "cases": ("cli_cases", "cli_collection"),
+    "sectors": ("cli_cases",),
+    "regions": ("cli_cases",),
+    "cite": ("cli_cite",),
+    "sources": ("cli_collection", "cli_cite"),
+    "suggest": ("cli_collection",),
+    "db": ("cli_db",),
+    "export": ("cli_io", "cli_stats"),
+    "import": ("cli_io",),
+    "laws": ("cli_laws",),
+    "conflicts": ("cli_laws",),
+    "notes": ("cli_notes",),
+    "publish": ("cli_publish",),
+    "serve": ("cli_publish",),
+    "search": ("cli_search",),
+    "stats": ("cli_stats",),
 }
 
 
@@ -50,9 +51,10 @@ class LazyGroup(TranslatedGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
-            module = importlib.import_module(f"paradiplo.tui.{COMMAND_MODULES[cmd_name]}")
-            for command in module.COMMANDS:
-                self.add_command(command)
+            for name in COMMAND_MODULES[cmd_name]:
+                module = importlib.import_module(f"paradiplo.tui.{name}")
+                for command in module.COMMANDS:
+                    self.add_command(command)
         return self.commands.get(cmd_name)
 
 
