@@ -1,5 +1,5 @@
 """Shared data and small helpers of the data-layer and command-line tests: the bundled cases,
-a user's case record, importing records as a user's file, the bench's case generator."""
+a user's case record, importing records as a user's file (and what a refused one says), the bench's case generator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from paradiplo.db import io
+from paradiplo.db.errors import ImportProblem
 from paradiplo.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +73,14 @@ def import_records(
 ) -> io.ImportResult:
     """Import `records` through a JSON file written in `folder`."""
     return io.import_cases(store, write_cases(folder, records, name))
+
+
+def import_refused(store: Store, path: Path) -> ImportProblem:
+    """What the case import says when it refuses the file at `path` (the test fails if the
+    file imports)."""
+    with pytest.raises(ImportProblem) as info:
+        io.import_cases(store, path)
+    return info.value
 
 
 def bench_generator() -> Any:

@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from paradiplo.db import io
-from paradiplo.db.errors import ImportProblem
 from paradiplo.db.store import Store
 from paradiplo.tui.cli import main
-from tests.helpers import import_records, write_cases
+from tests.helpers import import_records, import_refused, write_cases
 
 HEADER = "title,region,partner,partner_country,type,date,source\n"
 
@@ -164,18 +163,17 @@ def test_probable_duplicates_are_warned(db_path: Path, tmp_path: Path) -> None:
 def test_impossible_dates_are_refused_with_record_and_field(
     store: Store, tmp_path: Path, date: str, expect: str
 ) -> None:
-    with pytest.raises(ImportProblem) as info:
-        import_records(store, tmp_path, [rec(id="ok"), rec(id="bad", date=date)])
-    assert "record 2 (id bad), field 'date'" in str(info.value) and expect in str(info.value)
+    path = write_cases(tmp_path, [rec(id="ok"), rec(id="bad", date=date)])
+    problem = str(import_refused(store, path))
+    assert "record 2 (id bad), field 'date'" in problem and expect in problem
 
 
 def test_a_huge_file_of_empty_records_stops_after_a_bound(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "empty.json"
     path.write_text("[" + ",".join(["{}"] * 300_000) + "]", encoding="utf-8")
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, path)
-    assert len(info.value.problems) <= io.MAX_PROBLEMS + 10
-    assert "reading stopped at record" in str(info.value)
+    problem = import_refused(store, path)
+    assert len(problem.problems) <= io.MAX_PROBLEMS + 10
+    assert "reading stopped at record" in str(problem)
 
 
 def test_records_are_streamed_from_a_cases_object_and_utf16(store: Store, tmp_path: Path) -> None:
