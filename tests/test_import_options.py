@@ -8,19 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from paradiplo.db import io
 from paradiplo.db.store import Store
-from paradiplo.tui.cli import main
-from tests.helpers import import_records, import_refused, write_cases
+from tests.helpers import import_records, import_refused, refused, run, write_cases
 
 HEADER = "title,region,partner,partner_country,type,date,source\n"
-
-
-def run(db_path: Path, *args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, ["--db", str(db_path), *args])
-    return r.exit_code, r.stdout, r.stderr
 
 
 def csv_file(tmp_path: Path, *rows: str, name: str = "list.csv") -> Path:
@@ -75,8 +68,8 @@ def test_without_skip_invalid_nothing_is_imported(db_path: Path, tmp_path: Path)
         "Surabaya–Kitakyushu,Surabaya,Kitakyushu,Japan,sister-city,2012,list",
         "Atlantis–Rome,Atlantis,Rome,Italy,sister-city,1990,list",
     )
-    code, _, err = run(db_path, "import", "cases", str(path))
-    assert code == 1 and "nothing was imported" in err and "line 3" in err
+    err = refused(db_path, "import", "cases", str(path))
+    assert "nothing was imported" in err and "line 3" in err
     assert not (tmp_path / "list.csv.rejected.json").exists()
     _, out, _ = run(db_path, "cases", "list", "--region", "Kota Surabaya", "--json")
     assert all(c["origin"] == "seed" for c in json.loads(out))
@@ -94,8 +87,8 @@ def test_ambiguous_choices(db_path: Path, tmp_path: Path, choice: str, region: s
     path = csv_file(
         tmp_path, "Bandung–Braunschweig,Bandung,Braunschweig,Germany,sister-city,1960,l"
     )
-    code, _, err = run(db_path, "import", "cases", str(path))
-    assert code == 1 and "ambiguous" in err and "--ambiguous" in err
+    err = refused(db_path, "import", "cases", str(path))
+    assert "ambiguous" in err and "--ambiguous" in err
     code, _, err = run(db_path, "import", "cases", str(path), "--ambiguous", choice)
     assert code == 0, err
     _, out, _ = run(db_path, "export", "cases")
