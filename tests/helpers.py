@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from click.testing import CliRunner
 
 from paradiplo.db import io
 from paradiplo.db.errors import ImportProblem
-from paradiplo.db.store import Store
+from paradiplo.db.store import Store, open_store
 from paradiplo.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +78,18 @@ def import_records(
 ) -> io.ImportResult:
     """Import `records` through a JSON file written in `folder`."""
     return io.import_cases(store, write_cases(folder, records, name))
+
+
+@contextmanager
+def imported_into(db_path: Path, folder: Path, *records: dict[str, Any]) -> Iterator[Store]:
+    """The database at `db_path` with `records` imported (as a user's file in `folder`), open
+    for more (notes...); closed afterwards."""
+    store = open_store(db_path)
+    try:
+        import_records(store, folder, list(records))
+        yield store
+    finally:
+        store.close()
 
 
 def import_refused(store: Store, path: Path) -> ImportProblem:

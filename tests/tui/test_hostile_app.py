@@ -19,7 +19,7 @@ from paradiplo.db.store import open_store
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens import search as search_screen
 from paradiplo.tui.screens.main import MainScreen
-from tests.helpers import import_records, listed_first
+from tests.helpers import imported_into, listed_first
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
 from tests.tui.conftest import running, screen_text, settle, wait_ready
 
@@ -42,16 +42,14 @@ def seed_hostile(db_path: Path, tmp_path: Path) -> None:
         summary="\n".join(HOSTILE.values()),
         unclear=list(HOSTILE.values())[:6],
     )
-    store = open_store(db_path)
-    import_records(store, tmp_path, [record])
-    items = list(HOSTILE.items())
-    for i in range(0, len(items), 3):  # a few notes, each carrying three kinds of trouble
-        group = items[i : i + 3]
-        body = "\n\n".join(f"{name}: {text}" for name, text in group)
-        notes_api.add_note(store, "case", CASE_ID, body, [t[:15] for _, t in group])
-    notes_api.add_note(store, "passage", "001_17fdbbb4dbe6a6d1", HOSTILE["ansi_colour"], anchor=(0, 20, "x"))  # fmt: skip
-    notes_api.add_note(store, "region", "p:35", HOSTILE["rich_link"])
-    store.close()
+    with imported_into(db_path, tmp_path, record) as store:
+        items = list(HOSTILE.items())
+        for i in range(0, len(items), 3):  # a few notes, each carrying three kinds of trouble
+            group = items[i : i + 3]
+            body = "\n\n".join(f"{name}: {text}" for name, text in group)
+            notes_api.add_note(store, "case", CASE_ID, body, [t[:15] for _, t in group])
+        notes_api.add_note(store, "passage", "001_17fdbbb4dbe6a6d1", HOSTILE["ansi_colour"], anchor=(0, 20, "x"))  # fmt: skip
+        notes_api.add_note(store, "region", "p:35", HOSTILE["rich_link"])
 
 
 def assert_safe(pilot: Pilot[object], where: str) -> str:
