@@ -21,7 +21,7 @@ from paradiplo.tui.screens import search as search_screen
 from paradiplo.tui.screens.main import MainScreen
 from tests.helpers import imported_into, listed_first
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
-from tests.tui.conftest import running, screen_text, settle, wait_ready
+from tests.tui.conftest import press_to, running, screen_text, settle, wait_ready
 
 CASE_ID = "hostile-case"
 # Short markers that must appear literally on screen (a long string may be cut by a pane).
@@ -111,8 +111,7 @@ async def test_hostile_data_in_every_pane_and_screen(db_path: Path, tmp_path: Pa
         await shows(pilot, "sources screen", "Cite [i]C1[/i]")
         await press(pilot, "escape", "N")
         await shows(pilot, "notes screen", "rich_bold: [bold]not bold[/bold]")
-        await press(pilot, "escape")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, MainScreen, "escape")
         await press(pilot, "slash")
         if app.screen is not main:  # the search screen is there
             await press(pilot, "B", "1")
@@ -178,8 +177,7 @@ async def test_hostile_database_path_in_notifications(
         await shows(pilot, "read-only notice", "read-only")
         messages = list(app.notices)
         assert any("[@click=app.quit]dir/[bold]y.db is open read-only" in m for m in messages)
-        await press(pilot, "n")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, MainScreen, "n")
         assert any("notes are off" in m for m in app.notices)
 
 
