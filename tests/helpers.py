@@ -1,15 +1,23 @@
 """Shared data and small helpers of the data-layer and command-line tests: the bundled cases,
-a user's case record, importing records as a user's file, the bench's case generator."""
+a user's case record, importing records as a user's file (and what a refused one says),
+running the command line, the bench's case generator."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
 from paradiplo.db import io
-from paradiplo.db.store import Store
+from paradiplo.db.errors import ImportProblem
+from paradiplo.db.store import Store, open_store
+from paradiplo.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,6 +78,40 @@ def import_records(
 ) -> io.ImportResult:
     """Import `records` through a JSON file written in `folder`."""
     return io.import_cases(store, write_cases(folder, records, name))
+
+
+@contextmanager
+def imported_into(db_path: Path, folder: Path, *records: dict[str, Any]) -> Iterator[Store]:
+    """The database at `db_path` with `records` imported (as a user's file in `folder`), open
+    for more (notes...); closed afterwards."""
+    store = open_store(db_path)
+    try:
+        import_records(store, folder, list(records))
+        yield store
+    finally:
+        store.close()
+
+
+def import_refused(store: Store, path: Path) -> ImportProblem:
+    """What the case import says when it refuses the file at `path` (the test fails if the
+    file imports)."""
+    with pytest.raises(ImportProblem) as info:
+        io.import_cases(store, path)
+    return info.value
+
+
+def run(db_path: Path, *args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
+    """The command line run in-process on the database at `db_path`, `input` typed in:
+    (exit code, standard output, standard error)."""
+    result = CliRunner().invoke(main, ["--db", str(db_path), *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def refused(db_path: Path, *args: str) -> str:
+    """What the command line says on standard error when it refuses a command (exit code 1)."""
+    code, _, err = run(db_path, *args)
+    assert code == 1, err
+    return err
 
 
 def bench_generator() -> Any:

@@ -14,13 +14,7 @@ from click.testing import CliRunner
 from paradiplo.db.caseformats import CASE_FIELDS
 from paradiplo.tui.cli import main
 
-from .helpers import SEED_CASES
-
-
-def run(db_path: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
-    result = runner.invoke(main, ["--db", str(db_path), *args], input=input)
-    return result.exit_code, result.stdout, result.stderr
+from .helpers import SEED_CASES, refused, run
 
 
 def test_export_json_lists_every_cooperation_with_a_verified_quote(db_path: Path) -> None:
@@ -74,8 +68,7 @@ def test_errors_are_one_clear_line(db_path: Path, args: list[str], message: str)
 
 
 def test_missing_database_for_check(tmp_path: Path) -> None:
-    code, _, err = run(tmp_path / "none.db", "db", "check")
-    assert code == 1 and "db build" in err
+    assert "db build" in refused(tmp_path / "none.db", "db", "check")
 
 
 def test_db_commands(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import run
+from tests.helpers import refused, run
 
 
 def cli_at_width(db_path: Path, width: int, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,8 +62,7 @@ def test_cases_show_lists_the_candidates_of_an_ambiguous_beginning(db_path: Path
 
 
 def test_cases_show_prefix_is_literal_not_a_pattern(db_path: Path) -> None:
-    code, _out, err = run(db_path, "cases", "show", "%")
-    assert code == 1 and "No case with id '%'" in err
+    assert "No case with id '%'" in refused(db_path, "cases", "show", "%")
 
 
 def test_evidence_says_what_it_supports_in_words(db_path: Path) -> None:

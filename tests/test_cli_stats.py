@@ -7,14 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from paradiplo.tui.cli import main
-
-
-def run(db_path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--db", str(db_path), *args])
-    return result.exit_code, result.stdout, result.stderr
+from tests.helpers import run
 
 
 def plain(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

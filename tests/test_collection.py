@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from paradiplo.tui.cli import main
+from tests.helpers import refused, run
 
 ARTICLE = """Bandung dan Braunschweig Perpanjang Kerja Sama
 
@@ -31,11 +30,6 @@ pengelolaan sampah dan lingkungan hidup pada tahun 2012 di Balai Kota Surabaya.<
 <p>Kerja sama green sister city itu dipuji oleh banyak pihak karena hasilnya nyata.</p>
 </article><footer>Hak cipta Warta Timur - footer-text</footer></body></html>
 """
-
-
-def run(db_path: Path, *args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--db", str(db_path), *args], input=input)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -224,20 +218,15 @@ def test_sources_add_refuses_what_is_not_a_text_and_stores_nothing(
 def test_sources_add_refuses_missing_file_folder_bad_dates_and_duplicates(
     db_path: Path, tmp_path: Path, source_id: str
 ) -> None:
-    code, _, err = run(db_path, "sources", "add", str(tmp_path / "nope.txt"))
-    assert code == 1 and "no such file" in err
-    code, _, err = run(db_path, "sources", "add", str(tmp_path))
-    assert code == 1 and "folder" in err
+    assert "no such file" in refused(db_path, "sources", "add", str(tmp_path / "nope.txt"))
+    assert "folder" in refused(db_path, "sources", "add", str(tmp_path))
     f = tmp_path / "x.txt"
     f.write_text("Sebuah teks.", encoding="utf-8")
-    code, _, err = run(db_path, "sources", "add", str(f), "--published", "2017-13-45")
-    assert code == 1 and "month 13" in err
-    code, _, err = run(db_path, "sources", "add", str(f), "--accessed", "２０１７")
-    assert code == 1 and "ASCII" in err
+    assert "month 13" in refused(db_path, "sources", "add", str(f), "--published", "2017-13-45")
+    assert "ASCII" in refused(db_path, "sources", "add", str(f), "--accessed", "２０１７")
     g = tmp_path / "again.txt"
     g.write_text(ARTICLE, encoding="utf-8")
-    code, _, err = run(db_path, "sources", "add", str(g))
-    assert code == 1 and source_id in err
+    assert source_id in refused(db_path, "sources", "add", str(g))
 
 
 # ------------------------------------------------------------------------------ cases
@@ -364,28 +353,23 @@ def test_cases_edit_delete_restore_own_case_keeps_its_notes(db_path: Path, sourc
     assert json.loads(run(db_path, "notes", "list", "--orphaned", "--json")[1]) == []
     assert json.loads(run(db_path, "cases", "deleted", "--json")[1]) == []
     assert run(db_path, "db", "check")[0] == 0
-    code, _, err = run(db_path, "cases", "restore", cid)
-    assert code == 1 and "not deleted" in err
+    assert "not deleted" in refused(db_path, "cases", "restore", cid)
 
 
 def test_seed_cases_refuse_edit_and_delete(db_path: Path) -> None:
-    code, _, err = run(db_path, "cases", "edit", "malang-nonsan-2017", "--set", "date=2018")
-    assert code == 1 and "bundled case" in err and "note" in err
-    code, _, err = run(db_path, "cases", "delete", "malang-nonsan-2017")
-    assert code == 1 and "bundled case" in err
+    err = refused(db_path, "cases", "edit", "malang-nonsan-2017", "--set", "date=2018")
+    assert "bundled case" in err and "note" in err
+    assert "bundled case" in refused(db_path, "cases", "delete", "malang-nonsan-2017")
     assert run(db_path, "cases", "show", "malang-nonsan-2017")[0] == 0
 
 
 def test_cases_edit_refuses_bad_fields_and_values(db_path: Path, source_id: str) -> None:
     cid = json.loads(add_case(db_path, source_id, "--json")[1])["id"]
-    code, _, err = run(db_path, "cases", "edit", cid, "--set", "colour=blue")
-    assert code == 1 and "cannot set 'colour'" in err
-    code, _, err = run(db_path, "cases", "edit", cid, "--set", "date=0000")
-    assert code == 1 and "plausible year" in err
+    assert "cannot set 'colour'" in refused(db_path, "cases", "edit", cid, "--set", "colour=blue")
+    assert "plausible year" in refused(db_path, "cases", "edit", cid, "--set", "date=0000")
     code, _, err = run(db_path, "cases", "edit", cid, "--set", "nonsense")
     assert code != 0 and "FIELD=VALUE" in err
-    code, _, err = run(db_path, "cases", "edit", "no-such-case", "--set", "date=2019")
-    assert code == 1 and "No case" in err
+    assert "No case" in refused(db_path, "cases", "edit", "no-such-case", "--set", "date=2019")
 
 
 def test_db_check_accepts_a_quote_against_a_citation_only_source(

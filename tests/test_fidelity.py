@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from paradiplo.db import laws, queries, seeds
 from paradiplo.db.derive import STAGES, derive_category, derive_stage, stage_id
@@ -18,13 +17,7 @@ from paradiplo.db.errors import NotFound, SeedError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store
 from paradiplo.db.text import find_quote
-from paradiplo.tui.cli import main
-
-
-def run(db_path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--db", str(db_path), *args])
-    return result.exit_code, result.stdout, result.stderr
-
+from tests.helpers import run
 
 # ----------------------------------------------------------------- 1. category of a state
 STATE_CASES = {

@@ -8,20 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from paradiplo.db import io
-from paradiplo.db.errors import ImportProblem
 from paradiplo.db.store import Store
-from paradiplo.tui.cli import main
-from tests.helpers import import_records, write_cases
+from tests.helpers import import_records, import_refused, refused, run, write_cases
 
 HEADER = "title,region,partner,partner_country,type,date,source\n"
-
-
-def run(db_path: Path, *args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, ["--db", str(db_path), *args])
-    return r.exit_code, r.stdout, r.stderr
 
 
 def csv_file(tmp_path: Path, *rows: str, name: str = "list.csv") -> Path:
@@ -76,8 +68,8 @@ def test_without_skip_invalid_nothing_is_imported(db_path: Path, tmp_path: Path)
         "Surabaya–Kitakyushu,Surabaya,Kitakyushu,Japan,sister-city,2012,list",
         "Atlantis–Rome,Atlantis,Rome,Italy,sister-city,1990,list",
     )
-    code, _, err = run(db_path, "import", "cases", str(path))
-    assert code == 1 and "nothing was imported" in err and "line 3" in err
+    err = refused(db_path, "import", "cases", str(path))
+    assert "nothing was imported" in err and "line 3" in err
     assert not (tmp_path / "list.csv.rejected.json").exists()
     _, out, _ = run(db_path, "cases", "list", "--region", "Kota Surabaya", "--json")
     assert all(c["origin"] == "seed" for c in json.loads(out))
@@ -95,8 +87,8 @@ def test_ambiguous_choices(db_path: Path, tmp_path: Path, choice: str, region: s
     path = csv_file(
         tmp_path, "Bandung–Braunschweig,Bandung,Braunschweig,Germany,sister-city,1960,l"
     )
-    code, _, err = run(db_path, "import", "cases", str(path))
-    assert code == 1 and "ambiguous" in err and "--ambiguous" in err
+    err = refused(db_path, "import", "cases", str(path))
+    assert "ambiguous" in err and "--ambiguous" in err
     code, _, err = run(db_path, "import", "cases", str(path), "--ambiguous", choice)
     assert code == 0, err
     _, out, _ = run(db_path, "export", "cases")
@@ -164,18 +156,17 @@ def test_probable_duplicates_are_warned(db_path: Path, tmp_path: Path) -> None:
 def test_impossible_dates_are_refused_with_record_and_field(
     store: Store, tmp_path: Path, date: str, expect: str
 ) -> None:
-    with pytest.raises(ImportProblem) as info:
-        import_records(store, tmp_path, [rec(id="ok"), rec(id="bad", date=date)])
-    assert "record 2 (id bad), field 'date'" in str(info.value) and expect in str(info.value)
+    path = write_cases(tmp_path, [rec(id="ok"), rec(id="bad", date=date)])
+    problem = str(import_refused(store, path))
+    assert "record 2 (id bad), field 'date'" in problem and expect in problem
 
 
 def test_a_huge_file_of_empty_records_stops_after_a_bound(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "empty.json"
     path.write_text("[" + ",".join(["{}"] * 300_000) + "]", encoding="utf-8")
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, path)
-    assert len(info.value.problems) <= io.MAX_PROBLEMS + 10
-    assert "reading stopped at record" in str(info.value)
+    problem = import_refused(store, path)
+    assert len(problem.problems) <= io.MAX_PROBLEMS + 10
+    assert "reading stopped at record" in str(problem)
 
 
 def test_records_are_streamed_from_a_cases_object_and_utf16(store: Store, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from paradiplo.db import io, queries
 from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.models import Filters
 from paradiplo.db.store import Store, open_store
-from tests.helpers import BANDUNG_CASE
+from tests.helpers import BANDUNG_CASE, import_refused
 
 
 def export_json(store: Store, tmp_path: Path, name: str) -> Path:
@@ -132,9 +132,8 @@ def test_bad_records_import_nothing(
     good = {**USER_CASE, "id": "good"}
     bad = {**USER_CASE, "id": "bad", **change}
     before = queries.count_cases(store.conn, Filters())
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, write_json(tmp_path, [good, bad]))
-    assert expect.split("field")[-1] in str(info.value)
+    problem = import_refused(store, write_json(tmp_path, [good, bad]))
+    assert expect.split("field")[-1] in str(problem)
     assert queries.count_cases(store.conn, Filters()) == before
 
 
@@ -146,19 +145,14 @@ def test_csv_errors_name_the_line(store: Store, tmp_path: Path) -> None:
         "b,Bad,Kota Bandung,sister city,cite,Knitting\n",
         encoding="utf-8",
     )
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, path)
-    assert "line 3, field 'sectors'" in str(info.value)
+    assert "line 3, field 'sectors'" in str(import_refused(store, path))
     path.write_text("name,place\nx,y\n", encoding="utf-8")
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, path)
-    assert "line 1: missing column(s) title, region, type" in str(info.value)
+    assert "line 1: missing column(s) title, region, type" in str(import_refused(store, path))
 
 
 def test_duplicate_ids_in_file(store: Store, tmp_path: Path) -> None:
-    with pytest.raises(ImportProblem) as info:
-        io.import_cases(store, write_json(tmp_path, [USER_CASE, USER_CASE]))
-    assert "duplicate id 'bandung-braunschweig'" in str(info.value)
+    problem = import_refused(store, write_json(tmp_path, [USER_CASE, USER_CASE]))
+    assert "duplicate id 'bandung-braunschweig'" in str(problem)
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner
 
 from paradiplo.db import notes as notes_api
 from paradiplo.db.store import Store, open_store
-from paradiplo.tui.cli import main
-from tests.helpers import BANDUNG_CASE, import_records
+from tests.helpers import BANDUNG_CASE, import_records, refused, run
 
 NOTE = "My private thought about Shizuoka, not for the class"
 TAGGED = "private-tag-xyz"
@@ -37,11 +35,6 @@ def personal_store(store: Store, tmp_path: Path) -> None:
     notes_api.save_draft(store, "case", "sidoarjo-jinan-2008", DRAFT)
     import_records(store, tmp_path, [USER_CASE])
     store.checkpoint()
-
-
-def run(db_path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--db", str(db_path), *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -115,8 +108,7 @@ def test_published_copy_opens_in_the_app_read_only(published: Path) -> None:
 
 def test_publish_refuses_a_file_as_folder(db_path: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
-    code, _, err = run(db_path, "publish", str(tmp_path / "afile"))
-    assert code == 1 and "is a file" in err
+    assert "is a file" in refused(db_path, "publish", str(tmp_path / "afile"))
 
 
 # ------------------------------------------------------------------ serve
@@ -224,8 +216,7 @@ def test_serve_browses_facets_search_and_queries_read_only(published: Path, db_p
 
 
 def test_serve_without_a_publication_says_what_to_do(db_path: Path, tmp_path: Path) -> None:
-    code, _, err = run(db_path, "serve", str(tmp_path / "nothing"))
-    assert code == 1 and "paradiplo-tui publish" in err
+    assert "paradiplo-tui publish" in refused(db_path, "serve", str(tmp_path / "nothing"))
 
 
 def test_serve_without_datasette_says_how_to_install(
@@ -239,5 +230,4 @@ def test_serve_without_datasette_says_how_to_install(
         "find_spec",
         lambda name, *a: None if name == "datasette" else real(name, *a),
     )
-    code, _, err = run(db_path, "serve", str(tmp_path))
-    assert code == 1 and "pip install 'paradiplo-tui[serve]'" in err
+    assert "pip install 'paradiplo-tui[serve]'" in refused(db_path, "serve", str(tmp_path))

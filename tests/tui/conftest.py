@@ -9,15 +9,18 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from rich.cells import cell_len
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from paradiplo.tui.app import ParadiploApp
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 # One run of text in one style, in the SVG screenshot Textual exports (Rich's export_svg).
 _SVG_TEXT = re.compile(
@@ -57,6 +60,14 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
+
+
+async def press_to(pilot: Pilot[Any], screen: type[ScreenT], *keys: str) -> ScreenT:
+    """Press `keys` (as `press`); the `screen` they lead to (the test fails on another one)."""
+    await press(pilot, *keys)
+    shown = pilot.app.screen
+    assert isinstance(shown, screen), f"{keys} led to {shown!r}, not a {screen.__name__}"
+    return shown
 
 
 def after_keys(*keys: str, theme: str | None = None) -> Callable[[Pilot[Any]], Awaitable[None]]:

@@ -17,7 +17,7 @@ from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.detail import DetailView
 from paradiplo.tui.widgets.regions import RegionTree
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, running, settle
+from tests.tui.conftest import press, press_to, running, settle
 
 
 async def move_tree_to(pilot, tree: RegionTree, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -121,8 +121,7 @@ async def test_browse_by_keyboard(db_path: Path) -> None:
         assert main.query_one(DetailView).detail.id == "sidoarjo-jinan-2008"  # type: ignore[union-attr]
 
         # ? lists the bindings; Escape closes it.
-        await press(pilot, "?")
-        assert isinstance(app.screen, HelpScreen)
+        await press_to(pilot, HelpScreen, "?")
         await press(pilot, "escape")
         assert app.screen is main
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from paradiplo.db import notes as notes_api
-from paradiplo.db.store import open_store
 from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.detail import DetailView
-from tests.helpers import import_records, listed_first
+from tests.helpers import imported_into, listed_first
 from tests.tui.conftest import press, running
 
 TITLE = "[bold]Not bold[/] [@click=app.quit]click me[/]"
@@ -18,20 +17,15 @@ QUOTE = "[bold]quoted[/bold] text \\[escaped] and a back\\slash"
 NOTE = "My [b]note[/b] with [@click=app.quit]a link[/] and \x1b[31mescapes\x1b[0m"
 
 
-def _import(db_path: Path, tmp_path: Path) -> None:
-    record = listed_first(
-        "markup-test",
-        "A citation [i]with markup[/i]",
-        QUOTE,
-        title=TITLE,
-        partner=PARTNER,
-        summary="Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
-        unclear=["[i]unclear[/i] thing"],
-    )
-    store = open_store(db_path)
-    import_records(store, tmp_path, [record])
-    notes_api.add_note(store, "case", "markup-test", NOTE, ["[tag]"])
-    store.close()
+RECORD = listed_first(
+    "markup-test",
+    "A citation [i]with markup[/i]",
+    QUOTE,
+    title=TITLE,
+    partner=PARTNER,
+    summary="Summary with [b]brackets[/b] and \x1b[31mred\x1b[0m escapes",
+    unclear=["[i]unclear[/i] thing"],
+)
 
 
 def _plain(renderable: object) -> str:
@@ -43,7 +37,8 @@ def _plain(renderable: object) -> str:
 
 
 async def test_markup_in_data_is_literal(db_path: Path, tmp_path: Path) -> None:
-    _import(db_path, tmp_path)
+    with imported_into(db_path, tmp_path, RECORD) as store:
+        notes_api.add_note(store, "case", "markup-test", NOTE, ["[tag]"])
     async with running(db_path, (200, 50)) as (app, pilot):
         main = app.screen
         assert isinstance(main, MainScreen)

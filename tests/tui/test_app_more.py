@@ -27,7 +27,7 @@ from paradiplo.tui.screens.sources import SourcesScreen
 from paradiplo.tui.widgets.case_list import PAGE, CaseList
 from paradiplo.tui.widgets.detail import DetailView
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, running, settle, wait_ready
+from tests.tui.conftest import press, press_to, running, settle, wait_ready
 
 
 def _plain(renderable: object) -> str:
@@ -67,10 +67,8 @@ async def test_keymap_remaps_and_help_shows_it(db_path: Path) -> None:
     async with running(db_path, (120, 40)) as (app, pilot):
         await press(pilot, "s")
         assert not isinstance(app.screen, SourcesScreen)
-        await press(pilot, "f6")
-        assert isinstance(app.screen, SourcesScreen)
-        await press(pilot, "escape", "f1")
-        assert isinstance(app.screen, HelpScreen)
+        await press_to(pilot, SourcesScreen, "f6")
+        await press_to(pilot, HelpScreen, "escape", "f1")
         help_text = " ".join(_plain(s.content) for s in app.screen.query(Static)).lower()
         assert "f6" in help_text and "f1" in help_text  # the keys in force are listed
         assert any("not_a_binding" in m for m in app.notices)
@@ -85,8 +83,7 @@ async def test_read_only_browses_without_notes(db_path: Path) -> None:
         await wait_ready(pilot)
         assert "read-only" in app.sub_title
         assert isinstance(app.screen, MainScreen) and app.screen.count == 9
-        await press(pilot, "n")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, MainScreen, "n")
         messages = list(app.notices)
         assert any("notes are off" in m for m in messages)
     store.close()
@@ -119,12 +116,9 @@ async def test_broken_database_message_on_screen(tmp_path: Path) -> None:
 async def test_tiny_terminal_does_not_break(db_path: Path) -> None:
     async with running(db_path, (40, 12)) as (app, pilot):
         await press(pilot, "1", "j", "enter", "4", "j", "z")
-        await press(pilot, "enter")
-        assert isinstance(app.screen, SourceReaderScreen)
-        await press(pilot, "]", "escape", "?")
-        assert isinstance(app.screen, HelpScreen)
-        await press(pilot, "escape", "escape", "x")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, SourceReaderScreen, "enter")
+        await press_to(pilot, HelpScreen, "]", "escape", "?")
+        await press_to(pilot, MainScreen, "escape", "escape", "x")
         assert app.screen.count == 9
 
 

@@ -13,7 +13,7 @@ from paradiplo.db.paths import state_path
 from paradiplo.tui.screens.sources import SourcesScreen
 from paradiplo.tui.state import UIState, save_state
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, running, settle
+from tests.tui.conftest import press, press_to, running, settle
 
 CASE = "jabar-shizuoka-mou-2017"
 REFERENCE = "Kemitraan multisektor melalui kerjasama paradiplomasi. (n.d.). Kumparan."
@@ -55,8 +55,7 @@ async def test_y_and_c_copy_citations_in_the_chosen_style(db_path: Path) -> None
 
 async def test_sources_list_shows_reference_and_missing_fields(db_path: Path) -> None:
     async with running(db_path, (110, 40)) as (app, pilot):
-        await press(pilot, "s")
-        assert isinstance(app.screen, SourcesScreen)
+        await press_to(pilot, SourcesScreen, "s")
         shown = str(app.screen.query_one("#source-reference", Static).render())
         assert REFERENCE in " ".join(shown.split())
         assert "@kumparan_nd_kemitraan" in shown

@@ -27,7 +27,7 @@ from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.reader import SourceReaderScreen
 from paradiplo.tui.screens.source_form import SourceFormScreen
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, running, settle
+from tests.tui.conftest import press, press_to, running, settle
 
 SIZE = (120, 40)
 CLI = str(Path(sys.executable).with_name("paradiplo-tui"))
@@ -378,8 +378,7 @@ async def test_leaving_a_form_with_typed_values_asks_first(db_path: Path) -> Non
     async with reading(db_path, sid) as (app, pilot, reader):
         form = await new_case_form(pilot, reader)
         form.query_one("#status", Input).value = "agreed"
-        await press(pilot, "escape")
-        assert isinstance(app.screen, ConfirmScreen)
+        await press_to(pilot, ConfirmScreen, "escape")
         await press(pilot, "n")  # keep editing
         assert app.screen is form
         form.query_one("#status", Input).value = ""

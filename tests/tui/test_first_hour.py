@@ -16,7 +16,7 @@ from paradiplo.tui.widgets.case_list import CaseList
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.regions import RegionTree
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import press, running, screen_text
+from tests.tui.conftest import press, press_to, running, screen_text
 from tests.tui.test_search_screen import results_for
 
 
@@ -122,8 +122,7 @@ async def test_notes_list_moves_with_j_and_k_and_shows_t(db_path: Path) -> None:
         notes_api.add_note(store, "case", "malang-nonsan-2017", f"note {i}", ["a-long-tag-name"])
     store.close()
     async with running(db_path, (120, 40)) as (app, pilot):
-        await press(pilot, "N")
-        assert isinstance(app.screen, NotesScreen)
+        await press_to(pilot, NotesScreen, "N")
         table = app.screen.query_one("#notes-table", DataTable)
         assert table.cursor_row == 0
         await press(pilot, "j")
@@ -146,8 +145,7 @@ async def test_a_note_on_a_country_says_it_is_on_a_country(db_path: Path) -> Non
             if node is not None and node.data is not None and node.data.key == "pc:JP":
                 break
             await press(pilot, "j")
-        await press(pilot, "n")
-        assert isinstance(app.screen, NoteEditorScreen)
+        await press_to(pilot, NoteEditorScreen, "n")
         titles = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "New note on partner country: Japan" in titles
         assert "on region" not in titles
@@ -157,8 +155,7 @@ async def test_g_is_in_the_key_bar_and_help_says_how_to_do_things(db_path: Path)
     async with running(db_path, (120, 40)) as (app, pilot):
         bar = app.screen.query_one(KeyBar).render().plain
         assert "g Glossary" in bar
-        await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await press_to(pilot, HelpScreen, "question_mark")
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "How do I" in text
         assert "Find a province's cooperations with a country" in text

@@ -19,9 +19,9 @@ from paradiplo.db.store import open_store
 from paradiplo.tui.app import ParadiploApp
 from paradiplo.tui.screens import search as search_screen
 from paradiplo.tui.screens.main import MainScreen
-from tests.helpers import import_records, listed_first
+from tests.helpers import imported_into, listed_first
 from tests.hostile_helpers import HOSTILE, no_raw_escapes, overwrite_pages, table_pages
-from tests.tui.conftest import running, screen_text, settle, wait_ready
+from tests.tui.conftest import press_to, running, screen_text, settle, wait_ready
 
 CASE_ID = "hostile-case"
 # Short markers that must appear literally on screen (a long string may be cut by a pane).
@@ -42,16 +42,14 @@ def seed_hostile(db_path: Path, tmp_path: Path) -> None:
         summary="\n".join(HOSTILE.values()),
         unclear=list(HOSTILE.values())[:6],
     )
-    store = open_store(db_path)
-    import_records(store, tmp_path, [record])
-    items = list(HOSTILE.items())
-    for i in range(0, len(items), 3):  # a few notes, each carrying three kinds of trouble
-        group = items[i : i + 3]
-        body = "\n\n".join(f"{name}: {text}" for name, text in group)
-        notes_api.add_note(store, "case", CASE_ID, body, [t[:15] for _, t in group])
-    notes_api.add_note(store, "passage", "001_17fdbbb4dbe6a6d1", HOSTILE["ansi_colour"], anchor=(0, 20, "x"))  # fmt: skip
-    notes_api.add_note(store, "region", "p:35", HOSTILE["rich_link"])
-    store.close()
+    with imported_into(db_path, tmp_path, record) as store:
+        items = list(HOSTILE.items())
+        for i in range(0, len(items), 3):  # a few notes, each carrying three kinds of trouble
+            group = items[i : i + 3]
+            body = "\n\n".join(f"{name}: {text}" for name, text in group)
+            notes_api.add_note(store, "case", CASE_ID, body, [t[:15] for _, t in group])
+        notes_api.add_note(store, "passage", "001_17fdbbb4dbe6a6d1", HOSTILE["ansi_colour"], anchor=(0, 20, "x"))  # fmt: skip
+        notes_api.add_note(store, "region", "p:35", HOSTILE["rich_link"])
 
 
 def assert_safe(pilot: Pilot[object], where: str) -> str:
@@ -113,8 +111,7 @@ async def test_hostile_data_in_every_pane_and_screen(db_path: Path, tmp_path: Pa
         await shows(pilot, "sources screen", "Cite [i]C1[/i]")
         await press(pilot, "escape", "N")
         await shows(pilot, "notes screen", "rich_bold: [bold]not bold[/bold]")
-        await press(pilot, "escape")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, MainScreen, "escape")
         await press(pilot, "slash")
         if app.screen is not main:  # the search screen is there
             await press(pilot, "B", "1")
@@ -180,8 +177,7 @@ async def test_hostile_database_path_in_notifications(
         await shows(pilot, "read-only notice", "read-only")
         messages = list(app.notices)
         assert any("[@click=app.quit]dir/[bold]y.db is open read-only" in m for m in messages)
-        await press(pilot, "n")
-        assert isinstance(app.screen, MainScreen)
+        await press_to(pilot, MainScreen, "n")
         assert any("notes are off" in m for m in app.notices)
 
 

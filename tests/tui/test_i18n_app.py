@@ -17,7 +17,7 @@ from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.state import load_state
 from paradiplo.tui.widgets.keybar import KeyBar
 from paradiplo.tui.widgets.sectors import SectorList
-from tests.tui.conftest import after_keys, press, running, settle, wait_ready
+from tests.tui.conftest import after_keys, press, press_to, running, settle, wait_ready
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -72,8 +72,7 @@ async def test_the_palette_switches_the_language_and_remembers_it(db_path: Path)
 
 async def test_help_in_indonesian(db_path: Path, indonesian: None) -> None:
     async with running(db_path, (120, 40)) as (app, pilot):
-        await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await press_to(pilot, HelpScreen, "question_mark")
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "Bagaimana caranya" in text and "Mencari kerja sama sebuah provinsi" in text
 

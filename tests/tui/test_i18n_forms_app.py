@@ -15,7 +15,7 @@ from paradiplo.db import i18n
 from paradiplo.tui.screens.evidence import AttachEvidenceScreen
 from paradiplo.tui.screens.help import HelpScreen
 from paradiplo.tui.screens.source_form import SourceFormScreen
-from tests.tui.conftest import press, running, screen_text, settle
+from tests.tui.conftest import press, press_to, running, screen_text, settle
 
 LANGS = [pytest.param("en", id="en"), pytest.param("id", id="id")]
 
@@ -57,21 +57,19 @@ def assert_shown(shown: str, pair: tuple[str, str], lang: str) -> None:
 
 async def test_the_add_source_form_speaks_the_interface_language(db_path: Path, lang: str) -> None:
     async with running(db_path, (100, 40)) as (app, pilot):
-        await press(pilot, "a")
-        assert isinstance(app.screen, SourceFormScreen)
+        form = await press_to(pilot, SourceFormScreen, "a")
         shown = screen_text(app)
         for english, indonesian in SOURCE_FORM:
             assert_shown(shown, (f" {english} ", f" {indonesian} "), lang)
         for field, pair in SOURCE_HINTS.items():
-            assert app.screen.query_one(field, Input).placeholder == pick(pair, lang)
+            assert form.query_one(field, Input).placeholder == pick(pair, lang)
 
 
 async def test_the_help_shows_the_keys_hints_in_the_interface_language(
     db_path: Path, lang: str
 ) -> None:
     async with running(db_path, (120, 40)) as (app, pilot):
-        await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await press_to(pilot, HelpScreen, "question_mark")
         hint = ("New note on the focused thing", "Catatan baru pada hal yang sedang dipilih")
         assert_shown(screen_text(app), hint, lang)
 
@@ -80,9 +78,8 @@ async def test_the_palette_prompt_and_textuals_entries_in_the_interface_language
     db_path: Path, lang: str
 ) -> None:
     async with running(db_path, (120, 40)) as (app, pilot):
-        await press(pilot, "ctrl+p")
-        assert isinstance(app.screen, CommandPalette)
-        prompt = app.screen.query_one(Input).placeholder
+        palette = await press_to(pilot, CommandPalette, "ctrl+p")
+        prompt = palette.query_one(Input).placeholder
         assert prompt == pick(("Search for commands…", "Cari perintah…"), lang)
         entry = pick(("Screenshot", "Tangkapan layar"), lang)
         await press(pilot, *entry.split()[0].lower())
@@ -101,9 +98,7 @@ async def test_the_attach_dialog_names_the_facts_in_the_interface_language(
     db_path: Path, lang: str
 ) -> None:
     async with running(db_path, (100, 40)) as (app, pilot):
-        await press(pilot, "s", "enter", "m", "a")
-        dialog = app.screen
-        assert isinstance(dialog, AttachEvidenceScreen)
+        dialog = await press_to(pilot, AttachEvidenceScreen, "s", "enter", "m", "a")
         facts = dialog.query_one("#facts", SelectionList)
         for _ in range(100):
             if facts.option_count:

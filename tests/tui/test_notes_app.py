@@ -15,7 +15,7 @@ from paradiplo.tui.screens.main import MainScreen
 from paradiplo.tui.screens.note_editor import NoteEditorScreen
 from paradiplo.tui.screens.notes import NotesScreen
 from paradiplo.tui.widgets.detail import DetailView
-from tests.tui.conftest import press, running, settle
+from tests.tui.conftest import press, press_to, running, settle
 from tests.tui.test_notes_ui import paste
 
 SIZE = (120, 40)
@@ -80,6 +80,5 @@ async def test_quitting_with_unsaved_text_asks(db_path: Path) -> None:
         await press(pilot, "ctrl+q")
         assert app.is_running
         assert not isinstance(app.screen, NoteEditorScreen)  # a question is asked
-        await press(pilot, "n")  # keep editing
-        assert isinstance(app.screen, NoteEditorScreen)
+        await press_to(pilot, NoteEditorScreen, "n")  # keep editing
         assert app.screen.query_one(TextArea).text == "half a thought"
