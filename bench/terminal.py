@@ -47,6 +47,10 @@ Bare().run()
 """
 
 
+class TerminalFailed(RuntimeError):
+    """A run in tmux did not show its screen in time (reported, not fatal: bench/measure.py)."""
+
+
 def available() -> bool:
     return shutil.which("tmux") is not None
 
@@ -58,8 +62,10 @@ class Terminal:
         self.env = env
         self.bare_script = Path(tempfile.mkdtemp(prefix="bare-")) / "bare.py"
         self.bare_script.write_text(BARE_APP, encoding="utf-8")
-        # A session that outlives the runs keeps the server up between them.
-        self._tmux("new-session", "-d", "-s", "keep", "sleep 100000")
+        # A session that outlives the runs keeps the server up between them; every window
+        # is SIZE, whatever terminal (if any) the bench runs in.
+        self._tmux("new-session", "-d", "-s", "keep", "-x", SIZE[0], "-y", SIZE[1], "sleep 1d")
+        self._tmux("set-option", "-g", "default-size", "x".join(SIZE))
 
     def _tmux(self, *args: str) -> str:
         out = subprocess.run(
@@ -77,7 +83,9 @@ class Terminal:
     def _timed(self, command: list[str], markers: tuple[str, ...], env: dict[str, str]) -> float:
         """Seconds from asking for the session until every marker is on its screen."""
         setting = [f"{k}={v}" for k, v in env.items()]
-        line = shlex.join(["env", *setting, *command])
+        # COLUMNS and LINES (set by some runners, pytest's among them) would win over the
+        # window's real size.
+        line = shlex.join(["env", "-u", "COLUMNS", "-u", "LINES", *setting, *command])
         t0 = time.monotonic()
         self._tmux("new-session", "-d", "-s", "run", "-x", SIZE[0], "-y", SIZE[1], line)
         try:
@@ -86,7 +94,7 @@ class Terminal:
                 if all(m in screen for m in markers):
                     return time.monotonic() - t0
                 if time.monotonic() - t0 > TIMEOUT_S:
-                    raise SystemExit(f"tmux: {command} did not show {markers}:\n{screen}")
+                    raise TerminalFailed(f"{command} did not show {markers}:\n{screen}")
                 time.sleep(POLL_S)
         finally:
             self._tmux("kill-session", "-t", "run")
