@@ -17,6 +17,7 @@ second); now it is one repaint of the pane.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -110,6 +111,7 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
         self._lengths: list[int] = []
         self._line_quote: list[int] = []
         self._spans: list[tuple[int, int]] = []  # each item's first line and end
+        self._rest: Iterator[None] | None = None  # the lines not rendered yet (see _build)
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._styles: tuple[Style, ...] | None = None
 
@@ -147,19 +149,51 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _build(self) -> None:
-        """Render the case to lines at the current width."""
+        """Render the case to lines at the current width.
+
+        The lines the pane shows now are rendered at once; the rest (a case's quotes and
+        notes are most of its lines) just after the frame that shows them, so a case costs
+        its first frame only what is on screen (`_complete` renders the rest at once when it
+        is needed sooner).
+        """
         width = self._content_width()
         self._width = width
         self._strips.clear()
-        lines: list[list[Segment]] = []
-        owner: list[int] = []
-        spans: list[tuple[int, int]] = []
+        self._lines, self._line_quote, self._spans, self._lengths = [], [], [], []
+        self._rest = None
         if width <= 2:
-            self._lines, self._line_quote, self._spans = lines, owner, spans
-            self._lengths = []
             return  # not laid out yet: built again on the first resize
+        steps = self._steps(width)
+        shown = int(self.scroll_y) + max(self.scrollable_content_region.height, 1)
+        for _step in steps:
+            if len(self._lines) > shown:
+                self._rest = steps
+                self.call_after_refresh(self._finish, steps)
+                break
+        self._sized()
+
+    def _finish(self, steps: Iterator[None]) -> None:
+        """Render the rest of the lines (unless another build has begun since)."""
+        if self._rest is steps:
+            self._rest = None
+            for _step in steps:
+                pass
+            self._sized()
+
+    def _complete(self) -> None:
+        """Every line rendered, now (for what needs them all: selecting, copying)."""
+        if self._rest is not None:
+            self._finish(self._rest)
+
+    def _sized(self) -> None:
+        set_virtual_size(self, Size(self._width, len(self._lines)))
+        self.refresh()
+
+    def _steps(self, width: int) -> Iterator[None]:
+        """Append the case's lines to the pane's, a block at a time (one step each)."""
         console = self.app.console
         options = self.app.console_options.update(highlight=False, height=None)
+        lines, owner, spans, lengths = self._lines, self._line_quote, self._spans, self._lengths
 
         def render(renderable: RenderableType, at: int) -> list[list[Segment]]:
             if isinstance(renderable, Grid):
@@ -177,55 +211,53 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
             rendered = [list(Segment.simplify(line)) for line in rendered]
             lines.extend(rendered)
             owner.extend([item] * len(rendered))
+            lengths.extend(Segment.get_line_length(line) for line in rendered)
 
         def gap() -> None:
             lines.append([])
             owner.append(-1)
+            lengths.append(0)
 
         detail = self.detail
         if detail is None:
             add(Text(self._empty, style="dim"), width)
             gap()
-        else:
-            for part in drawn(lambda: build_facts(detail, self.quotes), _("the case's facts")):
-                add(part, width)
+            return
+        for part in drawn(lambda: build_facts(detail, self.quotes), _("the case's facts")):
+            add(part, width)
+            yield
+        gap()
+        heading = Text(
+            _("Evidence — {n} quote(s)").format(n=number(len(self.quotes))),
+            style="bold underline",
+        )
+        heading.append(
+            "   "
+            + _("⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy · c cite fact"),
+            style="dim",
+        )
+        add(heading, width)
+        gap()
+        sector_labels = {s.id: data_label("sector", s.id, s.label_en) for s in detail.sectors}
+        for i, ref in enumerate(self.quotes):
+            start = len(lines)
+            for part in drawn(
+                partial(quote_parts, ref, sector_labels), _("quote {n}").format(n=ref.number)
+            ):
+                add(part, max(width - 2, 1), i)
+            spans.append((start, len(lines)))
             gap()
-            heading = Text(
-                _("Evidence — {n} quote(s)").format(n=number(len(self.quotes))),
-                style="bold underline",
-            )
-            heading.append(
-                "   "
-                + _(
-                    "⟨n⟩ above = quote n · ↑↓ select · Enter open in source · y copy · c cite fact"
-                ),
-                style="dim",
-            )
-            add(heading, width)
+            yield
+        add(self._notes_heading(), width)
+        gap()
+        for j, note in enumerate(self.notes[:MAX_NOTES]):
+            item = len(self.quotes) + j
+            start = len(lines)
+            for part in drawn(partial(note_parts, note), _("note {id}").format(id=note.id)):
+                add(part, max(width - 2, 1), item)
+            spans.append((start, len(lines)))
             gap()
-            sector_labels = {s.id: data_label("sector", s.id, s.label_en) for s in detail.sectors}
-            for i, ref in enumerate(self.quotes):
-                start = len(lines)
-                for part in drawn(
-                    partial(quote_parts, ref, sector_labels), _("quote {n}").format(n=ref.number)
-                ):
-                    add(part, max(width - 2, 1), i)
-                spans.append((start, len(lines)))
-                gap()
-            add(self._notes_heading(), width)
-            gap()
-            if self.notes:
-                for j, note in enumerate(self.notes[:MAX_NOTES]):
-                    item = len(self.quotes) + j
-                    start = len(lines)
-                    for part in drawn(partial(note_parts, note), _("note {id}").format(id=note.id)):
-                        add(part, max(width - 2, 1), item)
-                    spans.append((start, len(lines)))
-                    gap()
-        self._lines, self._line_quote, self._spans = lines, owner, spans
-        self._lengths = [Segment.get_line_length(line) for line in lines]
-        set_virtual_size(self, Size(width, len(lines)))
-        self.refresh()
+            yield
 
     def _notes_heading(self) -> Text:
         n = len(self.notes)
@@ -249,6 +281,7 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
 
     def plain_text(self) -> str:
         """What the pane shows, as plain text (for tests and copying)."""
+        self._complete()
         return "\n".join("".join(seg.text for seg in line).rstrip() for line in self._lines)
 
     # ------------------------------------------------------------------------ drawing
@@ -306,6 +339,7 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
         return strip
 
     def _repaint_item(self, item: int) -> None:
+        self._complete()
         if 0 <= item < len(self._spans):
             start, end = self._spans[item]
             top = int(self.scroll_y)
@@ -359,6 +393,7 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
 
     def select_quote(self, index: int) -> None:
         """Select an item (a quote, or a note after the quotes) and bring it into view."""
+        self._complete()
         count = self._item_count()
         if not count:
             return
@@ -392,6 +427,7 @@ class DetailView(NoteChanges, ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
+        self._complete()
         line = int(self.scroll_y) + offset.y
         if not 0 <= line < len(self._line_quote) or self._line_quote[line] < 0:
             return
