@@ -109,7 +109,10 @@ class ParadiploApp(NoteActions, CiteActions):
         if self.state.language and not chosen_explicitly():
             set_language(self.state.language)  # the setting chosen in the app
         self.screen_change_signal.subscribe(self, self._forget_stale_notifications)
-        self._show_main()
+        # Pushed once the app's start-up batch is over: Textual draws nothing during it, and
+        # the main screen's first frame (with data, ~30 ms to render) drawn in it was thrown
+        # away and drawn again after it.
+        self.call_later(self._show_main)
 
     def _show_main(self) -> None:
         if not self.main.is_attached:
