@@ -378,10 +378,13 @@ async def _overview(app: Any, pilot: Any, plan: dict[str, Any]) -> dict[str, Any
 
 
 async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, Any]:
+    from paradiplo.db.store import open_store
     from paradiplo.tui.app import ParadiploApp
 
     t1 = time.monotonic()
-    app = ParadiploApp(db)
+    # As `paradiplo-tui` launches it (tui/app.py run_app): the store opened first, then the app.
+    store = open_store(db)
+    app = ParadiploApp(db, store=store)
     out: dict[str, Any] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         app._bench_frames = watch_frames(app)
@@ -392,6 +395,7 @@ async def _app(t0: float, db: Path, plan: dict[str, Any] | None) -> dict[str, An
         if plan:
             await _settle(app, pilot)
             out.update(await _exercise(app, pilot, plan))
+    store.close()
     out["maxrss_mib"] = _maxrss_mib()
     return out
 
