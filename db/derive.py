@@ -166,17 +166,20 @@ STATUS_STATED = N_("the status ({status}, as stated “{status_as_stated}”)")
 STATUS_ONLY = N_("the status ({status})")
 # TRANSLATORS: what a stage rests on: "the type (…)" and "the status (…)".
 TYPE_AND_STATUS = N_("{type_part} and {status_part}")
-WHY_INTENT = N_("a letter of intent (pernyataan kehendak) is named")
-WHY_EXPLORATION = N_("exploratory talks (penjajakan)")
-WHY_PROPOSAL = N_(
-    "an invitation or proposal to cooperate, with no letter of intent or agreement reported, "
-    "is the exploratory stage (penjajakan)"
-)
-WHY_PROGRAMME = N_("a cooperation programme is reported")
-WHY_AGREEMENT = N_("an MoU, nota kesepahaman or sister-city agreement")
-WHY_CARRIED_OUT = N_(
-    "a cooperation reported as carried out (an activity, not an agreement, is named)"
-)
+# Why a case is at its stage, by the rule of `derive_stage` that found it.
+WHY = {
+    "intent": N_("a letter of intent (pernyataan kehendak) is named"),
+    "exploration": N_("exploratory talks (penjajakan)"),
+    "proposal": N_(
+        "an invitation or proposal to cooperate, with no letter of intent or agreement "
+        "reported, is the exploratory stage (penjajakan)"
+    ),
+    "programme": N_("a cooperation programme is reported"),
+    "agreement": N_("an MoU, nota kesepahaman or sister-city agreement"),
+    "carried_out": N_(
+        "a cooperation reported as carried out (an activity, not an agreement, is named)"
+    ),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -199,17 +202,17 @@ def derive_stage(
     words = " ".join(stated.lower().replace('"', " ").split())
     on = _basis_of(type_id, status, type_as_stated, status_as_stated)
     if _INTENT_WORDS.search(words) or t in {"loi", "intent"}:
-        stage, why = "intent", WHY_INTENT
+        stage, why = "intent", WHY["intent"]
     elif t == "exploratory" or s == "explored" or _EXPLORATION_WORDS.search(words):
-        stage, why = "exploration", WHY_EXPLORATION
+        stage, why = "exploration", WHY["exploration"]
     elif t == "proposal" or s == "proposed":
-        stage, why = "exploration", WHY_PROPOSAL
+        stage, why = "exploration", WHY["proposal"]
     elif t == "programme":
-        stage, why = "implementation", WHY_PROGRAMME
+        stage, why = "implementation", WHY["programme"]
     elif t in _AGREEMENT_TYPES or s in _AGREEMENT_STATUSES or _AGREEMENT_WORDS.search(words):
-        stage, why = "agreement", WHY_AGREEMENT
+        stage, why = "agreement", WHY["agreement"]
     elif t == "cooperation" and s in _IMPLEMENTATION_STATUSES:
-        stage, why = "implementation", WHY_CARRIED_OUT
+        stage, why = "implementation", WHY["carried_out"]
     else:
         return "unknown", (STAGE_NONE.format(on=on) if on else STAGE_NOTHING)
     return stage, (STAGE_FROM.format(on=on, why=why) if on else STAGE_WHY.format(why=why))
@@ -269,14 +272,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "on": (TYPE_AND_STATUS, TYPE_STATED, TYPE_ONLY, STATUS_STATED, STATUS_ONLY),
     "type_part": (TYPE_STATED, TYPE_ONLY),
     "status_part": (STATUS_STATED, STATUS_ONLY),
-    "why": (
-        WHY_INTENT,
-        WHY_EXPLORATION,
-        WHY_PROPOSAL,
-        WHY_PROGRAMME,
-        WHY_AGREEMENT,
-        WHY_CARRIED_OUT,
-    ),
+    "why": tuple(WHY.values()),
 }
 _VALUES = {"type": r"[^,()“”]+", "status": r"[^,()“”]+", "year": r"-?\d+"}
 _SLOT = re.compile(r"\{(\w+)\}")

@@ -159,9 +159,12 @@ def help_messages(group: click.Command | None = None) -> list[str]:
             add(text)
         for param in cmd.params:
             add(getattr(param, "help", None))
-        if isinstance(cmd, click.Group):
-            for sub in cmd.commands.values():
-                walk(sub)
+        if isinstance(cmd, click.Group):  # through get_command: the top group loads lazily
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub)
 
     walk(group)
     return out
