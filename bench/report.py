@@ -8,6 +8,7 @@ import re
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import (
@@ -28,29 +29,25 @@ from common import (
     pct,
 )
 
+# The growth table's columns: each heading with its cell, from a size's growth figures.
+GROWTH_COLUMNS: list[tuple[str, Callable[[int, dict[str, list[float]]], str]]] = [
+    ("cases", lambda n, g: f"{n:,}"),
+    ("add a source ms", lambda n, g: f"{g['source_ms'][0]:.0f}"),
+    ("add a case ms p50 / p95", lambda n, g: fmt_pair(g["case_ms"])),
+    ("edit ms p50", lambda n, g: f"{statistics.median(g['edit_ms']):.0f}"),
+    (
+        "delete / restore ms p50",
+        lambda n, g: (
+            f"{statistics.median(g['delete_ms']):.0f} / {statistics.median(g['restore_ms']):.0f}"
+        ),
+    ),
+    ("`cases add` CLI s", lambda n, g: f"{g['cli_case_s'][0]:.2f}"),
+]
+
 
 def growth_table(results: list[SizeResult]) -> str:
-    head = [
-        "cases",
-        "add a source ms",
-        "add a case ms p50 / p95",
-        "edit ms p50",
-        "delete / restore ms p50",
-        "`cases add` CLI s",
-    ]
-    rows = [
-        [
-            f"{r.n:,}",
-            f"{g['source_ms'][0]:.0f}",
-            fmt_pair(g["case_ms"]),
-            f"{statistics.median(g['edit_ms']):.0f}",
-            f"{statistics.median(g['delete_ms']):.0f} / {statistics.median(g['restore_ms']):.0f}",
-            f"{g['cli_case_s'][0]:.2f}",
-        ]
-        for r in results
-        if (g := r.growth)
-    ]
-    return markdown_table(head, rows)
+    rows = [[cell(r.n, g) for _, cell in GROWTH_COLUMNS] for r in results if (g := r.growth)]
+    return markdown_table([head for head, _ in GROWTH_COLUMNS], rows)
 
 
 def first_screen_report(firsts: list[FirstScreen]) -> list[str]:
