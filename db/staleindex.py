@@ -1,6 +1,6 @@
 """Is the search index current? Opening a database checks that it was analysed by this
-db/analyze.py, by a fingerprint of the analyser's files, without loading the analyser; a
-stale index is rebuilt in one transaction."""
+db/analyze.py, by a stamp of the analyser's files (db/stamps.py), without loading the analyser;
+a stale index is rebuilt in one transaction."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def reindex_if_stale(store: Store) -> None:
     """Rebuild the search index (one transaction) if it was analysed by another db/analyze.py.
 
     When the analyser's files are those that last checked this database (same names, sizes and
-    times), it is current and the analyser is not even loaded (~30 ms of the app's start-up). Otherwise its
-    version decides (a comment changed in synonyms.toml leaves the index as it is).
+    times), it is current and the analyser is not even loaded (~30 ms of the app's start-up).
+    Otherwise its version decides (a comment changed in synonyms.toml leaves the index as it
+    is).
     """
     conn = store.conn
     meta = dict(
