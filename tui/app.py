@@ -30,6 +30,7 @@ from paradiplo.db.i18n import N_, _, chosen_explicitly, language, set_language
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.store import Store, is_sqlite_error, open_store, translate
 from paradiplo.db.text import display_safe
+from paradiplo.tui import pause_collector, resume_collector
 from paradiplo.tui.app_cite import CiteActions
 from paradiplo.tui.app_notes import NoteActions
 from paradiplo.tui.keymap import load_keymap, unknown_ids
@@ -93,7 +94,6 @@ class ParadiploApp(NoteActions, CiteActions):
         self.deleted_notes: list[str] = []  # this session's deleted notes, for undo (u)
         self._frozen_threshold: tuple[int, int, int] | None = None
         self._frozen = False  # gc.freeze() called (undone on unmount)
-        self._collecting = False  # the collector was on before start-up paused it
 
     # ---------------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -119,11 +119,9 @@ class ParadiploApp(NoteActions, CiteActions):
             self.push_screen(self.main)
 
     def on_load(self) -> None:
-        # Start-up builds tens of thousands of objects and frees almost none: the collector's
-        # passes meanwhile only walked them (30-50 ms of the first screen). It is back on,
-        # with everything built so far frozen, once the first screen is drawn (`first_shown`).
-        self._collecting = gc.isenabled()
-        gc.disable()
+        # The collector is off until the first screen is drawn (`first_shown`): see
+        # tui/__init__.py (30-50 ms of the first screen).
+        pause_collector()
         main = self.main = MainScreen(self.state.filters, self.state.sort, self.state.case_id)
         selection = Selection(main.want_case)
         if self.store_is_open:
@@ -165,11 +163,8 @@ class ParadiploApp(NoteActions, CiteActions):
 
     def _collect_again(self) -> None:
         """The collector back on (see `on_load`), with the start-up's objects kept out of it."""
-        if getattr(self, "_collecting", False):
-            self._collecting = False
-            gc.freeze()
+        if resume_collector():
             self._frozen = True
-            gc.enable()
 
     def warm_up(self) -> None:
         """Once the first screen is up: load in a thread what the first search and the first

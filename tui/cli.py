@@ -8,7 +8,6 @@ them): launching the app imports none of them (they cost ~100 ms: bench/RESULTS.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
@@ -17,6 +16,7 @@ import click
 
 from paradiplo.db.i18n import LANGUAGES, _
 from paradiplo.db.store import ENV_READONLY
+from paradiplo.tui import pause_collector, resume_collector
 from paradiplo.tui.cli_base import Ctx, fail, friendly_errors
 from paradiplo.tui.cli_i18n import VERSION_MESSAGE, TranslatedGroup, use_language
 
@@ -97,23 +97,9 @@ def main(ctx: click.Context, db: str | None, read_only: bool, lang: str | None) 
             os.environ[ENV_READONLY] = "1"  # the app opens its database through open_store
         from paradiplo.tui.app import run_app
 
-        _collect_again()
-        with friendly_errors():
+        with friendly_errors():  # the app turns the collector back on (`entry`)
             sys.exit(run_app(ctx.obj.db_path))
-    _collect_again()
-
-
-# Set by `entry` while the garbage collector is paused for the imports.
-_gc_paused = False
-
-
-def _collect_again() -> None:
-    """The collector back on after the imports, with what they built kept out of it."""
-    global _gc_paused
-    if _gc_paused:
-        _gc_paused = False
-        gc.freeze()
-        gc.enable()
+    resume_collector()  # a command: no first screen to wait for
 
 
 def entry() -> None:
@@ -122,12 +108,9 @@ def entry() -> None:
     A bug must not show a user a traceback: the traceback goes to crash.log in the data
     directory and the user gets one line saying where it is.
     """
-    global _gc_paused
-    # Importing Textual and the app (in `main`) builds some 100,000 objects and frees almost
-    # none: the collector's passes meanwhile only walk them (~15 ms of the launch).
-    if gc.isenabled():
-        gc.disable()
-        _gc_paused = True
+    # The collector is paused while Textual and the app are imported (in `main`) and the
+    # first screen is built, ~15 ms of the launch: see tui/__init__.py.
+    pause_collector()
     try:
         main(standalone_mode=True)
     except SystemExit:
