@@ -18,6 +18,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from paradiplo.db.stamps import bundled_seeds_dir
+
 if TYPE_CHECKING:
     from paradiplo.db.models import Actor
 
@@ -77,8 +79,6 @@ def pairs(english: Any, indonesian: Any) -> list[tuple[str, str]]:
 def seed_file(name: str) -> dict[str, Any]:
     """A bundled seed file, parsed once (empty if it cannot be read)."""
     import tomllib  # read when Indonesian text is first shown, not at start-up
-
-    from paradiplo.db.stamps import bundled_seeds_dir
 
     try:
         text = (bundled_seeds_dir() / name).read_text(encoding="utf-8")
