@@ -24,12 +24,13 @@ import threading
 import tomllib
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import compress
 from operator import ne
 from typing import Any
+
+from paradiplo.db.record import record
 
 # Bump when the analysis rules below, or what db/searchdocs.py stores, change; the
 # compound table adds its own digest.
@@ -68,7 +69,7 @@ _SUFFIXES = ("", "nya", "an", "kan", "i", "lah", "kah", "annya", "kannya", "inya
 _NASAL = (("ng", "k"), ("ny", "s"), ("n", "t"), ("m", "p"))
 
 
-@dataclass(frozen=True)
+@record
 class Vocabulary:
     """The contents of seeds/synonyms.toml: compounds (joined -> parts) and synonym groups."""
 
@@ -340,7 +341,7 @@ def analyse(text: str) -> list[str]:
 # indexed as one joined token ("kerjasama", "sistercity"). A query for them then looks up one
 # term instead of checking word positions in every document holding two very common words,
 # which keeps ranking (bm25 counts every document a query term is in) fast on 100,000 cases.
-@dataclass(frozen=True)
+@record
 class Phrases:
     by_first: dict[str, tuple[tuple[str, ...], ...]]  # first term -> phrases, longest first
     longest: int

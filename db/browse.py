@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TypeVar
 
 from paradiplo.db import notes as notes_api
@@ -23,6 +23,7 @@ from paradiplo.db.caselist import where_clause
 from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import CaseDetail, CaseRow, Filters, Note, RegionNode, SectorCount
+from paradiplo.db.record import record
 
 PAGE = 100  # rows in a page of the case list
 # A side of the tree built from at most this many rows is read whole; a larger one is read
@@ -35,7 +36,7 @@ T = TypeVar("T")
 PARTS = ("regions", "sectors", "agreements", "detail")
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     """The case to keep selected (by id). With `reveal`, a case the filters hide is shown by
     clearing the filters (a case picked in search or the palette)."""
@@ -44,7 +45,7 @@ class Selection:
     reveal: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class CaseView:
     """One case as the Detail pane shows it: the case (None if it is gone) and its notes."""
 
@@ -53,7 +54,7 @@ class CaseView:
     notes: list[Note] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class BrowseView:
     """What the browser shows for `filters` (which may differ from the filters asked for: see
     `Selection.reveal`) and `sort`.

@@ -24,6 +24,7 @@ from paradiplo.db.casefields import CASE_FIELDS, EDITABLE_FIELDS, REQUIRED
 from paradiplo.db.decoding import UTF16_BOMS, broken_utf16, decode_text, not_utf8
 from paradiplo.db.errors import ImportProblem, ParadiploError
 from paradiplo.db.i18n import _
+from paradiplo.db.record import record
 from paradiplo.db.text import display_safe
 
 # Nesting deeper than this is not a case record (and would make a parser recurse).
@@ -549,7 +550,7 @@ def _csv_records(rf: RecordFile, fh: IO[bytes]) -> Iterator[Record]:
 
 
 # ------------------------------------------------------------------------------ formats
-@dataclass(frozen=True)
+@record
 class Format:
     """An import format: which files it reads (by suffix, or by how the text starts) and
     its reader."""

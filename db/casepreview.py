@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from paradiplo.db import places
@@ -21,6 +21,7 @@ from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import _
 from paradiplo.db.places import Ambiguity
+from paradiplo.db.record import record
 from paradiplo.db.seeds import CASE_FACTS
 from paradiplo.db.text import json_list
 from paradiplo.db.usersources import (
@@ -35,7 +36,7 @@ from paradiplo.db.usersources import (
 from paradiplo.db.usersources import clean as _clean
 
 
-@dataclass(frozen=True)
+@record
 class CaseInput:
     """A case as the user states it. Names are resolved (see `db.places`)."""
 
@@ -54,7 +55,7 @@ class CaseInput:
     quotes: tuple[QuoteSpec, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class CasePreview:
     """What a `CaseInput` resolves to, before anything is written (the form shows it).
 

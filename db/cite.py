@@ -26,7 +26,6 @@ import json
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from paradiplo.db.cite_export import (
@@ -53,6 +52,7 @@ from paradiplo.db.cite_format import (
 from paradiplo.db.errors import NotFound, ParadiploError
 from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.models import CaseDetail
+from paradiplo.db.record import record
 from paradiplo.db.references import (
     KINDS,
     LANGIDS,
@@ -104,7 +104,7 @@ CITE_FORMATS = ("text", "markdown", "bibtex")
 
 
 # ------------------------------------------------------------------------- facts
-@dataclass(frozen=True)
+@record
 class CitedFact:
     """A claim about a case, the verbatim quote behind it, and where the quote is from."""
 

@@ -12,13 +12,13 @@ import html
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from paradiplo.db.cite_export import csl_item
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import N_, _
+from paradiplo.db.record import record
 from paradiplo.db.references import SourceRef
 
 CSL_DIR = Path(__file__).resolve().parent / "csl"
@@ -33,7 +33,7 @@ DEFAULT_STYLE = "apa"
 
 
 # ------------------------------------------------------------------------- formatting
-@dataclass(frozen=True)
+@record
 class Formatted:
     """A source's reference-list entry and its in-text citation in one style."""
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from paradiplo.db import places, schema, searchdocs
@@ -58,6 +58,7 @@ from paradiplo.db.casewrite import adjust_summaries
 from paradiplo.db.errors import NotFound, no_case
 from paradiplo.db.i18n import N_, _
 from paradiplo.db.places import Ambiguity, complete_countries, complete_regions, complete_sectors
+from paradiplo.db.record import record
 from paradiplo.db.seeds import CASE_FACTS
 from paradiplo.db.store import Store
 from paradiplo.db.usersources import (
@@ -144,7 +145,7 @@ def data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-@dataclass(frozen=True)
+@record
 class DeletedCase:
     id: str
     title: str

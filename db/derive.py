@@ -9,11 +9,11 @@ derived, for the detail view and the exports.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import N_, _, data_label, language
+from paradiplo.db.record import record
 
 # PP 28/2018 (Kerja Sama Daerah) was issued in 2018.
 PP_28_2018_YEAR = 2018
@@ -278,7 +278,7 @@ _VALUES = {"type": r"[^,()“”]+", "status": r"[^,()“”]+", "year": r"-?\d+
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-@dataclass(frozen=True)
+@record
 class _Template:
     """A message matched in a stored sentence: each placeholder is a value (the name of the
     group that holds it) or another message (a `_Choice`)."""
@@ -287,7 +287,7 @@ class _Template:
     slots: tuple[tuple[str, str | _Choice], ...]
 
 
-@dataclass(frozen=True)
+@record
 class _Choice:
     """One of several messages, each matched in its own group."""
 

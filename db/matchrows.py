@@ -4,14 +4,14 @@ sector filter one range of the first sector's case_sectors rows, else the cases 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from paradiplo.db.models import Filters
 from paradiplo.db.queries import sector_where, where_clause
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class CaseRows:
     """The matching cases as SQL: FROM, WHERE, the case id column and the alias of the
     cases table (`c` itself, or `k` joined when the rows are a sector's range)."""

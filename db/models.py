@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Filters:
     """What the agreement list is narrowed to. Empty means everything.
 
@@ -54,8 +56,10 @@ class Filters:
 SORTS = ("year", "-year", "title", "region", "partner")
 
 
-@dataclass(frozen=True)
+@record
 class CaseRow:
+    """One row of the agreement list: a case's title, year and parties, as listed."""
+
     id: str
     title: str
     year: int | None
@@ -69,8 +73,11 @@ class CaseRow:
     partner_country_code: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class RegionNode:
+    """A node of the region or partner tree: a country, province, regency, city or partner,
+    with the number of cases under it (under the list's filters) and its children."""
+
     key: str
     label: str
     level: str  # country | province | regency | city | regency_or_city | partner | ...
@@ -78,7 +85,7 @@ class RegionNode:
     children: list[RegionNode] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class Sector:
     """A sector of the vocabulary with its English and Indonesian labels."""
 
@@ -87,15 +94,18 @@ class Sector:
     label_id: str
 
 
-@dataclass(frozen=True)
+@record
 class SectorCount(Sector):
     """A sector with the number of cases tagged with it (under the list's filters)."""
 
     count: int
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
+    """A passage of a source that supports facts of a record: the verbatim quote (None when
+    the source is cited as a whole), its offsets in the source text, and the facts it supports."""
+
     id: int
     source_id: str
     source_label: str
@@ -106,8 +116,11 @@ class Evidence:
     supports: list[str]
 
 
-@dataclass(frozen=True)
+@record
 class Actor:
+    """A party to a case: an Indonesian region or a foreign partner, with its place in the
+    official lists where it resolved to one (`candidates` and `unclear` where it did not)."""
+
     id: str
     name: str
     as_stated: str | None
@@ -126,15 +139,17 @@ class Actor:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class SectorTag(Sector):
     """A sector a case is tagged with, and the source's own word for it."""
 
     as_stated: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Person:
+    """A person a case names (an official, a minister), with the office as the source states it."""
+
     id: str
     name: str
     office: str | None
@@ -142,8 +157,10 @@ class Person:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class Event:
+    """A dated step of a case (a visit, a signing), with the source's own date words."""
+
     id: str
     date: str | None
     date_as_stated: str | None
@@ -154,7 +171,7 @@ class Event:
     date_gloss: str | None = None  # an explanation of date_as_stated, not the source's words
 
 
-@dataclass(frozen=True)
+@record
 class Citation:
     """Where an outside reference can be checked: the official publication, the database
     that holds it and its address, and which parts of the reference it backs."""
@@ -165,7 +182,7 @@ class Citation:
     supports: list[str]
 
 
-@dataclass(frozen=True)
+@record
 class LawReference:
     """A law's status and description from OUTSIDE the bundled texts, with citations."""
 
@@ -180,7 +197,7 @@ class LawReference:
     outside_bundled_texts: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     """What one source says, in its own voice, about laws or concepts, with its quotes."""
 
@@ -193,7 +210,7 @@ class Claim:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class Conflict:
     """Claims of different sources on the same question that disagree."""
 
@@ -204,7 +221,7 @@ class Conflict:
     note: str | None
 
 
-@dataclass(frozen=True)
+@record
 class LegalBasis:
     """A law under its official short and full title. `claims` are what the bundled sources
     say about it (their quotes are `evidence`); `reference` is from outside the texts; `cited`
@@ -223,8 +240,10 @@ class LegalBasis:
     reference: LawReference | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CaseDetail:
+    """Everything the Detail pane shows of one case, each fact with the passages it rests on."""
+
     id: str
     title: str
     summary: str | None
@@ -266,8 +285,10 @@ class CaseDetail:
         return [e for e in self.evidence if fact in e.supports]
 
 
-@dataclass(frozen=True)
+@record
 class Source:
+    """A source text (bundled or added by the user) with its provenance and citation."""
+
     id: str
     file: str | None
     kind: str
@@ -290,7 +311,7 @@ class Source:
     accessed: str | None = None  # when they read it there (YYYY-MM-DD)
 
 
-@dataclass(frozen=True)
+@record
 class Excerpt:
     """A verbatim stretch of a source text with its offsets."""
 
@@ -300,7 +321,7 @@ class Excerpt:
     language: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     """A highlighted stretch of a source text: an evidence passage and what cites it."""
 
@@ -311,8 +332,10 @@ class Span:
     evidence_id: int
 
 
-@dataclass(frozen=True)
+@record
 class GlossaryTerm:
+    """A term of the glossary and its definition, with the passages it is drawn from."""
+
     id: str
     term: str
     definition: str
@@ -321,8 +344,11 @@ class GlossaryTerm:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class Note:
+    """A study note on a case, source, passage, term or law; `orphaned` when its target is gone
+    (kept and shown, never deleted silently)."""
+
     id: str
     target_type: str
     target_id: str
@@ -338,8 +364,10 @@ class Note:
     anchor_quote: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Draft:
+    """The unsaved text of a note being written, kept so that a crash loses nothing."""
+
     key: str
     note_id: str | None
     target_type: str
@@ -350,8 +378,10 @@ class Draft:
     updated_at: str
 
 
-@dataclass(frozen=True)
+@record
 class SearchHit:
+    """One result of a search: a case, passage, note or term, with a highlighted snippet."""
+
     kind: str  # case | passage | note | term
     ref_id: str
     title: str

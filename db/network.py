@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from paradiplo.db.i18n import _, data_label, language
 from paradiplo.db.matchrows import case_rows
 from paradiplo.db.models import Filters
 from paradiplo.db.queries import _memoised, _reference
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Neighbour:
     """A region's partner, or a partner's region, in a `Network`."""
 
@@ -34,7 +35,7 @@ class Neighbour:
         return self.key not in ("pa:", "r:")
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     key: str
     label: str
@@ -146,7 +147,7 @@ def key_label(conn: sqlite3.Connection, key: str) -> str:
 
 
 # ------------------------------------------------------------------ network export
-@dataclass(frozen=True)
+@record
 class NetworkNode:
     id: str
     name: str
@@ -157,7 +158,7 @@ class NetworkNode:
     province: str
 
 
-@dataclass(frozen=True)
+@record
 class NetworkEdge:
     case_id: str
     source: str  # the region's actor id

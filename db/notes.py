@@ -21,13 +21,13 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from paradiplo.db.bulk import sqlite_db
 from paradiplo.db.errors import ConflictError, NotFound, ParadiploError
 from paradiplo.db.i18n import _
 from paradiplo.db.models import Draft, Note
+from paradiplo.db.record import record
 from paradiplo.db.store import Store, translate
 from paradiplo.db.text import clean_user_text, json_list, now_iso, strip_control
 
@@ -318,7 +318,7 @@ def _check_new(target_type: str, target_id: str, body: str) -> str:
     return body
 
 
-@dataclass(frozen=True)
+@record
 class NewNote:
     """A note to insert: what it is on, its text and tags, and (for an import) the id, passage
     and times it had elsewhere."""

@@ -18,13 +18,13 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 
 from paradiplo.db import resolve
 from paradiplo.db.analyze import analyse_word, tokens, vocabulary
 from paradiplo.db.i18n import _, language
 from paradiplo.db.labels import cases_count
+from paradiplo.db.record import record
 from paradiplo.db.text import json_list
 
 # How a kind ranks when its name matches equally well (higher first).
@@ -40,7 +40,7 @@ _KIND_WEIGHT = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class PaletteHit:
     """One offer: `kind` (region, partner, country, sector, source, law, term, case), the
     `key` to act on (a filter key 'p:35', 'a:35.73', 'r:ID', 'pc:KR', 'pa:ID', 's:ID', or a
@@ -54,7 +54,7 @@ class PaletteHit:
     score: float
 
 
-@dataclass(frozen=True)
+@record
 class _Entry:
     kind: str
     key: str
@@ -63,7 +63,7 @@ class _Entry:
     words: frozenset[str]  # folded words of every form of the name, and their stems
 
 
-@dataclass(frozen=True)
+@record
 class _Names:
     """The names, and an index of their words: each word (sorted, for prefixes) -> the
     numbers of the names holding it."""

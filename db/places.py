@@ -21,6 +21,7 @@ from typing import Literal
 
 from paradiplo.db import resolve
 from paradiplo.db.i18n import N_, _
+from paradiplo.db.record import record
 from paradiplo.db.resolved import either
 
 Ambiguity = Literal["error", "city", "regency", "keep"]
@@ -47,7 +48,7 @@ def fold(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").casefold().split()).strip(" ,;:")
 
 
-@dataclass(frozen=True)
+@record
 class Area:
     code: str
     name: str
@@ -55,7 +56,7 @@ class Area:
     province_code: str | None  # None for a province
 
 
-@dataclass(frozen=True)
+@record
 class RegionMatch:
     """What a home-side name resolves to.
 
@@ -96,14 +97,14 @@ class RegionMatch:
         return either(f"{a.name} ({a.code})" for a in self.candidates)
 
 
-@dataclass(frozen=True)
+@record
 class Country:
     code: str
     name_en: str
     name_id: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     """A name found in a text: where, as written, and what it is."""
 

@@ -24,7 +24,6 @@ import json
 import os
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 from paradiplo.db import cite, fts, schema
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _
+from paradiplo.db.record import record
 from paradiplo.db.store import Store
 
 DB_NAME = "paradiplo.db"
@@ -49,7 +49,7 @@ REGION_SOURCE = (
 REGION_SOURCE_URL = "https://github.com/fityannugroho/idn-area-data"
 
 
-@dataclass(frozen=True)
+@record
 class Published:
     db_path: Path
     metadata_path: Path

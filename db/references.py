@@ -12,11 +12,12 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from paradiplo.db.errors import NotFound
 from paradiplo.db.i18n import N_, _
+from paradiplo.db.record import record
 from paradiplo.db.text import json_array
 
 # kind -> (CSL type, BibTeX entry type, RIS type, words)
@@ -51,7 +52,7 @@ MISSING_WORDS = {
 LANGIDS = {"id": "indonesian", "en": "english", "ms": "malay", "ja": "japanese"}
 
 
-@dataclass(frozen=True)
+@record
 class SourceRef:
     """A source as a reference: what the bundled text states or the user filled in."""
 

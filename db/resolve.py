@@ -77,6 +77,7 @@ from paradiplo.db.name_tables import (
     REGENCY_PREFIXES,
     REGENCY_SUFFIXES,
 )
+from paradiplo.db.record import record
 from paradiplo.db.resolved import (
     Ambiguous,
     Country,
@@ -385,7 +386,7 @@ _PREFIX_WORDS = frozenset(
 
 
 # ----------------------------------------------------------------------------- CLI filters
-@dataclass(frozen=True)
+@record
 class RegionFilter:
     """What `--region TEXT` filters on: `key` (a db/queries.py region key), the keys of
     regions that MAY be it (an actor whose source leaves open which of several areas it is,

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Generic, Literal, TypeVar
 
 from paradiplo.db.i18n import _, pgettext
+from paradiplo.db.record import record
 
 Level = Literal["province", "regency", "city"]
 
 
 # ----------------------------------------------------------------------------- results
-@dataclass(frozen=True)
+@record
 class Place:
     """A province, regency or city of Indonesia's official list (seeds/idn-area)."""
 
@@ -38,7 +39,7 @@ class Place:
         return f"{self.label} ({self.code})"
 
 
-@dataclass(frozen=True)
+@record
 class Country:
     """A country of ISO 3166-1 (pycountry)."""
 
@@ -57,7 +58,7 @@ class Country:
 T = TypeVar("T", Place, Country)
 
 
-@dataclass(frozen=True)
+@record
 class Resolved(Generic[T]):
     """`typed` names exactly one place or country, `value`; `form` says how it was read."""
 
@@ -69,7 +70,7 @@ class Resolved(Generic[T]):
         return f"{quoted(self.typed)} → {self.value.label}"
 
 
-@dataclass(frozen=True)
+@record
 class Ambiguous(Generic[T]):
     """`typed` fits more than one: the candidates, best known first."""
 
@@ -82,7 +83,7 @@ class Ambiguous(Generic[T]):
         )
 
 
-@dataclass(frozen=True)
+@record
 class Unknown:
     """Nothing of that name; `suggestions` are the nearest names (official labels)."""
 
@@ -163,7 +164,7 @@ def visible(text: str) -> str:
     return show_invisible(text)
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """A written form in a lookup table: what it names (`code`), how it reads, how specific."""
 

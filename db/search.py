@@ -29,6 +29,7 @@ from functools import cached_property, lru_cache
 from paradiplo.db.analyze import analyse_word, join_phrases, phrases, tokens, vocabulary
 from paradiplo.db.models import Filters, SearchHit
 from paradiplo.db.queries import where_clause
+from paradiplo.db.record import record
 from paradiplo.db.searchdocs import OTHERS_BASE, filter_token
 
 HL_OPEN = "\x02"
@@ -60,7 +61,7 @@ STOP_WORDS = frozenset(f"{_STOP_EN} {_STOP_ID}".split())
 
 
 # --------------------------------------------------------------------------- queries
-@dataclass(frozen=True)
+@record
 class Alt:
     """One way a query part can match: a phrase of index words, the last one maybe a prefix."""
 
@@ -71,7 +72,7 @@ class Alt:
         return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
 
 
-@dataclass(frozen=True)
+@record
 class Part:
     """One word or phrase of the query: it must match in one of its forms (alts)."""
 
@@ -84,7 +85,7 @@ class Part:
         return "(" + " OR ".join(a.fts() for a in self.alts) + ")"
 
 
-@dataclass(frozen=True)
+@record
 class Query:
     """A parsed query: its FTS5 expression and what to highlight in results."""
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import io
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from paradiplo.db.decoding import decode_text
 from paradiplo.db.errors import ParadiploError
 from paradiplo.db.i18n import _
+from paradiplo.db.record import record
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -30,7 +30,7 @@ class SourceFileError(ParadiploError):
     """The file cannot be added as a source; nothing was stored."""
 
 
-@dataclass(frozen=True)
+@record
 class ReadText:
     """A source's text and what the file itself says of its provenance (HTML metadata)."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from paradiplo.db.errors import ParadiploError
@@ -36,6 +36,7 @@ from paradiplo.db.queries import (
     narrowing_conditions,
     where_clause,
 )
+from paradiplo.db.record import record
 from paradiplo.db.text import json_list
 
 # The public names, wherever they are defined (callers import them from here).
@@ -97,7 +98,7 @@ class UnknownDimension(ParadiploError):
     pass
 
 
-@dataclass(frozen=True)
+@record
 class Count:
     """One bar: the dimension's value (`key`: a province or country code, a region or sector
     id, a year, a type id, a stage; None for "not stated"), its label and its cases."""
@@ -127,7 +128,7 @@ def shown_label(dim: str, key: str | int | None, label: str) -> str:
     return label
 
 
-@dataclass(frozen=True)
+@record
 class Matrix:
     rows_dim: str
     cols_dim: str

@@ -18,11 +18,12 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from paradiplo.db import places
 from paradiplo.db.collection import CaseInput, QuoteSpec, find_duplicates, source_text
 from paradiplo.db.i18n import _, data_label
+from paradiplo.db.record import record
 from paradiplo.db.resolved import either
 from paradiplo.db.text import json_list
 
@@ -98,7 +99,7 @@ _GENERIC = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class Suggestion:
     """A candidate case: what the sentence names, resolved, and the sentence as its quote."""
 

@@ -7,10 +7,12 @@ calls `create` for these, on a new database and in an upgrade alike.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A table as sqlite-utils creates it (`create_tables`): its columns in order with their
     types, primary key, NOT NULL columns, defaults, and foreign keys (column -> (table,

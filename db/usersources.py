@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from paradiplo.db.casefields import SOURCE_KINDS as SOURCE_KINDS  # the CLI read
 from paradiplo.db.dates import date_problem
 from paradiplo.db.errors import NotFound, ParadiploError
 from paradiplo.db.i18n import _, number
+from paradiplo.db.record import record
 from paradiplo.db.seeds import split_passages
 from paradiplo.db.store import Store
 from paradiplo.db.text import clean_user_text, find_quote, normalise_ws, slugify
@@ -86,7 +87,7 @@ class SeedCaseError(CollectionError):
     """A bundled case cannot be edited or deleted."""
 
 
-@dataclass(frozen=True)
+@record
 class NewSource:
     """A source the user adds: its verbatim text and provenance (all optional but the text)."""
 
@@ -102,7 +103,7 @@ class NewSource:
     file: str | None = None  # the file name it was read from, if any
 
 
-@dataclass(frozen=True)
+@record
 class QuoteSpec:
     """A passage of a source given as its words (`quote`) or its offsets (`start`, `end`),
     and the facts it supports ("region", "partner", "date", "sector:tourism", ...)."""
@@ -113,7 +114,7 @@ class QuoteSpec:
     supports: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class LocatedQuote:
     source_id: str
     quote: str  # the source's own words at [start, end)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class DraftsFound(DbResult):
+    """Unsaved drafts found at start-up (offered for recovery)."""
+
     drafts: list[Draft]
 
 
@@ -37,6 +39,8 @@ class TargetResolved(DbResult):
 
 @dataclass
 class ExportDone(DbResult):
+    """The notes were exported to `path`."""
+
     path: Path
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class QuoteCite:
     """The selected quote: its source, its words, and the facts it supports (a case's quote:
     `case_id` and `supports`; another record's: `context`, e.g. "partner: Shizuoka

@@ -24,6 +24,9 @@ CITE_STYLES = ("apa", "chicago", "apa-id")  # db.cite.STYLES, without loading db
 
 @dataclass
 class UIState:
+    """What the app remembers between launches (state.json): the selected case, filters,
+    sort, theme, language and citation style."""
+
     case_id: str | None = None
     region: str | None = None
     partner: str | None = None

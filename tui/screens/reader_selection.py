@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -19,6 +18,7 @@ from textual.widgets import Static
 
 from paradiplo.db.i18n import N_
 from paradiplo.db.models import Source
+from paradiplo.db.record import record
 from paradiplo.tui.widgets.passage import (
     Sentence,
     line_col_offset,
@@ -64,7 +64,7 @@ def extend_bindings(prefix: str) -> list[Binding]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     start: int
     end: int

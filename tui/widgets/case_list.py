@@ -28,6 +28,7 @@ from paradiplo.db.browse import PAGE
 from paradiplo.db.i18n import N_, _, data_label
 from paradiplo.db.labels import TYPE_SHORT
 from paradiplo.db.models import CaseRow, Filters
+from paradiplo.db.record import record
 from paradiplo.tui.keys import cursor_bindings
 from paradiplo.tui.widgets.dbwork import DbResult, app_of, db_work
 from paradiplo.tui.widgets.regions import short_name as region_short
@@ -54,8 +55,10 @@ COLUMN_SORT = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Column:
+    """A column of the agreement list: its key, heading and width."""
+
     key: str
     label: str
     width: int

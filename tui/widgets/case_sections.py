@@ -6,7 +6,6 @@ the quotes with their citations; a note's header and text. `DetailView` (detail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
@@ -18,6 +17,7 @@ from paradiplo.db.i18n import N_, _, data_label, date_text
 from paradiplo.db.labels import actor_level
 from paradiplo.db.laws import status_words
 from paradiplo.db.models import Actor, CaseDetail, Claim, Evidence, LegalBasis, Note
+from paradiplo.db.record import record
 from paradiplo.db.sourceread import shown_citation, shown_source_label
 from paradiplo.db.text import clip, display_safe, facts_label
 from paradiplo.tui.widgets.text import join, one_line, plain, render_text
@@ -45,7 +45,7 @@ KIND_WORDS = {
 CASE_CONTEXT = N_("the case")
 
 
-@dataclass(frozen=True)
+@record
 class QuoteRef:
     """One quote in the detail view: which record it backs (the 'context') and the evidence."""
 

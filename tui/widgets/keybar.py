@@ -8,8 +8,6 @@ included) as one Text, and still runs a key's action when it is clicked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -18,10 +16,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from paradiplo.db.i18n import _
+from paradiplo.db.record import record
 
 
-@dataclass(frozen=True)
+@record
 class _Hit:
+    """Where a key of the bar is drawn (columns `start`-`end`) and what it runs."""
+
     start: int
     end: int
     action: str

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from paradiplo.db.i18n import _
+from paradiplo.db.record import record
 from paradiplo.tui.keys import CursorActions, cursor_bindings
 from paradiplo.tui.widgets.scrolling import row_styles, row_width, set_virtual_size
 from paradiplo.tui.widgets.text import one_line
@@ -41,7 +42,7 @@ CELL_ACTIONS: CursorActions = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class GridData:
     """What the grid shows: the column labels, then per row its label, cells and total."""
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from paradiplo.db.record import record
 
 # The end of a sentence: its punctuation (and closing quotes/brackets), then whitespace.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
 _WORD = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     start: int
     end: int

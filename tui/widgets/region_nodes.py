@@ -10,11 +10,12 @@ from textual.message import Message
 
 from paradiplo.db.i18n import _, data_label
 from paradiplo.db.models import Filters, RegionNode
+from paradiplo.db.record import record
 from paradiplo.tui.widgets.dbwork import DbResult
 from paradiplo.tui.widgets.text import one_line
 
 
-@dataclass(frozen=True)
+@record
 class NodeData:
     """What a tree node stands for: a filter key on one side, or a section heading."""
 

@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from paradiplo.db.i18n import data_label, number
 from paradiplo.db.models import SectorCount
+from paradiplo.db.record import record
 from paradiplo.tui.widgets.scrolling import set_virtual_size
 from paradiplo.tui.widgets.text import one_line, render_text
 
@@ -36,7 +37,7 @@ BUTTON_LEFT, BUTTON_RIGHT = "[", "]"
 TICKED, UNTICKED = "✓", " "
 
 
-@dataclass(frozen=True)
+@record
 class SectorOption:
     """One row: the sector id and what the row says."""
 
