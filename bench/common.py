@@ -121,10 +121,17 @@ class FirstScreen:
     where: str = "headless"
     app_s: list[float] = field(default_factory=list)
     bare_s: list[float] = field(default_factory=list)
+    floor_s: list[float] = field(default_factory=list)  # bench/floor_app.py (tmux only)
 
     @property
     def ratio(self) -> float:
         return statistics.median(self.app_s) / statistics.median(self.bare_s)
+
+    @property
+    def floor_ratio(self) -> float | None:
+        if not self.floor_s:
+            return None
+        return statistics.median(self.floor_s) / statistics.median(self.bare_s)
 
     def cells(self) -> list[str]:
         a, b = statistics.median(self.app_s), statistics.median(self.bare_s)
@@ -135,5 +142,8 @@ class FirstScreen:
             f"{a * 1000:.0f} ({spread})",
             f"{b * 1000:.0f}",
             f"{self.ratio:.2f}x",
+            "—"
+            if self.floor_ratio is None
+            else f"{statistics.median(self.floor_s) * 1000:.0f} ({self.floor_ratio:.2f}x)",
             f"{self.bar}x",
         ]

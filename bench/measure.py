@@ -280,6 +280,7 @@ def measure_first_screen(
                 try:
                     for _ in range(repeat):
                         shown.bare_s.append(terminal.bare())
+                        shown.floor_s.append(terminal.floor())
                         shown.app_s.append(terminal.app(db))
                     out.append(shown)
                 except TerminalFailed as exc:  # said in the report; the headless runs go on

@@ -57,7 +57,7 @@ def first_screen_report(firsts: list[FirstScreen]) -> list[str]:
         "headless (Pilot, until `app.ready`), medians (app range) in ms:",
         "",
         markdown_table(
-            ["database", "where", "app ms", "bare ms", "ratio", "bar"],
+            ["database", "where", "app ms", "bare ms", "ratio", "floor ms (ratio)", "bar"],
             [f.cells() for f in firsts],
         ),
         "",
@@ -66,6 +66,13 @@ def first_screen_report(firsts: list[FirstScreen]) -> list[str]:
         f"- {'met' if f.ratio <= f.bar else 'NOT met'}: first screen with {f.label} "
         f"({f.where}) {f.ratio:.2f}x bare Textual (bar {f.bar}x)"
         for f in firsts
+    ]
+    lines += [
+        f"- the floor (bench/floor_app.py: this screen's layout, stylesheet and kinds of widgets "
+        f"in plain Textual, fixed text, no paradiplo code) is {f.floor_ratio:.2f}x bare Textual "
+        f"({f.label} run)"
+        for f in firsts
+        if f.floor_ratio is not None
     ]
     return lines
 

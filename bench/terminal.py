@@ -32,6 +32,7 @@ SERVER = f"paradiplo-bench-{os.getpid()}"
 # On screen only once each pane shows data: the agreements' count line, the sectors' boxes,
 # the region tree's open node, and the Detail pane's facts.
 APP_MARKERS = (" cases  ·", "[ ] ", "▼ ", "Indonesian party")
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 BARE_TEXT = "bare textual app"
 BARE_APP = f"""
 from textual.app import App
@@ -104,6 +105,12 @@ class Terminal:
         return self._timed(
             [sys.executable, str(self.bare_script)], (BARE_TEXT,), {"TEXTUAL_FPS": "120"}
         )
+
+    def floor(self) -> float:
+        """The first screen's layout, stylesheet and kinds of widgets in plain Textual, with
+        fixed text and no paradiplo code (bench/floor_app.py): Textual's own cost of the
+        screen."""
+        return self._timed([sys.executable, str(FLOOR_APP)], APP_MARKERS, {"TEXTUAL_FPS": "120"})
 
     def app(self, db: Path) -> float:
         config = tempfile.mkdtemp(prefix="config-", dir=self.env["PARADIPLO_DATA_DIR"])

@@ -43,6 +43,8 @@ def test_bench_runs_at_1000_cases(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "| 1,000 |" in proc.stdout and "Bars (issue 6):" in proc.stdout
+    if "| tmux |" in proc.stdout:  # the first screen timed in tmux: with the floor beside it
+        assert "the floor (bench/floor_app.py" in proc.stdout
     (figures,) = json.loads(raw.read_text())
     assert figures["n"] == 1000 and figures["import_s"] > 0 and figures["db_mib"] > 0
     for key in ("region_ms", "sector_ms", "detail_ms", "search_ms"):
