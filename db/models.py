@@ -346,8 +346,8 @@ class GlossaryTerm:
 
 @record
 class Note:
-    """A study note on a case, source, passage, term or law; `orphaned` when its target is gone
-    (kept and shown, never deleted silently)."""
+    """A study note on a case, source, region or passage (db/notes.py TARGET_TYPES);
+    `orphaned` when its target is gone (kept and shown, never deleted silently)."""
 
     id: str
     target_type: str
