@@ -9,8 +9,9 @@ has written the first frame of its screen (`os._exit` after that frame):
 - bare: the bare Textual app of bench/terminal.py (one line);
 - floor: bench/floor_app.py (the main screen's layout, stylesheet and kinds of widgets in
   plain Textual, fixed text, no paradiplo code);
-- the app: `paradiplo-tui --db DB` as the installed command runs it, on the seed data and on
-  26,000 sister-city pairs, until the main screen's first frame (the four panes with data).
+- the app: `paradiplo-tui --db DB` through the installed command's entry point
+  (`paradiplo.tui.cli.entry`), on the seed data and on 26,000 sister-city pairs, until the
+  main screen's first frame (the four panes with data).
 
 Run: `python bench/instructions.py [--work DIR]` (about a minute; valgrind and tmux needed).
 The databases are built in DIR (a temporary folder by default) and each is opened once before
@@ -52,7 +53,7 @@ def _leave_after_first_frame(app_class: type, screen_name: str) -> None:
 
 def _child(kind: str, db: str | None) -> None:
     """Run one program and leave the moment its first screen is drawn."""
-    from textual.app import App
+    from textual.app import App, ComposeResult
 
     if kind == "app":
         from paradiplo.tui import cli
@@ -71,7 +72,7 @@ def _child(kind: str, db: str | None) -> None:
     from textual.widgets import Static
 
     class Bare(App[None]):
-        def compose(self):  # type: ignore[no-untyped-def]
+        def compose(self) -> ComposeResult:
             yield Static("bare textual app")
 
     _leave_after_first_frame(Bare, "Screen")
